@@ -1,0 +1,247 @@
+//! Raw command-line flags (clap derive). Resolution into `Settings` lives in `config`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+   0  ok               everything asked for works (warnings allowed)
+   1  checks_failed    reachable and authenticated, but checks or expected collections failed
+   2  usage            command-line usage error
+   3  config_invalid   connection string or config file malformed; nothing was probed
+  10  dns              SRV, TXT or host lookup failed
+  11  tcp_refused      the host answered but nothing listens on the port
+  12  network_timeout  no answer in time (firewall, blocked port, access list)
+  13  ip_access_list   evidence that this address is not on the Atlas IP access list
+  14  tls              untrusted, expired or misnamed certificate; TLS/plain mix-up
+  15  server           not a usable MongoDB deployment (not MongoDB, wire version, set name)
+  16  auth_failed      credentials rejected
+  17  authorization    authenticated but not allowed
+  70  internal         atlas-doctor itself failed
+
+Target: --uri, else $MONGODB_URI, else the config file, else mongodb://localhost:27017.
+Every global option can also be set with an ATLAS_DOCTOR_* variable (ATLAS_DOCTOR_TIMEOUT=10).";
+
+/// Find the broken layer of a MongoDB or Atlas connection, say why, and what to do.
+#[derive(Debug, Parser)]
+#[command(name = "atlas-doctor", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts, before or after the command name.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Connection string to diagnose (mongodb:// or mongodb+srv://). Prefer $MONGODB_URI: a password on the command line lands in shell history.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_URI",
+        hide_env_values = true,
+        value_name = "URI"
+    )]
+    pub uri: Option<String>,
+
+    /// Use the named [profiles.NAME] section of the config file.
+    #[arg(long, global = true, env = "ATLAS_DOCTOR_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Config file to read instead of ./atlas-doctor.toml or the user config dir.
+    #[arg(long, global = true, env = "ATLAS_DOCTOR_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Report format: human for people, json for scripts, markdown for tickets, junit for CI.
+    #[arg(long, global = true, env = "ATLAS_DOCTOR_FORMAT", value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// When to colour human output (also NO_COLOR and TERM=dumb turn it off).
+    #[arg(long, global = true, env = "ATLAS_DOCTOR_COLOR", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Deadline per layer in seconds (fractions allowed); the whole run takes about one deadline per layer.
+    #[arg(long, global = true, env = "ATLAS_DOCTOR_TIMEOUT", value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// DNS resolver to use instead of the system's, as IP or IP:PORT.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_DNS_SERVER",
+        value_name = "IP[:PORT]"
+    )]
+    pub dns_server: Option<String>,
+
+    /// A second resolver to retry failed lookups with, to tell a broken local resolver from a broken name. Never contacted unless given.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_DNS_FALLBACK",
+        value_name = "IP[:PORT]"
+    )]
+    pub dns_fallback: Option<String>,
+
+    /// Treat the hosts as Atlas hosts even when they are not under mongodb.net.
+    #[arg(long, global = true, env = "ATLAS_DOCTOR_ATLAS")]
+    pub atlas: bool,
+
+    /// Print only the verdict line (human format) and no progress.
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "ATLAS_DOCTOR_QUIET",
+        conflicts_with = "verbose"
+    )]
+    pub quiet: bool,
+
+    /// Print every step with its detail, including passing ones.
+    #[arg(long, short, global = true, env = "ATLAS_DOCTOR_VERBOSE")]
+    pub verbose: bool,
+}
+
+/// The commands; each runs the layers of the one before it, then its own.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check connectivity: connection string, DNS, TCP, TLS and the MongoDB handshake.
+    Ping(PingArgs),
+    /// Everything ping does, then authenticate and show who the server thinks you are.
+    AuthCheck,
+    /// Everything auth-check does, then list databases and collections; missing expected ones fail.
+    Collections(CollectionsArgs),
+    /// Run the security and testing checklists; exit 1 when an item fails.
+    Checklist(ChecklistArgs),
+    /// Classify an error message from any driver's log (offline). TEXT, or stdin when absent or "-".
+    Explain(ExplainArgs),
+}
+
+/// Options of `ping`.
+#[derive(Debug, Args)]
+pub struct PingArgs {
+    /// Repeat the MongoDB ping command N times and report min/avg/max round-trip time.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: u32,
+}
+
+/// Options of `collections`.
+#[derive(Debug, Args)]
+pub struct CollectionsArgs {
+    /// Database to list (default: `database` in the config, else the URI's path).
+    #[arg(long, value_name = "NAME")]
+    pub db: Option<String>,
+
+    /// Collections that must exist, comma separated (adds to `expected-collections`).
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub expect: Vec<String>,
+}
+
+/// Options of `checklist`.
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// Run the CRUD round-trip in a scratch collection that is always dropped.
+    #[arg(long)]
+    pub crud: bool,
+
+    /// Scan files under PATH for connection strings with embedded passwords (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub scan: Vec<PathBuf>,
+
+    /// Database to check (default: `database` in the config, else the URI's path).
+    #[arg(long, value_name = "NAME")]
+    pub db: Option<String>,
+
+    /// Collections that must exist, comma separated (adds to `expected-collections`).
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub expect: Vec<String>,
+
+    /// Fail the run on warnings too, not only on failures.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+}
+
+/// Options of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The error text; omit it or pass "-" to read stdin.
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Markdown,
+    Junit,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What makes `checklist` fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only failed items.
+    Fail,
+    /// Failed items and warnings.
+    Warn,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_after_the_command_too() {
+        let cli = Cli::try_parse_from([
+            "atlas-doctor",
+            "ping",
+            "--format",
+            "json",
+            "--timeout",
+            "1.5",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.format, Format::Json);
+        assert_eq!(cli.global.timeout, Some(1.5));
+    }
+
+    #[test]
+    fn expect_splits_on_commas() {
+        let cli = Cli::try_parse_from([
+            "atlas-doctor",
+            "collections",
+            "--expect",
+            "a,b",
+            "--expect",
+            "c",
+        ])
+        .unwrap();
+        let Command::Collections(args) = cli.command else {
+            panic!("not collections")
+        };
+        assert_eq!(args.expect, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn count_zero_is_a_usage_error() {
+        let err = Cli::try_parse_from(["atlas-doctor", "ping", "--count", "0"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+}

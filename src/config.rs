@@ -1,0 +1,681 @@
+//! Flags + environment + TOML file -> `Settings`, resolved in one place:
+//! "flag, else environment, else file, else default".
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::cli::{ColorChoice, Format, GlobalArgs};
+use crate::uri::SecretString;
+
+/// The default target when nothing else names one.
+pub const DEFAULT_URI: &str = "mongodb://localhost:27017";
+/// The default per-layer deadline.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The config file looked for in the current directory.
+pub const LOCAL_CONFIG: &str = "atlas-doctor.toml";
+
+/// Why the configuration could not be resolved. Each names the file, key or variable.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("config file {path}: profile {name:?} not found (profiles: {available})")]
+    UnknownProfile {
+        path: String,
+        name: String,
+        available: String,
+    },
+    #[error(
+        "--profile {name:?} given but no config file was found (looked for --config, ./{LOCAL_CONFIG}, the user config dir)"
+    )]
+    ProfileWithoutFile { name: String },
+    #[error("{key} names the variable {var}, which is not set")]
+    MissingVariable { key: &'static str, var: String },
+    #[error("{what}: {message}")]
+    InvalidValue { what: String, message: String },
+}
+
+impl Error {
+    /// A missing value rather than a malformed file.
+    pub fn is_missing_value(&self) -> bool {
+        matches!(
+            self,
+            Error::MissingVariable { .. }
+                | Error::UnknownProfile { .. }
+                | Error::ProfileWithoutFile { .. }
+        )
+    }
+}
+
+/// The keys a config file (or one of its profiles) may set.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct FileSettings {
+    /// A connection string written in the file (a security finding when it holds a password).
+    pub uri: Option<String>,
+    /// The variable that holds the connection string.
+    pub uri_env: Option<String>,
+    pub database: Option<String>,
+    pub expected_collections: Option<Vec<String>>,
+    pub timeout_secs: Option<f64>,
+    pub crud_check: Option<bool>,
+    pub username: Option<String>,
+    /// The variable that holds the password for `username`.
+    pub password_env: Option<String>,
+    pub dns_server: Option<String>,
+    pub dns_fallback: Option<String>,
+    pub atlas: Option<bool>,
+}
+
+/// The whole file: top-level settings plus named profiles that override them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(flatten)]
+    pub base: FileSettings,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, FileSettings>,
+}
+
+/// Where the target connection string came from (the report always says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Env(String),
+    ConfigFile(PathBuf),
+    ConfigEnv { path: PathBuf, var: String },
+    Default,
+}
+
+impl Source {
+    /// `flag:--uri`, `env:MONGODB_URI`, `config:atlas-doctor.toml`, `default`.
+    pub fn label(&self) -> String {
+        match self {
+            Source::Flag => "flag:--uri".to_string(),
+            Source::Env(var) => format!("env:{var}"),
+            Source::ConfigFile(path) => format!("config:{}", path.display()),
+            Source::ConfigEnv { path, var } => format!("config:{} (env:{var})", path.display()),
+            Source::Default => "default".to_string(),
+        }
+    }
+}
+
+/// Where a password came from, for the security checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    None,
+    /// In a URI given with `--uri` (shell history, process list).
+    CommandLine,
+    /// In a URI or `password-env` variable from the environment.
+    Env(String),
+    /// Written in a config file.
+    ConfigFile(PathBuf),
+}
+
+/// The target: the raw connection string (a secret: it may hold a password) and its source.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub uri: SecretString,
+    pub source: Source,
+    /// `username` + `password-env` from the config, used when the URI has no credentials.
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub password_source: PasswordSource,
+}
+
+/// Everything a run needs, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Format,
+    pub color: bool,
+    pub timeout: Duration,
+    pub dns_server: Option<SocketAddr>,
+    pub dns_fallback: Option<SocketAddr>,
+    pub atlas: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub target: Target,
+    pub database: Option<String>,
+    pub expected_collections: Vec<String>,
+    pub crud_check: bool,
+    /// The config file that was read, if any.
+    pub config_path: Option<PathBuf>,
+}
+
+/// What the environment holds, read once so resolution is testable.
+pub trait Environment {
+    fn var(&self, name: &str) -> Option<String>;
+    fn current_dir(&self) -> Option<PathBuf>;
+    fn user_config_dir(&self) -> Option<PathBuf>;
+}
+
+/// The real process environment.
+pub struct ProcessEnv;
+
+impl Environment for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+    fn current_dir(&self) -> Option<PathBuf> {
+        std::env::current_dir().ok()
+    }
+    fn user_config_dir(&self) -> Option<PathBuf> {
+        dirs::config_dir().map(|d| d.join("atlas-doctor").join("config.toml"))
+    }
+}
+
+/// How the `--uri` value arrived, which clap knows and the raw struct does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UriOrigin {
+    Flag,
+    Env,
+}
+
+/// Resolves flags, environment and config file into `Settings`.
+pub fn resolve(
+    global: &GlobalArgs,
+    uri_origin: UriOrigin,
+    env: &dyn Environment,
+) -> Result<Settings, Error> {
+    let (config_path, file) = load_file(global.config.as_deref(), env)?;
+    let file_settings = select_profile(&file, global.profile.as_deref(), config_path.as_deref())?;
+
+    let timeout = match (global.timeout, file_settings.timeout_secs) {
+        (Some(secs), _) => parse_timeout(secs, "--timeout")?,
+        (None, Some(secs)) => parse_timeout(secs, "timeout-secs")?,
+        (None, None) => DEFAULT_TIMEOUT,
+    };
+    let dns_server = resolver_address(
+        global.dns_server.as_deref(),
+        file_settings.dns_server.as_deref(),
+        "dns-server",
+    )?;
+    let dns_fallback = resolver_address(
+        global.dns_fallback.as_deref(),
+        file_settings.dns_fallback.as_deref(),
+        "dns-fallback",
+    )?;
+    let target = resolve_target(
+        global,
+        uri_origin,
+        &file_settings,
+        config_path.as_deref(),
+        env,
+    )?;
+
+    Ok(Settings {
+        format: global.format,
+        color: decide_color(global.color, global.format, env),
+        timeout,
+        dns_server,
+        dns_fallback,
+        atlas: global.atlas || file_settings.atlas.unwrap_or(false),
+        quiet: global.quiet,
+        verbose: global.verbose,
+        target,
+        database: file_settings.database.clone(),
+        expected_collections: file_settings
+            .expected_collections
+            .clone()
+            .unwrap_or_default(),
+        crud_check: file_settings.crud_check.unwrap_or(false),
+        config_path,
+    })
+}
+
+fn load_file(
+    explicit: Option<&Path>,
+    env: &dyn Environment,
+) -> Result<(Option<PathBuf>, ConfigFile), Error> {
+    let path = if let Some(path) = explicit {
+        Some(path.to_path_buf())
+    } else {
+        let local = env
+            .current_dir()
+            .map(|d| d.join(LOCAL_CONFIG))
+            .filter(|p| p.is_file());
+        local.or_else(|| env.user_config_dir().filter(|p| p.is_file()))
+    };
+    let Some(path) = path else {
+        return Ok((None, ConfigFile::default()));
+    };
+    let shown = display_path(&path, env);
+    if path.is_dir() {
+        return Err(Error::Read {
+            path: shown,
+            source: std::io::Error::other("is a directory, not a file"),
+        });
+    }
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    let file = parse_file(&text).map_err(|message| Error::Parse {
+        path: shown.clone(),
+        message,
+    })?;
+    Ok((Some(PathBuf::from(shown)), file))
+}
+
+/// Parses a config file's text; the message names the line and key.
+pub fn parse_file(text: &str) -> Result<ConfigFile, String> {
+    toml::from_str::<ConfigFile>(text).map_err(|e| {
+        // toml's message spans several lines with a source excerpt that may hold
+        // a password: keep the position and the first sentence only.
+        let message = e
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .trim()
+            .to_string();
+        // `flatten` makes toml point at the whole table for unknown keys: find the key's own line.
+        let line = unknown_key(&message)
+            .and_then(|key| key_line(text, key))
+            .or_else(|| e.span().map(|span| line_of(text, span.start)));
+        match line {
+            Some(line) => format!("line {line}: {message}"),
+            None => message,
+        }
+    })
+}
+
+fn unknown_key(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key)
+                .is_some_and(|after| after.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |head| head.matches('\n').count() + 1)
+}
+
+/// Paths under the current directory are shown relative, so reports carry no machine paths.
+fn display_path(path: &Path, env: &dyn Environment) -> String {
+    env.current_dir()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+fn select_profile(
+    file: &ConfigFile,
+    profile: Option<&str>,
+    path: Option<&Path>,
+) -> Result<FileSettings, Error> {
+    let Some(name) = profile else {
+        return Ok(file.base.clone());
+    };
+    let Some(path) = path else {
+        return Err(Error::ProfileWithoutFile {
+            name: name.to_string(),
+        });
+    };
+    let Some(overrides) = file.profiles.get(name) else {
+        let available = if file.profiles.is_empty() {
+            "none".to_string()
+        } else {
+            file.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+        };
+        return Err(Error::UnknownProfile {
+            path: path.display().to_string(),
+            name: name.to_string(),
+            available,
+        });
+    };
+    let base = &file.base;
+    // A profile's uri/uri-env pair replaces the base's as a unit.
+    let (uri, uri_env) = if overrides.uri.is_some() || overrides.uri_env.is_some() {
+        (overrides.uri.clone(), overrides.uri_env.clone())
+    } else {
+        (base.uri.clone(), base.uri_env.clone())
+    };
+    Ok(FileSettings {
+        uri,
+        uri_env,
+        database: overrides.database.clone().or_else(|| base.database.clone()),
+        expected_collections: overrides
+            .expected_collections
+            .clone()
+            .or_else(|| base.expected_collections.clone()),
+        timeout_secs: overrides.timeout_secs.or(base.timeout_secs),
+        crud_check: overrides.crud_check.or(base.crud_check),
+        username: overrides.username.clone().or_else(|| base.username.clone()),
+        password_env: overrides
+            .password_env
+            .clone()
+            .or_else(|| base.password_env.clone()),
+        dns_server: overrides
+            .dns_server
+            .clone()
+            .or_else(|| base.dns_server.clone()),
+        dns_fallback: overrides
+            .dns_fallback
+            .clone()
+            .or_else(|| base.dns_fallback.clone()),
+        atlas: overrides.atlas.or(base.atlas),
+    })
+}
+
+fn resolve_target(
+    global: &GlobalArgs,
+    uri_origin: UriOrigin,
+    file: &FileSettings,
+    path: Option<&Path>,
+    env: &dyn Environment,
+) -> Result<Target, Error> {
+    let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let (uri, source) = if let Some(uri) = global.uri.clone() {
+        let source = match uri_origin {
+            UriOrigin::Flag => Source::Flag,
+            UriOrigin::Env => Source::Env("ATLAS_DOCTOR_URI".to_string()),
+        };
+        (uri, source)
+    } else if let Some(uri) = non_empty(env.var("MONGODB_URI")) {
+        (uri, Source::Env("MONGODB_URI".to_string()))
+    } else if let (Some(var), Some(path)) = (&file.uri_env, path) {
+        let uri = non_empty(env.var(var)).ok_or_else(|| Error::MissingVariable {
+            key: "uri-env",
+            var: var.clone(),
+        })?;
+        (
+            uri,
+            Source::ConfigEnv {
+                path: path.to_path_buf(),
+                var: var.clone(),
+            },
+        )
+    } else if let (Some(uri), Some(path)) = (&file.uri, path) {
+        (uri.clone(), Source::ConfigFile(path.to_path_buf()))
+    } else {
+        (DEFAULT_URI.to_string(), Source::Default)
+    };
+
+    let uri_has_password =
+        crate::uri::ConnectionString::parse(&uri).is_ok_and(|cs| cs.password.is_some());
+    let (password, from_env) = match &file.password_env {
+        Some(var) => {
+            let value = env.var(var).ok_or_else(|| Error::MissingVariable {
+                key: "password-env",
+                var: var.clone(),
+            })?;
+            (Some(SecretString::new(value)), Some(var.clone()))
+        }
+        None => (None, None),
+    };
+    let password_source = if uri_has_password {
+        match &source {
+            Source::Flag => PasswordSource::CommandLine,
+            Source::Env(var) | Source::ConfigEnv { var, .. } => PasswordSource::Env(var.clone()),
+            Source::ConfigFile(path) => PasswordSource::ConfigFile(path.clone()),
+            Source::Default => PasswordSource::None,
+        }
+    } else if let Some(var) = from_env {
+        PasswordSource::Env(var)
+    } else {
+        PasswordSource::None
+    };
+    Ok(Target {
+        uri: SecretString::new(uri),
+        source,
+        username: file.username.clone(),
+        password,
+        password_source,
+    })
+}
+
+fn parse_timeout(secs: f64, what: &str) -> Result<Duration, Error> {
+    if !secs.is_finite() || secs <= 0.0 || secs > 3600.0 {
+        return Err(Error::InvalidValue {
+            what: what.to_string(),
+            message: format!("{secs} is not a number of seconds between 0 and 3600"),
+        });
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn resolver_address(
+    flag: Option<&str>,
+    file: Option<&str>,
+    key: &str,
+) -> Result<Option<SocketAddr>, Error> {
+    let Some(raw) = flag.or(file) else {
+        return Ok(None);
+    };
+    parse_resolver(raw)
+        .map(Some)
+        .map_err(|message| Error::InvalidValue {
+            what: format!("--{key} {raw:?}"),
+            message,
+        })
+}
+
+/// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
+pub fn parse_resolver(raw: &str) -> Result<SocketAddr, String> {
+    let raw = raw.trim();
+    if let Ok(addr) = raw.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Ok(ip) = raw
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    Err("expected an IP address with an optional port, e.g. 1.1.1.1 or 127.0.0.1:5353".to_string())
+}
+
+fn decide_color(choice: ColorChoice, format: Format, env: &dyn Environment) -> bool {
+    if format != Format::Human {
+        return false;
+    }
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = env.var("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = env.var("TERM").is_some_and(|t| t == "dumb");
+            !no_color && !dumb && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::Parser;
+    use std::collections::HashMap;
+
+    struct FakeEnv {
+        vars: HashMap<String, String>,
+        dir: PathBuf,
+    }
+
+    impl Environment for FakeEnv {
+        fn var(&self, name: &str) -> Option<String> {
+            self.vars.get(name).cloned()
+        }
+        fn current_dir(&self) -> Option<PathBuf> {
+            Some(self.dir.clone())
+        }
+        fn user_config_dir(&self) -> Option<PathBuf> {
+            None
+        }
+    }
+
+    fn env(vars: &[(&str, &str)], dir: &Path) -> FakeEnv {
+        FakeEnv {
+            vars: vars
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect(),
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    fn resolve_args(args: &[&str], env: &FakeEnv) -> Result<Settings, Error> {
+        let mut argv = vec!["atlas-doctor"];
+        argv.extend_from_slice(args);
+        argv.push("ping");
+        let cli = Cli::try_parse_from(argv).unwrap();
+        resolve(&cli.global, UriOrigin::Flag, env)
+    }
+
+    #[test]
+    fn precedence_flag_env_file_default() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(LOCAL_CONFIG),
+            "uri = \"mongodb://file-host/\"\n",
+        )
+        .unwrap();
+        let e = env(&[("MONGODB_URI", "mongodb://env-host/")], dir.path());
+        let s = resolve_args(&["--uri", "mongodb://flag-host/"], &e).unwrap();
+        assert_eq!(
+            (s.target.uri.expose(), s.target.source.label()),
+            ("mongodb://flag-host/", "flag:--uri".into())
+        );
+        let s = resolve_args(&[], &e).unwrap();
+        assert_eq!(s.target.source.label(), "env:MONGODB_URI");
+        let s = resolve_args(&[], &env(&[], dir.path())).unwrap();
+        assert_eq!(s.target.source.label(), "config:atlas-doctor.toml");
+        let empty = tempfile::tempdir().unwrap();
+        let s = resolve_args(&[], &env(&[], empty.path())).unwrap();
+        assert_eq!(
+            (s.target.uri.expose(), s.target.source),
+            (DEFAULT_URI, Source::Default)
+        );
+    }
+
+    #[test]
+    fn uri_env_and_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "uri-env = \"APP_URI\"\ntimeout-secs = 7\n[profiles.staging]\nuri-env = \"STAGING_URI\"\ndatabase = \"stage\"\n",
+        )
+        .unwrap();
+        let p = path.to_str().unwrap();
+        let e = env(
+            &[
+                ("APP_URI", "mongodb://app/"),
+                ("STAGING_URI", "mongodb://stage/"),
+            ],
+            dir.path(),
+        );
+        let s = resolve_args(&["--config", p], &e).unwrap();
+        assert_eq!(s.target.uri.expose(), "mongodb://app/");
+        assert_eq!(s.timeout, Duration::from_secs(7));
+        let s = resolve_args(&["--config", p, "--profile", "staging"], &e).unwrap();
+        assert_eq!(s.target.uri.expose(), "mongodb://stage/");
+        assert_eq!(s.target.source.label(), "config:c.toml (env:STAGING_URI)");
+        assert_eq!(s.database.as_deref(), Some("stage"));
+        let err = resolve_args(&["--config", p, "--profile", "prod"], &e).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "config file c.toml: profile \"prod\" not found (profiles: staging)"
+        );
+        let err = resolve_args(&["--config", p], &env(&[], dir.path())).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "uri-env names the variable APP_URI, which is not set"
+        );
+    }
+
+    #[test]
+    fn unknown_key_and_wrong_type_name_the_key_and_line() {
+        let err = parse_file("database = \"app\"\nuri-evn = \"X\"\n").unwrap_err();
+        assert!(err.starts_with("line 2: unknown field `uri-evn`"), "{err}");
+        let err = parse_file("timeout-secs = \"ten\"\n").unwrap_err();
+        assert!(err.starts_with("line 1: invalid type"), "{err}");
+        assert!(parse_file("").is_ok());
+    }
+
+    #[test]
+    fn a_parse_error_never_echoes_the_file() {
+        let err = parse_file("uri = \"mongodb://u:Secr3tPw@h/\"\nbad line\n").unwrap_err();
+        assert!(!err.contains("Secr3tPw"), "{err}");
+    }
+
+    #[test]
+    fn directory_and_missing_file_are_read_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = env(&[], dir.path());
+        let err = resolve_args(&["--config", dir.path().to_str().unwrap()], &e).unwrap_err();
+        assert!(err.to_string().contains("is a directory"), "{err}");
+        let missing = dir.path().join("nope.toml");
+        let err = resolve_args(&["--config", missing.to_str().unwrap()], &e).unwrap_err();
+        assert!(matches!(err, Error::Read { .. }), "{err}");
+    }
+
+    #[test]
+    fn password_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = env(&[("MONGODB_URI", "mongodb://u:p@h/")], dir.path());
+        assert_eq!(
+            resolve_args(&[], &e).unwrap().target.password_source,
+            PasswordSource::Env("MONGODB_URI".into())
+        );
+        let s = resolve_args(&["--uri", "mongodb://u:p@h/"], &e).unwrap();
+        assert_eq!(s.target.password_source, PasswordSource::CommandLine);
+        std::fs::write(
+            dir.path().join(LOCAL_CONFIG),
+            "username = \"app\"\npassword-env = \"APP_PW\"\n",
+        )
+        .unwrap();
+        let e = env(&[("APP_PW", "pw")], dir.path());
+        let s = resolve_args(&[], &e).unwrap();
+        assert_eq!(
+            s.target.password_source,
+            PasswordSource::Env("APP_PW".into())
+        );
+        assert_eq!(s.target.password.unwrap().expose(), "pw");
+    }
+
+    #[test]
+    fn resolver_addresses_and_timeouts() {
+        assert_eq!(
+            parse_resolver("1.1.1.1").unwrap(),
+            "1.1.1.1:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("[::1]:53").unwrap(),
+            "[::1]:53".parse().unwrap()
+        );
+        assert!(parse_resolver("dns.google").is_err());
+        assert!(parse_timeout(0.0, "--timeout").is_err());
+        assert!(parse_timeout(f64::NAN, "--timeout").is_err());
+        assert_eq!(
+            parse_timeout(0.5, "--timeout").unwrap(),
+            Duration::from_millis(500)
+        );
+    }
+}

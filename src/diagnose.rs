@@ -1,0 +1,459 @@
+//! Turns what the probes found into one `Diagnosis`: class, summary, causes,
+//! fixes and evidence, using the shared vocabulary of `finding`.
+
+use serde::Serialize;
+
+use crate::class::Class;
+use crate::finding::Finding;
+
+/// What went wrong, in plain words, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnosis {
+    #[serde(skip)]
+    pub class: Class,
+    /// The finding behind it; `None` only for `explain`'s `unknown`.
+    #[serde(rename = "reason", serialize_with = "serialize_finding")]
+    pub finding: Option<Finding>,
+    pub summary: String,
+    pub causes: Vec<String>,
+    pub fixes: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+#[allow(clippy::ref_option, clippy::trivially_copy_pass_by_ref)]
+fn serialize_finding<S: serde::Serializer>(
+    finding: &Option<Finding>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match finding {
+        Some(f) => s.serialize_str(f.id()),
+        None => s.serialize_none(),
+    }
+}
+
+impl Diagnosis {
+    /// The standard words of a finding, with no evidence yet.
+    pub fn from_finding(finding: Finding) -> Self {
+        let advice = finding.advice();
+        Diagnosis {
+            class: finding.class(),
+            finding: Some(finding),
+            summary: advice.summary.to_string(),
+            causes: advice.causes.iter().map(ToString::to_string).collect(),
+            fixes: advice.fixes.iter().map(ToString::to_string).collect(),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// Adds one line of evidence.
+    #[must_use]
+    pub fn with_evidence(mut self, line: impl Into<String>) -> Self {
+        self.evidence.push(line.into());
+        self
+    }
+
+    /// Replaces the standard summary with a sharper one naming what was seen.
+    #[must_use]
+    pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = summary.into();
+        self
+    }
+
+    /// Puts a fix first (the most specific one for this run).
+    #[must_use]
+    pub fn with_first_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fixes.insert(0, fix.into());
+        self
+    }
+
+    /// Puts a cause first.
+    #[must_use]
+    pub fn with_first_cause(mut self, cause: impl Into<String>) -> Self {
+        self.causes.insert(0, cause.into());
+        self
+    }
+}
+
+use crate::config;
+use crate::probe::{Failure, dns, hello, tcp, tls};
+use crate::uri;
+
+/// A connection string the uri layer refused.
+pub fn uri_error(error: &uri::Error) -> Diagnosis {
+    let finding = match error {
+        uri::Error::UnescapedCharacter { .. } | uri::Error::BadPercentEncoding { .. } => {
+            Finding::UriUnescapedCharacter
+        }
+        uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
+        uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
+        uri::Error::UnknownScheme { .. } => Finding::UriUnknownScheme,
+        uri::Error::EmptyHost => Finding::UriEmptyHost,
+        uri::Error::InvalidOption { .. } => Finding::UriInvalidOption,
+        uri::Error::InvalidPort { .. } | uri::Error::InvalidHost { .. } => Finding::UriMalformed,
+    };
+    let diagnosis = Diagnosis::from_finding(finding).with_evidence(error.to_string());
+    match error {
+        uri::Error::UnescapedCharacter { part, ch, encoded } => diagnosis
+            .with_summary(format!(
+                "The {part} in the connection string contains an unescaped {ch:?}."
+            ))
+            .with_first_fix(format!("Write {ch:?} as {encoded} in the {part}.")),
+        _ => diagnosis,
+    }
+}
+
+/// A configuration that could not be resolved.
+pub fn config_error(error: &config::Error) -> Diagnosis {
+    let finding = if error.is_missing_value() {
+        Finding::ConfigMissingValue
+    } else {
+        Finding::ConfigFileInvalid
+    };
+    Diagnosis::from_finding(finding)
+        .with_summary(capitalize(&error.to_string()))
+        .with_evidence(error.to_string())
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+
+/// The failure that decides a run, in plain words.
+pub fn failure(failure: &Failure) -> Diagnosis {
+    match failure {
+        Failure::Uri(error) => uri_error(error),
+        Failure::Dns {
+            query,
+            resolver,
+            error,
+        } => dns_failure(query, resolver, error),
+        Failure::DnsResolverBroken {
+            query,
+            resolver,
+            error,
+            fallback,
+            workaround,
+        } => {
+            let mut d = Diagnosis::from_finding(Finding::DnsResolverBroken)
+                .with_summary(format!("The resolver {resolver} failed ({error}) where {fallback} answered: your DNS resolver is the problem, not the cluster."))
+                .with_evidence(format!("{query} via {resolver}: {error}"))
+                .with_evidence(format!("{query} via {fallback}: answered"));
+            if let Some(standard) = workaround {
+                d = d
+                    .with_evidence(format!("equivalent standard connection string: {standard}"))
+                    .with_first_fix(format!("Use the standard connection string, which needs no SRV lookup: {standard} (put your password back in place of ****)"));
+            }
+            d
+        }
+        Failure::Tcp { host, error } => tcp_failure(host, error),
+        Failure::Tls { host, error, atlas } => tls_failure(host, error, *atlas),
+        Failure::TlsPlainServer { host } => Diagnosis::from_finding(Finding::TlsPlainServer)
+            .with_summary(format!(
+                "TLS was asked for, but {host} speaks MongoDB without TLS."
+            ))
+            .with_evidence(format!(
+                "{host}: no TLS handshake, but a plain hello was answered"
+            )),
+        Failure::TlsRequired { host, atlas } => {
+            let d = Diagnosis::from_finding(Finding::TlsRequired)
+                .with_summary(format!(
+                    "This server requires TLS: add tls=true ({host} dropped a plain connection)."
+                ))
+                .with_evidence(format!(
+                    "{host}: plain hello reset or closed; the port answers TLS"
+                ));
+            if *atlas {
+                d.with_first_cause("Atlas accepts TLS connections only.")
+            } else {
+                d
+            }
+        }
+        Failure::Hello { host, error, atlas } => hello_failure(host, error, *atlas),
+        Failure::WireVersion {
+            host,
+            min,
+            max,
+            version,
+        } => {
+            let shown = version
+                .clone()
+                .unwrap_or_else(|| format!("about {}", hello::release_for_wire_version(*max)));
+            let finding = if *max < crate::DRIVER_MIN_WIRE_VERSION {
+                Finding::WireVersionTooOld
+            } else {
+                Finding::WireVersionTooNew
+            };
+            let summary = if finding == Finding::WireVersionTooOld {
+                format!(
+                    "{host} runs MongoDB {shown} (wire version {max}); drivers need at least wire version {} (MongoDB {}).",
+                    crate::DRIVER_MIN_WIRE_VERSION,
+                    hello::release_for_wire_version(crate::DRIVER_MIN_WIRE_VERSION)
+                )
+            } else {
+                format!(
+                    "{host} needs wire version {min} or newer, beyond what current drivers speak ({}).",
+                    crate::DRIVER_MAX_WIRE_VERSION
+                )
+            };
+            Diagnosis::from_finding(finding)
+                .with_summary(summary)
+                .with_evidence(format!(
+                    "{host}: minWireVersion {min}, maxWireVersion {max}"
+                ))
+        }
+        Failure::ReplicaSetMismatch {
+            host,
+            expected,
+            found,
+        } => {
+            let found_text = found.as_deref().map_or_else(
+                || "no replica set (standalone)".to_string(),
+                |f| format!("replica set {f:?}"),
+            );
+            let fix = match found {
+                Some(found) => format!(
+                    "Set replicaSet={found} in the connection string, or remove the option."
+                ),
+                None => {
+                    "Remove replicaSet= from the connection string: the server is a standalone."
+                        .to_string()
+                }
+            };
+            Diagnosis::from_finding(Finding::ReplicaSetMismatch)
+                .with_summary(format!("The connection string asks for replica set {expected:?}, but {host} reports {found_text}."))
+                .with_first_fix(fix)
+                .with_evidence(format!("{host}: setName {}, expected {expected:?}", found.as_deref().map_or_else(|| "(none)".to_string(), |f| format!("{f:?}"))))
+        }
+        Failure::NoPrimary { members } => {
+            let mut d = Diagnosis::from_finding(Finding::NoPrimary);
+            for member in members {
+                d = d.with_evidence(member.clone());
+            }
+            d
+        }
+    }
+}
+
+fn dns_failure(query: &str, resolver: &str, error: &dns::Error) -> Diagnosis {
+    let finding = match error {
+        dns::Error::NoSuchName => Finding::DnsNoSuchName,
+        dns::Error::NoRecords { .. } => Finding::DnsNoRecords,
+        dns::Error::ServerFailure { .. } | dns::Error::Other { .. } => Finding::DnsServerFailure,
+        dns::Error::Timeout { .. } => Finding::DnsTimeout,
+        dns::Error::Unreachable { .. } => Finding::DnsResolverUnreachable,
+        dns::Error::MultipleTxt { .. } | dns::Error::ForbiddenTxtOption { .. } => {
+            Finding::DnsTxtForbiddenOption
+        }
+        dns::Error::TargetOutsideDomain { .. } => Finding::DnsSrvTargetOutsideDomain,
+    };
+    let d =
+        Diagnosis::from_finding(finding).with_evidence(format!("{query} via {resolver}: {error}"));
+    match error {
+        dns::Error::NoSuchName => d.with_summary(format!("The name in {query} does not exist (NXDOMAIN).")),
+        dns::Error::NoRecords { record } if query.starts_with("SRV") => d
+            .with_summary(format!("{query}: the name exists but publishes no {record} record, so mongodb+srv:// cannot work."))
+            .with_first_fix("Use mongodb://host:port (a standard connection string) for a server without an SRV record."),
+        _ => d,
+    }
+}
+
+fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
+    let finding = match error {
+        tcp::Error::Refused => Finding::TcpRefused,
+        tcp::Error::TimedOut { .. } => Finding::NetworkTimeout,
+        tcp::Error::Unreachable { .. } | tcp::Error::Other { .. } => Finding::NetworkUnreachable,
+    };
+    let d = Diagnosis::from_finding(finding).with_evidence(format!("{host}: {error}"));
+    match error {
+        tcp::Error::Refused => d.with_summary(format!(
+            "{host} answered, but nothing listens on that port (connection refused)."
+        )),
+        tcp::Error::TimedOut { after } => d.with_summary(format!(
+            "{host} did not answer within {}s: the connection attempt was silently dropped.",
+            after.as_secs_f64()
+        )),
+        _ => d,
+    }
+}
+
+fn tls_failure(host: &str, error: &tls::Error, atlas: bool) -> Diagnosis {
+    let evidence = format!("{host}: {error}");
+    match error {
+        tls::Error::Alert { code: 80, .. } if atlas => Diagnosis::from_finding(Finding::IpAccessListAlert).with_evidence(evidence),
+        tls::Error::ClosedAfterHello if atlas => Diagnosis::from_finding(Finding::IpAccessListClosed).with_evidence(evidence),
+        tls::Error::UnknownIssuer { issuer } => Diagnosis::from_finding(Finding::TlsUnknownIssuer)
+            .with_summary(format!("The certificate of {host} was issued by {issuer}, which this machine does not trust."))
+            .with_evidence(evidence),
+        tls::Error::Expired { not_after } => Diagnosis::from_finding(Finding::TlsExpired)
+            .with_summary(format!("The certificate of {host} expired on {not_after}."))
+            .with_evidence(evidence),
+        tls::Error::NotYetValid { .. } => Diagnosis::from_finding(Finding::TlsNotYetValid).with_evidence(evidence),
+        tls::Error::NameMismatch { expected, names } => Diagnosis::from_finding(Finding::TlsNameMismatch)
+            .with_summary(format!("The certificate of {host} is for {}, not {expected}.", if names.is_empty() { "other names".to_string() } else { names.join(", ") }))
+            .with_evidence(evidence),
+        tls::Error::Alert { code, name } => Diagnosis::from_finding(Finding::TlsAlert)
+            .with_summary(format!("{host} aborted the TLS handshake with alert {code} ({name})."))
+            .with_evidence(evidence)
+            .with_first_cause(if *code == 80 { "Alert 80 (internal_error) is how Atlas refuses addresses outside its IP access list; pass --atlas if this host fronts an Atlas cluster." } else { "The server rejects this client's TLS parameters." }),
+        tls::Error::ClosedAfterHello => Diagnosis::from_finding(Finding::TlsClosedAfterHello).with_evidence(evidence),
+        tls::Error::NotTls => Diagnosis::from_finding(Finding::TlsPlainServer)
+            .with_summary(format!("{host} answered the TLS handshake with bytes that are not TLS."))
+            .with_evidence(evidence),
+        tls::Error::Timeout { .. } => Diagnosis::from_finding(Finding::TlsHandshakeTimeout).with_evidence(evidence),
+        tls::Error::Protocol { .. } | tls::Error::BadCertificate { .. } => Diagnosis::from_finding(Finding::TlsProtocol).with_evidence(evidence),
+        tls::Error::CaFile { .. } => Diagnosis::from_finding(Finding::UriInvalidOption)
+            .with_summary(format!("The tlsCAFile of the connection string cannot be used: {error}."))
+            .with_evidence(evidence),
+    }
+}
+
+fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
+    let evidence = format!("{host}: {error}");
+    match error {
+        hello::Error::NotMongodb { evidence: seen } => Diagnosis::from_finding(Finding::NotMongodb)
+            .with_summary(format!(
+                "This port is not MongoDB: {host} answered with {seen}."
+            ))
+            .with_evidence(evidence),
+        hello::Error::SpokeTls => {
+            Diagnosis::from_finding(Finding::TlsRequired).with_evidence(evidence)
+        }
+        hello::Error::NoReply { .. } => {
+            Diagnosis::from_finding(Finding::NoReply).with_evidence(evidence)
+        }
+        hello::Error::Closed | hello::Error::Reset if atlas => {
+            Diagnosis::from_finding(Finding::IpAccessListClosed).with_evidence(evidence)
+        }
+        hello::Error::Closed | hello::Error::Reset | hello::Error::Io { .. } => {
+            Diagnosis::from_finding(Finding::ClosedWithoutReply).with_evidence(evidence)
+        }
+        hello::Error::CommandFailed {
+            code,
+            code_name,
+            message,
+        } => Diagnosis::from_finding(Finding::NotMongodb)
+            .with_summary(format!(
+                "{host} refused the MongoDB handshake: {message} (code {code} {code_name})."
+            ))
+            .with_evidence(evidence),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn every_layer_maps_to_its_class() {
+        let cases = [
+            (
+                Failure::Tcp {
+                    host: "h:1".into(),
+                    error: tcp::Error::Refused,
+                },
+                "tcp_refused",
+            ),
+            (
+                Failure::Tcp {
+                    host: "h:1".into(),
+                    error: tcp::Error::TimedOut {
+                        after: Duration::from_secs(1),
+                    },
+                },
+                "network_timeout",
+            ),
+            (
+                Failure::Tls {
+                    host: "h:1".into(),
+                    error: tls::Error::Alert {
+                        code: 80,
+                        name: "internal_error".into(),
+                    },
+                    atlas: true,
+                },
+                "ip_access_list",
+            ),
+            (
+                Failure::Tls {
+                    host: "h:1".into(),
+                    error: tls::Error::Alert {
+                        code: 80,
+                        name: "internal_error".into(),
+                    },
+                    atlas: false,
+                },
+                "tls_alert",
+            ),
+            (
+                Failure::Tls {
+                    host: "h:1".into(),
+                    error: tls::Error::UnknownIssuer {
+                        issuer: "CN=Zscaler".into(),
+                    },
+                    atlas: false,
+                },
+                "tls_unknown_issuer",
+            ),
+            (
+                Failure::Hello {
+                    host: "h:1".into(),
+                    error: hello::Error::NotMongodb {
+                        evidence: "HTTP".into(),
+                    },
+                    atlas: false,
+                },
+                "not_mongodb",
+            ),
+            (
+                Failure::Dns {
+                    query: "SRV x".into(),
+                    resolver: "r".into(),
+                    error: dns::Error::NoSuchName,
+                },
+                "dns_no_such_name",
+            ),
+            (
+                Failure::WireVersion {
+                    host: "h:1".into(),
+                    min: 0,
+                    max: 6,
+                    version: None,
+                },
+                "wire_version_too_old",
+            ),
+        ];
+        for (failure, reason) in cases {
+            let d = super::failure(&failure);
+            assert_eq!(d.finding.unwrap().id(), reason, "{failure:?}");
+            assert!(!d.fixes.is_empty() && !d.evidence.is_empty());
+        }
+    }
+
+    #[test]
+    fn an_unescaped_character_names_its_encoding_not_the_password() {
+        let err = uri::ConnectionString::parse("mongodb://app:hunter@2@h/").unwrap_err();
+        let d = uri_error(&err);
+        assert_eq!(d.class, Class::ConfigInvalid);
+        assert!(d.fixes[0].contains("%40"), "{:?}", d.fixes);
+        assert!(!format!("{d:?}").contains("hunter"));
+    }
+
+    #[test]
+    fn an_old_server_is_named_with_its_version() {
+        let d = super::failure(&Failure::WireVersion {
+            host: "h:1".into(),
+            min: 0,
+            max: 6,
+            version: Some("3.6.23".into()),
+        });
+        assert!(
+            d.summary.contains("3.6.23") && d.summary.contains("wire version 9"),
+            "{}",
+            d.summary
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! The catalogue of findings: every cause atlas-doctor can name, with its class,
+//! its stable `reason` id (JSON `diagnosis.reason`), and the plain-words summary,
+//! causes and fixes shared by the live probes (`diagnose`) and `explain`.
+
+use crate::class::Class;
+
+/// Standard advice for one finding. Live diagnosis adds evidence and may
+/// sharpen the summary with names it saw (issuer, host, replica set).
+#[derive(Debug, Clone, Copy)]
+pub struct Advice {
+    pub summary: &'static str,
+    pub causes: &'static [&'static str],
+    pub fixes: &'static [&'static str],
+}
+
+macro_rules! findings {
+    ($( $variant:ident => $id:literal, $class:ident, $summary:literal,
+        causes [$($cause:literal),* $(,)?], fixes [$($fix:literal),* $(,)?]; )*) => {
+        /// A named cause. The `id` strings are public (JSON `diagnosis.reason`): add, never rename.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Finding { $($variant),* }
+
+        impl Finding {
+            /// Every finding, in catalogue order.
+            pub const ALL: &'static [Finding] = &[$(Finding::$variant),*];
+
+            /// The stable snake_case id.
+            pub fn id(self) -> &'static str {
+                match self { $(Finding::$variant => $id),* }
+            }
+
+            /// The failure class this finding belongs to.
+            pub fn class(self) -> Class {
+                match self { $(Finding::$variant => Class::$class),* }
+            }
+
+            /// Summary, causes and fixes in plain words.
+            pub fn advice(self) -> Advice {
+                match self {
+                    $(Finding::$variant => Advice {
+                        summary: $summary,
+                        causes: &[$($cause),*],
+                        fixes: &[$($fix),*],
+                    }),*
+                }
+            }
+
+            /// Look a finding up by its id.
+            pub fn from_id(id: &str) -> Option<Finding> {
+                Finding::ALL.iter().copied().find(|f| f.id() == id)
+            }
+        }
+    };
+}
+
+findings! {
+    // ---- uri / config (exit 3) ------------------------------------------------
+    UriUnescapedCharacter => "uri_unescaped_character", ConfigInvalid,
+        "The credentials in the connection string contain a character that must be percent-encoded.",
+        causes ["A password or user name with @ : / ? # [ ] or % pasted into the URI as is."],
+        fixes ["Percent-encode the character in the user name or password (for example @ becomes %40), or pass the password apart from the URI through `password-env`."];
+    UriSrvWithPort => "uri_srv_with_port", ConfigInvalid,
+        "A mongodb+srv:// connection string may not carry a port.",
+        causes ["The port comes from the SRV record; drivers refuse a port with +srv."],
+        fixes ["Remove the :port after the host name, or use a standard mongodb:// string with the ports."];
+    UriSrvMultipleHosts => "uri_srv_multiple_hosts", ConfigInvalid,
+        "A mongodb+srv:// connection string must name exactly one host.",
+        causes ["Several hosts were listed after mongodb+srv://; the SRV record lists the members instead."],
+        fixes ["Keep only the cluster host name (for example cluster0.ab1cd.mongodb.net), or switch to mongodb:// with all hosts."];
+    UriUnknownScheme => "uri_unknown_scheme", ConfigInvalid,
+        "The connection string does not start with mongodb:// or mongodb+srv://.",
+        causes ["A typo in the scheme, a URL of another service, or quotes kept around the value."],
+        fixes ["Start the string with mongodb:// (host list) or mongodb+srv:// (Atlas and other SRV clusters)."];
+    UriEmptyHost => "uri_empty_host", ConfigInvalid,
+        "The connection string names no host.",
+        causes ["An empty host list, often from an unset variable substituted into a template."],
+        fixes ["Put the host name after the // (and after user:password@ when present)."];
+    UriInvalidOption => "uri_invalid_option", ConfigInvalid,
+        "The connection string has an option the driver would reject.",
+        causes ["An option with a wrong value or an option that conflicts with another."],
+        fixes ["Correct or remove the option named in the evidence; see the MongoDB connection string options reference."];
+    UriMalformed => "uri_malformed", ConfigInvalid,
+        "The connection string cannot be parsed.",
+        causes ["A stray character, an unbalanced bracket, or a port that is not a number."],
+        fixes ["Rewrite the string as mongodb[+srv]://user:password@host[:port][,host...]/database?options."];
+    ConfigFileInvalid => "config_file_invalid", ConfigInvalid,
+        "The configuration file cannot be read or parsed.",
+        causes ["A TOML syntax error, a key of the wrong type, an unknown key, or a file that cannot be read."],
+        fixes ["Fix the file at the line and key named in the evidence; `examples/atlas-doctor.toml` shows every key."];
+    ConfigMissingValue => "config_missing_value", ConfigInvalid,
+        "A value the configuration asks for is missing.",
+        causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have."],
+        fixes ["Export the variable named in the evidence, or pick a profile that exists."];
+
+    // ---- dns (exit 10) ---------------------------------------------------------
+    DnsNoSuchName => "dns_no_such_name", Dns,
+        "The DNS name does not exist (NXDOMAIN).",
+        causes ["A typo in the cluster host name.", "The cluster was deleted or renamed.", "A private DNS zone (VPN, split horizon) this resolver cannot see."],
+        fixes ["Copy the connection string again from the Atlas UI (Connect > Drivers).", "Check that the cluster still exists and is not paused."];
+    DnsNoRecords => "dns_no_records", Dns,
+        "The name exists but has no DNS records of the type asked for.",
+        causes ["A mongodb+srv:// string for a host that publishes no SRV record (a single server, not an SRV cluster).", "A host name with no A/AAAA record."],
+        fixes ["Use mongodb://host:port for a server without an SRV record.", "Check the host name against what the provider shows."];
+    DnsServerFailure => "dns_server_failure", Dns,
+        "The DNS resolver answered with a failure (SERVFAIL or REFUSED) instead of records.",
+        causes ["The local resolver (router, VPN, corporate DNS) cannot or will not resolve SRV/TXT records.", "An upstream DNS outage."],
+        fixes ["Try another resolver with --dns-server 1.1.1.1 or --dns-fallback 8.8.8.8.", "Use the standard mongodb:// connection string (no SRV lookup needed)."];
+    DnsTimeout => "dns_timeout", Dns,
+        "The DNS resolver did not answer in time.",
+        causes ["A resolver that drops SRV/TXT queries, or DNS egress (UDP/TCP 53) blocked by a firewall or VPN."],
+        fixes ["Try another resolver with --dns-server or --dns-fallback.", "Use the standard mongodb:// connection string, which needs only A records."];
+    DnsResolverUnreachable => "dns_resolver_unreachable", Dns,
+        "No DNS resolver could be reached.",
+        causes ["No network, a resolver address that is wrong, or DNS traffic refused (querySrv ECONNREFUSED)."],
+        fixes ["Check /etc/resolv.conf or the system's DNS settings; try --dns-server with a resolver you know works."];
+    DnsTxtForbiddenOption => "dns_txt_forbidden_option", Dns,
+        "The TXT record of the SRV cluster holds options drivers refuse.",
+        causes ["The TXT record may only hold authSource, replicaSet and loadBalanced, in a single record."],
+        fixes ["Fix the TXT record at the DNS provider, or use the standard mongodb:// string with the options in it."];
+    DnsSrvTargetOutsideDomain => "dns_srv_target_outside_domain", Dns,
+        "An SRV target is outside the cluster's parent domain, so drivers refuse it.",
+        causes ["Drivers require every SRV target to end with the SRV name minus its first label; a misconfigured or hijacked record breaks this."],
+        fixes ["Fix the SRV record so every target is under the cluster's domain, or use the standard mongodb:// string."];
+    DnsResolverBroken => "dns_resolver_broken", Dns,
+        "Your DNS resolver fails where another resolver works: the resolver is the problem, not the cluster.",
+        causes ["Many home routers, VPNs and some corporate resolvers do not answer SRV or TXT queries (the querySrv ECONNREFUSED / ETIMEOUT errors)."],
+        fixes ["Use the standard mongodb:// connection string shown in the evidence; it needs no SRV lookup.", "Or point the system at a working resolver (for example 1.1.1.1 or 8.8.8.8)."];
+
+    // ---- tcp (exit 11, 12) -----------------------------------------------------
+    TcpRefused => "tcp_refused", TcpRefused,
+        "The host answered, but nothing listens on that port (connection refused).",
+        causes ["The server is not running, or listens on another port or only on another interface (bindIp).", "Node.js resolved localhost to ::1 while the server listens on 127.0.0.1 only."],
+        fixes ["Start the server, check the port, or connect to 127.0.0.1 instead of localhost.", "For a server in a container, publish the port and bind to 0.0.0.0."];
+    NetworkTimeout => "network_timeout", NetworkTimeout,
+        "No answer in time: the connection attempt was silently dropped.",
+        causes ["A firewall or corporate network blocking outbound port 27017.", "The Atlas IP access list of a dedicated cluster dropping this address.", "A host that is down or a wrong address."],
+        fixes ["Add this machine's public IP address to the Atlas IP access list (Network Access).", "Try from another network (a phone hotspot) to rule out an egress firewall on port 27017."];
+    NetworkUnreachable => "network_unreachable", NetworkTimeout,
+        "The network path to the host does not exist (host or network unreachable).",
+        causes ["No route to the address: an offline network, a VPN that is down, or an IPv6 address without IPv6 connectivity."],
+        fixes ["Check the network connection and VPN; prefer IPv4 if IPv6 is not routed here."];
+
+    // ---- ip access list (exit 13) ---------------------------------------------
+    IpAccessListAlert => "ip_access_list", IpAccessList,
+        "The Atlas host refused the TLS handshake with alert 80 (internal_error): this machine's IP address is not on the cluster's IP access list.",
+        causes ["Atlas shared and flex tiers answer a client outside the IP access list with a TLS internal_error alert.", "Your public IP address changed (home network, VPN, CI runner)."],
+        fixes ["In Atlas, open Network Access and add this machine's current public IP address (or the CI runner's range).", "Access list changes take a minute or two to apply."];
+    IpAccessListClosed => "ip_access_list_closed", IpAccessList,
+        "The Atlas host closed the connection during the TLS handshake: most likely this machine's IP address is not on the access list.",
+        causes ["Atlas drops connections from addresses outside the IP access list."],
+        fixes ["In Atlas, open Network Access and add this machine's current public IP address."];
+
+    // ---- tls (exit 14) ---------------------------------------------------------
+    TlsUnknownIssuer => "tls_unknown_issuer", Tls,
+        "The server's certificate chain is not trusted by this machine.",
+        causes ["A corporate TLS-intercepting proxy or antivirus replaced the certificate with one signed by its own CA.", "A self-signed or private-CA certificate without tlsCAFile."],
+        fixes ["If the issuer is a proxy (Zscaler, Netskope, Fortinet, ...), ask IT to exempt the database hosts or install its CA and pass tlsCAFile=/path/to/ca.pem.", "For a private CA, add tlsCAFile=/path/to/ca.pem to the connection string."];
+    TlsExpired => "tls_expired", Tls,
+        "The server's certificate has expired.",
+        causes ["The server's certificate was not renewed.", "This machine's clock is wrong."],
+        fixes ["Renew the server certificate.", "Check the system clock (date) on this machine."];
+    TlsNotYetValid => "tls_not_yet_valid", Tls,
+        "The server's certificate is not valid yet.",
+        causes ["This machine's clock is behind.", "A certificate issued with a future start date."],
+        fixes ["Fix the system clock (enable NTP)."];
+    TlsNameMismatch => "tls_name_mismatch", Tls,
+        "The server's certificate does not carry the host name that was connected to.",
+        causes ["Connecting by IP address or an alias instead of the name in the certificate.", "A proxy or load balancer presenting another service's certificate."],
+        fixes ["Connect with a host name that the certificate lists (see evidence)."];
+    TlsAlert => "tls_alert", Tls,
+        "The server aborted the TLS handshake with an alert.",
+        causes ["The server rejects this client's TLS version, ciphers or missing client certificate."],
+        fixes ["Check the server's TLS settings (minimum version, client certificate requirement)."];
+    TlsClosedAfterHello => "tls_closed_after_client_hello", Tls,
+        "The server closed the connection right after the TLS ClientHello.",
+        causes ["A plain (non-TLS) MongoDB server that drops the unexpected TLS bytes.", "A firewall or proxy that cuts TLS traffic."],
+        fixes ["If the server does not use TLS, remove tls=true (or ssl=true) from the connection string."];
+    TlsPlainServer => "tls_plain_server", Tls,
+        "TLS was asked for, but the server does not speak TLS.",
+        causes ["tls=true against a server that runs without TLS."],
+        fixes ["Remove tls=true (or ssl=true) from the connection string, or enable TLS on the server."];
+    TlsRequired => "tls_required", Tls,
+        "This server requires TLS, but the connection string does not turn it on.",
+        causes ["A plain connection to a TLS-only server: the server resets or closes the connection at the first bytes."],
+        fixes ["Add tls=true to the connection string (Atlas always requires it; mongodb+srv:// turns it on)."];
+    TlsProtocol => "tls_protocol", Tls,
+        "The TLS handshake failed: client and server share no protocol version or cipher.",
+        causes ["An old server offering only TLS 1.0/1.1, or a middlebox that mangles the handshake."],
+        fixes ["Upgrade the server's TLS configuration to TLS 1.2 or later."];
+    TlsHandshakeTimeout => "tls_handshake_timeout", Tls,
+        "The server never answered the TLS handshake.",
+        causes ["A plain server that waits for the client while the client waits for TLS.", "A proxy or firewall that holds the connection."],
+        fixes ["If the server does not use TLS, remove tls=true; otherwise check what listens on that port."];
+
+    // ---- server (exit 15) ------------------------------------------------------
+    NotMongodb => "not_mongodb", Server,
+        "Something answered on this port, but it is not MongoDB.",
+        causes ["Another service (an HTTP server, a proxy) on this port, or a wrong port number."],
+        fixes ["Check the port: MongoDB listens on 27017 by default; Atlas hosts on 27017."];
+    NoReply => "no_reply", Server,
+        "The connection opened but the server never answered the MongoDB handshake.",
+        causes ["A stuck or overloaded server, or a proxy that accepts connections without forwarding them."],
+        fixes ["Check the server's logs and load; check any proxy or port forward in between."];
+    ClosedWithoutReply => "closed_without_reply", Server,
+        "The server closed the connection without answering the MongoDB handshake.",
+        causes ["A server or proxy that rejects this client (connection limits, access rules), or a non-MongoDB service."],
+        fixes ["Check the server's logs for rejected connections; check maxIncomingConnections and any proxy in between."];
+    WireVersionTooOld => "wire_version_too_old", Server,
+        "The server is too old for current drivers.",
+        causes ["Current drivers need MongoDB 4.2 or later (wire version 8+; this tool's driver needs 9, MongoDB 4.4)."],
+        fixes ["Upgrade the server, or use an older driver release that still supports it."];
+    WireVersionTooNew => "wire_version_too_new", Server,
+        "The server is newer than the driver supports.",
+        causes ["An old driver against a new server."],
+        fixes ["Upgrade the driver."];
+    ReplicaSetMismatch => "replica_set_mismatch", Server,
+        "The replica set name in the connection string differs from the server's.",
+        causes ["A replicaSet= option copied from another cluster, or a server started with another --replSet."],
+        fixes ["Set replicaSet= to the server's name (see evidence), or remove it."];
+    NoPrimary => "no_primary", Server,
+        "No member of the replica set is primary.",
+        causes ["An election in progress, a majority of members down, or a paused cluster."],
+        fixes ["Wait for the election to finish, check member health, or resume the paused cluster."];
+
+    // ---- auth (exit 16) --------------------------------------------------------
+    AuthFailedAtlas => "auth_failed_atlas", AuthFailed,
+        "Atlas rejected the credentials (bad auth, code 8000 AtlasError).",
+        causes ["A wrong password.", "A user name that does not exist in this project's Database Access list.", "A password with special characters that were not percent-encoded."],
+        fixes ["Check the database user in Atlas (Database Access): it is not the Atlas account login.", "Reset the user's password and percent-encode special characters."];
+    AuthFailed => "auth_failed", AuthFailed,
+        "The server rejected the credentials (code 18 AuthenticationFailed).",
+        causes ["A wrong password.", "A user that does not exist in the authentication database.", "The wrong authSource: the user was created in another database."],
+        fixes ["Check the user name and password; the server cannot tell a wrong password from an unknown user.", "Set authSource= to the database where the user was created (usually admin)."];
+    AuthSourceSuspect => "auth_source_suspect", AuthFailed,
+        "Authentication failed and the connection string has no authSource while its database is not admin.",
+        causes ["Without authSource, drivers authenticate against the database in the path; Atlas users live in admin."],
+        fixes ["Add authSource=admin to the connection string."];
+    AuthMechanismUnsupported => "auth_mechanism_unsupported", AuthFailed,
+        "The server does not support the authentication mechanism that was asked for.",
+        causes ["authMechanism names a mechanism the server or this user does not offer (for example SCRAM-SHA-1 disabled)."],
+        fixes ["Remove authMechanism to negotiate, or pick one the server offers (see evidence)."];
+
+    // ---- authorization (exit 17) -----------------------------------------------
+    Unauthorized => "unauthorized", Authorization,
+        "Authenticated, but the user is not allowed to do this.",
+        causes ["The user's roles do not grant the action on this database or collection."],
+        fixes ["Grant a role that allows the action (for example read or readWrite on the database)."];
+    AuthRequired => "auth_required", Authorization,
+        "The server requires authentication, but no credentials were given.",
+        causes ["The connection string has no user:password."],
+        fixes ["Add user:password to the connection string (percent-encoded), or set username and password-env in the config."];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_snake_case_and_round_trip() {
+        let mut seen = HashSet::new();
+        for &finding in Finding::ALL {
+            let id = finding.id();
+            assert!(seen.insert(id), "duplicate id {id}");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{id}"
+            );
+            assert_eq!(Finding::from_id(id), Some(finding));
+        }
+    }
+
+    #[test]
+    fn every_finding_has_words_and_a_failing_class() {
+        for &finding in Finding::ALL {
+            let advice = finding.advice();
+            assert!(!advice.summary.is_empty());
+            assert!(!advice.causes.is_empty(), "{finding:?} has no cause");
+            assert!(!advice.fixes.is_empty(), "{finding:?} has no fix");
+            assert!(
+                finding.class().exit_code() >= 3,
+                "{finding:?} maps to a passing class"
+            );
+        }
+    }
+}

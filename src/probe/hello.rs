@@ -1,0 +1,482 @@
+//! The hello layer: the MongoDB handshake spoken directly over the probe's own
+//! connection (OP_MSG `hello`, falling back to `isMaster`), with every read
+//! bounded in size and time, so a peer that is not MongoDB is named, not hung on.
+
+use std::time::{Duration, Instant};
+
+use mongodb::bson::{self, Bson, Document, doc};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// OP_MSG, the opcode of every modern command.
+const OP_MSG: i32 = 2013;
+/// OP_REPLY, the legacy reply opcode.
+const OP_REPLY: i32 = 1;
+/// The largest message a server may send (48 MB): anything larger is not MongoDB.
+pub const MAX_MESSAGE_BYTES: usize = 48_000_000;
+/// Replies to hello, ping and buildInfo are small; a peer announcing more is refused early.
+const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A byte stream the probe can speak MongoDB over (plain TCP or TLS).
+pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+/// Why a MongoDB command got no usable answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("no reply within {}s", .after.as_secs_f64())]
+    NoReply { after: Duration },
+    #[error("the peer closed the connection without replying")]
+    Closed,
+    #[error("the peer reset the connection")]
+    Reset,
+    #[error("the peer answered with TLS bytes: it expects TLS")]
+    SpokeTls,
+    #[error("the peer is not MongoDB: {evidence}")]
+    NotMongodb { evidence: String },
+    #[error("command failed: {message} (code {code})")]
+    CommandFailed {
+        code: i32,
+        code_name: String,
+        message: String,
+    },
+    #[error("{reason}")]
+    Io { reason: String },
+}
+
+/// What the handshake showed about one host.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HelloInfo {
+    pub version: Option<String>,
+    pub min_wire_version: i32,
+    pub max_wire_version: i32,
+    pub set_name: Option<String>,
+    pub writable_primary: bool,
+    pub secondary: bool,
+    pub arbiter: bool,
+    pub mongos: bool,
+    pub hosts: Vec<String>,
+    pub sasl_mechanisms: Vec<String>,
+    pub round_trip: Duration,
+    /// Which command answered: `hello` or `isMaster`.
+    pub command: &'static str,
+}
+
+impl HelloInfo {
+    /// standalone, mongos, replica set primary/secondary/arbiter.
+    pub fn role(&self) -> String {
+        match (&self.set_name, self.mongos) {
+            (_, true) => "mongos".to_string(),
+            (Some(set), false) if self.writable_primary => format!("primary of replica set {set}"),
+            (Some(set), false) if self.secondary => format!("secondary of replica set {set}"),
+            (Some(set), false) if self.arbiter => format!("arbiter of replica set {set}"),
+            (Some(set), false) => {
+                format!("member of replica set {set} (neither primary nor secondary)")
+            }
+            (None, false) => "standalone".to_string(),
+        }
+    }
+}
+
+/// Sends one command and reads its reply, all within `deadline`.
+pub async fn command<S: Stream + ?Sized>(
+    stream: &mut S,
+    command: Document,
+    request_id: i32,
+    deadline: Duration,
+) -> Result<Document, Error> {
+    match tokio::time::timeout(deadline, exchange(stream, command, request_id)).await {
+        Ok(result) => result,
+        Err(_) => Err(Error::NoReply { after: deadline }),
+    }
+}
+
+async fn exchange<S: Stream + ?Sized>(
+    stream: &mut S,
+    command: Document,
+    request_id: i32,
+) -> Result<Document, Error> {
+    let message = encode_op_msg(&command, request_id)?;
+    stream.write_all(&message).await.map_err(|e| io_error(&e))?;
+    stream.flush().await.map_err(|e| io_error(&e))?;
+
+    let mut header = [0u8; 16];
+    read_exact_or_classify(stream, &mut header).await?;
+    let length = i32::from_le_bytes([header[0], header[1], header[2], header[3]]);
+    let response_to = i32::from_le_bytes([header[8], header[9], header[10], header[11]]);
+    let op_code = i32::from_le_bytes([header[12], header[13], header[14], header[15]]);
+    check_header(&header, length, op_code)?;
+    let body_len = usize::try_from(length).unwrap_or(0) - 16;
+    if body_len > MAX_REPLY_BYTES {
+        return Err(Error::NotMongodb {
+            evidence: format!(
+                "a reply announcing {length} bytes, more than a handshake reply could be"
+            ),
+        });
+    }
+    let mut body = vec![0u8; body_len];
+    read_exact_or_classify(stream, &mut body).await?;
+    if response_to != request_id {
+        return Err(Error::NotMongodb {
+            evidence: format!("a reply to request {response_to}, not {request_id}"),
+        });
+    }
+    let reply = decode_reply(op_code, &body)?;
+    check_ok(reply)
+}
+
+/// Rejects headers no MongoDB server would send, naming what the bytes look like.
+fn check_header(header: &[u8; 16], length: i32, op_code: i32) -> Result<(), Error> {
+    if super::tls::looks_like_tls(header) {
+        return Err(Error::SpokeTls);
+    }
+    if header.starts_with(b"HTTP/") {
+        let status = String::from_utf8_lossy(&header[..12.min(header.len())]).into_owned();
+        return Err(Error::NotMongodb {
+            evidence: format!("an HTTP server answered ({status}...)"),
+        });
+    }
+    let plausible_length =
+        usize::try_from(length).is_ok_and(|len| (21..=MAX_MESSAGE_BYTES).contains(&len));
+    if !plausible_length || (op_code != OP_MSG && op_code != OP_REPLY) {
+        return Err(Error::NotMongodb {
+            evidence: format!("the first bytes were {}", printable(header)),
+        });
+    }
+    Ok(())
+}
+
+async fn read_exact_or_classify<S: Stream + ?Sized>(
+    stream: &mut S,
+    buf: &mut [u8],
+) -> Result<(), Error> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match stream.read(&mut buf[filled..]).await {
+            Ok(0) if filled == 0 => return Err(Error::Closed),
+            Ok(0) => {
+                if super::tls::looks_like_tls(&buf[..filled]) {
+                    return Err(Error::SpokeTls);
+                }
+                return Err(Error::NotMongodb {
+                    evidence: format!(
+                        "a short answer of {filled} bytes: {}",
+                        printable(&buf[..filled])
+                    ),
+                });
+            }
+            Ok(n) => filled += n,
+            Err(e) => return Err(io_error(&e)),
+        }
+    }
+    Ok(())
+}
+
+fn io_error(e: &std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::ConnectionReset
+        | std::io::ErrorKind::ConnectionAborted
+        | std::io::ErrorKind::BrokenPipe => Error::Reset,
+        std::io::ErrorKind::UnexpectedEof => Error::Closed,
+        _ => Error::Io {
+            reason: e.to_string(),
+        },
+    }
+}
+
+/// The first bytes as text when printable, else hex: evidence for "not MongoDB".
+pub fn printable(bytes: &[u8]) -> String {
+    let shown = &bytes[..bytes.len().min(16)];
+    if shown.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        format!("{:?}", String::from_utf8_lossy(shown))
+    } else {
+        shown
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn encode_op_msg(command: &Document, request_id: i32) -> Result<Vec<u8>, Error> {
+    let body = bson::to_vec(command).map_err(|e| Error::Io {
+        reason: e.to_string(),
+    })?;
+    let length = 16 + 4 + 1 + body.len();
+    let mut message = Vec::with_capacity(length);
+    message.extend_from_slice(&i32::try_from(length).unwrap_or(i32::MAX).to_le_bytes());
+    message.extend_from_slice(&request_id.to_le_bytes());
+    message.extend_from_slice(&0i32.to_le_bytes());
+    message.extend_from_slice(&OP_MSG.to_le_bytes());
+    message.extend_from_slice(&0u32.to_le_bytes());
+    message.push(0);
+    message.extend_from_slice(&body);
+    Ok(message)
+}
+
+fn decode_reply(op_code: i32, body: &[u8]) -> Result<Document, Error> {
+    let not_mongo = |what: &str| Error::NotMongodb {
+        evidence: what.to_string(),
+    };
+    let doc_bytes = if op_code == OP_MSG {
+        // flagBits, then a kind-0 section holding the reply document.
+        match body.get(4) {
+            Some(0) => &body[5..],
+            _ => return Err(not_mongo("an OP_MSG reply without a body section")),
+        }
+    } else {
+        // OP_REPLY: flags, cursorId, startingFrom, numberReturned, then documents.
+        body.get(20..)
+            .ok_or_else(|| not_mongo("a truncated OP_REPLY"))?
+    };
+    Document::from_reader(doc_bytes).map_err(|_| not_mongo("a reply that is not BSON"))
+}
+
+fn check_ok(reply: Document) -> Result<Document, Error> {
+    let ok = match reply.get("ok") {
+        Some(Bson::Double(v)) => (*v - 1.0).abs() < f64::EPSILON,
+        Some(Bson::Int32(v)) => *v == 1,
+        Some(Bson::Int64(v)) => *v == 1,
+        Some(Bson::Boolean(v)) => *v,
+        _ => false,
+    };
+    if ok {
+        return Ok(reply);
+    }
+    Err(Error::CommandFailed {
+        code: number(&reply, "code").unwrap_or(0),
+        code_name: reply.get_str("codeName").unwrap_or_default().to_string(),
+        message: reply.get_str("errmsg").unwrap_or("no errmsg").to_string(),
+    })
+}
+
+fn number(doc: &Document, key: &str) -> Option<i32> {
+    match doc.get(key)? {
+        Bson::Int32(v) => Some(*v),
+        Bson::Int64(v) => i32::try_from(*v).ok(),
+        #[allow(clippy::cast_possible_truncation)]
+        Bson::Double(v) => Some(*v as i32),
+        _ => None,
+    }
+}
+
+fn flag(doc: &Document, key: &str) -> bool {
+    doc.get_bool(key).unwrap_or(false)
+}
+
+/// The handshake: `hello`, falling back to `isMaster` on servers that predate
+/// it, then `buildInfo` for the version (best effort).
+pub async fn hello<S: Stream + ?Sized>(
+    stream: &mut S,
+    sasl_user: Option<&str>,
+    deadline: Duration,
+) -> Result<HelloInfo, Error> {
+    let start = Instant::now();
+    let mut request =
+        doc! { "hello": 1, "helloOk": true, "$db": "admin", "client": client_metadata() };
+    if let Some(user) = sasl_user {
+        request.insert("saslSupportedMechs", user);
+    }
+    let (reply, answered_by) = match command(stream, request.clone(), 1, deadline).await {
+        Ok(reply) => (reply, "hello"),
+        Err(Error::CommandFailed { .. }) => {
+            let mut legacy = doc! { "isMaster": 1, "$db": "admin" };
+            if let Some(user) = sasl_user {
+                legacy.insert("saslSupportedMechs", user);
+            }
+            (command(stream, legacy, 2, deadline).await?, "isMaster")
+        }
+        Err(e) => return Err(e),
+    };
+    let round_trip = start.elapsed();
+    let version = command(stream, doc! { "buildInfo": 1, "$db": "admin" }, 3, deadline)
+        .await
+        .ok()
+        .and_then(|info| info.get_str("version").ok().map(str::to_string));
+    Ok(HelloInfo {
+        version,
+        min_wire_version: number(&reply, "minWireVersion").unwrap_or(0),
+        max_wire_version: number(&reply, "maxWireVersion").unwrap_or(0),
+        set_name: reply.get_str("setName").ok().map(str::to_string),
+        writable_primary: flag(&reply, "isWritablePrimary") || flag(&reply, "ismaster"),
+        secondary: flag(&reply, "secondary"),
+        arbiter: flag(&reply, "arbiterOnly"),
+        mongos: reply.get_str("msg") == Ok("isdbgrid"),
+        hosts: reply
+            .get_array("hosts")
+            .map(|hosts| {
+                hosts
+                    .iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sasl_mechanisms: reply
+            .get_array("saslSupportedMechs")
+            .map(|m| {
+                m.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        round_trip,
+        command: answered_by,
+    })
+}
+
+fn client_metadata() -> Document {
+    doc! {
+        "application": { "name": "atlas-doctor" },
+        "driver": { "name": "atlas-doctor", "version": env!("CARGO_PKG_VERSION") },
+        "os": { "type": std::env::consts::OS, "architecture": std::env::consts::ARCH },
+    }
+}
+
+/// One MongoDB `ping`, timed.
+pub async fn ping<S: Stream + ?Sized>(
+    stream: &mut S,
+    request_id: i32,
+    deadline: Duration,
+) -> Result<Duration, Error> {
+    let start = Instant::now();
+    command(
+        stream,
+        doc! { "ping": 1, "$db": "admin" },
+        request_id,
+        deadline,
+    )
+    .await?;
+    Ok(start.elapsed())
+}
+
+/// The MongoDB release that introduced a wire version, for messages.
+pub fn release_for_wire_version(wire: i32) -> &'static str {
+    match wire {
+        ..=0 => "before 2.6",
+        1 | 2 => "2.6",
+        3 => "3.0",
+        4 => "3.2",
+        5 => "3.4",
+        6 => "3.6",
+        7 => "4.0",
+        8 => "4.2",
+        9 => "4.4",
+        10..=12 => "5.0",
+        13 => "5.0",
+        14..=16 => "5.x",
+        17 => "6.0",
+        18..=20 => "6.x/7.0",
+        21 => "7.0",
+        22..=24 => "7.x",
+        25 => "8.0",
+        _ => "8.x or later",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn reply_with(bytes: Vec<u8>) -> Result<Document, Error> {
+        let (mut client, mut server) = tokio::io::duplex(1 << 20);
+        tokio::spawn(async move {
+            let mut buf = vec![0u8; 4096];
+            let _ = server.read(&mut buf).await;
+            let _ = server.write_all(&bytes).await;
+        });
+        command(
+            &mut client,
+            doc! { "hello": 1, "$db": "admin" },
+            7,
+            Duration::from_secs(2),
+        )
+        .await
+    }
+
+    fn op_msg_reply(doc: &Document, response_to: i32) -> Vec<u8> {
+        let mut m = encode_op_msg(doc, 99).unwrap();
+        m[8..12].copy_from_slice(&response_to.to_le_bytes());
+        m
+    }
+
+    #[tokio::test]
+    async fn decodes_an_op_msg_reply() {
+        let reply = reply_with(op_msg_reply(&doc! { "ok": 1.0, "maxWireVersion": 21 }, 7))
+            .await
+            .unwrap();
+        assert_eq!(reply.get_i32("maxWireVersion").unwrap(), 21);
+    }
+
+    #[tokio::test]
+    async fn command_errors_keep_code_and_message() {
+        let err = reply_with(op_msg_reply(
+            &doc! { "ok": 0.0, "code": 13, "codeName": "Unauthorized", "errmsg": "nope" },
+            7,
+        ))
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::CommandFailed {
+                code: 13,
+                code_name: "Unauthorized".into(),
+                message: "nope".into()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn http_is_named() {
+        let err = reply_with(b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::NotMongodb { ref evidence } if evidence.contains("HTTP")),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_two_gigabyte_header_is_refused_without_reading_it() {
+        let mut header = Vec::new();
+        header.extend_from_slice(&i32::MAX.to_le_bytes());
+        header.extend_from_slice(&1i32.to_le_bytes());
+        header.extend_from_slice(&7i32.to_le_bytes());
+        header.extend_from_slice(&OP_MSG.to_le_bytes());
+        assert!(matches!(
+            reply_with(header).await.unwrap_err(),
+            Error::NotMongodb { .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_tls_alert_means_the_peer_wants_tls() {
+        let mut alert = vec![0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32];
+        alert.extend_from_slice(&[0; 9]);
+        assert_eq!(reply_with(alert).await.unwrap_err(), Error::SpokeTls);
+    }
+
+    #[tokio::test]
+    async fn close_without_reply() {
+        assert_eq!(reply_with(Vec::new()).await.unwrap_err(), Error::Closed);
+    }
+
+    #[tokio::test]
+    async fn silence_ends_at_the_deadline() {
+        let (mut client, _server) = tokio::io::duplex(1024);
+        let err = command(
+            &mut client,
+            doc! { "ping": 1 },
+            1,
+            Duration::from_millis(50),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, Error::NoReply { .. }));
+    }
+
+    #[test]
+    fn printable_evidence() {
+        assert_eq!(printable(b"SSH-2.0-OpenSSH"), "\"SSH-2.0-OpenSSH\"");
+        assert_eq!(printable(&[0xde, 0xad]), "de ad");
+    }
+}

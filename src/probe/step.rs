@@ -1,0 +1,95 @@
+//! One line of evidence: a layer's step on one host, passed or not, with its time.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// The layers of DESIGN.md, in the order a driver walks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    Uri,
+    Dns,
+    Tcp,
+    Tls,
+    Hello,
+    Auth,
+    Data,
+}
+
+impl Layer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Uri => "uri",
+            Layer::Dns => "dns",
+            Layer::Tcp => "tcp",
+            Layer::Tls => "tls",
+            Layer::Hello => "hello",
+            Layer::Auth => "auth",
+            Layer::Data => "data",
+        }
+    }
+}
+
+/// A step's outcome; always also printed as a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    Skip,
+}
+
+impl Status {
+    /// PASS, FAIL, WARN, SKIP.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Warn => "WARN",
+            Status::Skip => "SKIP",
+        }
+    }
+}
+
+/// One step of evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub layer: Layer,
+    pub name: String,
+    pub host: Option<String>,
+    pub status: Status,
+    pub duration: Duration,
+    pub detail: String,
+}
+
+impl Step {
+    pub fn new(
+        layer: Layer,
+        name: impl Into<String>,
+        status: Status,
+        detail: impl Into<String>,
+    ) -> Self {
+        Step {
+            layer,
+            name: name.into(),
+            host: None,
+            status,
+            duration: Duration::ZERO,
+            detail: detail.into(),
+        }
+    }
+
+    #[must_use]
+    pub fn on(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    #[must_use]
+    pub fn took(mut self, duration: Duration) -> Self {
+        self.duration = duration;
+        self
+    }
+}

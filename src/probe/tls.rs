@@ -1,0 +1,458 @@
+//! The tls layer: handshake with SNI and the URI's CA options; record protocol,
+//! cipher and the presented chain; name what failed (issuer, expiry, name, alert).
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+/// Why a TLS handshake failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("certificate issued by {issuer:?}, which this machine does not trust")]
+    UnknownIssuer { issuer: String },
+    #[error("certificate expired on {not_after}")]
+    Expired { not_after: String },
+    #[error("certificate not valid before {not_before}")]
+    NotYetValid { not_before: String },
+    #[error("certificate is for {names:?}, not {expected}")]
+    NameMismatch {
+        expected: String,
+        names: Vec<String>,
+    },
+    #[error("certificate rejected: {reason}")]
+    BadCertificate { reason: String },
+    #[error("server sent TLS alert {code} ({name})")]
+    Alert { code: u8, name: String },
+    #[error("server closed the connection after the ClientHello")]
+    ClosedAfterHello,
+    #[error("server answered with non-TLS bytes")]
+    NotTls,
+    #[error("no TLS answer within {}s", .after.as_secs_f64())]
+    Timeout { after: Duration },
+    #[error("handshake failed: {reason}")]
+    Protocol { reason: String },
+    #[error("cannot use tlsCAFile {path}: {reason}")]
+    CaFile { path: String, reason: String },
+}
+
+/// One certificate of the presented chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    pub names: Vec<String>,
+    pub not_before: String,
+    pub not_after: String,
+    /// Seconds from now until expiry (negative once expired).
+    pub expires_in_secs: i64,
+}
+
+/// What a handshake showed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    pub protocol: Option<String>,
+    pub cipher: Option<String>,
+    pub sni: Option<String>,
+    pub chain: Vec<CertInfo>,
+    /// Verification problems ignored because the URI switched checks off.
+    pub ignored: Vec<String>,
+}
+
+/// Where trust comes from.
+#[derive(Debug, Clone)]
+pub struct TlsOptions {
+    pub ca_file: Option<String>,
+    pub allow_invalid_certificates: bool,
+    pub allow_invalid_hostnames: bool,
+}
+
+/// A verifier that records the chain it was shown, then asks webpki.
+#[derive(Debug)]
+struct Recording {
+    inner: Arc<WebPkiServerVerifier>,
+    seen: Arc<Mutex<Vec<CertificateDer<'static>>>>,
+    ignored: Arc<Mutex<Vec<String>>>,
+    allow_invalid_certificates: bool,
+    allow_invalid_hostnames: bool,
+}
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.push(end_entity.clone().into_owned());
+            seen.extend(intermediates.iter().map(|c| c.clone().into_owned()));
+        }
+        match self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
+            Err(rustls::Error::InvalidCertificate(e))
+                if self.allow_invalid_certificates
+                    || (self.allow_invalid_hostnames && is_name_error(&e)) =>
+            {
+                if let Ok(mut ignored) = self.ignored.lock() {
+                    ignored.push(format!("{e:?}"));
+                }
+                Ok(ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+fn is_name_error(e: &CertificateError) -> bool {
+    matches!(
+        e,
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }
+    )
+}
+
+/// The trust roots: tlsCAFile alone when given (as drivers do), else the
+/// system store plus the Mozilla roots.
+pub fn roots(ca_file: Option<&str>) -> Result<RootCertStore, Error> {
+    let mut store = RootCertStore::empty();
+    if let Some(path) = ca_file {
+        let ca_error = |reason: String| Error::CaFile {
+            path: path.to_string(),
+            reason,
+        };
+        let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+        let mut reader = pem.as_slice();
+        for cert in rustls_pemfile::certs(&mut reader) {
+            let cert = cert.map_err(|e| ca_error(e.to_string()))?;
+            store.add(cert).map_err(|e| ca_error(e.to_string()))?;
+        }
+        if store.is_empty() {
+            return Err(ca_error("no PEM certificate in the file".to_string()));
+        }
+        return Ok(store);
+    }
+    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let native = rustls_native_certs::load_native_certs();
+    for cert in native.certs {
+        let _ = store.add(cert);
+    }
+    Ok(store)
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Handshakes over `stream` with SNI `host`; returns the stream and what it showed.
+pub async fn handshake(
+    stream: TcpStream,
+    host: &str,
+    options: &TlsOptions,
+    deadline: Duration,
+) -> Result<(TlsStream<TcpStream>, Evidence), (Error, Evidence)> {
+    let no_evidence = |e| (e, Evidence::default());
+    let roots = Arc::new(roots(options.ca_file.as_deref()).map_err(no_evidence)?);
+    let inner = WebPkiServerVerifier::builder_with_provider(roots, provider())
+        .build()
+        .map_err(|e| {
+            no_evidence(Error::Protocol {
+                reason: e.to_string(),
+            })
+        })?;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let ignored = Arc::new(Mutex::new(Vec::new()));
+    let verifier = Recording {
+        inner,
+        seen: seen.clone(),
+        ignored: ignored.clone(),
+        allow_invalid_certificates: options.allow_invalid_certificates,
+        allow_invalid_hostnames: options.allow_invalid_hostnames,
+    };
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| {
+            no_evidence(Error::Protocol {
+                reason: e.to_string(),
+            })
+        })?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    let server_name = ServerName::try_from(host.to_string()).map_err(|e| {
+        no_evidence(Error::Protocol {
+            reason: format!("{host:?} is not a valid TLS server name: {e}"),
+        })
+    })?;
+    let sni = match &server_name {
+        ServerName::DnsName(name) => Some(name.as_ref().to_string()),
+        _ => None,
+    };
+    let connector = TlsConnector::from(Arc::new(config));
+    let result = tokio::time::timeout(deadline, connector.connect(server_name, stream)).await;
+    let chain: Vec<CertInfo> = seen
+        .lock()
+        .map(|s| s.iter().filter_map(|c| describe(c)).collect())
+        .unwrap_or_default();
+    let mut evidence = Evidence {
+        sni,
+        chain,
+        ignored: ignored.lock().map(|i| i.clone()).unwrap_or_default(),
+        ..Evidence::default()
+    };
+    match result {
+        Err(_) => Err((Error::Timeout { after: deadline }, evidence)),
+        Ok(Err(e)) => Err((classify(&e, host, &evidence), evidence)),
+        Ok(Ok(tls)) => {
+            let (_, conn) = tls.get_ref();
+            evidence.protocol = conn
+                .protocol_version()
+                .map(|v| format!("{v:?}").replace('_', "."));
+            evidence.cipher = conn
+                .negotiated_cipher_suite()
+                .map(|c| format!("{:?}", c.suite()));
+            Ok((tls, evidence))
+        }
+    }
+}
+
+fn classify(error: &std::io::Error, host: &str, evidence: &Evidence) -> Error {
+    let leaf = evidence.chain.first();
+    let issuer = || {
+        evidence
+            .chain
+            .last()
+            .map_or_else(|| "an unknown issuer".to_string(), |c| c.issuer.clone())
+    };
+    if let Some(tls_error) = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        return match tls_error {
+            rustls::Error::InvalidCertificate(cert) => match cert {
+                CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                    Error::UnknownIssuer { issuer: issuer() }
+                }
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                    Error::Expired {
+                        not_after: leaf
+                            .map_or_else(|| "an earlier date".into(), |c| c.not_after.clone()),
+                    }
+                }
+                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                    Error::NotYetValid {
+                        not_before: leaf
+                            .map_or_else(|| "a later date".into(), |c| c.not_before.clone()),
+                    }
+                }
+                CertificateError::NotValidForName
+                | CertificateError::NotValidForNameContext { .. } => Error::NameMismatch {
+                    expected: host.to_string(),
+                    names: leaf.map(|c| c.names.clone()).unwrap_or_default(),
+                },
+                other => Error::BadCertificate {
+                    reason: format!("{other:?}"),
+                },
+            },
+            rustls::Error::AlertReceived(alert) => {
+                let code = u8::from(*alert);
+                Error::Alert {
+                    code,
+                    name: alert_name(code),
+                }
+            }
+            rustls::Error::InvalidMessage(_)
+            | rustls::Error::InappropriateMessage { .. }
+            | rustls::Error::InappropriateHandshakeMessage { .. } => Error::NotTls,
+            rustls::Error::PeerIncompatible(reason) => Error::Protocol {
+                reason: format!("{reason:?}"),
+            },
+            other => Error::Protocol {
+                reason: other.to_string(),
+            },
+        };
+    }
+    match error.kind() {
+        std::io::ErrorKind::UnexpectedEof
+        | std::io::ErrorKind::ConnectionReset
+        | std::io::ErrorKind::ConnectionAborted
+        | std::io::ErrorKind::BrokenPipe => Error::ClosedAfterHello,
+        _ => Error::Protocol {
+            reason: error.to_string(),
+        },
+    }
+}
+
+/// The IANA name of a TLS alert.
+pub fn alert_name(code: u8) -> String {
+    let name = match code {
+        0 => "close_notify",
+        10 => "unexpected_message",
+        20 => "bad_record_mac",
+        22 => "record_overflow",
+        40 => "handshake_failure",
+        42 => "bad_certificate",
+        43 => "unsupported_certificate",
+        44 => "certificate_revoked",
+        45 => "certificate_expired",
+        46 => "certificate_unknown",
+        47 => "illegal_parameter",
+        48 => "unknown_ca",
+        49 => "access_denied",
+        50 => "decode_error",
+        51 => "decrypt_error",
+        70 => "protocol_version",
+        71 => "insufficient_security",
+        80 => "internal_error",
+        86 => "inappropriate_fallback",
+        90 => "user_canceled",
+        109 => "missing_extension",
+        110 => "unsupported_extension",
+        112 => "unrecognized_name",
+        116 => "certificate_required",
+        120 => "no_application_protocol",
+        _ => "unknown alert",
+    };
+    name.to_string()
+}
+
+/// Subject, issuer, names and validity of one DER certificate.
+pub fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    let mut names = Vec::new();
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for name in &san.value.general_names {
+            match name {
+                x509_parser::extensions::GeneralName::DNSName(dns) => {
+                    names.push((*dns).to_string());
+                }
+                x509_parser::extensions::GeneralName::IPAddress(ip) => names.push(format_ip(ip)),
+                _ => {}
+            }
+        }
+    }
+    let validity = cert.validity();
+    let now = x509_parser::time::ASN1Time::now();
+    let expires_in_secs = validity.not_after.timestamp() - now.timestamp();
+    Some(CertInfo {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        names,
+        not_before: validity.not_before.to_string(),
+        not_after: validity.not_after.to_string(),
+        expires_in_secs,
+    })
+}
+
+fn format_ip(bytes: &[u8]) -> String {
+    match bytes.len() {
+        4 => std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string(),
+        16 => {
+            let mut octets = [0u8; 16];
+            octets.copy_from_slice(bytes);
+            std::net::Ipv6Addr::from(octets).to_string()
+        }
+        _ => bytes.iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        }),
+    }
+}
+
+/// Whether the first bytes a peer sent look like a TLS record (handshake or alert).
+pub fn looks_like_tls(bytes: &[u8]) -> bool {
+    matches!(bytes, [0x15 | 0x16, 0x03, 0x00..=0x04, ..])
+}
+
+/// Reads whatever a peer sends within `deadline` (at most `limit` bytes).
+pub async fn read_some<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    limit: usize,
+    deadline: Duration,
+) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; limit];
+    match tokio::time::timeout(deadline, reader.read(&mut buf)).await {
+        Ok(Ok(n)) => {
+            buf.truncate(n);
+            Ok(buf)
+        }
+        Ok(Err(e)) => Err(e),
+        Err(_) => Ok(Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alert_names() {
+        assert_eq!(alert_name(80), "internal_error");
+        assert_eq!(alert_name(48), "unknown_ca");
+        assert_eq!(alert_name(200), "unknown alert");
+    }
+
+    #[test]
+    fn tls_record_sniffing() {
+        assert!(looks_like_tls(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50]));
+        assert!(looks_like_tls(&[0x16, 0x03, 0x01]));
+        assert!(!looks_like_tls(b"HTTP/1.1 400"));
+        assert!(!looks_like_tls(&[]));
+    }
+
+    #[test]
+    fn a_missing_ca_file_is_named() {
+        let err = roots(Some("does/not/exist.pem")).unwrap_err();
+        assert!(
+            matches!(err, Error::CaFile { ref path, .. } if path == "does/not/exist.pem"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn describes_a_generated_certificate() {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = rcgen::CertificateParams::new(vec![
+            "db.example.test".to_string(),
+            "127.0.0.1".to_string(),
+        ])
+        .unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        let info = describe(cert.der()).unwrap();
+        assert_eq!(info.names, ["db.example.test", "127.0.0.1"]);
+        assert!(info.expires_in_secs > 0);
+    }
+}

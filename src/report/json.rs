@@ -1,0 +1,176 @@
+//! `--format json`: exactly one object on stdout, built from dedicated
+//! `Serialize` types so probe internals never leak into the contract.
+//!
+//! ```json
+//! {"schema_version": 1, "tool_version": "0.1.0", "command": "ping",
+//!  "target": {"uri": "mongodb+srv://app:****@cluster0.example.net/", "source": "env:MONGODB_URI"},
+//!  "verdict": "fail", "class": "tls", "exit_code": 14,
+//!  "diagnosis": {"summary": "...", "causes": [], "fixes": [], "evidence": [], "reason": "tls_unknown_issuer"},
+//!  "warnings": [], "facts": [], "rtt_ms": null,
+//!  "steps": [{"layer": "dns", "name": "...", "host": null, "status": "pass", "duration_ms": 12.4, "detail": "..."}],
+//!  "checks": [{"section": "security", "id": "...", "status": "pass", "summary": "...", "fix": null, "evidence": []}]}
+//! ```
+//! `diagnosis` is null when the verdict is ok. Keys are only ever added.
+
+use serde::Serialize;
+
+use super::{Check, Report};
+use crate::class::Class;
+use crate::diagnose::Diagnosis;
+use crate::probe::{Layer, Status, Step, ms};
+
+/// The JSON schema version; bumped only when a key is renamed or removed.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    tool_version: &'static str,
+    command: &'a str,
+    target: JsonTarget<'a>,
+    verdict: &'static str,
+    class: Class,
+    exit_code: u8,
+    diagnosis: Option<&'a Diagnosis>,
+    warnings: &'a [String],
+    facts: &'a [String],
+    rtt_ms: Option<JsonRtt>,
+    steps: Vec<JsonStep<'a>>,
+    checks: Vec<JsonCheck<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTarget<'a> {
+    uri: &'a str,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonRtt {
+    count: u32,
+    min: f64,
+    avg: f64,
+    max: f64,
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    layer: Layer,
+    name: &'a str,
+    host: Option<&'a str>,
+    status: Status,
+    duration_ms: f64,
+    detail: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonCheck<'a> {
+    section: &'static str,
+    id: &'a str,
+    status: Status,
+    summary: &'a str,
+    fix: Option<&'a str>,
+    evidence: &'a [String],
+}
+
+fn round(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+fn step(s: &Step) -> JsonStep<'_> {
+    JsonStep {
+        layer: s.layer,
+        name: &s.name,
+        host: s.host.as_deref(),
+        status: s.status,
+        duration_ms: round(ms(s.duration)),
+        detail: &s.detail,
+    }
+}
+
+fn check(c: &Check) -> JsonCheck<'_> {
+    JsonCheck {
+        section: c.section.as_str(),
+        id: c.id,
+        status: c.status,
+        summary: &c.summary,
+        fix: c.fix.as_deref(),
+        evidence: &c.evidence,
+    }
+}
+
+/// Renders the report as one JSON object and a newline.
+pub fn render(report: &Report) -> String {
+    let json = JsonReport {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        command: report.command,
+        target: JsonTarget {
+            uri: &report.target_uri,
+            source: &report.target_source,
+        },
+        verdict: report.verdict().as_str(),
+        class: report.class,
+        exit_code: report.exit_code(),
+        diagnosis: report.diagnosis.as_ref(),
+        warnings: &report.warnings,
+        facts: &report.facts,
+        rtt_ms: report.rtt.map(|r| JsonRtt {
+            count: r.count,
+            min: round(ms(r.min)),
+            avg: round(ms(r.avg)),
+            max: round(ms(r.max)),
+        }),
+        steps: report.steps.iter().map(step).collect(),
+        checks: report.checks.iter().map(check).collect(),
+    };
+    let mut out =
+        serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Finding;
+    use std::time::Duration;
+
+    #[test]
+    fn keys_follow_the_contract() {
+        let mut report = Report::new("ping", "mongodb://u:****@h/".into(), "flag:--uri".into());
+        report.steps.push(
+            Step::new(
+                Layer::Tcp,
+                "connect 127.0.0.1:1",
+                Status::Fail,
+                "connection refused",
+            )
+            .on("h:1")
+            .took(Duration::from_micros(1500)),
+        );
+        report.fail(
+            Diagnosis::from_finding(Finding::TcpRefused).with_evidence("h:1: connection refused"),
+        );
+        let value: serde_json::Value = serde_json::from_str(&render(&report)).unwrap();
+        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["command"], "ping");
+        assert_eq!(value["target"]["uri"], "mongodb://u:****@h/");
+        assert_eq!(value["verdict"], "fail");
+        assert_eq!(value["class"], "tcp_refused");
+        assert_eq!(value["exit_code"], 11);
+        assert_eq!(value["diagnosis"]["reason"], "tcp_refused");
+        assert_eq!(value["steps"][0]["layer"], "tcp");
+        assert_eq!(value["steps"][0]["status"], "fail");
+        assert_eq!(value["steps"][0]["duration_ms"], 1.5);
+        assert_eq!(value["checks"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn diagnosis_is_null_when_ok() {
+        let report = Report::new("ping", "mongodb://h/".into(), "default".into());
+        let value: serde_json::Value = serde_json::from_str(&render(&report)).unwrap();
+        assert_eq!(value["verdict"], "ok");
+        assert!(value["diagnosis"].is_null());
+    }
+}

@@ -1,0 +1,166 @@
+//! `--format junit`: JUnit XML for CI test reporters: one testsuite per
+//! checklist section (or one for the layers), one testcase per item.
+
+use std::fmt::Write as _;
+
+use super::{Check, Report, Section};
+use crate::probe::{Status, ms};
+
+/// Escapes text for XML attributes and content.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Case {
+    name: String,
+    classname: String,
+    status: Status,
+    message: String,
+    body: String,
+    seconds: f64,
+}
+
+/// Renders the report as a `<testsuites>` document.
+pub fn render(report: &Report) -> String {
+    let mut suites: Vec<(String, Vec<Case>)> = Vec::new();
+    if report.checks.is_empty() {
+        let cases = report
+            .steps
+            .iter()
+            .map(|s| Case {
+                name: format!(
+                    "{} {}{}",
+                    s.layer.as_str(),
+                    s.name,
+                    s.host
+                        .as_deref()
+                        .map(|h| format!(" [{h}]"))
+                        .unwrap_or_default()
+                ),
+                classname: format!("atlas-doctor.{}", report.command),
+                status: s.status,
+                message: s.detail.clone(),
+                body: report
+                    .diagnosis
+                    .as_ref()
+                    .filter(|_| s.status == Status::Fail)
+                    .map(|d| d.fixes.join("\n"))
+                    .unwrap_or_default(),
+                seconds: ms(s.duration) / 1000.0,
+            })
+            .collect();
+        suites.push((format!("atlas-doctor {}", report.command), cases));
+    } else {
+        for section in [Section::Security, Section::Testing] {
+            let cases: Vec<Case> = report
+                .checks
+                .iter()
+                .filter(|c| c.section == section)
+                .map(check_case)
+                .collect();
+            suites.push((format!("{} checklist", section.as_str()), cases));
+        }
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let total: usize = suites.iter().map(|(_, c)| c.len()).sum();
+    let failures = suites
+        .iter()
+        .flat_map(|(_, c)| c)
+        .filter(|c| c.status == Status::Fail)
+        .count();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"atlas-doctor\" tests=\"{total}\" failures=\"{failures}\">"
+    );
+    for (name, cases) in &suites {
+        let count = |s| cases.iter().filter(|c| c.status == s).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
+            escape(name),
+            cases.len(),
+            count(Status::Fail),
+            count(Status::Skip)
+        );
+        for case in cases {
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\"",
+                escape(&case.name),
+                escape(&case.classname),
+                case.seconds
+            );
+            match case.status {
+                Status::Pass => out.push_str("/>\n"),
+                Status::Fail => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
+                        escape(&case.message),
+                        escape(&case.body)
+                    );
+                }
+                Status::Skip => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        escape(&case.message)
+                    );
+                }
+                Status::Warn => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <system-out>WARN: {}</system-out>\n    </testcase>",
+                        escape(&case.message)
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    let _ = report.class;
+    out
+}
+
+fn check_case(c: &Check) -> Case {
+    let mut body = c.evidence.join("\n");
+    if let Some(fix) = &c.fix {
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        body.push_str("fix: ");
+        body.push_str(fix);
+    }
+    Case {
+        name: c.id.to_string(),
+        classname: format!("atlas-doctor.{}", c.section.as_str()),
+        status: c.status,
+        message: c.summary.clone(),
+        body,
+        seconds: 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;?");
+    }
+}

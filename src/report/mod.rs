@@ -1,0 +1,117 @@
+//! The report of a run and its renderers. Renderers only render: they take a
+//! `Report` and return text; they never probe and never decide the verdict.
+
+pub mod human;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod style;
+
+use crate::class::Class;
+use crate::diagnose::Diagnosis;
+use crate::probe::{RttStats, Status, Step};
+
+/// The whole outcome of one command.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub command: &'static str,
+    /// Redacted connection string.
+    pub target_uri: String,
+    /// Where it came from (`flag:--uri`, `env:MONGODB_URI`, ...).
+    pub target_source: String,
+    pub class: Class,
+    pub diagnosis: Option<Diagnosis>,
+    /// Things that did not fail the run but deserve a look.
+    pub warnings: Vec<String>,
+    pub steps: Vec<Step>,
+    pub checks: Vec<Check>,
+    pub rtt: Option<RttStats>,
+    /// One-line facts about the deployment (version, topology).
+    pub facts: Vec<String>,
+}
+
+/// One checklist item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub section: Section,
+    pub id: &'static str,
+    pub status: Status,
+    pub summary: String,
+    pub fix: Option<String>,
+    pub evidence: Vec<String>,
+}
+
+/// The two checklists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Security,
+    Testing,
+}
+
+impl Section {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Security => "security",
+            Section::Testing => "testing",
+        }
+    }
+}
+
+/// `ok`, `warn` or `fail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Ok,
+    Warn,
+    Fail,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+impl Report {
+    /// A report with nothing in it yet.
+    pub fn new(command: &'static str, target_uri: String, target_source: String) -> Self {
+        Report {
+            command,
+            target_uri,
+            target_source,
+            class: Class::Ok,
+            diagnosis: None,
+            warnings: Vec::new(),
+            steps: Vec::new(),
+            checks: Vec::new(),
+            rtt: None,
+            facts: Vec::new(),
+        }
+    }
+
+    /// Fail with a diagnosis; its class decides the exit code.
+    pub fn fail(&mut self, diagnosis: Diagnosis) {
+        self.class = diagnosis.class;
+        self.diagnosis = Some(diagnosis);
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        if self.class != Class::Ok {
+            Verdict::Fail
+        } else if !self.warnings.is_empty()
+            || self.steps.iter().any(|s| s.status == Status::Warn)
+            || self.checks.iter().any(|c| c.status == Status::Warn)
+        {
+            Verdict::Warn
+        } else {
+            Verdict::Ok
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        self.class.exit_code()
+    }
+}
