@@ -254,8 +254,7 @@ fn dns_failure(query: &str, resolver: &str, error: &dns::Error) -> Diagnosis {
     match error {
         dns::Error::NoSuchName => d.with_summary(format!("The name in {query} does not exist (NXDOMAIN).")),
         dns::Error::NoRecords { record } if query.starts_with("SRV") => d
-            .with_summary(format!("{query}: the name exists but publishes no {record} record, so mongodb+srv:// cannot work."))
-            .with_first_fix("Use mongodb://host:port (a standard connection string) for a server without an SRV record."),
+            .with_summary(format!("{query}: the name exists but publishes no {record} record, so mongodb+srv:// cannot work.")),
         _ => d,
     }
 }

@@ -274,6 +274,15 @@ const USERINFO_ENCODE: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
+/// What option values escape: only what would break the query string.
+const OPTION_VALUE_ENCODE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'&')
+    .add(b'=')
+    .add(b'#')
+    .add(b'%')
+    .add(b'"');
+
 fn eq_ignore_case(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
@@ -568,7 +577,7 @@ impl ConnectionString {
                     } else if redact && eq_ignore_case(k, "authMechanismProperties") {
                         format!("{k}={}", redact_properties(v))
                     } else {
-                        format!("{k}={}", utf8_percent_encode(v, USERINFO_ENCODE))
+                        format!("{k}={}", utf8_percent_encode(v, OPTION_VALUE_ENCODE))
                     }
                 })
                 .collect();

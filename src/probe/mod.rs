@@ -358,6 +358,13 @@ async fn resolve_with(
         let targets = match answer {
             Ok(targets) => targets,
             Err(error) => {
+                // `_mongodb._tcp.X` missing while X resolves: a server without SRV.
+                let error = match error {
+                    dns::Error::NoSuchName if resolver.ips(&fqdn(srv_host)).await.is_ok() => {
+                        dns::Error::NoRecords { record: "SRV" }
+                    }
+                    other => other,
+                };
                 steps.push(
                     Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
                 );

@@ -168,11 +168,12 @@ fn verdict_line(report: &Report, palette: Palette) -> String {
         .rtt
         .map(|r| {
             format!(
-                ", round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} pings",
+                ", round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} ping{}",
                 ms(r.min),
                 ms(r.avg),
                 ms(r.max),
-                r.count
+                r.count,
+                if r.count == 1 { "" } else { "s" }
             )
         })
         .unwrap_or_default();
