@@ -59,6 +59,8 @@ pub struct Hickory {
     resolver: TokioResolver,
     description: String,
     deadline: Duration,
+    /// The nameservers asked, to tell a dead one from a slow one.
+    servers: Vec<SocketAddr>,
 }
 
 impl Hickory {
@@ -67,15 +69,12 @@ impl Hickory {
         let (config, opts) = system_conf::read_system_conf().map_err(|e| Error::Unreachable {
             reason: format!("no system resolver configured ({e})"),
         })?;
-        let servers: Vec<String> = config
+        let addrs: Vec<SocketAddr> = config
             .name_servers()
             .iter()
-            .map(|ns| {
-                ns.connections.first().map_or(ns.ip.to_string(), |c| {
-                    SocketAddr::new(ns.ip, c.port).to_string()
-                })
-            })
+            .map(|ns| SocketAddr::new(ns.ip, ns.connections.first().map_or(53, |c| c.port)))
             .collect();
+        let servers: Vec<String> = addrs.iter().map(ToString::to_string).collect();
         let description = format!(
             "system resolver ({})",
             if servers.is_empty() {
@@ -84,7 +83,7 @@ impl Hickory {
                 servers.join(", ")
             }
         );
-        Self::build(config, opts, description, deadline)
+        Self::build(config, opts, description, deadline, addrs)
     }
 
     /// A named nameserver at `addr` (any port), over UDP then TCP.
@@ -96,7 +95,7 @@ impl Hickory {
         let mut server = NameServerConfig::udp_and_tcp(addr.ip());
         server.connections = vec![udp, tcp];
         let config = ResolverConfig::from_parts(None, vec![], vec![server]);
-        Self::build(config, ResolverOpts::default(), addr.to_string(), deadline)
+        Self::build(config, ResolverOpts::default(), addr.to_string(), deadline, vec![addr])
     }
 
     fn build(
@@ -104,6 +103,7 @@ impl Hickory {
         mut opts: ResolverOpts,
         description: String,
         deadline: Duration,
+        servers: Vec<SocketAddr>,
     ) -> Result<Self, Error> {
         opts.timeout = deadline;
         opts.attempts = 1;
@@ -121,6 +121,7 @@ impl Hickory {
             resolver,
             description,
             deadline,
+            servers,
         })
     }
 
@@ -132,11 +133,59 @@ impl Hickory {
         match tokio::time::timeout(self.deadline, lookup).await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(e)) => Err(classify(&e, record, self.deadline)),
-            Err(_) => Err(Error::Timeout {
-                after: self.deadline,
-            }),
+            Err(_) => Err(self.timeout_or_unreachable().await),
         }
     }
+
+    /// hickory's UDP sockets are unconnected, so a closed resolver port looks
+    /// like silence. A connected UDP socket hears the ICMP refusal; TCP too.
+    async fn timeout_or_unreachable(&self) -> Error {
+        let timeout = Error::Timeout {
+            after: self.deadline,
+        };
+        if self.servers.is_empty() {
+            return timeout;
+        }
+        for server in &self.servers {
+            if !refuses(*server).await {
+                return timeout;
+            }
+        }
+        let listed: Vec<String> = self.servers.iter().map(ToString::to_string).collect();
+        Error::Unreachable {
+            reason: format!(
+                "nothing listens on {} (UDP and TCP refused)",
+                listed.join(", ")
+            ),
+        }
+    }
+}
+
+/// Whether a nameserver address actively refuses both UDP and TCP.
+async fn refuses(server: SocketAddr) -> bool {
+    let check = Duration::from_millis(300);
+    let bind: SocketAddr = if server.is_ipv4() {
+        ([0, 0, 0, 0], 0).into()
+    } else {
+        ([0u16; 8], 0).into()
+    };
+    let udp_refused = match tokio::net::UdpSocket::bind(bind).await {
+        Ok(socket) if socket.connect(server).await.is_ok() => {
+            // A minimal DNS header (id 0, no questions): enough to draw an ICMP error.
+            let _ = socket.send(&[0u8; 12]).await;
+            let mut buf = [0u8; 512];
+            matches!(
+                tokio::time::timeout(check, socket.recv(&mut buf)).await,
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused
+            )
+        }
+        _ => false,
+    };
+    let tcp_refused = matches!(
+        tokio::time::timeout(check, tokio::net::TcpStream::connect(server)).await,
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused
+    );
+    udp_refused && tcp_refused
 }
 
 impl Resolver for Hickory {
