@@ -5,11 +5,13 @@
 pub mod class;
 pub mod cli;
 pub mod config;
+pub mod crud;
 pub mod diagnose;
 pub mod exit;
 pub mod finding;
 pub mod probe;
 pub mod report;
+pub mod scan;
 pub mod uri;
 
 use std::io::IsTerminal;

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::Report;
-use crate::probe::ms;
+use super::{Report, Section};
+use crate::probe::{Status, ms};
 
 /// Renders the report as Markdown. Cells are escaped so a `|` cannot break a table.
 pub fn render(report: &Report, generated_at: &str) -> String {
@@ -52,22 +52,57 @@ pub fn render(report: &Report, generated_at: &str) -> String {
             );
         }
     }
-    if !report.checks.is_empty() {
+    for section in [Section::Security, Section::Testing] {
+        let items: Vec<_> = report
+            .checks
+            .iter()
+            .filter(|c| c.section == section)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let title = match section {
+            Section::Security => "Security checklist",
+            Section::Testing => "Testing checklist",
+        };
         let _ = writeln!(
             out,
-            "\n## Checks\n\n| status | section | item | summary | fix |\n| --- | --- | --- | --- | --- |"
+            "\n## {title}\n\n| status | item | summary | fix |\n| --- | --- | --- | --- |"
         );
-        for c in &report.checks {
+        for c in &items {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | `{}` | {} | {} |",
                 c.status.word(),
-                c.section.as_str(),
                 c.id,
                 cell(&c.summary),
                 cell(c.fix.as_deref().unwrap_or(""))
             );
         }
+        let with_evidence: Vec<_> = items.iter().filter(|c| !c.evidence.is_empty()).collect();
+        if !with_evidence.is_empty() {
+            let _ = writeln!(out, "\n<details><summary>Evidence</summary>\n");
+            for c in with_evidence {
+                let _ = writeln!(out, "- `{}`", c.id);
+                for line in &c.evidence {
+                    let _ = writeln!(out, "  - {}", line.replace('\n', " "));
+                }
+            }
+            let _ = writeln!(out, "\n</details>");
+        }
+    }
+    if !report.checks.is_empty() {
+        let count = |status| report.checks.iter().filter(|c| c.status == status).count();
+        let (pass, fail, warn, skip) = (
+            count(Status::Pass),
+            count(Status::Fail),
+            count(Status::Warn),
+            count(Status::Skip),
+        );
+        let _ = writeln!(
+            out,
+            "\n**Summary:** {pass} passed, {fail} failed, {warn} warnings, {skip} skipped"
+        );
     }
     out
 }
