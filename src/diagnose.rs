@@ -75,7 +75,7 @@ impl Diagnosis {
 }
 
 use crate::config;
-use crate::probe::{Failure, dns, hello, tcp, tls};
+use crate::probe::{Failure, auth, data, dns, hello, tcp, tls};
 use crate::uri;
 
 /// A connection string the uri layer refused.
@@ -233,6 +233,152 @@ pub fn failure(failure: &Failure) -> Diagnosis {
                 d = d.with_evidence(member.clone());
             }
             d
+        }
+    }
+}
+
+/// An auth-layer failure, in plain words. The server cannot tell a wrong
+/// password from an unknown user, so the causes always name both.
+pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
+    let evidence = failure.to_string();
+    match failure {
+        auth::Failure::Rejected {
+            user,
+            auth_db,
+            mechanism,
+            code,
+            code_name,
+            suspect_auth_source,
+            encoded_chars,
+            ..
+        } => {
+            let seen = match (code, code_name) {
+                (Some(code), Some(name)) => format!("code {code} {name}"),
+                (Some(code), None) => format!("code {code}"),
+                _ => "no server code, only the driver's message".to_string(),
+            };
+            let mut d = if *code == Some(8000) {
+                Diagnosis::from_finding(Finding::AuthFailedAtlas).with_summary(format!(
+                    "Atlas rejected the credentials of {user:?} (bad auth, {seen}): a wrong password or a user name Atlas does not know."
+                ))
+            } else if let Some(db) = suspect_auth_source {
+                Diagnosis::from_finding(Finding::AuthSourceSuspect)
+                    .with_summary(format!(
+                        "Authentication of {user:?} failed against database {db:?} ({seen}): the connection string has no authSource, so the driver used the path's database instead of admin."
+                    ))
+                    .with_first_fix(format!(
+                        "Add authSource=admin to the connection string (users created in Atlas, and most users, live in admin), or set authSource= to the database where {user:?} was created."
+                    ))
+                    .with_first_cause("A wrong password, or a user that does not exist there: the server cannot tell these apart.")
+            } else {
+                Diagnosis::from_finding(Finding::AuthFailed).with_summary(format!(
+                    "The server rejected the credentials of {user:?} in auth database {auth_db:?} ({seen}): a wrong password or an unknown user."
+                ))
+            };
+            if !encoded_chars.is_empty() {
+                let list = encoded_chars
+                    .iter()
+                    .map(|(c, e)| format!("{c:?} as {e}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                d = d
+                    .with_first_cause(format!(
+                        "The password contains characters that must be percent-encoded in a connection string ({list}); a password set or pasted without that encoding differs from the one the server holds."
+                    ))
+                    .with_first_fix(format!(
+                        "In the connection string, write {list} in the password; or pass the password apart from the URI with `password-env`."
+                    ));
+            }
+            d.with_evidence(format!("mechanism {mechanism}, auth db {auth_db}"))
+                .with_evidence(evidence)
+        }
+        auth::Failure::MechanismUnsupported { asked, offered, .. } => {
+            let d = Diagnosis::from_finding(Finding::AuthMechanismUnsupported).with_summary(
+                format!("The server does not offer {asked} for this user."),
+            );
+            let d = if offered.is_empty() {
+                d
+            } else {
+                d.with_first_fix(format!(
+                    "Use authMechanism={} (offered: {}), or remove authMechanism to negotiate.",
+                    offered[0],
+                    offered.join(", ")
+                ))
+                .with_evidence(format!("saslSupportedMechs: {}", offered.join(", ")))
+            };
+            d.with_evidence(evidence)
+        }
+        auth::Failure::MechanismNotBuilt { mechanism, .. } => {
+            Diagnosis::from_finding(Finding::AuthMechanismNotBuilt)
+                .with_summary(format!(
+                    "{mechanism} cannot be tried by this build of atlas-doctor (its driver support is not compiled in)."
+                ))
+                .with_evidence(evidence)
+        }
+        auth::Failure::AuthRequired { command, .. } => {
+            Diagnosis::from_finding(Finding::AuthRequired).with_evidence(format!("{command} without credentials: {evidence}"))
+        }
+        auth::Failure::Config { reason } => Diagnosis::from_finding(Finding::UriInvalidOption)
+            .with_summary(format!("The credentials cannot be used: {reason}."))
+            .with_evidence(evidence),
+        auth::Failure::Driver { .. } => {
+            Diagnosis::from_finding(Finding::DriverFailed).with_evidence(evidence)
+        }
+    }
+}
+
+/// A data-layer failure, in plain words.
+pub fn data_failure(failure: &data::Failure) -> Diagnosis {
+    let evidence = failure.to_string();
+    match failure {
+        data::Failure::Unauthorized {
+            action,
+            namespace,
+            database,
+            ..
+        } => {
+            let role = if matches!(
+                action.as_str(),
+                "insert" | "update" | "remove" | "delete" | "createCollection" | "createIndex"
+            ) {
+                "readWrite"
+            } else {
+                "read"
+            };
+            Diagnosis::from_finding(Finding::Unauthorized)
+                .with_summary(format!(
+                    "Authenticated, but the user may not {action} on {namespace}."
+                ))
+                .with_first_fix(format!(
+                    "Grant the user the {role} role on database {database:?} (in Atlas: Database Access, edit the user, Specific Privileges), or use a user that has it."
+                ))
+                .with_evidence(evidence)
+        }
+        data::Failure::Missing {
+            database,
+            names,
+            present,
+        } => {
+            let shown = if present.is_empty() {
+                "none".to_string()
+            } else {
+                present.join(", ")
+            };
+            Diagnosis::from_finding(Finding::CollectionsMissing)
+                .with_summary(format!(
+                    "Expected collection(s) missing from database {database:?}: {}.",
+                    names.join(", ")
+                ))
+                .with_evidence(format!("missing: {}", names.join(", ")))
+                .with_evidence(format!("present in {database}: {shown}"))
+        }
+        data::Failure::NoDatabase => Diagnosis::from_finding(Finding::ConfigMissingValue)
+            .with_summary(
+                "Expected collections were given, but no database to look in: pass --db or set `database` in the config.",
+            )
+            .with_evidence(evidence),
+        data::Failure::Driver { .. } => {
+            Diagnosis::from_finding(Finding::DriverFailed).with_evidence(evidence)
         }
     }
 }

@@ -249,6 +249,19 @@ findings! {
         "The server requires authentication, but no credentials were given.",
         causes ["The connection string has no user:password."],
         fixes ["Add user:password to the connection string (percent-encoded), or set username and password-env in the config."];
+    // ---- auth/data, added with auth-check and collections ---------------------
+    AuthMechanismNotBuilt => "auth_mechanism_not_built", Internal,
+        "This build of atlas-doctor cannot try the authentication mechanism the connection string asks for.",
+        causes ["authMechanism names a mechanism (MONGODB-AWS, GSSAPI) whose driver support is not compiled into this build."],
+        fixes ["Check the credentials with mongosh or the application's own driver, or use a build with that mechanism enabled."];
+    DriverFailed => "driver_failed", Server,
+        "The driver could not use the deployment, although the earlier layers reached it.",
+        causes ["The driver's own connection differs from the probe's (TLS settings, host names it cannot resolve, server selection)."],
+        fixes ["Read the driver's error in the evidence; run `atlas-doctor ping --verbose` to compare the layers."];
+    CollectionsMissing => "collections_missing", ChecksFailed,
+        "Expected collections are missing from the database.",
+        causes ["The application's migrations or first writes have not run against this database.", "The connection string or `database` names another database than the application uses.", "The user may list only collections it has privileges on."],
+        fixes ["Create the collections (or run the migrations), or point --db / `database` at the right database."];
 }
 
 #[cfg(test)]
@@ -277,8 +290,10 @@ mod tests {
             assert!(!advice.summary.is_empty());
             assert!(!advice.causes.is_empty(), "{finding:?} has no cause");
             assert!(!advice.fixes.is_empty(), "{finding:?} has no fix");
+            // checks_failed (exit 1, e.g. collections_missing) fails a run too; only ok,
+            // usage (clap's) and explain's unknown are not findings' classes.
             assert!(
-                finding.class().exit_code() >= 3,
+                finding.class().exit_code() == 1 || finding.class().exit_code() >= 3,
                 "{finding:?} maps to a passing class"
             );
         }

@@ -2,6 +2,8 @@
 //! tcp, tls, hello) on every host concurrently, records each step as evidence,
 //! and keeps failures as typed data for `diagnose`. Probes never print.
 
+pub mod auth;
+pub mod data;
 pub mod dns;
 pub mod hello;
 pub mod step;

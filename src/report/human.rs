@@ -38,6 +38,9 @@ pub fn render(report: &Report, palette: Palette, detail: Detail) -> String {
         out.push('\n');
         render_steps(&mut out, report, palette, detail);
         render_checks(&mut out, &report.checks, palette);
+        if let Some(data) = &report.data {
+            render_collections(&mut out, data, palette);
+        }
         for fact in &report.facts {
             let _ = writeln!(out, "  {fact}");
         }
@@ -145,6 +148,50 @@ fn render_checks(out: &mut String, checks: &[Check], palette: Palette) {
             count(Status::Skip)
         );
     }
+}
+
+/// A compact table: name, type, estimated documents.
+fn render_collections(out: &mut String, data: &super::DataSummary, palette: Palette) {
+    let Some(database) = &data.database else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\n{}",
+        palette.paint(Tone::Bold, &format!("Collections in {database}"))
+    );
+    if data.collections.is_empty() {
+        let _ = writeln!(out, "  (none visible)");
+        out.push('\n');
+        return;
+    }
+    let width = data
+        .collections
+        .iter()
+        .map(|c| c.name.chars().count())
+        .chain(std::iter::once(4))
+        .max()
+        .unwrap_or(4)
+        .min(48);
+    let _ = writeln!(
+        out,
+        "  {}",
+        palette.paint(
+            Tone::Dim,
+            &format!("{:<width$}  {:<10}  {:>10}", "NAME", "TYPE", "DOCUMENTS")
+        )
+    );
+    for c in &data.collections {
+        let documents = c
+            .documents
+            .map_or_else(|| "-".to_string(), |n| format!("~{n}"));
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:<10}  {:>10}",
+            c.name, c.kind, documents
+        );
+    }
+    out.push('\n');
 }
 
 fn section(out: &mut String, title: &str, lines: &[String]) {

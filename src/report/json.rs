@@ -10,6 +10,9 @@
 //!  "steps": [{"layer": "dns", "name": "...", "host": null, "status": "pass", "duration_ms": 12.4, "detail": "..."}],
 //!  "checks": [{"section": "security", "id": "...", "status": "pass", "summary": "...", "fix": null, "evidence": []}]}
 //! ```
+//! `auth-check` and `collections` add `"auth": {"user", "db", "mechanism", "roles": [{"role", "db"}],
+//! "privileges": [{"resource", "actions"}]}` once authenticated; `collections` adds
+//! `"databases": [...]`, `"database"` and `"collections": [{"name", "type", "documents"}]`.
 //! `diagnosis` is null when the verdict is ok. Keys are only ever added.
 
 use serde::Serialize;
@@ -37,6 +40,65 @@ struct JsonReport<'a> {
     rtt_ms: Option<JsonRtt>,
     steps: Vec<JsonStep<'a>>,
     checks: Vec<JsonCheck<'a>>,
+    /// auth-check and collections: `{user, db, mechanism, roles: [{role, db}], privileges: [{resource, actions}]}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth: Option<JsonAuth<'a>>,
+    /// collections: the databases the user may see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    databases: Option<&'a [String]>,
+    /// collections: the database listed; absent when none was chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<&'a str>,
+    /// collections: `[{name, type, documents}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collections: Option<Vec<JsonCollection<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonAuth<'a> {
+    user: Option<&'a str>,
+    db: Option<&'a str>,
+    mechanism: Option<&'a str>,
+    roles: Vec<JsonRole<'a>>,
+    privileges: Vec<JsonPrivilege<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRole<'a> {
+    role: &'a str,
+    db: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonPrivilege<'a> {
+    resource: &'a str,
+    actions: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonCollection<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    documents: Option<u64>,
+}
+
+fn auth(a: &super::AuthSummary) -> JsonAuth<'_> {
+    JsonAuth {
+        user: a.user.as_deref(),
+        db: a.db.as_deref(),
+        mechanism: a.mechanism.as_deref(),
+        roles: a
+            .roles
+            .iter()
+            .map(|(role, db)| JsonRole { role, db })
+            .collect(),
+        privileges: a
+            .privileges
+            .iter()
+            .map(|(resource, actions)| JsonPrivilege { resource, actions })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -123,6 +185,19 @@ pub fn render(report: &Report) -> String {
         }),
         steps: report.steps.iter().map(step).collect(),
         checks: report.checks.iter().map(check).collect(),
+        auth: report.auth.as_ref().map(auth),
+        databases: report.data.as_ref().map(|d| d.databases.as_slice()),
+        database: report.data.as_ref().and_then(|d| d.database.as_deref()),
+        collections: report.data.as_ref().map(|d| {
+            d.collections
+                .iter()
+                .map(|c| JsonCollection {
+                    name: &c.name,
+                    kind: &c.kind,
+                    documents: c.documents,
+                })
+                .collect()
+        }),
     };
     let mut out =
         serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

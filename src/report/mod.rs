@@ -28,6 +28,42 @@ pub struct Report {
     pub rtt: Option<RttStats>,
     /// One-line facts about the deployment (version, topology).
     pub facts: Vec<String>,
+    /// Who the server says we are (auth-check, collections).
+    pub auth: Option<AuthSummary>,
+    /// What the user may see (collections).
+    pub data: Option<DataSummary>,
+}
+
+/// The identity `connectionStatus` reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthSummary {
+    /// `None` when no credentials were given and the server let us in.
+    pub user: Option<String>,
+    pub db: Option<String>,
+    pub mechanism: Option<String>,
+    /// `(role, db)`.
+    pub roles: Vec<(String, String)>,
+    /// `(resource, actions)`.
+    pub privileges: Vec<(String, Vec<String>)>,
+}
+
+/// The databases and collections the user may see.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DataSummary {
+    pub databases: Vec<String>,
+    /// The database whose collections were listed.
+    pub database: Option<String>,
+    pub collections: Vec<CollectionRow>,
+}
+
+/// One row of the collections table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectionRow {
+    pub name: String,
+    /// `collection`, `view`, `timeseries`.
+    pub kind: String,
+    /// Estimated document count, when the user may count.
+    pub documents: Option<u64>,
 }
 
 /// One checklist item.
@@ -89,6 +125,8 @@ impl Report {
             checks: Vec::new(),
             rtt: None,
             facts: Vec::new(),
+            auth: None,
+            data: None,
         }
     }
 

@@ -1,0 +1,385 @@
+//! The data layer: with the client the auth layer authenticated, lists the
+//! databases the user may see (`listDatabases`, authorized only) and the
+//! collections of one database (`listCollections`, document estimates where
+//! allowed), and checks the expected collections are there.
+
+use std::time::{Duration, Instant};
+
+use mongodb::Client;
+use mongodb::bson::{Bson, Document, doc};
+use mongodb::error::Error as DriverError;
+use regex::Regex;
+
+use super::auth::{code_from_text, scrub, server_error};
+use super::{Layer, Status, Step};
+
+/// At most this many collections get a document estimate (one command each).
+const MAX_COUNTED: usize = 100;
+
+/// What to look at.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The database to list; `None` lists databases only.
+    pub database: Option<&'a str>,
+    /// Collections that must exist in `database`.
+    pub expected: &'a [String],
+    pub timeout: Duration,
+}
+
+/// One collection (or view) of the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    pub name: String,
+    /// `collection`, `view` or `timeseries`.
+    pub kind: String,
+    /// `estimatedDocumentCount`, when allowed.
+    pub documents: Option<u64>,
+}
+
+/// Why the data layer failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// Authenticated, but not allowed (code 13 and kin).
+    #[error("not allowed to {action} on {namespace}: {message}")]
+    Unauthorized {
+        action: String,
+        namespace: String,
+        /// The database whose `read` role would grant it.
+        database: String,
+        message: String,
+    },
+    /// Expected collections that are not in the database.
+    #[error("missing in {database}: {}", .names.join(", "))]
+    Missing {
+        database: String,
+        names: Vec<String>,
+        present: Vec<String>,
+    },
+    /// Expected collections given, but no database to look in.
+    #[error(
+        "expected collections were given, but no database: pass --db or set `database` in the config"
+    )]
+    NoDatabase,
+    /// Any other driver error.
+    #[error("{command} failed: {message}")]
+    Driver { command: String, message: String },
+}
+
+/// The data layer's result.
+#[derive(Debug, Clone, Default)]
+pub struct DataOutcome {
+    pub steps: Vec<Step>,
+    /// Whether `listDatabases` answered (some servers refuse it without a cluster role).
+    pub databases_listed: bool,
+    pub databases: Vec<String>,
+    /// The database listed, if one.
+    pub database: Option<String>,
+    pub collections: Vec<Collection>,
+    pub failure: Option<Failure>,
+}
+
+/// `listDatabases`, then `listCollections` and the expected-collection checks.
+pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
+    let mut out = DataOutcome {
+        database: req.database.map(str::to_string),
+        ..DataOutcome::default()
+    };
+
+    let start = Instant::now();
+    let listed = bounded(
+        req.timeout,
+        client.database("admin").run_command(
+            doc! { "listDatabases": 1, "nameOnly": true, "authorizedDatabases": true },
+        ),
+    )
+    .await;
+    match listed {
+        Ok(reply) => {
+            out.databases_listed = true;
+            out.databases = reply
+                .get_array("databases")
+                .map(|dbs| {
+                    dbs.iter()
+                        .filter_map(Bson::as_document)
+                        .filter_map(|d| d.get_str("name").ok().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.steps.push(
+                Step::new(
+                    Layer::Data,
+                    "listDatabases",
+                    Status::Pass,
+                    format!(
+                        "{} database(s): {}",
+                        out.databases.len(),
+                        out.databases.join(", ")
+                    ),
+                )
+                .took(start.elapsed()),
+            );
+        }
+        Err(error) => {
+            let failure = classify(&error, "listDatabases", "admin");
+            if let (Failure::Unauthorized { .. }, Some(database)) = (&failure, req.database) {
+                // Some servers refuse listDatabases to users without a cluster role even
+                // with authorizedDatabases; the database asked for still decides.
+                out.steps.push(
+                    Step::new(
+                        Layer::Data,
+                        "listDatabases",
+                        Status::Warn,
+                        format!("{failure}; going on with database {database}"),
+                    )
+                    .took(start.elapsed()),
+                );
+                list_collections(&mut out, client, req, database).await;
+                return out;
+            }
+            out.steps.push(
+                Step::new(
+                    Layer::Data,
+                    "listDatabases",
+                    Status::Fail,
+                    failure.to_string(),
+                )
+                .took(start.elapsed()),
+            );
+            out.failure = Some(failure);
+            return out;
+        }
+    }
+
+    let Some(database) = req.database else {
+        if req.expected.is_empty() {
+            out.steps.push(Step::new(
+                Layer::Data,
+                "listCollections",
+                Status::Skip,
+                "no database chosen (--db, `database` in the config, or the URI path): listed databases only",
+            ));
+        } else {
+            out.steps.push(Step::new(
+                Layer::Data,
+                "expected collections",
+                Status::Fail,
+                Failure::NoDatabase.to_string(),
+            ));
+            out.failure = Some(Failure::NoDatabase);
+        }
+        return out;
+    };
+
+    list_collections(&mut out, client, req, database).await;
+    out
+}
+
+/// `listCollections` on `database`, estimates, and the expected-collection checks.
+async fn list_collections(
+    out: &mut DataOutcome,
+    client: &Client,
+    req: &Request<'_>,
+    database: &str,
+) {
+    let start = Instant::now();
+    let db = client.database(database);
+    let listed = bounded(req.timeout, db.run_command(doc! { "listCollections": 1 })).await;
+    let specs = match listed {
+        Ok(reply) => reply
+            .get_document("cursor")
+            .and_then(|c| c.get_array("firstBatch"))
+            .map(|batch| {
+                batch
+                    .iter()
+                    .filter_map(Bson::as_document)
+                    .cloned()
+                    .collect::<Vec<Document>>()
+            })
+            .unwrap_or_default(),
+        Err(error) => {
+            let failure = classify(&error, "listCollections", database);
+            out.steps.push(
+                Step::new(
+                    Layer::Data,
+                    format!("listCollections {database}"),
+                    Status::Fail,
+                    failure.to_string(),
+                )
+                .took(start.elapsed()),
+            );
+            out.failure = Some(failure);
+            return;
+        }
+    };
+    let mut collections: Vec<Collection> = specs
+        .iter()
+        .filter_map(|spec| {
+            Some(Collection {
+                name: spec.get_str("name").ok()?.to_string(),
+                kind: spec.get_str("type").unwrap_or("collection").to_string(),
+                documents: None,
+            })
+        })
+        .collect();
+    collections.sort_by(|a, b| a.name.cmp(&b.name));
+    for collection in collections
+        .iter_mut()
+        .filter(|c| c.kind == "collection" && !c.name.starts_with("system."))
+        .take(MAX_COUNTED)
+    {
+        let count = bounded(
+            req.timeout,
+            db.collection::<Document>(&collection.name)
+                .estimated_document_count(),
+        )
+        .await;
+        collection.documents = count.ok();
+    }
+    let in_db = if out.databases_listed
+        && database != "admin"
+        && !out.databases.iter().any(|d| d == database)
+    {
+        " (the database does not exist yet, or holds nothing)"
+    } else {
+        ""
+    };
+    out.steps.push(
+        Step::new(
+            Layer::Data,
+            format!("listCollections {database}"),
+            Status::Pass,
+            format!("{} collection(s){in_db}", collections.len()),
+        )
+        .took(start.elapsed()),
+    );
+
+    let mut missing = Vec::new();
+    for name in req.expected {
+        if collections.iter().any(|c| &c.name == name) {
+            out.steps.push(Step::new(
+                Layer::Data,
+                format!("expect {database}.{name}"),
+                Status::Pass,
+                "present",
+            ));
+        } else {
+            out.steps.push(Step::new(
+                Layer::Data,
+                format!("expect {database}.{name}"),
+                Status::Fail,
+                format!("collection {name:?} is missing from database {database:?}"),
+            ));
+            missing.push(name.clone());
+        }
+    }
+    if !missing.is_empty() {
+        out.failure = Some(Failure::Missing {
+            database: database.to_string(),
+            names: missing,
+            present: collections.iter().map(|c| c.name.clone()).collect(),
+        });
+    }
+    out.collections = collections;
+}
+
+/// A driver future, bounded by the layer's deadline.
+async fn bounded<T>(
+    deadline: Duration,
+    fut: impl std::future::IntoFuture<Output = Result<T, DriverError>>,
+) -> Result<T, DriverError> {
+    match tokio::time::timeout(deadline, fut.into_future()).await {
+        Ok(result) => result,
+        Err(_) => Err(DriverError::custom(format!(
+            "no answer within {}s",
+            deadline.as_secs_f64()
+        ))),
+    }
+}
+
+/// A data-layer driver error: code 13 and kin are `Unauthorized`, naming the
+/// action and namespace the server's message gives (else the command and database).
+fn classify(error: &DriverError, command: &str, database: &str) -> Failure {
+    let server = server_error(error);
+    let message = scrub(
+        &server.as_ref().map_or_else(
+            || error.kind.to_string(),
+            |(code, name, message)| format!("{message} (code {code} {name})"),
+        ),
+        None,
+    );
+    let code = server
+        .as_ref()
+        .map(|(code, _, _)| *code)
+        .or_else(|| code_from_text(&message));
+    if matches!(code, Some(13 | 8000)) || message.contains("not allowed to do action") {
+        let (action, namespace) = action_and_namespace(&message);
+        let namespace = namespace.unwrap_or_else(|| database.to_string());
+        let database = namespace
+            .split_once('.')
+            .map_or(namespace.as_str(), |(db, _)| db)
+            .to_string();
+        return Failure::Unauthorized {
+            action: action.unwrap_or_else(|| command.to_string()),
+            namespace,
+            database,
+            message,
+        };
+    }
+    Failure::Driver {
+        command: command.to_string(),
+        message,
+    }
+}
+
+/// The action and namespace of a permission error, from the server's words:
+/// Atlas `user is not allowed to do action [find] on [app.users]`, mongod
+/// `not authorized on app to execute command { find: ... }`, SecantusDB
+/// `not authorized on probe to execute command (action: insert)`.
+pub fn action_and_namespace(message: &str) -> (Option<String>, Option<String>) {
+    static ATLAS: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r"not allowed to do action \[([^\]]+)\] on \[([^\]]+)\]").expect("valid regex")
+    });
+    static MONGOD: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r"not authorized on (\S+) to execute command(?: \(action: (\w+)\)| \{ ?(\w+))?")
+            .expect("valid regex")
+    });
+    if let Some(c) = ATLAS.captures(message) {
+        return (Some(c[1].to_string()), Some(c[2].to_string()));
+    }
+    if let Some(c) = MONGOD.captures(message) {
+        let action = c
+            .get(2)
+            .or_else(|| c.get(3))
+            .map(|m| m.as_str().to_string());
+        return (action, Some(c[1].to_string()));
+    }
+    (None, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_messages_name_action_and_namespace() {
+        let cases = [
+            (
+                "user is not allowed to do action [find] on [app.users]",
+                (Some("find"), Some("app.users")),
+            ),
+            (
+                "not authorized on probe to execute command (action: insert)",
+                (Some("insert"), Some("probe")),
+            ),
+            (
+                "not authorized on app to execute command { listCollections: 1, $db: \"app\" }",
+                (Some("listCollections"), Some("app")),
+            ),
+            ("something else", (None, None)),
+        ];
+        for (text, (action, ns)) in cases {
+            let (a, n) = action_and_namespace(text);
+            assert_eq!((a.as_deref(), n.as_deref()), (action, ns), "{text}");
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! End-to-end tests of `atlas-doctor auth-check` and `atlas-doctor collections`: the built
+//! binary against the test bed's SecantusDB with `--auth` (users admin, reader, other,
+//! special) and a fake mongod that rejects `saslStart` the way Atlas does.
+//!
+//! Each case asserts the exit code, the JSON `class` and `diagnosis.reason`, and that no
+//! password of the run reaches stdout or stderr.
+
+mod support;
+
+use mongodb::bson::doc;
+use support::{
+    Bed, JsonRun, LOCALHOST, atlas_bad_auth, fake_mongod_with, percent_encode, run_json,
+};
+
+/// `atlas-doctor COMMAND --uri URI --timeout 3 EXTRA... --format json`.
+fn doctor(command: &str, uri: &str, extra: &[&str]) -> JsonRun {
+    let mut args = vec![command, "--uri", uri, "--timeout", "3"];
+    args.extend_from_slice(extra);
+    run_json(args)
+}
+
+/// Exit code, class and reason together, and the envelope of `command`.
+fn assert_outcome(run: &JsonRun, command: &str, class: &str, reason: Option<&str>) {
+    let got_reason = run.json["diagnosis"]["reason"].as_str();
+    assert_eq!(
+        (run.code, run.str("/class"), got_reason),
+        (support::exit_code_of(class), class, reason),
+        "(exit code, class, reason)\n{}",
+        run.dump()
+    );
+    run.assert_envelope(command);
+    if reason.is_some() {
+        let fixes = run.json["diagnosis"]["fixes"].as_array();
+        assert!(
+            fixes.is_some_and(|f| !f.is_empty()),
+            "no fix\n{}",
+            run.dump()
+        );
+    }
+}
+
+fn assert_no_passwords(run: &JsonRun, bed: &Bed, extra: &[&str]) {
+    for user in bed.users.values() {
+        run.assert_no_secret(&user.password);
+    }
+    for secret in extra {
+        run.assert_no_secret(secret);
+    }
+}
+
+// ------------------------------------------------------------------ auth-check: success
+
+#[test]
+fn scram_sha_256_authenticates_admin() {
+    let bed = Bed::load();
+    let run = doctor(
+        "auth-check",
+        &bed.auth_uri("admin", "authMechanism=SCRAM-SHA-256"),
+        &[],
+    );
+    assert_outcome(&run, "auth-check", "ok", None);
+    assert_eq!(run.str("/auth/user"), "admin", "{}", run.dump());
+    assert_eq!(run.str("/auth/db"), "admin");
+    assert_eq!(run.str("/auth/mechanism"), "SCRAM-SHA-256");
+    let roles = run.json["auth"]["roles"].as_array().expect("roles");
+    assert!(
+        roles
+            .iter()
+            .any(|r| r["role"] == "root" && r["db"] == "admin"),
+        "{}",
+        run.dump()
+    );
+    assert!(run.json["auth"]["privileges"].is_array());
+    run.assert_layer_passed("auth");
+    assert_no_passwords(&run, &bed, &[]);
+}
+
+#[test]
+fn scram_sha_1_authenticates_reader() {
+    let bed = Bed::load();
+    let run = doctor(
+        "auth-check",
+        &bed.auth_uri("reader", "authMechanism=SCRAM-SHA-1"),
+        &[],
+    );
+    assert_outcome(&run, "auth-check", "ok", None);
+    assert_eq!(run.str("/auth/user"), "reader");
+    assert_eq!(run.str("/auth/mechanism"), "SCRAM-SHA-1");
+    assert_eq!(run.json["auth"]["roles"][0]["role"], "read");
+    assert_eq!(run.json["auth"]["roles"][0]["db"], "probe");
+    assert_no_passwords(&run, &bed, &[]);
+}
+
+#[test]
+fn negotiated_mechanism_is_named_and_verbose_shows_the_conversation() {
+    let bed = Bed::load();
+    let run = doctor("auth-check", &bed.auth_uri("reader", ""), &["--verbose"]);
+    assert_outcome(&run, "auth-check", "ok", None);
+    assert_eq!(
+        run.str("/auth/mechanism"),
+        "SCRAM-SHA-256",
+        "{}",
+        run.dump()
+    );
+    let names: Vec<&str> = run
+        .steps("auth")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.starts_with("saslSupportedMechs"))
+            && names.iter().any(|n| n.starts_with("SASL conversation")),
+        "{names:?}"
+    );
+    assert_no_passwords(&run, &bed, &[]);
+}
+
+#[test]
+fn escaped_special_password_works() {
+    let bed = Bed::load();
+    assert!(bed.user("special").password.contains('@'));
+    let run = doctor("auth-check", &bed.auth_uri("special", ""), &[]);
+    assert_outcome(&run, "auth-check", "ok", None);
+    assert_eq!(run.str("/auth/user"), "special");
+    assert_no_passwords(&run, &bed, &[]);
+}
+
+// ------------------------------------------------------------------ auth-check: failures
+
+#[test]
+fn wrong_password_is_auth_failed_naming_both_causes() {
+    let bed = Bed::load();
+    let wrong = "Wr0ng-Passw0rd-123";
+    let uri = format!("mongodb://reader:{wrong}@{LOCALHOST}:{}/", bed.mongo_auth);
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(&run, "auth-check", "auth_failed", Some("auth_failed"));
+    let text = run.diagnosis_text().to_lowercase();
+    assert!(
+        text.contains("wrong password") && text.contains("does not exist"),
+        "{text}"
+    );
+    assert!(text.contains("code 18"), "{text}");
+    assert_no_passwords(&run, &bed, &[wrong]);
+}
+
+#[test]
+fn unknown_user_is_auth_failed() {
+    let bed = Bed::load();
+    let pw = "N0body-Passw0rd";
+    let uri = format!("mongodb://nobody:{pw}@{LOCALHOST}:{}/", bed.mongo_auth);
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(&run, "auth-check", "auth_failed", Some("auth_failed"));
+    assert_no_passwords(&run, &bed, &[pw]);
+}
+
+#[test]
+fn a_failing_password_with_special_characters_shows_their_encoding() {
+    let bed = Bed::load();
+    let wrong = "wr0ng@pass:word";
+    let uri = format!(
+        "mongodb://special:{}@{LOCALHOST}:{}/",
+        percent_encode(wrong),
+        bed.mongo_auth
+    );
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(&run, "auth-check", "auth_failed", Some("auth_failed"));
+    let text = run.diagnosis_text();
+    assert!(text.contains("%40") && text.contains("%3A"), "{text}");
+    assert_no_passwords(&run, &bed, &[wrong]);
+}
+
+#[test]
+fn unescaped_at_in_password_is_config_invalid_without_network() {
+    let bed = Bed::load();
+    let password = &bed.user("special").password;
+    let uri = format!(
+        "mongodb://special:{password}@{LOCALHOST}:{}/",
+        bed.mongo_auth
+    );
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(
+        &run,
+        "auth-check",
+        "config_invalid",
+        Some("uri_unescaped_character"),
+    );
+    for layer in ["dns", "tcp", "tls", "hello", "auth"] {
+        assert!(
+            run.steps(layer).is_empty(),
+            "{layer} probed\n{}",
+            run.dump()
+        );
+    }
+    assert!(run.diagnosis_text().contains("%40"), "{}", run.dump());
+    assert_no_passwords(&run, &bed, &[]);
+}
+
+#[test]
+fn missing_auth_source_with_a_path_database_suggests_admin() {
+    let bed = Bed::load();
+    let user = bed.user("reader");
+    let uri = format!(
+        "mongodb://reader:{}@{LOCALHOST}:{}/probe",
+        percent_encode(&user.password),
+        bed.mongo_auth
+    );
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(
+        &run,
+        "auth-check",
+        "auth_failed",
+        Some("auth_source_suspect"),
+    );
+    assert!(
+        run.str("/diagnosis/fixes/0").contains("authSource=admin"),
+        "{}",
+        run.dump()
+    );
+    assert_no_passwords(&run, &bed, &[]);
+}
+
+#[test]
+fn no_credentials_against_an_auth_server_is_auth_required() {
+    let bed = Bed::load();
+    let uri = format!("mongodb://{LOCALHOST}:{}/", bed.mongo_auth);
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(&run, "auth-check", "authorization", Some("auth_required"));
+    assert!(
+        run.diagnosis_text()
+            .contains("Add user:password to the connection string"),
+        "{}",
+        run.dump()
+    );
+}
+
+#[test]
+fn atlas_bad_auth_is_named_as_atlas() {
+    let server = fake_mongod_with(doc! {}, [("saslStart", atlas_bad_auth())]);
+    let pw = "At1as-Passw0rd";
+    let uri = format!("mongodb://app:{pw}@{LOCALHOST}:{}/", server.port());
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(&run, "auth-check", "auth_failed", Some("auth_failed_atlas"));
+    assert!(run.diagnosis_text().contains("8000"), "{}", run.dump());
+    run.assert_no_secret(pw);
+}
+
+// ------------------------------------------------------------------ collections
+
+#[test]
+fn collections_all_expected_present() {
+    let bed = Bed::load();
+    let run = doctor(
+        "collections",
+        &bed.auth_uri("reader", "authSource=admin"),
+        &["--db", "probe", "--expect", "users,webhook_subscriptions"],
+    );
+    assert_outcome(&run, "collections", "ok", None);
+    let names: Vec<&str> = run.json["collections"]
+        .as_array()
+        .expect("collections array")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"users") && names.contains(&"webhook_subscriptions"),
+        "{names:?}"
+    );
+    assert_eq!(run.json["collections"][0]["type"], "collection");
+    assert!(run.json["collections"][0].get("documents").is_some());
+    assert_no_passwords(&run, &bed, &[]);
+}
+
+#[test]
+fn collections_one_missing_is_checks_failed_and_named() {
+    let bed = Bed::load();
+    let run = doctor(
+        "collections",
+        &bed.auth_uri("reader", "authSource=admin"),
+        &["--db", "probe", "--expect", "users,no_such_collection"],
+    );
+    assert_outcome(
+        &run,
+        "collections",
+        "checks_failed",
+        Some("collections_missing"),
+    );
+    assert!(
+        run.str("/diagnosis/summary").contains("no_such_collection"),
+        "{}",
+        run.dump()
+    );
+    let failed: Vec<&str> = run
+        .steps("data")
+        .iter()
+        .filter(|s| s["status"] == "fail")
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        ["expect probe.no_such_collection"],
+        "{}",
+        run.dump()
+    );
+    assert_no_passwords(&run, &bed, &[]);
+}
+
+#[test]
+fn collections_without_rights_is_authorization() {
+    let bed = Bed::load();
+    let run = doctor(
+        "collections",
+        &bed.auth_uri("other", "authSource=admin"),
+        &["--db", "probe"],
+    );
+    assert_outcome(&run, "collections", "authorization", Some("unauthorized"));
+    let summary = run.str("/diagnosis/summary");
+    assert!(
+        summary.contains("listCollections") && summary.contains("probe"),
+        "{summary}"
+    );
+    assert!(
+        run.str("/diagnosis/fixes/0").contains("read role"),
+        "{}",
+        run.dump()
+    );
+    assert_no_passwords(&run, &bed, &[]);
+}
