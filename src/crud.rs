@@ -213,7 +213,7 @@ async fn timed<T>(
 ) -> Result<T, String> {
     match tokio::time::timeout(deadline, op.into_future()).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(format!("{what} failed: {}", first_line(&e.to_string()))),
+        Ok(Err(e)) => Err(format!("{what} failed: {}", driver_text(&e))),
         Err(_) => Err(format!(
             "{what}: no answer within {}s",
             deadline.as_secs_f64()
@@ -221,8 +221,11 @@ async fn timed<T>(
     }
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
+/// The driver error in one line: its kind (for a server error, `Error code N (Name): message`),
+/// without the raw reply document the full `Display` appends.
+pub fn driver_text(error: &mongodb::error::Error) -> String {
+    let text = error.kind.to_string();
+    text.lines().next().unwrap_or_default().to_string()
 }
 
 /// Drops exactly the scratch collection (by its full name), then makes sure it is gone.
@@ -237,7 +240,7 @@ async fn drop_scratch(
     for _ in 0..3 {
         match tokio::time::timeout(deadline, collection.drop()).await {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(first_line(&e.to_string()).to_string()),
+            Ok(Err(e)) => return Err(driver_text(&e)),
             Err(_) => return Err(format!("no answer within {}s", deadline.as_secs_f64())),
         }
         let listed = tokio::time::timeout(

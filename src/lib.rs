@@ -2,6 +2,7 @@
 //! why in plain words and what to do. `run` takes parsed flags and returns the
 //! rendered report and exit code; data flows cli -> config -> probe -> diagnose -> report.
 
+pub mod checklist;
 pub mod class;
 pub mod cli;
 pub mod config;
@@ -181,6 +182,10 @@ async fn run_command(command: &Command, settings: &Settings) -> anyhow::Result<R
             apply_connectivity(&mut report, connectivity);
             Ok(report)
         }
+        Command::Checklist(args) => {
+            checklist::run(&mut report, settings, &cs, args, apply_connectivity).await;
+            Ok(report)
+        }
         Command::AuthCheck => {
             let connectivity = probe::connectivity(&cs, &probe_options(settings)).await;
             let failed = connectivity.failure.is_some();
@@ -222,7 +227,7 @@ async fn run_command(command: &Command, settings: &Settings) -> anyhow::Result<R
             }
             Ok(report)
         }
-        Command::Checklist(_) | Command::Explain(_) => {
+        Command::Explain(_) => {
             anyhow::bail!("`{}` is not implemented yet", command_name(command))
         }
     }

@@ -31,6 +31,8 @@ pub struct Scan {
     pub skipped_binary: usize,
     pub skipped_large: usize,
     pub unreadable: usize,
+    /// Wall time of the walk.
+    pub elapsed: std::time::Duration,
     /// Sorted by path, then line.
     pub hits: Vec<Hit>,
 }
@@ -47,6 +49,7 @@ pub fn scan(roots: &[PathBuf]) -> Scan {
         roots: roots.to_vec(),
         ..Scan::default()
     };
+    let started = std::time::Instant::now();
     let Some((first, rest)) = roots.split_first() else {
         return out;
     };
@@ -107,6 +110,7 @@ pub fn scan(roots: &[PathBuf]) -> Scan {
     out.skipped_large = large.into_inner();
     out.unreadable = unreadable.into_inner();
     out.hits = hits.into_inner().expect("hits lock");
+    out.elapsed = started.elapsed();
     out.hits
         .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     out

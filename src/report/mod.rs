@@ -32,6 +32,8 @@ pub struct Report {
     pub auth: Option<AuthSummary>,
     /// What the user may see (collections).
     pub data: Option<DataSummary>,
+    /// Stopped by Ctrl-C after cleaning up: exit `exit::INTERRUPTED` (130).
+    pub interrupted: bool,
 }
 
 /// The identity `connectionStatus` reported.
@@ -127,6 +129,7 @@ impl Report {
             facts: Vec::new(),
             auth: None,
             data: None,
+            interrupted: false,
         }
     }
 
@@ -150,6 +153,9 @@ impl Report {
     }
 
     pub fn exit_code(&self) -> u8 {
+        if self.interrupted {
+            return crate::exit::INTERRUPTED;
+        }
         self.class.exit_code()
     }
 }

@@ -1,0 +1,676 @@
+//! `atlas-doctor checklist` against the real test bed (SecantusDB on loopback) and
+//! in-process TLS listeners: exit codes, JSON statuses per item, every format free
+//! of passwords, the scratch collection always dropped (also after SIGINT), and
+//! JUnit XML that parses.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use std::future::IntoFuture as _;
+use support::{Bed, CertKind, JsonRun, cli};
+
+/// The item statuses of a run, keyed `section/id`.
+fn statuses(run: &JsonRun) -> BTreeMap<String, String> {
+    run.json["checks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no checks:\n{}", run.dump()))
+        .iter()
+        .map(|c| {
+            (
+                format!(
+                    "{}/{}",
+                    c["section"].as_str().unwrap(),
+                    c["id"].as_str().unwrap()
+                ),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn status_of(run: &JsonRun, id: &str) -> String {
+    let found: Vec<_> = run.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == id)
+        .collect();
+    assert_eq!(found.len(), 1, "item {id} once:\n{}", run.dump());
+    found[0]["status"].as_str().unwrap().to_string()
+}
+
+fn check_of<'a>(run: &'a JsonRun, id: &str) -> &'a Value {
+    run.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no item {id}:\n{}", run.dump()))
+}
+
+/// A runtime and an admin client of the auth server, for checks the test makes itself.
+fn admin_client(bed: &Bed) -> (tokio::runtime::Runtime, mongodb::Client) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let uri = bed.auth_uri(
+        "admin",
+        "directConnection=true&serverSelectionTimeoutMS=5000",
+    );
+    let client = rt
+        .block_on(mongodb::Client::with_uri_str(&uri))
+        .expect("admin client");
+    (rt, client)
+}
+
+fn probe_collections(
+    rt: &tokio::runtime::Runtime,
+    client: &mongodb::Client,
+    db: &str,
+) -> Vec<String> {
+    rt.block_on(client.database(db).list_collection_names().into_future())
+        .expect("list collections")
+        .into_iter()
+        .filter(|n| n.starts_with("atlas_doctor_probe_"))
+        .collect()
+}
+
+fn ensure_collection(bed: &Bed, db: &str, name: &str) {
+    let (rt, client) = admin_client(bed);
+    let names = rt
+        .block_on(client.database(db).list_collection_names().into_future())
+        .unwrap();
+    if !names.iter().any(|n| n == name) {
+        rt.block_on(client.database(db).create_collection(name).into_future())
+            .unwrap();
+    }
+}
+
+/// A clean directory to scan, so the item passes rather than skips.
+fn clean_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.js"),
+        "const uri = process.env.MONGODB_URI;\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn all_formats_clean(args: &[&str], env: &[(&str, &str)], secret: &str) {
+    for format in ["human", "json", "markdown", "junit"] {
+        let mut c = cli();
+        c.args(args).args(["--format", format]);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let run = c.run();
+        run.assert_no_secret(secret);
+    }
+}
+
+#[test]
+fn healthy_run_passes_every_item_the_bed_can_earn() {
+    let bed = Bed::load();
+    ensure_collection(&bed, "otherdb", "users");
+    let tree = clean_tree();
+    let uri = bed.auth_uri("other", "");
+    let scan = tree.path().to_str().unwrap();
+    let args = [
+        "checklist",
+        "--db",
+        "otherdb",
+        "--expect",
+        "users",
+        "--scan",
+        scan,
+    ];
+    let mut c = cli();
+    c.env("MONGODB_URI", &uri).args(args);
+    let run = c.run_json();
+    run.assert_envelope("checklist");
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let expected: BTreeMap<String, String> = [
+        ("security/credentials-source", "pass"),
+        ("security/no-committed-credentials", "pass"),
+        // Loopback: TLS is not required, and the bed's auth server is plain.
+        ("security/tls-enabled", "pass"),
+        ("security/tls-verification", "pass"),
+        ("security/least-privilege", "pass"),
+        ("security/password-strength", "pass"),
+        ("security/network-exposure", "pass"),
+        ("testing/connection", "pass"),
+        ("testing/authentication", "pass"),
+        ("testing/collections", "pass"),
+        ("testing/crud", "skip"),
+        ("testing/database-status", "pass"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(statuses(&run), expected, "{}", run.dump());
+    assert_eq!(run.json["class"], "ok");
+    run.assert_no_secret(&bed.user("other").password);
+    all_formats_clean(&args, &[("MONGODB_URI", &uri)], &bed.user("other").password);
+
+    let mut c = cli();
+    c.env("MONGODB_URI", &uri).args(args);
+    let human = c.run();
+    assert!(
+        human.stdout.contains("Security checklist") && human.stdout.contains("Testing checklist"),
+        "{}",
+        human.dump()
+    );
+    assert!(
+        human
+            .stdout
+            .contains("11 passed, 0 failed, 0 warnings, 1 skipped"),
+        "{}",
+        human.dump()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_password_in_a_world_readable_config_file_fails_and_in_a_private_one_warns() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let bed = Bed::load();
+    let secret = &bed.user("other").password;
+    for (mode, status, code) in [(0o644, "fail", 1), (0o600, "warn", 0)] {
+        let mut c = cli();
+        let path = c.write_file(
+            "atlas-doctor.toml",
+            &format!(
+                "uri = \"{}\"\ndatabase = \"otherdb\"\n",
+                bed.auth_uri("other", "")
+            ),
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        let tree = clean_tree();
+        c.args(["checklist", "--scan", tree.path().to_str().unwrap()]);
+        let run = c.run_json();
+        assert_eq!(
+            status_of(&run, "credentials-source"),
+            status,
+            "{}",
+            run.dump()
+        );
+        assert_eq!(run.code, code, "{}", run.dump());
+        if code == 1 {
+            assert_eq!(run.json["class"], "checks_failed");
+        }
+        run.assert_no_secret(secret);
+    }
+}
+
+#[test]
+fn a_committed_uri_in_a_scanned_tree_fails_with_file_and_line_redacted() {
+    let bed = Bed::load();
+    let tree = tempfile::tempdir().unwrap();
+    // Built at test time: nothing real-looking is committed to this repository.
+    let planted = format!("Pl{}x{}", std::process::id(), "q".repeat(10));
+    let uri = format!("mongodb+srv://app:{planted}@cluster0.example.invalid/app");
+    std::fs::create_dir_all(tree.path().join("src")).unwrap();
+    std::fs::write(
+        tree.path().join("src/db.py"),
+        format!("import os\n\nURI = \"{uri}\"\n"),
+    )
+    .unwrap();
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
+        "checklist",
+        "--db",
+        "otherdb",
+        "--scan",
+        tree.path().to_str().unwrap(),
+    ]);
+    let run = c.run_json();
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_eq!(run.json["class"], "checks_failed");
+    let item = check_of(&run, "no-committed-credentials");
+    assert_eq!(item["status"], "fail");
+    let evidence = item["evidence"].to_string();
+    assert!(
+        evidence.contains("db.py:3: mongodb+srv://app:****@cluster0.example.invalid/app"),
+        "{evidence}"
+    );
+    run.assert_no_secret(&planted);
+    for format in ["human", "markdown", "junit"] {
+        let mut c = cli();
+        c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
+            "checklist",
+            "--db",
+            "otherdb",
+            "--scan",
+            tree.path().to_str().unwrap(),
+            "--format",
+            format,
+        ]);
+        let out = c.run();
+        assert_eq!(out.code, 1);
+        out.assert_no_secret(&planted);
+        out.assert_no_secret(&bed.user("other").password);
+    }
+}
+
+#[test]
+fn an_admin_user_is_a_least_privilege_warning_and_fail_on_warn_fails_it() {
+    let bed = Bed::load();
+    let tree = clean_tree();
+    let scan = tree.path().to_str().unwrap();
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri("admin", "")).args([
+        "checklist",
+        "--db",
+        "otherdb",
+        "--scan",
+        scan,
+    ]);
+    let run = c.run_json();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert_eq!(run.json["verdict"], "warn");
+    let item = check_of(&run, "least-privilege");
+    assert_eq!(item["status"], "warn", "{}", run.dump());
+    assert!(
+        item["fix"]
+            .as_str()
+            .unwrap()
+            .contains("`readWrite` on `otherdb`"),
+        "{item}"
+    );
+    run.assert_no_secret(&bed.user("admin").password);
+
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri("admin", "")).args([
+        "checklist",
+        "--db",
+        "otherdb",
+        "--scan",
+        scan,
+        "--fail-on",
+        "warn",
+    ]);
+    let run = c.run_json();
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_eq!(run.json["class"], "checks_failed");
+}
+
+#[test]
+fn tls_allow_invalid_certificates_fails_tls_verification() {
+    let bed = Bed::load();
+    let uri = format!("{}&tlsAllowInvalidCertificates=true", bed.tls_uri());
+    let tree = clean_tree();
+    let run = support::run_json([
+        "--uri",
+        &uri,
+        "checklist",
+        "--scan",
+        tree.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        status_of(&run, "tls-verification"),
+        "fail",
+        "{}",
+        run.dump()
+    );
+    assert_eq!(status_of(&run, "connection"), "pass", "{}", run.dump());
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_eq!(run.json["class"], "checks_failed");
+}
+
+#[test]
+fn an_expired_certificate_fails_tls_enabled_and_skips_what_depends_on_the_connection() {
+    let server = support::tls_server(CertKind::Expired);
+    let tree = clean_tree();
+    let run = support::run_json([
+        "--uri",
+        &server.tls_uri(),
+        "--timeout",
+        "2",
+        "checklist",
+        "--scan",
+        tree.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 14, "{}", run.dump());
+    assert_eq!(run.json["class"], "tls");
+    let item = check_of(&run, "tls-enabled");
+    assert_eq!(item["status"], "fail", "{}", run.dump());
+    assert!(
+        item["summary"].as_str().unwrap().contains("expired"),
+        "{item}"
+    );
+    assert_eq!(status_of(&run, "connection"), "fail");
+    for id in [
+        "authentication",
+        "collections",
+        "crud",
+        "database-status",
+        "least-privilege",
+    ] {
+        assert_eq!(status_of(&run, id), "skip", "{id}: {}", run.dump());
+    }
+}
+
+#[test]
+fn a_refused_port_skips_dependent_items_and_keeps_the_layer_class() {
+    let port = support::refusing_port();
+    let tree = clean_tree();
+    let run = support::run_json([
+        "--uri",
+        &format!("mongodb://127.0.0.1:{port}/"),
+        "checklist",
+        "--crud",
+        "--scan",
+        tree.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 11, "{}", run.dump());
+    assert_eq!(run.json["class"], "tcp_refused");
+    assert_eq!(status_of(&run, "connection"), "fail");
+    for id in [
+        "authentication",
+        "collections",
+        "crud",
+        "database-status",
+        "least-privilege",
+    ] {
+        assert_eq!(status_of(&run, id), "skip", "{id}");
+    }
+    // Static items still ran.
+    assert_eq!(status_of(&run, "tls-verification"), "pass");
+    assert_eq!(status_of(&run, "no-committed-credentials"), "pass");
+}
+
+#[test]
+fn a_missing_expected_collection_fails_with_exit_1() {
+    let bed = Bed::load();
+    let tree = clean_tree();
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
+        "checklist",
+        "--db",
+        "otherdb",
+        "--expect",
+        "webhook_subscriptions_never_created",
+        "--scan",
+        tree.path().to_str().unwrap(),
+    ]);
+    let run = c.run_json();
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_eq!(run.json["class"], "checks_failed");
+    let item = check_of(&run, "collections");
+    assert_eq!(item["status"], "fail");
+    assert!(
+        item["summary"]
+            .as_str()
+            .unwrap()
+            .contains("webhook_subscriptions_never_created")
+    );
+}
+
+#[test]
+fn crud_passes_and_leaves_no_scratch_collection() {
+    let bed = Bed::load();
+    let (rt, admin) = admin_client(&bed);
+    let tree = clean_tree();
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
+        "checklist",
+        "--db",
+        "otherdb",
+        "--crud",
+        "--scan",
+        tree.path().to_str().unwrap(),
+    ]);
+    let run = c.run_json();
+    let item = check_of(&run, "crud");
+    assert_eq!(item["status"], "pass", "{}", run.dump());
+    assert!(
+        item["evidence"]
+            .to_string()
+            .contains("drop atlas_doctor_probe_"),
+        "{item}"
+    );
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert!(probe_collections(&rt, &admin, "otherdb").is_empty());
+}
+
+#[test]
+fn crud_without_write_permission_fails_and_still_leaves_nothing() {
+    let bed = Bed::load();
+    let (rt, admin) = admin_client(&bed);
+    let tree = clean_tree();
+    let mut c = cli();
+    // `reader` may only read `probe`.
+    c.env("MONGODB_URI", bed.auth_uri("reader", "")).args([
+        "checklist",
+        "--db",
+        "probe",
+        "--crud",
+        "--scan",
+        tree.path().to_str().unwrap(),
+    ]);
+    let run = c.run_json();
+    assert_eq!(status_of(&run, "crud"), "fail", "{}", run.dump());
+    assert_eq!(run.code, 1, "{}", run.dump());
+    assert!(probe_collections(&rt, &admin, "probe").is_empty());
+    run.assert_no_secret(&bed.user("reader").password);
+}
+
+#[cfg(unix)]
+#[test]
+fn crud_interrupted_by_sigint_drops_the_scratch_collection_and_exits_130() {
+    let bed = Bed::load();
+    let (rt, admin) = admin_client(&bed);
+    let work = tempfile::tempdir().unwrap();
+    let tree = clean_tree();
+    // Our own database, so a parallel test's scratch collection cannot confuse us.
+    let db = format!("sigint_{}", std::process::id());
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("HOME", work.path())
+        .env("MONGODB_URI", bed.auth_uri("admin", ""))
+        .env(atlas_doctor::crud::PAUSE_ENV, "20000")
+        .current_dir(work.path())
+        .args([
+            "--format",
+            "json",
+            "checklist",
+            "--crud",
+            "--db",
+            &db,
+            "--scan",
+        ])
+        .arg(tree.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if !probe_collections(&rt, &admin, &db).is_empty() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the scratch collection never appeared"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "did not stop promptly after SIGINT"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: Value = serde_json::from_str(&stdout).expect("one JSON object");
+    let crud = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "crud")
+        .unwrap();
+    assert_eq!(crud["status"], "skip");
+    assert!(
+        crud["summary"].as_str().unwrap().contains("interrupted"),
+        "{crud}"
+    );
+    assert!(
+        probe_collections(&rt, &admin, &db).is_empty(),
+        "scratch collection left behind"
+    );
+    support::assert_no_secret(&stdout, &bed.user("admin").password);
+    let _ = rt.block_on(admin.database(&db).drop().into_future());
+}
+
+/// Counts of one `<testsuite>` element: its attributes and what its children hold.
+#[derive(Debug, Default)]
+struct Suite {
+    name: String,
+    tests: usize,
+    failures: usize,
+    skipped: usize,
+    cases: usize,
+    failure_elements: usize,
+    skipped_elements: usize,
+}
+
+fn parse_junit(xml: &str) -> Vec<Suite> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut suites = Vec::new();
+    let mut current: Option<Suite> = None;
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<String> {
+        e.attributes()
+            .map(|a| a.expect("well-formed attribute"))
+            .find(|a| a.key.as_ref() == name.as_bytes())
+            .map(|a| a.unescape_value().expect("escaped value").into_owned())
+    };
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testsuite" => {
+                let n = |k| {
+                    attr(&e, k)
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(usize::MAX)
+                };
+                current = Some(Suite {
+                    name: attr(&e, "name").unwrap_or_default(),
+                    tests: n("tests"),
+                    failures: n("failures"),
+                    skipped: n("skipped"),
+                    ..Suite::default()
+                });
+                depth += 1;
+            }
+            Event::Start(e) | Event::Empty(e) => {
+                let s = current.as_mut();
+                match (e.name().as_ref(), s) {
+                    (b"testcase", Some(s)) => s.cases += 1,
+                    (b"failure", Some(s)) => {
+                        assert!(attr(&e, "message").is_some(), "failure without message");
+                        s.failure_elements += 1;
+                    }
+                    (b"skipped", Some(s)) => s.skipped_elements += 1,
+                    _ => {}
+                }
+            }
+            Event::End(e) if e.name().as_ref() == b"testsuite" => {
+                suites.push(current.take().unwrap());
+                depth -= 1;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0);
+    suites
+}
+
+#[test]
+fn junit_has_one_suite_per_section_with_matching_counts() {
+    let bed = Bed::load();
+    let tree = tempfile::tempdir().unwrap();
+    let planted = format!("Jn{}{}", std::process::id(), "z".repeat(10));
+    std::fs::write(
+        tree.path().join("config.yml"),
+        format!("db: mongodb://svc:{planted}@db.example.invalid:27017/app\n"),
+    )
+    .unwrap();
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
+        "checklist",
+        "--db",
+        "otherdb",
+        "--expect",
+        "missing_one",
+        "--scan",
+        tree.path().to_str().unwrap(),
+        "--format",
+        "junit",
+    ]);
+    let run = c.run();
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.assert_no_secret(&planted);
+    run.assert_no_secret(&bed.user("other").password);
+    let suites = parse_junit(&run.stdout);
+    let names: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["security checklist", "testing checklist"]);
+    for s in &suites {
+        assert_eq!(s.tests, s.cases, "{s:?}");
+        assert_eq!(s.failures, s.failure_elements, "{s:?}");
+        assert_eq!(s.skipped, s.skipped_elements, "{s:?}");
+    }
+    assert_eq!(suites[0].cases, 7);
+    assert_eq!(suites[1].cases, 5);
+    assert_eq!(suites[0].failures, 1, "no-committed-credentials");
+    assert_eq!(suites[1].failures, 1, "collections");
+    assert_eq!(suites[1].skipped, 1, "crud");
+    assert!(run.stdout.contains("fix: "), "failures carry their fix");
+}
+
+#[test]
+fn markdown_report_carries_time_version_layers_and_checks() {
+    let bed = Bed::load();
+    let tree = clean_tree();
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
+        "checklist",
+        "--db",
+        "otherdb",
+        "--scan",
+        tree.path().to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    let run = c.run();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    for needle in [
+        "**Tool version:**",
+        "**Time:**",
+        "## Layers",
+        "## Security checklist",
+        "## Testing checklist",
+        "mongodb://other:****@",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle}:\n{}", run.stdout);
+    }
+    run.assert_no_secret(&bed.user("other").password);
+}
