@@ -91,6 +91,10 @@ findings! {
         "A value the configuration asks for is missing.",
         causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have."],
         fixes ["Export the variable named in the evidence, or pick a profile that exists."];
+    SrvSupportMissing => "srv_support_missing", ConfigInvalid,
+        "This client cannot use mongodb+srv:// connection strings: its DNS support is missing.",
+        causes ["The driver needs an extra package to resolve SRV records (pymongo needs dnspython, installed with pymongo[srv])."],
+        fixes ["Install the driver's SRV support (for pymongo: python -m pip install \"pymongo[srv]\"), or use the standard mongodb:// connection string."];
 
     // ---- dns (exit 10) ---------------------------------------------------------
     DnsNoSuchName => "dns_no_such_name", Dns,
@@ -149,6 +153,10 @@ findings! {
         "The Atlas host closed the connection during the TLS handshake: most likely this machine's IP address is not on the access list.",
         causes ["Atlas drops connections from addresses outside the IP access list."],
         fixes ["In Atlas, open Network Access and add this machine's current public IP address."];
+    IpAccessListSuspected => "ip_access_list_suspected", IpAccessList,
+        "No server of the Atlas cluster could be reached; the most common cause is that this machine's IP address is not on the cluster's IP access list.",
+        causes ["Your current public IP address is not on the Atlas IP access list (it changes on home networks, VPNs and CI runners)."],
+        fixes ["In Atlas, open Network Access and add this machine's current public IP address; changes take a minute or two to apply."];
 
     // ---- tls (exit 14) ---------------------------------------------------------
     TlsUnknownIssuer => "tls_unknown_issuer", Tls,
@@ -191,6 +199,14 @@ findings! {
         "The server never answered the TLS handshake.",
         causes ["A plain server that waits for the client while the client waits for TLS.", "A proxy or firewall that holds the connection."],
         fixes ["If the server does not use TLS, remove tls=true; otherwise check what listens on that port."];
+    TlsNoSni => "tls_no_sni", Tls,
+        "The server needs the TLS server name (SNI), which this client did not send.",
+        causes ["An old driver or an old TLS library that does not send SNI; Atlas shared and serverless clusters route connections by it."],
+        fixes ["Upgrade the driver and the language runtime (its TLS library) to a current release."];
+    TlsHandshakeFailed => "tls_handshake_failed", Tls,
+        "The TLS handshake with the server failed.",
+        causes ["An untrusted or invalid certificate, a protocol mismatch, or a server that refused this client during the handshake."],
+        fixes ["Run `atlas-doctor ping` with the same connection string: its TLS step names the certificate, issuer and alert."];
 
     // ---- server (exit 15) ------------------------------------------------------
     NotMongodb => "not_mongodb", Server,

@@ -1,6 +1,7 @@
 //! The report of a run and its renderers. Renderers only render: they take a
 //! `Report` and return text; they never probe and never decide the verdict.
 
+pub mod explain;
 pub mod human;
 pub mod json;
 pub mod junit;

@@ -1,0 +1,392 @@
+//! The rule table of `explain`: which wording, from which driver, means which
+//! finding. One readable table; the order is the precedence.
+//!
+//! Rules are tried top to bottom and the first that matches decides, so the
+//! table runs from the most specific evidence to the vaguest wrapper: a
+//! server's own reply (bad auth, code 13, wire version) first, then TLS, DNS and
+//! TCP errors, then connections closed or timed out, and last the drivers'
+//! server-selection summaries, which only say that no server was usable. That is
+//! how the inner error beats the outer wrapper: a Java `Client view of cluster
+//! state ... caused by {java.net.ConnectException: Connection refused}` or a Node
+//! `MongoServerSelectionError` whose reason holds a TLS alert is decided by the
+//! inner words, because their rules come first.
+//!
+//! Every pattern is a case-insensitive regular expression (the `regex` crate,
+//! linear time: no pattern can take catastrophic time). `requires` and `unless`
+//! are patterns looked for anywhere in the text. Every rule carries one example
+//! that must be decided by it; `explain`'s tests check each one.
+
+use crate::finding::Finding;
+
+/// One line of the table.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable name, shown in the evidence (`rule: ...`) and in test failures.
+    pub name: &'static str,
+    /// Case-insensitive pattern for the words that decide it.
+    pub pattern: &'static str,
+    /// Another pattern that must also occur somewhere (an Atlas host, TLS in use).
+    pub requires: Option<&'static str>,
+    /// A pattern whose presence anywhere vetoes the rule.
+    pub unless: Option<&'static str>,
+    /// The finding it names (class, summary, causes, fixes).
+    pub finding: Finding,
+    /// A sharper cause, shown first.
+    pub note: Option<&'static str>,
+    /// A sharper fix, shown first.
+    pub fix: Option<&'static str>,
+    /// Other findings the same wording is known to mean: listed as alternatives.
+    pub also: &'static [Finding],
+    /// A message (as drivers print it) that this rule must decide.
+    pub example: &'static str,
+}
+
+/// A host of MongoDB Atlas (or an Atlas replica-set name) in the text.
+pub const ATLAS: &str = r"\.mongodb\.net\b|\batlas-[a-z0-9]+-shard-|MongoDB Atlas";
+
+/// A standard `mongodb://` string that lists Atlas hosts: TLS is off unless it says so.
+const ATLAS_PLAIN_URI: &str = r#"mongodb://[^\s"'/?]*\.mongodb\.net"#;
+
+/// Signs that TLS was in use on the connection.
+const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routines|_ssl\.c|SSL handshake|TLS handshake|SslStream|SSLHandshakeException|remote party has closed the transport stream|\btls: ";
+
+/// TLS alert 80 (internal_error) in OpenSSL, BoringSSL, Go, rustls, Java and .NET wording.
+const ALERT_80: &str = r"alert internal error|ALERT_INTERNAL_ERROR|alert number 80\b|fatal alert: ?InternalError|tls: internal error|received fatal alert: internal_error|InternalError alert";
+
+/// The peer closed or reset the connection before a reply.
+const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b";
+
+/// The TLS handshake itself ran out of time.
+const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
+
+/// The TCP connection attempt ran out of time.
+const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
+
+/// A driver's server-selection summary: no server became usable in time.
+const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to server \[[^\]]*\] on first connect|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded";
+
+/// Live commands that settle what the text alone cannot.
+pub const PING_HINT: &str = "Run `atlas-doctor ping` with the same connection string: it tests DNS, TCP, TLS and the MongoDB handshake live and names the layer that breaks.";
+/// As `PING_HINT`, when credentials are among the suspects.
+pub const AUTH_CHECK_HINT: &str = "Run `atlas-doctor auth-check` with the same connection string: it tests the network layers and then the credentials live, and names the one that breaks.";
+
+/// Standard advice for SRV lookups that a local resolver cannot answer.
+const SRV_FIX: &str = "Use the standard connection string instead of mongodb+srv:// (Atlas UI: Connect > Drivers, pick an old driver version to see mongodb://host1,host2,host3/?tls=true&replicaSet=...), or try another resolver: `atlas-doctor ping --dns-server 1.1.1.1`.";
+
+macro_rules! rule {
+    ($name:literal, $pattern:expr, $finding:ident $(, $field:ident: $value:expr)* $(,)?) => {
+        Rule {
+            name: $name,
+            pattern: $pattern,
+            finding: Finding::$finding,
+            $($field: rule!(@wrap $field $value),)*
+            ..Rule::DEFAULT
+        }
+    };
+    (@wrap also $value:expr) => { $value };
+    (@wrap example $value:expr) => { $value };
+    (@wrap $field:ident $value:expr) => { Some($value) };
+}
+
+impl Rule {
+    /// Field defaults for the table's `..Rule::DEFAULT`.
+    const DEFAULT: Rule = Rule {
+        name: "",
+        pattern: "",
+        requires: None,
+        unless: None,
+        finding: Finding::UriMalformed,
+        note: None,
+        fix: None,
+        also: &[],
+        example: "",
+    };
+}
+
+/// The table. Order is precedence: the first rule that matches decides.
+pub static RULES: &[Rule] = &[
+    // ---- connection string and client configuration --------------------------------
+    rule!("uri_unescaped",
+        r"must be escaped according to RFC ?3986|(?:user ?name|password) contains (?:an )?unescaped characters?|unescaped (?:@|at-sign|colon|slash)|contains invalid user information|must be url ?encoded",
+        UriUnescapedCharacter,
+        example: "pymongo.errors.InvalidURI: Username and password must be escaped according to RFC 3986, use urllib.parse.quote_plus"),
+    rule!("uri_srv_port",
+        r"ports? (?:is |are )?not (?:accepted|allowed|supported) with\W{0,3}mongodb\+srv|mongodb\+srv\W{0,3} (?:URIs? )?(?:must not|cannot|can ?not|may not) (?:include|have|contain|specify) (?:a )?port|a port (?:number )?cannot be specified",
+        UriSrvWithPort,
+        example: "MongoParseError: Ports not accepted with `mongodb+srv` URIs"),
+    rule!("uri_srv_hosts",
+        r"multiple service names|(?:cannot|can ?not|must not) (?:specify|have|contain|use) multiple hosts|only one host (?:is )?(?:allowed|supported|permitted)",
+        UriSrvMultipleHosts,
+        example: "MongoParseError: mongodb+srv URI cannot have multiple service names"),
+    rule!("srv_support_missing",
+        r#""?dnspython"? module must be installed|dnspython must be installed|install (?:pymongo\[srv\]|dnspython)"#,
+        SrvSupportMissing,
+        example: "pymongo.errors.ConfigurationError: The \"dnspython\" module must be installed to use mongodb+srv:// URIs"),
+    rule!("uri_scheme",
+        r#"invalid scheme|expected (?:connection string|uri) to start with|must (?:begin|start) with (?:either )?['"]?mongodb|uri must be (?:a )?mongodb scheme|scheme must be ['"]?mongodb|(?:does not|doesn't) start with ['"]?mongodb"#,
+        UriUnknownScheme,
+        example: "MongoParseError: Invalid scheme, expected connection string to start with \"mongodb://\" or \"mongodb+srv://\""),
+    rule!("uri_missing",
+        r"parameter to .?openUri\(\).? must be a string, got .?undefined|\buri (?:parameter )?(?:is|was) (?:undefined|empty|missing|not (?:set|defined))|(?:MONGO(?:DB)?_UR[IL]|DATABASE_URL)\W{0,3} (?:is )?(?:undefined|not (?:set|defined))|connection ?string (?:can ?not|must not) be (?:null|empty)",
+        ConfigMissingValue,
+        note: "The connection string came from a variable that is not set (often a missing .env file or an unexported variable).",
+        example: "MongooseError: The `uri` parameter to `openUri()` must be a string, got \"undefined\". Make sure the first parameter to `mongoose.connect()` or `mongoose.createConnection()` is a string."),
+    rule!("uri_option",
+        r"all instances of '\w+' and '\w+' must be consistent|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\boption \S+ is not supported",
+        UriInvalidOption,
+        example: "Mongo::Auth::InvalidMechanism: nil is invalid, please use one of the following mechanisms: :mongodb_cr, :mongodb_x509, :plain, :scram, :scram256"),
+    // ---- the server's own reply: authentication and authorization ---------------------
+    rule!("ruby_auth_unauthorized",
+        r"mongo:{1,2}auth:{1,2}unauthorized|is not authorized to access \S+ \(used mechanism",
+        AuthFailed,
+        note: "The Ruby driver words a rejected login as Mongo::Auth::Unauthorized ('is not authorized to access'): the credentials were rejected; no privilege is missing.",
+        example: "Mongo::Auth::Unauthorized: User app (mechanism: scram) is not authorized to access admin (used mechanism: SCRAM-SHA-1)"),
+    rule!("atlas_not_allowed",
+        r"user is not allowed to do action|is not allowed to do action \[",
+        Unauthorized,
+        note: "Atlas (code 8000) refuses this action: the user's role does not grant it, or the cluster tier does not allow the command.",
+        example: "MongoServerError: user is not allowed to do action [insert] on [test.users]"),
+    rule!("atlas_bad_auth", r"bad auth", AuthFailedAtlas,
+        example: "MongoServerError: bad auth : Authentication failed."),
+    rule!("dotnet_tls_closed_atlas",
+        r"Authentication failed because the remote party (?:has closed|sent a TLS alert)|remote party has closed the transport stream",
+        IpAccessListClosed,
+        requires: ATLAS,
+        note: ".NET words a TLS handshake that the server cut off as 'Authentication failed because the remote party has closed the transport stream': it is TLS, not the database login.",
+        example: "System.IO.IOException: Authentication failed because the remote party has closed the transport stream. (cluster0-shard-00-01.ab1cd.mongodb.net:27017)"),
+    rule!("dotnet_tls_closed",
+        r"Authentication failed because the remote party (?:has closed|sent a TLS alert)|remote party has closed the transport stream",
+        TlsClosedAfterHello,
+        note: ".NET words a TLS handshake that the server cut off as 'Authentication failed because the remote party has closed the transport stream': it is TLS, not the database login.",
+        also: &[Finding::ClosedWithoutReply, Finding::IpAccessListClosed],
+        example: "System.IO.IOException: Authentication failed because the remote party has closed the transport stream."),
+    rule!("auth_mechanism",
+        r"Received authentication for mechanism \S+ which is (?:unknown|not enabled)|MechanismUnavailable|(?:auth(?:entication)? )?mechanism \S* ?(?:is )?not supported|unsupported (?:auth(?:entication)? )?mechanism",
+        AuthMechanismUnsupported,
+        example: "(MechanismUnavailable) Received authentication for mechanism SCRAM-SHA-256 which is not enabled"),
+    rule!("atlas_code_8000", r"AtlasError|\bcode\W{0,4}8000\b", AuthFailedAtlas,
+        note: "Code 8000 (AtlasError) without its message is most often bad auth; Atlas also uses it for actions a user or a cluster tier may not do.",
+        also: &[Finding::Unauthorized],
+        example: "{ \"ok\": 0, \"code\": 8000, \"codeName\": \"AtlasError\", \"name\": \"MongoError\" }"),
+    rule!("auth_failed",
+        r"AuthenticationFailed|authentication failed|\bauth fail(?:s|ed)\b|SASL authentication step|sasl conversation error|unable to authenticate using|MongoAuthenticationException|Exception authenticating|SCRAM failure|UserNotFound|Could not find user|Invalid credentials for database|storedKey mismatch|\bcode\W{0,4}18\b|Authentication error",
+        AuthFailed,
+        example: "Command failed with error 18 (AuthenticationFailed): 'Authentication failed.' on server localhost:27017."),
+    rule!("auth_required",
+        r"requires authentication|there are no users authenticated|\bnot authenticated\b|authentication required",
+        AuthRequired,
+        example: "MongoServerError: command find requires authentication"),
+    rule!("unauthorized",
+        r"not authorized (?:on|for|to)\b|\bUnauthorized\b|\bcode\W{0,4}13\b|NotAuthorized|not have (?:the )?(?:required )?(?:privileges|permissions?) to",
+        Unauthorized,
+        example: "MongoServerError: not authorized on admin to execute command { listDatabases: 1 }"),
+    // ---- reached something that is not a usable deployment ----------------------------
+    rule!("wire_version_too_old",
+        r"reports (?:maximum )?wire version \d+,?\s+but this version of .{0,80}?requires at least \d+",
+        WireVersionTooOld,
+        example: "MongoServerSelectionError: Server at localhost:27017 reports maximum wire version 6, but this version of the Node.js Driver requires at least 8 (MongoDB 4.2)"),
+    rule!("wire_version_too_new",
+        r"requires wire version \d+,?\s+but this version of .{0,80}?only supports up to \d+|reports minimum wire version \d+,?\s+but this version of .{0,80}?requires at most \d+|Unsupported OP_QUERY command|client driver may require an upgrade",
+        WireVersionTooNew,
+        example: "MongoError: Unsupported OP_QUERY command: insert. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal"),
+    rule!("replica_set_mismatch",
+        r"Expecting replica set member from set|replica ?set name \S+ (?:does not|doesn't) match|setName \S+ (?:does not|doesn't) match|(?:does not|doesn't) match (?:the )?(?:expected )?(?:replica ?set|setName)|replica ?set name mismatch|is not a member of (?:the )?replica set",
+        ReplicaSetMismatch,
+        example: "Expecting replica set member from set 'rs0', but found one from set 'rs1'. Removing localhost:27017 from client view of cluster."),
+    rule!("java_no_primary",
+        r"type=REPLICA_SET_(?:SECONDARY|OTHER|ARBITER)",
+        NoPrimary,
+        requires: r"readPreference=primary|WritableServerSelector|while waiting for a server",
+        unless: r"type=REPLICA_SET_PRIMARY",
+        note: "Members answered, but none of them is primary, and the operation needs the primary.",
+        example: "Timed out after 30000 ms while waiting for a server that matches ReadPreferenceServerSelector{readPreference=primary}. Client view of cluster state is {type=REPLICA_SET, servers=[{address=10.0.0.5:27017, type=REPLICA_SET_OTHER, roundTripTime=0.5 ms, state=CONNECTED}]"),
+    rule!("no_primary",
+        r#"no primary (?:found|available|server)|No replica set members match selector "Primary\(\)"|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|primary stepped down"#,
+        NoPrimary,
+        example: "MongoError: no primary found in replicaset"),
+    rule!("not_mongodb",
+        r"invalid message size|message length \(?\d+\)? is (?:larger than|too large|invalid)|received an HTTP response|\bHTTP/1\.[01] \d{3}\b|unexpected response opcode|malformed message length",
+        NotMongodb,
+        note: "A message size of 1347703880 or 1213486160 is the bytes 'HTTP': an HTTP server answered on this port.",
+        example: "MongoNetworkError: Invalid message size: 1347703880, max allowed: 67108864"),
+    rule!("read_timeout",
+        r"MongoSocketReadTimeoutException|Read timed out|socket timeout calling|timed out (?:while )?(?:reading|waiting for (?:a )?(?:reply|response))|timeout while receiving message",
+        NoReply,
+        example: "exception={com.mongodb.MongoSocketReadTimeoutException: Timeout while receiving message}, caused by {java.net.SocketTimeoutException: Read timed out}"),
+    // ---- TLS -------------------------------------------------------------------------
+    rule!("tls_alert_80_atlas", ALERT_80, IpAccessListAlert, requires: ATLAS,
+        example: "SSL handshake failed: ac-6cvehze-shard-00-01.r6r1wbj.mongodb.net:27017: [SSL: TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error (_ssl.c:1032)"),
+    rule!("tls_alert_80", ALERT_80, IpAccessListAlert,
+        note: "TLS alert 80 (internal_error) from a MongoDB server is what Atlas sends to an address outside the IP access list; if this server is not Atlas, it is a TLS failure on the server's side.",
+        also: &[Finding::TlsAlert],
+        example: "MongoNetworkError: C0870E1AD47F0000:error:0A000438:SSL routines:ssl3_read_bytes:tlsv1 alert internal error:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1586:SSL alert number 80"),
+    rule!("tls_no_sni", r"no SNI name sent|SNI (?:is )?required|requires? SNI", TlsNoSni,
+        example: "MongoServerSelectionError: no SNI name sent, make sure using a MongoDB 3.4+ driver/shell."),
+    rule!("tls_expired",
+        r"certificate has expired|CERT_HAS_EXPIRED|certificate expired|CertExpired|certificate is expired|Expired certificate|NotValidAfter",
+        TlsExpired,
+        example: "pymongo.errors.ServerSelectionTimeoutError: c0.x.mongodb.net:27017: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1129)"),
+    rule!("tls_not_yet_valid",
+        r"certificate is not yet valid|CERT_NOT_YET_VALID|NotValidYet|CertNotValidYet",
+        TlsNotYetValid,
+        example: "MongoServerSelectionError: certificate is not yet valid"),
+    rule!("tls_name_mismatch",
+        r"does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|No subject alternative (?:DNS )?names? (?:matching|present)|(?:doesn't|does not) match any of the subject alternative names|certificate is valid for .{0,80}, not |hostname mismatch|IP address mismatch|NotValidForName|RemoteCertificateNameMismatch",
+        TlsNameMismatch,
+        example: "MongoServerSelectionError: Hostname/IP does not match certificate's altnames: IP: 10.0.0.5 is not in the cert's list: "),
+    rule!("tls_client_certificate",
+        r"no SSL certificate provided by peer|peer did not return a certificate|alert certificate required|certificate required|alert bad certificate|SSLV3_ALERT_BAD_CERTIFICATE|alert unknown ca|ALERT_UNKNOWN_CA",
+        TlsAlert,
+        note: "The server rejected this client's certificate, or wanted one: it requires a client certificate (tlsCertificateKeyFile) signed by a CA it trusts.",
+        example: "\"errmsg\":\"no SSL certificate provided by peer; connection rejected\""),
+    rule!("tls_unknown_issuer",
+        r"self[- ]signed certificate|unable to (?:get|verify) (?:the )?(?:local issuer|first|issuer) certificate|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|signed by unknown authority|UnknownIssuer|PKIX path (?:building|validation) failed|unable to find valid certification path|certificate verify failed|CERTIFICATE_VERIFY_FAILED|remote certificate is invalid|PartialChain|UntrustedRoot|RemoteCertificateChainErrors",
+        TlsUnknownIssuer,
+        example: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)"),
+    rule!("tls_to_plain_server",
+        r"wrong version number|first record does not look like a TLS handshake|packet length too long|unexpected packet format|ssl3_get_record:http request|InvalidContentType|CorruptMessage|record overflow",
+        TlsPlainServer,
+        example: "MongoServerSelectionError: 4C5A0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number"),
+    rule!("tls_protocol",
+        r"unsupported protocol|no protocols available|alert protocol version|PROTOCOL_VERSION|handshake failure|HANDSHAKE_FAILURE|no shared cipher|no cipher suites in common|PeerIncompatible|inappropriate fallback",
+        TlsProtocol,
+        example: "[SSL: UNSUPPORTED_PROTOCOL] unsupported protocol (_ssl.c:1123)"),
+    rule!("tls_required_by_server",
+        r"only allow (?:SSL|TLS) connections|configured to only allow (?:SSL|TLS)",
+        TlsRequired,
+        example: "AssertionException handling request, closing client connection: 17189 The server is configured to only allow SSL connections"),
+    // ---- DNS -------------------------------------------------------------------------
+    rule!("dns_unmarshal", r"cannot unmarshal DNS message", DnsResolverBroken,
+        note: "Go cannot parse the SRV answer of this resolver (systemd-resolved on older Ubuntu is a known case).",
+        fix: SRV_FIX,
+        example: "error parsing uri: lookup cluster0.ab1cd.mongodb.net on 127.0.0.53:53: cannot unmarshal DNS message"),
+    rule!("dns_resolver_config",
+        r"cannot open /etc/resolv\.conf|no nameservers|Resolver configuration could not be read|is not a dns\.nameserver|error occurred during DNS resolution|DNS resolution: proto error",
+        DnsResolverUnreachable,
+        example: "pymongo.errors.ConfigurationError: cannot open /etc/resolv.conf"),
+    rule!("dns_srv_refused", r"query(?:Srv|Txt) ECONNREFUSED|ECONNREFUSED\s+_mongodb\._tcp", DnsResolverUnreachable,
+        note: "Node.js looks SRV records up with its own resolver (c-ares), talking to the DNS servers of the system; many home routers, VPNs and Windows setups refuse those queries.",
+        fix: SRV_FIX,
+        example: "Error: querySrv ECONNREFUSED _mongodb._tcp.cluster0.ab1cd.mongodb.net"),
+    rule!("dns_timeout",
+        r"query(?:Srv|Txt|A|Aaaa) ETIMEOUT|\bETIMEOUT\b|DNS operation timed out|resolution lifetime expired|LifetimeTimeout|:53: i/o timeout|DNS (?:query|lookup|request) timed out",
+        DnsTimeout,
+        fix: SRV_FIX,
+        example: "Error: querySrv ETIMEOUT _mongodb._tcp.midnight.t37c9.mongodb.net"),
+    rule!("dns_lookup_timeout", r"(?:looking up|look up|lookup of) (?:SRV|TXT) record", DnsTimeout,
+        requires: r"TimeoutException|timed out|\btimeout\b",
+        fix: SRV_FIX,
+        example: "MongoConfigurationException: Failed looking up SRV record for '_mongodb._tcp.c.ab1cd.mongodb.net'.\nCaused by: io.smallrye.mutiny.TimeoutException"),
+    rule!("dns_server_failure",
+        r"query(?:Srv|Txt) (?:ESERVFAIL|EREFUSED|EBADRESP|EFORMERR|ENOTIMP)|\bE?SERVFAIL\b|\bEBADRESP\b|temporary error occurred on an authoritative name server|server misbehaving|Record reader index out of sync|DnsResponseException",
+        DnsServerFailure,
+        fix: SRV_FIX,
+        example: "Error: querySrv ESERVFAIL _mongodb._tcp.cluster0-s1rkv.mongodb.net"),
+    rule!("dns_txt_forbidden",
+        r"TXT record (?:is )?only permitted|only permitted to contain the keys|multiple TXT records|more than one TXT record",
+        DnsTxtForbiddenOption,
+        example: "A TXT record is only permitted to contain the keys [authsource, replicaset], but the TXT record for 'c.ab1cd.mongodb.net' contains the keys [loadbalanced, authsource]"),
+    rule!("dns_srv_outside_domain",
+        r"(?:does not|doesn't) (?:share|match|end with) (?:the )?(?:uri'?s? )?parent domain|does not share hostname with parent|Invalid SRV host",
+        DnsSrvTargetOutsideDomain,
+        example: "MongoAPIError: Server record does not share hostname with parent URI"),
+    rule!("dns_no_records",
+        r"No SRV records? (?:found|for|available)|no record found for|NoRecordsFound|query(?:Srv|Txt) ENODATA|\bENODATA\b|DNS response does not contain an answer|\bNoAnswer\b",
+        DnsNoRecords,
+        example: "Invalid uri: mongodb+srv://u:****@underwrite.vbut1.mongodb.net, No SRV records found when querying url: underwrite.vbut1.mongodb.net"),
+    rule!("dns_no_such_name",
+        r"query(?:Srv|Txt) ENOTFOUND|\bENOTFOUND\b|DNS query name does not exist|\bNXDOMAIN\b|no such host|UnknownHostException|Name or service not known|nodename nor servname provided|No such host is known|getaddrinfo failed|Errno -2\b|Errno 11001|could not resolve host|HostNotFound|DNS name does not exist|Name does not resolve|failed to lookup address information|unknown ?host\b",
+        DnsNoSuchName,
+        example: "Error: querySrv ENOTFOUND _mongodb._tcp.cluster0.del96.mongodb.net"),
+    rule!("dns_temporary_failure",
+        r"Temporary failure in name resolution|\bEAI_AGAIN\b|Errno -3\b",
+        DnsResolverUnreachable,
+        example: "pymongo.errors.ServerSelectionTimeoutError: db:27017: [Errno -3] Temporary failure in name resolution"),
+    rule!("dns_lookup_failed",
+        r"(?:looking up|look up|lookup of) (?:SRV|TXT) record|DNSException|\bDNS error\b|\bquery(?:Srv|Txt)\b",
+        DnsServerFailure,
+        also: &[Finding::DnsResolverUnreachable, Finding::DnsNoSuchName, Finding::DnsTimeout],
+        fix: SRV_FIX,
+        example: "com.mongodb.MongoConfigurationException: Unable to look up SRV record for host _mongodb._tcp.c.ab1cd.mongodb.net"),
+    // ---- TCP -------------------------------------------------------------------------
+    rule!("tcp_refused_ipv6_localhost", r"ECONNREFUSED ::1:\d+|ECONNREFUSED \[::1\]", TcpRefused,
+        unless: r"ECONNREFUSED 127\.0\.0\.1",
+        note: "Node.js 17 and later resolve localhost to the IPv6 address ::1 first, while mongod listens on 127.0.0.1 only by default.",
+        fix: "Connect to mongodb://127.0.0.1:27017 instead of localhost, or start mongod with --ipv6 --bind_ip localhost,::1.",
+        example: "MongoServerSelectionError: connect ECONNREFUSED ::1:27017"),
+    rule!("tcp_refused",
+        r"ECONNREFUSED|connection refused|actively refused|Errno 111\b|os error 111\b|os error 10061|WSAECONNREFUSED|ConnectionRefused|error 10061",
+        TcpRefused,
+        example: "Client view of cluster state is {type=UNKNOWN, servers=[{address=localhost:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.ConnectException: Connection refused}}]"),
+    rule!("network_unreachable",
+        r"EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|Host is unreachable|(?:os error|Errno) (?:113|101)\b|os error 100(?:51|65)\b|unreachable (?:network|host)",
+        NetworkUnreachable,
+        example: "MongoServerSelectionError: connect EHOSTUNREACH 10.0.0.7:27017"),
+    // ---- connection closed or reset ---------------------------------------------------
+    rule!("closed_atlas_tls_off", CLOSED, TlsRequired,
+        requires: ATLAS_PLAIN_URI,
+        unless: TLS_ON,
+        note: "Atlas accepts TLS connections only: a standard mongodb:// string with Atlas hosts needs tls=true (mongodb+srv:// turns it on by itself).",
+        example: "MongoError: connection 3 to cluster0-shard-00-01-uuid.mongodb.net:27017 closed\nDB: mongodb://cluster0-shard-00-00-uuid.mongodb.net:27017,cluster0-shard-00-01-uuid.mongodb.net:27017/app"),
+    rule!("closed_atlas", CLOSED, IpAccessListClosed,
+        requires: ATLAS,
+        also: &[Finding::TlsRequired],
+        example: "MongoNetworkError: connection 3 to cluster0-shard-00-00-a9jet.mongodb.net:27017 closed\n   at TLSSocket.<anonymous>"),
+    rule!("closed_during_tls", CLOSED, TlsClosedAfterHello,
+        requires: TLS_ON,
+        also: &[Finding::ClosedWithoutReply, Finding::IpAccessListClosed],
+        example: "pymongo.errors.ServerSelectionTimeoutError: SSL handshake failed: db.internal:27017: [Errno 104] Connection reset by peer"),
+    rule!("closed", CLOSED, ClosedWithoutReply,
+        also: &[Finding::TlsRequired, Finding::TlsClosedAfterHello],
+        example: "No suitable servers found (`serverSelectionTryOnce` set): [Server closed connection. calling ismaster on 'x.x.x.x:27017']"),
+    // ---- timeouts --------------------------------------------------------------------
+    rule!("tls_handshake_timeout_atlas", HANDSHAKE_TIMEOUT, NetworkTimeout,
+        requires: ATLAS,
+        note: "Atlas hosts that never finish the TLS handshake: the connection is being dropped on the way, by a firewall or by the IP access list of a dedicated cluster.",
+        also: &[Finding::IpAccessListSuspected],
+        example: "SSL handshake failed: cluster0-shard-00-02-rsyek.gcp.mongodb.net:27017: _ssl.c:1091: The handshake operation timed out"),
+    rule!("tls_handshake_timeout", HANDSHAKE_TIMEOUT, TlsHandshakeTimeout,
+        example: "SSL handshake failed: db.internal:27017: _ssl.c:1091: The handshake operation timed out"),
+    rule!("connect_timeout_atlas", CONNECT_TIMEOUT, NetworkTimeout,
+        requires: ATLAS,
+        note: "A dedicated Atlas cluster drops connections from addresses outside its IP access list without an answer, which looks exactly like this timeout.",
+        also: &[Finding::IpAccessListSuspected],
+        example: "Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Servers: [ { Address: cluster0-shard-00-01.q8ppe.mongodb.net:27017, Type: Unknown, Error: timed out } ] }"),
+    rule!("connect_timeout", CONNECT_TIMEOUT, NetworkTimeout,
+        example: "MongoServerSelectionError: connect ETIMEDOUT 10.0.0.7:27017"),
+    rule!("libmongoc_connection_error", r"connection error calling (?:ismaster|hello)", NetworkTimeout,
+        note: "libmongoc before 1.5 said 'connection error' for what was a connection timeout.",
+        also: &[Finding::TcpRefused, Finding::ClosedWithoutReply],
+        example: "No suitable servers found (`serverselectiontryonce` set): [connection error calling ismaster on '10.0.0.7:27017']"),
+    // ---- TLS failures named only vaguely ----------------------------------------------
+    rule!("tls_failed",
+        r"SSL handshake failed|TLS handshake failed|SSLHandshakeException|\bSSLError\b|\bSSL_ERROR|\bOCSP\b|invalid peer certificate|HandshakeException|SSL routines|\btls: ",
+        TlsHandshakeFailed,
+        also: &[Finding::IpAccessListAlert, Finding::TlsUnknownIssuer, Finding::TlsPlainServer],
+        example: "connection() error occured during connection handshake: error parsing stapled response: bad OCSP signature: crypto/rsa: verification error"),
+    // ---- connection strings named only vaguely ----------------------------------------
+    rule!("uri_needs_three_parts",
+        r"does not have hostname, domain name and tld|must include hostname, domain name, and tld",
+        UriMalformed,
+        note: "A mongodb+srv:// host needs at least three parts (cluster0.ab1cd.mongodb.net); an unescaped @ or : in the password often cuts it short.",
+        also: &[Finding::UriUnescapedCharacter],
+        example: "MongoParseError: URI does not have hostname, domain name and tld"),
+    rule!("uri_malformed",
+        r"MongoParseError|\bInvalidURI\b|invalid connection string|URI malformed|error parsing uri|\bBad URI\b|is not a valid (?:MongoDB )?connection string|connection string is (?:not valid|invalid)",
+        UriMalformed,
+        example: "MongoParseError: Invalid connection string"),
+    // ---- server-selection summaries: the vaguest wrappers ------------------------------
+    rule!("mongoose_atlas_unreachable", r"Could not connect to any servers in your MongoDB Atlas cluster", IpAccessListSuspected,
+        note: "Mongoose says this whenever no server of an Atlas cluster could be used; the access list is the most common reason, not the only one.",
+        also: &[Finding::NetworkTimeout, Finding::AuthFailedAtlas, Finding::ReplicaSetMismatch],
+        example: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted."),
+    rule!("selection_timeout_atlas", SELECTION, NetworkTimeout,
+        requires: ATLAS,
+        note: "This is the driver's server-selection summary: no Atlas server became usable in time; the per-server error, which says why, is not in the text. A dedicated cluster drops addresses outside its IP access list without an answer.",
+        also: &[Finding::IpAccessListSuspected, Finding::TlsUnknownIssuer, Finding::DnsResolverUnreachable],
+        example: "MongoServerSelectionError: Server selection timed out after 30000 ms\n  reason: TopologyDescription { type: 'ReplicaSetNoPrimary', servers: Map(3) { 'ac-luzptfw-shard-00-01.svn9sb8.mongodb.net:27017' => [ServerDescription] } }"),
+    rule!("selection_timeout", SELECTION, NetworkTimeout,
+        note: "This is the driver's server-selection summary: no server became usable in time; the per-server error, which says why, is not in the text.",
+        also: &[Finding::TcpRefused, Finding::IpAccessListSuspected, Finding::TlsUnknownIssuer, Finding::ReplicaSetMismatch],
+        example: "MongoTimeoutError: Server selection timed out after 30000 ms"),
+];

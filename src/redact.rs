@@ -1,0 +1,253 @@
+//! Scrubs secrets out of free text (pasted driver errors, logs, JSON lines): the
+//! password of every `mongodb://` / `mongodb+srv://` connection string, and the
+//! value of `password=` / `"password": "..."` style fragments. Used by `explain`
+//! for everything it prints and by the probes to scrub the driver's own error text.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// What a hidden secret is replaced with.
+pub const MASK: &str = "****";
+
+/// The scheme of a connection string, anywhere in the text (also inside
+/// `jdbc:mongodb+srv://...` or a quoted JSON value).
+static SCHEME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)mongodb(?:\+srv)?://").expect("valid regex"));
+
+/// `key=value`, `key: value`, `"key": "value"`, `'key': 'value'` where the key
+/// ends in password/passwd/pwd/secret (`tlsCertificateKeyFilePassword`,
+/// `DB_PASSWORD`, `client_secret`). Group 1 is everything before the value,
+/// group 2 the value: quoted (with escapes) or up to a delimiter. The word
+/// boundary is ASCII: a Unicode one makes the fast engines give up on
+/// non-ASCII text.
+static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)((?-u:\b)[a-z_.\-]*(?:password|passwd|pwd|secret)["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s"'&;,}\])]+)"#,
+    )
+    .expect("valid regex")
+});
+
+/// Returns `text` with every password it can recognise replaced by `****`.
+///
+/// Connection strings keep their user name (`mongodb://app:****@host/`); the
+/// rest of the text is untouched. Over-hiding is preferred to under-hiding: when
+/// the end of the credentials is ambiguous, more is masked.
+pub fn redact_text(text: &str) -> String {
+    let uris_done = redact_uris(text);
+    KEY_VALUE
+        .replace_all(&uris_done, |caps: &regex::Captures<'_>| {
+            let value = &caps[2];
+            let masked = match value.chars().next() {
+                Some(q @ ('"' | '\'')) => format!("{q}{MASK}{q}"),
+                _ => MASK.to_string(),
+            };
+            format!("{}{masked}", &caps[1])
+        })
+        .into_owned()
+}
+
+/// The byte ranges of the connection strings in `text`: from the scheme to the
+/// first whitespace or quote. A password with an unencoded space or quote in it
+/// is cut there; nothing in a pasted error says where it really ends.
+pub fn find_uris(text: &str) -> Vec<Range<usize>> {
+    SCHEME
+        .find_iter(text)
+        .map(|m| {
+            let rest = &text[m.end()..];
+            let len = rest.find(is_uri_end).unwrap_or(rest.len());
+            m.start()..m.end() + len
+        })
+        .collect()
+}
+
+/// Characters that end a connection string inside free text.
+fn is_uri_end(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '"' | '\'' | '`')
+}
+
+/// Replaces the password part of the user information of every URI.
+fn redact_uris(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for range in find_uris(text) {
+        let uri = &text[range.clone()];
+        let Some(scheme_end) = uri.find("://").map(|i| i + 3) else {
+            continue;
+        };
+        let after = &uri[scheme_end..];
+        let Some(at) = userinfo_end(after) else {
+            continue;
+        };
+        let userinfo = &after[..at];
+        let Some(colon) = userinfo.find(':') else {
+            continue; // a user name alone is not a secret
+        };
+        if colon + 1 == userinfo.len() {
+            continue; // empty password
+        }
+        let password_start = range.start + scheme_end + colon + 1;
+        let password_end = range.start + scheme_end + at;
+        out.push_str(&text[last..password_start]);
+        out.push_str(MASK);
+        last = password_end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Where the user information of `after` (the URI without its scheme) ends: the
+/// index of the `@` before the hosts, if there is one.
+///
+/// Drivers take the last `@` of the authority. In free text the authority's end
+/// is unknown (a password may hold an unencoded `/` or `?`), so: when an `@`
+/// comes before the first `?` and a `/` follows that `@`, it is the host
+/// separator (so an `@` inside the query, `appName=me@corp`, is not mistaken for
+/// it); otherwise the last `@` of the whole token, which masks too much rather
+/// than too little.
+fn userinfo_end(after: &str) -> Option<usize> {
+    let before_query = after.find('?').map_or(after, |q| &after[..q]);
+    if let Some(at) = before_query.rfind('@')
+        && before_query[at..].contains('/')
+    {
+        return Some(at);
+    }
+    after.rfind('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_uri_keeps_user_and_hosts() {
+        assert_eq!(
+            redact_text("mongodb+srv://app:s3cret@cluster0.ab1cd.mongodb.net/db?retryWrites=true"),
+            "mongodb+srv://app:****@cluster0.ab1cd.mongodb.net/db?retryWrites=true"
+        );
+    }
+
+    #[test]
+    fn reserved_characters_unencoded_are_masked_whole() {
+        assert_eq!(
+            redact_text("mongodb://us:p@ss:w/rd@host:27017/"),
+            "mongodb://us:****@host:27017/"
+        );
+        assert_eq!(
+            redact_text("mongodb://u:pa?ss@host/db"),
+            "mongodb://u:****@host/db"
+        );
+        assert_eq!(
+            redact_text("mongodb://u:p@s?x@host/"),
+            "mongodb://u:****@host/"
+        );
+        assert_eq!(
+            redact_text("mongodb://u:pa/ss?x@host/db"),
+            "mongodb://u:****@host/db"
+        );
+    }
+
+    #[test]
+    fn percent_encoded_password() {
+        assert_eq!(
+            redact_text(
+                "uri=mongodb://admin:p%40ss%3Aw0rd%2F@10.0.0.1:27017,10.0.0.2:27017/?replicaSet=rs0"
+            ),
+            "uri=mongodb://admin:****@10.0.0.1:27017,10.0.0.2:27017/?replicaSet=rs0"
+        );
+    }
+
+    #[test]
+    fn at_sign_in_query_is_not_the_host_separator() {
+        assert_eq!(
+            redact_text("mongodb://u:pw@h1/?appName=me@corp"),
+            "mongodb://u:****@h1/?appName=me@corp"
+        );
+    }
+
+    #[test]
+    fn uri_inside_json_log_line_and_quotes() {
+        let line = r#"{"t":{"$date":"2024-01-01"},"msg":"connecting","uri":"mongodb+srv://svc:Hunter2!@c0.x.mongodb.net/?w=majority","n":1}"#;
+        let out = redact_text(line);
+        assert!(!out.contains("Hunter2"), "{out}");
+        assert!(
+            out.contains(r#""uri":"mongodb+srv://svc:****@c0.x.mongodb.net/?w=majority","n":1}"#),
+            "{out}"
+        );
+
+        let py = "MongoClient('mongodb://root:toor@db:27017/admin') failed";
+        assert_eq!(
+            redact_text(py),
+            "MongoClient('mongodb://root:****@db:27017/admin') failed"
+        );
+
+        let escaped = r#"{\"uri\":\"mongodb://a:b@h/\"}"#;
+        assert_eq!(redact_text(escaped), r#"{\"uri\":\"mongodb://a:****@h/\"}"#);
+    }
+
+    #[test]
+    fn several_uris_and_mixed_case_scheme() {
+        assert_eq!(
+            redact_text("from MONGODB://a:one@h1/ to mongodb+SRV://b:two@c.mongodb.net"),
+            "from MONGODB://a:****@h1/ to mongodb+SRV://b:****@c.mongodb.net"
+        );
+    }
+
+    #[test]
+    fn uri_without_password_is_unchanged() {
+        for text in [
+            "mongodb://localhost:27017/?directConnection=true",
+            "mongodb://REDACTED@host1:27017/admin",
+            "mongodb://user:@host/",
+            "no uri here at all",
+            "",
+        ] {
+            assert_eq!(redact_text(text), text);
+        }
+    }
+
+    #[test]
+    fn password_options_and_key_values() {
+        assert_eq!(
+            redact_text("mongodb://h/?tls=true&tlsCertificateKeyFilePassword=k3y&w=1"),
+            "mongodb://h/?tls=true&tlsCertificateKeyFilePassword=****&w=1"
+        );
+        assert_eq!(
+            redact_text(r#"{"user": "app", "password": "s3 cret"}"#),
+            r#"{"user": "app", "password": "****"}"#
+        );
+        assert_eq!(redact_text("{'password': 'x\\'y'}"), "{'password': '****'}");
+        assert_eq!(
+            redact_text("DB_PASSWORD=abc123 next"),
+            "DB_PASSWORD=**** next"
+        );
+        assert_eq!(
+            redact_text("msg=“Password: mqtt123*”"),
+            "msg=“Password: ****"
+        );
+        assert_eq!(
+            redact_text(
+                "MongoCredential{mechanism=null, userName='u', source='admin', password=<hidden>}"
+            ),
+            "MongoCredential{mechanism=null, userName='u', source='admin', password=****}"
+        );
+    }
+
+    #[test]
+    fn prose_about_passwords_is_left_alone() {
+        let text = "Username and password must be escaped according to RFC 3986";
+        assert_eq!(redact_text(text), text);
+        assert_eq!(
+            redact_text("passwordSecretRef: my-user-password"),
+            "passwordSecretRef: my-user-password"
+        );
+    }
+
+    #[test]
+    fn find_uris_stops_at_whitespace_and_quotes() {
+        let text = "a \"mongodb://h1,h2/db\" b mongodb+srv://c.example.com\nnext";
+        let found: Vec<&str> = find_uris(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(found, ["mongodb://h1,h2/db", "mongodb+srv://c.example.com"]);
+    }
+}

@@ -1,0 +1,181 @@
+//! Renders `atlas-doctor explain` for people and for machines.
+//!
+//! `--format json` prints exactly one object:
+//!
+//! ```json
+//! {"schema_version": 1, "command": "explain", "class": "ip_access_list",
+//!  "diagnosis": {"reason": "ip_access_list", "summary": "...", "causes": ["..."],
+//!                "fixes": ["..."], "evidence": ["rule: tls_alert_80_atlas"]},
+//!  "matched": ["tlsv1 alert internal error"], "alternatives": []}
+//! ```
+//! `diagnosis.reason` is null and `class` is `unknown` when nothing matched.
+//! `alternatives` holds the ids of other findings the text may also mean. Keys
+//! are only ever added.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::style::{Palette, Tone};
+use crate::class::Class;
+use crate::diagnose::Diagnosis;
+use crate::explain::Explanation;
+
+/// The JSON schema version of `explain`'s output.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonExplain<'a> {
+    schema_version: u32,
+    command: &'static str,
+    class: Class,
+    diagnosis: &'a Diagnosis,
+    matched: &'a [String],
+    alternatives: Vec<&'static str>,
+}
+
+/// One JSON object and a newline.
+pub fn json(e: &Explanation) -> String {
+    let value = JsonExplain {
+        schema_version: SCHEMA_VERSION,
+        command: "explain",
+        class: e.class,
+        diagnosis: &e.diagnosis,
+        matched: &e.matched,
+        alternatives: e.alternatives.iter().map(|f| f.id()).collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&value)
+        .unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
+    out.push('\n');
+    out
+}
+
+/// The explanation for a person: class and summary first, then the ranked
+/// causes, the fixes, the fragments that decided it, and the evidence.
+pub fn human(e: &Explanation, palette: &Palette) -> String {
+    let mut out = String::new();
+    let (word, tone) = if e.class == Class::Unknown {
+        ("UNKNOWN", Tone::Warn)
+    } else {
+        ("FAIL", Tone::Fail)
+    };
+    let reason = e
+        .diagnosis
+        .finding
+        .map(|f| {
+            format!(
+                "  {}",
+                palette.paint(Tone::Dim, &format!("(reason: {})", f.id()))
+            )
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} {}{reason}",
+        palette.paint(tone, word),
+        palette.paint(Tone::Bold, e.class.as_str())
+    );
+    let _ = writeln!(out, "  {}", e.diagnosis.summary);
+
+    numbered(&mut out, *palette, "Likely causes", &e.diagnosis.causes);
+    bulleted(&mut out, *palette, "What to do", &e.diagnosis.fixes);
+    if !e.matched.is_empty() {
+        let quoted: Vec<String> = e.matched.iter().map(|m| format!("\"{m}\"")).collect();
+        bulleted(&mut out, *palette, "Matched", &quoted);
+    }
+    bulleted(&mut out, *palette, "Evidence", &e.diagnosis.evidence);
+    out
+}
+
+fn heading(out: &mut String, palette: Palette, title: &str) {
+    let _ = writeln!(out, "\n{}", palette.paint(Tone::Bold, title));
+}
+
+fn numbered(out: &mut String, palette: Palette, title: &str, lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    heading(out, palette, title);
+    for (i, line) in lines.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {line}", i + 1);
+    }
+}
+
+fn bulleted(out: &mut String, palette: Palette, title: &str, lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    heading(out, palette, title);
+    for line in lines {
+        let _ = writeln!(out, "  - {line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explain::explain;
+
+    #[test]
+    fn json_has_exactly_the_contract_keys() {
+        let e = explain("MongoServerError: bad auth : Authentication failed.");
+        let value: serde_json::Value = serde_json::from_str(&json(&e)).unwrap();
+        let mut keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "alternatives",
+                "class",
+                "command",
+                "diagnosis",
+                "matched",
+                "schema_version"
+            ]
+        );
+        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["command"], "explain");
+        assert_eq!(value["class"], "auth_failed");
+        assert_eq!(value["diagnosis"]["reason"], "auth_failed_atlas");
+        for key in ["summary", "causes", "fixes", "evidence"] {
+            assert!(
+                value["diagnosis"].get(key).is_some(),
+                "diagnosis.{key} missing"
+            );
+        }
+        assert_eq!(value["matched"][0], "bad auth");
+    }
+
+    #[test]
+    fn json_for_unknown_has_null_reason() {
+        let value: serde_json::Value = serde_json::from_str(&json(&explain(""))).unwrap();
+        assert_eq!(value["class"], "unknown");
+        assert!(value["diagnosis"]["reason"].is_null());
+        assert_eq!(value["matched"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn human_shows_word_class_causes_fixes_and_matched_without_colour() {
+        let e = explain("MongoTimeoutError: Server selection timed out after 30000 ms");
+        let text = human(&e, &Palette::plain());
+        assert!(
+            text.starts_with("FAIL network_timeout  (reason: network_timeout)\n"),
+            "{text}"
+        );
+        assert!(text.contains("\nLikely causes\n  1. "), "{text}");
+        assert!(text.contains("\nWhat to do\n  - "), "{text}");
+        assert!(
+            text.contains("\nMatched\n  - \"MongoTimeoutError\""),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'), "plain palette must not colour");
+
+        let unknown = human(&explain("hello"), &Palette::plain());
+        assert!(unknown.starts_with("UNKNOWN unknown\n"), "{unknown}");
+    }
+}
