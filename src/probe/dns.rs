@@ -95,7 +95,13 @@ impl Hickory {
         let mut server = NameServerConfig::udp_and_tcp(addr.ip());
         server.connections = vec![udp, tcp];
         let config = ResolverConfig::from_parts(None, vec![], vec![server]);
-        Self::build(config, ResolverOpts::default(), addr.to_string(), deadline, vec![addr])
+        Self::build(
+            config,
+            ResolverOpts::default(),
+            addr.to_string(),
+            deadline,
+            vec![addr],
+        )
     }
 
     fn build(
