@@ -616,6 +616,13 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_example_config_parses() {
+        let file = parse_file(include_str!("../examples/atlas-doctor.toml")).unwrap();
+        assert_eq!(file.base.uri_env.as_deref(), Some("MONGODB_URI"));
+        assert!(file.profiles.contains_key("staging"));
+    }
+
+    #[test]
     fn a_parse_error_never_echoes_the_file() {
         let err = parse_file("uri = \"mongodb://u:Secr3tPw@h/\"\nbad line\n").unwrap_err();
         assert!(!err.contains("Secr3tPw"), "{err}");
