@@ -56,6 +56,9 @@ pub fn decode_input(bytes: &[u8]) -> String {
 /// `MAX_INPUT_BYTES` of it.
 pub fn explain(text: &str) -> Explanation {
     let text = redact_text(truncate(text, MAX_INPUT_BYTES));
+    if let Some(own) = own_report(&text) {
+        return own;
+    }
     let compiled = &*COMPILED;
     let candidates: Vec<usize> = compiled.set.matches(&text).into_iter().collect();
     let passing: Vec<usize> = candidates
@@ -67,12 +70,24 @@ pub fn explain(text: &str) -> Explanation {
     };
 
     let rule = &RULES[first];
+    let decided_at = compiled.patterns[first].find(&text).map(|m| m.range());
+    // Other matching rules are alternatives only when they saw other words:
+    // not a wrapper around the deciding error, and not the same fragment read
+    // twice ("querySrv ECONNREFUSED" is DNS, not also a refused connection).
+    let others = others.iter().filter(|&&i| {
+        let other = &RULES[i];
+        let overlaps = match (&decided_at, compiled.patterns[i].find(&text)) {
+            (Some(a), Some(b)) => a.start < b.end() && b.start() < a.end,
+            _ => false,
+        };
+        !other.wrapper && !overlaps
+    });
     let mut alternatives: Vec<Finding> = Vec::new();
     let more = rule
         .also
         .iter()
         .copied()
-        .chain(others.iter().map(|&i| RULES[i].finding));
+        .chain(others.map(|&i| RULES[i].finding));
     for finding in more {
         if finding != rule.finding
             && !alternatives.contains(&finding)
@@ -83,8 +98,8 @@ pub fn explain(text: &str) -> Explanation {
     }
 
     let mut matched = Vec::new();
-    if let Some(m) = compiled.patterns[first].find(&text) {
-        matched.push(fragment(m.as_str()));
+    if let Some(range) = decided_at {
+        matched.push(fragment(&text[range]));
     }
     if let Some(m) = compiled.requires[first]
         .as_ref()
@@ -104,6 +119,36 @@ pub fn explain(text: &str) -> Explanation {
         alternatives,
         rule: Some(rule.name),
     }
+}
+
+static REASON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""reason"\s*:\s*"([a-z_]+)"|\(reason: ([a-z_]+)\)"#).expect("valid regex")
+});
+
+/// A report that atlas-doctor itself printed (`ping`, `auth-check`, ... in any
+/// format, or `explain`): its finding is taken as it stands, so explaining the
+/// output of a live run gives the class that run found. Recognised by the
+/// `reason` id (JSON, explain's human output) or a finding's standard summary
+/// (the human and Markdown reports).
+fn own_report(text: &str) -> Option<Explanation> {
+    let by_id = REASON.captures(text).and_then(|caps| {
+        let id = caps.get(1).or_else(|| caps.get(2))?;
+        Some((Finding::from_id(id.as_str())?, id.as_str().to_string()))
+    });
+    let (finding, shown) = by_id.or_else(|| {
+        Finding::ALL.iter().find_map(|&f| {
+            let summary = f.advice().summary;
+            text.contains(summary).then(|| (f, summary.to_string()))
+        })
+    })?;
+    let diagnosis = Diagnosis::from_finding(finding).with_evidence("rule: atlas_doctor_report");
+    Some(Explanation {
+        class: finding.class(),
+        diagnosis,
+        matched: vec![fragment(&shown)],
+        alternatives: Vec::new(),
+        rule: Some("atlas_doctor_report"),
+    })
 }
 
 /// Builds the diagnosis of the deciding rule: the finding's words, sharpened by
@@ -529,6 +574,79 @@ mod tests {
                 .iter()
                 .any(|f| f.contains("atlas-doctor auth-check"))
         );
+    }
+
+    #[test]
+    fn wrappers_and_the_same_words_read_twice_add_no_alternatives() {
+        let e = explain("Error: querySrv ECONNREFUSED _mongodb._tcp.cluster0.ab1cd.mongodb.net");
+        assert!(
+            !e.alternatives.contains(&Finding::TcpRefused),
+            "{:?}",
+            e.alternatives
+        );
+        let e = explain(
+            "MongoServerSelectionError: Server at localhost:27017 reports maximum wire version 6, but this version of the Node.js Driver requires at least 8 (MongoDB 4.2)",
+        );
+        assert!(e.alternatives.is_empty(), "{:?}", e.alternatives);
+        assert!(
+            !e.diagnosis
+                .fixes
+                .iter()
+                .any(|f| f.contains("atlas-doctor ping"))
+        );
+        // Different words for different servers are real alternatives.
+        let e = explain(
+            "Last error: dial tcp 10.0.0.1:27017: connect: connection refused; Last error: dial tcp 10.0.0.2:27017: i/o timeout",
+        );
+        assert_eq!(e.diagnosis.finding, Some(Finding::TcpRefused));
+        assert!(
+            e.alternatives.contains(&Finding::NetworkTimeout),
+            "{:?}",
+            e.alternatives
+        );
+    }
+
+    /// `explain` on the output of a live run gives the class that run found.
+    #[test]
+    fn atlas_doctor_reports_explain_to_their_own_finding() {
+        let mut summaries = std::collections::HashSet::new();
+        for &finding in Finding::ALL {
+            let advice = finding.advice();
+            assert!(
+                summaries.insert(advice.summary),
+                "{finding:?} shares its summary"
+            );
+            let class = finding.class();
+            let human = format!(
+                "atlas-doctor ping mongodb+srv://app:****@c0.ab1cd.mongodb.net/  (from env:MONGODB_URI)\n\nFAIL {}\n\nFAIL {class}: {} (exit {})\n",
+                advice.summary,
+                advice.summary,
+                class.exit_code()
+            );
+            let e = explain(&human);
+            assert_eq!(
+                e.diagnosis.finding,
+                Some(finding),
+                "human report of {finding:?}"
+            );
+            assert_eq!(e.class, class);
+            let json = serde_json::json!({
+                "schema_version": 1, "command": "ping", "class": class,
+                "diagnosis": Diagnosis::from_finding(finding).with_summary("sharpened by the probe"),
+            })
+            .to_string();
+            assert_eq!(
+                explain(&json).diagnosis.finding,
+                Some(finding),
+                "json report of {finding:?}"
+            );
+            let again = crate::report::explain::json(&explain(&json));
+            assert_eq!(
+                explain(&again).diagnosis.finding,
+                Some(finding),
+                "explain of explain"
+            );
+        }
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct Rule {
     pub fix: Option<&'static str>,
     /// Other findings the same wording is known to mean: listed as alternatives.
     pub also: &'static [Finding],
+    /// A summary that other errors are wrapped in (server selection): when a
+    /// more specific rule decides, a wrapper adds no alternative.
+    pub wrapper: bool,
     /// A message (as drivers print it) that this rule must decide.
     pub example: &'static str,
 }
@@ -84,6 +87,7 @@ macro_rules! rule {
         }
     };
     (@wrap also $value:expr) => { $value };
+    (@wrap wrapper $value:expr) => { $value };
     (@wrap example $value:expr) => { $value };
     (@wrap $field:ident $value:expr) => { Some($value) };
 }
@@ -99,6 +103,7 @@ impl Rule {
         note: None,
         fix: None,
         also: &[],
+        wrapper: false,
         example: "",
     };
 }
@@ -379,14 +384,17 @@ pub static RULES: &[Rule] = &[
     rule!("mongoose_atlas_unreachable", r"Could not connect to any servers in your MongoDB Atlas cluster", IpAccessListSuspected,
         note: "Mongoose says this whenever no server of an Atlas cluster could be used; the access list is the most common reason, not the only one.",
         also: &[Finding::NetworkTimeout, Finding::AuthFailedAtlas, Finding::ReplicaSetMismatch],
+        wrapper: true,
         example: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted."),
     rule!("selection_timeout_atlas", SELECTION, NetworkTimeout,
         requires: ATLAS,
         note: "This is the driver's server-selection summary: no Atlas server became usable in time; the per-server error, which says why, is not in the text. A dedicated cluster drops addresses outside its IP access list without an answer.",
         also: &[Finding::IpAccessListSuspected, Finding::TlsUnknownIssuer, Finding::DnsResolverUnreachable],
+        wrapper: true,
         example: "MongoServerSelectionError: Server selection timed out after 30000 ms\n  reason: TopologyDescription { type: 'ReplicaSetNoPrimary', servers: Map(3) { 'ac-luzptfw-shard-00-01.svn9sb8.mongodb.net:27017' => [ServerDescription] } }"),
     rule!("selection_timeout", SELECTION, NetworkTimeout,
         note: "This is the driver's server-selection summary: no server became usable in time; the per-server error, which says why, is not in the text.",
         also: &[Finding::TcpRefused, Finding::IpAccessListSuspected, Finding::TlsUnknownIssuer, Finding::ReplicaSetMismatch],
+        wrapper: true,
         example: "MongoTimeoutError: Server selection timed out after 30000 ms"),
 ];

@@ -1,0 +1,190 @@
+//! `atlas-doctor explain` end to end: the built binary with the text as an
+//! argument, on stdin, and as `-`; exit 0 whenever a diagnosis was produced
+//! (class `unknown` included); the JSON keys of DESIGN.md; no password echoed.
+//! Offline: nothing here opens a socket.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The binary with a pinned environment: only `PATH`, `NO_COLOR=1`, and `HOME`
+/// and the current directory in a fresh temp dir (no user or local config).
+fn explain_cmd(home: &tempfile::TempDir) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlas-doctor"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .current_dir(home.path());
+    cmd
+}
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON object ({e}):\n{}",
+            String::from_utf8_lossy(output)
+        )
+    })
+}
+
+const ALERT_80: &str = "MongoServerSelectionError: 40E8E36D537F0000:error:0A000438:SSL routines:ssl3_read_bytes:tlsv1 alert internal error:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1590:SSL alert number 80";
+
+#[test]
+fn text_argument_human_output_exits_zero() {
+    let home = tempfile::tempdir().unwrap();
+    let out = explain_cmd(&home)
+        .args([
+            "explain",
+            "MongoServerError: bad auth : Authentication failed.",
+        ])
+        .write_stdin("")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("FAIL"), "{text}");
+    assert!(text.contains("auth_failed"), "{text}");
+    assert!(text.contains("bad auth"), "{text}");
+    assert!(!text.contains('\u{1b}'), "NO_COLOR must mean no colour");
+}
+
+#[test]
+fn json_has_the_contract_keys() {
+    let home = tempfile::tempdir().unwrap();
+    let out = explain_cmd(&home)
+        .args(["--format", "json", "explain", ALERT_80])
+        .write_stdin("")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let value = json_of(&out);
+    assert_eq!(value["schema_version"], 1);
+    assert_eq!(value["command"], "explain");
+    assert_eq!(value["class"], "ip_access_list");
+    assert_eq!(value["diagnosis"]["reason"], "ip_access_list");
+    for key in ["summary", "causes", "fixes", "evidence"] {
+        assert!(
+            value["diagnosis"].get(key).is_some(),
+            "diagnosis.{key} missing"
+        );
+    }
+    assert!(value["matched"].as_array().is_some_and(|m| !m.is_empty()));
+}
+
+#[test]
+fn format_flag_after_the_subcommand_works_too() {
+    let home = tempfile::tempdir().unwrap();
+    let out = explain_cmd(&home)
+        .args([
+            "explain",
+            "--format",
+            "json",
+            "connect ECONNREFUSED 127.0.0.1:27017",
+        ])
+        .write_stdin("")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_of(&out)["class"], "tcp_refused");
+}
+
+#[test]
+fn text_on_stdin_without_argument() {
+    let home = tempfile::tempdir().unwrap();
+    let trace = "Traceback (most recent call last):\n  File \"app.py\", line 8, in <module>\npymongo.errors.ConfigurationError: The DNS query name does not exist: _mongodb._tcp.cluster0.ab1cd.mongodb.net.\n";
+    let out = explain_cmd(&home)
+        .args(["--format", "json", "explain"])
+        .write_stdin(trace)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let value = json_of(&out);
+    assert_eq!(value["class"], "dns");
+    assert_eq!(value["diagnosis"]["reason"], "dns_no_such_name");
+}
+
+#[test]
+fn dash_reads_stdin() {
+    let home = tempfile::tempdir().unwrap();
+    let out = explain_cmd(&home)
+        .args(["--format", "json", "explain", "-"])
+        .write_stdin(ALERT_80)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_of(&out)["class"], "ip_access_list");
+}
+
+#[test]
+fn unmatched_and_empty_input_are_unknown_with_exit_zero() {
+    let home = tempfile::tempdir().unwrap();
+    for input in ["", "everything is fine, nothing to see here"] {
+        let out = explain_cmd(&home)
+            .args(["--format", "json", "explain", "-"])
+            .write_stdin(input)
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let value = json_of(&out);
+        assert_eq!(value["class"], "unknown");
+        assert!(value["diagnosis"]["reason"].is_null());
+    }
+}
+
+#[test]
+fn invalid_utf8_and_large_stdin_never_crash() {
+    let home = tempfile::tempdir().unwrap();
+    let mut bytes: Vec<u8> = (0..=255u8).cycle().take(5 * 1024 * 1024).collect();
+    bytes.extend_from_slice(b"querySrv ECONNREFUSED _mongodb._tcp.c0.ab1cd.mongodb.net");
+    explain_cmd(&home)
+        .args(["--format", "json", "explain"])
+        .write_stdin(bytes)
+        .assert()
+        .code(0);
+    let mut small =
+        b"\xff\xfe\x00 querySrv ECONNREFUSED _mongodb._tcp.c0.ab1cd.mongodb.net \xc3\x28".to_vec();
+    small.push(b'\n');
+    let out = explain_cmd(&home)
+        .args(["--format", "json", "explain"])
+        .write_stdin(small)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_of(&out)["class"], "dns");
+}
+
+#[test]
+fn a_password_in_the_pasted_text_is_never_printed() {
+    let home = tempfile::tempdir().unwrap();
+    let text = "MongoServerError: bad auth : Authentication failed. connecting to mongodb+srv://app:Sup3r%40Secret@cluster0.ab1cd.mongodb.net/shop?retryWrites=true password=Sup3r%40Secret";
+    for format in ["human", "json"] {
+        let out = explain_cmd(&home)
+            .args(["--format", format, "explain", text])
+            .write_stdin("")
+            .assert()
+            .code(0)
+            .get_output()
+            .clone();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("Sup3r"), "{format}: {all}");
+    }
+}
