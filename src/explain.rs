@@ -650,6 +650,59 @@ mod tests {
     }
 
     #[test]
+    fn driver_wordings_beyond_the_rule_examples() {
+        let cases = [
+            (
+                "Kind: An error occurred during DNS resolution: no record found for Query { name: Name(\"_mongodb._tcp.c0.ab1cd.mongodb.net.\"), query_type: SRV, query_class: IN } response_code: NXDomain",
+                Finding::DnsNoSuchName,
+            ),
+            (
+                "Kind: An error occurred during DNS resolution: no record found for Query { name: Name(\"_mongodb._tcp.c0.ab1cd.mongodb.net.\"), query_type: SRV, query_class: IN }",
+                Finding::DnsNoRecords,
+            ),
+            (
+                "Mongo::Error::NoSRVRecords: The DNS query returned no SRV records at 'c0.ab1cd.mongodb.net'",
+                Finding::DnsNoRecords,
+            ),
+            (
+                "pymongo.errors.ConfigurationError: All nameservers failed to answer the query _mongodb._tcp.c0.ab1cd.mongodb.net. IN SRV: Server 1.1.1.1 UDP port 53 answered SERVFAIL",
+                Finding::DnsServerFailure,
+            ),
+            (
+                "pymongo.errors.ConfigurationError: The resolution lifetime expired after 21.3 seconds: Server 127.0.0.53 UDP port 53 answered The DNS operation timed out.",
+                Finding::DnsTimeout,
+            ),
+            (
+                "Kind: I/O error: invalid peer certificate: Expired, labels: {}",
+                Finding::TlsExpired,
+            ),
+            (
+                "Kind: I/O error: invalid peer certificate: NotValidForName, labels: {}",
+                Finding::TlsNameMismatch,
+            ),
+            (
+                "javax.net.ssl.SSLException: Received fatal alert: internal_error (c0-shard-00-00.ab1cd.mongodb.net:27017)",
+                Finding::IpAccessListAlert,
+            ),
+            (
+                "MongoServerError: you are over your space quota, using 513 MB of 512 MB { ok: 0, code: 8000, codeName: 'AtlasError' }",
+                Finding::AtlasQuotaExceeded,
+            ),
+            (
+                "server selection error: server selection timeout, current topology: { Type: ReplicaSetNoPrimary, Servers: [{ Addr: c0-shard-00-00.ab1cd.mongodb.net:27017, Type: Unknown, Last error: remote error: tls: internal error }, ] }",
+                Finding::IpAccessListAlert,
+            ),
+            (
+                "System.TimeoutException: A timeout occurred after 30000ms selecting a server ... HeartbeatException: \"MongoDB.Driver.MongoConnectionException: An exception occurred while opening a connection to the server. ---> System.Net.Sockets.SocketException (10060): A connection attempt failed because the connected party did not properly respond after a period of time",
+                Finding::NetworkTimeout,
+            ),
+        ];
+        for (text, finding) in cases {
+            assert_eq!(explain(text).diagnosis.finding, Some(finding), "{text}");
+        }
+    }
+
+    #[test]
     fn ipv6_localhost_gets_the_node_note_only_when_ipv4_was_fine() {
         let e = explain("MongoServerSelectionError: connect ECONNREFUSED ::1:27017");
         assert_eq!(e.rule, Some("tcp_refused_ipv6_localhost"));

@@ -237,6 +237,10 @@ findings! {
         "No member of the replica set is primary.",
         causes ["An election in progress, a majority of members down, or a paused cluster."],
         fixes ["Wait for the election to finish, check member health, or resume the paused cluster."];
+    AtlasQuotaExceeded => "atlas_quota_exceeded", Server,
+        "The Atlas cluster is over its storage quota, so it refuses writes.",
+        causes ["A free or shared tier cluster has reached its storage limit (512 MB on M0)."],
+        fixes ["Delete data or drop unused collections and indexes, or move the cluster to a larger tier."];
 
     // ---- auth (exit 16) --------------------------------------------------------
     AuthFailedAtlas => "auth_failed_atlas", AuthFailed,

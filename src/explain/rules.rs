@@ -66,7 +66,7 @@ const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed 
 const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
 
 /// A driver's server-selection summary: no server became usable in time.
-const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to server \[[^\]]*\] on first connect|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded";
+const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded";
 
 /// Live commands that settle what the text alone cannot.
 pub const PING_HINT: &str = "Run `atlas-doctor ping` with the same connection string: it tests DNS, TCP, TLS and the MongoDB handshake live and names the layer that breaks.";
@@ -169,6 +169,8 @@ pub static RULES: &[Rule] = &[
         r"Received authentication for mechanism \S+ which is (?:unknown|not enabled)|MechanismUnavailable|(?:auth(?:entication)? )?mechanism \S* ?(?:is )?not supported|unsupported (?:auth(?:entication)? )?mechanism",
         AuthMechanismUnsupported,
         example: "(MechanismUnavailable) Received authentication for mechanism SCRAM-SHA-256 which is not enabled"),
+    rule!("atlas_quota", r"over your space quota", AtlasQuotaExceeded,
+        example: "MongoServerError: you are over your space quota, using 513 MB of 512 MB"),
     rule!("atlas_code_8000", r"AtlasError|\bcode\W{0,4}8000\b", AuthFailedAtlas,
         note: "Code 8000 (AtlasError) without its message is most often bad auth; Atlas also uses it for actions a user or a cluster tier may not do.",
         also: &[Finding::Unauthorized],
@@ -228,7 +230,7 @@ pub static RULES: &[Rule] = &[
     rule!("tls_no_sni", r"no SNI name sent|SNI (?:is )?required|requires? SNI", TlsNoSni,
         example: "MongoServerSelectionError: no SNI name sent, make sure using a MongoDB 3.4+ driver/shell."),
     rule!("tls_expired",
-        r"certificate has expired|CERT_HAS_EXPIRED|certificate expired|CertExpired|certificate is expired|Expired certificate|NotValidAfter",
+        r"certificate has expired|peer certificate: Expired\b|CERT_HAS_EXPIRED|certificate expired|CertExpired|certificate is expired|Expired certificate|NotValidAfter",
         TlsExpired,
         example: "pymongo.errors.ServerSelectionTimeoutError: c0.x.mongodb.net:27017: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1129)"),
     rule!("tls_not_yet_valid",
@@ -266,7 +268,7 @@ pub static RULES: &[Rule] = &[
         fix: SRV_FIX,
         example: "error parsing uri: lookup cluster0.ab1cd.mongodb.net on 127.0.0.53:53: cannot unmarshal DNS message"),
     rule!("dns_resolver_config",
-        r"cannot open /etc/resolv\.conf|no nameservers|Resolver configuration could not be read|is not a dns\.nameserver|error occurred during DNS resolution|DNS resolution: proto error",
+        r"cannot open /etc/resolv\.conf|no nameservers|Resolver configuration could not be read|is not a dns\.nameserver|DNS resolution: proto error: io error",
         DnsResolverUnreachable,
         example: "pymongo.errors.ConfigurationError: cannot open /etc/resolv.conf"),
     rule!("dns_srv_refused", r"query(?:Srv|Txt) ECONNREFUSED|ECONNREFUSED\s+_mongodb\._tcp", DnsResolverUnreachable,
@@ -283,7 +285,7 @@ pub static RULES: &[Rule] = &[
         fix: SRV_FIX,
         example: "MongoConfigurationException: Failed looking up SRV record for '_mongodb._tcp.c.ab1cd.mongodb.net'.\nCaused by: io.smallrye.mutiny.TimeoutException"),
     rule!("dns_server_failure",
-        r"query(?:Srv|Txt) (?:ESERVFAIL|EREFUSED|EBADRESP|EFORMERR|ENOTIMP)|\bE?SERVFAIL\b|\bEBADRESP\b|temporary error occurred on an authoritative name server|server misbehaving|Record reader index out of sync|DnsResponseException",
+        r"query(?:Srv|Txt) (?:ESERVFAIL|EREFUSED|EBADRESP|EFORMERR|ENOTIMP)|\bE?SERVFAIL\b|\bEBADRESP\b|temporary error occurred on an authoritative name server|server misbehaving|Record reader index out of sync|DnsResponseException|All nameservers failed to answer",
         DnsServerFailure,
         fix: SRV_FIX,
         example: "Error: querySrv ESERVFAIL _mongodb._tcp.cluster0-s1rkv.mongodb.net"),
@@ -295,20 +297,20 @@ pub static RULES: &[Rule] = &[
         r"(?:does not|doesn't) (?:share|match|end with) (?:the )?(?:uri'?s? )?parent domain|does not share hostname with parent|Invalid SRV host",
         DnsSrvTargetOutsideDomain,
         example: "MongoAPIError: Server record does not share hostname with parent URI"),
-    rule!("dns_no_records",
-        r"No SRV records? (?:found|for|available)|no record found for|NoRecordsFound|query(?:Srv|Txt) ENODATA|\bENODATA\b|DNS response does not contain an answer|\bNoAnswer\b",
-        DnsNoRecords,
-        example: "Invalid uri: mongodb+srv://u:****@underwrite.vbut1.mongodb.net, No SRV records found when querying url: underwrite.vbut1.mongodb.net"),
     rule!("dns_no_such_name",
         r"query(?:Srv|Txt) ENOTFOUND|\bENOTFOUND\b|DNS query name does not exist|\bNXDOMAIN\b|no such host|UnknownHostException|Name or service not known|nodename nor servname provided|No such host is known|getaddrinfo failed|Errno -2\b|Errno 11001|could not resolve host|HostNotFound|DNS name does not exist|Name does not resolve|failed to lookup address information|unknown ?host\b",
         DnsNoSuchName,
         example: "Error: querySrv ENOTFOUND _mongodb._tcp.cluster0.del96.mongodb.net"),
+    rule!("dns_no_records",
+        r"No SRV records? (?:found|for|available)|NoSRVRecords|returned no SRV records|no record found for|NoRecordsFound|query(?:Srv|Txt) ENODATA|\bENODATA\b|DNS response does not contain an answer|\bNoAnswer\b",
+        DnsNoRecords,
+        example: "Invalid uri: mongodb+srv://u:****@underwrite.vbut1.mongodb.net, No SRV records found when querying url: underwrite.vbut1.mongodb.net"),
     rule!("dns_temporary_failure",
         r"Temporary failure in name resolution|\bEAI_AGAIN\b|Errno -3\b",
         DnsResolverUnreachable,
         example: "pymongo.errors.ServerSelectionTimeoutError: db:27017: [Errno -3] Temporary failure in name resolution"),
     rule!("dns_lookup_failed",
-        r"(?:looking up|look up|lookup of) (?:SRV|TXT) record|DNSException|\bDNS error\b|\bquery(?:Srv|Txt)\b",
+        r"(?:looking up|look up|lookup of) (?:SRV|TXT) record|DNSException|\bDNS error\b|\bquery(?:Srv|Txt)\b|error occurred during DNS resolution",
         DnsServerFailure,
         also: &[Finding::DnsResolverUnreachable, Finding::DnsNoSuchName, Finding::DnsTimeout],
         fix: SRV_FIX,
