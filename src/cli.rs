@@ -171,6 +171,20 @@ pub struct ExplainArgs {
     pub text: Option<String>,
 }
 
+impl Cli {
+    /// Combinations clap cannot express: a usage error (exit 2) before anything runs.
+    pub fn validate(&self) -> Result<(), clap::Error> {
+        use clap::CommandFactory as _;
+        if matches!(self.command, Command::Explain(_)) && self.global.format == Format::Junit {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "explain has no JUnit form: use --format human, json or markdown",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -237,6 +251,16 @@ mod tests {
             panic!("not collections")
         };
         assert_eq!(args.expect, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn explain_as_junit_is_a_usage_error() {
+        let cli =
+            Cli::try_parse_from(["atlas-doctor", "explain", "--format", "junit", "x"]).unwrap();
+        assert_eq!(cli.validate().unwrap_err().exit_code(), 2);
+        let cli =
+            Cli::try_parse_from(["atlas-doctor", "explain", "--format", "json", "x"]).unwrap();
+        assert!(cli.validate().is_ok());
     }
 
     #[test]

@@ -269,6 +269,7 @@ findings! {
         "The server requires authentication, but no credentials were given.",
         causes ["The connection string has no user:password."],
         fixes ["Add user:password to the connection string (percent-encoded), or set username and password-env in the config."];
+
     // ---- auth/data, added with auth-check and collections ---------------------
     AuthMechanismNotBuilt => "auth_mechanism_not_built", Internal,
         "This build of atlas-doctor cannot try the authentication mechanism the connection string asks for.",

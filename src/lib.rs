@@ -62,6 +62,10 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         Detail::Normal
     };
 
+    if let Command::Explain(args) = &cli.command {
+        return run_explain(args.text.as_deref(), format, palette);
+    }
+
     let command_name = command_name(&cli.command);
     let report = match settings {
         Err(error) => {
@@ -104,6 +108,37 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     Ok(Outcome {
         stdout,
         exit_code: report.exit_code(),
+    })
+}
+
+/// `explain`: offline, no target needed. TEXT, or stdin when absent or `-`.
+fn run_explain(text: Option<&str>, format: Format, palette: Palette) -> anyhow::Result<Outcome> {
+    use std::io::Read as _;
+    let bytes = match text {
+        None | Some("-") => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("atlas-doctor explain: paste the error text, then press Ctrl-D");
+            }
+            let mut bytes = Vec::new();
+            let limit = u64::try_from(explain::MAX_INPUT_BYTES).unwrap_or(u64::MAX);
+            std::io::stdin()
+                .take(limit)
+                .read_to_end(&mut bytes)
+                .context("reading the error text from stdin")?;
+            bytes
+        }
+        Some(text) => text.as_bytes().to_vec(),
+    };
+    let explanation = explain::explain(&explain::decode_input(&bytes));
+    let stdout = match format {
+        Format::Json => report::explain::json(&explanation),
+        Format::Markdown => report::explain::markdown(&explanation),
+        // Junit is refused at parse time (`Cli::validate`).
+        Format::Human | Format::Junit => report::explain::human(&explanation, &palette),
+    };
+    Ok(Outcome {
+        stdout,
+        exit_code: exit::OK,
     })
 }
 
@@ -229,9 +264,7 @@ async fn run_command(command: &Command, settings: &Settings) -> anyhow::Result<R
             }
             Ok(report)
         }
-        Command::Explain(_) => {
-            anyhow::bail!("`{}` is not implemented yet", command_name(command))
-        }
+        Command::Explain(_) => unreachable!("explain runs offline, before any probe"),
     }
 }
 

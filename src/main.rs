@@ -30,6 +30,10 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
+    if let Err(err) = cli.validate() {
+        let _ = err.print();
+        return ExitCode::from(exit::USAGE);
+    }
     match atlas_doctor::run(&cli, uri_origin) {
         Ok(outcome) => {
             let mut stdout = std::io::stdout().lock();

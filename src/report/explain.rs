@@ -111,6 +111,30 @@ fn bulleted(out: &mut String, palette: Palette, title: &str, lines: &[String]) {
     }
 }
 
+/// Markdown for a support ticket: the same content as `human`, without colour.
+pub fn markdown(e: &Explanation) -> String {
+    let mut out = String::from("# atlas-doctor explain\n\n");
+    let reason = e.diagnosis.finding.map_or("none", |f| f.id());
+    let _ = writeln!(out, "- **Class:** `{}` (reason `{reason}`)", e.class);
+    let _ = writeln!(out, "- **Tool version:** {}\n", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(out, "**{}**", e.diagnosis.summary);
+    for (title, lines) in [
+        ("Likely causes", &e.diagnosis.causes),
+        ("What to do", &e.diagnosis.fixes),
+        ("Matched in the text", &e.matched),
+        ("Evidence", &e.diagnosis.evidence),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n### {title}\n");
+        for line in lines {
+            let _ = writeln!(out, "- {}", line.replace('\n', " "));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
