@@ -59,6 +59,18 @@ impl Diagnosis {
         self
     }
 
+    /// Replaces the catalogue's first fix with its specific form for this run
+    /// (the names and values seen), so the same advice is not listed twice.
+    #[must_use]
+    pub fn with_specific_fix(mut self, fix: impl Into<String>) -> Self {
+        if self.fixes.is_empty() {
+            self.fixes.push(fix.into());
+        } else {
+            self.fixes[0] = fix.into();
+        }
+        self
+    }
+
     /// Puts a fix first (the most specific one for this run).
     #[must_use]
     pub fn with_first_fix(mut self, fix: impl Into<String>) -> Self {
@@ -97,7 +109,7 @@ pub fn uri_error(error: &uri::Error) -> Diagnosis {
             .with_summary(format!(
                 "The {part} in the connection string contains an unescaped {ch:?}."
             ))
-            .with_first_fix(format!("Write {ch:?} as {encoded} in the {part}.")),
+            .with_specific_fix(format!("Write {ch:?} as {encoded} in the {part}, or pass the password apart from the URI through `password-env`.")),
         _ => diagnosis,
     }
 }
@@ -144,7 +156,7 @@ pub fn failure(failure: &Failure) -> Diagnosis {
             if let Some(standard) = workaround {
                 d = d
                     .with_evidence(format!("equivalent standard connection string: {standard}"))
-                    .with_first_fix(format!("Use the standard connection string, which needs no SRV lookup: {standard} (put your password back in place of ****)"));
+                    .with_specific_fix(format!("Use the standard connection string, which needs no SRV lookup: {standard} (put your password back in place of ****)"));
             }
             d
         }
@@ -224,7 +236,7 @@ pub fn failure(failure: &Failure) -> Diagnosis {
             };
             Diagnosis::from_finding(Finding::ReplicaSetMismatch)
                 .with_summary(format!("The connection string asks for replica set {expected:?}, but {host} reports {found_text}."))
-                .with_first_fix(fix)
+                .with_specific_fix(fix)
                 .with_evidence(format!("{host}: setName {}, expected {expected:?}", found.as_deref().map_or_else(|| "(none)".to_string(), |f| format!("{f:?}"))))
         }
         Failure::NoPrimary { members } => {
@@ -266,7 +278,7 @@ pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
                     .with_summary(format!(
                         "Authentication of {user:?} failed against database {db:?} ({seen}): the connection string has no authSource, so the driver used the path's database instead of admin."
                     ))
-                    .with_first_fix(format!(
+                    .with_specific_fix(format!(
                         "Add authSource=admin to the connection string (users created in Atlas, and most users, live in admin), or set authSource= to the database where {user:?} was created."
                     ))
                     .with_first_cause("A wrong password, or a user that does not exist there: the server cannot tell these apart.")
@@ -299,7 +311,7 @@ pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
             let d = if offered.is_empty() {
                 d
             } else {
-                d.with_first_fix(format!(
+                d.with_specific_fix(format!(
                     "Use authMechanism={} (offered: {}), or remove authMechanism to negotiate.",
                     offered[0],
                     offered.join(", ")
@@ -349,7 +361,7 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
                 .with_summary(format!(
                     "Authenticated, but the user may not {action} on {namespace}."
                 ))
-                .with_first_fix(format!(
+                .with_specific_fix(format!(
                     "Grant the user the {role} role on database {database:?} (in Atlas: Database Access, edit the user, Specific Privileges), or use a user that has it."
                 ))
                 .with_evidence(evidence)
@@ -448,7 +460,13 @@ fn tls_failure(host: &str, error: &tls::Error, atlas: bool) -> Diagnosis {
             .with_summary(format!("{host} answered the TLS handshake with bytes that are not TLS."))
             .with_evidence(evidence),
         tls::Error::Timeout { .. } => Diagnosis::from_finding(Finding::TlsHandshakeTimeout).with_evidence(evidence),
-        tls::Error::Protocol { .. } | tls::Error::BadCertificate { .. } => Diagnosis::from_finding(Finding::TlsProtocol).with_evidence(evidence),
+        tls::Error::Protocol { .. } => Diagnosis::from_finding(Finding::TlsProtocol).with_evidence(evidence),
+        // Not a protocol mismatch: the chain itself was refused (too long, bad extensions...).
+        tls::Error::BadCertificate { reason } => Diagnosis::from_finding(Finding::TlsHandshakeFailed)
+            .with_summary(format!("The certificate chain of {host} was rejected: {reason}."))
+            .with_first_cause("The server presents a certificate chain this client refuses to verify, for example one longer than the verifier allows.")
+            .with_first_fix("Serve the leaf and its usual intermediates only, signed by a CA listed in tlsCAFile or the system store.")
+            .with_evidence(evidence),
         tls::Error::CaFile { .. } => Diagnosis::from_finding(Finding::UriInvalidOption)
             .with_summary(format!("The tlsCAFile of the connection string cannot be used: {error}."))
             .with_evidence(evidence),
