@@ -19,6 +19,7 @@ Exit codes:
   16  auth_failed      credentials rejected
   17  authorization    authenticated but not allowed
   70  internal         atlas-doctor itself failed
+ 130  interrupted      Ctrl-C during the CRUD check, after its scratch collection was dropped
 
 Target: --uri, else $MONGODB_URI, else the config file, else mongodb://localhost:27017.
 Every global option can also be set with an ATLAS_DOCTOR_* variable (ATLAS_DOCTOR_TIMEOUT=10).";
@@ -43,28 +44,47 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_URI",
         hide_env_values = true,
+        hide_env_values = true,
         value_name = "URI"
     )]
     pub uri: Option<String>,
 
     /// Use the named [profiles.NAME] section of the config file.
-    #[arg(long, global = true, env = "ATLAS_DOCTOR_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_PROFILE",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
     pub profile: Option<String>,
 
     /// Config file to read instead of ./atlas-doctor.toml or the user config dir.
-    #[arg(long, global = true, env = "ATLAS_DOCTOR_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_CONFIG",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
 
     /// Report format: human for people, json for scripts, markdown for tickets, junit for CI.
-    #[arg(long, global = true, env = "ATLAS_DOCTOR_FORMAT", value_enum, default_value_t = Format::Human)]
+    #[arg(long, global = true, env = "ATLAS_DOCTOR_FORMAT", hide_env_values = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// When to colour human output (also NO_COLOR and TERM=dumb turn it off).
-    #[arg(long, global = true, env = "ATLAS_DOCTOR_COLOR", value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, env = "ATLAS_DOCTOR_COLOR", hide_env_values = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
     /// Deadline per layer in seconds (fractions allowed); the whole run takes about one deadline per layer.
-    #[arg(long, global = true, env = "ATLAS_DOCTOR_TIMEOUT", value_name = "SECS")]
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_TIMEOUT",
+        hide_env_values = true,
+        value_name = "SECS"
+    )]
     pub timeout: Option<f64>,
 
     /// DNS resolver to use instead of the system's, as IP or IP:PORT.
@@ -72,6 +92,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "ATLAS_DOCTOR_DNS_SERVER",
+        hide_env_values = true,
         value_name = "IP[:PORT]"
     )]
     pub dns_server: Option<String>,
@@ -81,12 +102,18 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "ATLAS_DOCTOR_DNS_FALLBACK",
+        hide_env_values = true,
         value_name = "IP[:PORT]"
     )]
     pub dns_fallback: Option<String>,
 
     /// Treat the hosts as Atlas hosts even when they are not under mongodb.net.
-    #[arg(long, global = true, env = "ATLAS_DOCTOR_ATLAS")]
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS",
+        hide_env_values = true
+    )]
     pub atlas: bool,
 
     /// Print only the verdict line (human format) and no progress.
@@ -95,12 +122,19 @@ pub struct GlobalArgs {
         short,
         global = true,
         env = "ATLAS_DOCTOR_QUIET",
+        hide_env_values = true,
         conflicts_with = "verbose"
     )]
     pub quiet: bool,
 
     /// Print every step with its detail, including passing ones.
-    #[arg(long, short, global = true, env = "ATLAS_DOCTOR_VERBOSE")]
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "ATLAS_DOCTOR_VERBOSE",
+        hide_env_values = true
+    )]
     pub verbose: bool,
 }
 
