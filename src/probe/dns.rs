@@ -270,6 +270,11 @@ fn classify(error: &NetError, record: &'static str, deadline: Duration) -> Error
         NetError::Io(io) => Error::Unreachable {
             reason: io.to_string(),
         },
+        // Every UDP answer cut short (TC bit), and TCP refused or silent.
+        NetError::Truncated => Error::Unreachable {
+            reason: "the answer was truncated over UDP and the resolver gave none over TCP"
+                .to_string(),
+        },
         NetError::NoConnections => Error::Unreachable {
             reason: "no connection to the resolver".to_string(),
         },

@@ -283,6 +283,9 @@ fn classify(error: &std::io::Error, host: &str, evidence: &Evidence) -> Error {
                     expected: host.to_string(),
                     names: leaf.map(|c| c.names.clone()).unwrap_or_default(),
                 },
+                rustls::CertificateError::Other(other) => Error::BadCertificate {
+                    reason: other.to_string(),
+                },
                 other => Error::BadCertificate {
                     reason: format!("{other:?}"),
                 },

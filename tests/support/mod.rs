@@ -8,6 +8,8 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod hostile;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::future::Future;

@@ -1,0 +1,304 @@
+//! Hostile and broken peers on 127.0.0.1: endless random bytes, a 2 GB message header, a peer that drips a byte a second, a 50-certificate TLS chain, a DNS server with 500 SRV targets, and one that truncates every answer.
+//!
+//! Each constructor returns a [`Server`] (or a guard) that owns its sockets: `port()` /
+//! `addr` is all a test or the benchmark needs to point atlas-doctor at the same fault.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpStream, UdpSocket};
+
+use super::{LOCALHOST, Server, TestPki, drain, runtime, tcp_server, with_ca};
+
+/// Reads one whole MongoDB request (16-byte header, then the rest); false when the peer
+/// closed or sent something that is not a sane message.
+async fn read_request(stream: &mut TcpStream) -> Option<i32> {
+    let mut header = [0u8; 16];
+    stream.read_exact(&mut header).await.ok()?;
+    let len = i32::from_le_bytes(header[0..4].try_into().ok()?);
+    let request_id = i32::from_le_bytes(header[4..8].try_into().ok()?);
+    let body = usize::try_from(len).ok()?.checked_sub(16)?;
+    if body > 1 << 20 {
+        return None;
+    }
+    let mut rest = vec![0u8; body];
+    stream.read_exact(&mut rest).await.ok()?;
+    Some(request_id)
+}
+
+/// After accept, writes pseudo-random bytes (a fresh xorshift stream per connection) in
+/// 4 KiB chunks until the client goes away, without reading.
+pub fn random_stream() -> Server {
+    tcp_server(|mut stream| async move {
+        let mut x: u64 = 0xD1B5_4A32_D192_ED03;
+        let mut chunk = [0u8; 4096];
+        loop {
+            for byte in &mut chunk {
+                x ^= x >> 12;
+                x ^= x << 25;
+                x ^= x >> 27;
+                *byte = x.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes()[7];
+            }
+            if stream.write_all(&chunk).await.is_err() {
+                return;
+            }
+        }
+    })
+}
+
+/// The 16-byte header of an OP_MSG reply to `request_id` that announces `length` bytes.
+pub fn header_announcing(length: i32, request_id: i32) -> [u8; 16] {
+    let mut header = [0u8; 16];
+    header[0..4].copy_from_slice(&length.to_le_bytes());
+    header[4..8].copy_from_slice(&1i32.to_le_bytes());
+    header[8..12].copy_from_slice(&request_id.to_le_bytes());
+    header[12..16].copy_from_slice(&2013i32.to_le_bytes());
+    header
+}
+
+/// Reads the request, answers with a well-formed OP_MSG header announcing `length` bytes
+/// (2 GB: `i32::MAX`), sends a few bytes of body, then holds the connection open.
+pub fn huge_header(length: i32) -> Server {
+    tcp_server(move |mut stream| async move {
+        let Some(request_id) = read_request(&mut stream).await else {
+            return;
+        };
+        let _ = stream
+            .write_all(&header_announcing(length, request_id))
+            .await;
+        let _ = stream.write_all(&[0u8; 64]).await;
+        drain(&mut stream).await;
+    })
+}
+
+/// Reads the request, then writes the start of a plausible reply one byte a second, forever.
+pub fn drip() -> Server {
+    tcp_server(|mut stream| async move {
+        let Some(request_id) = read_request(&mut stream).await else {
+            return;
+        };
+        let reply = header_announcing(200, request_id);
+        for byte in reply.iter().chain(std::iter::repeat(&0u8)) {
+            if stream.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    })
+}
+
+/// Reads the whole request, then closes without a word (every connection).
+pub fn close_after_request() -> Server {
+    tcp_server(|mut stream| async move {
+        let _ = read_request(&mut stream).await;
+        let _ = stream.shutdown().await;
+    })
+}
+
+// ------------------------------------------------------------------ TLS
+
+/// A CA, `intermediates` intermediate CAs each signed by the one before, and a leaf for
+/// `localhost`/`127.0.0.1`; `chain` is leaf-first, the full chain without the root.
+pub fn long_chain_pki(intermediates: usize) -> TestPki {
+    let (mut issuer_params, mut issuer_key, root) = super::make_ca("atlas-doctor chain root");
+    let mut chain = Vec::new();
+    for i in 0..intermediates {
+        let mut params =
+            rcgen::CertificateParams::new(Vec::<String>::new()).expect("intermediate params");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, format!("intermediate {i}"));
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.key_usages = vec![
+            rcgen::KeyUsagePurpose::KeyCertSign,
+            rcgen::KeyUsagePurpose::CrlSign,
+            rcgen::KeyUsagePurpose::DigitalSignature,
+        ];
+        let key = rcgen::KeyPair::generate().expect("intermediate key");
+        let issuer = rcgen::Issuer::new(issuer_params, issuer_key);
+        let cert = params.signed_by(&key, &issuer).expect("sign intermediate");
+        chain.push(cert.der().clone());
+        issuer_params = params;
+        issuer_key = key;
+    }
+    let mut params =
+        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .expect("leaf params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "atlas-doctor long-chain leaf");
+    params.is_ca = rcgen::IsCa::ExplicitNoCa;
+    params.key_usages = vec![rcgen::KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let key = rcgen::KeyPair::generate().expect("leaf key");
+    let leaf = params
+        .signed_by(&key, &rcgen::Issuer::new(issuer_params, issuer_key))
+        .expect("sign leaf");
+    chain.push(leaf.der().clone());
+    chain.reverse();
+    TestPki {
+        ca_pem: root.pem(),
+        chain,
+        key: rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+    }
+}
+
+/// A TLS listener serving a leaf, `intermediates` intermediates (the whole chain, as a
+/// misconfigured server might) under the root in `ca_file`. Holds the connection after the
+/// handshake, silent.
+pub fn tls_long_chain(intermediates: usize) -> Server {
+    let pki = long_chain_pki(intermediates);
+    let acceptor = tokio_rustls::TlsAcceptor::from(pki.server_config());
+    let server = tcp_server(move |stream| {
+        let acceptor = acceptor.clone();
+        async move {
+            if let Ok(mut tls) = acceptor.accept(stream).await {
+                let mut buf = [0u8; 4096];
+                while matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {}
+            }
+        }
+    });
+    with_ca(server, &pki)
+}
+
+// ------------------------------------------------------------------ DNS
+
+/// Answers every DNS query over UDP with its question, no answers and the TC (truncated)
+/// bit set, telling the client to retry over TCP, where nothing listens.
+pub fn dns_truncating() -> Server {
+    let rt = runtime();
+    let port = super::closed_udp_port();
+    let std_socket = std::net::UdpSocket::bind((LOCALHOST, port)).expect("bind udp");
+    std_socket.set_nonblocking(true).expect("nonblocking");
+    let addr = std_socket.local_addr().expect("addr");
+    let socket = {
+        let _guard = rt.enter();
+        UdpSocket::from_std(std_socket).expect("register udp socket")
+    };
+    rt.spawn(async move {
+        let mut buf = [0u8; 4096];
+        while let Ok((n, peer)) = socket.recv_from(&mut buf).await {
+            if let Some(reply) = truncated_reply(&buf[..n]) {
+                let _ = socket.send_to(&reply, peer).await;
+            }
+        }
+    });
+    Server {
+        addr,
+        ca_file: None,
+        rt: Some(rt),
+        dir: None,
+        held: Vec::new(),
+    }
+}
+
+/// The query's header and question with QR, AA and TC set, RCODE 0, and no records.
+fn truncated_reply(query: &[u8]) -> Option<Vec<u8>> {
+    if query.len() < 12 {
+        return None;
+    }
+    // The question: QNAME labels, then QTYPE and QCLASS.
+    let mut pos = 12;
+    loop {
+        let len = usize::from(*query.get(pos)?);
+        pos += 1;
+        if len == 0 {
+            break;
+        }
+        pos += len;
+    }
+    let question_end = pos + 4;
+    let mut reply = query.get(..question_end)?.to_vec();
+    reply[2] = 0x80 | 0x04 | 0x02 | (query[2] & 0x01); // QR, AA, TC, RD copied
+    reply[3] = 0x80; // RA, NOERROR
+    reply[4..6].copy_from_slice(&1u16.to_be_bytes()); // QDCOUNT
+    reply[6..12].fill(0); // no answers, authority or additional records
+    Some(reply)
+}
+
+/// A dnsmasq process owned by a test: killed and reaped when dropped.
+pub struct Dnsmasq {
+    pub addr: SocketAddr,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Dnsmasq {
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+}
+
+impl Drop for Dnsmasq {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The SRV name [`dns_many_srv`] serves: `_mongodb._tcp.big.<domain>`.
+pub const BIG_CLUSTER: &str = "big.example.test";
+
+/// A private dnsmasq (not the bed's) serving `_mongodb._tcp.big.example.test` with `count`
+/// SRV targets `h000.big.example.test`... on `port`, every one an A record for 127.0.0.1.
+/// The answer does not fit a UDP datagram, so resolvers must retry over TCP.
+pub fn dns_many_srv(count: usize, port: u16) -> Dnsmasq {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut records = vec![format!("--local=/{BIG_CLUSTER}/")];
+    for i in 0..count {
+        let host = format!("h{i:03}.{BIG_CLUSTER}");
+        records.push(format!(
+            "--srv-host=_mongodb._tcp.{BIG_CLUSTER},{host},{port},0,0"
+        ));
+        records.push(format!("--host-record={host},{LOCALHOST}"));
+    }
+    let dns_port = super::closed_udp_port();
+    let dnsmasq = dnsmasq_path().expect("dnsmasq not found (Debian: dnsmasq-base)");
+    let child = Command::new(dnsmasq)
+        .args([
+            "--keep-in-foreground",
+            "--conf-file=/dev/null",
+            "--no-resolv",
+            "--no-hosts",
+            "--bind-interfaces",
+            &format!("--listen-address={LOCALHOST}"),
+            &format!("--port={dns_port}"),
+            &format!("--pid-file={}", dir.path().join("dnsmasq.pid").display()),
+            "--log-facility=-",
+        ])
+        .args(&records)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start dnsmasq");
+    let server = Dnsmasq {
+        addr: SocketAddr::from((LOCALHOST, dns_port)),
+        child,
+        _dir: dir,
+    };
+    // Ready when it accepts TCP (it binds UDP and TCP together).
+    let started = Instant::now();
+    while std::net::TcpStream::connect(server.addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "dnsmasq did not start on {}",
+            server.addr
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server
+}
+
+/// The dnsmasq binary: on `PATH`, else in /usr/sbin or /sbin (a non-login `PATH` may lack them).
+pub fn dnsmasq_path() -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .chain(["/usr/sbin".into(), "/sbin".into()])
+            .map(|dir| dir.join("dnsmasq"))
+            .find(|p| p.is_file())
+    })
+}
