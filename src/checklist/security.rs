@@ -63,6 +63,7 @@ const COMMON_PASSWORDS: &[&str] = &[
     "baseball",
 ];
 
+/// A security checklist item.
 pub(crate) fn check(
     id: &'static str,
     status: Status,
@@ -70,14 +71,7 @@ pub(crate) fn check(
     fix: Option<&str>,
     evidence: Vec<String>,
 ) -> Check {
-    Check {
-        section: Section::Security,
-        id,
-        status,
-        summary: summary.into(),
-        fix: fix.map(str::to_string),
-        evidence,
-    }
+    Check::new(Section::Security, id, status, summary, fix, evidence)
 }
 
 /// Unix permission bits of a file, `None` where unknown or not unix.

@@ -11,6 +11,7 @@ use mongodb::bson::{Bson, Document, doc};
 use crate::probe::Status;
 use crate::report::{Check, Section};
 
+/// A testing checklist item.
 pub(crate) fn check(
     id: &'static str,
     status: Status,
@@ -18,14 +19,7 @@ pub(crate) fn check(
     fix: Option<&str>,
     evidence: Vec<String>,
 ) -> Check {
-    Check {
-        section: Section::Testing,
-        id,
-        status,
-        summary: summary.into(),
-        fix: fix.map(str::to_string),
-        evidence,
-    }
+    Check::new(Section::Testing, id, status, summary, fix, evidence)
 }
 
 /// Every dependent item skipped for one reason.

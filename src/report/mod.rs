@@ -80,6 +80,26 @@ pub struct Check {
     pub evidence: Vec<String>,
 }
 
+impl Check {
+    pub fn new(
+        section: Section,
+        id: &'static str,
+        status: Status,
+        summary: impl Into<String>,
+        fix: Option<&str>,
+        evidence: Vec<String>,
+    ) -> Self {
+        Check {
+            section,
+            id,
+            status,
+            summary: summary.into(),
+            fix: fix.map(str::to_string),
+            evidence,
+        }
+    }
+}
+
 /// The two checklists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
