@@ -83,7 +83,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_TIMEOUT",
         hide_env_values = true,
-        value_name = "SECS"
+        value_name = "SECS",
+        // So `--timeout -1` reaches the range check and its message, not "unexpected argument".
+        allow_negative_numbers = true
     )]
     pub timeout: Option<f64>,
 

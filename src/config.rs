@@ -279,15 +279,43 @@ pub fn parse_file(text: &str) -> Result<ConfigFile, String> {
             .unwrap_or("invalid TOML")
             .trim()
             .to_string();
+        // A wrong-typed value is quoted in the message: it may be a misplaced secret.
+        let message = crate::redact::redact_text(&message);
         // `flatten` makes toml point at the whole table for unknown keys: find the key's own line.
         let line = unknown_key(&message)
             .and_then(|key| key_line(text, key))
             .or_else(|| e.span().map(|span| line_of(text, span.start)));
-        match line {
-            Some(line) => format!("line {line}: {message}"),
-            None => message,
+        // `flatten` also drops the key from type errors and points at the whole table:
+        // find the top-level key whose value does not fit, and its own line.
+        let misfit = unknown_key(&message)
+            .is_none()
+            .then(|| misfit_key(text))
+            .flatten();
+        let line = misfit
+            .as_deref()
+            .and_then(|key| key_line(text, key))
+            .or(line);
+        let key = misfit.as_deref();
+        match (line, key) {
+            (Some(line), Some(key)) => format!("line {line}: key `{key}`: {message}"),
+            (Some(line), None) => format!("line {line}: {message}"),
+            (None, _) => message,
         }
     })
+}
+
+/// The first top-level key (outside `[profiles]`) whose value has the wrong type.
+fn misfit_key(text: &str) -> Option<String> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    table
+        .into_iter()
+        .filter(|(key, _)| key != "profiles")
+        .find(|(key, value)| {
+            let mut one = toml::Table::new();
+            one.insert(key.clone(), value.clone());
+            toml::Value::Table(one).try_into::<FileSettings>().is_err()
+        })
+        .map(|(key, _)| key)
 }
 
 fn unknown_key(message: &str) -> Option<&str> {
@@ -397,7 +425,7 @@ fn resolve_target(
     } else if let (Some(var), Some(path)) = (&file.uri_env, path) {
         let uri = non_empty(env.var(var)).ok_or_else(|| Error::MissingVariable {
             key: "uri-env",
-            var: var.clone(),
+            var: shown_variable(var),
         })?;
         (
             uri,
@@ -418,7 +446,7 @@ fn resolve_target(
         Some(var) => {
             let value = env.var(var).ok_or_else(|| Error::MissingVariable {
                 key: "password-env",
-                var: var.clone(),
+                var: shown_variable(var),
             })?;
             (Some(SecretString::new(value)), Some(var.clone()))
         }
@@ -445,11 +473,25 @@ fn resolve_target(
     })
 }
 
+/// The variable name as written, unless it does not look like one (`mongodb://...`, a
+/// password pasted in by mistake): that is never echoed.
+fn shown_variable(var: &str) -> String {
+    let looks_like_name = !var.is_empty()
+        && !var.starts_with(|c: char| c.is_ascii_digit())
+        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if looks_like_name {
+        var.to_string()
+    } else {
+        "(a value that is not a variable name, not shown: did you write the secret itself?)"
+            .to_string()
+    }
+}
+
 fn parse_timeout(secs: f64, what: &str) -> Result<Duration, Error> {
     if !secs.is_finite() || secs <= 0.0 || secs > 3600.0 {
         return Err(Error::InvalidValue {
             what: what.to_string(),
-            message: format!("{secs} is not a number of seconds between 0 and 3600"),
+            message: format!("must be more than 0 and at most 3600 seconds, not {secs}"),
         });
     }
     Ok(Duration::from_secs_f64(secs))
@@ -611,7 +653,20 @@ mod tests {
         let err = parse_file("database = \"app\"\nuri-evn = \"X\"\n").unwrap_err();
         assert!(err.starts_with("line 2: unknown field `uri-evn`"), "{err}");
         let err = parse_file("timeout-secs = \"ten\"\n").unwrap_err();
-        assert!(err.starts_with("line 1: invalid type"), "{err}");
+        assert!(
+            err.starts_with("line 1: key `timeout-secs`: invalid type"),
+            "{err}"
+        );
+        let err = parse_file("database = \"a\"\n\ncrud-check = \"yes\"\n").unwrap_err();
+        assert!(
+            err.starts_with("line 3: key `crud-check`: invalid type"),
+            "{err}"
+        );
+        let err = parse_file(
+            "database = \"mongodb://u:Secr3tPw@h/\"\ntimeout-secs = \"mongodb://u:Secr3tPw@h/\"\n",
+        )
+        .unwrap_err();
+        assert!(!err.contains("Secr3tPw"), "{err}");
         assert!(parse_file("").is_ok());
     }
 

@@ -127,6 +127,10 @@ pub fn config_error(error: &config::Error) -> Diagnosis {
 }
 
 fn capitalize(s: &str) -> String {
+    // A message that starts with a key or flag (`uri-env ...`, `--timeout: ...`) keeps its case.
+    if s.split_whitespace().next().is_some_and(|w| w.contains('-')) {
+        return s.to_string();
+    }
     let mut chars = s.chars();
     chars.next().map_or_else(String::new, |c| {
         c.to_uppercase().collect::<String>() + chars.as_str()
