@@ -13,8 +13,12 @@ const OP_MSG: i32 = 2013;
 const OP_REPLY: i32 = 1;
 /// The largest message a server may send (48 MB): anything larger is not MongoDB.
 pub const MAX_MESSAGE_BYTES: usize = 48_000_000;
-/// Replies to hello, ping and buildInfo are small; a peer announcing more is refused early.
-const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
+/// Replies to hello, ping and buildInfo are a few KB; a peer announcing more
+/// than this is refused from its header, before anything is allocated.
+const MAX_REPLY_BYTES: usize = 1024 * 1024;
+/// The body buffer grows as bytes arrive, so a peer that announces a large
+/// reply but sends little costs little memory.
+const READ_CHUNK: usize = 16 * 1024;
 
 /// A byte stream the probe can speak MongoDB over (plain TCP or TLS).
 pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -113,8 +117,7 @@ async fn exchange<S: Stream + ?Sized>(
             ),
         });
     }
-    let mut body = vec![0u8; body_len];
-    read_exact_or_classify(stream, &mut body).await?;
+    let body = read_body(stream, body_len).await?;
     if response_to != request_id {
         return Err(Error::NotMongodb {
             evidence: format!("a reply to request {response_to}, not {request_id}"),
@@ -143,6 +146,25 @@ fn check_header(header: &[u8; 16], length: i32, op_code: i32) -> Result<(), Erro
         });
     }
     Ok(())
+}
+
+/// Reads exactly `len` bytes, growing the buffer a chunk at a time.
+async fn read_body<S: Stream + ?Sized>(stream: &mut S, len: usize) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::with_capacity(len.min(READ_CHUNK));
+    let mut chunk = [0u8; READ_CHUNK];
+    while body.len() < len {
+        let want = (len - body.len()).min(READ_CHUNK);
+        match stream.read(&mut chunk[..want]).await {
+            Ok(0) => {
+                return Err(Error::NotMongodb {
+                    evidence: format!("a reply cut short after {} of {len} body bytes", body.len()),
+                });
+            }
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+            Err(e) => return Err(io_error(&e)),
+        }
+    }
+    Ok(body)
 }
 
 async fn read_exact_or_classify<S: Stream + ?Sized>(
@@ -446,6 +468,34 @@ mod tests {
             reply_with(header).await.unwrap_err(),
             Error::NotMongodb { .. }
         ));
+    }
+
+    fn header(length: i32) -> Vec<u8> {
+        let mut h = Vec::new();
+        for field in [length, 1, 7, OP_MSG] {
+            h.extend_from_slice(&field.to_le_bytes());
+        }
+        h
+    }
+
+    #[tokio::test]
+    async fn a_reply_larger_than_a_handshake_is_refused_from_its_header() {
+        let err = reply_with(header(2 * 1024 * 1024)).await.unwrap_err();
+        assert!(
+            matches!(err, Error::NotMongodb { ref evidence } if evidence.contains("announcing")),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_reply_cut_short_is_named() {
+        let mut bytes = header(900 * 1024);
+        bytes.extend_from_slice(&[0u8; 100]);
+        let err = reply_with(bytes).await.unwrap_err();
+        assert!(
+            matches!(err, Error::NotMongodb { ref evidence } if evidence.contains("cut short after 100")),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]

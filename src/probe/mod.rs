@@ -394,7 +394,7 @@ async fn resolve_with(
                 Layer::Dns,
                 &query,
                 Status::Pass,
-                format!("{} {noun}: {}", targets.len(), listed.join(", ")),
+                format!("{} {noun}: {}", targets.len(), abbreviated(&listed, 10)),
             )
             .took(took),
         );
@@ -472,6 +472,18 @@ async fn resolve_with(
         return Err(fail(query, error));
     }
     Ok(Resolved { hosts, txt_options })
+}
+
+/// The first `keep` items, then how many more: a 500-target SRV answer stays one readable line.
+fn abbreviated(items: &[String], keep: usize) -> String {
+    if items.len() <= keep {
+        return items.join(", ");
+    }
+    format!(
+        "{}, and {} more",
+        items[..keep].join(", "),
+        items.len() - keep
+    )
 }
 
 /// `localhost` stays as is (hosts file); other names are made absolute so no search domain is tried.
