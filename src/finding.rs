@@ -275,6 +275,10 @@ findings! {
         "This build of atlas-doctor cannot try the authentication mechanism the connection string asks for.",
         causes ["authMechanism names a mechanism (MONGODB-AWS, GSSAPI) whose driver support is not compiled into this build."],
         fixes ["Check the credentials with mongosh or the application's own driver, or use a build with that mechanism enabled."];
+    AuthPasswordUnusable => "auth_password_unusable", AuthFailed,
+        "The password cannot be used with SCRAM-SHA-256: SASLprep refuses some of its characters, so nothing was sent to the server.",
+        causes ["SCRAM-SHA-256 normalises passwords with SASLprep (RFC 4013), which refuses unassigned code points (many emoji), control characters and some others."],
+        fixes ["Give the user a password without those characters.", "Or authenticate with authMechanism=SCRAM-SHA-1 where the server still allows it (it does not use SASLprep)."];
     DriverFailed => "driver_failed", Server,
         "The driver could not use the deployment, although the earlier layers reached it.",
         causes ["The driver's own connection differs from the probe's (TLS settings, host names it cannot resolve, server selection)."],

@@ -325,3 +325,30 @@ fn collections_without_rights_is_authorization() {
     );
     assert_no_passwords(&run, &bed, &[]);
 }
+
+// ------------------------------------------------------------------ auth-check: client-side refusal
+
+#[test]
+fn a_password_saslprep_refuses_is_named_not_blamed_on_the_server() {
+    let bed = Bed::load();
+    // U+1F600 is unassigned in the Unicode version SASLprep uses: the driver
+    // refuses it before any byte reaches the server.
+    let password = "pa\u{1F600}ss-word";
+    let uri = format!(
+        "mongodb://nobody:pa%F0%9F%98%80ss-word@127.0.0.1:{}/?authSource=admin&authMechanism=SCRAM-SHA-256",
+        bed.mongo_auth
+    );
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(
+        &run,
+        "auth-check",
+        "auth_failed",
+        Some("auth_password_unusable"),
+    );
+    assert!(
+        run.str("/diagnosis/summary").contains("nothing was sent"),
+        "{}",
+        run.dump()
+    );
+    assert_no_passwords(&run, &bed, &[password]);
+}

@@ -104,6 +104,9 @@ pub enum Failure {
     /// The credentials settings cannot be used (X.509 without a key file, unknown mechanism).
     #[error("{reason}")]
     Config { reason: String },
+    /// The driver refused the password before sending it (SCRAM-SHA-256 SASLprep).
+    #[error("SCRAM-SHA-256 cannot use this password (SASLprep refused it); nothing was sent")]
+    PasswordUnusable { user: String },
     /// The driver could not use the deployment at all (selection timeout, I/O).
     #[error("{message}")]
     Driver { message: String },
@@ -767,6 +770,13 @@ fn classify(
         (Some(m), Some(list)) if !list.is_empty() => !list.iter().any(|o| o == m),
         _ => false,
     };
+    // The driver's SASLprep refusal is typed only as an authentication error with
+    // this text (mongodb 3.9 `scram.rs`); it happens before anything is sent.
+    if is_auth && message.contains("saslprep failure") {
+        return Failure::PasswordUnusable {
+            user: creds.user.clone().unwrap_or_default(),
+        };
+    }
     match code {
         Some(334) => Failure::MechanismUnsupported {
             asked: mechanism_name,
