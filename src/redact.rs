@@ -51,15 +51,20 @@ pub fn redact_text(text: &str) -> String {
 /// The byte ranges of the connection strings in `text`: from the scheme to the
 /// first whitespace or quote. A password with an unencoded space or quote in it
 /// is cut there; nothing in a pasted error says where it really ends.
+///
+/// The ranges never overlap: a scheme inside a range belongs to it (so text of
+/// schemes with no whitespace between them is scanned once, not once per
+/// scheme, and masked from the first credentials on).
 pub fn find_uris(text: &str) -> Vec<Range<usize>> {
-    SCHEME
-        .find_iter(text)
-        .map(|m| {
-            let rest = &text[m.end()..];
-            let len = rest.find(is_uri_end).unwrap_or(rest.len());
-            m.start()..m.end() + len
-        })
-        .collect()
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while let Some(m) = SCHEME.find_at(text, from) {
+        let rest = &text[m.end()..];
+        let end = m.end() + rest.find(is_uri_end).unwrap_or(rest.len());
+        ranges.push(m.start()..end);
+        from = end;
+    }
+    ranges
 }
 
 /// Characters that end a connection string inside free text.

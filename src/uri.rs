@@ -274,14 +274,21 @@ const USERINFO_ENCODE: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-/// What option values escape: only what would break the query string.
+/// What option names and values escape: only what would break the query
+/// string. `;` separates options too, and an `@` would be taken for the end of
+/// the credentials, so the rendering would not parse back.
 const OPTION_VALUE_ENCODE: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'&')
+    .add(b';')
+    .add(b'@')
     .add(b'=')
     .add(b'#')
     .add(b'%')
     .add(b'"');
+
+/// What the database name escapes when rendered (the parser takes it decoded).
+const DATABASE_ENCODE: &AsciiSet = &OPTION_VALUE_ENCODE.add(b'/').add(b'?');
 
 fn eq_ignore_case(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
@@ -565,19 +572,21 @@ impl ConnectionString {
         out.push_str(hosts);
         out.push('/');
         if let Some(db) = &self.database {
-            out.push_str(db);
+            out.extend(utf8_percent_encode(db, DATABASE_ENCODE));
         }
         if !options.is_empty() {
             out.push('?');
             let rendered: Vec<String> = options
                 .iter()
                 .map(|(k, v)| {
+                    let key = utf8_percent_encode(k, OPTION_VALUE_ENCODE);
                     if redact && is_one_of(k, SECRET_OPTIONS) {
-                        format!("{k}=****")
+                        format!("{key}=****")
                     } else if redact && eq_ignore_case(k, "authMechanismProperties") {
-                        format!("{k}={}", redact_properties(v))
+                        let shown = redact_properties(v);
+                        format!("{key}={}", utf8_percent_encode(&shown, OPTION_VALUE_ENCODE))
                     } else {
-                        format!("{k}={}", utf8_percent_encode(v, OPTION_VALUE_ENCODE))
+                        format!("{key}={}", utf8_percent_encode(v, OPTION_VALUE_ENCODE))
                     }
                 })
                 .collect();
@@ -587,9 +596,11 @@ impl ConnectionString {
     }
 }
 
+/// The option's name is shown escaped: a raw line break in a pasted URI must
+/// not split the one-line error.
 fn invalid_option(name: &str, reason: String) -> Error {
     Error::InvalidOption {
-        name: name.to_string(),
+        name: name.escape_debug().to_string(),
         reason,
     }
 }
@@ -618,16 +629,23 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 /// The scheme part of something that is not a MongoDB URI, safe to show.
+///
+/// Only a real scheme (a short run of letters, digits, `+`, `-`, `.`) is shown
+/// as such: the first `://` may come after credentials, as in
+/// `mongodb:/user:pw@host/?x=http://`, and what stands before it is no scheme.
 fn scheme_of(input: &str) -> String {
-    if let Some(i) = input.find("://") {
-        format!("{}://", &input[..i.min(32)])
+    if let Some(scheme) = input.find("://").map(|i| &input[..i])
+        && (1..=32).contains(&scheme.len())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return format!("{scheme}://");
+    }
+    if input.contains('@') {
+        "a value without a scheme".to_string()
     } else {
-        let shown: String = input.chars().take(16).collect();
-        if input.contains('@') {
-            "a value without a scheme".to_string()
-        } else {
-            shown
-        }
+        input.chars().take(16).collect()
     }
 }
 
