@@ -151,7 +151,8 @@ fn check_header(header: &[u8; 16], length: i32, op_code: i32) -> Result<(), Erro
 /// Reads exactly `len` bytes, growing the buffer a chunk at a time.
 async fn read_body<S: Stream + ?Sized>(stream: &mut S, len: usize) -> Result<Vec<u8>, Error> {
     let mut body = Vec::with_capacity(len.min(READ_CHUNK));
-    let mut chunk = [0u8; READ_CHUNK];
+    // On the heap: a 16 KiB array would live inside every future that awaits this.
+    let mut chunk = vec![0u8; READ_CHUNK];
     while body.len() < len {
         let want = (len - body.len()).min(READ_CHUNK);
         match stream.read(&mut chunk[..want]).await {
