@@ -95,13 +95,7 @@ pub async fn run(
     });
 
     // ---- connectivity
-    let options = probe::Options {
-        timeout,
-        dns_server: settings.dns_server,
-        dns_fallback: settings.dns_fallback,
-        atlas: settings.atlas,
-        ping_count: 1,
-    };
+    let options = crate::commands::probe_options(settings);
     let connectivity = probe::connectivity(cs, &options).await;
     let tls_evidence: Vec<(String, probe::tls::Evidence)> = connectivity
         .healthy
