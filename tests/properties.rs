@@ -381,5 +381,9 @@ fn r6_explain_is_fast_on_real_logs() {
     }
     let started = Instant::now();
     let _ = explain(&text);
-    assert!(started.elapsed() < BIG_INPUT_BUDGET, "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < BIG_INPUT_BUDGET,
+        "{:?}",
+        started.elapsed()
+    );
 }
