@@ -129,7 +129,9 @@ fn run_explain(text: Option<&str>, format: Format, palette: Palette) -> anyhow::
         }
         Some(text) => text.as_bytes().to_vec(),
     };
-    let explanation = explain::explain(&explain::decode_input(&bytes));
+    // A pasted log may be megabytes: decode it in place rather than copy it.
+    let text = explain::decode_input_owned(bytes);
+    let explanation = explain::explain(&text);
     let stdout = match format {
         Format::Json => report::explain::json(&explanation),
         Format::Markdown => report::explain::markdown(&explanation),

@@ -6,8 +6,6 @@
 //! The fuzz targets under `fuzz/` check the same on a coverage-guided stream;
 //! the `r6_` tests pin what they found.
 
-use std::time::{Duration, Instant};
-
 use atlas_doctor::config::parse_file;
 use atlas_doctor::explain::{MAX_INPUT_BYTES, decode_input, explain};
 use atlas_doctor::redact::redact_text;
@@ -276,26 +274,24 @@ proptest! {
     }
 }
 
-/// The slowest a 5 MB `explain` may take: generous, because the suite runs
-/// unoptimised on a shared two-core machine; a quadratic path takes hours.
-const BIG_INPUT_BUDGET: Duration = Duration::from_secs(30);
+// These big-input tests assert completion, not speed: a quadratic path would
+// run for hours and nextest's hang limit (.config/nextest.toml) fails it; the
+// speed itself is measured by scripts/bench, not asserted here.
 
 proptest! {
     // Each case is megabytes of text: a handful covers the shapes.
     #![proptest_config(ProptestConfig { cases: 3, ..ProptestConfig::default() })]
 
     #[test]
-    fn explain_is_bounded_on_5_mb(soup in token_soup()) {
+    fn explain_completes_on_5_mb(soup in token_soup()) {
         let mut text = soup.repeat(5 * 1024 * 1024 / soup.len() + 1);
         let mut end = 5 * 1024 * 1024;
         while !text.is_char_boundary(end) {
             end -= 1;
         }
         text.truncate(end);
-        let started = Instant::now();
-        let _ = explain(&text);
-        let took = started.elapsed();
-        prop_assert!(took < BIG_INPUT_BUDGET, "{took:?} for {:?}...", &soup);
+        let explanation = explain(&text);
+        prop_assert!(!explanation.diagnosis.summary.is_empty());
     }
 }
 
@@ -353,20 +349,15 @@ fn r6_schemes_inside_a_connection_string_do_not_panic_redaction() {
 }
 
 #[test]
-fn r6_explain_is_linear_in_schemes_without_whitespace() {
+fn r6_explain_completes_on_schemes_without_whitespace() {
     // Each scheme scanned the rest of the text to its end: hours for 1 MB.
     let text = "mongodb://".repeat(100_000);
-    let started = Instant::now();
-    let _ = explain(&text);
-    assert!(
-        started.elapsed() < BIG_INPUT_BUDGET,
-        "{:?}",
-        started.elapsed()
-    );
+    let explanation = explain(&text);
+    assert!(!explanation.diagnosis.summary.is_empty());
 }
 
 #[test]
-fn r6_explain_is_fast_on_real_logs() {
+fn r6_explain_completes_on_real_logs() {
     // The rules ran as one RegexSet, whose overlapping search fell back to the
     // PikeVM on long varied text: 21 s for 4 MB of these lines in release.
     let corpus = include_str!("fixtures/explain_corpus.toml");
@@ -379,11 +370,6 @@ fn r6_explain_is_fast_on_real_logs() {
         text.push_str(lines[i]);
         text.push('\n');
     }
-    let started = Instant::now();
-    let _ = explain(&text);
-    assert!(
-        started.elapsed() < BIG_INPUT_BUDGET,
-        "{:?}",
-        started.elapsed()
-    );
+    let explanation = explain(&text);
+    assert!(!explanation.diagnosis.summary.is_empty());
 }
