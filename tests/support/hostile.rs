@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 
-use super::{LOCALHOST, Server, TestPki, drain, runtime, tcp_server, with_ca};
+use super::{LOCALHOST, Server, TestPki, drain, runtime, tcp_server};
 
 /// Reads one whole MongoDB request (16-byte header, then the rest); false when the peer
 /// closed or sent something that is not a sane message.
@@ -150,18 +150,7 @@ pub fn long_chain_pki(intermediates: usize) -> TestPki {
 /// misconfigured server might) under the root in `ca_file`. Holds the connection after the
 /// handshake, silent.
 pub fn tls_long_chain(intermediates: usize) -> Server {
-    let pki = long_chain_pki(intermediates);
-    let acceptor = tokio_rustls::TlsAcceptor::from(pki.server_config());
-    let server = tcp_server(move |stream| {
-        let acceptor = acceptor.clone();
-        async move {
-            if let Ok(mut tls) = acceptor.accept(stream).await {
-                let mut buf = [0u8; 4096];
-                while matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {}
-            }
-        }
-    });
-    with_ca(server, &pki)
+    super::serve_tls_silently(&long_chain_pki(intermediates))
 }
 
 // ------------------------------------------------------------------ DNS

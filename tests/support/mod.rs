@@ -916,7 +916,12 @@ fn with_ca(mut server: Server, pki: &TestPki) -> Server {
 /// A TLS listener presenting a certificate of the given kind; `ca_file` holds the CA the
 /// client should pass as `tlsCAFile=`. After a handshake it holds the connection, silent.
 pub fn tls_server(kind: CertKind) -> Server {
-    let pki = TestPki::new(kind);
+    serve_tls_silently(&TestPki::new(kind))
+}
+
+/// Serves `pki`'s certificate chain; after a handshake it holds the connection,
+/// silent. `ca_file` of the returned server holds the CA to trust.
+pub fn serve_tls_silently(pki: &TestPki) -> Server {
     let acceptor = tokio_rustls::TlsAcceptor::from(pki.server_config());
     let server = tcp_server(move |stream| {
         let acceptor = acceptor.clone();
@@ -927,7 +932,7 @@ pub fn tls_server(kind: CertKind) -> Server {
             }
         }
     });
-    with_ca(server, &pki)
+    with_ca(server, pki)
 }
 
 /// A TLS-only server (good certificate, CA in `ca_file`) that resets the connection
