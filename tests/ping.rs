@@ -532,6 +532,15 @@ fn tls_closed_after_client_hello() {
     run.assert_failure("tls", "tls_closed_after_client_hello");
 }
 
+/// An Atlas host (here by --atlas) that drops the connection during the handshake:
+/// the access list, without the alert as proof.
+#[test]
+fn ip_access_list_closed_during_handshake() {
+    let server = support::close_after_client_hello();
+    let run = ping(&["--uri", &server.tls_uri(), "--atlas", "--timeout", "2"]);
+    run.assert_failure("ip_access_list", "ip_access_list_closed");
+}
+
 /// `tls=true` against the bed's plain SecantusDB, which never answers a ClientHello.
 #[test]
 fn tls_plain_server() {
@@ -599,6 +608,55 @@ fn wire_version_too_old() {
     let server = support::fake_mongod(doc! {"maxWireVersion": 6, "minWireVersion": 0});
     let run = ping(&["--uri", &server.uri(), "--timeout", "2"]);
     run.assert_failure("server", "wire_version_too_old");
+}
+
+#[test]
+fn wire_version_too_new() {
+    let server = support::fake_mongod(doc! {"maxWireVersion": 45, "minWireVersion": 40});
+    let run = ping(&["--uri", &server.uri(), "--timeout", "2"]);
+    run.assert_failure("server", "wire_version_too_new");
+}
+
+/// Every member answers, none is primary: the driver would time out on server selection.
+#[test]
+fn no_primary() {
+    let secondary = doc! {
+        "isWritablePrimary": false, "secondary": true, "setName": "rs0",
+        "maxWireVersion": 21, "minWireVersion": 0,
+    };
+    let a = support::fake_mongod(secondary.clone());
+    let b = support::fake_mongod(secondary);
+    let uri = format!("mongodb://{},{}/?replicaSet=rs0", a.host(), b.host());
+    let run = ping(&["--uri", &uri, "--timeout", "2"]);
+    run.assert_failure("server", "no_primary");
+    let evidence = run.diagnosis_text();
+    assert!(
+        evidence.contains(&a.host()) && evidence.contains(&b.host()),
+        "{}",
+        run.dump()
+    );
+}
+
+/// With a read preference that allows secondaries, no primary is a warning, not a failure.
+#[test]
+fn no_primary_with_secondary_reads_is_a_warning() {
+    let secondary = doc! {
+        "isWritablePrimary": false, "secondary": true, "setName": "rs0",
+        "maxWireVersion": 21, "minWireVersion": 0,
+    };
+    let a = support::fake_mongod(secondary);
+    let uri = format!(
+        "mongodb://{}/?replicaSet=rs0&readPreference=secondaryPreferred",
+        a.host()
+    );
+    let run = ping(&["--uri", &uri, "--timeout", "2"]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert_eq!(run.json["verdict"], "warn", "{}", run.dump());
+    assert!(
+        run.json["warnings"].to_string().contains("primary"),
+        "{}",
+        run.dump()
+    );
 }
 
 #[test]

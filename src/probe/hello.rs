@@ -320,7 +320,10 @@ pub async fn hello<S: Stream + ?Sized>(
         min_wire_version: number(&reply, "minWireVersion").unwrap_or(0),
         max_wire_version: number(&reply, "maxWireVersion").unwrap_or(0),
         set_name: reply.get_str("setName").ok().map(str::to_string),
-        writable_primary: flag(&reply, "isWritablePrimary") || flag(&reply, "ismaster"),
+        // `hello` answers isWritablePrimary; only a legacy isMaster reply's `ismaster` counts.
+        writable_primary: reply
+            .get_bool("isWritablePrimary")
+            .unwrap_or_else(|_| flag(&reply, "ismaster")),
         secondary: flag(&reply, "secondary"),
         arbiter: flag(&reply, "arbiterOnly"),
         mongos: reply.get_str("msg") == Ok("isdbgrid"),
