@@ -504,6 +504,14 @@ fn tls_expired() {
 }
 
 #[test]
+fn tls_not_yet_valid() {
+    let server = support::tls_server(CertKind::NotYetValid);
+    let run = ping(&["--uri", &server.tls_uri(), "--timeout", "2"]);
+    run.assert_failure("tls", "tls_not_yet_valid");
+    assert!(run.diagnosis_text().contains("clock"), "{}", run.dump());
+}
+
+#[test]
 fn tls_name_mismatch() {
     let server = support::tls_server(CertKind::WrongName);
     let run = ping(&["--uri", &server.tls_uri(), "--timeout", "2"]);

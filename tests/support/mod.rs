@@ -822,6 +822,8 @@ pub enum CertKind {
     Good,
     /// Like `Good`, but valid only from 2020-01-01 to 2021-01-01.
     Expired,
+    /// Like `Good`, but valid only from 2090-01-01 (a clock far behind, as seen by the client).
+    NotYetValid,
     /// Signed by the CA in `ca_file`, but its only SAN is `other.invalid`.
     WrongName,
     /// Signed by a CA that is not the one in `ca_file`.
@@ -869,6 +871,10 @@ impl TestPki {
         if kind == CertKind::Expired {
             params.not_before = rcgen::date_time_ymd(2020, 1, 1);
             params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+        }
+        if kind == CertKind::NotYetValid {
+            params.not_before = rcgen::date_time_ymd(2090, 1, 1);
+            params.not_after = rcgen::date_time_ymd(2091, 1, 1);
         }
         let key = rcgen::KeyPair::generate().expect("leaf key");
         let (issuer, issuer_cert) = if kind == CertKind::UnknownCa {
