@@ -4,7 +4,7 @@
 
 use crate::checklist;
 use crate::cli::Command;
-use crate::config::Settings;
+use crate::config::{PasswordSource, Settings};
 use crate::diagnose;
 use crate::probe::{self, Layer, Status, Step};
 use crate::report::{self, Report};
@@ -48,6 +48,14 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             if cs.tls_enabled() { "on" } else { "off" }
         ),
     ));
+    if settings.target.password_source == PasswordSource::CommandLine {
+        report.steps.push(Step::new(
+            Layer::Uri,
+            "password source",
+            Status::Warn,
+            "the password came with --uri: it lands in shell history and the process list; put the URI in MONGODB_URI or the password in a variable named by password-env",
+        ));
+    }
     for lint in cs.lints() {
         report.steps.push(Step::new(
             Layer::Uri,

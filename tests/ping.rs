@@ -715,3 +715,31 @@ fn human_failure_prints_status_word_and_fix() {
     );
     human.assert_no_secret(SECRET);
 }
+
+// ------------------------------------------------------------------ password source
+
+/// A password typed into `--uri` is a warning (shell history, `ps`); from the
+/// environment it is not.
+#[test]
+fn a_password_on_the_command_line_is_a_warning() {
+    let bed = Bed::load();
+    let uri = format!("mongodb://app:{SECRET}@127.0.0.1:{}/", bed.mongo_plain);
+    let run = ping(&["--uri", &uri, "--timeout", "2"]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert_eq!(run.json["verdict"], "warn", "{}", run.dump());
+    let warned = run.steps("uri").iter().any(|s| {
+        s["status"] == "warn"
+            && s["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("shell history"))
+    });
+    assert!(warned, "{}", run.dump());
+    run.assert_no_secret(SECRET);
+
+    let mut c = cli();
+    c.env("MONGODB_URI", &uri).args(["ping", "--timeout", "2"]);
+    let run = c.run_json();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert!(!run.stdout.contains("shell history"), "{}", run.dump());
+    run.assert_no_secret(SECRET);
+}
