@@ -674,3 +674,31 @@ fn markdown_report_carries_time_version_layers_and_checks() {
     }
     run.assert_no_secret(&bed.user("other").password);
 }
+
+/// A user without rights on the database: the collections item fails with the
+/// data layer's words, naming the role that would grant it.
+#[test]
+fn collections_without_read_rights_names_the_role() {
+    let bed = Bed::load();
+    let tree = clean_tree();
+    let mut c = cli();
+    // `other` may only use `otherdb`.
+    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
+        "checklist",
+        "--db",
+        "probe",
+        "--expect",
+        "users",
+        "--scan",
+        tree.path().to_str().unwrap(),
+    ]);
+    let run = c.run_json();
+    let item = check_of(&run, "collections");
+    assert_eq!(item["status"], "fail", "{}", run.dump());
+    assert!(
+        item["fix"].as_str().is_some_and(|f| f.contains("read")),
+        "{item}"
+    );
+    assert_eq!(run.code, 1, "{}", run.dump());
+    run.assert_no_secret(&bed.user("other").password);
+}

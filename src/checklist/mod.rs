@@ -60,18 +60,9 @@ pub async fn run(
             expected.push(name.clone());
         }
     }
-    let password = cs
-        .password
-        .as_ref()
-        .or(settings.target.password.as_ref())
-        .map(|p| p.expose().to_string());
-    let scrub = |text: &str| -> String {
-        let text = crate::uri::redact_raw(text);
-        match password.as_deref() {
-            Some(p) if p.len() >= 3 => text.replace(p, "****"),
-            _ => text,
-        }
-    };
+    let secret = cs.password.as_ref().or(settings.target.password.as_ref());
+    let password = secret.map(|p| p.expose().to_string());
+    let scrub = |text: &str| probe::auth::scrub(text, secret);
 
     // ---- static security items (no network)
     let config_mode = match &settings.target.password_source {
@@ -233,9 +224,8 @@ pub async fn run(
                     None,
                     Vec::new(),
                 ));
-                testing_checks.push(
-                    testing::collections(client, &database, &expected, timeout, &scrub).await,
-                );
+                testing_checks
+                    .push(testing::collections(client, &database, &expected, timeout).await);
                 if settings.crud_check || args.crud {
                     match crate::crud::interrupt() {
                         Ok(signal) => {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use mongodb::Client;
 use mongodb::bson::{Bson, Document, doc};
 
-use crate::probe::Status;
+use crate::probe::{Status, data};
 use crate::report::{Check, Section};
 
 /// A testing checklist item.
@@ -27,45 +27,26 @@ pub fn skipped(id: &'static str, why: &str) -> Check {
     check(id, Status::Skip, why, None, Vec::new())
 }
 
-/// `collections`: every expected collection exists in `database`.
+/// Every expected collection exists: the data layer's `listCollections`, read
+/// as one checklist item (its steps are the collections command's evidence).
 pub async fn collections(
     client: &Client,
     database: &str,
     expected: &[String],
     deadline: Duration,
-    scrub: &dyn Fn(&str) -> String,
 ) -> Check {
     const ID: &str = "collections";
-    let listed =
-        tokio::time::timeout(deadline, client.database(database).list_collection_names()).await;
-    let mut names = match listed {
-        Ok(Ok(names)) => names,
-        Ok(Err(e)) => {
-            return check(
-                ID,
-                Status::Fail,
-                format!(
-                    "listCollections on {database} failed: {}",
-                    scrub(&crate::crud::driver_text(&e))
-                ),
-                Some(&format!("grant the user read (or readWrite) on {database}")),
-                Vec::new(),
-            );
-        }
-        Err(_) => {
-            return check(
-                ID,
-                Status::Fail,
-                format!(
-                    "listCollections on {database}: no answer within {}s",
-                    deadline.as_secs_f64()
-                ),
-                None,
-                Vec::new(),
-            );
-        }
+    let request = data::Request {
+        database: Some(database),
+        expected,
+        timeout: deadline,
     };
-    names.sort();
+    let outcome = data::collections(client, &request).await;
+    let names: Vec<&str> = outcome
+        .collections
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     let mut evidence = vec![format!(
         "{database}: {} collection(s){}",
         names.len(),
@@ -75,8 +56,8 @@ pub async fn collections(
             format!(": {}", names.join(", "))
         }
     )];
-    if expected.is_empty() {
-        return check(
+    match &outcome.failure {
+        None if expected.is_empty() => check(
             ID,
             Status::Pass,
             format!(
@@ -85,15 +66,8 @@ pub async fn collections(
             ),
             None,
             evidence,
-        );
-    }
-    let missing: Vec<&str> = expected
-        .iter()
-        .filter(|e| !names.contains(e))
-        .map(String::as_str)
-        .collect();
-    if missing.is_empty() {
-        return check(
+        ),
+        None => check(
             ID,
             Status::Pass,
             format!(
@@ -102,24 +76,37 @@ pub async fn collections(
             ),
             None,
             evidence,
-        );
-    }
-    evidence.push(format!("missing: {}", missing.join(", ")));
-    check(
-        ID,
-        Status::Fail,
-        format!(
-            "{} of {} expected collection(s) missing in {database}: {}",
-            missing.len(),
-            expected.len(),
-            missing.join(", ")
         ),
-        Some(&format!(
-            "create them (db.createCollection(\"{}\")) in a migration, or fix the database name (--db) if the app uses another",
-            missing[0]
-        )),
-        evidence,
-    )
+        Some(data::Failure::Missing { names: missing, .. }) => {
+            evidence.push(format!("missing: {}", missing.join(", ")));
+            check(
+                ID,
+                Status::Fail,
+                format!(
+                    "{} of {} expected collection(s) missing in {database}: {}",
+                    missing.len(),
+                    expected.len(),
+                    missing.join(", ")
+                ),
+                Some(&format!(
+                    "create them (db.createCollection(\"{}\")) in a migration, or fix the database name (--db) if the app uses another",
+                    missing[0]
+                )),
+                evidence,
+            )
+        }
+        // Not allowed, or the driver failed: the data layer's own words.
+        Some(failure) => {
+            let diagnosis = crate::diagnose::data_failure(failure);
+            check(
+                ID,
+                Status::Fail,
+                diagnosis.summary,
+                diagnosis.fixes.first().map(String::as_str),
+                diagnosis.evidence,
+            )
+        }
+    }
 }
 
 async fn command(
