@@ -1,0 +1,155 @@
+//! Checks across the hosts that answered: wire version, replica set name, a
+//! primary; then the timed pings of `ping --count`.
+
+use std::time::{Duration, Instant};
+
+use super::host::BoxStream;
+use super::{
+    Connectivity, Failure, HealthyHost, Layer, Options, RttStats, Status, Step, hello, ms,
+};
+use crate::uri::ConnectionString;
+
+/// Replica set name, wire version and primary checks across the healthy hosts.
+pub(super) fn check_deployment(
+    cs: &ConnectionString,
+    txt: &[(String, String)],
+    out: &mut Connectivity,
+    host_failures: &mut Vec<Failure>,
+    streams: &mut Vec<BoxStream>,
+) {
+    let expected_set = cs.replica_set().map(str::to_string).or_else(|| {
+        txt.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("replicaSet"))
+            .map(|(_, v)| v.clone())
+    });
+    let mut index = 0;
+    while index < out.healthy.len() {
+        let host = &out.healthy[index];
+        let info = &host.hello;
+        let failure = if info.max_wire_version < crate::DRIVER_MIN_WIRE_VERSION
+            || info.min_wire_version > crate::DRIVER_MAX_WIRE_VERSION
+        {
+            Some(Failure::WireVersion {
+                host: host.address.clone(),
+                min: info.min_wire_version,
+                max: info.max_wire_version,
+                version: info.version.clone(),
+            })
+        } else {
+            expected_set
+                .as_ref()
+                .filter(|e| info.set_name.as_ref() != Some(*e) && !info.mongos)
+                .map(|expected| Failure::ReplicaSetMismatch {
+                    host: host.address.clone(),
+                    expected: expected.clone(),
+                    found: info.set_name.clone(),
+                })
+        };
+        if let Some(failure) = failure {
+            if let Some(step) = out
+                .steps
+                .iter_mut()
+                .rev()
+                .find(|s| s.layer == Layer::Hello && s.host.as_deref() == Some(&host.address))
+            {
+                step.status = Status::Fail;
+                step.detail = format!("{}; {}", step.detail, describe_deployment_failure(&failure));
+            }
+            host_failures.push(failure);
+            out.healthy.remove(index);
+            streams.remove(index);
+        } else {
+            index += 1;
+        }
+    }
+    let direct = cs.bool_option("directConnection") == Some(true);
+    let reads_anywhere = cs
+        .option("readPreference")
+        .is_some_and(|p| !p.eq_ignore_ascii_case("primary"));
+    let all_members = !out.healthy.is_empty()
+        && out
+            .healthy
+            .iter()
+            .all(|h| h.hello.set_name.is_some() && !h.hello.mongos);
+    if all_members && !direct && !out.healthy.iter().any(|h| h.hello.writable_primary) {
+        let members = out
+            .healthy
+            .iter()
+            .map(|h| format!("{} ({})", h.address, h.hello.role()))
+            .collect();
+        let failure = Failure::NoPrimary { members };
+        if reads_anywhere {
+            host_failures.push(failure);
+        } else {
+            out.failure.get_or_insert(failure);
+        }
+    }
+}
+
+pub(super) fn describe_deployment_failure(failure: &Failure) -> String {
+    match failure {
+        Failure::WireVersion { max, .. } => format!(
+            "wire version {max} is outside what drivers support ({}..{})",
+            crate::DRIVER_MIN_WIRE_VERSION,
+            crate::DRIVER_MAX_WIRE_VERSION
+        ),
+        Failure::ReplicaSetMismatch {
+            expected, found, ..
+        } => {
+            format!(
+                "replica set {:?}, not {expected:?}",
+                found.as_deref().unwrap_or("(none: standalone)")
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+pub(super) fn pick_for_ping<'a>(
+    healthy: &[HealthyHost],
+    streams: &'a mut [BoxStream],
+) -> Option<&'a mut BoxStream> {
+    let index = healthy
+        .iter()
+        .position(|h| h.hello.writable_primary || h.hello.set_name.is_none())
+        .or((!healthy.is_empty()).then_some(0))?;
+    streams.get_mut(index)
+}
+
+pub(super) async fn time_pings(stream: &mut BoxStream, options: &Options, out: &mut Connectivity) {
+    let mut times = Vec::new();
+    let start = Instant::now();
+    for i in 0..options.ping_count {
+        match hello::ping(stream, 100 + i32::try_from(i).unwrap_or(0), options.timeout).await {
+            Ok(rtt) => times.push(rtt),
+            Err(e) => {
+                out.steps.push(
+                    Step::new(Layer::Hello, "ping", Status::Fail, e.to_string())
+                        .took(start.elapsed()),
+                );
+                return;
+            }
+        }
+    }
+    let (Some(min), Some(max)) = (times.iter().min().copied(), times.iter().max().copied()) else {
+        return;
+    };
+    let count = u32::try_from(times.len()).unwrap_or(u32::MAX);
+    let avg = times.iter().sum::<Duration>() / count;
+    out.rtt = Some(RttStats {
+        count,
+        min,
+        avg,
+        max,
+    });
+    let detail = format!(
+        "{count} x ping: min {:.2} ms, avg {:.2} ms, max {:.2} ms",
+        ms(min),
+        ms(avg),
+        ms(max)
+    );
+    let host = out.healthy.first().map(|h| h.address.clone());
+    let mut step = Step::new(Layer::Hello, "ping", Status::Pass, detail).took(start.elapsed());
+    step.host = host;
+    out.steps.push(step);
+}

@@ -1,0 +1,297 @@
+//! One host's path: tcp to every address, tls when asked, then hello. A failure
+//! is sharpened by a second look where one settles it (a plain hello after a
+//! silent TLS handshake, a TLS handshake after a plain client was dropped).
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+
+use super::resolve::ResolvedHost;
+use super::{Failure, HealthyHost, Layer, Options, Status, Step, hello, tcp, tls};
+use crate::uri;
+
+pub(super) type BoxStream = Box<dyn hello::Stream>;
+
+pub(super) struct HostResult {
+    pub(super) steps: Vec<Step>,
+    pub(super) outcome: Result<(HealthyHost, BoxStream), Failure>,
+}
+
+pub(super) fn is_atlas_host(name: &str, options: &Options) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    options.atlas
+        || name.ends_with(".mongodb.net")
+        || name.ends_with(".mongodb-dev.net")
+        || name.ends_with(".mongodbgov.net")
+}
+
+/// tcp, then tls when asked, then hello, on one host.
+pub(super) async fn probe_host(
+    host: ResolvedHost,
+    tls_options: Option<Arc<tls::TlsOptions>>,
+    options: Options,
+) -> HostResult {
+    let address = uri::format_address(&host.name, host.port);
+    let atlas = is_atlas_host(&host.name, &options);
+    let mut steps = Vec::new();
+    let fail = |steps, failure| HostResult {
+        steps,
+        outcome: Err(failure),
+    };
+
+    let addrs: Vec<SocketAddr> = host
+        .ips
+        .iter()
+        .map(|ip| SocketAddr::new(*ip, host.port))
+        .collect();
+    let outcome = tcp::connect_all(&addrs, options.timeout).await;
+    for attempt in &outcome.attempts {
+        let name = format!("connect {}", attempt.addr);
+        let step = match &attempt.result {
+            Some(Ok(())) => Step::new(Layer::Tcp, name, Status::Pass, "connected"),
+            Some(Err(e)) => Step::new(Layer::Tcp, name, Status::Fail, e.to_string()),
+            None => Step::new(
+                Layer::Tcp,
+                name,
+                Status::Skip,
+                "not needed: another address connected first",
+            ),
+        };
+        steps.push(step.on(&address).took(attempt.duration));
+    }
+    let Some((stream, socket, _)) = outcome.connected else {
+        let error = tcp::worst(&outcome.attempts).unwrap_or(tcp::Error::Other {
+            reason: "no address to connect to".into(),
+        });
+        return fail(
+            steps,
+            Failure::Tcp {
+                host: address,
+                error,
+            },
+        );
+    };
+
+    let (mut stream, tls_evidence): (BoxStream, _) = match &tls_options {
+        Some(tls_options) => {
+            let start = Instant::now();
+            match tls::handshake(stream, &host.name, tls_options, options.timeout).await {
+                Ok((tls_stream, evidence)) => {
+                    let status = if evidence.ignored.is_empty() {
+                        Status::Pass
+                    } else {
+                        Status::Warn
+                    };
+                    steps.push(
+                        Step::new(Layer::Tls, "handshake", status, describe_tls(&evidence))
+                            .on(&address)
+                            .took(start.elapsed()),
+                    );
+                    (Box::new(tls_stream), Some(evidence))
+                }
+                Err((error, evidence)) => {
+                    let mut detail = error.to_string();
+                    if let Some(leaf) = evidence.chain.first() {
+                        let _ = write!(
+                            detail,
+                            "; presented {} issued by {}",
+                            leaf.subject, leaf.issuer
+                        );
+                    }
+                    steps.push(
+                        Step::new(Layer::Tls, "handshake", Status::Fail, detail)
+                            .on(&address)
+                            .took(start.elapsed()),
+                    );
+                    let failure =
+                        explain_tls_failure(error, &address, socket, atlas, &options, &mut steps)
+                            .await;
+                    return fail(steps, failure);
+                }
+            }
+        }
+        None => (Box::new(stream) as BoxStream, None),
+    };
+
+    let start = Instant::now();
+    match hello::hello(&mut stream, None, options.timeout).await {
+        Ok(info) => {
+            steps.push(
+                Step::new(
+                    Layer::Hello,
+                    info.command,
+                    Status::Pass,
+                    describe_hello(&info),
+                )
+                .on(&address)
+                .took(start.elapsed()),
+            );
+            let healthy = HealthyHost {
+                address,
+                hello: info,
+                tls: tls_evidence,
+                socket,
+            };
+            HostResult {
+                steps,
+                outcome: Ok((healthy, stream)),
+            }
+        }
+        Err(error) => {
+            steps.push(
+                Step::new(Layer::Hello, "hello", Status::Fail, error.to_string())
+                    .on(&address)
+                    .took(start.elapsed()),
+            );
+            let failure = explain_hello_failure(
+                error,
+                &host.name,
+                &address,
+                socket,
+                tls_options.is_some(),
+                atlas,
+                &options,
+            )
+            .await;
+            fail(steps, failure)
+        }
+    }
+}
+
+/// A TLS failure, sharpened: an Atlas alert 80 is the access list; silence or a
+/// close may be a plain server, which a plain hello settles.
+pub(super) async fn explain_tls_failure(
+    error: tls::Error,
+    address: &str,
+    socket: SocketAddr,
+    atlas: bool,
+    options: &Options,
+    steps: &mut Vec<Step>,
+) -> Failure {
+    let host = address.to_string();
+    match error {
+        tls::Error::Alert { code: 80, .. } if atlas => Failure::Tls { host, error, atlas },
+        tls::Error::Timeout { .. } | tls::Error::ClosedAfterHello | tls::Error::NotTls
+            if !atlas =>
+        {
+            let start = Instant::now();
+            if answers_plain_hello(socket, options.timeout).await {
+                steps.push(
+                    Step::new(
+                        Layer::Tls,
+                        "plain hello (check)",
+                        Status::Fail,
+                        "the port answers MongoDB without TLS",
+                    )
+                    .on(address)
+                    .took(start.elapsed()),
+                );
+                Failure::TlsPlainServer { host }
+            } else {
+                Failure::Tls { host, error, atlas }
+            }
+        }
+        error => Failure::Tls { host, error, atlas },
+    }
+}
+
+/// A hello failure, sharpened: a plain client at a TLS-only port sees a reset,
+/// a close or a TLS alert; a TLS handshake on a fresh connection settles it.
+pub(super) async fn explain_hello_failure(
+    error: hello::Error,
+    name: &str,
+    address: &str,
+    socket: SocketAddr,
+    tls_used: bool,
+    atlas: bool,
+    options: &Options,
+) -> Failure {
+    let host = address.to_string();
+    if tls_used {
+        return Failure::Hello { host, error, atlas };
+    }
+    match error {
+        hello::Error::SpokeTls => Failure::TlsRequired { host, atlas },
+        hello::Error::Reset | hello::Error::Closed => {
+            if atlas || speaks_tls(socket, name, options.timeout).await {
+                Failure::TlsRequired { host, atlas }
+            } else {
+                Failure::Hello { host, error, atlas }
+            }
+        }
+        error => Failure::Hello { host, error, atlas },
+    }
+}
+
+pub(super) async fn answers_plain_hello(socket: SocketAddr, deadline: Duration) -> bool {
+    let Ok(Ok(mut stream)) = tokio::time::timeout(deadline, TcpStream::connect(socket)).await
+    else {
+        return false;
+    };
+    hello::command(
+        &mut stream,
+        mongodb::bson::doc! { "hello": 1, "$db": "admin" },
+        1,
+        deadline,
+    )
+    .await
+    .is_ok()
+}
+
+pub(super) async fn speaks_tls(socket: SocketAddr, name: &str, deadline: Duration) -> bool {
+    let Ok(Ok(stream)) = tokio::time::timeout(deadline, TcpStream::connect(socket)).await else {
+        return false;
+    };
+    let any_cert = tls::TlsOptions {
+        ca_file: None,
+        allow_invalid_certificates: true,
+        allow_invalid_hostnames: true,
+    };
+    match tls::handshake(stream, name, &any_cert, deadline).await {
+        Ok(_) => true,
+        // A certificate or alert answer is still TLS speaking.
+        Err((error, _)) => !matches!(
+            error,
+            tls::Error::Timeout { .. }
+                | tls::Error::ClosedAfterHello
+                | tls::Error::NotTls
+                | tls::Error::Protocol { .. }
+        ),
+    }
+}
+
+pub(super) fn describe_tls(evidence: &tls::Evidence) -> String {
+    let mut parts = Vec::new();
+    if let Some(protocol) = &evidence.protocol {
+        parts.push(protocol.clone());
+    }
+    if let Some(leaf) = evidence.chain.first() {
+        parts.push(format!("subject {}", leaf.subject));
+        parts.push(format!("issuer {}", leaf.issuer));
+        parts.push(format!(
+            "expires {} ({} days)",
+            leaf.not_after,
+            leaf.expires_in_secs / 86_400
+        ));
+    }
+    for ignored in &evidence.ignored {
+        parts.push(format!("IGNORED because TLS checks are off: {ignored}"));
+    }
+    parts.join("; ")
+}
+
+pub(super) fn describe_hello(info: &hello::HelloInfo) -> String {
+    let version = info.version.as_deref().map_or_else(
+        || "MongoDB (version not reported)".to_string(),
+        |v| format!("MongoDB {v}"),
+    );
+    format!(
+        "{version}, wire {}..{}, {}",
+        info.min_wire_version,
+        info.max_wire_version,
+        info.role()
+    )
+}

@@ -1,0 +1,288 @@
+//! The dns layer for one connection string: SRV and TXT for `mongodb+srv://`,
+//! A/AAAA for every host, through the chosen resolver and, when it fails, once
+//! more through the fallback resolver.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use super::dns::{self, Resolver as _};
+use super::{Failure, Layer, Options, Status, Step};
+use crate::uri::{self, ConnectionString, Scheme};
+
+/// A host of the seed list with the addresses it resolved to.
+#[derive(Debug, Clone)]
+pub(super) struct ResolvedHost {
+    pub(super) name: String,
+    pub(super) port: u16,
+    pub(super) ips: Vec<IpAddr>,
+}
+
+pub(super) struct Resolved {
+    pub(super) hosts: Vec<ResolvedHost>,
+    pub(super) txt_options: Vec<(String, String)>,
+}
+
+/// DNS through the chosen resolver; on failure, once more through the fallback.
+pub(super) async fn resolve_all(
+    cs: &ConnectionString,
+    options: &Options,
+    steps: &mut Vec<Step>,
+) -> (Option<Resolved>, Option<Failure>) {
+    let primary = match options.dns_server {
+        Some(addr) => dns::Hickory::at(addr, options.timeout),
+        None => dns::Hickory::system(options.timeout),
+    };
+    let primary = match primary {
+        Ok(resolver) => resolver,
+        Err(error) => {
+            let failure = Failure::Dns {
+                query: "resolver".into(),
+                resolver: "system resolver".into(),
+                error,
+            };
+            return (None, Some(failure));
+        }
+    };
+    let first = resolve_with(&primary, cs, steps).await;
+    let (query, error) = match first {
+        Ok(resolved) => return (Some(resolved), None),
+        Err(Failure::Dns { query, error, .. }) => (query, error),
+        Err(other) => return (None, Some(other)),
+    };
+    let broken = Failure::Dns {
+        query: query.clone(),
+        resolver: primary.describe(),
+        error: error.clone(),
+    };
+    // Only a resolver problem can be worked around by another resolver.
+    let retry = matches!(
+        error,
+        dns::Error::Timeout { .. }
+            | dns::Error::ServerFailure { .. }
+            | dns::Error::Unreachable { .. }
+            | dns::Error::NoSuchName
+            | dns::Error::NoRecords { .. }
+            | dns::Error::Other { .. }
+    );
+    let Some(fallback_addr) = options.dns_fallback.filter(|_| retry) else {
+        return (None, Some(broken));
+    };
+    let Ok(fallback) = dns::Hickory::at(fallback_addr, options.timeout) else {
+        return (None, Some(broken));
+    };
+    let mut fallback_steps = Vec::new();
+    if let Ok(resolved) = resolve_with(&fallback, cs, &mut fallback_steps).await {
+        for step in &mut fallback_steps {
+            step.name = format!("{} (via fallback {})", step.name, fallback.describe());
+        }
+        steps.extend(fallback_steps);
+        let workaround = (cs.scheme == Scheme::Srv).then(|| {
+            let hosts: Vec<(String, u16)> = resolved
+                .hosts
+                .iter()
+                .map(|h| (h.name.clone(), h.port))
+                .collect();
+            cs.standard_equivalent(&hosts, &resolved.txt_options)
+        });
+        let failure = Failure::DnsResolverBroken {
+            query,
+            resolver: primary.describe(),
+            error,
+            fallback: fallback.describe(),
+            workaround,
+        };
+        (Some(resolved), Some(failure))
+    } else {
+        for step in &mut fallback_steps {
+            step.name = format!("{} (via fallback {})", step.name, fallback.describe());
+        }
+        steps.extend(fallback_steps);
+        (None, Some(broken))
+    }
+}
+
+pub(super) async fn resolve_with(
+    resolver: &dns::Hickory,
+    cs: &ConnectionString,
+    steps: &mut Vec<Step>,
+) -> Result<Resolved, Failure> {
+    let fail = |query: String, error: dns::Error| Failure::Dns {
+        query,
+        resolver: resolver.describe(),
+        error,
+    };
+    let mut seeds: Vec<(String, u16)> = cs
+        .hosts
+        .iter()
+        .map(|h| (h.name.clone(), h.port_or_default()))
+        .collect();
+    let mut txt_options = Vec::new();
+
+    if cs.scheme == Scheme::Srv {
+        let srv_host = &cs.hosts[0].name;
+        let query = format!("SRV _mongodb._tcp.{srv_host}");
+        let (answer, took) = dns::timed(resolver.srv(&format!("_mongodb._tcp.{srv_host}."))).await;
+        let targets = match answer {
+            Ok(targets) => targets,
+            Err(error) => {
+                // `_mongodb._tcp.X` missing while X resolves: a server without SRV.
+                let error = match error {
+                    dns::Error::NoSuchName if resolver.ips(&fqdn(srv_host)).await.is_ok() => {
+                        dns::Error::NoRecords { record: "SRV" }
+                    }
+                    other => other,
+                };
+                steps.push(
+                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                );
+                return Err(fail(query, error));
+            }
+        };
+        let listed: Vec<String> = targets
+            .iter()
+            .map(|t| uri::format_address(&t.host, t.port))
+            .collect();
+        if let Some(error) = targets
+            .iter()
+            .find_map(|t| dns::check_srv_target(srv_host, &t.host).err())
+        {
+            steps.push(Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took));
+            return Err(fail(query, error));
+        }
+        let noun = if targets.len() == 1 {
+            "target"
+        } else {
+            "targets"
+        };
+        steps.push(
+            Step::new(
+                Layer::Dns,
+                &query,
+                Status::Pass,
+                format!("{} {noun}: {}", targets.len(), abbreviated(&listed, 10)),
+            )
+            .took(took),
+        );
+        seeds = targets.into_iter().map(|t| (t.host, t.port)).collect();
+
+        let query = format!("TXT {srv_host}");
+        let (answer, took) = dns::timed(resolver.txt(&format!("{srv_host}."))).await;
+        let records = match answer {
+            Ok(records) => records,
+            Err(dns::Error::NoRecords { .. } | dns::Error::NoSuchName) => Vec::new(),
+            Err(error) => {
+                steps.push(
+                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                );
+                return Err(fail(query, error));
+            }
+        };
+        match dns::parse_txt(&records) {
+            Ok(options) => {
+                let detail = if options.is_empty() {
+                    "no TXT record (fine)".to_string()
+                } else {
+                    records.join(" | ")
+                };
+                steps.push(Step::new(Layer::Dns, &query, Status::Pass, detail).took(took));
+                txt_options = options;
+            }
+            Err(error) => {
+                steps.push(
+                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                );
+                return Err(fail(query, error));
+            }
+        }
+    }
+
+    // A/AAAA for every host at once.
+    let lookups = seeds.iter().map(|(name, _)| async move {
+        if let Ok(ip) = name.parse::<IpAddr>() {
+            return (Ok(vec![ip]), Duration::ZERO, false);
+        }
+        let (answer, took) = dns::timed(resolver.ips(&fqdn(name))).await;
+        (answer, took, true)
+    });
+    let answers = join_all(lookups).await;
+    let mut hosts = Vec::new();
+    let mut first_error = None;
+    for ((name, port), (answer, took, looked_up)) in seeds.into_iter().zip(answers) {
+        let query = format!("A/AAAA {name}");
+        match answer {
+            Ok(ips) => {
+                if looked_up {
+                    let shown: Vec<String> = ips.iter().map(ToString::to_string).collect();
+                    steps.push(
+                        Step::new(Layer::Dns, &query, Status::Pass, shown.join(", "))
+                            .on(uri::format_address(&name, port))
+                            .took(took),
+                    );
+                }
+                hosts.push(ResolvedHost { name, port, ips });
+            }
+            Err(error) => {
+                steps.push(
+                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string())
+                        .on(uri::format_address(&name, port))
+                        .took(took),
+                );
+                first_error.get_or_insert((query, error));
+            }
+        }
+    }
+    if hosts.is_empty() {
+        let (query, error) = first_error
+            .unwrap_or_else(|| ("A/AAAA".into(), dns::Error::NoRecords { record: "A/AAAA" }));
+        return Err(fail(query, error));
+    }
+    Ok(Resolved { hosts, txt_options })
+}
+
+/// The first `keep` items, then how many more: a 500-target SRV answer stays one readable line.
+pub(super) fn abbreviated(items: &[String], keep: usize) -> String {
+    if items.len() <= keep {
+        return items.join(", ");
+    }
+    format!(
+        "{}, and {} more",
+        items[..keep].join(", "),
+        items.len() - keep
+    )
+}
+
+/// `localhost` stays as is (hosts file); other names are made absolute so no search domain is tried.
+pub(super) fn fqdn(name: &str) -> String {
+    if name.ends_with('.') || !name.contains('.') {
+        name.to_string()
+    } else {
+        format!("{name}.")
+    }
+}
+
+/// Runs futures concurrently on this task and keeps their order.
+pub(super) async fn join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    let mut pending: Vec<(usize, std::pin::Pin<Box<F>>)> =
+        futures.into_iter().enumerate().collect();
+    std::future::poll_fn(|cx| {
+        pending.retain_mut(|(i, fut)| match fut.as_mut().poll(cx) {
+            std::task::Poll::Ready(out) => {
+                outputs[*i] = Some(out);
+                false
+            }
+            std::task::Poll::Pending => true,
+        });
+        if pending.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs
+        .into_iter()
+        .map(|o| o.expect("every future completed"))
+        .collect()
+}
