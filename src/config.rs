@@ -75,15 +75,17 @@ pub struct FileSettings {
     pub dns_server: Option<String>,
     pub dns_fallback: Option<String>,
     pub atlas: Option<bool>,
+    /// Named sections that override the keys above (`[profiles.NAME]`); only at
+    /// the top level. A plain field, not `#[serde(flatten)]`: flattening makes
+    /// toml lose the position of every error.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, FileSettings>,
 }
 
 /// The whole file: top-level settings plus named profiles that override them.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct ConfigFile {
-    #[serde(flatten)]
     pub base: FileSettings,
-    #[serde(default)]
     pub profiles: BTreeMap<String, FileSettings>,
 }
 
@@ -269,68 +271,47 @@ fn load_file(
 
 /// Parses a config file's text; the message names the line and key.
 pub fn parse_file(text: &str) -> Result<ConfigFile, String> {
-    toml::from_str::<ConfigFile>(text).map_err(|e| {
-        // toml's message spans several lines with a source excerpt that may hold
-        // a password: keep the position and the first sentence only.
-        let message = e
-            .message()
-            .lines()
-            .next()
-            .unwrap_or("invalid TOML")
-            .trim()
-            .to_string();
-        // A wrong-typed value is quoted in the message: it may be a misplaced secret.
-        let message = crate::redact::redact_text(&message);
-        // `flatten` makes toml point at the whole table for unknown keys: find the key's own line.
-        let line = unknown_key(&message)
-            .and_then(|key| key_line(text, key))
-            .or_else(|| e.span().map(|span| line_of(text, span.start)));
-        // `flatten` also drops the key from type errors and points at the whole table:
-        // find the top-level key whose value does not fit, and its own line.
-        let misfit = unknown_key(&message)
-            .is_none()
-            .then(|| misfit_key(text))
-            .flatten();
-        let line = misfit
-            .as_deref()
-            .and_then(|key| key_line(text, key))
-            .or(line);
-        let key = misfit.as_deref();
-        match (line, key) {
-            (Some(line), Some(key)) => format!("line {line}: key `{key}`: {message}"),
-            (Some(line), None) => format!("line {line}: {message}"),
-            (None, _) => message,
-        }
-    })
+    let mut base: FileSettings = toml::from_str(text).map_err(|e| describe_toml_error(text, &e))?;
+    let profiles = std::mem::take(&mut base.profiles);
+    if let Some(name) = profiles
+        .iter()
+        .find(|(_, p)| !p.profiles.is_empty())
+        .map(|(n, _)| n)
+    {
+        return Err(format!(
+            "profile {name:?}: profiles cannot contain profiles"
+        ));
+    }
+    Ok(ConfigFile { base, profiles })
 }
 
-/// The first top-level key (outside `[profiles]`) whose value has the wrong type.
-fn misfit_key(text: &str) -> Option<String> {
-    let table: toml::Table = toml::from_str(text).ok()?;
-    table
-        .into_iter()
-        .filter(|(key, _)| key != "profiles")
-        .find(|(key, value)| {
-            let mut one = toml::Table::new();
-            one.insert(key.clone(), value.clone());
-            toml::Value::Table(one).try_into::<FileSettings>().is_err()
-        })
-        .map(|(key, _)| key)
+/// toml's error as one line: position, key, and the first sentence. The rest of
+/// toml's message is a source excerpt that may hold a password, and a wrong-typed
+/// value is quoted in the sentence itself, so that is redacted too.
+fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
+    let first = error
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .trim();
+    let message = crate::redact::redact_text(first);
+    let Some(span) = error.span() else {
+        return message;
+    };
+    let line = line_of(text, span.start);
+    // An unknown key is named by toml; a wrong type is not, but toml points at its line.
+    match key_on_line(text, line).filter(|_| !message.starts_with("unknown field")) {
+        Some(key) => format!("line {line}: key `{key}`: {message}"),
+        None => format!("line {line}: {message}"),
+    }
 }
 
-fn unknown_key(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
-    rest.split('`').next()
-}
-
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start();
-            line.strip_prefix(key)
-                .is_some_and(|after| after.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
+/// The key of a `key = value` line.
+fn key_on_line(text: &str, line: usize) -> Option<&str> {
+    let (key, _) = text.lines().nth(line.checked_sub(1)?)?.split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty() && !key.starts_with('[')).then_some(key)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -403,6 +384,7 @@ fn select_profile(
             .clone()
             .or_else(|| base.dns_fallback.clone()),
         atlas: overrides.atlas.or(base.atlas),
+        profiles: BTreeMap::new(),
     })
 }
 
@@ -667,6 +649,16 @@ mod tests {
         )
         .unwrap_err();
         assert!(!err.contains("Secr3tPw"), "{err}");
+        let err = parse_file("database = \"a\"\n[profiles.x]\ndatabase = \"b\"\ncrud-check = 3\n")
+            .unwrap_err();
+        assert!(
+            err.starts_with("line 4: key `crud-check`: invalid type"),
+            "{err}"
+        );
+        let err = parse_file("[profiles.x]\nbogus = 1\n").unwrap_err();
+        assert!(err.starts_with("line 2: unknown field `bogus`"), "{err}");
+        let err = parse_file("[profiles.x.profiles.y]\ndatabase = \"b\"\n").unwrap_err();
+        assert_eq!(err, "profile \"x\": profiles cannot contain profiles");
         assert!(parse_file("").is_ok());
     }
 
