@@ -835,7 +835,7 @@ fn parse_options(query: &str) -> Result<Vec<(String, String)>, Error> {
 /// `scheme://user:` and the last `@` becomes `****`, and `password=` values too.
 pub fn redact_raw(input: &str) -> String {
     let Some(scheme_end) = input.find("://").map(|i| i + 3) else {
-        return redact_password_options(input);
+        return redact_password_options(&redact_without_scheme(input));
     };
     let rest = &input[scheme_end..];
     let out = match rest.rfind('@') {
@@ -857,6 +857,32 @@ pub fn redact_raw(input: &str) -> String {
         None => input.to_string(),
     };
     redact_password_options(&out)
+}
+
+/// No `://`: `mongodb:/user:pw@host`, `mongodb//user:pw@host`, `user:pw@host`.
+/// Where the user name ends cannot be known, so everything before the last `@`
+/// is masked but a leading scheme (`mongodb:`, `mongodb:/`, `mongodb//`).
+fn redact_without_scheme(input: &str) -> String {
+    let Some(at) = input.rfind('@') else {
+        return input.to_string();
+    };
+    let lower = input.to_ascii_lowercase();
+    let word = ["mongodb+srv", "mongodb"]
+        .iter()
+        .find(|w| lower.starts_with(*w))
+        .map_or(0, |w| w.len());
+    // The scheme word and what is left of its `://`, never past the `@`.
+    let slashes = input.as_bytes()[word..]
+        .iter()
+        .take(3)
+        .take_while(|b| matches!(b, b':' | b'/'))
+        .count();
+    let keep = if word == 0 {
+        0
+    } else {
+        (word + slashes).min(at)
+    };
+    format!("{}****@{}", &input[..keep], &input[at + 1..])
 }
 
 fn redact_password_options(input: &str) -> String {
@@ -1016,6 +1042,15 @@ mod tests {
             "mongodb://host/?password=****&x=1"
         );
         assert_eq!(redact_raw("no uri here"), "no uri here");
+        // Without `://` the user name's end is unknown: all before the last @ goes.
+        assert_eq!(redact_raw("mongodb:/app:Secret1@h/"), "mongodb:/****@h/");
+        assert_eq!(
+            redact_raw("mongodb//app:Secret1@h/db"),
+            "mongodb//****@h/db"
+        );
+        assert_eq!(redact_raw("mongodb:app:Se/cret1@h/"), "mongodb:****@h/");
+        assert_eq!(redact_raw("app:Secret1@h"), "****@h");
+        assert_eq!(redact_raw("app:p@ss:w/rd@h"), "****@h");
     }
 
     #[test]

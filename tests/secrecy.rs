@@ -56,6 +56,9 @@ enum Target {
     UriSrvPort,
     /// A port number out of range.
     UriBadPort,
+    /// `mongodb:/` (one slash): no `://`, so the report cannot tell where the
+    /// user name ends.
+    UriOneSlash,
     /// NXDOMAIN from the bed's dnsmasq.
     DnsMissing,
     /// Nothing listens.
@@ -68,9 +71,10 @@ enum Target {
     MongoAuth,
 }
 
-const TARGETS: [Target; 7] = [
+const TARGETS: [Target; 8] = [
     Target::UriSrvPort,
     Target::UriBadPort,
+    Target::UriOneSlash,
     Target::DnsMissing,
     Target::TcpRefused,
     Target::TlsUntrusted,
@@ -141,6 +145,7 @@ impl Target {
                 "/".into(),
                 vec![],
             ),
+            Target::UriOneSlash => ("mongodb:/", format!("{LOCALHOST}:1"), "/".into(), vec![]),
             Target::DnsMissing => (
                 "mongodb+srv://",
                 format!("missing.{}", bed.domain),
@@ -172,7 +177,7 @@ impl Target {
     /// The exit code a run of `command` must end with (a wrong password everywhere).
     fn expected_code(self, command: Command) -> i32 {
         exit_code_of(match self {
-            Target::UriSrvPort | Target::UriBadPort => "config_invalid",
+            Target::UriSrvPort | Target::UriBadPort | Target::UriOneSlash => "config_invalid",
             Target::DnsMissing => "dns",
             Target::TcpRefused => "tcp_refused",
             Target::TlsUntrusted => "tls",
