@@ -132,6 +132,7 @@ pub fn probe_options(settings: &Settings) -> probe::Options {
         dns_fallback: settings.dns_fallback,
         atlas: settings.atlas,
         ping_count: 1,
+        login_user: settings.target.username.clone(),
     }
 }
 

@@ -352,3 +352,40 @@ fn a_password_saslprep_refuses_is_named_not_blamed_on_the_server() {
     );
     assert_no_passwords(&run, &bed, &[password]);
 }
+
+// ------------------------------------------------------------------ auth-check: mechanism not offered
+
+/// The handshake's `saslSupportedMechs` names what the server offers; asking for
+/// another mechanism is named as such, with the one to use.
+#[test]
+fn a_mechanism_the_server_does_not_offer_is_named_with_the_alternative() {
+    let server = fake_mongod_with(
+        doc! { "saslSupportedMechs": ["SCRAM-SHA-1"] },
+        [(
+            "saslStart",
+            doc! {
+                "ok": 0.0,
+                "errmsg": "Received authentication for mechanism SCRAM-SHA-256 which is not enabled",
+                "code": 334,
+                "codeName": "MechanismUnavailable",
+            },
+        )],
+    );
+    let uri = format!(
+        "mongodb://app:Not-A-Real-Pw-42@{}/?authSource=admin&authMechanism=SCRAM-SHA-256",
+        server.host()
+    );
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(
+        &run,
+        "auth-check",
+        "auth_failed",
+        Some("auth_mechanism_unsupported"),
+    );
+    assert!(
+        run.str("/diagnosis/fixes/0").contains("SCRAM-SHA-1"),
+        "{}",
+        run.dump()
+    );
+    run.assert_no_secret("Not-A-Real-Pw-42");
+}

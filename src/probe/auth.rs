@@ -18,7 +18,7 @@ use mongodb::options::{
     Tls, TlsOptions,
 };
 
-use super::{Connectivity, HealthyHost, Layer, Status, Step, hello, tls};
+use super::{Connectivity, HealthyHost, Layer, Status, Step};
 use crate::uri::{self, ConnectionString, SecretString};
 
 /// Characters a password must percent-encode inside a connection string.
@@ -213,7 +213,7 @@ pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
     // What the server offers this user, over our own connection: the driver
     // negotiates silently, and a mechanism it does not offer needs naming.
     let offered = if creds.user.is_some() && creds.mechanism.as_deref() != Some("MONGODB-X509") {
-        offered_mechanisms(req, &creds, &mut steps).await
+        offered_mechanisms(req, &creds, &mut steps)
     } else {
         None
     };
@@ -539,61 +539,39 @@ async fn driver_address(
     }
 }
 
-/// `hello {saslSupportedMechs: "db.user"}` on a fresh connection to the first healthy host.
-async fn offered_mechanisms(
+/// `db.user` for the handshake's `saslSupportedMechs`, when a user is given and
+/// the mechanism is (or may be) SCRAM: the auth database as `authenticate` uses it.
+pub fn sasl_user(cs: &ConnectionString, txt: &[(String, String)], login: &Login) -> Option<String> {
+    let creds = resolve_creds(cs, txt, login);
+    let scram = creds
+        .mechanism
+        .as_deref()
+        .is_none_or(|m| m.starts_with("SCRAM-"));
+    let user = creds.user.filter(|_| scram)?;
+    Some(format!("{}.{user}", creds.auth_db))
+}
+
+/// The mechanisms the server offers this user, as its handshake answered
+/// `saslSupportedMechs` (the connectivity layer asked).
+fn offered_mechanisms(
     req: &Request<'_>,
     creds: &Creds,
     steps: &mut Vec<Step>,
 ) -> Option<Vec<String>> {
     let host = req.connectivity.healthy.first()?;
     let user = creds.user.as_deref()?;
-    let start = Instant::now();
-    let name = host
-        .address
-        .rsplit_once(':')
-        .map_or(host.address.as_str(), |(n, _)| n)
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let stream = tokio::time::timeout(req.timeout, tokio::net::TcpStream::connect(host.socket))
-        .await
-        .ok()?
-        .ok()?;
-    let sasl_user = format!("{}.{user}", creds.auth_db);
-    let info = if req.cs.tls_enabled() {
-        let options = tls::TlsOptions {
-            ca_file: req.cs.tls_ca_file().map(str::to_string),
-            allow_invalid_certificates: true,
-            allow_invalid_hostnames: true,
-        };
-        let (mut stream, _) = tls::handshake(stream, &name, &options, req.timeout)
-            .await
-            .ok()?;
-        hello::hello(&mut stream, Some(&sasl_user), req.timeout).await
-    } else {
-        let mut stream = stream;
-        hello::hello(&mut stream, Some(&sasl_user), req.timeout).await
-    }
-    .ok()?;
+    let offered = host.hello.sasl_mechanisms.clone();
     if req.verbose {
-        let detail = if info.sasl_mechanisms.is_empty() {
+        let detail = if offered.is_empty() {
             "the server lists none for this user (an unknown user, or a server that does not say)"
                 .to_string()
         } else {
-            info.sasl_mechanisms.join(", ")
+            offered.join(", ")
         };
-        steps.push(
-            Step::new(
-                Layer::Auth,
-                format!("saslSupportedMechs {sasl_user}"),
-                Status::Pass,
-                detail,
-            )
-            .on(&host.address)
-            .took(start.elapsed()),
-        );
+        let name = format!("saslSupportedMechs {}.{user}", creds.auth_db);
+        steps.push(Step::new(Layer::Auth, name, Status::Pass, detail).on(&host.address));
     }
-    Some(info.sasl_mechanisms)
+    Some(offered)
 }
 
 fn parse_connection_status(status: &Document) -> AuthInfo {

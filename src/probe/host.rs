@@ -32,6 +32,7 @@ pub(super) fn is_atlas_host(name: &str, options: &Options) -> bool {
 pub(super) async fn probe_host(
     host: ResolvedHost,
     tls_options: Option<Arc<tls::TlsOptions>>,
+    sasl_user: Option<Arc<str>>,
     options: Options,
 ) -> HostResult {
     let address = uri::format_address(&host.name, host.port);
@@ -117,7 +118,7 @@ pub(super) async fn probe_host(
     };
 
     let start = Instant::now();
-    match hello::hello(&mut stream, None, options.timeout).await {
+    match hello::hello(&mut stream, sasl_user.as_deref(), options.timeout).await {
         Ok(info) => {
             steps.push(
                 Step::new(

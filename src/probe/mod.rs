@@ -36,6 +36,9 @@ pub struct Options {
     pub atlas: bool,
     /// How many MongoDB pings to time after the handshake.
     pub ping_count: u32,
+    /// The user name given apart from the URI (config `username`), so the
+    /// handshake can ask which mechanisms the server offers that user.
+    pub login_user: Option<String>,
 }
 
 /// A failed probe, typed, with the names it concerns. Layer order decides which one
@@ -191,11 +194,25 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
             || cs.bool_option("tlsInsecure") == Some(true),
     });
 
+    // `saslSupportedMechs` rides on the handshake, so auth-check needs no second connection.
+    let login = auth::Login {
+        username: options.login_user.clone(),
+        password: None,
+    };
+    let sasl_user: Option<Arc<str>> =
+        auth::sasl_user(cs, &resolved.txt_options, &login).map(Arc::from);
+
     let mut set = JoinSet::new();
     for (index, host) in resolved.hosts.iter().cloned().enumerate() {
         let tls_options = tls_enabled.then(|| tls_options.clone());
         let options = options.clone();
-        set.spawn(async move { (index, probe_host(host, tls_options, options).await) });
+        let sasl_user = sasl_user.clone();
+        set.spawn(async move {
+            (
+                index,
+                probe_host(host, tls_options, sasl_user, options).await,
+            )
+        });
     }
     let mut results: Vec<(usize, HostResult)> = Vec::new();
     while let Some(joined) = set.join_next().await {

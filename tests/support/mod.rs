@@ -1033,14 +1033,19 @@ fn reply_for(table: &HashMap<String, Document>, command: &Document) -> Document 
         .next()
         .map(String::as_str)
         .unwrap_or_default();
-    table.get(name).cloned().unwrap_or_else(|| {
+    let mut reply = table.get(name).cloned().unwrap_or_else(|| {
         doc! {
             "ok": 0.0,
             "errmsg": format!("no such command: '{name}'"),
             "code": 59,
             "codeName": "CommandNotFound",
         }
-    })
+    });
+    // Like mongod, list a user's mechanisms only when the handshake asks for them.
+    if !command.contains_key("saslSupportedMechs") {
+        reply.remove("saslSupportedMechs");
+    }
+    reply
 }
 
 async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
