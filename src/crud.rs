@@ -64,13 +64,14 @@ pub fn interrupt() -> std::io::Result<impl Future<Output = ()>> {
 }
 
 /// Runs the round trip in `database`; every step has `deadline`, and the
-/// drop runs whatever happened. `secret` is scrubbed from any driver text.
+/// drop runs whatever happened. Driver text goes through `scrub` (the run's
+/// redaction: connection strings and the password in any form).
 pub async fn round_trip(
     client: &Client,
     database: &str,
     deadline: Duration,
     interrupted: impl Future<Output = ()>,
-    secret: Option<&str>,
+    scrub: &dyn Fn(&str) -> String,
 ) -> Outcome {
     let name = scratch_name();
     let collection = client.database(database).collection::<Document>(&name);
@@ -143,14 +144,10 @@ pub async fn round_trip(
     // Cleanup on every path. A second drop covers an insert still in flight when
     // the first drop ran (Ctrl-C or the deadline cut the step short).
     let drop_result = drop_scratch(client, database, &name, deadline).await;
-    let scrub = |text: String| match secret {
-        Some(s) if !s.is_empty() => text.replace(s, "****"),
-        _ => text,
-    };
     let mut evidence = vec![format!("scratch collection {database}.{name}")];
     let drop_line = match &drop_result {
         Ok(()) => format!("drop {name}: ok"),
-        Err(e) => format!("drop {name}: FAILED: {}", scrub(e.clone())),
+        Err(e) => format!("drop {name}: FAILED: {}", scrub(e)),
     };
     let (status, summary, fix, interrupted) = match end {
         End::Done(lines) => {
@@ -173,7 +170,7 @@ pub async fn round_trip(
         }
         End::Failed(message) => (
             Status::Fail,
-            scrub(message),
+            scrub(&message),
             Some(format!(
                 "grant the user readWrite on {database} (or check the server's log for the failed operation)"
             )),

@@ -229,14 +229,9 @@ pub async fn run(
                 if settings.crud_check || args.crud {
                     match crate::crud::interrupt() {
                         Ok(signal) => {
-                            let crud = crate::crud::round_trip(
-                                client,
-                                &database,
-                                timeout,
-                                signal,
-                                password.as_deref(),
-                            )
-                            .await;
+                            let crud =
+                                crate::crud::round_trip(client, &database, timeout, signal, &scrub)
+                                    .await;
                             interrupted = crud.interrupted;
                             testing_checks.push(crud.check);
                         }
