@@ -76,7 +76,7 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             Ok(report)
         }
         Command::Checklist(args) => {
-            checklist::run(&mut report, settings, &cs, args, apply_connectivity).await;
+            checklist::run(&mut report, settings, &cs, args).await;
             Ok(report)
         }
         Command::AuthCheck => {
@@ -262,7 +262,7 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
 }
 
 /// Folds the connectivity layers into the report: steps, facts, warnings, failure.
-fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity) {
+pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity) {
     report.steps.extend(connectivity.steps);
     report.rtt = connectivity.rtt;
     if let Some(host) = connectivity

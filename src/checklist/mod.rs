@@ -11,19 +11,17 @@ use std::path::{Path, PathBuf};
 
 use crate::class::Class;
 use crate::cli::{ChecklistArgs, FailOn};
+use crate::commands;
 use crate::config::{PasswordSource, Settings};
 use crate::diagnose::Diagnosis;
 use crate::probe::{self, Status, auth};
 use crate::report::{Check, Report, Section};
 use crate::uri::ConnectionString;
 
-/// The database the checklist works in: `--db`, else the config's, else the URI's, else `test`.
+/// The database the checklist works in: `collections`' choice (`--db`, else the
+/// config's, else the URI's), else `test`, the database drivers default to.
 pub fn database(settings: &Settings, cs: &ConnectionString, args: &ChecklistArgs) -> String {
-    args.db
-        .clone()
-        .or_else(|| settings.database.clone())
-        .or_else(|| cs.database.clone())
-        .filter(|d| !d.is_empty())
+    commands::collections_database(args.db.as_deref(), settings, cs)
         .unwrap_or_else(|| "test".to_string())
 }
 
@@ -50,16 +48,10 @@ pub async fn run(
     settings: &Settings,
     cs: &ConnectionString,
     args: &ChecklistArgs,
-    apply_connectivity: fn(&mut Report, probe::Connectivity),
 ) -> bool {
     let timeout = settings.timeout;
     let database = database(settings, cs, args);
-    let mut expected = settings.expected_collections.clone();
-    for name in &args.expect {
-        if !expected.contains(name) {
-            expected.push(name.clone());
-        }
-    }
+    let expected = commands::expected_collections(&settings.expected_collections, &args.expect);
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let password = secret.map(|p| p.expose().to_string());
     let scrub = |text: &str| probe::auth::scrub(text, secret);
@@ -158,23 +150,19 @@ pub async fn run(
     };
     let addresses = connectivity.addresses.clone();
     let client_connectivity = connectivity.clone();
-    apply_connectivity(report, connectivity);
+    commands::apply_connectivity(report, connectivity);
 
     // ---- auth
-    let login = auth::Login {
-        username: settings.target.username.clone(),
-        password: settings.target.password.clone(),
-    };
+    let login = commands::login(settings);
     let mut testing_checks = vec![connection_check];
     let mut interrupted = false;
     let outcome = if connected {
-        let outcome = auth::authenticate(&auth::Request {
+        let outcome = auth::authenticate(&commands::auth_request(
             cs,
-            connectivity: &client_connectivity,
-            login: &login,
-            timeout,
-            verbose: settings.verbose,
-        })
+            &client_connectivity,
+            &login,
+            settings,
+        ))
         .await;
         report.steps.extend(outcome.steps.iter().cloned());
         Some(outcome)
