@@ -35,9 +35,13 @@ static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// rest of the text is untouched. Over-hiding is preferred to under-hiding: when
 /// the end of the credentials is ambiguous, more is masked.
 pub fn redact_text(text: &str) -> String {
-    let uris_done = redact_uris(text);
+    redact_key_values(&redact_uris(text))
+}
+
+/// Masks the value of every `password=`, `"password": "..."` and kin in `text`.
+pub fn redact_key_values(text: &str) -> String {
     KEY_VALUE
-        .replace_all(&uris_done, |caps: &regex::Captures<'_>| {
+        .replace_all(text, |caps: &regex::Captures<'_>| {
             let value = &caps[2];
             let masked = match value.chars().next() {
                 Some(q @ ('"' | '\'')) => format!("{q}{MASK}{q}"),

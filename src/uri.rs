@@ -835,7 +835,7 @@ fn parse_options(query: &str) -> Result<Vec<(String, String)>, Error> {
 /// `scheme://user:` and the last `@` becomes `****`, and `password=` values too.
 pub fn redact_raw(input: &str) -> String {
     let Some(scheme_end) = input.find("://").map(|i| i + 3) else {
-        return redact_password_options(&redact_without_scheme(input));
+        return crate::redact::redact_key_values(&redact_without_scheme(input));
     };
     let rest = &input[scheme_end..];
     let out = match rest.rfind('@') {
@@ -856,7 +856,7 @@ pub fn redact_raw(input: &str) -> String {
         }
         None => input.to_string(),
     };
-    redact_password_options(&out)
+    crate::redact::redact_key_values(&out)
 }
 
 /// No `://`: `mongodb:/user:pw@host`, `mongodb//user:pw@host`, `user:pw@host`.
@@ -883,37 +883,6 @@ fn redact_without_scheme(input: &str) -> String {
         (word + slashes).min(at)
     };
     format!("{}****@{}", &input[..keep], &input[at + 1..])
-}
-
-fn redact_password_options(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    let mut rest = input;
-    while let Some(pos) = find_secret_key(rest) {
-        let (head, tail) = rest.split_at(pos.value_start);
-        out.push_str(head);
-        out.push_str("****");
-        let end = tail.find(['&', ';', ' ', '"', '\'']).unwrap_or(tail.len());
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-struct SecretKeyPos {
-    value_start: usize,
-}
-
-fn find_secret_key(s: &str) -> Option<SecretKeyPos> {
-    let lower = s.to_ascii_lowercase();
-    SECRET_OPTIONS
-        .iter()
-        .filter_map(|key| {
-            let needle = format!("{key}=");
-            lower.find(&needle).map(|i| SecretKeyPos {
-                value_start: i + needle.len(),
-            })
-        })
-        .min_by_key(|p| p.value_start)
 }
 
 #[cfg(test)]
