@@ -33,8 +33,6 @@ const MAX_ALTERNATIVES: usize = 4;
 /// What `explain` concluded from a pasted text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
-    /// The DESIGN.md class, or `Class::Unknown` when nothing matched.
-    pub class: Class,
     /// Summary, ranked causes and fixes in the shared vocabulary of `finding`.
     pub diagnosis: Diagnosis,
     /// The fragments of the (redacted) input that decided it.
@@ -43,6 +41,13 @@ pub struct Explanation {
     pub alternatives: Vec<Finding>,
     /// The name of the deciding rule, `None` when nothing matched.
     pub rule: Option<&'static str>,
+}
+
+impl Explanation {
+    /// The DESIGN.md class, or `Class::Unknown` when nothing matched.
+    pub fn class(&self) -> Class {
+        self.diagnosis.class
+    }
 }
 
 /// Turns raw input bytes (argument or stdin) into text for `explain`: at most
@@ -129,7 +134,6 @@ pub fn explain(text: &str) -> Explanation {
 
     let diagnosis = diagnose(rule, &text, &alternatives);
     Explanation {
-        class: rule.finding.class(),
         diagnosis,
         matched,
         alternatives,
@@ -159,7 +163,6 @@ fn own_report(text: &str) -> Option<Explanation> {
     })?;
     let diagnosis = Diagnosis::from_finding(finding).with_evidence("rule: atlas_doctor_report");
     Some(Explanation {
-        class: finding.class(),
         diagnosis,
         matched: vec![fragment(&shown)],
         alternatives: Vec::new(),
@@ -240,7 +243,6 @@ fn unknown(text: &str) -> Explanation {
         diagnosis.evidence.push("the input was empty".to_string());
     }
     Explanation {
-        class: Class::Unknown,
         diagnosis,
         matched: Vec::new(),
         alternatives: Vec::new(),
@@ -467,7 +469,7 @@ mod tests {
     fn empty_input_is_unknown_with_a_checklist() {
         for text in ["", "   \n\t "] {
             let e = explain(text);
-            assert_eq!(e.class, Class::Unknown);
+            assert_eq!(e.class(), Class::Unknown);
             assert_eq!(e.diagnosis.finding, None);
             assert!(e.matched.is_empty());
             assert!(
@@ -482,7 +484,7 @@ mod tests {
     #[test]
     fn unrelated_text_is_unknown() {
         let e = explain("TypeError: Cannot read properties of undefined (reading 'map')");
-        assert_eq!(e.class, Class::Unknown);
+        assert_eq!(e.class(), Class::Unknown);
         assert_eq!(e.rule, None);
     }
 
@@ -491,12 +493,12 @@ mod tests {
         let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
         let text = decode_input(&bytes);
         let e = explain(&text);
-        assert!(matches!(e.class, Class::Unknown) || e.rule.is_some());
+        assert!(matches!(e.class(), Class::Unknown) || e.rule.is_some());
         let mut noisy = bytes.clone();
         noisy.extend_from_slice(
             b"\xff\xfe querySrv ECONNREFUSED _mongodb._tcp.c0.ab1cd.mongodb.net \xc3\x28",
         );
-        assert_eq!(explain(&decode_input(&noisy)).class, Class::Dns);
+        assert_eq!(explain(&decode_input(&noisy)).class(), Class::Dns);
     }
 
     #[test]
@@ -524,12 +526,12 @@ mod tests {
         assert_eq!(decode_input(big.as_bytes()).len(), MAX_INPUT_BYTES);
         let e = explain(&big);
         // The error sits past the 4 MiB limit, so it is not seen.
-        assert_eq!(e.class, Class::Unknown);
+        assert_eq!(e.class(), Class::Unknown);
         let within = format!(
             "{}MongoServerError: bad auth : Authentication failed.",
             "x ".repeat(2_000_000)
         );
-        assert_eq!(explain(&within).class, Class::AuthFailed);
+        assert_eq!(explain(&within).class(), Class::AuthFailed);
     }
 
     #[test]
@@ -566,9 +568,9 @@ mod tests {
             Some(Finding::IpAccessListAlert)
         );
         let java = "Timed out after 30000 ms while waiting to connect. Client view of cluster state is {type=UNKNOWN, servers=[{address=localhost:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.ConnectException: Connection refused}}]";
-        assert_eq!(explain(java).class, Class::TcpRefused);
+        assert_eq!(explain(java).class(), Class::TcpRefused);
         let pymongo = "pymongo.errors.ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused, Timeout: 30s, Topology Description: <TopologyDescription id: 1, topology_type: Unknown, servers: [<ServerDescription ('localhost', 27017) server_type: Unknown, rtt: None, error=AutoReconnect('localhost:27017: [Errno 111] Connection refused')>]>";
-        assert_eq!(explain(pymongo).class, Class::TcpRefused);
+        assert_eq!(explain(pymongo).class(), Class::TcpRefused);
         let go = "server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: c0.ab1cd.mongodb.net:27017, Type: Unknown, Last error: connection() error occurred during connection handshake: auth error: sasl conversation error: unable to authenticate using mechanism \"SCRAM-SHA-1\": (AtlasError) bad auth : authentication failed }, ] }";
         assert_eq!(
             explain(go).diagnosis.finding,
@@ -579,7 +581,7 @@ mod tests {
     #[test]
     fn ambiguous_texts_list_alternatives_and_the_live_command() {
         let e = explain("MongoTimeoutError: Server selection timed out after 30000 ms");
-        assert_eq!(e.class, Class::NetworkTimeout);
+        assert_eq!(e.class(), Class::NetworkTimeout);
         assert!(!e.alternatives.is_empty());
         assert!(
             e.diagnosis
@@ -597,7 +599,7 @@ mod tests {
         let e = explain(
             "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted.",
         );
-        assert_eq!(e.class, Class::IpAccessList);
+        assert_eq!(e.class(), Class::IpAccessList);
         assert!(e.alternatives.contains(&Finding::AuthFailedAtlas));
         assert!(
             e.diagnosis
@@ -660,7 +662,7 @@ mod tests {
                 Some(finding),
                 "human report of {finding:?}"
             );
-            assert_eq!(e.class, class);
+            assert_eq!(e.class(), class);
             let json = serde_json::json!({
                 "schema_version": 1, "command": "ping", "class": class,
                 "diagnosis": Diagnosis::from_finding(finding).with_summary("sharpened by the probe"),

@@ -90,7 +90,7 @@ fn every_corpus_entry_gets_its_class() {
 
     for (i, entry) in entries.iter().enumerate() {
         let e = explain(&entry.text);
-        let got_class = e.class.as_str();
+        let got_class = e.class().as_str();
         let got_reason = e.diagnosis.finding.map(atlas_doctor::finding::Finding::id);
         let class_ok = got_class == entry.class;
         let reason_ok = entry

@@ -39,7 +39,7 @@ pub fn json(e: &Explanation) -> String {
     let value = JsonExplain {
         schema_version: SCHEMA_VERSION,
         command: "explain",
-        class: e.class,
+        class: e.class(),
         diagnosis: &e.diagnosis,
         matched: &e.matched,
         alternatives: e.alternatives.iter().map(|f| f.id()).collect(),
@@ -54,7 +54,7 @@ pub fn json(e: &Explanation) -> String {
 /// causes, the fixes, the fragments that decided it, and the evidence.
 pub fn human(e: &Explanation, palette: &Palette) -> String {
     let mut out = String::new();
-    let (word, tone) = if e.class == Class::Unknown {
+    let (word, tone) = if e.class() == Class::Unknown {
         ("UNKNOWN", Tone::Warn)
     } else {
         ("FAIL", Tone::Fail)
@@ -73,7 +73,7 @@ pub fn human(e: &Explanation, palette: &Palette) -> String {
         out,
         "{} {}{reason}",
         palette.paint(tone, word),
-        palette.paint(Tone::Bold, e.class.as_str())
+        palette.paint(Tone::Bold, e.class().as_str())
     );
     let _ = writeln!(out, "  {}", e.diagnosis.summary);
 
@@ -115,7 +115,7 @@ fn bulleted(out: &mut String, palette: Palette, title: &str, lines: &[String]) {
 pub fn markdown(e: &Explanation) -> String {
     let mut out = String::from("# atlas-doctor explain\n\n");
     let reason = e.diagnosis.finding.map_or("none", |f| f.id());
-    let _ = writeln!(out, "- **Class:** `{}` (reason `{reason}`)", e.class);
+    let _ = writeln!(out, "- **Class:** `{}` (reason `{reason}`)", e.class());
     let _ = writeln!(out, "- **Tool version:** {}\n", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(out, "**{}**", e.diagnosis.summary);
     for (title, lines) in [
