@@ -9,9 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpStream, UdpSocket};
+use tokio::net::TcpStream;
 
-use super::{LOCALHOST, Server, TestPki, drain, runtime, tcp_server};
+use super::{LOCALHOST, Server, TestPki, drain, tcp_server};
 
 /// Reads one whole MongoDB request (16-byte header, then the rest); false when the peer
 /// closed or sent something that is not a sane message.
@@ -158,30 +158,15 @@ pub fn tls_long_chain(intermediates: usize) -> Server {
 /// Answers every DNS query over UDP with its question, no answers and the TC (truncated)
 /// bit set, telling the client to retry over TCP, where nothing listens.
 pub fn dns_truncating() -> Server {
-    let rt = runtime();
-    let port = super::closed_udp_port();
-    let std_socket = std::net::UdpSocket::bind((LOCALHOST, port)).expect("bind udp");
-    std_socket.set_nonblocking(true).expect("nonblocking");
-    let addr = std_socket.local_addr().expect("addr");
-    let socket = {
-        let _guard = rt.enter();
-        UdpSocket::from_std(std_socket).expect("register udp socket")
-    };
-    rt.spawn(async move {
+    // A port closed for TCP too, so the retry over TCP is refused.
+    super::udp_server(super::closed_udp_port(), |socket| async move {
         let mut buf = [0u8; 4096];
         while let Ok((n, peer)) = socket.recv_from(&mut buf).await {
             if let Some(reply) = truncated_reply(&buf[..n]) {
                 let _ = socket.send_to(&reply, peer).await;
             }
         }
-    });
-    Server {
-        addr,
-        ca_file: None,
-        rt: Some(rt),
-        dir: None,
-        held: Vec::new(),
-    }
+    })
 }
 
 /// The query's header and question with QR, AA and TC set, RCODE 0, and no records.

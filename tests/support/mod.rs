@@ -296,22 +296,24 @@ impl Run {
             "stdout is JSON but not an object\n{}",
             self.dump()
         );
-        JsonRun {
-            code: self.code,
-            json,
-            stdout: self.stdout,
-            stderr: self.stderr,
-        }
+        JsonRun { run: self, json }
     }
 }
 
 /// A finished `--format json` run: exit code, the parsed object, and both streams.
 #[derive(Debug, Clone)]
 pub struct JsonRun {
-    pub code: i32,
+    /// The run itself: `code`, `stdout`, `stderr`, `dump()`, `assert_no_secret()`.
+    pub run: Run,
     pub json: Value,
-    pub stdout: String,
-    pub stderr: String,
+}
+
+impl std::ops::Deref for JsonRun {
+    type Target = Run;
+
+    fn deref(&self) -> &Run {
+        &self.run
+    }
 }
 
 /// The exit code of each class (DESIGN.md, "Failure classes and exit codes").
@@ -335,18 +337,6 @@ pub fn exit_code_of(class: &str) -> i32 {
 }
 
 impl JsonRun {
-    pub fn dump(&self) -> String {
-        format!(
-            "exit code {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    pub fn assert_no_secret(&self, secret: &str) {
-        assert_no_secret(&self.stdout, secret);
-        assert_no_secret(&self.stderr, secret);
-    }
-
     /// `json[key]` as a string, or "" when absent or not a string.
     pub fn str(&self, pointer: &str) -> &str {
         self.json
@@ -780,18 +770,27 @@ pub fn blackhole() -> Server {
 
 /// A UDP socket that reads every datagram and never answers (a DNS server that times out).
 pub fn silent_udp() -> Server {
+    udp_server(0, |socket| async move {
+        let mut buf = [0u8; 4096];
+        while socket.recv_from(&mut buf).await.is_ok() {}
+    })
+}
+
+/// A UDP server on 127.0.0.1:`port` (0: any free port) running `serve` on its socket.
+pub fn udp_server<F, Fut>(port: u16, serve: F) -> Server
+where
+    F: FnOnce(UdpSocket) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let rt = runtime();
-    let std_socket = std::net::UdpSocket::bind((LOCALHOST, 0)).expect("bind udp");
+    let std_socket = std::net::UdpSocket::bind((LOCALHOST, port)).expect("bind udp");
     std_socket.set_nonblocking(true).expect("nonblocking");
     let addr = std_socket.local_addr().expect("addr");
     let socket = {
         let _guard = rt.enter();
         UdpSocket::from_std(std_socket).expect("register udp socket")
     };
-    rt.spawn(async move {
-        let mut buf = [0u8; 4096];
-        while socket.recv_from(&mut buf).await.is_ok() {}
-    });
+    rt.spawn(serve(socket));
     Server {
         addr,
         ca_file: None,
