@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use std::future::IntoFuture as _;
-use support::{Bed, CertKind, JsonRun, cli};
+use support::{Bed, CertKind, Cli, JsonRun, cli};
 
 /// The item statuses of a run, keyed `section/id`.
 fn statuses(run: &JsonRun) -> BTreeMap<String, String> {
@@ -99,6 +99,16 @@ fn clean_tree() -> tempfile::TempDir {
     )
     .unwrap();
     dir
+}
+
+/// `checklist` as the bed user `user` (its URI in `MONGODB_URI`), scanning
+/// `tree` so the run never scans the working directory, then `args`.
+fn checklist_as(bed: &Bed, user: &str, tree: &std::path::Path, args: &[&str]) -> Cli {
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri(user, ""))
+        .args(["checklist", "--scan", tree.to_str().unwrap()])
+        .args(args);
+    c
 }
 
 fn all_formats_clean(args: &[&str], env: &[(&str, &str)], secret: &str) {
@@ -220,14 +230,7 @@ fn a_committed_uri_in_a_scanned_tree_fails_with_file_and_line_redacted() {
         format!("import os\n\nURI = \"{uri}\"\n"),
     )
     .unwrap();
-    let mut c = cli();
-    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
-        "checklist",
-        "--db",
-        "otherdb",
-        "--scan",
-        tree.path().to_str().unwrap(),
-    ]);
+    let mut c = checklist_as(&bed, "other", tree.path(), &["--db", "otherdb"]);
     let run = c.run_json();
     assert_eq!(run.code, 1, "{}", run.dump());
     assert_eq!(run.json["class"], "checks_failed");
@@ -240,16 +243,12 @@ fn a_committed_uri_in_a_scanned_tree_fails_with_file_and_line_redacted() {
     );
     run.assert_no_secret(&planted);
     for format in ["human", "markdown", "junit"] {
-        let mut c = cli();
-        c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
-            "checklist",
-            "--db",
-            "otherdb",
-            "--scan",
-            tree.path().to_str().unwrap(),
-            "--format",
-            format,
-        ]);
+        let mut c = checklist_as(
+            &bed,
+            "other",
+            tree.path(),
+            &["--db", "otherdb", "--format", format],
+        );
         let out = c.run();
         assert_eq!(out.code, 1);
         out.assert_no_secret(&planted);
@@ -261,15 +260,7 @@ fn a_committed_uri_in_a_scanned_tree_fails_with_file_and_line_redacted() {
 fn an_admin_user_is_a_least_privilege_warning_and_fail_on_warn_fails_it() {
     let bed = Bed::load();
     let tree = clean_tree();
-    let scan = tree.path().to_str().unwrap();
-    let mut c = cli();
-    c.env("MONGODB_URI", bed.auth_uri("admin", "")).args([
-        "checklist",
-        "--db",
-        "otherdb",
-        "--scan",
-        scan,
-    ]);
+    let mut c = checklist_as(&bed, "admin", tree.path(), &["--db", "otherdb"]);
     let run = c.run_json();
     assert_eq!(run.code, 0, "{}", run.dump());
     assert_eq!(run.json["verdict"], "warn");
@@ -284,16 +275,12 @@ fn an_admin_user_is_a_least_privilege_warning_and_fail_on_warn_fails_it() {
     );
     run.assert_no_secret(&bed.user("admin").password);
 
-    let mut c = cli();
-    c.env("MONGODB_URI", bed.auth_uri("admin", "")).args([
-        "checklist",
-        "--db",
-        "otherdb",
-        "--scan",
-        scan,
-        "--fail-on",
-        "warn",
-    ]);
+    let mut c = checklist_as(
+        &bed,
+        "admin",
+        tree.path(),
+        &["--db", "otherdb", "--fail-on", "warn"],
+    );
     let run = c.run_json();
     assert_eq!(run.code, 1, "{}", run.dump());
     assert_eq!(run.json["class"], "checks_failed");
@@ -388,16 +375,17 @@ fn a_refused_port_skips_dependent_items_and_keeps_the_layer_class() {
 fn a_missing_expected_collection_fails_with_exit_1() {
     let bed = Bed::load();
     let tree = clean_tree();
-    let mut c = cli();
-    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
-        "checklist",
-        "--db",
-        "otherdb",
-        "--expect",
-        "webhook_subscriptions_never_created",
-        "--scan",
-        tree.path().to_str().unwrap(),
-    ]);
+    let mut c = checklist_as(
+        &bed,
+        "other",
+        tree.path(),
+        &[
+            "--db",
+            "otherdb",
+            "--expect",
+            "webhook_subscriptions_never_created",
+        ],
+    );
     let run = c.run_json();
     assert_eq!(run.code, 1, "{}", run.dump());
     assert_eq!(run.json["class"], "checks_failed");
@@ -416,15 +404,7 @@ fn crud_passes_and_leaves_no_scratch_collection() {
     let bed = Bed::load();
     let (rt, admin) = admin_client(&bed);
     let tree = clean_tree();
-    let mut c = cli();
-    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
-        "checklist",
-        "--db",
-        "otherdb",
-        "--crud",
-        "--scan",
-        tree.path().to_str().unwrap(),
-    ]);
+    let mut c = checklist_as(&bed, "other", tree.path(), &["--db", "otherdb", "--crud"]);
     let run = c.run_json();
     let item = check_of(&run, "crud");
     assert_eq!(item["status"], "pass", "{}", run.dump());
@@ -443,16 +423,8 @@ fn crud_without_write_permission_fails_and_still_leaves_nothing() {
     let bed = Bed::load();
     let (rt, admin) = admin_client(&bed);
     let tree = clean_tree();
-    let mut c = cli();
     // `reader` may only read `probe`.
-    c.env("MONGODB_URI", bed.auth_uri("reader", "")).args([
-        "checklist",
-        "--db",
-        "probe",
-        "--crud",
-        "--scan",
-        tree.path().to_str().unwrap(),
-    ]);
+    let mut c = checklist_as(&bed, "reader", tree.path(), &["--db", "probe", "--crud"]);
     let run = c.run_json();
     assert_eq!(status_of(&run, "crud"), "fail", "{}", run.dump());
     assert_eq!(run.code, 1, "{}", run.dump());
@@ -614,18 +586,19 @@ fn junit_has_one_suite_per_section_with_matching_counts() {
         format!("db: mongodb://svc:{planted}@db.example.invalid:27017/app\n"),
     )
     .unwrap();
-    let mut c = cli();
-    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
-        "checklist",
-        "--db",
-        "otherdb",
-        "--expect",
-        "missing_one",
-        "--scan",
-        tree.path().to_str().unwrap(),
-        "--format",
-        "junit",
-    ]);
+    let mut c = checklist_as(
+        &bed,
+        "other",
+        tree.path(),
+        &[
+            "--db",
+            "otherdb",
+            "--expect",
+            "missing_one",
+            "--format",
+            "junit",
+        ],
+    );
     let run = c.run();
     assert_eq!(run.code, 1, "{}", run.dump());
     run.assert_no_secret(&planted);
@@ -650,16 +623,12 @@ fn junit_has_one_suite_per_section_with_matching_counts() {
 fn markdown_report_carries_time_version_layers_and_checks() {
     let bed = Bed::load();
     let tree = clean_tree();
-    let mut c = cli();
-    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
-        "checklist",
-        "--db",
-        "otherdb",
-        "--scan",
-        tree.path().to_str().unwrap(),
-        "--format",
-        "markdown",
-    ]);
+    let mut c = checklist_as(
+        &bed,
+        "other",
+        tree.path(),
+        &["--db", "otherdb", "--format", "markdown"],
+    );
     let run = c.run();
     assert_eq!(run.code, 0, "{}", run.dump());
     for needle in [
@@ -681,17 +650,13 @@ fn markdown_report_carries_time_version_layers_and_checks() {
 fn collections_without_read_rights_names_the_role() {
     let bed = Bed::load();
     let tree = clean_tree();
-    let mut c = cli();
     // `other` may only use `otherdb`.
-    c.env("MONGODB_URI", bed.auth_uri("other", "")).args([
-        "checklist",
-        "--db",
-        "probe",
-        "--expect",
-        "users",
-        "--scan",
-        tree.path().to_str().unwrap(),
-    ]);
+    let mut c = checklist_as(
+        &bed,
+        "other",
+        tree.path(),
+        &["--db", "probe", "--expect", "users"],
+    );
     let run = c.run_json();
     let item = check_of(&run, "collections");
     assert_eq!(item["status"], "fail", "{}", run.dump());
