@@ -3,21 +3,10 @@
 //! (class `unknown` included); the JSON keys of DESIGN.md; no password echoed.
 //! Offline: nothing here opens a socket.
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod support;
 
-/// The binary with a pinned environment: only `PATH`, `NO_COLOR=1`, and `HOME`
-/// and the current directory in a fresh temp dir (no user or local config).
-fn explain_cmd(home: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_atlas-doctor"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join(".config"))
-        .current_dir(home.path());
-    cmd
-}
+use serde_json::Value;
+use support::cli;
 
 fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).unwrap_or_else(|e| {
@@ -32,8 +21,7 @@ const ALERT_80: &str = "MongoServerSelectionError: 40E8E36D537F0000:error:0A0004
 
 #[test]
 fn text_argument_human_output_exits_zero() {
-    let home = tempfile::tempdir().unwrap();
-    let out = explain_cmd(&home)
+    let out = cli()
         .args([
             "explain",
             "MongoServerError: bad auth : Authentication failed.",
@@ -53,8 +41,7 @@ fn text_argument_human_output_exits_zero() {
 
 #[test]
 fn json_has_the_contract_keys() {
-    let home = tempfile::tempdir().unwrap();
-    let out = explain_cmd(&home)
+    let out = cli()
         .args(["--format", "json", "explain", ALERT_80])
         .write_stdin("")
         .assert()
@@ -78,8 +65,7 @@ fn json_has_the_contract_keys() {
 
 #[test]
 fn format_flag_after_the_subcommand_works_too() {
-    let home = tempfile::tempdir().unwrap();
-    let out = explain_cmd(&home)
+    let out = cli()
         .args([
             "explain",
             "--format",
@@ -97,9 +83,8 @@ fn format_flag_after_the_subcommand_works_too() {
 
 #[test]
 fn text_on_stdin_without_argument() {
-    let home = tempfile::tempdir().unwrap();
     let trace = "Traceback (most recent call last):\n  File \"app.py\", line 8, in <module>\npymongo.errors.ConfigurationError: The DNS query name does not exist: _mongodb._tcp.cluster0.ab1cd.mongodb.net.\n";
-    let out = explain_cmd(&home)
+    let out = cli()
         .args(["--format", "json", "explain"])
         .write_stdin(trace)
         .assert()
@@ -114,8 +99,7 @@ fn text_on_stdin_without_argument() {
 
 #[test]
 fn dash_reads_stdin() {
-    let home = tempfile::tempdir().unwrap();
-    let out = explain_cmd(&home)
+    let out = cli()
         .args(["--format", "json", "explain", "-"])
         .write_stdin(ALERT_80)
         .assert()
@@ -128,9 +112,8 @@ fn dash_reads_stdin() {
 
 #[test]
 fn unmatched_and_empty_input_are_unknown_with_exit_zero() {
-    let home = tempfile::tempdir().unwrap();
     for input in ["", "everything is fine, nothing to see here"] {
-        let out = explain_cmd(&home)
+        let out = cli()
             .args(["--format", "json", "explain", "-"])
             .write_stdin(input)
             .assert()
@@ -146,10 +129,9 @@ fn unmatched_and_empty_input_are_unknown_with_exit_zero() {
 
 #[test]
 fn invalid_utf8_and_large_stdin_never_crash() {
-    let home = tempfile::tempdir().unwrap();
     let mut bytes: Vec<u8> = (0..=255u8).cycle().take(5 * 1024 * 1024).collect();
     bytes.extend_from_slice(b"querySrv ECONNREFUSED _mongodb._tcp.c0.ab1cd.mongodb.net");
-    explain_cmd(&home)
+    cli()
         .args(["--format", "json", "explain"])
         .write_stdin(bytes)
         .assert()
@@ -157,7 +139,7 @@ fn invalid_utf8_and_large_stdin_never_crash() {
     let mut small =
         b"\xff\xfe\x00 querySrv ECONNREFUSED _mongodb._tcp.c0.ab1cd.mongodb.net \xc3\x28".to_vec();
     small.push(b'\n');
-    let out = explain_cmd(&home)
+    let out = cli()
         .args(["--format", "json", "explain"])
         .write_stdin(small)
         .assert()
@@ -170,7 +152,6 @@ fn invalid_utf8_and_large_stdin_never_crash() {
 
 #[test]
 fn a_password_in_the_pasted_text_is_never_printed() {
-    let home = tempfile::tempdir().unwrap();
     // Built at test time: no credential-shaped literal is committed.
     let secret = "Sup3r%40Secret";
     let text = format!(
@@ -178,7 +159,7 @@ fn a_password_in_the_pasted_text_is_never_printed() {
     );
     let text = text.as_str();
     for format in ["human", "json"] {
-        let out = explain_cmd(&home)
+        let out = cli()
             .args(["--format", format, "explain", text])
             .write_stdin("")
             .assert()
