@@ -1,17 +1,13 @@
 //! `--help` is the first documentation people read: snapshot it so a change is reviewed.
 
-use assert_cmd::Command;
+mod support;
 
 fn help(args: &[&str]) -> String {
-    let out = Command::cargo_bin("atlas-doctor")
-        .unwrap()
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{args:?}");
-    String::from_utf8(out.stdout).unwrap()
+    let mut c = support::cli();
+    c.args(args);
+    let run = c.run();
+    assert_eq!(run.code, 0, "{args:?}\n{}", run.dump());
+    run.stdout.clone()
 }
 
 #[test]
