@@ -9,7 +9,6 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
@@ -398,23 +397,6 @@ fn format_ip(bytes: &[u8]) -> String {
 /// Whether the first bytes a peer sent look like a TLS record (handshake or alert).
 pub fn looks_like_tls(bytes: &[u8]) -> bool {
     matches!(bytes, [0x15 | 0x16, 0x03, 0x00..=0x04, ..])
-}
-
-/// Reads whatever a peer sends within `deadline` (at most `limit` bytes).
-pub async fn read_some<R: AsyncRead + Unpin>(
-    reader: &mut R,
-    limit: usize,
-    deadline: Duration,
-) -> std::io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; limit];
-    match tokio::time::timeout(deadline, reader.read(&mut buf)).await {
-        Ok(Ok(n)) => {
-            buf.truncate(n);
-            Ok(buf)
-        }
-        Ok(Err(e)) => Err(e),
-        Err(_) => Ok(Vec::new()),
-    }
 }
 
 #[cfg(test)]
