@@ -497,13 +497,7 @@ async fn driver_address(
     steps: &mut Vec<Step>,
 ) -> ServerAddress {
     let port = host.socket.port();
-    let name = host
-        .address
-        .rsplit_once(':')
-        .map_or(host.address.as_str(), |(name, _)| name)
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
+    let name = host.name.clone();
     if name.parse::<IpAddr>().is_ok() {
         return ServerAddress::Tcp {
             host: name,

@@ -131,6 +131,7 @@ pub(super) async fn probe_host(
                 .took(start.elapsed()),
             );
             let healthy = HealthyHost {
+                name: host.name.clone(),
                 address,
                 hello: info,
                 tls: tls_evidence,

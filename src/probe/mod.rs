@@ -142,6 +142,9 @@ pub struct RttStats {
 /// A host that completed the handshake.
 #[derive(Debug, Clone)]
 pub struct HealthyHost {
+    /// The host name (or IP) as the seed list or SRV record gave it.
+    pub name: String,
+    /// `name:port`, as reports show it.
     pub address: String,
     pub hello: hello::HelloInfo,
     pub tls: Option<tls::Evidence>,
