@@ -638,6 +638,8 @@ fn markdown_report_carries_time_version_layers_and_checks() {
         "## Security checklist",
         "## Testing checklist",
         "mongodb://other:****@",
+        "**Summary:** ",
+        " passed, ",
     ] {
         assert!(run.stdout.contains(needle), "{needle}:\n{}", run.stdout);
     }

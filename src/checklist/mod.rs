@@ -327,17 +327,6 @@ pub fn decide(report: &mut Report, fail_on: FailOn) {
     report.fail(diagnosis);
 }
 
-/// Counts per status, for the summary line.
-pub fn counts(checks: &[Check]) -> [usize; 4] {
-    let count = |s| checks.iter().filter(|c| c.status == s).count();
-    [
-        count(Status::Pass),
-        count(Status::Fail),
-        count(Status::Warn),
-        count(Status::Skip),
-    ]
-}
-
 /// The item ids of a section, in order (the contract tests rely on).
 pub fn ids(section: Section) -> &'static [&'static str] {
     match section {

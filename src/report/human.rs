@@ -138,15 +138,7 @@ fn render_checks(out: &mut String, checks: &[Check], palette: Palette) {
         }
     }
     if !checks.is_empty() {
-        let count = |status| checks.iter().filter(|c| c.status == status).count();
-        let _ = writeln!(
-            out,
-            "\n  {} passed, {} failed, {} warnings, {} skipped",
-            count(Status::Pass),
-            count(Status::Fail),
-            count(Status::Warn),
-            count(Status::Skip)
-        );
+        let _ = writeln!(out, "\n  {}", super::summary_line(checks));
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Report, Section};
-use crate::probe::{Status, ms};
+use crate::probe::ms;
 
 /// Renders the report as Markdown. Cells are escaped so a `|` cannot break a table.
 pub fn render(report: &Report, generated_at: &str) -> String {
@@ -92,16 +92,10 @@ pub fn render(report: &Report, generated_at: &str) -> String {
         }
     }
     if !report.checks.is_empty() {
-        let count = |status| report.checks.iter().filter(|c| c.status == status).count();
-        let (pass, fail, warn, skip) = (
-            count(Status::Pass),
-            count(Status::Fail),
-            count(Status::Warn),
-            count(Status::Skip),
-        );
         let _ = writeln!(
             out,
-            "\n**Summary:** {pass} passed, {fail} failed, {warn} warnings, {skip} skipped"
+            "\n**Summary:** {}",
+            super::summary_line(&report.checks)
         );
     }
     out

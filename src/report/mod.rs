@@ -100,6 +100,18 @@ impl Check {
     }
 }
 
+/// `12 passed, 1 failed, 2 warnings, 1 skipped`: the checklist's one-line summary.
+pub fn summary_line(checks: &[Check]) -> String {
+    let count = |status| checks.iter().filter(|c| c.status == status).count();
+    format!(
+        "{} passed, {} failed, {} warnings, {} skipped",
+        count(Status::Pass),
+        count(Status::Fail),
+        count(Status::Warn),
+        count(Status::Skip)
+    )
+}
+
 /// The two checklists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
