@@ -68,7 +68,7 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
     match command {
         Command::Ping(args) => {
             let options = probe::Options {
-                ping_count: args.count,
+                ping_count: args.count.unwrap_or(0),
                 ..probe_options(settings)
             };
             let connectivity = probe::connectivity(&cs, &options).await;
@@ -124,14 +124,15 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
     }
 }
 
-/// The probe options from the settings (one ping; `ping --count` overrides it).
+/// The probe options from the settings (no ping: the handshake's round trip is
+/// reported; `ping --count` asks for pings).
 pub fn probe_options(settings: &Settings) -> probe::Options {
     probe::Options {
         timeout: settings.timeout,
         dns_server: settings.dns_server,
         dns_fallback: settings.dns_fallback,
         atlas: settings.atlas,
-        ping_count: 1,
+        ping_count: 0,
         login_user: settings.target.username.clone(),
     }
 }
