@@ -116,7 +116,9 @@ pub fn uri_error(error: &uri::Error) -> Diagnosis {
 
 /// A configuration that could not be resolved.
 pub fn config_error(error: &config::Error) -> Diagnosis {
-    let finding = if error.is_missing_value() {
+    let finding = if matches!(error, config::Error::Placeholder { .. }) {
+        Finding::UriPlaceholder
+    } else if error.is_missing_value() {
         Finding::ConfigMissingValue
     } else {
         Finding::ConfigFileInvalid

@@ -91,6 +91,10 @@ findings! {
         "A value the configuration asks for is missing.",
         causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have."],
         fixes ["Export the variable named in the evidence, or pick a profile that exists."];
+    UriPlaceholder => "uri_placeholder", ConfigInvalid,
+        "The connection string still holds a placeholder from Atlas's Connect dialog.",
+        causes ["The string was copied from Atlas with <db_password> (or <password>, <username>) left in; sent as is, it fails as a wrong password."],
+        fixes ["Replace the placeholder, brackets included, with the database user's password (percent-encoded) or name."];
     SrvSupportMissing => "srv_support_missing", ConfigInvalid,
         "This client cannot use mongodb+srv:// connection strings: its DNS support is missing.",
         causes ["The driver needs an extra package to resolve SRV records (pymongo needs dnspython, installed with pymongo[srv])."],

@@ -127,12 +127,103 @@ pub struct Lint {
     pub message: String,
 }
 
-/// Options whose value is a secret and is shown as `****`.
-const SECRET_OPTIONS: &[&str] = &[
-    "password",
-    "tlscertificatekeyfilepassword",
-    "sslpempasskeyfilepassword",
+/// What an option's value is: how it is validated, shown and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// `true` or `false`.
+    Bool,
+    /// A non-negative whole number.
+    Number,
+    /// A secret: shown as `****` wherever the URI is shown.
+    Secret,
+    /// A path to a file the driver reads (CA, certificate and key).
+    File,
+    /// Anything else.
+    Text,
+}
+
+/// The options of the connection string specification (and common driver
+/// extras), each with its kind: the one table the secret-option list, the
+/// validation and the unknown-option lint derive from.
+pub const OPTIONS: &[(&str, OptionKind)] = &[
+    ("appName", OptionKind::Text),
+    ("authMechanism", OptionKind::Text),
+    ("authMechanismProperties", OptionKind::Text),
+    ("authSource", OptionKind::Text),
+    ("compressors", OptionKind::Text),
+    ("connectTimeoutMS", OptionKind::Number),
+    ("directConnection", OptionKind::Bool),
+    ("heartbeatFrequencyMS", OptionKind::Number),
+    ("journal", OptionKind::Bool),
+    ("loadBalanced", OptionKind::Bool),
+    ("localThresholdMS", OptionKind::Number),
+    ("maxConnecting", OptionKind::Number),
+    ("maxIdleTimeMS", OptionKind::Number),
+    ("maxPoolSize", OptionKind::Number),
+    ("maxStalenessSeconds", OptionKind::Number),
+    ("minPoolSize", OptionKind::Number),
+    ("proxyHost", OptionKind::Text),
+    ("proxyPassword", OptionKind::Secret),
+    ("proxyPort", OptionKind::Number),
+    ("proxyUsername", OptionKind::Text),
+    ("readConcernLevel", OptionKind::Text),
+    ("readPreference", OptionKind::Text),
+    ("readPreferenceTags", OptionKind::Text),
+    ("replicaSet", OptionKind::Text),
+    ("retryReads", OptionKind::Bool),
+    ("retryWrites", OptionKind::Bool),
+    ("serverMonitoringMode", OptionKind::Text),
+    ("serverSelectionTimeoutMS", OptionKind::Number),
+    ("serverSelectionTryOnce", OptionKind::Bool),
+    ("socketTimeoutMS", OptionKind::Number),
+    ("srvMaxHosts", OptionKind::Number),
+    ("srvServiceName", OptionKind::Text),
+    ("ssl", OptionKind::Bool),
+    ("timeoutMS", OptionKind::Number),
+    ("tls", OptionKind::Bool),
+    ("tlsAllowInvalidCertificates", OptionKind::Bool),
+    ("tlsAllowInvalidHostnames", OptionKind::Bool),
+    ("tlsCAFile", OptionKind::File),
+    ("tlsCertificateKeyFile", OptionKind::File),
+    ("tlsCertificateKeyFilePassword", OptionKind::Secret),
+    ("tlsDisableCertificateRevocationCheck", OptionKind::Bool),
+    ("tlsDisableOCSPEndpointCheck", OptionKind::Bool),
+    ("tlsInsecure", OptionKind::Bool),
+    ("w", OptionKind::Text),
+    ("waitQueueTimeoutMS", OptionKind::Number),
+    ("wTimeoutMS", OptionKind::Number),
+    ("zlibCompressionLevel", OptionKind::Number),
+    ("uuidRepresentation", OptionKind::Text),
+    ("sslAllowInvalidCertificates", OptionKind::Text),
+    ("sslAllowInvalidHostnames", OptionKind::Text),
+    ("sslCAFile", OptionKind::File),
+    ("sslPEMKeyFile", OptionKind::File),
+    ("sslPEMKeyPassword", OptionKind::Secret),
+    ("wtimeout", OptionKind::Text),
+    ("maxIdleTimeMs", OptionKind::Text),
+    ("connectTimeoutMs", OptionKind::Text),
 ];
+
+/// The kind of a known option, by case-insensitive name.
+pub fn option_kind(name: &str) -> Option<OptionKind> {
+    OPTIONS
+        .iter()
+        .find(|(known, _)| eq_ignore_case(known, name))
+        .map(|(_, kind)| *kind)
+}
+
+/// Whether an option's value is shown as `****`: the table's secrets, and any
+/// option, known or not, whose name says it holds one (a misspelt
+/// `proxyPasword` must not print what the user meant to hide).
+pub fn is_secret_option(name: &str) -> bool {
+    if let Some(kind) = option_kind(name) {
+        return kind == OptionKind::Secret;
+    }
+    let lower = name.to_ascii_lowercase();
+    ["passw", "pasw", "pwd", "secret", "token"]
+        .iter()
+        .any(|word| lower.contains(word))
+}
 
 /// Options that switch TLS verification off.
 pub const INSECURE_TLS_OPTIONS: &[&str] = &[
@@ -143,101 +234,6 @@ pub const INSECURE_TLS_OPTIONS: &[&str] = &[
     "tlsDisableCertificateRevocationCheck",
     "sslAllowInvalidCertificates",
     "sslAllowInvalidHostnames",
-];
-
-/// The options of the connection string specification (and common driver extras).
-const KNOWN_OPTIONS: &[&str] = &[
-    "appName",
-    "authMechanism",
-    "authMechanismProperties",
-    "authSource",
-    "compressors",
-    "connectTimeoutMS",
-    "directConnection",
-    "heartbeatFrequencyMS",
-    "journal",
-    "loadBalanced",
-    "localThresholdMS",
-    "maxConnecting",
-    "maxIdleTimeMS",
-    "maxPoolSize",
-    "maxStalenessSeconds",
-    "minPoolSize",
-    "proxyHost",
-    "proxyPassword",
-    "proxyPort",
-    "proxyUsername",
-    "readConcernLevel",
-    "readPreference",
-    "readPreferenceTags",
-    "replicaSet",
-    "retryReads",
-    "retryWrites",
-    "serverMonitoringMode",
-    "serverSelectionTimeoutMS",
-    "serverSelectionTryOnce",
-    "socketTimeoutMS",
-    "srvMaxHosts",
-    "srvServiceName",
-    "ssl",
-    "timeoutMS",
-    "tls",
-    "tlsAllowInvalidCertificates",
-    "tlsAllowInvalidHostnames",
-    "tlsCAFile",
-    "tlsCertificateKeyFile",
-    "tlsCertificateKeyFilePassword",
-    "tlsDisableCertificateRevocationCheck",
-    "tlsDisableOCSPEndpointCheck",
-    "tlsInsecure",
-    "w",
-    "waitQueueTimeoutMS",
-    "wTimeoutMS",
-    "zlibCompressionLevel",
-    "uuidRepresentation",
-    "sslAllowInvalidCertificates",
-    "sslAllowInvalidHostnames",
-    "sslCAFile",
-    "sslPEMKeyFile",
-    "sslPEMKeyPassword",
-    "wtimeout",
-    "maxIdleTimeMs",
-    "connectTimeoutMs",
-];
-
-const BOOL_OPTIONS: &[&str] = &[
-    "tls",
-    "ssl",
-    "tlsInsecure",
-    "tlsAllowInvalidCertificates",
-    "tlsAllowInvalidHostnames",
-    "tlsDisableOCSPEndpointCheck",
-    "tlsDisableCertificateRevocationCheck",
-    "directConnection",
-    "loadBalanced",
-    "retryReads",
-    "retryWrites",
-    "journal",
-    "serverSelectionTryOnce",
-];
-
-const NUMBER_OPTIONS: &[&str] = &[
-    "connectTimeoutMS",
-    "heartbeatFrequencyMS",
-    "localThresholdMS",
-    "maxConnecting",
-    "maxIdleTimeMS",
-    "maxPoolSize",
-    "maxStalenessSeconds",
-    "minPoolSize",
-    "serverSelectionTimeoutMS",
-    "socketTimeoutMS",
-    "srvMaxHosts",
-    "timeoutMS",
-    "waitQueueTimeoutMS",
-    "wTimeoutMS",
-    "zlibCompressionLevel",
-    "proxyPort",
 ];
 
 const AUTH_MECHANISMS: &[&str] = &[
@@ -368,7 +364,7 @@ impl ConnectionString {
             }
         }
         for (name, value) in &self.options {
-            if is_one_of(name, BOOL_OPTIONS)
+            if option_kind(name) == Some(OptionKind::Bool)
                 && !matches!(value.to_ascii_lowercase().as_str(), "true" | "false")
             {
                 return Err(invalid_option(
@@ -376,7 +372,7 @@ impl ConnectionString {
                     format!("must be true or false, not {value:?}"),
                 ));
             }
-            if is_one_of(name, NUMBER_OPTIONS) && value.parse::<u64>().is_err() {
+            if option_kind(name) == Some(OptionKind::Number) && value.parse::<u64>().is_err() {
                 return Err(invalid_option(
                     name,
                     format!("must be a non-negative whole number, not {value:?}"),
@@ -493,7 +489,7 @@ impl ConnectionString {
             });
         }
         for (name, _) in &self.options {
-            if !is_one_of(name, KNOWN_OPTIONS) {
+            if option_kind(name).is_none() {
                 lints.push(Lint {
                     name: name.clone(),
                     message: format!("unknown option {name:?}: drivers ignore it with a warning (check its spelling)"),
@@ -580,7 +576,7 @@ impl ConnectionString {
                 .iter()
                 .map(|(k, v)| {
                     let key = utf8_percent_encode(k, OPTION_VALUE_ENCODE);
-                    if redact && is_one_of(k, SECRET_OPTIONS) {
+                    if redact && is_secret_option(k) {
                         format!("{key}=****")
                     } else if redact && eq_ignore_case(k, "authMechanismProperties") {
                         let shown = redact_properties(v);
@@ -610,10 +606,7 @@ fn redact_properties(value: &str) -> String {
     value
         .split(',')
         .map(|pair| match pair.split_once(':') {
-            Some((k, _))
-                if k.to_ascii_uppercase().contains("TOKEN")
-                    || k.to_ascii_uppercase().contains("SECRET") =>
-            {
+            Some((k, _)) if is_secret_option(k) => {
                 format!("{k}:****")
             }
             _ => pair.to_string(),
@@ -633,19 +626,12 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// Only a real scheme (a short run of letters, digits, `+`, `-`, `.`) is shown
 /// as such: the first `://` may come after credentials, as in
 /// `mongodb:/user:pw@host/?x=http://`, and what stands before it is no scheme.
+/// Nothing else of the value is echoed: it may be a password pasted where the
+/// URI belongs.
 fn scheme_of(input: &str) -> String {
-    if let Some(scheme) = input.find("://").map(|i| &input[..i])
-        && (1..=32).contains(&scheme.len())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    {
-        return format!("{scheme}://");
-    }
-    if input.contains('@') {
-        "a value without a scheme".to_string()
-    } else {
-        input.chars().take(16).collect()
+    match real_scheme_end(input) {
+        Some(end) => input[..end].to_string(),
+        None => "a value without a scheme".to_string(),
     }
 }
 
@@ -769,8 +755,10 @@ fn parse_host(raw: &str) -> Result<Host, Error> {
     }
     let port = match port {
         None => None,
+        // A "port" that is not a number may be the password of `user:password`
+        // written without `@host`: never echoed.
         Some(p) => Some(parse_port(p).map_err(|reason| Error::InvalidPort {
-            host: raw.to_string(),
+            host: mask_non_numeric_ports(raw),
             reason,
         })?),
     };
@@ -831,46 +819,162 @@ fn parse_options(query: &str) -> Result<Vec<(String, String)>, Error> {
     Ok(options)
 }
 
-/// Best-effort redaction of a string that may not parse: whatever sits between
-/// `scheme://user:` and the last `@` becomes `****`, and `password=` values too.
+/// Atlas's copy-paste placeholders and what each stands for. Atlas's "Connect"
+/// dialog shows `mongodb+srv://<db_username>:<db_password>@...` (older
+/// versions `<username>:<password>`); left in, they fail as a bad password.
+const ATLAS_PLACEHOLDERS: &[(&str, &str)] = &[
+    (
+        "<db_password>",
+        "the database user's password (percent-encoded)",
+    ),
+    (
+        "<password>",
+        "the database user's password (percent-encoded)",
+    ),
+    ("<db_username>", "the database user's name"),
+    ("<username>", "the database user's name"),
+    ("<dbname>", "the database name"),
+];
+
+/// The first Atlas placeholder in `text` (as written or percent-encoded, any
+/// case), with what it stands for.
+pub fn atlas_placeholder(text: &str) -> Option<(&'static str, &'static str)> {
+    let decoded = percent_decode_str(text)
+        .decode_utf8_lossy()
+        .to_ascii_lowercase();
+    ATLAS_PLACEHOLDERS
+        .iter()
+        .find(|(placeholder, _)| decoded.contains(placeholder))
+        .copied()
+}
+
+/// A string that may or may not be a connection string, safe to show: the one
+/// redaction path for every target, argument and scanned hit. What parses is
+/// shown through `redacted`; what does not is masked by the same rules, best
+/// effort, over-hiding rather than under-hiding: the credentials, every secret
+/// option and `authMechanismProperties` secret, `password=` values, a
+/// non-numeric "port" after a user name with no host (`mongodb://alice:PASSWORD`),
+/// and a value with no scheme and no `@` (a password pasted in) as a whole.
 pub fn redact_raw(input: &str) -> String {
-    let Some(scheme_end) = input.find("://").map(|i| i + 3) else {
+    if let Ok(cs) = ConnectionString::parse(input) {
+        return cs.redacted();
+    }
+    let Some(scheme_end) = real_scheme_end(input) else {
         return crate::redact::redact_key_values(&redact_without_scheme(input));
     };
     let rest = &input[scheme_end..];
-    let out = match rest.rfind('@') {
-        Some(at) => {
-            let userinfo = &rest[..at];
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            let shown_user = if user.contains(['/', '?', '#']) {
-                "****"
-            } else {
-                user
-            };
-            let masked = if userinfo.contains(':') {
-                format!("{shown_user}:****")
-            } else {
-                shown_user.to_string()
-            };
-            format!("{}{masked}@{}", &input[..scheme_end], &rest[at + 1..])
-        }
-        None => input.to_string(),
+    let (userinfo, after) = match rest.rfind('@') {
+        Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
+        None => (None, rest),
     };
+    let mut out = input[..scheme_end].to_string();
+    if let Some(userinfo) = userinfo {
+        let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+        out.push_str(if user.contains(['/', '?', '#']) {
+            MASK
+        } else {
+            user
+        });
+        if userinfo.contains(':') {
+            out.push(':');
+            out.push_str(MASK);
+        }
+        out.push('@');
+    }
+    let host_end = after.find(['/', '?']).unwrap_or(after.len());
+    let (hosts, tail) = after.split_at(host_end);
+    if userinfo.is_none() {
+        out.push_str(&mask_non_numeric_ports(hosts));
+    } else {
+        out.push_str(hosts);
+    }
+    match tail.split_once('?') {
+        Some((path, query)) => {
+            out.push_str(path);
+            out.push('?');
+            out.push_str(&redact_query(query));
+        }
+        None => out.push_str(tail),
+    }
     crate::redact::redact_key_values(&out)
 }
 
-/// No `://`: `mongodb:/user:pw@host`, `mongodb//user:pw@host`, `user:pw@host`.
-/// Where the user name ends cannot be known, so everything before the last `@`
-/// is masked but a leading scheme (`mongodb:`, `mongodb:/`, `mongodb//`).
+const MASK: &str = crate::redact::MASK;
+
+/// The end of a real scheme (`mongodb://`, or a typo such as `mongdb://`): a
+/// short run of scheme characters before the first `://`. A `://` later in the
+/// text (`mongodb:/user:pw@h/?x=http://`) is no scheme.
+fn real_scheme_end(input: &str) -> Option<usize> {
+    let i = input.find("://")?;
+    let scheme = &input[..i];
+    ((1..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(i + 3)
+}
+
+/// `alice:PASSWORD` with no `@host` reads as a host with a port: a "port" that is
+/// not a number is most likely a password, so it is masked.
+fn mask_non_numeric_ports(hosts: &str) -> String {
+    hosts
+        .split(',')
+        .map(|host| match host.rsplit_once(':') {
+            Some((name, port)) if !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()) => {
+                let name = if name.starts_with('[') || !name.contains(':') {
+                    name
+                } else {
+                    MASK
+                };
+                format!("{name}:{MASK}")
+            }
+            _ => host.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The query of an unparsed URI with every secret value masked, by the same
+/// table the parsed rendering uses.
+fn redact_query(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    for (i, pair) in query.split(['&', ';']).enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        let Some((key, value)) = pair.split_once('=') else {
+            out.push_str(pair);
+            continue;
+        };
+        let name = percent_decode_str(key).decode_utf8_lossy();
+        if is_secret_option(&name) {
+            let _ = write!(out, "{key}={MASK}");
+        } else if eq_ignore_case(&name, "authMechanismProperties") {
+            let decoded = percent_decode_str(value).decode_utf8_lossy();
+            let _ = write!(out, "{key}={}", redact_properties(&decoded));
+        } else {
+            out.push_str(pair);
+        }
+    }
+    out
+}
+
+/// No real scheme: `mongodb:/user:pw@host`, `mongodb//user:pw@host`,
+/// `user:pw@host`, or a bare value. Where the user name ends cannot be known,
+/// so everything before the last `@` is masked but a leading scheme word
+/// (`mongodb:`, `mongodb:/`, `mongodb//`); with no `@` at all the value may be
+/// a password pasted where the URI belongs, and nothing of it is shown but
+/// that scheme word.
 fn redact_without_scheme(input: &str) -> String {
-    let Some(at) = input.rfind('@') else {
-        return input.to_string();
-    };
     let lower = input.to_ascii_lowercase();
     let word = ["mongodb+srv", "mongodb"]
         .iter()
         .find(|w| lower.starts_with(*w))
         .map_or(0, |w| w.len());
+    let Some(at) = input.rfind('@') else {
+        return format!("{}{MASK}", &input[..word]);
+    };
     // The scheme word and what is left of its `://`, never past the `@`.
     let slashes = input.as_bytes()[word..]
         .iter()
@@ -882,7 +986,19 @@ fn redact_without_scheme(input: &str) -> String {
     } else {
         (word + slashes).min(at)
     };
-    format!("{}****@{}", &input[..keep], &input[at + 1..])
+    format!(
+        "{}{MASK}@{}",
+        &input[..keep],
+        redact_query_tail(&input[at + 1..])
+    )
+}
+
+/// What follows the hosts of an unparsed string: its query's secrets masked.
+fn redact_query_tail(after: &str) -> String {
+    match after.split_once('?') {
+        Some((head, query)) => format!("{head}?{}", redact_query(query)),
+        None => after.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -1010,7 +1126,10 @@ mod tests {
             redact_raw("mongodb://host/?password=abc&x=1"),
             "mongodb://host/?password=****&x=1"
         );
-        assert_eq!(redact_raw("no uri here"), "no uri here");
+        // A bare value is what a password pasted into MONGODB_URI looks like.
+        assert_eq!(redact_raw("no uri here"), "****");
+        assert_eq!(redact_raw("Tr0ub4dor&3"), "****");
+        assert_eq!(redact_raw("mongodb:Tr0ub4dor"), "mongodb****");
         // Without `://` the user name's end is unknown: all before the last @ goes.
         assert_eq!(redact_raw("mongodb:/app:Secret1@h/"), "mongodb:/****@h/");
         assert_eq!(
@@ -1020,6 +1139,62 @@ mod tests {
         assert_eq!(redact_raw("mongodb:app:Se/cret1@h/"), "mongodb:****@h/");
         assert_eq!(redact_raw("app:Secret1@h"), "****@h");
         assert_eq!(redact_raw("app:p@ss:w/rd@h"), "****@h");
+    }
+
+    /// Issue 15 item 6: shapes that do not parse were shown whole or in part.
+    #[test]
+    fn r15_unparseable_strings_go_through_the_same_redaction() {
+        // No @host: the password reads as a port, in the target and in the error.
+        assert_eq!(redact_raw("mongodb://alice:Secret1"), "mongodb://alice:****");
+        let err = ConnectionString::parse("mongodb://alice:Secret1").unwrap_err();
+        assert!(!err.to_string().contains("Secret1"), "{err}");
+        // A scheme typo with a later `://`: the first `://` is no scheme.
+        assert_eq!(
+            redact_raw("mongodb:/alice:Secret1@h/?appName=http://x"),
+            "mongodb:/****@h/?appName=http://x"
+        );
+        let err = ConnectionString::parse("mongdb:/alice:Secret1?x=http://y").unwrap_err();
+        assert!(!err.to_string().contains("Secret1"), "{err}");
+        // A bare value: the error does not echo it either.
+        let err = ConnectionString::parse("Secret1Secret1").unwrap_err();
+        assert!(!err.to_string().contains("Secret1"), "{err}");
+        // Secret options and AWS_SESSION_TOKEN in a string that fails to parse.
+        let shown = redact_raw(
+            "mongodb://u:pw@h:notaport/?authMechanismProperties=AWS_SESSION_TOKEN:tok123&proxyPassword=px1&sslPEMKeyPassword=kp1",
+        );
+        for secret in ["pw@", "tok123", "px1", "kp1"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("AWS_SESSION_TOKEN:****"), "{shown}");
+    }
+
+    /// Issue 15 item 5: every secret option of the table is masked when shown.
+    #[test_case("proxyPassword")]
+    #[test_case("tlsCertificateKeyFilePassword")]
+    #[test_case("sslPEMKeyPassword")]
+    #[test_case("PROXYPASSWORD" ; "any case")]
+    #[test_case("proxyPasword" ; "misspelt")]
+    fn r15_secret_options_are_masked(name: &str) {
+        let uri = format!("mongodb://h/?{name}=S3cretValue&appName=x");
+        let shown = ConnectionString::parse(&uri).unwrap().redacted();
+        assert_eq!(shown, format!("mongodb://h/?{name}=****&appName=x"));
+        assert!(!redact_raw(&format!("{uri}&bad")).contains("S3cretValue"));
+    }
+
+    #[test]
+    fn every_secret_option_of_the_table_is_masked() {
+        let secrets: Vec<&str> = OPTIONS
+            .iter()
+            .filter(|(_, kind)| *kind == OptionKind::Secret)
+            .map(|(name, _)| *name)
+            .collect();
+        assert_eq!(
+            secrets,
+            ["proxyPassword", "tlsCertificateKeyFilePassword", "sslPEMKeyPassword"]
+        );
+        for name in secrets {
+            assert!(is_secret_option(name));
+        }
     }
 
     #[test]
