@@ -339,6 +339,11 @@ pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
         auth::Failure::Config { reason } => Diagnosis::from_finding(Finding::UriInvalidOption)
             .with_summary(format!("The credentials cannot be used: {reason}."))
             .with_evidence(evidence),
+        auth::Failure::NoPassword { user } => Diagnosis::from_finding(Finding::AuthNoPassword)
+            .with_summary(format!(
+                "No password was given for user {user:?}, so nothing was sent to the server."
+            ))
+            .with_evidence(evidence),
         auth::Failure::PasswordUnusable { user } => Diagnosis::from_finding(Finding::AuthPasswordUnusable)
             .with_summary(format!(
                 "The password of {user:?} cannot be used with SCRAM-SHA-256: SASLprep refuses some of its characters, so nothing was sent to the server."

@@ -259,6 +259,10 @@ findings! {
         "Authentication failed and the connection string has no authSource while its database is not admin.",
         causes ["Without authSource, drivers authenticate against the database in the path; Atlas users live in admin."],
         fixes ["Add authSource=admin to the connection string."];
+    AuthNoPassword => "auth_no_password", AuthFailed,
+        "A user name was given without a password, so nothing was sent to the server.",
+        causes ["The connection string names a user with no :password (mongodb://alice@host/).", "The config's username has no password-env."],
+        fixes ["Add :password after the user name in the connection string (percent-encoded), or set password-env in the config to the variable that holds it."];
     AuthMechanismUnsupported => "auth_mechanism_unsupported", AuthFailed,
         "The server does not support the authentication mechanism that was asked for.",
         causes ["authMechanism names a mechanism the server or this user does not offer (for example SCRAM-SHA-1 disabled)."],
