@@ -1,5 +1,7 @@
 //! Lints: what a connection string may legally say but probably should not.
 
+use percent_encoding::percent_decode_str;
+
 use super::options::{DRIVER_LACKS, is_one_of};
 use super::{ConnectionString, Scheme};
 
@@ -64,6 +66,35 @@ impl ConnectionString {
         }
         lints
     }
+}
+
+/// Atlas's copy-paste placeholders and what each stands for. Atlas's "Connect"
+/// dialog shows `mongodb+srv://<db_username>:<db_password>@...` (older
+/// versions `<username>:<password>`); left in, they fail as a bad password.
+const ATLAS_PLACEHOLDERS: &[(&str, &str)] = &[
+    (
+        "<db_password>",
+        "the database user's password (percent-encoded)",
+    ),
+    (
+        "<password>",
+        "the database user's password (percent-encoded)",
+    ),
+    ("<db_username>", "the database user's name"),
+    ("<username>", "the database user's name"),
+    ("<dbname>", "the database name"),
+];
+
+/// The first Atlas placeholder in `text` (as written or percent-encoded, any
+/// case), with what it stands for.
+pub fn atlas_placeholder(text: &str) -> Option<(&'static str, &'static str)> {
+    let decoded = percent_decode_str(text)
+        .decode_utf8_lossy()
+        .to_ascii_lowercase();
+    ATLAS_PLACEHOLDERS
+        .iter()
+        .find(|(placeholder, _)| decoded.contains(placeholder))
+        .copied()
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ mod redact;
 
 use std::fmt;
 
-pub use lint::Lint;
-pub use options::INSECURE_TLS_OPTIONS;
+pub use lint::{Lint, atlas_placeholder};
+pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, option_kind};
 pub use parse::percent_encode_char;
 pub use redact::redact_raw;
 

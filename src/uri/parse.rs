@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use percent_encoding::percent_decode_str;
 
-use super::options::{AUTH_MECHANISMS, BOOL_OPTIONS, NUMBER_OPTIONS, eq_ignore_case, is_one_of};
+use super::options::{AUTH_MECHANISMS, OptionKind, eq_ignore_case, is_one_of, option_kind};
+use super::redact::{mask_non_numeric_ports, real_scheme_end};
 use super::{ConnectionString, Error, Host, Scheme, SecretString, judge};
 
 /// Characters that must be percent-encoded in user names and passwords.
@@ -218,13 +219,15 @@ impl ConnectionString {
         }
         for (name, value) in &self.options {
             // The driver takes exactly `true` and `false`, in lower case.
-            if is_one_of(name, BOOL_OPTIONS) && !matches!(value.as_str(), "true" | "false") {
+            if option_kind(name) == Some(OptionKind::Bool)
+                && !matches!(value.as_str(), "true" | "false")
+            {
                 return Err(invalid_option(
                     name,
                     format!("must be true or false, not {value:?}"),
                 ));
             }
-            if is_one_of(name, NUMBER_OPTIONS) && value.parse::<u64>().is_err() {
+            if option_kind(name) == Some(OptionKind::Number) && value.parse::<u64>().is_err() {
                 return Err(invalid_option(
                     name,
                     format!("must be a non-negative whole number, not {value:?}"),
@@ -305,19 +308,12 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// Only a real scheme (a short run of letters, digits, `+`, `-`, `.`) is shown
 /// as such: the first `://` may come after credentials, as in
 /// `mongodb:/user:pw@host/?x=http://`, and what stands before it is no scheme.
+/// Nothing else of the value is echoed: it may be a password pasted where the
+/// URI belongs.
 fn scheme_of(input: &str) -> String {
-    if let Some(scheme) = input.find("://").map(|i| &input[..i])
-        && (1..=32).contains(&scheme.len())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    {
-        return format!("{scheme}://");
-    }
-    if input.contains('@') {
-        "a value without a scheme".to_string()
-    } else {
-        input.chars().take(16).collect()
+    match real_scheme_end(input) {
+        Some(end) => input[..end].to_string(),
+        None => "a value without a scheme".to_string(),
     }
 }
 
@@ -441,8 +437,10 @@ fn parse_host(raw: &str) -> Result<Host, Error> {
     }
     let port = match port {
         None => None,
+        // A "port" that is not a number may be the password of `user:password`
+        // written without `@host`: never echoed.
         Some(p) => Some(parse_port(p).map_err(|reason| Error::InvalidPort {
-            host: raw.to_string(),
+            host: mask_non_numeric_ports(raw),
             reason,
         })?),
     };

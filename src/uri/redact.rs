@@ -1,9 +1,11 @@
 //! Showing a connection string without its secrets: the parsed URI rendered
 //! with `****`, and a best-effort mask for strings that do not parse.
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use std::fmt::Write as _;
 
-use super::options::{SECRET_OPTIONS, eq_ignore_case, is_one_of};
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+use super::options::{eq_ignore_case, is_secret_option};
 use super::{ConnectionString, Scheme, format_address};
 
 /// What `utf8_percent_encode` escapes when we rebuild a URI.
@@ -110,7 +112,7 @@ impl ConnectionString {
                 .iter()
                 .map(|(k, v)| {
                     let key = utf8_percent_encode(k, OPTION_VALUE_ENCODE);
-                    if redact && is_one_of(k, SECRET_OPTIONS) {
+                    if redact && is_secret_option(k) {
                         format!("{key}=****")
                     } else if redact && eq_ignore_case(k, "authMechanismProperties") {
                         let shown = redact_properties(v);
@@ -131,10 +133,7 @@ fn redact_properties(value: &str) -> String {
     value
         .split(',')
         .map(|pair| match pair.split_once(':') {
-            Some((k, _))
-                if k.to_ascii_uppercase().contains("TOKEN")
-                    || k.to_ascii_uppercase().contains("SECRET") =>
-            {
+            Some((k, _)) if is_secret_option(k) => {
                 format!("{k}:****")
             }
             _ => pair.to_string(),
@@ -143,46 +142,133 @@ fn redact_properties(value: &str) -> String {
         .join(",")
 }
 
-/// Best-effort redaction of a string that may not parse: whatever sits between
-/// `scheme://user:` and the last `@` becomes `****`, and `password=` values too.
+/// A string that may or may not be a connection string, safe to show: the one
+/// redaction path for every target, argument and scanned hit. What parses is
+/// shown through `redacted`; what does not is masked by the same rules, best
+/// effort, over-hiding rather than under-hiding: the credentials, every secret
+/// option and `authMechanismProperties` secret, `password=` values, a
+/// non-numeric "port" after a user name with no host (`mongodb://alice:PASSWORD`),
+/// and a value with no scheme and no `@` (a password pasted in) as a whole.
 pub fn redact_raw(input: &str) -> String {
-    let Some(scheme_end) = input.find("://").map(|i| i + 3) else {
+    if let Ok(cs) = ConnectionString::parse(input) {
+        return cs.redacted();
+    }
+    let Some(scheme_end) = real_scheme_end(input) else {
         return crate::redact::redact_key_values(&redact_without_scheme(input));
     };
     let rest = &input[scheme_end..];
-    let out = match rest.rfind('@') {
-        Some(at) => {
-            let userinfo = &rest[..at];
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            let shown_user = if user.contains(['/', '?', '#']) {
-                "****"
-            } else {
-                user
-            };
-            let masked = if userinfo.contains(':') {
-                format!("{shown_user}:****")
-            } else {
-                shown_user.to_string()
-            };
-            format!("{}{masked}@{}", &input[..scheme_end], &rest[at + 1..])
-        }
-        None => input.to_string(),
+    let (userinfo, after) = match rest.rfind('@') {
+        Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
+        None => (None, rest),
     };
+    let mut out = input[..scheme_end].to_string();
+    if let Some(userinfo) = userinfo {
+        let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+        out.push_str(if user.contains(['/', '?', '#']) {
+            MASK
+        } else {
+            user
+        });
+        if userinfo.contains(':') {
+            out.push(':');
+            out.push_str(MASK);
+        }
+        out.push('@');
+    }
+    let host_end = after.find(['/', '?']).unwrap_or(after.len());
+    let (hosts, tail) = after.split_at(host_end);
+    if userinfo.is_none() {
+        out.push_str(&mask_non_numeric_ports(hosts));
+    } else {
+        out.push_str(hosts);
+    }
+    match tail.split_once('?') {
+        Some((path, query)) => {
+            out.push_str(path);
+            out.push('?');
+            out.push_str(&redact_query(query));
+        }
+        None => out.push_str(tail),
+    }
     crate::redact::redact_key_values(&out)
 }
 
-/// No `://`: `mongodb:/user:pw@host`, `mongodb//user:pw@host`, `user:pw@host`.
-/// Where the user name ends cannot be known, so everything before the last `@`
-/// is masked but a leading scheme (`mongodb:`, `mongodb:/`, `mongodb//`).
+const MASK: &str = crate::redact::MASK;
+
+/// The end of a real scheme (`mongodb://`, or a typo such as `mongdb://`): a
+/// short run of scheme characters before the first `://`. A `://` later in the
+/// text (`mongodb:/user:pw@h/?x=http://`) is no scheme.
+pub(super) fn real_scheme_end(input: &str) -> Option<usize> {
+    let i = input.find("://")?;
+    let scheme = &input[..i];
+    ((1..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(i + 3)
+}
+
+/// `alice:PASSWORD` with no `@host` reads as a host with a port: a "port" that is
+/// not a number is most likely a password, so it is masked.
+pub(super) fn mask_non_numeric_ports(hosts: &str) -> String {
+    hosts
+        .split(',')
+        .map(|host| match host.rsplit_once(':') {
+            Some((name, port)) if !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()) => {
+                let name = if name.starts_with('[') || !name.contains(':') {
+                    name
+                } else {
+                    MASK
+                };
+                format!("{name}:{MASK}")
+            }
+            _ => host.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The query of an unparsed URI with every secret value masked, by the same
+/// table the parsed rendering uses.
+fn redact_query(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    for (i, pair) in query.split(['&', ';']).enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        let Some((key, value)) = pair.split_once('=') else {
+            out.push_str(pair);
+            continue;
+        };
+        let name = percent_decode_str(key).decode_utf8_lossy();
+        if is_secret_option(&name) {
+            let _ = write!(out, "{key}={MASK}");
+        } else if eq_ignore_case(&name, "authMechanismProperties") {
+            let decoded = percent_decode_str(value).decode_utf8_lossy();
+            let _ = write!(out, "{key}={}", redact_properties(&decoded));
+        } else {
+            out.push_str(pair);
+        }
+    }
+    out
+}
+
+/// No real scheme: `mongodb:/user:pw@host`, `mongodb//user:pw@host`,
+/// `user:pw@host`, or a bare value. Where the user name ends cannot be known,
+/// so everything before the last `@` is masked but a leading scheme word
+/// (`mongodb:`, `mongodb:/`, `mongodb//`); with no `@` at all the value may be
+/// a password pasted where the URI belongs, and nothing of it is shown but
+/// that scheme word.
 fn redact_without_scheme(input: &str) -> String {
-    let Some(at) = input.rfind('@') else {
-        return input.to_string();
-    };
     let lower = input.to_ascii_lowercase();
     let word = ["mongodb+srv", "mongodb"]
         .iter()
         .find(|w| lower.starts_with(*w))
         .map_or(0, |w| w.len());
+    let Some(at) = input.rfind('@') else {
+        return format!("{}{MASK}", &input[..word]);
+    };
     // The scheme word and what is left of its `://`, never past the `@`.
     let slashes = input.as_bytes()[word..]
         .iter()
@@ -194,12 +280,26 @@ fn redact_without_scheme(input: &str) -> String {
     } else {
         (word + slashes).min(at)
     };
-    format!("{}****@{}", &input[..keep], &input[at + 1..])
+    format!(
+        "{}{MASK}@{}",
+        &input[..keep],
+        redact_query_tail(&input[at + 1..])
+    )
+}
+
+/// What follows the hosts of an unparsed string: its query's secrets masked.
+fn redact_query_tail(after: &str) -> String {
+    match after.split_once('?') {
+        Some((head, query)) => format!("{head}?{}", redact_query(query)),
+        None => after.to_string(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::options::{OPTIONS, OptionKind};
     use super::*;
+    use test_case::test_case;
 
     #[test]
     fn redaction_hides_password_and_secret_options() {
@@ -230,7 +330,10 @@ mod tests {
             redact_raw("mongodb://host/?password=abc&x=1"),
             "mongodb://host/?password=****&x=1"
         );
-        assert_eq!(redact_raw("no uri here"), "no uri here");
+        // A bare value is what a password pasted into MONGODB_URI looks like.
+        assert_eq!(redact_raw("no uri here"), "****");
+        assert_eq!(redact_raw("Tr0ub4dor&3"), "****");
+        assert_eq!(redact_raw("mongodb:Tr0ub4dor"), "mongodb****");
         // Without `://` the user name's end is unknown: all before the last @ goes.
         assert_eq!(redact_raw("mongodb:/app:Secret1@h/"), "mongodb:/****@h/");
         assert_eq!(
@@ -240,6 +343,82 @@ mod tests {
         assert_eq!(redact_raw("mongodb:app:Se/cret1@h/"), "mongodb:****@h/");
         assert_eq!(redact_raw("app:Secret1@h"), "****@h");
         assert_eq!(redact_raw("app:p@ss:w/rd@h"), "****@h");
+    }
+
+    /// Issue 15 item 6: shapes that do not parse were shown whole or in part.
+    #[test]
+    fn r15_unparseable_strings_go_through_the_same_redaction() {
+        // No @host: the password reads as a port, in the target and in the error.
+        assert_eq!(
+            redact_raw("mongodb://alice:Secret1"),
+            "mongodb://alice:****"
+        );
+        let err = ConnectionString::parse("mongodb://alice:Secret1").unwrap_err();
+        assert!(!err.to_string().contains("Secret1"), "{err}");
+        // A scheme typo with a later `://`: the first `://` is no scheme.
+        assert_eq!(
+            redact_raw("mongodb:/alice:Secret1@h/?appName=http://x"),
+            "mongodb:/****@h/?appName=http://x"
+        );
+        let err = ConnectionString::parse("mongdb:/alice:Secret1?x=http://y").unwrap_err();
+        assert!(!err.to_string().contains("Secret1"), "{err}");
+        // A bare value: the error does not echo it either.
+        let err = ConnectionString::parse("Secret1Secret1").unwrap_err();
+        assert!(!err.to_string().contains("Secret1"), "{err}");
+        // Secret options and AWS_SESSION_TOKEN in a string that fails to parse.
+        let shown = redact_raw(
+            "mongodb://u:pw@h:notaport/?authMechanismProperties=AWS_SESSION_TOKEN:tok123&proxyPassword=px1&sslPEMKeyPassword=kp1",
+        );
+        for secret in ["pw@", "tok123", "px1", "kp1"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("AWS_SESSION_TOKEN:****"), "{shown}");
+    }
+
+    /// Issue 15 item 5: every secret option of the table is masked when shown.
+    /// The driver judges validity: it refuses `sslPEMKeyPassword` and a
+    /// misspelt option, so those are shown only through `redact_raw`.
+    #[test_case("proxyPassword", true)]
+    #[test_case("tlsCertificateKeyFilePassword", true)]
+    #[test_case("sslPEMKeyPassword", false ; "sslpemkeypassword, which the driver refuses")]
+    #[test_case("PROXYPASSWORD", true ; "any case")]
+    #[test_case("proxyPasword", false ; "misspelt")]
+    fn r15_secret_options_are_masked(name: &str, driver_takes_it: bool) {
+        let uri = format!("mongodb://h/?{name}=S3cretValue&appName=x");
+        match ConnectionString::parse(&uri) {
+            Ok(cs) if driver_takes_it => {
+                assert_eq!(cs.redacted(), format!("mongodb://h/?{name}=****&appName=x"));
+            }
+            Err(err) if !driver_takes_it => {
+                assert!(!err.to_string().contains("S3cretValue"), "{err}");
+                assert_eq!(
+                    redact_raw(&uri),
+                    format!("mongodb://h/?{name}=****&appName=x")
+                );
+            }
+            other => panic!("{uri}: {other:?}"),
+        }
+        assert!(!redact_raw(&format!("{uri}&bad")).contains("S3cretValue"));
+    }
+
+    #[test]
+    fn every_secret_option_of_the_table_is_masked() {
+        let secrets: Vec<&str> = OPTIONS
+            .iter()
+            .filter(|(_, kind)| *kind == OptionKind::Secret)
+            .map(|(name, _)| *name)
+            .collect();
+        assert_eq!(
+            secrets,
+            [
+                "proxyPassword",
+                "tlsCertificateKeyFilePassword",
+                "sslPEMKeyPassword"
+            ]
+        );
+        for name in secrets {
+            assert!(is_secret_option(name));
+        }
     }
 
     #[test]
