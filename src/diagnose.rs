@@ -448,7 +448,7 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
 fn tls_failure(host: &str, error: &tls::Error, atlas: bool) -> Diagnosis {
     let evidence = format!("{host}: {error}");
     match error {
-        tls::Error::Alert { code: 80, .. } if atlas => Diagnosis::from_finding(Finding::IpAccessListAlert).with_evidence(evidence),
+        tls::Error::Alert { code, .. } if crate::wording::alert_finding(*code, atlas) == Finding::IpAccessListAlert => Diagnosis::from_finding(Finding::IpAccessListAlert).with_evidence(evidence),
         tls::Error::ClosedAfterHello if atlas => Diagnosis::from_finding(Finding::IpAccessListClosed).with_evidence(evidence),
         tls::Error::UnknownIssuer { issuer } => Diagnosis::from_finding(Finding::TlsUnknownIssuer)
             .with_summary(format!("The certificate of {host} was issued by {issuer}, which this machine does not trust."))

@@ -653,27 +653,9 @@ pub fn server_error(error: &DriverError) -> Option<(i32, String, String)> {
 }
 
 /// The server code a driver message implies, where the driver gives only text.
-/// The one place atlas-doctor reads the driver's prose; each pattern has a test.
+/// How drivers word it is `wording`'s knowledge (one place, tested there).
 pub fn code_from_text(text: &str) -> Option<i32> {
-    let t = text.to_ascii_lowercase();
-    if t.contains("bad auth") {
-        Some(8000)
-    } else if t.contains("requires authentication")
-        || t.contains("not authorized")
-        || t.contains("is not allowed to do action")
-    {
-        Some(13)
-    } else if t.contains("unable to use scram")
-        || t.contains("mechanism unavailable")
-        || t.contains("unsupported mechanism")
-        || t.contains("no scram-sha-1 credentials")
-    {
-        Some(334)
-    } else if t.contains("authentication failed") {
-        Some(18)
-    } else {
-        None
-    }
+    crate::wording::server_code(text)
 }
 
 /// The driver error as one redacted line: its kind, and the server's own message.
@@ -742,9 +724,9 @@ fn classify(
         (Some(m), Some(list)) if !list.is_empty() => !list.iter().any(|o| o == m),
         _ => false,
     };
-    // The driver's SASLprep refusal is typed only as an authentication error with
-    // this text (mongodb 3.9 `scram.rs`); it happens before anything is sent.
-    if is_auth && message.contains("saslprep failure") {
+    // The driver's SASLprep refusal is typed only as an authentication error
+    // with text; it happens before anything is sent.
+    if is_auth && crate::wording::is_saslprep_refusal(&message) {
         return Failure::PasswordUnusable {
             user: creds.user.clone().unwrap_or_default(),
         };
@@ -804,32 +786,6 @@ fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_patterns_map_to_server_codes() {
-        let cases = [
-            ("bad auth : authentication failed", Some(8000)),
-            ("SCRAM failure: authentication failed", Some(18)),
-            ("Authentication failed.", Some(18)),
-            ("command insert requires authentication", Some(13)),
-            (
-                "not authorized on probe to execute command (action: insert)",
-                Some(13),
-            ),
-            (
-                "user is not allowed to do action [find] on [app.users]",
-                Some(13),
-            ),
-            (
-                "Unable to use SCRAM-SHA-1 based authentication for user without any SCRAM-SHA-1 credentials registered",
-                Some(334),
-            ),
-            ("connection refused", None),
-        ];
-        for (text, code) in cases {
-            assert_eq!(code_from_text(text), code, "{text}");
-        }
-    }
 
     #[test]
     fn creds_suggest_admin_when_the_path_names_another_db() {
