@@ -280,7 +280,12 @@ fn frozen_holdout_accuracy_is_printed_and_above_its_floor() {
 
 #[test]
 fn corpus_is_big_and_covers_every_class_and_eight_families() {
-    for (name, min) in [("explain_corpus.toml", 150), ("explain_holdout.toml", 150)] {
+    // The holdout was frozen with 153 entries; entries only ever leave it (to
+    // the training corpus, once their wording was looked at).
+    for (name, min, per_class) in [
+        ("explain_corpus.toml", 150, 5),
+        ("explain_holdout.toml", 135, 3),
+    ] {
         let entries = load(name);
         assert!(
             entries.len() >= min,
@@ -289,7 +294,7 @@ fn corpus_is_big_and_covers_every_class_and_eight_families() {
         );
         for class in CLASSES {
             let n = entries.iter().filter(|e| e.class == class).count();
-            assert!(n >= 4, "{name}: class {class} has only {n} entries");
+            assert!(n >= per_class, "{name}: class {class} has only {n} entries");
         }
         let families = FAMILIES
             .iter()
