@@ -1,11 +1,15 @@
 //! How well `explain` classifies real error messages, measured honestly.
 //!
-//! Two sets of real texts posted in public threads:
+//! Three sets of real texts posted in public threads:
 //! - `tests/fixtures/explain_corpus.toml`, the training corpus: the rules were
 //!   written with it in view, so its figure is TRAINING accuracy;
-//! - `tests/fixtures/explain_holdout.toml`, the frozen holdout: gathered from
-//!   other threads before the rules of issue 13 changed and never used to write
-//!   them, so its figure estimates accuracy on text `explain` has never seen.
+//! - `tests/fixtures/explain_holdout.toml`, the first holdout: gathered from
+//!   other threads before the rules of issue 13 changed; its misses were seen
+//!   while the rules were reworked and the entries whose wordings were then
+//!   added moved to training, so its figure now flatters;
+//! - `tests/fixtures/explain_holdout_2.toml`, a second holdout gathered after
+//!   the rules were written (by then the first holdout's misses had been seen)
+//!   and never tuned on.
 //!
 //! The corpus is also scored by 10-fold cross-validation: the one learned part
 //! of `wording` (a naive Bayes guess for texts nothing else reads) is trained on
@@ -269,11 +273,38 @@ fn frozen_holdout_accuracy_is_printed_and_above_its_floor() {
     let s = score(&load("explain_holdout.toml"));
     println!(
         "{}",
-        report("frozen holdout (never used to write the rules)", &s, false)
+        report(
+            "first holdout (frozen before the rules changed; entries whose misses were seen moved to training)",
+            &s,
+            false
+        )
     );
     assert!(
         s.all.percent() >= HOLDOUT_FLOOR,
         "holdout accuracy {:.1}% under the floor {HOLDOUT_FLOOR}%",
+        s.all.percent()
+    );
+}
+
+/// The least accuracy the suite accepts on the second holdout. Set before the
+/// set was first scored; it is small (about fifty entries), so the floor is a
+/// guard against a regression, not a target.
+const SECOND_HOLDOUT_FLOOR: f64 = 80.0;
+
+#[test]
+fn second_holdout_accuracy_is_printed_and_above_its_floor() {
+    let s = score(&load("explain_holdout_2.toml"));
+    println!(
+        "{}",
+        report(
+            "second holdout (gathered after the rules were written, never tuned on)",
+            &s,
+            false
+        )
+    );
+    assert!(
+        s.all.percent() >= SECOND_HOLDOUT_FLOOR,
+        "second holdout accuracy {:.1}% under the floor {SECOND_HOLDOUT_FLOOR}%",
         s.all.percent()
     );
 }
@@ -311,19 +342,25 @@ fn holdout_threads_are_not_in_the_training_corpus() {
         .map(|e| e.source)
         .collect();
     let mut seen = std::collections::HashSet::new();
-    for entry in load("explain_holdout.toml") {
-        assert!(
-            !training.contains(&entry.source),
-            "{} is in both sets",
-            entry.source
-        );
-        assert!(seen.insert(entry.source.clone()), "{} twice", entry.source);
+    for name in ["explain_holdout.toml", "explain_holdout_2.toml"] {
+        for entry in load(name) {
+            assert!(
+                !training.contains(&entry.source),
+                "{} is in training and in {name}",
+                entry.source
+            );
+            assert!(seen.insert(entry.source.clone()), "{} twice", entry.source);
+        }
     }
 }
 
 #[test]
 fn corpus_entries_are_well_formed_and_hold_no_credentials() {
-    for name in ["explain_corpus.toml", "explain_holdout.toml"] {
+    for name in [
+        "explain_corpus.toml",
+        "explain_holdout.toml",
+        "explain_holdout_2.toml",
+    ] {
         for entry in load(name) {
             assert!(
                 entry.source.starts_with("https://"),
