@@ -268,21 +268,23 @@ fn cross_validated_accuracy_is_printed_and_above_its_floor() {
     );
 }
 
+/// Scores a holdout, prints its tables (never its misses) and asserts its floor.
+fn check_holdout(file: &str, title: &str, floor: f64) {
+    let s = score(&load(file));
+    println!("{}", report(title, &s, false));
+    assert!(
+        s.all.percent() >= floor,
+        "{file}: accuracy {:.1}% under the floor {floor}%",
+        s.all.percent()
+    );
+}
+
 #[test]
 fn frozen_holdout_accuracy_is_printed_and_above_its_floor() {
-    let s = score(&load("explain_holdout.toml"));
-    println!(
-        "{}",
-        report(
-            "first holdout (frozen before the rules changed; entries whose misses were seen moved to training)",
-            &s,
-            false
-        )
-    );
-    assert!(
-        s.all.percent() >= HOLDOUT_FLOOR,
-        "holdout accuracy {:.1}% under the floor {HOLDOUT_FLOOR}%",
-        s.all.percent()
+    check_holdout(
+        "explain_holdout.toml",
+        "first holdout (frozen before the rules changed; entries whose misses were seen moved to training)",
+        HOLDOUT_FLOOR,
     );
 }
 
@@ -293,19 +295,10 @@ const SECOND_HOLDOUT_FLOOR: f64 = 80.0;
 
 #[test]
 fn second_holdout_accuracy_is_printed_and_above_its_floor() {
-    let s = score(&load("explain_holdout_2.toml"));
-    println!(
-        "{}",
-        report(
-            "second holdout (gathered after the rules were written, never tuned on)",
-            &s,
-            false
-        )
-    );
-    assert!(
-        s.all.percent() >= SECOND_HOLDOUT_FLOOR,
-        "second holdout accuracy {:.1}% under the floor {SECOND_HOLDOUT_FLOOR}%",
-        s.all.percent()
+    check_holdout(
+        "explain_holdout_2.toml",
+        "second holdout (gathered after the rules were written, never tuned on)",
+        SECOND_HOLDOUT_FLOOR,
     );
 }
 
