@@ -175,6 +175,13 @@ impl ConnectionString {
             .or_else(|| self.option("sslCAFile"))
     }
 
+    /// The client certificate and key named by `tlsCertificateKeyFile` (or the
+    /// legacy `sslPEMKeyFile`).
+    pub fn certificate_key_file(&self) -> Option<&str> {
+        self.option("tlsCertificateKeyFile")
+            .or_else(|| self.option("sslPEMKeyFile"))
+    }
+
     /// The replica set name asked for.
     pub fn replica_set(&self) -> Option<&str> {
         self.option("replicaSet")
