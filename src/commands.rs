@@ -120,7 +120,9 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             }
             Ok(report)
         }
-        Command::Explain(_) => unreachable!("explain runs offline, before any probe"),
+        Command::Explain(_) | Command::Completions(_) | Command::Man => {
+            unreachable!("explain, completions and man run offline, before any probe")
+        }
     }
 }
 

@@ -18,6 +18,8 @@ pub const DEFAULT_URI: &str = "mongodb://localhost:27017";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The config file looked for in the current directory.
 pub const LOCAL_CONFIG: &str = "atlas-doctor.toml";
+/// The variable that holds the target when `--uri` is not given.
+pub const URI_ENV: &str = "MONGODB_URI";
 
 /// Why the configuration could not be resolved. Each names the file, key or variable.
 #[derive(Debug, thiserror::Error)]
@@ -402,8 +404,8 @@ fn resolve_target(
             UriOrigin::Env => Source::Env("ATLAS_DOCTOR_URI".to_string()),
         };
         (uri, source)
-    } else if let Some(uri) = non_empty(env.var("MONGODB_URI")) {
-        (uri, Source::Env("MONGODB_URI".to_string()))
+    } else if let Some(uri) = non_empty(env.var(URI_ENV)) {
+        (uri, Source::Env(URI_ENV.to_string()))
     } else if let (Some(var), Some(path)) = (&file.uri_env, path) {
         let uri = non_empty(env.var(var)).ok_or_else(|| Error::MissingVariable {
             key: "uri-env",
