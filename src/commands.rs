@@ -32,6 +32,23 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         }
     };
     report.target_uri = cs.redacted();
+    // The driver reads these files itself, without a cap: a FIFO or /dev/zero
+    // there would hang it or grow it without bound.
+    for (option, path) in cs.file_options() {
+        if let Err(error) =
+            crate::file::check(std::path::Path::new(path), crate::file::PEM_MAX_BYTES)
+        {
+            let detail = format!("{option}={path}: the file {error}");
+            report.steps.push(Step::new(
+                Layer::Uri,
+                format!("option {option}"),
+                Status::Fail,
+                detail.clone(),
+            ));
+            report.fail(diagnose::file_option_error(&detail));
+            return Ok(report);
+        }
+    }
     let hosts = cs
         .hosts
         .iter()

@@ -128,6 +128,16 @@ pub fn config_error(error: &config::Error) -> Diagnosis {
         .with_evidence(error.to_string())
 }
 
+/// A file named by a URI option (tlsCAFile, tlsCertificateKeyFile) that cannot
+/// be used; `detail` names the option, the path and why.
+pub fn file_option_error(detail: &str) -> Diagnosis {
+    Diagnosis::from_finding(Finding::UriInvalidOption)
+        .with_summary(format!(
+            "The connection string names a file that cannot be used: {detail}."
+        ))
+        .with_evidence(detail.to_string())
+}
+
 fn capitalize(s: &str) -> String {
     // A message that starts with a key or flag (`uri-env ...`, `--timeout: ...`) keeps its case.
     if s.split_whitespace().next().is_some_and(|w| w.contains('-')) {

@@ -11,6 +11,7 @@ pub mod crud;
 pub mod diagnose;
 pub mod exit;
 pub mod explain;
+pub mod file;
 pub mod finding;
 pub mod probe;
 pub mod redact;
@@ -34,6 +35,12 @@ use crate::report::style::Palette;
 pub const DRIVER_MIN_WIRE_VERSION: i32 = 9;
 /// The highest wire version the bundled driver speaks.
 pub const DRIVER_MAX_WIRE_VERSION: i32 = 29;
+
+/// Input that cannot be used at all (stdin is a directory): a usage error
+/// (exit 2) that `main` prints, not a failure of atlas-doctor itself.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
 
 /// What to print on stdout and how to exit.
 #[derive(Debug)]
@@ -113,19 +120,17 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
 
 /// `explain`: offline, no target needed. TEXT, or stdin when absent or `-`.
 fn run_explain(text: Option<&str>, format: Format, palette: Palette) -> anyhow::Result<Outcome> {
-    use std::io::Read as _;
     let bytes = match text {
         None | Some("-") => {
             if std::io::stdin().is_terminal() {
                 eprintln!("atlas-doctor explain: paste the error text, then press Ctrl-D");
             }
-            let mut bytes = Vec::new();
             let limit = u64::try_from(explain::MAX_INPUT_BYTES).unwrap_or(u64::MAX);
-            std::io::stdin()
-                .take(limit)
-                .read_to_end(&mut bytes)
-                .context("reading the error text from stdin")?;
-            bytes
+            file::read_stdin(limit).map_err(|e| {
+                InputError(format!(
+                    "explain: cannot read the error text from stdin: it {e}; paste the text, pipe it, or pass it as an argument"
+                ))
+            })?
         }
         Some(text) => text.as_bytes().to_vec(),
     };

@@ -153,7 +153,8 @@ pub fn roots(ca_file: Option<&str>) -> Result<RootCertStore, Error> {
             path: path.to_string(),
             reason,
         };
-        let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+        let pem = crate::file::read_capped(std::path::Path::new(path), crate::file::PEM_MAX_BYTES)
+            .map_err(|e| ca_error(e.to_string()))?;
         let mut reader = pem.as_slice();
         for cert in rustls_pemfile::certs(&mut reader) {
             let cert = cert.map_err(|e| ca_error(e.to_string()))?;

@@ -166,6 +166,16 @@ impl ConnectionString {
             .or_else(|| self.option("sslCAFile"))
     }
 
+    /// The options that name a file the driver reads (`tlsCAFile`,
+    /// `tlsCertificateKeyFile` and their legacy `ssl` names), with the path.
+    pub fn file_options(&self) -> Vec<(&str, &str)> {
+        self.options
+            .iter()
+            .filter(|(name, _)| option_kind(name) == Some(OptionKind::File))
+            .map(|(name, path)| (name.as_str(), path.as_str()))
+            .collect()
+    }
+
     /// The replica set name asked for.
     pub fn replica_set(&self) -> Option<&str> {
         self.option("replicaSet")
