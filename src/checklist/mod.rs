@@ -67,7 +67,9 @@ pub async fn run(
     )];
     let scan = match scan_roots(args) {
         Ok(roots) => {
-            let scanned = tokio::task::spawn_blocking(move || crate::scan::scan(&roots)).await;
+            let cross = args.scan_all_filesystems;
+            let scanned =
+                tokio::task::spawn_blocking(move || crate::scan::scan(&roots, cross)).await;
             scanned.map_err(|_| "the scan stopped unexpectedly")
         }
         Err(why) => Err(why),
