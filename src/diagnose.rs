@@ -98,10 +98,14 @@ pub fn uri_error(error: &uri::Error) -> Diagnosis {
         }
         uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
         uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
-        uri::Error::UnknownScheme { .. } => Finding::UriUnknownScheme,
+        uri::Error::UnknownScheme { .. } | uri::Error::SchemeCase { .. } => {
+            Finding::UriUnknownScheme
+        }
         uri::Error::EmptyHost => Finding::UriEmptyHost,
         uri::Error::InvalidOption { .. } => Finding::UriInvalidOption,
-        uri::Error::InvalidPort { .. } | uri::Error::InvalidHost { .. } => Finding::UriMalformed,
+        uri::Error::InvalidPort { .. }
+        | uri::Error::InvalidHost { .. }
+        | uri::Error::Refused { .. } => Finding::UriMalformed,
     };
     let diagnosis = Diagnosis::from_finding(finding).with_evidence(error.to_string());
     match error {

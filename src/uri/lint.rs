@@ -2,8 +2,8 @@
 
 use percent_encoding::percent_decode_str;
 
-use super::ConnectionString;
-use super::options::option_kind;
+use super::options::{DRIVER_LACKS, is_one_of};
+use super::{ConnectionString, Scheme};
 
 /// Something legal but worth a warning, found without the network.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,13 +25,33 @@ impl ConnectionString {
                 ),
             });
         }
-        for (name, _) in &self.options {
-            if option_kind(name).is_none() {
-                lints.push(Lint {
-                    name: name.clone(),
-                    message: format!("unknown option {name:?}: drivers ignore it with a warning (check its spelling)"),
-                });
-            }
+        // Unknown options need no lint: the driver refuses them, naming the
+        // option it probably meant.
+        for (name, _) in self
+            .options
+            .iter()
+            .filter(|(name, _)| is_one_of(name, DRIVER_LACKS))
+        {
+            lints.push(Lint {
+                name: name.clone(),
+                message: format!(
+                    "{name} is not used by atlas-doctor's own login (the Rust driver it runs has no support for it); your application's driver may honour it"
+                ),
+            });
+        }
+        if self.scheme == Scheme::Srv
+            && let Some(host) = self
+                .hosts
+                .first()
+                .filter(|h| h.name.parse::<std::net::IpAddr>().is_ok())
+        {
+            lints.push(Lint {
+                name: "mongodb+srv".to_string(),
+                message: format!(
+                    "mongodb+srv:// needs a DNS name with SRV records, not the address {}: use mongodb:// for an address",
+                    host.name
+                ),
+            });
         }
         if self.username.is_some()
             && self.option("authSource").is_none()
@@ -82,15 +102,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lints_flag_insecure_tls_unknown_options_and_auth_source() {
+    fn lints_flag_insecure_tls_socket_timeout_and_auth_source() {
         let cs = ConnectionString::parse(
-            "mongodb://u:p@h/app?tlsAllowInvalidCertificates=true&retryWrite=true",
+            "mongodb://u:p@h/app?tlsAllowInvalidCertificates=true&socketTimeoutMS=100",
         )
         .unwrap();
         let names: Vec<String> = cs.lints().into_iter().map(|l| l.name).collect();
         assert_eq!(
             names,
-            ["tlsAllowInvalidCertificates", "retryWrite", "authSource"]
+            [
+                "tlsAllowInvalidCertificates",
+                "socketTimeoutMS",
+                "authSource"
+            ]
         );
+    }
+
+    #[test]
+    fn an_address_under_srv_is_a_lint_not_a_refusal() {
+        // The driver takes it (the lookup fails later); it used to be refused here.
+        let cs = ConnectionString::parse("mongodb+srv://127.0.0.1/").unwrap();
+        let names: Vec<String> = cs.lints().into_iter().map(|l| l.name).collect();
+        assert_eq!(names, ["mongodb+srv"]);
     }
 }

@@ -1,11 +1,13 @@
 //! Connection strings: parse and lint without touching the network, keep the
 //! password in a `SecretString`, and display the URI only redacted.
 //!
+//! `judge` asks the official driver whether the string is valid (it decides),
 //! `parse` reads a string into a [`ConnectionString`] and explains refusals,
 //! `lint` finds what is legal but worth a warning, `redact` renders a URI
 //! (parsed or not) without its secrets; `options` holds the option tables
 //! all three consult.
 
+mod judge;
 mod lint;
 mod options;
 mod parse;
@@ -52,6 +54,13 @@ impl fmt::Display for SecretString {
 pub enum Error {
     #[error("the connection string must start with mongodb:// or mongodb+srv:// (found {found:?})")]
     UnknownScheme { found: String },
+    #[error(
+        "the scheme must be written in lower case, mongodb:// or mongodb+srv:// (found {found:?})"
+    )]
+    SchemeCase { found: String },
+    /// The driver refused for a reason our own reading does not name.
+    #[error("the MongoDB driver refuses this connection string: {reason}")]
+    Refused { reason: String },
     #[error("the connection string names no host")]
     EmptyHost,
     #[error("the {part} contains an unescaped {ch:?}: write it as {encoded}")]

@@ -7,61 +7,203 @@ use percent_encoding::percent_decode_str;
 
 use super::options::{AUTH_MECHANISMS, OptionKind, eq_ignore_case, is_one_of, option_kind};
 use super::redact::{mask_non_numeric_ports, real_scheme_end};
-use super::{ConnectionString, Error, Host, Scheme, SecretString};
+use super::{ConnectionString, Error, Host, Scheme, SecretString, judge};
 
 /// Characters that must be percent-encoded in user names and passwords.
 const USERINFO_RESERVED: &[char] = &['@', ':', '/', '?', '#', '[', ']'];
 
 impl ConnectionString {
-    /// Parses and validates a connection string. Errors never include the password.
+    /// Parses a connection string. The official driver decides whether it is
+    /// valid; when the driver refuses, our own reading explains why (which
+    /// part, which character and its `%XX`). Errors never include the password.
     pub fn parse(input: &str) -> Result<Self, Error> {
         let input = input.trim();
-        let (scheme, rest) = if let Some(rest) = strip_prefix_ignore_case(input, "mongodb+srv://") {
-            (Scheme::Srv, rest)
-        } else if let Some(rest) = strip_prefix_ignore_case(input, "mongodb://") {
-            (Scheme::Standard, rest)
-        } else {
-            return Err(Error::UnknownScheme {
-                found: scheme_of(input),
-            });
-        };
+        match judge::verdict(input) {
+            Ok(driver) => Ok(Self::from_driver(input, driver)),
+            Err(reason) => Err(explain(input).unwrap_or_else(|| Error::Refused {
+                reason: scrub(input, &reason),
+            })),
+        }
+    }
 
-        // The last '@' ends the credentials: passwords contain '/', '?' and '#'
-        // far more often than options contain '@'.
-        let (userinfo, after_userinfo) = match rest.rfind('@') {
-            Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
-            None => (None, rest),
+    /// The parts as the driver read them, and the options as written (the
+    /// driver keeps only those it understood, we show and lint all of them).
+    fn from_driver(input: &str, driver: mongodb::options::ConnectionString) -> Self {
+        use mongodb::options::{HostInfo, ServerAddress};
+        let address = |address: ServerAddress| match address {
+            ServerAddress::Tcp { host, port } => Host { name: host, port },
+            other => Host {
+                name: other.to_string(),
+                port: None,
+            },
         };
-        let host_end = after_userinfo
-            .find(['/', '?'])
-            .unwrap_or(after_userinfo.len());
-        let host_list = &after_userinfo[..host_end];
-        let after_hosts = &after_userinfo[host_end..];
-        let (path, query) = match after_hosts.find('?') {
-            Some(q) => (&after_hosts[..q], &after_hosts[q + 1..]),
-            None => (after_hosts, ""),
+        let (scheme, hosts) = match driver.host_info {
+            HostInfo::DnsRecord(name) => (Scheme::Srv, vec![Host { name, port: None }]),
+            HostInfo::HostIdentifiers(seeds) => {
+                (Scheme::Standard, seeds.into_iter().map(address).collect())
+            }
+            // A future kind of host list: keep what the string says.
+            _ => (Scheme::Standard, Vec::new()),
         };
-
-        let (username, password) = match userinfo {
-            Some(info) => parse_userinfo(info)?,
-            None => (None, None),
-        };
-        let hosts = parse_hosts(host_list)?;
-        let database = parse_database(path)?;
-        let options = parse_options(query)?;
-
-        let cs = ConnectionString {
+        let (username, password) = driver
+            .credential
+            .map(|c| (c.username, c.password.map(SecretString::new)))
+            .unwrap_or_default();
+        let query = input
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split_once('?'))
+            .map_or("", |(_, query)| query);
+        ConnectionString {
             scheme,
             username,
             password,
             hosts,
-            database,
-            options,
-        };
-        cs.validate()?;
-        Ok(cs)
+            database: driver.default_database,
+            options: written_options(query),
+        }
     }
+}
 
+/// Where our reading ends the credentials.
+#[derive(Clone, Copy)]
+enum Split {
+    /// As the driver does: options start at the first `?`, credentials end
+    /// at the last `@` before it.
+    AsDriver,
+    /// At the last `@` of the whole string: a raw `?` in a password moves the
+    /// driver's split into the password, and this reading names the `?`.
+    LastAt,
+}
+
+/// Why the driver refused `input`, in our words, when our reading finds it.
+fn explain(input: &str) -> Option<Error> {
+    let as_driver = read(input, Split::AsDriver).err()?;
+    // A host or an option that is really a piece of credentials (a raw `?` in
+    // the password) is better named as that character; an `=` in those
+    // credentials means they were options after all, unless the driver saw a
+    // host there.
+    let credentials_misread = match &as_driver {
+        Error::EmptyHost | Error::InvalidPort { .. } | Error::InvalidHost { .. } => true,
+        Error::InvalidOption { .. } => !userinfo_at_last_at(input).is_some_and(|i| i.contains('=')),
+        _ => false,
+    };
+    if credentials_misread
+        && let Err(e @ (Error::UnescapedCharacter { .. } | Error::BadPercentEncoding { .. })) =
+            read(input, Split::LastAt)
+    {
+        return Some(e);
+    }
+    Some(as_driver)
+}
+
+/// What sits between `://` and the last `@`, if anything.
+fn userinfo_at_last_at(input: &str) -> Option<&str> {
+    let (_, rest) = input.split_once("://")?;
+    rest.rfind('@').map(|at| &rest[..at])
+}
+
+/// The driver's reason, without any piece of the credentials it may echo
+/// (an unsupported scheme, an address, an option pair are quoted whole).
+fn scrub(input: &str, reason: &str) -> String {
+    let mut shown = reason.to_string();
+    if let Some((_, password)) = userinfo_at_last_at(input).and_then(|i| i.split_once(':')) {
+        let decoded = percent_decode_str(password).decode_utf8_lossy();
+        for secret in [password, decoded.as_ref()] {
+            if secret.chars().count() >= 3 {
+                shown = shown.replace(secret, "****");
+            } else if !secret.is_empty() && shown.contains(secret) {
+                // Too short to mask without mangling the words: keep the
+                // driver's words up to what it quotes (after a `:`), or none.
+                let head = shown.split(':').next().unwrap_or_default().trim_end();
+                shown = if head.contains(secret) {
+                    "the driver gives no reason that can be shown".to_string()
+                } else {
+                    head.to_string()
+                };
+            }
+        }
+    }
+    crate::redact::redact_key_values(&shown.escape_debug().to_string())
+}
+
+/// The options as written, split as the driver splits them (on `&`), decoded.
+fn written_options(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
+            (decode(key), decode(value))
+        })
+        .collect()
+}
+
+/// Our own strict reading: the explanation of a refusal.
+fn read(input: &str, split: Split) -> Result<ConnectionString, Error> {
+    let (scheme, rest) = if let Some(rest) = input.strip_prefix("mongodb+srv://") {
+        (Scheme::Srv, rest)
+    } else if let Some(rest) = input.strip_prefix("mongodb://") {
+        (Scheme::Standard, rest)
+    } else if strip_prefix_ignore_case(input, "mongodb+srv://").is_some()
+        || strip_prefix_ignore_case(input, "mongodb://").is_some()
+    {
+        return Err(Error::SchemeCase {
+            found: scheme_of(input),
+        });
+    } else {
+        return Err(Error::UnknownScheme {
+            found: scheme_of(input),
+        });
+    };
+
+    let (before_query, query) = match split {
+        Split::AsDriver => rest.split_once('?').unwrap_or((rest, "")),
+        Split::LastAt => (rest, ""),
+    };
+    let (userinfo, after_userinfo) = match before_query.rfind('@') {
+        Some(at) => (Some(&before_query[..at]), &before_query[at + 1..]),
+        None => (None, before_query),
+    };
+    let (host_list, path, query) = match split {
+        Split::AsDriver => {
+            let (hosts, path) = after_userinfo
+                .split_once('/')
+                .unwrap_or((after_userinfo, ""));
+            (hosts, path, query)
+        }
+        Split::LastAt => {
+            let host_end = after_userinfo
+                .find(['/', '?'])
+                .unwrap_or(after_userinfo.len());
+            let after_hosts = &after_userinfo[host_end..];
+            let (path, query) = after_hosts.split_once('?').unwrap_or((after_hosts, ""));
+            (&after_userinfo[..host_end], path, query)
+        }
+    };
+
+    let (username, password) = match userinfo {
+        Some(info) => parse_userinfo(info)?,
+        None => (None, None),
+    };
+    let hosts = parse_hosts(host_list)?;
+    let database = parse_database(path)?;
+    let options = parse_options(query)?;
+
+    let cs = ConnectionString {
+        scheme,
+        username,
+        password,
+        hosts,
+        database,
+        options,
+    };
+    cs.validate()?;
+    Ok(cs)
+}
+
+impl ConnectionString {
+    /// The driver's rules we can name precisely (the rest it names itself).
     fn validate(&self) -> Result<(), Error> {
         if self.scheme == Scheme::Srv {
             if self.hosts.len() > 1 {
@@ -74,16 +216,11 @@ impl ConnectionString {
                     host: host.address(),
                 });
             }
-            if self.hosts[0].name.parse::<std::net::IpAddr>().is_ok() {
-                return Err(Error::InvalidHost {
-                    host: self.hosts[0].name.clone(),
-                    reason: "mongodb+srv:// needs a DNS name, not an IP address",
-                });
-            }
         }
         for (name, value) in &self.options {
+            // The driver takes exactly `true` and `false`, in lower case.
             if option_kind(name) == Some(OptionKind::Bool)
-                && !matches!(value.to_ascii_lowercase().as_str(), "true" | "false")
+                && !matches!(value.as_str(), "true" | "false")
             {
                 return Err(invalid_option(
                     name,
@@ -330,7 +467,8 @@ fn parse_database(path: &str) -> Result<Option<String>, Error> {
     if let Some(bad) = name.chars().find(|c| {
         matches!(
             c,
-            '/' | '\\' | ' ' | '"' | '$' | '.' | '*' | '<' | '>' | ':' | '|' | '?'
+            // The driver's list; `.` and the like are the server's business.
+            '/' | '\\' | ' ' | '"' | '$'
         )
     }) {
         return Err(Error::InvalidOption {
@@ -343,7 +481,7 @@ fn parse_database(path: &str) -> Result<Option<String>, Error> {
 
 fn parse_options(query: &str) -> Result<Vec<(String, String)>, Error> {
     let mut options = Vec::new();
-    for pair in query.split(['&', ';']).filter(|p| !p.is_empty()) {
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
         let Some((key, value)) = pair.split_once('=') else {
             let key: String = pair.chars().take(40).collect();
             return Err(invalid_option(
@@ -373,7 +511,8 @@ mod tests {
     #[test_case("mongodb://app:secret@a:1,b:2/app?replicaSet=rs0&authSource=admin" ; "seed list")]
     #[test_case("mongodb+srv://app:p%40ss@cluster0.ab1cd.example.net/?retryWrites=true&w=majority" ; "atlas-style srv")]
     #[test_case("mongodb://[::1]:27017/?tls=true" ; "ipv6")]
-    #[test_case("MONGODB://host/" ; "scheme is case insensitive")]
+    #[test_case("mongodb://host/?appName=svc@team" ; "r9 an at sign in an option value")]
+    #[test_case("mongodb+srv://127.0.0.1/" ; "r9 an address under srv fails at dns, not here")]
     fn parses(uri: &str) {
         ConnectionString::parse(uri).unwrap();
     }
@@ -409,6 +548,54 @@ mod tests {
     }
 
     #[test]
+    fn r9_an_at_sign_in_an_option_value_stays_in_the_option() {
+        let cs = ConnectionString::parse("mongodb://u:pw@host/?appName=svc@team").unwrap();
+        assert_eq!(cs.hosts[0].name, "host");
+        assert_eq!(cs.username.as_deref(), Some("u"));
+        assert_eq!(cs.option("appName"), Some("svc@team"));
+    }
+
+    #[test_case("mongodb://user:pa?ss@host/", "password", '?' ; "question mark in password")]
+    #[test_case("mongodb://us?er:pw@host/", "user name", '?' ; "question mark in user name")]
+    #[test_case("mongodb://user:p=a?ss@host/", "password", '?' ; "equals and question mark")]
+    fn a_raw_question_mark_in_credentials_is_named_not_the_host_the_driver_saw(
+        uri: &str,
+        part: &str,
+        ch: char,
+    ) {
+        // The driver takes the first `?` for the start of the options and
+        // refuses a host or an option made of the credentials' first half.
+        let err = ConnectionString::parse(uri).unwrap_err();
+        assert!(
+            matches!(&err, Error::UnescapedCharacter { part: p, ch: c, .. } if *p == part && *c == ch),
+            "{uri}: {err:?}"
+        );
+    }
+
+    #[test]
+    fn the_drivers_own_reason_never_quotes_the_password() {
+        // A refusal only the driver names: its message quotes the address,
+        // which here holds the password.
+        let err = ConnectionString::parse("mongodb://app:hunter22@[::1/").unwrap_err();
+        let shown = err.to_string();
+        assert!(!shown.contains("hunter22"), "{shown}");
+        assert_eq!(
+            scrub(
+                "mongodb://app:hunter22@h:x/",
+                "invalid server address app:hunter22@h:x"
+            ),
+            "invalid server address app:****@h:x"
+        );
+        assert_eq!(
+            scrub(
+                "mongodb://app:pw@h:x/",
+                "invalid server address app:pw@h: bad"
+            ),
+            "invalid server address app"
+        );
+    }
+
+    #[test]
     fn a_stray_percent_is_refused() {
         let err = ConnectionString::parse("mongodb://user:100%sure@host/").unwrap_err();
         assert_eq!(err, Error::BadPercentEncoding { part: "password" });
@@ -430,7 +617,10 @@ mod tests {
     #[test_case("mongodb://host/?tlsInsecure=true&tlsAllowInvalidCertificates=true", "InvalidOption" ; "insecure conflict")]
     #[test_case("mongodb://a,b/?directConnection=true", "InvalidOption" ; "direct with two hosts")]
     #[test_case("mongodb://host/?replicaSet", "InvalidOption" ; "option without value")]
-    #[test_case("mongodb+srv://127.0.0.1/", "InvalidHost" ; "srv with ip")]
+    #[test_case("MONGODB://host/", "SchemeCase" ; "r9 the driver wants the scheme in lower case")]
+    #[test_case("mongodb://host/?tls=TRUE", "InvalidOption" ; "the driver wants lower-case booleans")]
+    #[test_case("mongodb://host/?retryWrite=true", "Refused" ; "unknown option")]
+    #[test_case("mongodb://host/?maxPoolSize=0", "Refused" ; "a rule only the driver names")]
     fn refused(uri: &str, kind: &str) {
         let err = ConnectionString::parse(uri).unwrap_err();
         assert!(format!("{err:?}").starts_with(kind), "{uri}: {err:?}");

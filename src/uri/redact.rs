@@ -376,15 +376,28 @@ mod tests {
     }
 
     /// Issue 15 item 5: every secret option of the table is masked when shown.
-    #[test_case("proxyPassword")]
-    #[test_case("tlsCertificateKeyFilePassword")]
-    #[test_case("sslPEMKeyPassword")]
-    #[test_case("PROXYPASSWORD" ; "any case")]
-    #[test_case("proxyPasword" ; "misspelt")]
-    fn r15_secret_options_are_masked(name: &str) {
+    /// The driver judges validity: it refuses `sslPEMKeyPassword` and a
+    /// misspelt option, so those are shown only through `redact_raw`.
+    #[test_case("proxyPassword", true)]
+    #[test_case("tlsCertificateKeyFilePassword", true)]
+    #[test_case("sslPEMKeyPassword", false ; "sslpemkeypassword, which the driver refuses")]
+    #[test_case("PROXYPASSWORD", true ; "any case")]
+    #[test_case("proxyPasword", false ; "misspelt")]
+    fn r15_secret_options_are_masked(name: &str, driver_takes_it: bool) {
         let uri = format!("mongodb://h/?{name}=S3cretValue&appName=x");
-        let shown = ConnectionString::parse(&uri).unwrap().redacted();
-        assert_eq!(shown, format!("mongodb://h/?{name}=****&appName=x"));
+        match ConnectionString::parse(&uri) {
+            Ok(cs) if driver_takes_it => {
+                assert_eq!(cs.redacted(), format!("mongodb://h/?{name}=****&appName=x"));
+            }
+            Err(err) if !driver_takes_it => {
+                assert!(!err.to_string().contains("S3cretValue"), "{err}");
+                assert_eq!(
+                    redact_raw(&uri),
+                    format!("mongodb://h/?{name}=****&appName=x")
+                );
+            }
+            other => panic!("{uri}: {other:?}"),
+        }
         assert!(!redact_raw(&format!("{uri}&bad")).contains("S3cretValue"));
     }
 
