@@ -1044,7 +1044,41 @@ fn reply_for(table: &HashMap<String, Document>, command: &Document) -> Document 
     if !command.contains_key("saslSupportedMechs") {
         reply.remove("saslSupportedMechs");
     }
+    // A hostile server that quotes the client's SASL payload back in its error.
+    if reply.remove("$echoPayload").is_some() {
+        let payload = command
+            .get_binary_generic("payload")
+            .cloned()
+            .unwrap_or_default();
+        reply.insert(
+            "errmsg",
+            format!(
+                "Authentication failed: bad payload {} (hex {})",
+                base64(&payload),
+                hex(&payload)
+            ),
+        );
+    }
     reply
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// A saslStart reply that fails like mongod's and quotes the client's payload back, as
+/// base64 and hex: for `authMechanism=PLAIN` that payload is `\0user\0password`.
+pub fn sasl_echo_payload() -> Document {
+    doc! {
+        "ok": 0.0,
+        "code": 18,
+        "codeName": "AuthenticationFailed",
+        "$echoPayload": true,
+    }
 }
 
 async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
