@@ -49,6 +49,17 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             return Ok(report);
         }
     }
+    if let Some(socket) = cs.hosts.iter().find(|h| h.is_unix_socket()) {
+        let diagnosis = diagnose::unix_socket(&socket.name);
+        report.steps.push(Step::new(
+            Layer::Uri,
+            "parse",
+            Status::Fail,
+            diagnosis.summary.clone(),
+        ));
+        report.fail(diagnosis);
+        return Ok(report);
+    }
     let hosts = cs
         .hosts
         .iter()

@@ -142,6 +142,21 @@ pub fn file_option_error(detail: &str) -> Diagnosis {
         .with_evidence(detail.to_string())
 }
 
+/// A unix socket host: said to be one, with what the path is on this machine.
+pub fn unix_socket(path: &str) -> Diagnosis {
+    use std::os::unix::fs::FileTypeExt as _;
+    let state = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_socket() => "it exists here and is a socket",
+        Ok(_) => "it exists here but is not a socket",
+        Err(_) => "it does not exist on this machine",
+    };
+    Diagnosis::from_finding(Finding::UriUnixSocket)
+        .with_summary(format!(
+            "The connection string names the unix socket {path} ({state}): atlas-doctor probes TCP hosts only."
+        ))
+        .with_evidence(format!("host {path}: a unix domain socket; {state}"))
+}
+
 fn capitalize(s: &str) -> String {
     // A message that starts with a key or flag (`uri-env ...`, `--timeout: ...`) keeps its case.
     if s.split_whitespace().next().is_some_and(|w| w.contains('-')) {

@@ -95,6 +95,10 @@ findings! {
         "The connection string still holds a placeholder from Atlas's Connect dialog.",
         causes ["The string was copied from Atlas with <db_password> (or <password>, <username>) left in; sent as is, it fails as a wrong password."],
         fixes ["Replace the placeholder, brackets included, with the database user's password (percent-encoded) or name."];
+    UriUnixSocket => "uri_unix_socket", ConfigInvalid,
+        "The connection string names a unix domain socket, which atlas-doctor cannot probe.",
+        causes ["A host written as a percent-encoded path (mongodb://%2Ftmp%2Fmongodb-27017.sock) is a local unix socket, not a DNS name: there is no DNS, TCP or TLS layer to check."],
+        fixes ["Check the socket with mongosh \"mongodb://%2Ftmp%2Fmongodb-27017.sock\", or point atlas-doctor at the server's TCP address (mongodb://127.0.0.1:27017)."];
     SrvSupportMissing => "srv_support_missing", ConfigInvalid,
         "This client cannot use mongodb+srv:// connection strings: its DNS support is missing.",
         causes ["The driver needs an extra package to resolve SRV records (pymongo needs dnspython, installed with pymongo[srv])."],

@@ -483,3 +483,31 @@ fn r15_explain_from_a_directory_on_stdin_is_a_usage_error() {
     );
     assert!(!stderr.contains("please report"), "{stderr}");
 }
+
+/// Issue 15 item 14: a unix socket host was reported as a DNS failure.
+#[test]
+fn r15_a_unix_socket_host_is_named_as_one_not_a_dns_failure() {
+    let mut cmd = cli();
+    let socket = cmd.work_dir().join("mongodb-27017.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind socket");
+    let encoded = socket.display().to_string().replace('/', "%2F");
+    cmd.args(["ping", "--format", "json", "--timeout", "1", "--uri"])
+        .arg(format!("mongodb://{encoded}/"));
+    let json = cmd.run().into_json();
+    assert_eq!(
+        (json.str("/class"), json.str("/diagnosis/reason")),
+        ("config_invalid", "uri_unix_socket"),
+        "{}",
+        json.dump()
+    );
+    let summary = json.str("/diagnosis/summary");
+    assert!(
+        summary.contains("unix socket") && summary.contains("exists here and is a socket"),
+        "{summary}"
+    );
+    assert_eq!(
+        json.str("/target/uri"),
+        format!("mongodb://{encoded}/"),
+        "the target is shown as written, percent-encoded"
+    );
+}

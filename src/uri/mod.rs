@@ -113,6 +113,12 @@ impl Host {
         self.port.unwrap_or(DEFAULT_PORT)
     }
 
+    /// A unix domain socket (`%2Ftmp%2Fmongodb-27017.sock`, decoded to a path),
+    /// which the driver accepts and the layer probes (DNS, TCP, TLS) cannot reach.
+    pub fn is_unix_socket(&self) -> bool {
+        self.name.starts_with('/')
+    }
+
     /// `host:port` as drivers write it (IPv6 in brackets).
     pub fn address(&self) -> String {
         format_address(&self.name, self.port_or_default())
