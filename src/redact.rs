@@ -100,9 +100,6 @@ pub fn redact_secret(text: &str, secret: &str) -> String {
 /// Whether an encoded run (hex, `0x` hex, or base64 of either alphabet,
 /// padded or not) decodes to bytes that contain `needle`.
 fn decodes_to(run: &str, needle: &[u8]) -> bool {
-    use base64::Engine as _;
-    use base64::engine::DecodePaddingMode;
-    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
     let contains = |bytes: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     let hex = run.strip_prefix("0x").unwrap_or(run);
     if hex.len().is_multiple_of(2) && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -115,13 +112,23 @@ fn decodes_to(run: &str, needle: &[u8]) -> bool {
             return true;
         }
     }
+    decode_base64(run.as_bytes()).is_some_and(|bytes| contains(&bytes))
+}
+
+/// A run of base64 decoded, standard or URL-safe alphabet, padded or not.
+pub fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    use base64::engine::DecodePaddingMode;
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
     let config =
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-    let bare = run.trim_end_matches('=');
+    let bare = run
+        .strip_suffix(b"==")
+        .or_else(|| run.strip_suffix(b"="))
+        .unwrap_or(run);
     [&base64::alphabet::STANDARD, &base64::alphabet::URL_SAFE]
         .into_iter()
-        .filter_map(|alphabet| GeneralPurpose::new(alphabet, config).decode(bare).ok())
-        .any(|bytes| contains(&bytes))
+        .find_map(|alphabet| GeneralPurpose::new(alphabet, config).decode(bare).ok())
 }
 
 /// Replaces `word` where it is not part of a longer run of letters and digits.

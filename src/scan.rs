@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use base64::Engine as _;
 use ignore::{WalkBuilder, WalkState};
 use regex::bytes::Regex;
 
@@ -193,7 +192,7 @@ fn scan_bytes(regex: &Regex, path: &Path, bytes: &[u8]) -> Vec<Hit> {
         });
     }
     for (start, end) in base64_runs(bytes) {
-        let Some(decoded) = decode_base64(&bytes[start..end]) else {
+        let Some(decoded) = crate::redact::decode_base64(&bytes[start..end]) else {
             continue;
         };
         // One level only: base64 inside base64 is not followed.
@@ -267,21 +266,6 @@ fn base64_runs(bytes: &[u8]) -> Vec<(usize, usize)> {
     runs
 }
 
-/// A base64 run decoded, standard or URL-safe, padded or not.
-fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
-    use base64::engine::DecodePaddingMode;
-    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-    let config =
-        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-    let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
-    let url_safe = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
-    let run = run
-        .strip_suffix(b"==")
-        .or_else(|| run.strip_suffix(b"="))
-        .unwrap_or(run);
-    standard.decode(run).or_else(|_| url_safe.decode(run)).ok()
-}
-
 /// `scheme://user:password@host` with a password that is not a placeholder.
 pub fn has_real_password(uri: &str) -> bool {
     let Some(rest) = uri.split_once("://").map(|(_, r)| r) else {
@@ -336,6 +320,7 @@ mod tests {
     /// base64 forms.
     #[test]
     fn r15_finds_encoded_and_upper_case_connection_strings() {
+        use base64::Engine as _;
         let pw = format!("Zq{}", "8".repeat(12));
         let plain = secret_uri("app", &pw);
         let upper = plain.replace("mongodb+srv", "MONGODB+SRV");
