@@ -51,6 +51,8 @@ pub struct CertInfo {
     pub names: Vec<String>,
     pub not_before: String,
     pub not_after: String,
+    /// `not_after` as seconds since the Unix epoch, for typed output.
+    pub not_after_unix: i64,
     /// Seconds from now until expiry (negative once expired).
     pub expires_in_secs: i64,
 }
@@ -375,6 +377,7 @@ pub fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
         names,
         not_before: validity.not_before.to_string(),
         not_after: validity.not_after.to_string(),
+        not_after_unix: validity.not_after.timestamp(),
         expires_in_secs,
     })
 }
