@@ -196,10 +196,14 @@ pub fn uri_error(error: &uri::Error) -> Diagnosis {
         }
         uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
         uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
-        uri::Error::UnknownScheme { .. } => Finding::UriUnknownScheme,
+        uri::Error::UnknownScheme { .. } | uri::Error::SchemeCase { .. } => {
+            Finding::UriUnknownScheme
+        }
         uri::Error::EmptyHost => Finding::UriEmptyHost,
         uri::Error::InvalidOption { .. } => Finding::UriInvalidOption,
-        uri::Error::InvalidPort { .. } | uri::Error::InvalidHost { .. } => Finding::UriMalformed,
+        uri::Error::InvalidPort { .. }
+        | uri::Error::InvalidHost { .. }
+        | uri::Error::Refused { .. } => Finding::UriMalformed,
     };
     let diagnosis = Diagnosis::from_finding(finding).with_evidence(error.to_string());
     match error {
@@ -214,7 +218,9 @@ pub fn uri_error(error: &uri::Error) -> Diagnosis {
 
 /// A configuration that could not be resolved.
 pub fn config_error(error: &config::Error) -> Diagnosis {
-    let finding = if error.is_missing_value() {
+    let finding = if matches!(error, config::Error::Placeholder { .. }) {
+        Finding::UriPlaceholder
+    } else if error.is_missing_value() {
         Finding::ConfigMissingValue
     } else {
         Finding::ConfigFileInvalid
@@ -446,6 +452,11 @@ pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
         auth::Failure::Config { reason } => Diagnosis::from_finding(Finding::UriInvalidOption)
             .with_summary(format!("The credentials cannot be used: {reason}."))
             .with_evidence(evidence),
+        auth::Failure::NoPassword { user } => Diagnosis::from_finding(Finding::AuthNoPassword)
+            .with_summary(format!(
+                "No password was given for user {user:?}, so nothing was sent to the server."
+            ))
+            .with_evidence(evidence),
         auth::Failure::PasswordUnusable { user } => Diagnosis::from_finding(Finding::AuthPasswordUnusable)
             .with_summary(format!(
                 "The password of {user:?} cannot be used with SCRAM-SHA-256: SASLprep refuses some of its characters, so nothing was sent to the server."
@@ -569,7 +580,7 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
 fn tls_failure(host: &str, error: &tls::Error, atlas: bool) -> Diagnosis {
     let evidence = format!("{host}: {error}");
     match error {
-        tls::Error::Alert { code: 80, .. } if atlas => Diagnosis::from_finding(Finding::IpAccessListAlert).with_evidence(evidence),
+        tls::Error::Alert { code, .. } if crate::wording::alert_finding(*code, atlas) == Finding::IpAccessListAlert => Diagnosis::from_finding(Finding::IpAccessListAlert).with_evidence(evidence),
         tls::Error::ClosedAfterHello if atlas => Diagnosis::from_finding(Finding::IpAccessListClosed).with_evidence(evidence),
         tls::Error::UnknownIssuer { issuer } => Diagnosis::from_finding(Finding::TlsUnknownIssuer)
             .with_summary(format!("The certificate of {host} was issued by {issuer}, which this machine does not trust."))

@@ -18,6 +18,7 @@ pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod uri;
+pub mod wording;
 
 use std::io::IsTerminal;
 use std::time::Duration;

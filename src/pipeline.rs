@@ -254,6 +254,14 @@ fn uri_steps(cs: &ConnectionString, settings: &Settings) -> Vec<Step> {
             if cs.tls_enabled() { "on" } else { "off" }
         ),
     )];
+    for note in &settings.target.notes {
+        let status = if note.warn {
+            Status::Warn
+        } else {
+            Status::Pass
+        };
+        steps.push(Step::new(Layer::Uri, note.name, status, note.text.clone()));
+    }
     if settings.target.password_source == PasswordSource::CommandLine {
         steps.push(Step::new(
             Layer::Uri,

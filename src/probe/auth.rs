@@ -106,6 +106,9 @@ pub enum Failure {
     /// The credentials settings cannot be used (X.509 without a key file, unknown mechanism).
     #[error("{reason}")]
     Config { reason: String },
+    /// A user name with no password for a mechanism that needs one; nothing was sent.
+    #[error("no password was given for user {user:?}; nothing was sent to the server")]
+    NoPassword { user: String },
     /// The driver refused the password before sending it (SCRAM-SHA-256 SASLprep).
     #[error("SCRAM-SHA-256 cannot use this password (SASLprep refused it); nothing was sent")]
     PasswordUnusable { user: String },
@@ -146,10 +149,8 @@ fn resolve_creds(cs: &ConnectionString, txt: &[(String, String)], login: &Login)
             .find(|(k, _)| k.eq_ignore_ascii_case("authSource"))
             .map(|(_, v)| v.clone())
     });
-    let external = matches!(
-        mechanism.as_deref(),
-        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC")
-    );
+    // The mechanisms that bring their own proof authenticate against $external.
+    let external = !needs_password(mechanism.as_deref());
     let path_db = cs.database.clone().filter(|db| !db.is_empty());
     let auth_db = auth_source.clone().unwrap_or_else(|| {
         if external {
@@ -170,6 +171,15 @@ fn resolve_creds(cs: &ConnectionString, txt: &[(String, String)], login: &Login)
     }
 }
 
+/// Whether a mechanism (negotiated when `None`) authenticates with a password:
+/// SCRAM and PLAIN do; X.509, AWS, Kerberos and OIDC bring their own proof.
+fn needs_password(mechanism: Option<&str>) -> bool {
+    !matches!(
+        mechanism,
+        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC")
+    )
+}
+
 /// Authenticates and runs `connectionStatus {showPrivileges: true}`, all by
 /// the request's deadline. Returns the client too, for the later layers.
 pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
@@ -184,6 +194,20 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
             None,
         )
     };
+
+    if let Some(user) = &creds.user
+        && creds.password.is_none()
+        && needs_password(creds.mechanism.as_deref())
+    {
+        let failure = Failure::NoPassword { user: user.clone() };
+        steps.push(Step::new(
+            Layer::Auth,
+            format!("authenticate {user}@{}", creds.auth_db),
+            Status::Fail,
+            failure.to_string(),
+        ));
+        return fail(steps, failure);
+    }
 
     if let Some(mechanism @ ("MONGODB-AWS" | "GSSAPI")) = creds.mechanism.as_deref() {
         let failure = Failure::MechanismNotBuilt {
@@ -718,27 +742,9 @@ pub fn server_error(error: &DriverError) -> Option<(i32, String, String)> {
 }
 
 /// The server code a driver message implies, where the driver gives only text.
-/// The one place atlas-doctor reads the driver's prose; each pattern has a test.
+/// How drivers word it is `wording`'s knowledge (one place, tested there).
 pub fn code_from_text(text: &str) -> Option<i32> {
-    let t = text.to_ascii_lowercase();
-    if t.contains("bad auth") {
-        Some(8000)
-    } else if t.contains("requires authentication")
-        || t.contains("not authorized")
-        || t.contains("is not allowed to do action")
-    {
-        Some(13)
-    } else if t.contains("unable to use scram")
-        || t.contains("mechanism unavailable")
-        || t.contains("unsupported mechanism")
-        || t.contains("no scram-sha-1 credentials")
-    {
-        Some(334)
-    } else if t.contains("authentication failed") {
-        Some(18)
-    } else {
-        None
-    }
+    crate::wording::server_code(text)
 }
 
 /// The driver error as one redacted line: its kind, and the server's own message.
@@ -807,9 +813,9 @@ fn classify(
         (Some(m), Some(list)) if !list.is_empty() => !list.iter().any(|o| o == m),
         _ => false,
     };
-    // The driver's SASLprep refusal is typed only as an authentication error with
-    // this text (mongodb 3.9 `scram.rs`); it happens before anything is sent.
-    if is_auth && message.contains("saslprep failure") {
+    // The driver's SASLprep refusal is typed only as an authentication error
+    // with text; it happens before anything is sent.
+    if is_auth && crate::wording::is_saslprep_refusal(&message) {
         return Failure::PasswordUnusable {
             user: creds.user.clone().unwrap_or_default(),
         };
@@ -869,32 +875,6 @@ fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_patterns_map_to_server_codes() {
-        let cases = [
-            ("bad auth : authentication failed", Some(8000)),
-            ("SCRAM failure: authentication failed", Some(18)),
-            ("Authentication failed.", Some(18)),
-            ("command insert requires authentication", Some(13)),
-            (
-                "not authorized on probe to execute command (action: insert)",
-                Some(13),
-            ),
-            (
-                "user is not allowed to do action [find] on [app.users]",
-                Some(13),
-            ),
-            (
-                "Unable to use SCRAM-SHA-1 based authentication for user without any SCRAM-SHA-1 credentials registered",
-                Some(334),
-            ),
-            ("connection refused", None),
-        ];
-        for (text, code) in cases {
-            assert_eq!(code_from_text(text), code, "{text}");
-        }
-    }
 
     #[test]
     fn creds_suggest_admin_when_the_path_names_another_db() {

@@ -336,7 +336,7 @@ fn classify(error: &DriverError, command: &str, database: &str) -> Failure {
         .as_ref()
         .map(|(code, _, _)| *code)
         .or_else(|| code_from_text(&message));
-    if matches!(code, Some(13 | 8000)) || message.contains("not allowed to do action") {
+    if matches!(code, Some(13 | 8000)) || crate::wording::is_action_refusal(&message) {
         let (action, namespace) = action_and_namespace(&message);
         let namespace = namespace.unwrap_or_else(|| database.to_string());
         let database = namespace
