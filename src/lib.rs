@@ -13,11 +13,13 @@ pub mod exit;
 pub mod explain;
 pub mod file;
 pub mod finding;
+pub mod pipeline;
 pub mod probe;
 pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod uri;
+pub mod wording;
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -106,6 +108,8 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         }
     };
 
+    let mut report = report;
+    diagnose::settle(&mut report);
     let stdout = match format {
         Format::Human => report::human::render(&report, palette, detail),
         Format::Json => report::json::render(&report),
@@ -167,22 +171,10 @@ fn spinner(command: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// The current UTC time as RFC 3339, without a date crate.
+/// The current UTC time as RFC 3339.
 fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let days = secs / 86_400;
-    let (h, m, s) = (secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = i64::try_from(days).unwrap_or(0) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+    report::rfc3339(i64::try_from(secs).unwrap_or(0))
 }

@@ -658,6 +658,7 @@ mod tests {
                 names: vec![],
                 not_before: "2020".into(),
                 not_after: "2030".into(),
+                not_after_unix: 1_893_456_000,
                 expires_in_secs: secs,
             }],
             ..tls::Evidence::default()

@@ -63,6 +63,17 @@ pub enum Error {
     Refused { reason: String },
     #[error("the connection string names no host")]
     EmptyHost,
+    /// A file the driver would read (tlsCAFile, tlsCertificateKeyFile) that it
+    /// must not: missing, too large, or a FIFO or device that never ends.
+    #[error("{option}={path}: the file {reason}")]
+    OptionFile {
+        option: String,
+        path: String,
+        reason: String,
+    },
+    /// A unix domain socket host, which the layer probes (TCP) cannot reach.
+    #[error("the host {path} is a unix domain socket: atlas-doctor probes TCP hosts only")]
+    UnixSocket { path: String },
     #[error("the {part} contains an unescaped {ch:?}: write it as {encoded}")]
     UnescapedCharacter {
         part: &'static str,
