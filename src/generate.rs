@@ -137,7 +137,7 @@ fn render_environment(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Re
     let mut roff = Roff::new();
     roff.control("SH", ["ENVIRONMENT"]);
     roff.control("TP", []);
-    roff.text([bold(config::URI_ENV)]);
+    roff.text([bold(config::MONGODB_URI)]);
     roff.text([roman(
         "The connection string, used when --uri is not given (an explicit --profile outranks it). Set but empty is an error, never a silent fall back to localhost.",
     )]);
