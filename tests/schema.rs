@@ -272,3 +272,30 @@ fn the_report_schema_refuses_broken_reports() {
         );
     }
 }
+
+/// The explain schema refuses what the renderer must never print.
+#[test]
+fn the_explain_schema_refuses_broken_explanations() {
+    let run = support::run_json(["explain", "bad auth : authentication failed"]);
+    let validator = support::schema("explain.schema.json");
+    let good = run.json.clone();
+    assert!(validator.is_valid(&good));
+    let broken: [(&str, Mutation); 4] = [
+        ("another class's exit code", |d| d["exit_code"] = 0.into()),
+        ("an undecidable text without candidates", |d| {
+            d["decidable"] = false.into();
+            d["candidates"] = Value::Array(vec![]);
+        }),
+        ("a class outside the contract", |d| {
+            d["class"] = "bad_auth".into();
+        }),
+        ("a missing key", |d| {
+            d.as_object_mut().unwrap().remove("decidable");
+        }),
+    ];
+    for (what, mutate) in broken {
+        let mut doc = good.clone();
+        mutate(&mut doc);
+        assert!(!validator.is_valid(&doc), "the schema accepted {what}");
+    }
+}
