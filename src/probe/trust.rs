@@ -54,9 +54,6 @@ pub struct Roots {
     pem_file: OnceCell<Arc<tempfile::TempPath>>,
 }
 
-/// The largest CA file read: a full bundle is about 250 KB.
-const CA_FILE_MAX_BYTES: u64 = 8 * 1024 * 1024;
-
 impl Roots {
     /// Builds the roots on a blocking thread (the system store and the CA
     /// file are file reads): the async runtime never waits on the disk.
@@ -221,16 +218,8 @@ fn read_ca_file(path: &str) -> Result<Vec<CertificateDer<'static>>, Error> {
         path: path.to_string(),
         reason,
     };
-    let metadata = std::fs::metadata(path).map_err(|e| ca_error(e.to_string()))?;
-    if !metadata.is_file() {
-        return Err(ca_error("not a regular file".to_string()));
-    }
-    if metadata.len() > CA_FILE_MAX_BYTES {
-        return Err(ca_error(format!(
-            "larger than {CA_FILE_MAX_BYTES} bytes: not a CA bundle"
-        )));
-    }
-    let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+    let pem = crate::file::read_capped(std::path::Path::new(path), crate::file::PEM_MAX_BYTES)
+        .map_err(|e| ca_error(e.to_string()))?;
     let certificates = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ca_error(e.to_string()))?;
