@@ -1,14 +1,35 @@
-//! The corpus of real error messages (`tests/fixtures/explain_corpus.toml`):
-//! `explain` must give every entry its class (and its finding, when the entry
-//! names one). Prints the accuracy per class and per driver family; fails on
-//! any mismatch. Run `cargo test --test explain_corpus -- --nocapture` to see
-//! the table.
+//! How well `explain` classifies real error messages, measured honestly.
+//!
+//! Three sets of real texts posted in public threads:
+//! - `tests/fixtures/explain_corpus.toml`, the training corpus: the rules were
+//!   written with it in view, so its figure is TRAINING accuracy;
+//! - `tests/fixtures/explain_holdout.toml`, the first holdout: gathered from
+//!   other threads before the rules of issue 13 changed; its misses were seen
+//!   while the rules were reworked and the entries whose wordings were then
+//!   added moved to training, so its figure now flatters;
+//! - `tests/fixtures/explain_holdout_2.toml`, a second holdout gathered after
+//!   the rules were written (by then the first holdout's misses had been seen)
+//!   and never tuned on.
+//!
+//! The corpus is also scored by 10-fold cross-validation: the one learned part
+//! of `wording` (a naive Bayes guess for texts nothing else reads) is trained on
+//! nine folds and scored on the tenth. The hand-written rules and the mined
+//! tables are the same in every fold and were written with the corpus in view,
+//! so that figure cross-validates only what is learned.
+//!
+//! Each set is scored per class and per driver family; `unknown` counts as
+//! wrong. The suite asserts floors only, never "all pass": a rule is not tuned
+//! to make one entry pass. Run
+//! `cargo test --test explain_corpus -- --nocapture --test-threads 1` (or
+//! `scripts/bench --explain-accuracy`) to see the tables.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use atlas_doctor::explain::explain;
+use atlas_doctor::class::Class;
+use atlas_doctor::explain::{Explanation, explain, explain_with};
 use atlas_doctor::redact::redact_text;
+use atlas_doctor::wording::learned::Model;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -28,7 +49,8 @@ struct Entry {
     reason: Option<String>,
     #[allow(dead_code)]
     note: Option<String>,
-    /// `holdout` for the entries gathered after the rules were written.
+    /// `holdout` for the entries of the training corpus that were gathered
+    /// after its first rules were written (they have been trained on since).
     set: Option<String>,
     text: String,
 }
@@ -49,14 +71,17 @@ const CLASSES: [&str; 9] = [
     "authorization",
 ];
 
-fn corpus() -> Vec<Entry> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/explain_corpus.toml"
-    );
-    let text = std::fs::read_to_string(path).expect("read the corpus");
+/// The least training accuracy the suite accepts.
+const TRAINING_FLOOR: f64 = 95.0;
+
+/// The least holdout accuracy the suite accepts. The figure itself is printed.
+const HOLDOUT_FLOOR: f64 = 90.0;
+
+fn load(name: &str) -> Vec<Entry> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     toml::from_str::<Corpus>(&text)
-        .expect("parse the corpus")
+        .unwrap_or_else(|e| panic!("parse {path}: {e}"))
         .entry
 }
 
@@ -66,52 +91,59 @@ struct Tally {
     right: usize,
 }
 
-fn table(title: &str, tallies: &BTreeMap<String, Tally>) -> String {
-    let mut out = format!(
-        "\n{title:<16} {:>7} {:>7} {:>9}\n",
-        "entries", "right", "accuracy"
-    );
-    for (key, t) in tallies {
-        #[allow(clippy::cast_precision_loss)]
-        let pct = 100.0 * t.right as f64 / t.total as f64;
-        let _ = writeln!(out, "{key:<16} {:>7} {:>7} {pct:>8.1}%", t.total, t.right);
+impl Tally {
+    #[allow(clippy::cast_precision_loss)]
+    fn percent(&self) -> f64 {
+        if self.total == 0 {
+            return 0.0;
+        }
+        100.0 * self.right as f64 / self.total as f64
     }
-    out
 }
 
-#[test]
-fn every_corpus_entry_gets_its_class() {
-    let entries = corpus();
-    let mut by_class: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut by_driver: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut by_set: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut failures = Vec::new();
-    let mut right_total = 0;
+/// One set's score: overall, per class, per driver family, and the misses.
+#[derive(Default)]
+struct Score {
+    all: Tally,
+    by_class: BTreeMap<String, Tally>,
+    by_driver: BTreeMap<String, Tally>,
+    misses: Vec<String>,
+}
 
-    for (i, entry) in entries.iter().enumerate() {
-        let e = explain(&entry.text);
+/// Scores `entries`: right when the class matches (and the finding, where the
+/// entry names one).
+fn score(entries: &[Entry]) -> Score {
+    let indexed: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
+    score_with(&indexed, |_, text| explain(text))
+}
+
+/// Scores the entries with `explain_entry(index, text)`.
+fn score_with(
+    entries: &[(usize, &Entry)],
+    explain_entry: impl Fn(usize, &str) -> Explanation,
+) -> Score {
+    let mut s = Score::default();
+    for &(i, entry) in entries {
+        let e = explain_entry(i, &entry.text);
         let got_class = e.class().as_str();
         let got_reason = e.diagnosis.finding.map(atlas_doctor::finding::Finding::id);
-        let class_ok = got_class == entry.class;
-        let reason_ok = entry
-            .reason
-            .as_deref()
-            .is_none_or(|r| got_reason == Some(r));
-        let ok = class_ok && reason_ok;
-        let set = entry.set.clone().unwrap_or_else(|| "main".to_string());
+        let ok = got_class == entry.class
+            && entry
+                .reason
+                .as_deref()
+                .is_none_or(|r| got_reason == Some(r));
         for (map, key) in [
-            (&mut by_class, &entry.class),
-            (&mut by_driver, &entry.driver),
-            (&mut by_set, &set),
+            (&mut s.by_class, &entry.class),
+            (&mut s.by_driver, &entry.driver),
         ] {
             let t = map.entry(key.clone()).or_default();
             t.total += 1;
             t.right += usize::from(ok);
         }
-        if ok {
-            right_total += 1;
-        } else {
-            failures.push(format!(
+        s.all.total += 1;
+        s.all.right += usize::from(ok);
+        if !ok {
+            s.misses.push(format!(
                 "#{i} {} ({}): expected {}{} got {}{} by rule {:?}",
                 entry.source,
                 entry.driver,
@@ -127,72 +159,240 @@ fn every_corpus_entry_gets_its_class() {
             ));
         }
     }
+    s
+}
 
-    println!("{}", table("class", &by_class));
-    println!("{}", table("driver family", &by_driver));
-    println!("{}", table("set", &by_set));
-    println!("overall: {right_total}/{} right", entries.len());
+fn table(title: &str, tallies: &BTreeMap<String, Tally>) -> String {
+    let mut out = format!(
+        "{title:<16} {:>7} {:>7} {:>9}\n",
+        "entries", "right", "accuracy"
+    );
+    for (key, t) in tallies {
+        let _ = writeln!(
+            out,
+            "{key:<16} {:>7} {:>7} {:>8.1}%",
+            t.total,
+            t.right,
+            t.percent()
+        );
+    }
+    out
+}
+
+/// The figures of one set; the misses only where asked (never for the
+/// holdout: whoever reads them would be tempted to tune on them).
+fn report(name: &str, s: &Score, misses: bool) -> String {
+    format!(
+        "== {name}: {}/{} right, {:.1}%\n\n{}\n{}{}",
+        s.all.right,
+        s.all.total,
+        s.all.percent(),
+        table("class", &s.by_class),
+        table("driver family", &s.by_driver),
+        if misses {
+            format!("\nmisses:\n{}\n", s.misses.join("\n"))
+        } else {
+            String::new()
+        }
+    )
+}
+
+#[test]
+fn training_corpus_accuracy_is_printed_and_above_its_floor() {
+    let s = score(&load("explain_corpus.toml"));
+    println!(
+        "{}",
+        report("training corpus (the rules were written with it)", &s, true)
+    );
     assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
+        s.all.percent() >= TRAINING_FLOOR,
+        "training accuracy {:.1}% under the floor {TRAINING_FLOOR}%:\n{}",
+        s.all.percent(),
+        s.misses.join("\n")
+    );
+}
+
+/// The number of folds of the cross-validation.
+const FOLDS: usize = 10;
+
+/// The least cross-validated accuracy the suite accepts.
+const CROSS_VALIDATED_FLOOR: f64 = 95.0;
+
+fn class(name: &str) -> Option<Class> {
+    Class::ALL.into_iter().find(|c| c.as_str() == name)
+}
+
+#[test]
+fn cross_validated_accuracy_is_printed_and_above_its_floor() {
+    let entries = load("explain_corpus.toml");
+    let models: Vec<Model> = (0..FOLDS)
+        .map(|fold| {
+            Model::train(
+                entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % FOLDS != fold)
+                    .filter_map(|(_, e)| Some((e.text.as_str(), class(&e.class)?))),
+            )
+        })
+        .collect();
+    let indexed: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
+    let s = score_with(&indexed, |i, text| explain_with(text, &models[i % FOLDS]));
+    println!(
+        "{}",
+        report(
+            &format!(
+                "{FOLDS}-fold cross-validation of the training corpus (only the learned part is cross-validated; rules and tables saw every fold)"
+            ),
+            &s,
+            true
+        )
+    );
+    // The learned part on its own, cross-validated: how often its first guess
+    // is the class (it only ever speaks when nothing else does).
+    let alone = entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| class(&e.class).is_some_and(|c| models[i % FOLDS].rank(&e.text)[0].0 == c))
+        .count();
+    #[allow(clippy::cast_precision_loss)]
+    let alone_pct = 100.0 * alone as f64 / entries.len() as f64;
+    println!(
+        "learned model alone, {FOLDS}-fold cross-validated: {alone}/{} right, {alone_pct:.1}%\n",
+        entries.len()
+    );
+    assert!(
+        s.all.percent() >= CROSS_VALIDATED_FLOOR,
+        "cross-validated accuracy {:.1}% under the floor {CROSS_VALIDATED_FLOOR}%",
+        s.all.percent()
+    );
+}
+
+/// Scores a holdout, prints its tables (never its misses) and asserts its floor.
+fn check_holdout(file: &str, title: &str, floor: f64) {
+    let s = score(&load(file));
+    println!("{}", report(title, &s, false));
+    assert!(
+        s.all.percent() >= floor,
+        "{file}: accuracy {:.1}% under the floor {floor}%",
+        s.all.percent()
+    );
+}
+
+#[test]
+fn frozen_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        "explain_holdout.toml",
+        "first holdout (frozen before the rules changed; entries whose misses were seen moved to training)",
+        HOLDOUT_FLOOR,
+    );
+}
+
+/// The least accuracy the suite accepts on the second holdout. Set before the
+/// set was first scored; it is small (about fifty entries), so the floor is a
+/// guard against a regression, not a target.
+const SECOND_HOLDOUT_FLOOR: f64 = 80.0;
+
+#[test]
+fn second_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        "explain_holdout_2.toml",
+        "second holdout (gathered after the rules were written, never tuned on)",
+        SECOND_HOLDOUT_FLOOR,
     );
 }
 
 #[test]
 fn corpus_is_big_and_covers_every_class_and_eight_families() {
-    let entries = corpus();
-    assert!(entries.len() >= 150, "only {} entries", entries.len());
-    for class in CLASSES {
-        let n = entries.iter().filter(|e| e.class == class).count();
-        assert!(n >= 5, "class {class} has only {n} entries");
+    // The holdout was frozen with 153 entries; entries only ever leave it (to
+    // the training corpus, once their wording was looked at).
+    for (name, min, per_class) in [
+        ("explain_corpus.toml", 150, 5),
+        ("explain_holdout.toml", 135, 3),
+    ] {
+        let entries = load(name);
+        assert!(
+            entries.len() >= min,
+            "{name}: only {} entries",
+            entries.len()
+        );
+        for class in CLASSES {
+            let n = entries.iter().filter(|e| e.class == class).count();
+            assert!(n >= per_class, "{name}: class {class} has only {n} entries");
+        }
+        let families = FAMILIES
+            .iter()
+            .filter(|f| **f != "other" && entries.iter().any(|e| e.driver == **f))
+            .count();
+        assert!(families >= 8, "{name}: only {families} driver families");
     }
-    let families = FAMILIES
-        .iter()
-        .filter(|f| **f != "other" && entries.iter().any(|e| e.driver == **f))
-        .count();
-    assert!(families >= 8, "only {families} driver families");
+}
+
+#[test]
+fn holdout_threads_are_not_in_the_training_corpus() {
+    let training: std::collections::HashSet<String> = load("explain_corpus.toml")
+        .into_iter()
+        .map(|e| e.source)
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for name in ["explain_holdout.toml", "explain_holdout_2.toml"] {
+        for entry in load(name) {
+            assert!(
+                !training.contains(&entry.source),
+                "{} is in training and in {name}",
+                entry.source
+            );
+            assert!(seen.insert(entry.source.clone()), "{} twice", entry.source);
+        }
+    }
 }
 
 #[test]
 fn corpus_entries_are_well_formed_and_hold_no_credentials() {
-    for entry in corpus() {
-        assert!(
-            entry.source.starts_with("https://"),
-            "source {:?}",
-            entry.source
-        );
-        assert!(
-            FAMILIES.contains(&entry.driver.as_str()),
-            "driver {:?}",
-            entry.driver
-        );
-        assert!(
-            CLASSES.contains(&entry.class.as_str()),
-            "class {:?}",
-            entry.class
-        );
-        if let Some(reason) = &entry.reason {
-            let finding = atlas_doctor::finding::Finding::from_id(reason)
-                .unwrap_or_else(|| panic!("unknown reason {reason:?}"));
-            assert_eq!(
-                finding.class().as_str(),
-                entry.class,
-                "{reason} is not in {}",
+    for name in [
+        "explain_corpus.toml",
+        "explain_holdout.toml",
+        "explain_holdout_2.toml",
+    ] {
+        for entry in load(name) {
+            assert!(
+                entry.source.starts_with("https://"),
+                "source {:?}",
+                entry.source
+            );
+            assert!(
+                FAMILIES.contains(&entry.driver.as_str()),
+                "driver {:?}",
+                entry.driver
+            );
+            assert!(
+                CLASSES.contains(&entry.class.as_str()),
+                "class {:?}",
                 entry.class
             );
+            if let Some(reason) = &entry.reason {
+                let finding = atlas_doctor::finding::Finding::from_id(reason)
+                    .unwrap_or_else(|| panic!("unknown reason {reason:?}"));
+                assert_eq!(
+                    finding.class().as_str(),
+                    entry.class,
+                    "{reason} is not in {}",
+                    entry.class
+                );
+            }
+            assert!(
+                !entry.text.trim().is_empty(),
+                "{} has no text",
+                entry.source
+            );
+            assert_eq!(
+                redact_text(&entry.text),
+                entry.text,
+                "{}: a credential must be replaced by **** in the fixture",
+                entry.source
+            );
+            // `set` is a training-corpus field only.
+            assert!(name == "explain_corpus.toml" || entry.set.is_none());
         }
-        assert!(
-            !entry.text.trim().is_empty(),
-            "{} has no text",
-            entry.source
-        );
-        assert_eq!(
-            redact_text(&entry.text),
-            entry.text,
-            "{}: a credential must be replaced by **** in the fixture",
-            entry.source
-        );
     }
 }

@@ -8,10 +8,12 @@ use std::time::Duration;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
+
+use super::trust::Roots;
 
 /// Why a TLS handshake failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,6 +53,8 @@ pub struct CertInfo {
     pub names: Vec<String>,
     pub not_before: String,
     pub not_after: String,
+    /// `not_after` as seconds since the Unix epoch, for typed output.
+    pub not_after_unix: i64,
     /// Seconds from now until expiry (negative once expired).
     pub expires_in_secs: i64,
 }
@@ -64,12 +68,16 @@ pub struct Evidence {
     pub chain: Vec<CertInfo>,
     /// Verification problems ignored because the URI switched checks off.
     pub ignored: Vec<String>,
+    /// Which root sources, each on its own, trust the presented chain
+    /// (`system`, `mozilla`, `tlsCAFile`).
+    pub trusted_by: Vec<&'static str>,
 }
 
 /// Where trust comes from.
 #[derive(Debug, Clone)]
 pub struct TlsOptions {
-    pub ca_file: Option<String>,
+    /// The run's one root store, or why it could not be built (a bad tlsCAFile).
+    pub roots: Result<Arc<Roots>, Error>,
     pub allow_invalid_certificates: bool,
     pub allow_invalid_hostnames: bool,
 }
@@ -144,34 +152,6 @@ fn is_name_error(e: &CertificateError) -> bool {
     )
 }
 
-/// The trust roots: tlsCAFile alone when given (as drivers do), else the
-/// system store plus the Mozilla roots.
-pub fn roots(ca_file: Option<&str>) -> Result<RootCertStore, Error> {
-    let mut store = RootCertStore::empty();
-    if let Some(path) = ca_file {
-        let ca_error = |reason: String| Error::CaFile {
-            path: path.to_string(),
-            reason,
-        };
-        let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
-        let mut reader = pem.as_slice();
-        for cert in rustls_pemfile::certs(&mut reader) {
-            let cert = cert.map_err(|e| ca_error(e.to_string()))?;
-            store.add(cert).map_err(|e| ca_error(e.to_string()))?;
-        }
-        if store.is_empty() {
-            return Err(ca_error("no PEM certificate in the file".to_string()));
-        }
-        return Ok(store);
-    }
-    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let native = rustls_native_certs::load_native_certs();
-    for cert in native.certs {
-        let _ = store.add(cert);
-    }
-    Ok(store)
-}
-
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
@@ -184,14 +164,8 @@ pub async fn handshake(
     deadline: Duration,
 ) -> Result<(TlsStream<TcpStream>, Evidence), (Error, Evidence)> {
     let no_evidence = |e| (e, Evidence::default());
-    let roots = Arc::new(roots(options.ca_file.as_deref()).map_err(no_evidence)?);
-    let inner = WebPkiServerVerifier::builder_with_provider(roots, provider())
-        .build()
-        .map_err(|e| {
-            no_evidence(Error::Protocol {
-                reason: e.to_string(),
-            })
-        })?;
+    let roots = options.roots.clone().map_err(no_evidence)?;
+    let inner = roots.verifier();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let ignored = Arc::new(Mutex::new(Vec::new()));
     let verifier = Recording {
@@ -222,13 +196,12 @@ pub async fn handshake(
     };
     let connector = TlsConnector::from(Arc::new(config));
     let result = tokio::time::timeout(deadline, connector.connect(server_name, stream)).await;
-    let chain: Vec<CertInfo> = seen
-        .lock()
-        .map(|s| s.iter().filter_map(|c| describe(c)).collect())
-        .unwrap_or_default();
+    let presented = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let chain: Vec<CertInfo> = presented.iter().filter_map(|c| describe(c)).collect();
     let mut evidence = Evidence {
         sni,
         chain,
+        trusted_by: roots.trusted_by(&presented),
         ignored: ignored.lock().map(|i| i.clone()).unwrap_or_default(),
         ..Evidence::default()
     };
@@ -318,37 +291,9 @@ fn classify(error: &std::io::Error, host: &str, evidence: &Evidence) -> Error {
     }
 }
 
-/// The IANA name of a TLS alert.
+/// The IANA name of a TLS alert (the table lives in `wording`).
 pub fn alert_name(code: u8) -> String {
-    let name = match code {
-        0 => "close_notify",
-        10 => "unexpected_message",
-        20 => "bad_record_mac",
-        22 => "record_overflow",
-        40 => "handshake_failure",
-        42 => "bad_certificate",
-        43 => "unsupported_certificate",
-        44 => "certificate_revoked",
-        45 => "certificate_expired",
-        46 => "certificate_unknown",
-        47 => "illegal_parameter",
-        48 => "unknown_ca",
-        49 => "access_denied",
-        50 => "decode_error",
-        51 => "decrypt_error",
-        70 => "protocol_version",
-        71 => "insufficient_security",
-        80 => "internal_error",
-        86 => "inappropriate_fallback",
-        90 => "user_canceled",
-        109 => "missing_extension",
-        110 => "unsupported_extension",
-        112 => "unrecognized_name",
-        116 => "certificate_required",
-        120 => "no_application_protocol",
-        _ => "unknown alert",
-    };
-    name.to_string()
+    crate::wording::alert_name(code).to_string()
 }
 
 /// Subject, issuer, names and validity of one DER certificate.
@@ -375,6 +320,7 @@ pub fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
         names,
         not_before: validity.not_before.to_string(),
         not_after: validity.not_after.to_string(),
+        not_after_unix: validity.not_after.timestamp(),
         expires_in_secs,
     })
 }
@@ -404,27 +350,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn alert_names() {
-        assert_eq!(alert_name(80), "internal_error");
-        assert_eq!(alert_name(48), "unknown_ca");
-        assert_eq!(alert_name(200), "unknown alert");
-    }
-
-    #[test]
     fn tls_record_sniffing() {
         assert!(looks_like_tls(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50]));
         assert!(looks_like_tls(&[0x16, 0x03, 0x01]));
         assert!(!looks_like_tls(b"HTTP/1.1 400"));
         assert!(!looks_like_tls(&[]));
-    }
-
-    #[test]
-    fn a_missing_ca_file_is_named() {
-        let err = roots(Some("does/not/exist.pem")).unwrap_err();
-        assert!(
-            matches!(err, Error::CaFile { ref path, .. } if path == "does/not/exist.pem"),
-            "{err:?}"
-        );
     }
 
     #[test]
