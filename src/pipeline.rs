@@ -22,6 +22,11 @@ use crate::uri::{self, ConnectionString};
 /// should win the race against our plain "no answer".
 pub const GRACE: Duration = Duration::from_millis(500);
 
+/// The layers an early driver start may wait through (dns, tcp, tls, hello,
+/// then auth itself), each with one deadline: the bound of its own work. The
+/// auth layer still waits for it only until its own deadline.
+const EARLY_LAYERS: u32 = 5;
+
 /// How deep a command goes. Each depth includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Depth {
@@ -149,15 +154,30 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         ping_count: plan.ping_count,
         ..probe_options(settings)
     };
+    let login = login(settings);
+    // The driver's connection starts now, beside the layer probes (issue 10):
+    // its handshake and authentication overlap ours instead of following them.
+    // Bounded by the layers it waits for (dns, tcp, tls, hello) and its own.
+    let early = (plan.depth >= Depth::Auth)
+        .then(|| {
+            auth::start(
+                &cs,
+                &login,
+                Instant::now() + settings.timeout * EARLY_LAYERS,
+            )
+        })
+        .flatten();
     let connectivity = probe::connectivity(&cs, &options).await;
     evidence.connectivity = Some(connectivity);
     if plan.depth < Depth::Auth || !evidence.connected() {
+        if let Some(early) = early {
+            early.abort();
+        }
         return evidence;
     }
     let connectivity = evidence.connectivity.as_ref().expect("set above");
 
     // ---- auth: one deadline for options, the driver's selection and connectionStatus.
-    let login = login(settings);
     let request = auth::Request {
         cs: &cs,
         connectivity,
@@ -165,7 +185,7 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         deadline: Instant::now() + settings.timeout,
         verbose: settings.verbose,
     };
-    let (outcome, client) = auth::authenticate(&request).await;
+    let (outcome, client) = auth::authenticate(&request, early).await;
     let authenticated = outcome.result.is_ok();
     evidence.auth = Some(outcome);
     let Some(client) = client.filter(|_| authenticated) else {
@@ -175,33 +195,47 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         return evidence;
     }
 
-    // ---- data: one deadline for every listing and estimate.
-    let outcome = data::collections(
-        &client,
-        &data::Request {
-            database: evidence.database.as_deref(),
-            expected: &plan.expected,
-            deadline: Instant::now() + settings.timeout,
-        },
-    )
-    .await;
+    // ---- data: one deadline for every listing and estimate; the checklist's
+    // database status beside it (independent reads: one wait, not two). The
+    // CRUD round trip comes after both, so its scratch collection shows in
+    // neither the listing nor dbStats.
+    let deadline = Instant::now() + settings.timeout;
+    let status_database = evidence
+        .database
+        .clone()
+        .unwrap_or_else(|| "test".to_string());
+    let secret = cs.password.as_ref().or(settings.target.password.as_ref());
+    let scrub = |text: &str| auth::scrub(text, secret);
+    let request = data::Request {
+        database: evidence.database.as_deref(),
+        expected: &plan.expected,
+        deadline,
+    };
+    let listing = data::collections(&client, &request);
+    let status = async {
+        if plan.status {
+            Some(status::run(&client, &status_database, deadline, &scrub).await)
+        } else {
+            None
+        }
+    };
+    let (outcome, status) = tokio::join!(listing, status);
     evidence.data = Some(outcome);
+    evidence.status = status;
 
-    // ---- crud and status (checklist): Ctrl-C stops them, after the cleanup.
-    if plan.crud || plan.status {
-        after_data(&mut evidence, &client, settings, plan, &cs).await;
+    // ---- crud (checklist): a stop signal ends it, after the cleanup.
+    if plan.crud {
+        after_data(&mut evidence, &client, settings, &cs).await;
     }
     evidence
 }
 
-/// The checklist's CRUD round trip and database status, with one Ctrl-C
-/// listener covering both: once a handler is installed, a Ctrl-C that nobody
-/// listens for would be swallowed and the run would go on.
+/// The checklist's CRUD round trip, with a stop-signal listener installed
+/// before the scratch collection exists.
 async fn after_data(
     evidence: &mut Evidence,
     client: &Client,
     settings: &Settings,
-    plan: &Plan,
     cs: &ConnectionString,
 ) {
     let database = evidence
@@ -213,38 +247,20 @@ async fn after_data(
     let mut interrupt = match crate::crud::Interrupt::install() {
         Ok(interrupt) => interrupt,
         Err(e) => {
-            if plan.crud {
-                evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
-            }
-            if plan.status {
-                evidence.status = Some(
-                    status::run(client, &database, Instant::now() + settings.timeout, &scrub).await,
-                );
-            }
+            evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
             return;
         }
     };
-    if plan.crud {
-        let crud = crate::crud::round_trip(
-            client,
-            &database,
-            settings.timeout,
-            interrupt.next(),
-            &scrub,
-        )
-        .await;
-        evidence.interrupted = crud.interrupted;
-        evidence.crud = Some(crud);
-    }
-    if plan.status && !evidence.interrupted {
-        let deadline = Instant::now() + settings.timeout;
-        tokio::select! {
-            status = status::run(client, &database, deadline, &scrub) => {
-                evidence.status = Some(status);
-            }
-            () = interrupt.next() => evidence.interrupted = true,
-        }
-    }
+    let crud = crate::crud::round_trip(
+        client,
+        &database,
+        settings.timeout,
+        interrupt.next(),
+        &scrub,
+    )
+    .await;
+    evidence.interrupted = crud.interrupted;
+    evidence.crud = Some(crud);
 }
 
 /// What the uri layer checks on this machine before any traffic: the files the

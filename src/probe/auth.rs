@@ -178,9 +178,154 @@ fn needs_password(mechanism: Option<&str>) -> bool {
     )
 }
 
+/// Why the credentials cannot even be tried, before any connection.
+fn refusal(creds: &Creds) -> Option<Failure> {
+    if let Some(user) = &creds.user
+        && creds.password.is_none()
+        && needs_password(creds.mechanism.as_deref())
+    {
+        return Some(Failure::NoPassword { user: user.clone() });
+    }
+    if let Some(mechanism @ ("MONGODB-AWS" | "GSSAPI")) = creds.mechanism.as_deref() {
+        return Some(Failure::MechanismNotBuilt {
+            mechanism: mechanism.to_string(),
+            reason: format!(
+                "{mechanism} cannot be tried by this build: the driver's {} feature is not compiled in",
+                if mechanism == "GSSAPI" {
+                    "gssapi-auth"
+                } else {
+                    "aws-auth"
+                }
+            ),
+        });
+    }
+    None
+}
+
+/// The auth layer's commands and what they answered: `connectionStatus`, and
+/// without credentials an unauthenticated `listDatabases` sent beside it (one
+/// round trip, not two), with the time both took.
+struct Answers {
+    status: Result<Document, Bounded>,
+    unauthenticated: Option<Result<Document, Bounded>>,
+    took: Duration,
+}
+
+/// Sends the auth layer's commands on `client` and waits for them, by `deadline`.
+async fn ask(client: Client, auth_db: String, no_user: bool, deadline: Instant) -> Answers {
+    let start = Instant::now();
+    let status_db = client.database(&auth_db);
+    let admin = client.database("admin");
+    let status = bounded(
+        deadline,
+        "connectionStatus",
+        status_db
+            .run_command(doc! { "connectionStatus": 1, "showPrivileges": true })
+            .selection_criteria(any_member()),
+    );
+    let unauthenticated = async {
+        if no_user {
+            Some(
+                bounded(
+                    deadline,
+                    "listDatabases",
+                    admin
+                        .run_command(doc! { "listDatabases": 1, "nameOnly": true })
+                        .selection_criteria(any_member()),
+                )
+                .await,
+            )
+        } else {
+            None
+        }
+    };
+    let (status, unauthenticated) = tokio::join!(status, unauthenticated);
+    Answers {
+        status,
+        unauthenticated,
+        took: start.elapsed(),
+    }
+}
+
+/// The driver's side of the auth layer, started as soon as the addresses are
+/// known (a seed list, not `+srv`), beside the layer probes: its connection,
+/// its handshake (with speculative authentication) and `connectionStatus`
+/// overlap our own tcp, tls and hello instead of following them. Its result is
+/// used only if the layers pass; a failure to reach the deployment is not
+/// taken from it (the layers explain that) but retried the usual way.
+pub struct Early {
+    task: tokio::task::JoinHandle<Option<(Client, Answers)>>,
+}
+
+impl Early {
+    /// Stops the early work: the layers failed, so its answer is not needed.
+    pub fn abort(self) {
+        self.task.abort();
+    }
+
+    /// Its client and answers, unless the deployment could not be reached at
+    /// all (then the usual path runs, on the addresses the layers found).
+    async fn settle(self, deadline: Instant) -> Option<(Client, Answers)> {
+        let Ok(Ok(Some((client, answers)))) = tokio::time::timeout_at(deadline, self.task).await
+        else {
+            return None;
+        };
+        let unreachable = |result: &Result<Document, Bounded>| {
+            matches!(result, Err(Bounded::Driver(error)) if matches!(
+                *error.kind,
+                ErrorKind::ServerSelection { .. }
+                    | ErrorKind::Io(_)
+                    | ErrorKind::DnsResolve { .. }
+                    | ErrorKind::ConnectionPoolCleared { .. }
+            ))
+        };
+        (!unreachable(&answers.status)).then_some((client, answers))
+    }
+}
+
+/// Starts the driver's side of the auth layer at once, for a seed list (a
+/// `+srv` URI needs the dns layer's answer first). `deadline` bounds it all.
+pub fn start(cs: &ConnectionString, login: &Login, deadline: Instant) -> Option<Early> {
+    if cs.scheme == uri::Scheme::Srv {
+        return None;
+    }
+    let creds = resolve_creds(cs, &[], login);
+    if refusal(&creds).is_some() {
+        return None;
+    }
+    let hosts = cs
+        .hosts
+        .iter()
+        .map(|h| ServerAddress::Tcp {
+            host: h.name.clone(),
+            port: Some(h.port_or_default()),
+        })
+        .collect();
+    let cs = cs.clone();
+    let task = tokio::spawn(async move {
+        let roots = if cs.tls_enabled() {
+            Some(super::trust::Roots::load(cs.tls_ca_file()).await.ok()?)
+        } else {
+            None
+        };
+        let options = client_options(&cs, hosts, &[], roots.as_ref(), deadline, &creds)
+            .await
+            .ok()?;
+        let client = Client::with_options(options).ok()?;
+        let no_user = creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509");
+        let answers = ask(client.clone(), creds.auth_db.clone(), no_user, deadline).await;
+        Some((client, answers))
+    });
+    Some(Early { task })
+}
+
 /// Authenticates and runs `connectionStatus {showPrivileges: true}`, all by
-/// the request's deadline. Returns the client too, for the later layers.
-pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
+/// the request's deadline, taking the early start's answers when it has them.
+/// Returns the client too, for the later layers.
+pub async fn authenticate(
+    req: &Request<'_>,
+    early: Option<Early>,
+) -> (AuthOutcome, Option<Client>) {
     let mut steps = Vec::new();
     let creds = resolve_creds(req.cs, &req.connectivity.txt_options, req.login);
     let fail = |steps, failure| {
@@ -193,53 +338,34 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
         )
     };
 
-    if let Some(user) = &creds.user
-        && creds.password.is_none()
-        && needs_password(creds.mechanism.as_deref())
-    {
-        let failure = Failure::NoPassword { user: user.clone() };
-        steps.push(Step::new(
-            Layer::Auth,
-            format!("authenticate {user}@{}", creds.auth_db),
-            Status::Fail,
-            failure.to_string(),
-        ));
-        return fail(steps, failure);
-    }
-
-    if let Some(mechanism @ ("MONGODB-AWS" | "GSSAPI")) = creds.mechanism.as_deref() {
-        let failure = Failure::MechanismNotBuilt {
-            mechanism: mechanism.to_string(),
-            reason: format!(
-                "{mechanism} cannot be tried by this build: the driver's {} feature is not compiled in",
-                if mechanism == "GSSAPI" {
-                    "gssapi-auth"
-                } else {
-                    "aws-auth"
-                }
-            ),
-        };
-        steps.push(Step::new(
-            Layer::Auth,
-            format!("mechanism {mechanism}"),
-            Status::Skip,
-            failure.to_string(),
-        ));
-        return fail(steps, failure);
-    }
-
-    let options = match client_options(req, &creds, &mut steps).await {
-        Ok(options) => options,
-        Err(failure) => {
+    match refusal(&creds) {
+        Some(failure @ Failure::NoPassword { .. }) => {
             steps.push(Step::new(
                 Layer::Auth,
-                "client options",
+                format!(
+                    "authenticate {}@{}",
+                    creds.user.as_deref().unwrap_or_default(),
+                    creds.auth_db
+                ),
                 Status::Fail,
                 failure.to_string(),
             ));
             return fail(steps, failure);
         }
-    };
+        Some(failure) => {
+            steps.push(Step::new(
+                Layer::Auth,
+                format!(
+                    "mechanism {}",
+                    creds.mechanism.as_deref().unwrap_or_default()
+                ),
+                Status::Skip,
+                failure.to_string(),
+            ));
+            return fail(steps, failure);
+        }
+        None => {}
+    }
 
     // What the server offers this user, over our own connection: the driver
     // negotiates silently, and a mechanism it does not offer needs naming.
@@ -277,33 +403,65 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
         ));
     }
 
-    let start = Instant::now();
-    let client = match Client::with_options(options) {
-        Ok(client) => client,
-        Err(error) => {
-            let failure = Failure::Config {
-                reason: driver_text(&error, creds.password.as_ref()),
-            };
-            steps.push(Step::new(
-                Layer::Auth,
-                "client",
-                Status::Fail,
-                failure.to_string(),
-            ));
-            return fail(steps, failure);
-        }
+    let settled = match early {
+        Some(early) => early.settle(req.deadline + crate::pipeline::GRACE).await,
+        None => None,
     };
-    let status = bounded(
-        req.deadline + crate::pipeline::GRACE,
-        "connectionStatus",
-        client
-            .database(&creds.auth_db)
-            .run_command(doc! { "connectionStatus": 1, "showPrivileges": true })
-            .selection_criteria(any_member()),
-    )
-    .await;
-    let took = start.elapsed();
-    let status = match status {
+    let (client, answers) = if let Some(settled) = settled {
+        settled
+    } else {
+        let mut hosts = Vec::new();
+        for host in &req.connectivity.healthy {
+            hosts.push(driver_address(host, req.deadline, &mut steps).await);
+        }
+        let options = match client_options(
+            req.cs,
+            hosts,
+            &req.connectivity.txt_options,
+            req.connectivity.roots.as_ref(),
+            req.deadline,
+            &creds,
+        )
+        .await
+        {
+            Ok(options) => options,
+            Err(failure) => {
+                steps.push(Step::new(
+                    Layer::Auth,
+                    "client options",
+                    Status::Fail,
+                    failure.to_string(),
+                ));
+                return fail(steps, failure);
+            }
+        };
+        let client = match Client::with_options(options) {
+            Ok(client) => client,
+            Err(error) => {
+                let failure = Failure::Config {
+                    reason: driver_text(&error, creds.password.as_ref()),
+                };
+                steps.push(Step::new(
+                    Layer::Auth,
+                    "client",
+                    Status::Fail,
+                    failure.to_string(),
+                ));
+                return fail(steps, failure);
+            }
+        };
+        let no_user = creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509");
+        let answers = ask(
+            client.clone(),
+            creds.auth_db.clone(),
+            no_user,
+            req.deadline + crate::pipeline::GRACE,
+        )
+        .await;
+        (client, answers)
+    };
+    let took = answers.took;
+    let status = match answers.status {
         Ok(status) => status,
         Err(error) => {
             let failure = error.into_failure(|error| {
@@ -341,16 +499,12 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
 
     if info.user.is_none() {
         // No credentials: does the server let an unauthenticated client do anything?
-        let start = Instant::now();
-        let probe = bounded(
-            req.deadline + crate::pipeline::GRACE,
-            "listDatabases",
-            client
-                .database("admin")
-                .run_command(doc! { "listDatabases": 1, "nameOnly": true })
-                .selection_criteria(any_member()),
-        )
-        .await;
+        let probe = answers.unauthenticated.unwrap_or_else(|| {
+            Err(Bounded::Silent {
+                command: "listDatabases",
+                after: Duration::ZERO,
+            })
+        });
         match probe {
             Ok(_) => steps.push(
                 Step::new(
@@ -359,7 +513,7 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
                     Status::Warn,
                     "no credentials given, and the server does not require authentication",
                 )
-                .took(took + start.elapsed()),
+                .took(took),
             ),
             Err(error) => {
                 let failure = error.into_failure(|error| match server_error(error) {
@@ -376,7 +530,7 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
                         Status::Fail,
                         failure.to_string(),
                     )
-                    .took(start.elapsed()),
+                    .took(took),
                 );
                 return (
                     AuthOutcome {
@@ -477,26 +631,23 @@ pub fn describe(info: &AuthInfo) -> String {
     out
 }
 
-/// The driver's options, built from what the earlier layers found.
+/// The driver's options: the hosts to dial, the SRV cluster's TXT options, the
+/// trust roots (the TLS layer's), all by `deadline`.
 async fn client_options(
-    req: &Request<'_>,
+    cs: &ConnectionString,
+    hosts: Vec<ServerAddress>,
+    txt: &[(String, String)],
+    roots: Option<&std::sync::Arc<super::trust::Roots>>,
+    deadline: Instant,
     creds: &Creds,
-    steps: &mut Vec<Step>,
 ) -> Result<ClientOptions, Failure> {
-    let cs = req.cs;
-    let mut hosts = Vec::new();
-    for host in &req.connectivity.healthy {
-        hosts.push(driver_address(host, req.deadline, steps).await);
-    }
     if hosts.is_empty() {
         return Err(Failure::Driver {
             message: "no healthy host to authenticate against".into(),
         });
     }
     let txt = |name: &str| {
-        req.connectivity
-            .txt_options
-            .iter()
+        txt.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
@@ -505,7 +656,7 @@ async fn client_options(
     options.hosts = hosts;
     options.app_name = Some("atlas-doctor".into());
     // What is left of the layer's one deadline, so selection cannot outlast it.
-    let left = crate::pipeline::remaining(req.deadline);
+    let left = crate::pipeline::remaining(deadline);
     options.server_selection_timeout = Some(left);
     options.connect_timeout = Some(left);
     options.repl_set_name = cs
@@ -522,7 +673,7 @@ async fn client_options(
         options.direct_connection = None;
     }
 
-    options.tls = Some(match (&req.connectivity.roots, cs.tls_enabled()) {
+    options.tls = Some(match (roots, cs.tls_enabled()) {
         (Some(roots), true) => {
             Tls::Enabled(roots.driver_tls(cs).await.map_err(|e| Failure::Driver {
                 message: e.to_string(),
