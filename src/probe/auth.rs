@@ -403,17 +403,28 @@ pub async fn authenticate(
         ));
     }
 
+    let mut hosts = Vec::new();
+    for host in &req.connectivity.healthy {
+        hosts.push(driver_address(host, req.deadline, &mut steps).await);
+    }
+    // The early client dials the seed list's names; when the system resolver
+    // does not know one (it came from --dns-server), the driver must dial the
+    // address our probe reached instead, and the early work is no use.
+    let renamed = hosts
+        .iter()
+        .zip(&req.connectivity.healthy)
+        .any(|(address, healthy)| matches!(address, ServerAddress::Tcp { host, .. } if *host != healthy.name));
     let settled = match early {
-        Some(early) => early.settle(req.deadline + crate::pipeline::GRACE).await,
+        Some(early) if !renamed => early.settle(req.deadline + crate::pipeline::GRACE).await,
+        Some(early) => {
+            early.abort();
+            None
+        }
         None => None,
     };
     let (client, answers) = if let Some(settled) = settled {
         settled
     } else {
-        let mut hosts = Vec::new();
-        for host in &req.connectivity.healthy {
-            hosts.push(driver_address(host, req.deadline, &mut steps).await);
-        }
         let options = match client_options(
             req.cs,
             hosts,
