@@ -187,6 +187,14 @@ findings! {
         "The server aborted the TLS handshake with an alert.",
         causes ["The server rejects this client's TLS version, ciphers or missing client certificate."],
         fixes ["Check the server's TLS settings (minimum version, client certificate requirement)."];
+    TlsClientCertificateRequired => "tls_client_certificate_required", Tls,
+        "The server demands a client certificate (mutual TLS), and none was presented.",
+        causes ["The server requires X.509 client certificates (mongod --tlsCAFile without --tlsAllowConnectionsWithoutCertificates, or a TLS proxy doing mutual TLS), and the connection string has no tlsCertificateKeyFile."],
+        fixes ["Add tlsCertificateKeyFile=/path/to/client.pem (the client certificate and its key in one PEM file) to the connection string; with authMechanism=MONGODB-X509 the certificate is also the login.", "Or ask the server's operators whether connections without a certificate are meant to be allowed."];
+    TlsClientCertificateRejected => "tls_client_certificate_rejected", Tls,
+        "The server refused the client certificate that was presented.",
+        causes ["The client certificate is not signed by a CA the server trusts (its --tlsCAFile or --tlsClusterCAFile).", "The client certificate has expired or lacks the clientAuth extended key usage."],
+        fixes ["Check tlsCertificateKeyFile: the certificate must be issued by the CA the server trusts for clients, be current, and allow client authentication."];
     TlsClosedAfterHello => "tls_closed_after_client_hello", Tls,
         "The server closed the connection right after the TLS ClientHello.",
         causes ["A plain (non-TLS) MongoDB server that drops the unexpected TLS bytes.", "A firewall or proxy that cuts TLS traffic."],

@@ -14,7 +14,8 @@ use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier as _;
 use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use tokio::sync::OnceCell;
 
 use super::tls::Error;
@@ -194,6 +195,41 @@ impl Roots {
         tls.cert_key_file_path = cs.certificate_key_file().map(PathBuf::from);
         Ok(tls)
     }
+}
+
+/// The client certificate chain and key of `tlsCertificateKeyFile` (one PEM
+/// file holding both, as drivers take it), read on a blocking thread, for the
+/// TLS layer to present as the driver would.
+pub async fn load_identity(path: Option<&str>) -> Result<Option<Arc<CertifiedKey>>, Error> {
+    let Some(path) = path.map(str::to_string) else {
+        return Ok(None);
+    };
+    tokio::task::spawn_blocking(move || identity_blocking(&path).map(|key| Some(Arc::new(key))))
+        .await
+        .map_err(|e| Error::Protocol {
+            reason: format!("loading the client certificate failed: {e}"),
+        })?
+}
+
+fn identity_blocking(path: &str) -> Result<CertifiedKey, Error> {
+    let key_error = |reason: String| Error::KeyFile {
+        path: path.to_string(),
+        reason,
+    };
+    let pem = crate::file::read_capped(std::path::Path::new(path), crate::file::PEM_MAX_BYTES)
+        .map_err(|e| key_error(e.to_string()))?;
+    let chain = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| key_error(e.to_string()))?;
+    if chain.is_empty() {
+        return Err(key_error("no PEM certificate in the file".to_string()));
+    }
+    // An encrypted key (tlsCertificateKeyFilePassword) is not read here.
+    let key = PrivateKeyDer::from_pem_slice(&pem)
+        .map_err(|e| key_error(format!("no unencrypted private key in the file ({e})")))?;
+    let signer = rustls::crypto::ring::sign::any_supported_type(&key)
+        .map_err(|e| key_error(e.to_string()))?;
+    Ok(CertifiedKey::new(chain, signer))
 }
 
 /// Mozilla's roots as full certificates (so they can be handed on as PEM).
