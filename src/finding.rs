@@ -13,9 +13,13 @@ pub struct Advice {
     pub fixes: &'static [&'static str],
 }
 
+/// Which trust store each driver uses: how "works in mongosh, fails in my app"
+/// happens. One sentence, said by the TLS diagnosis and the TLS layer's warning.
+pub const DRIVER_TRUST_STORES: &str = "Drivers do not share one trust store: Node.js and mongosh use their bundled Mozilla list plus NODE_EXTRA_CA_CERTS, Python the OS store or certifi, Java its own truststore (cacerts or javax.net.ssl.trustStore), Go the OS store, the Rust driver the Mozilla list; a CA added to one is not seen by the others, while tlsCAFile works in every driver.";
+
 macro_rules! findings {
     ($( $variant:ident => $id:literal, $class:ident, $summary:literal,
-        causes [$($cause:literal),* $(,)?], fixes [$($fix:literal),* $(,)?]; )*) => {
+        causes [$($cause:expr),* $(,)?], fixes [$($fix:literal),* $(,)?]; )*) => {
         /// A named cause. The `id` strings are public (JSON `diagnosis.reason`): add, never rename.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Finding { $($variant),* }
@@ -169,7 +173,7 @@ findings! {
     // ---- tls (exit 14) ---------------------------------------------------------
     TlsUnknownIssuer => "tls_unknown_issuer", Tls,
         "The server's certificate chain is not trusted by this machine.",
-        causes ["A corporate TLS-intercepting proxy or antivirus replaced the certificate with one signed by its own CA.", "A self-signed or private-CA certificate without tlsCAFile."],
+        causes ["A corporate TLS-intercepting proxy or antivirus replaced the certificate with one signed by its own CA.", "A self-signed or private-CA certificate without tlsCAFile.", DRIVER_TRUST_STORES],
         fixes ["If the issuer is a proxy (Zscaler, Netskope, Fortinet, ...), ask IT to exempt the database hosts or install its CA and pass tlsCAFile=/path/to/ca.pem.", "For a private CA, add tlsCAFile=/path/to/ca.pem to the connection string."];
     TlsExpired => "tls_expired", Tls,
         "The server's certificate has expired.",

@@ -91,6 +91,11 @@ pub(super) async fn probe_host(
                             .on(&address)
                             .took(start.elapsed()),
                     );
+                    if let Some(note) = super::trust::partial_trust(&evidence.trusted_by) {
+                        steps.push(
+                            Step::new(Layer::Tls, "trust stores", Status::Warn, note).on(&address),
+                        );
+                    }
                     (Box::new(tls_stream), Some(evidence))
                 }
                 Err((error, evidence)) => {

@@ -197,6 +197,26 @@ impl Roots {
     }
 }
 
+/// When the stores a driver might use disagree about a chain, what that means
+/// for the application's driver; `None` when they agree or tlsCAFile decides
+/// (every driver honours it).
+pub fn partial_trust(trusted_by: &[&str]) -> Option<String> {
+    let by = |source: Source| trusted_by.contains(&source.name());
+    if by(Source::CaFile) {
+        return None;
+    }
+    let which = match (by(Source::System), by(Source::Mozilla)) {
+        (true, false) => {
+            "trusted by this machine's system store but not by the Mozilla bundle: drivers that ship their own list (Node.js, mongosh, Rust) refuse it unless given the CA"
+        }
+        (false, true) => {
+            "trusted by the Mozilla bundle but not by this machine's system store: drivers that use the OS store (Python without certifi, Go) refuse it until the OS CA certificates are updated"
+        }
+        _ => return None,
+    };
+    Some(format!("{which}. {}", crate::finding::DRIVER_TRUST_STORES))
+}
+
 /// The client certificate chain and key of `tlsCertificateKeyFile` (one PEM
 /// file holding both, as drivers take it), read on a blocking thread, for the
 /// TLS layer to present as the driver would.
@@ -367,6 +387,16 @@ mod tests {
         let roots = Roots::bundled();
         assert!(roots.trusted_by(&[leaf.der().clone()]).is_empty());
         assert!(!roots.certificates.is_empty());
+    }
+
+    #[test]
+    fn partial_trust_is_named_only_when_the_stores_disagree() {
+        assert!(partial_trust(&["system", "mozilla"]).is_none());
+        assert!(partial_trust(&["tlsCAFile"]).is_none());
+        assert!(partial_trust(&[]).is_none());
+        let note = partial_trust(&["system"]).unwrap();
+        assert!(note.contains("NODE_EXTRA_CA_CERTS"), "{note}");
+        assert!(partial_trust(&["mozilla"]).unwrap().contains("OS store"));
     }
 
     #[test]
