@@ -157,6 +157,10 @@ pub enum Command {
     Checklist(ChecklistArgs),
     /// Classify an error message from any driver's log (offline). TEXT, or stdin when absent or "-".
     Explain(ExplainArgs),
+    /// Print a shell completion script: `atlas-doctor completions bash > ~/.local/share/bash-completion/completions/atlas-doctor`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `atlas-doctor man | man -l -`.
+    Man,
 }
 
 /// Options of `ping`.
@@ -213,6 +217,14 @@ pub struct ExplainArgs {
     /// The error text; omit it or pass "-" to read stdin.
     #[arg(value_name = "TEXT")]
     pub text: Option<String>,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 impl Cli {

@@ -493,7 +493,7 @@ fn file_target(
 }
 
 /// The variable every driver's documentation tells users to set.
-const MONGODB_URI: &str = "MONGODB_URI";
+pub const MONGODB_URI: &str = "MONGODB_URI";
 
 fn resolve_target(
     global: &GlobalArgs,
