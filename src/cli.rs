@@ -166,9 +166,10 @@ pub enum Command {
 /// Options of `ping`.
 #[derive(Debug, Args)]
 pub struct PingArgs {
-    /// Repeat the MongoDB ping command N times and report min/avg/max round-trip time.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub count: u32,
+    /// Repeat the MongoDB ping command N times and report min/avg/max round-trip time
+    /// (without it, the handshake's round trip is reported and no ping is sent).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: Option<u32>,
 }
 
 /// Options of `collections`.
