@@ -37,7 +37,8 @@ pub struct Options {
     pub dns_fallback: Option<SocketAddr>,
     /// Treat every host as an Atlas host.
     pub atlas: bool,
-    /// How many MongoDB pings to time after the handshake.
+    /// How many MongoDB pings to time after the handshake; 0 times none and
+    /// reports the handshake's own round trip (no extra round trip).
     pub ping_count: u32,
     /// The user name given apart from the URI (config `username`), so the
     /// handshake can ask which mechanisms the server offers that user.
@@ -148,13 +149,28 @@ impl Failure {
     }
 }
 
-/// Round-trip times of repeated pings.
+/// Round-trip times of repeated pings, or of the one handshake.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RttStats {
+    /// What was timed: `ping` (`ping --count`) or `hello` (the handshake).
+    pub command: &'static str,
     pub count: u32,
     pub min: Duration,
     pub avg: Duration,
     pub max: Duration,
+}
+
+impl RttStats {
+    /// One sample.
+    pub fn once(command: &'static str, rtt: Duration) -> RttStats {
+        RttStats {
+            command,
+            count: 1,
+            min: rtt,
+            avg: rtt,
+            max: rtt,
+        }
+    }
 }
 
 /// A host that completed the handshake.
@@ -370,9 +386,13 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         .failure
         .as_ref()
         .is_none_or(|f| matches!(f, Failure::DnsResolverBroken { .. }))
-        && let Some(stream) = pick_for_ping(&out.healthy, &mut streams)
+        && let Some(index) = pick_for_ping(&out.healthy)
     {
-        time_pings(stream, options, &mut out).await;
+        if options.ping_count == 0 {
+            out.rtt = Some(RttStats::once("hello", out.healthy[index].hello.round_trip));
+        } else if let Some(stream) = streams.get_mut(index) {
+            time_pings(stream, options, &mut out).await;
+        }
     }
     out
 }

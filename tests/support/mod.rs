@@ -10,6 +10,7 @@
 
 pub mod client_auth;
 pub mod hostile;
+pub mod proxy;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
