@@ -212,31 +212,46 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         deadline,
     };
     let listing = data::collections(&client, &request);
+    // One stop-signal listener for the status check and the CRUD step: once
+    // installed it replaces the default, so a signal must always be awaited.
+    let mut interrupt = (plan.crud || plan.status).then(crate::crud::Interrupt::install);
+    let mut stopped_by = None;
     let status = async {
-        if plan.status {
-            Some(status::run(&client, &status_database, deadline, &scrub).await)
-        } else {
-            None
+        if !plan.status {
+            return None;
+        }
+        let run = status::run(&client, &status_database, deadline, &scrub);
+        match interrupt.as_mut().and_then(|i| i.as_mut().ok()) {
+            Some(interrupt) => tokio::select! {
+                status = run => Some(status),
+                signal = interrupt.next() => {
+                    stopped_by = Some(signal);
+                    None
+                }
+            },
+            None => Some(run.await),
         }
     };
     let (outcome, status) = tokio::join!(listing, status);
     evidence.data = Some(outcome);
     evidence.status = status;
+    evidence.interrupted = stopped_by.is_some();
 
     // ---- crud (checklist): a stop signal ends it, after the cleanup.
-    if plan.crud {
-        after_data(&mut evidence, &client, settings, &cs).await;
+    if let (true, false, Some(interrupt)) = (plan.crud, evidence.interrupted, interrupt) {
+        after_data(&mut evidence, &client, settings, &cs, interrupt).await;
     }
     evidence
 }
 
-/// The checklist's CRUD round trip, with a stop-signal listener installed
+/// The checklist's CRUD round trip, with the stop-signal listener installed
 /// before the scratch collection exists.
 async fn after_data(
     evidence: &mut Evidence,
     client: &Client,
     settings: &Settings,
     cs: &ConnectionString,
+    interrupt: std::io::Result<crate::crud::Interrupt>,
 ) {
     let database = evidence
         .database
@@ -244,7 +259,7 @@ async fn after_data(
         .unwrap_or_else(|| "test".to_string());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
-    let mut interrupt = match crate::crud::Interrupt::install() {
+    let mut interrupt = match interrupt {
         Ok(interrupt) => interrupt,
         Err(e) => {
             evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
