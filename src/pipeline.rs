@@ -148,6 +148,7 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
     // ---- auth: one deadline for options, the driver's selection and connectionStatus.
     let login = login(settings);
     let request = auth::Request {
+        uri: &settings.target.uri,
         cs: &cs,
         connectivity,
         login: &login,

@@ -574,3 +574,39 @@ fn r9_json_tls_facts_describe_the_certificate() {
     assert!(tls["subject"].as_str().is_some_and(|s| !s.is_empty()));
     assert!(tls["issuer"].as_str().is_some_and(|s| !s.is_empty()));
 }
+
+// ------------------------------------------------------------------ the application's own options (issue 9 item 4)
+
+#[test]
+fn r9_auth_check_hands_the_driver_the_applications_own_options() {
+    // Before: the driver's options were built by hand and appName (like
+    // compressors, readPreference, authMechanismProperties) was dropped.
+    let (peer, seen) = support::fake_mongod_recording(
+        doc! {},
+        [
+            (
+                "connectionStatus",
+                doc! {"authInfo": {"authenticatedUsers": [], "authenticatedUserRoles": []}, "ok": 1.0},
+            ),
+            ("listDatabases", doc! {"databases": [], "ok": 1.0}),
+        ],
+    );
+    let uri = format!(
+        "mongodb://{LOCALHOST}:{}/?appName=billing-svc&readPreference=secondaryPreferred&maxPoolSize=7",
+        peer.port()
+    );
+    let run = doctor("auth-check", &uri, &[]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let seen = seen.lock().unwrap();
+    let app_names: Vec<&str> = seen
+        .iter()
+        .filter(|c| c.contains_key("hello") || c.contains_key("isMaster"))
+        .filter_map(|c| c.get_document("client").ok())
+        .filter_map(|c| c.get_document("application").ok())
+        .filter_map(|a| a.get_str("name").ok())
+        .collect();
+    assert!(
+        app_names.contains(&"billing-svc"),
+        "the driver's handshake names the application: {app_names:?}"
+    );
+}

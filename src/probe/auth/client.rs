@@ -2,21 +2,27 @@
 //! options, and the addresses it dials (the hosts the earlier layers reached).
 
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::str::FromStr as _;
 
-use mongodb::options::{AuthMechanism, ClientOptions, Credential, ServerAddress, Tls, TlsOptions};
+use mongodb::options::{
+    AuthMechanism, ClientOptions, Credential, HostInfo, ServerAddress, Tls, TlsOptions,
+};
 use tokio::time::Instant;
 
 use super::{Creds, Failure, HealthyHost, Layer, Request, Status, Step};
+use crate::uri;
 
-/// The driver's options, built from what the earlier layers found.
+/// The driver's options: the application's own connection string as the
+/// driver parses it (every option it knows: compressors, readPreference,
+/// authMechanismProperties, TLS files, pool sizes, ...), with only the hosts
+/// pinned to those the earlier layers reached (SRV and TXT already resolved,
+/// possibly through `--dns-server`), and the layer's deadline on selection
+/// and connecting. So the auth layer tests what the application's driver does.
 pub(super) async fn client_options(
     req: &Request<'_>,
     creds: &Creds,
     steps: &mut Vec<Step>,
 ) -> Result<ClientOptions, Failure> {
-    let cs = req.cs;
     let mut hosts = Vec::new();
     for host in &req.connectivity.healthy {
         hosts.push(driver_address(host, req.deadline, steps).await);
@@ -26,6 +32,23 @@ pub(super) async fn client_options(
             message: "no healthy host to authenticate against".into(),
         });
     }
+    let refused = |reason: String| Failure::Config {
+        reason: super::scrub(&reason, creds.password.as_ref()),
+    };
+    let mut own = uri::driver_connection_string(req.uri.expose()).map_err(refused)?;
+    let srv = matches!(own.host_info, HostInfo::DnsRecord(_));
+    // Pinned hosts, so the driver does no SRV lookup of its own; what SRV
+    // implies (TLS on, the TXT record's options) is applied below.
+    let pinned = hosts.len();
+    own.host_info = HostInfo::HostIdentifiers(hosts);
+    if srv {
+        own.srv_max_hosts = None;
+        own.srv_service_name = None;
+    }
+    let mut options = ClientOptions::parse(own)
+        .await
+        .map_err(|e| refused(e.kind.to_string()))?;
+
     let txt = |name: &str| {
         req.connectivity
             .txt_options
@@ -33,77 +56,66 @@ pub(super) async fn client_options(
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
-    let mut options = ClientOptions::default();
-    options.direct_connection = Some(hosts.len() == 1);
-    options.hosts = hosts;
-    options.app_name = Some("atlas-doctor".into());
-    // What is left of the layer's one deadline, so selection cannot outlast it.
-    let left = crate::pipeline::remaining(req.deadline);
-    options.server_selection_timeout = Some(left);
-    options.connect_timeout = Some(left);
-    options.repl_set_name = cs
-        .replica_set()
-        .map(str::to_string)
-        .or_else(|| txt("replicaSet"));
-    if options.direct_connection == Some(true) {
+    if srv && options.tls.is_none() {
+        options.tls = Some(Tls::Enabled(TlsOptions::default()));
+    }
+    if options.repl_set_name.is_none() {
+        options.repl_set_name = txt("replicaSet");
+    }
+    if options.load_balanced.is_none() {
+        options.load_balanced = txt("loadBalanced").map(|v| v.eq_ignore_ascii_case("true"));
+    }
+    if options.load_balanced == Some(true) {
+        options.direct_connection = None;
+    } else if pinned == 1 && options.direct_connection.is_none() {
+        // One host reached: talk to it alone, as the probe did, rather than
+        // discover members under names the system resolver may not know.
+        options.direct_connection = Some(true);
         options.repl_set_name = None;
     }
-    if cs.bool_option("loadBalanced") == Some(true)
-        || txt("loadBalanced").is_some_and(|v| v.eq_ignore_ascii_case("true"))
-    {
-        options.load_balanced = Some(true);
-        options.direct_connection = None;
-    }
+    options
+        .app_name
+        .get_or_insert_with(|| "atlas-doctor".into());
+    // The application's own timeouts where shorter, else what is left of the
+    // layer's one deadline, so selection and connecting cannot outlast it.
+    let left = crate::pipeline::remaining(req.deadline);
+    let bound = |own: Option<std::time::Duration>| Some(own.map_or(left, |own| own.min(left)));
+    options.server_selection_timeout = bound(options.server_selection_timeout);
+    options.connect_timeout = bound(options.connect_timeout);
 
-    let cert_key_file = cs
-        .option("tlsCertificateKeyFile")
-        .or_else(|| cs.option("sslPEMKeyFile"))
-        .map(PathBuf::from);
-    if cs.tls_enabled() {
-        let mut tls = TlsOptions::default();
-        tls.ca_file_path = cs.tls_ca_file().map(PathBuf::from);
-        if cs.bool_option("tlsAllowInvalidCertificates") == Some(true)
-            || cs.bool_option("tlsInsecure") == Some(true)
-        {
-            tls.allow_invalid_certificates = Some(true);
-        }
-        tls.cert_key_file_path.clone_from(&cert_key_file);
-        options.tls = Some(Tls::Enabled(tls));
-    } else {
-        options.tls = Some(Tls::Disabled);
-    }
-
-    if creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509") {
-        return Ok(options);
-    }
-    let mechanism = match creds.mechanism.as_deref() {
-        None => None,
-        Some(name) => Some(
-            AuthMechanism::from_str(name).map_err(|_| Failure::Config {
-                reason: format!(
-                    "authMechanism={name} is not a mechanism this build can use (SCRAM-SHA-256, SCRAM-SHA-1, MONGODB-X509)"
-                ),
-            })?,
-        ),
-    };
-    if mechanism == Some(AuthMechanism::MongoDbX509) {
-        if cert_key_file.is_none() {
+    if creds.mechanism.as_deref() == Some("MONGODB-X509") {
+        let has_key_file = matches!(
+            &options.tls,
+            Some(Tls::Enabled(tls)) if tls.cert_key_file_path.is_some()
+        );
+        if !has_key_file {
             return Err(Failure::Config {
                 reason: "authMechanism=MONGODB-X509 needs tlsCertificateKeyFile=/path/to/client.pem (certificate and key) and tls=true".into(),
             });
         }
-        if !cs.tls_enabled() {
-            return Err(Failure::Config {
-                reason: "authMechanism=MONGODB-X509 needs tls=true".into(),
-            });
-        }
     }
-    let mut credential = Credential::default();
-    credential.username.clone_from(&creds.user);
-    credential.password = creds.password.as_ref().map(|p| p.expose().to_string());
+    if creds.user.is_none() && creds.mechanism.is_none() {
+        options.credential = None;
+        return Ok(options);
+    }
+    if let Some(name) = creds.mechanism.as_deref()
+        && AuthMechanism::from_str(name).is_err()
+    {
+        return Err(Failure::Config {
+            reason: format!(
+                "authMechanism={name} is not a mechanism this build can use (SCRAM-SHA-256, SCRAM-SHA-1, MONGODB-X509)"
+            ),
+        });
+    }
+    // The URI's credential as the driver read it (mechanism properties
+    // included); the user and password of the config when the URI has none;
+    // the auth database as the earlier layers resolved it (TXT authSource too).
+    let credential = options.credential.get_or_insert_with(Credential::default);
+    if credential.username.is_none() {
+        credential.username.clone_from(&creds.user);
+        credential.password = creds.password.as_ref().map(|p| p.expose().to_string());
+    }
     credential.source = Some(creds.auth_db.clone());
-    credential.mechanism = mechanism;
-    options.credential = Some(credential);
     Ok(options)
 }
 
