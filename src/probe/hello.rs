@@ -313,10 +313,17 @@ pub async fn hello<S: Stream + ?Sized>(
         Err(e) => return Err(e),
     };
     let round_trip = start.elapsed();
-    let version = command(stream, doc! { "buildInfo": 1, "$db": "admin" }, 3, deadline)
-        .await
-        .ok()
-        .and_then(|info| info.get_str("version").ok().map(str::to_string));
+    // buildInfo spends what is left of the layer's deadline, not a second one:
+    // a peer that answers hello and then goes silent costs one deadline here.
+    let left = deadline.saturating_sub(start.elapsed());
+    let version = if left.is_zero() {
+        None
+    } else {
+        command(stream, doc! { "buildInfo": 1, "$db": "admin" }, 3, left)
+            .await
+            .ok()
+            .and_then(|info| info.get_str("version").ok().map(str::to_string))
+    };
     Ok(HelloInfo {
         version,
         min_wire_version: number(&reply, "minWireVersion").unwrap_or(0),

@@ -1053,6 +1053,18 @@ pub fn hello_then_silent() -> Server {
     fake_mongod_with(doc! {}, [(ANY_OTHER, silence())])
 }
 
+/// A peer that answers the handshake, `buildInfo` and `ping`, and then goes
+/// silent: authentication and every later command get no answer.
+pub fn silent_after_ping() -> Server {
+    fake_mongod_with(
+        doc! {},
+        [
+            ("buildInfo", doc! {"version": "7.0.0", "ok": 1.0}),
+            (ANY_OTHER, silence()),
+        ],
+    )
+}
+
 /// A peer that answers everything but `ping`, which it never answers.
 pub fn silent_ping() -> Server {
     fake_mongod_with(doc! {}, [("ping", silence())])
