@@ -153,7 +153,6 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         connectivity,
         login: &login,
         deadline: Instant::now() + settings.timeout,
-        verbose: settings.verbose,
     };
     let (outcome, client) = auth::authenticate(&request).await;
     let authenticated = outcome.result.is_ok();

@@ -610,3 +610,35 @@ fn r9_auth_check_hands_the_driver_the_applications_own_options() {
         "the driver's handshake names the application: {app_names:?}"
     );
 }
+
+#[test]
+fn r9_verbose_changes_what_is_shown_not_what_is_recorded() {
+    // Before: the probe recorded the SASL steps only with --verbose.
+    let bed = Bed::load();
+    let uri = bed.auth_uri("reader", "");
+    let json = doctor("auth-check", &uri, &[]);
+    assert_outcome(&json, "auth-check", "ok", None);
+    let recorded: Vec<&str> = json
+        .steps("auth")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(
+        recorded.iter().any(|n| n.starts_with("SASL conversation")),
+        "{recorded:?}"
+    );
+    let human = support::run(["auth-check", "--uri", &uri, "--timeout", "3"]);
+    assert_eq!(human.code, 0, "{}", human.dump());
+    assert!(
+        !human.stdout.contains("SASL conversation"),
+        "{}",
+        human.dump()
+    );
+    let verbose = support::run(["auth-check", "--verbose", "--uri", &uri, "--timeout", "3"]);
+    assert!(
+        verbose.stdout.contains("SASL conversation"),
+        "{}",
+        verbose.dump()
+    );
+    assert_no_passwords(&json, &bed, &[]);
+}

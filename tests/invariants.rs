@@ -188,36 +188,31 @@ fn r15_collections_against_hello_then_silence_ends_with_a_failing_class() {
     }
 }
 
+/// `atlas-doctor --format FORMAT checklist --timeout 1 --uri URI --scan DIR`.
+fn checklist(format: &str, uri: &str, scan: &std::path::Path) -> support::Run {
+    let mut cli = support::cli();
+    cli.args([
+        "--format",
+        format,
+        "checklist",
+        "--timeout",
+        "1",
+        "--uri",
+        uri,
+        "--scan",
+    ])
+    .arg(scan);
+    cli.run()
+}
+
 #[test]
 fn r15_checklist_against_hello_then_silence_ends_with_a_failing_class() {
     for (name, peer) in silent_peers() {
         let scan = tempfile::tempdir().unwrap();
-        let mut cli = support::cli();
-        cli.args([
-            "checklist",
-            "--timeout",
-            "1",
-            "--uri",
-            &peer.uri(),
-            "--scan",
-        ])
-        .arg(scan.path());
-        let run = cli.run_json();
+        let run = checklist("json", &peer.uri(), scan.path()).into_json();
         assert_consistent(&run);
         assert_ne!(run.code, 0, "{name}\n{}", run.dump());
-        let mut cli = support::cli();
-        cli.args([
-            "--format",
-            "junit",
-            "checklist",
-            "--timeout",
-            "1",
-            "--uri",
-            &peer.uri(),
-            "--scan",
-        ])
-        .arg(scan.path());
-        let junit = cli.run();
+        let junit = checklist("junit", &peer.uri(), scan.path());
         assert_eq!(junit.code, run.code, "{name}\n{}", junit.dump());
         assert!(
             junit_failures(&junit.stdout) >= 1,

@@ -44,8 +44,6 @@ pub struct Request<'a> {
     /// The layer's deadline: option building, the driver's server selection and
     /// connection, authentication and `connectionStatus` all end by then.
     pub deadline: Instant,
-    /// Add the steps of the SCRAM conversation that can be observed.
-    pub verbose: bool,
 }
 
 /// Who the server says we are.
@@ -265,20 +263,21 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
             .to_string()
         })
     });
-    if req.verbose
-        && let Some(mechanism) = &mechanism
-    {
+    if let Some(mechanism) = &mechanism {
         let how = if creds.mechanism.is_some() {
             "asked for by authMechanism"
         } else {
             "negotiated from saslSupportedMechs"
         };
-        steps.push(Step::new(
-            Layer::Auth,
-            "mechanism",
-            Status::Pass,
-            format!("{mechanism} ({how}), auth db {}", creds.auth_db),
-        ));
+        steps.push(
+            Step::new(
+                Layer::Auth,
+                "mechanism",
+                Status::Pass,
+                format!("{mechanism} ({how}), auth db {}", creds.auth_db),
+            )
+            .minor(),
+        );
     }
 
     let start = Instant::now();
@@ -313,7 +312,7 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
             let failure = error.into_failure(|error| {
                 classify(error, &creds, mechanism.as_deref(), offered.as_deref())
             });
-            if req.verbose && matches!(failure, Failure::Rejected { .. }) {
+            if matches!(failure, Failure::Rejected { .. }) {
                 steps.push(
                     Step::new(
                         Layer::Auth,
@@ -321,7 +320,8 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
                         Status::Fail,
                         "the server ended the conversation with an error (its reply, not ours, is below)",
                     )
-                    .took(took),
+                    .took(took)
+                    .minor(),
                 );
             }
             let name = match &creds.user {
@@ -332,13 +332,16 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
             return fail(steps, failure);
         }
     };
-    if req.verbose && creds.user.is_some() {
-        steps.push(Step::new(
-            Layer::Auth,
-            "SASL conversation (saslStart/saslContinue)",
-            Status::Pass,
-            "completed; the server's proof was verified by the driver",
-        ));
+    if creds.user.is_some() {
+        steps.push(
+            Step::new(
+                Layer::Auth,
+                "SASL conversation (saslStart/saslContinue)",
+                Status::Pass,
+                "completed; the server's proof was verified by the driver",
+            )
+            .minor(),
+        );
     }
     let mut info = parse_connection_status(&status);
     info.mechanism.clone_from(&mechanism);
@@ -503,16 +506,18 @@ fn offered_mechanisms(
     let host = req.connectivity.healthy.first()?;
     let user = creds.user.as_deref()?;
     let offered = host.hello.sasl_mechanisms.clone();
-    if req.verbose {
-        let detail = if offered.is_empty() {
-            "the server lists none for this user (an unknown user, or a server that does not say)"
-                .to_string()
-        } else {
-            offered.join(", ")
-        };
-        let name = format!("saslSupportedMechs {}.{user}", creds.auth_db);
-        steps.push(Step::new(Layer::Auth, name, Status::Pass, detail).on(&host.address));
-    }
+    let detail = if offered.is_empty() {
+        "the server lists none for this user (an unknown user, or a server that does not say)"
+            .to_string()
+    } else {
+        offered.join(", ")
+    };
+    let name = format!("saslSupportedMechs {}.{user}", creds.auth_db);
+    steps.push(
+        Step::new(Layer::Auth, name, Status::Pass, detail)
+            .on(&host.address)
+            .minor(),
+    );
     Some(offered)
 }
 
