@@ -2,6 +2,7 @@
 //! then auth, then data, then the checklists. The glue between probes,
 //! diagnosis and the report; nothing here prints.
 
+use crate::atlas;
 use crate::checklist;
 use crate::cli::Command;
 use crate::config::{PasswordSource, Settings};
@@ -65,7 +66,12 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         ));
     }
 
-    match command {
+    // The Atlas API layer runs beside the data-plane layers, under its own deadline.
+    let atlas = match command {
+        Command::Checklist(_) => None,
+        _ => start_atlas(settings, &cs),
+    };
+    let mut report = match command {
         Command::Ping(args) => {
             let options = probe::Options {
                 ping_count: args.count,
@@ -73,11 +79,11 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             };
             let connectivity = probe::connectivity(&cs, &options).await;
             apply_connectivity(&mut report, connectivity);
-            Ok(report)
+            report
         }
         Command::Checklist(args) => {
             checklist::run(&mut report, settings, &cs, args).await;
-            Ok(report)
+            report
         }
         Command::AuthCheck => {
             let connectivity = probe::connectivity(&cs, &probe_options(settings)).await;
@@ -90,13 +96,16 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
                         .await;
                 apply_auth(&mut report, &outcome);
             }
-            Ok(report)
+            report
         }
         Command::Collections(args) => {
             let connectivity = probe::connectivity(&cs, &probe_options(settings)).await;
             let failed = connectivity.failure.is_some();
             apply_connectivity(&mut report, connectivity.clone());
             if failed {
+                if let Some(atlas) = atlas {
+                    apply_atlas(&mut report, finish_atlas(atlas).await);
+                }
                 return Ok(report);
             }
             let login = login(settings);
@@ -118,10 +127,77 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
                 .await;
                 apply_data(&mut report, data);
             }
-            Ok(report)
+            report
         }
         Command::Explain(_) => unreachable!("explain runs offline, before any probe"),
+    };
+    if let Some(atlas) = atlas {
+        apply_atlas(&mut report, finish_atlas(atlas).await);
     }
+    Ok(report)
+}
+
+/// Starts the `--atlas-api` cross-check beside the data-plane layers; `None` when off.
+pub fn start_atlas(
+    settings: &Settings,
+    cs: &ConnectionString,
+) -> Option<tokio::task::JoinHandle<atlas::Facts>> {
+    let api = settings.atlas_api.clone()?;
+    let external = matches!(
+        cs.option("authMechanism")
+            .map(str::to_ascii_uppercase)
+            .as_deref(),
+        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC" | "PLAIN")
+    );
+    let request = atlas::Request {
+        settings: api,
+        hosts: cs
+            .hosts
+            .iter()
+            .map(|h| h.name.to_ascii_lowercase())
+            .collect(),
+        user: cs
+            .username
+            .clone()
+            .or_else(|| settings.target.username.clone()),
+        user_database: if external { "$external" } else { "admin" }.to_string(),
+        timeout: settings.timeout,
+    };
+    Some(tokio::spawn(atlas::cross_check(request)))
+}
+
+/// Waits for the cross-check; a task that died is an API error, not a failed run.
+pub async fn finish_atlas(handle: tokio::task::JoinHandle<atlas::Facts>) -> atlas::Facts {
+    handle.await.unwrap_or_else(|_| atlas::Facts {
+        errors: vec![atlas::CallError {
+            call: "Atlas API".into(),
+            error: atlas::ErrorKind::Api(atlas::Error::Decode {
+                message: "the API layer stopped unexpectedly".into(),
+            }),
+        }],
+        ..atlas::Facts::default()
+    })
+}
+
+/// Folds the Atlas API's facts into the report: its steps, the data-plane diagnosis
+/// sharpened by them, and a warning when the data plane worked from an address the
+/// access list does not cover (the route to 27017 is not the one checked).
+pub fn apply_atlas(report: &mut Report, facts: atlas::Facts) {
+    report.steps.extend(facts.steps.iter().cloned());
+    if let Some(diagnosis) = report.diagnosis.take() {
+        report.fail(diagnose::with_atlas(diagnosis, &facts));
+    } else if report.class == crate::class::Class::Ok
+        && let Some(list) = facts
+            .access_list
+            .as_ref()
+            .filter(|l| l.covered_by.is_none())
+    {
+        report.warnings.push(format!(
+            "the connection worked although {} is not on the IP access list: traffic to the cluster leaves through another route (VPN, peering, private endpoint, proxy) than the one checked",
+            list.egress_ip
+        ));
+    }
+    report.atlas = Some(facts);
 }
 
 /// The probe options from the settings (one ping; `ping --count` overrides it).
@@ -130,7 +206,8 @@ pub fn probe_options(settings: &Settings) -> probe::Options {
         timeout: settings.timeout,
         dns_server: settings.dns_server,
         dns_fallback: settings.dns_fallback,
-        atlas: settings.atlas,
+        // --atlas-api says the target is Atlas.
+        atlas: settings.atlas || settings.atlas_api.is_some(),
         ping_count: 1,
         login_user: settings.target.username.clone(),
     }

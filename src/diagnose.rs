@@ -86,6 +86,7 @@ impl Diagnosis {
     }
 }
 
+use crate::atlas::{self, matching};
 use crate::config;
 use crate::probe::{Failure, auth, data, dns, hello, tcp, tls};
 use crate::uri;
@@ -512,6 +513,221 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
             ))
             .with_evidence(evidence),
     }
+}
+
+/// Sharpens a data-plane diagnosis with what the Atlas Administration API said
+/// (`--atlas-api`): an inferred access-list or `bad auth` cause becomes a confirmed
+/// one, or is ruled out. A diagnosis the facts do not bear on is returned unchanged,
+/// and an API that could not answer changes nothing (its failure is a warning step).
+pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
+    match d.finding {
+        Some(
+            Finding::IpAccessListAlert
+            | Finding::IpAccessListClosed
+            | Finding::IpAccessListSuspected
+            | Finding::NetworkTimeout
+            | Finding::TlsAlert,
+        ) => access_list_with_atlas(d, facts),
+        Some(Finding::AuthFailedAtlas | Finding::AuthFailed | Finding::AuthSourceSuspect) => {
+            user_with_atlas(d, facts)
+        }
+        _ => d,
+    }
+}
+
+fn project_of(facts: &atlas::Facts) -> &str {
+    facts.project_id.as_deref().unwrap_or("PROJECT")
+}
+
+/// Moves evidence over to a new diagnosis, so nothing the probes saw is lost.
+fn carried(mut new: Diagnosis, old: &Diagnosis) -> Diagnosis {
+    new.evidence.extend(old.evidence.iter().cloned());
+    new
+}
+
+fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
+    let Some(list) = &facts.access_list else {
+        return d;
+    };
+    let project = project_of(facts);
+    let ip = list.egress_ip;
+    let route = "The address was checked as the Atlas API sees this machine; traffic to port 27017 may leave through another address (a proxy, a VPN split tunnel): if so, pass that one with --egress-ip.";
+    let Some(entry) = &list.covered_by else {
+        let confirmed = Diagnosis::from_finding(Finding::IpAccessListConfirmed)
+            .with_summary(format!(
+                "Confirmed by the Atlas API: {ip} is not on the IP access list of project {project} ({} entries checked).",
+                list.entries
+            ))
+            .with_specific_fix(format!(
+                "Add {ip} to the access list: atlas accessLists create {ip} --projectId {project} (or Atlas UI: Security > Network Access > Add IP Address > {ip})."
+            ))
+            .with_evidence(format!("Atlas API: {ip} is covered by none of the {} access-list entries", list.entries));
+        let confirmed = if list.egress_auto {
+            confirmed.with_first_cause(route)
+        } else {
+            confirmed
+        };
+        return carried(confirmed, &d);
+    };
+    let status = entry.status.as_deref().unwrap_or("ACTIVE");
+    let seen = format!(
+        "Atlas API: {ip} is covered by access-list entry {} ({status})",
+        entry.value
+    );
+    if status != "ACTIVE" {
+        return carried(
+            Diagnosis::from_finding(Finding::IpAccessListPending)
+                .with_summary(format!(
+                    "{ip} is covered by access-list entry {}, but the entry is {status}: Atlas has not applied it.",
+                    entry.value
+                ))
+                .with_evidence(seen),
+            &d,
+        );
+    }
+    let cluster = facts.cluster.as_ref();
+    if let Some(c) = cluster.filter(|c| c.paused) {
+        return carried(
+            Diagnosis::from_finding(Finding::AtlasClusterPaused)
+                .with_summary(format!(
+                    "Cluster {} is paused: it refuses every connection until it is resumed (the IP access list is not the cause).",
+                    c.name
+                ))
+                .with_specific_fix(format!(
+                    "Resume it: atlas clusters start {} --projectId {project} (or Atlas UI: the cluster's ... menu > Resume).",
+                    c.name
+                ))
+                .with_evidence(seen)
+                .with_evidence(format!("Atlas API: cluster {} paused", c.name)),
+            &d,
+        );
+    }
+    if let Some((c, state)) = cluster.and_then(|c| {
+        c.state
+            .as_deref()
+            .filter(|s| !matches!(*s, "IDLE" | "UPDATING"))
+            .map(|s| (c, s))
+    }) {
+        return carried(
+            Diagnosis::from_finding(Finding::AtlasClusterUnavailable)
+                .with_summary(format!(
+                    "Cluster {} is {state}, not serving connections (the IP access list is not the cause).",
+                    c.name
+                ))
+                .with_evidence(seen)
+                .with_evidence(format!("Atlas API: cluster {} state {state}", c.name)),
+            &d,
+        );
+    }
+    if let Some(c) = cluster.filter(|c| c.uri_kind.is_some_and(matching::UriKind::is_private)) {
+        return private_string_outside(&d, c.strings.public()).with_evidence(seen);
+    }
+    let covered = if matches!(d.finding, Some(Finding::NetworkTimeout)) {
+        // A timeout with the address covered: keep the timeout, drop the access-list guess.
+        let mut d = d;
+        d.causes.retain(|c| !c.contains("access list"));
+        d.fixes.retain(|f| !f.contains("access list"));
+        d.with_first_cause(format!(
+            "Not the Atlas IP access list: {ip} is covered by entry {} ({status}).",
+            entry.value
+        ))
+        .with_evidence(seen)
+    } else {
+        carried(
+            Diagnosis::from_finding(Finding::AtlasIpCovered)
+                .with_summary(format!(
+                    "The Atlas host refused the TLS handshake, but {ip} is on the IP access list of project {project} (entry {}, {status}): the access list is not the cause.",
+                    entry.value
+                ))
+                .with_evidence(seen),
+            &d,
+        )
+    };
+    if list.egress_auto {
+        covered.with_first_cause(route)
+    } else {
+        covered
+    }
+}
+
+/// A private endpoint or peering string used from outside; the public string as the fix when known.
+pub fn private_string_outside(old: &Diagnosis, public: Option<&str>) -> Diagnosis {
+    let d = Diagnosis::from_finding(Finding::AtlasPrivateStringOutside);
+    let d = match public {
+        Some(public) => d.with_specific_fix(format!(
+            "From outside the VPC, use the cluster's public connection string {public} (with your user and password), and put this machine's address on the IP access list."
+        )),
+        None => d,
+    };
+    carried(d, old)
+}
+
+fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
+    let Some(user) = &facts.user else {
+        return d;
+    };
+    let project = project_of(facts);
+    let name = &user.name;
+    if !user.exists {
+        return carried(
+            Diagnosis::from_finding(Finding::AtlasUserMissing)
+                .with_summary(format!("User {name} does not exist in project {project}."))
+                .with_specific_fix(format!(
+                    "Create it (Atlas UI: Security > Database Access > Add New Database User, or atlas dbusers create --username {name} --projectId {project}), or fix the user name in the connection string."
+                ))
+                .with_evidence(format!("Atlas API: no database user {name} in {} of project {project}", user.database)),
+            &d,
+        );
+    }
+    let seen = format!(
+        "Atlas API: user {name} exists in {}; scopes: {}",
+        user.database,
+        if user.scopes.is_empty() {
+            "all clusters".to_string()
+        } else {
+            user.scopes.join(", ")
+        }
+    );
+    let cluster = facts.cluster.as_ref();
+    if let Some(c) = cluster.filter(|c| !user.scopes.is_empty() && !user.scopes.contains(&c.name)) {
+        return carried(
+            Diagnosis::from_finding(Finding::AtlasUserWrongCluster)
+                .with_summary(format!(
+                    "User {name} is scoped to {}, not {}.",
+                    user.scopes.join(", "),
+                    c.name
+                ))
+                .with_specific_fix(format!(
+                    "Atlas UI: Security > Database Access > Edit {name} > Restrict Access to Specific Clusters: add {}, or remove the restriction.",
+                    c.name
+                ))
+                .with_evidence(seen),
+            &d,
+        );
+    }
+    if let Some(c) = cluster.filter(|c| c.change_status.as_deref() == Some("PENDING")) {
+        return carried(
+            Diagnosis::from_finding(Finding::AtlasUserPending)
+                .with_summary(format!(
+                    "User {name} was created and cluster {} has not applied it yet (changeStatus PENDING).",
+                    c.name
+                ))
+                .with_evidence(seen)
+                .with_evidence(format!("Atlas API: cluster {} changeStatus PENDING", c.name)),
+            &d,
+        );
+    }
+    carried(
+        Diagnosis::from_finding(Finding::AtlasWrongPassword)
+            .with_summary(format!(
+                "User {name} exists and is active: the password is wrong."
+            ))
+            .with_specific_fix(format!(
+                "Reset the password: atlas dbusers update {name} --projectId {project} --password NEW (or Atlas UI: Security > Database Access > Edit {name} > Edit Password); percent-encode special characters in the URI."
+            ))
+            .with_evidence(seen),
+        &d,
+    )
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! Classing: a failed connectivity or auth layer decides the run's class; otherwise
 //! any failed item (or warning, with `--fail-on warn`) is `checks_failed`, exit 1.
 
+pub mod atlas;
 pub mod security;
 pub mod testing;
 
@@ -55,6 +56,7 @@ pub async fn run(
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let password = secret.map(|p| p.expose().to_string());
     let scrub = |text: &str| probe::auth::scrub(text, secret);
+    let atlas = commands::start_atlas(settings, cs);
 
     // ---- static security items (no network)
     let config_mode = match &settings.target.password_source {
@@ -271,6 +273,14 @@ pub async fn run(
         && report.diagnosis.is_none()
     {
         report.fail(crate::diagnose::auth_failure(failure));
+    }
+    if let Some(atlas) = atlas {
+        let facts = commands::finish_atlas(atlas).await;
+        let [access_list, user, cluster] = <[_; 3]>::try_from(atlas::checks(&facts))
+            .unwrap_or_else(|_| unreachable!("atlas::checks returns three items"));
+        security_checks.extend([access_list, user]);
+        testing_checks.push(cluster);
+        commands::apply_atlas(report, facts);
     }
     report.checks.extend(security_checks);
     report.checks.extend(testing_checks);

@@ -13,6 +13,11 @@
 //! `auth-check` and `collections` add `"auth": {"user", "db", "mechanism", "roles": [{"role", "db"}],
 //! "privileges": [{"resource", "actions"}]}` once authenticated; `collections` adds
 //! `"databases": [...]`, `"database"` and `"collections": [{"name", "type", "documents"}]`.
+//! `"atlas"` is null unless `--atlas-api` ran; then `{"project_id", "cluster": {"name", "flex",
+//! "state", "paused", "mongodb_version", "change_status", "uri_kind", "public_connection_string"},
+//! "access_list": {"egress_ip", "egress_source", "covered_by", "entry_status", "entry_delete_after",
+//! "entries"}, "user": {"name", "database", "exists", "scopes", "roles": [{"role", "db"}], "expires"},
+//! "errors": [{"call", "status", "code", "message"}]}` (a part the API did not give is null).
 //! `diagnosis` is null when the verdict is ok. Keys are only ever added.
 
 use serde::Serialize;
@@ -52,6 +57,119 @@ struct JsonReport<'a> {
     /// collections: `[{name, type, documents}]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     collections: Option<Vec<JsonCollection<'a>>>,
+    /// `--atlas-api`: what the Atlas Administration API said; null when off.
+    atlas: Option<JsonAtlas<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAtlas<'a> {
+    project_id: Option<&'a str>,
+    cluster: Option<JsonAtlasCluster<'a>>,
+    access_list: Option<JsonAccessList<'a>>,
+    user: Option<JsonAtlasUser<'a>>,
+    errors: Vec<JsonAtlasError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasCluster<'a> {
+    name: &'a str,
+    flex: bool,
+    state: Option<&'a str>,
+    paused: bool,
+    mongodb_version: Option<&'a str>,
+    change_status: Option<&'a str>,
+    /// standard, standard_srv, peering, private_endpoint; null when no string names the URI's hosts.
+    uri_kind: Option<crate::atlas::matching::UriKind>,
+    public_connection_string: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonAccessList<'a> {
+    egress_ip: String,
+    /// `flag` (--egress-ip IP) or `api` (auto: as the Atlas API saw this machine).
+    egress_source: &'static str,
+    covered_by: Option<&'a str>,
+    entry_status: Option<&'a str>,
+    entry_delete_after: Option<&'a str>,
+    entries: usize,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasUser<'a> {
+    name: &'a str,
+    database: &'a str,
+    exists: bool,
+    scopes: &'a [String],
+    roles: Vec<JsonRole<'a>>,
+    expires: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasError<'a> {
+    call: &'a str,
+    status: Option<u16>,
+    code: Option<&'a str>,
+    message: String,
+}
+
+fn atlas(facts: &crate::atlas::Facts) -> JsonAtlas<'_> {
+    use crate::atlas::ErrorKind;
+    JsonAtlas {
+        project_id: facts.project_id.as_deref(),
+        cluster: facts.cluster.as_ref().map(|c| JsonAtlasCluster {
+            name: &c.name,
+            flex: c.flex,
+            state: c.state.as_deref(),
+            paused: c.paused,
+            mongodb_version: c.mongodb_version.as_deref(),
+            change_status: c.change_status.as_deref(),
+            uri_kind: c.uri_kind,
+            public_connection_string: c.strings.public(),
+        }),
+        access_list: facts.access_list.as_ref().map(|a| JsonAccessList {
+            egress_ip: a.egress_ip.to_string(),
+            egress_source: if a.egress_auto { "api" } else { "flag" },
+            covered_by: a.covered_by.as_ref().map(|e| e.value.as_str()),
+            entry_status: a.covered_by.as_ref().and_then(|e| e.status.as_deref()),
+            entry_delete_after: a
+                .covered_by
+                .as_ref()
+                .and_then(|e| e.delete_after.as_deref()),
+            entries: a.entries,
+        }),
+        user: facts.user.as_ref().map(|u| JsonAtlasUser {
+            name: &u.name,
+            database: &u.database,
+            exists: u.exists,
+            scopes: &u.scopes,
+            roles: u
+                .roles
+                .iter()
+                .map(|(role, db)| JsonRole { role, db })
+                .collect(),
+            expires: u.expires.as_deref(),
+        }),
+        errors: facts
+            .errors
+            .iter()
+            .map(|e| {
+                let (status, code) = match &e.error {
+                    ErrorKind::Api(api) => (api.status(), api.code()),
+                    _ => (None, None),
+                };
+                let message = match &e.error {
+                    ErrorKind::Api(api) => api.to_string(),
+                    _ => e.to_string(),
+                };
+                JsonAtlasError {
+                    call: &e.call,
+                    status,
+                    code,
+                    message,
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -198,6 +316,7 @@ pub fn render(report: &Report) -> String {
                 })
                 .collect()
         }),
+        atlas: report.atlas.as_ref().map(atlas),
     };
     let mut out =
         serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -35,6 +35,8 @@ pub struct Report {
     pub data: Option<DataSummary>,
     /// Stopped by Ctrl-C after cleaning up: exit `exit::INTERRUPTED` (130).
     pub interrupted: bool,
+    /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
+    pub atlas: Option<crate::atlas::Facts>,
 }
 
 /// The identity `connectionStatus` reported.
@@ -163,6 +165,7 @@ impl Report {
             auth: None,
             data: None,
             interrupted: false,
+            atlas: None,
         }
     }
 
