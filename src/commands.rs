@@ -370,6 +370,9 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
         ));
     }
     if let Some(failure) = &connectivity.failure {
-        report.fail(diagnose::failure(failure));
+        report.fail(diagnose::private_route(
+            diagnose::failure(failure),
+            &connectivity.private_hosts,
+        ));
     }
 }

@@ -531,6 +531,12 @@ pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
         Some(Finding::AuthFailedAtlas | Finding::AuthFailed | Finding::AuthSourceSuspect) => {
             user_with_atlas(d, facts)
         }
+        Some(Finding::AtlasPrivateStringOutside) => {
+            match facts.cluster.as_ref().and_then(|c| c.strings.public()) {
+                Some(public) => d.with_specific_fix(public_fix(public)),
+                None => d,
+            }
+        }
         _ => d,
     }
 }
@@ -539,8 +545,10 @@ fn project_of(facts: &atlas::Facts) -> &str {
     facts.project_id.as_deref().unwrap_or("PROJECT")
 }
 
-/// Moves evidence over to a new diagnosis, so nothing the probes saw is lost.
+/// Moves the data plane's reading and evidence over to a new diagnosis, so nothing
+/// the probes saw is lost.
 fn carried(mut new: Diagnosis, old: &Diagnosis) -> Diagnosis {
+    new.evidence.push(format!("data plane: {}", old.summary));
     new.evidence.extend(old.evidence.iter().cloned());
     new
 }
@@ -650,16 +658,55 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
     }
 }
 
+/// A connection that timed out or was refused on an Atlas host that only a VPC can
+/// reach (private endpoint or peering string, private address) is named as such,
+/// without any API: the access list or firewall guess would send the user astray.
+pub fn private_route(d: Diagnosis, private_hosts: &[crate::probe::PrivateHost]) -> Diagnosis {
+    let network = matches!(
+        d.finding,
+        Some(
+            Finding::NetworkTimeout
+                | Finding::NetworkUnreachable
+                | Finding::IpAccessListAlert
+                | Finding::IpAccessListClosed
+                | Finding::IpAccessListSuspected
+                | Finding::TlsHandshakeTimeout
+        )
+    );
+    let Some(first) = private_hosts.first().filter(|_| network) else {
+        return d;
+    };
+    let why = match first.address {
+        Some(ip) => format!(
+            "{} resolves to {ip}, a private address reachable only from inside its network",
+            first.name
+        ),
+        None => format!(
+            "{} is a private endpoint or VPC peering host name",
+            first.name
+        ),
+    };
+    private_string_outside(&d, None)
+        .with_summary(format!(
+            "The connection string is a private endpoint or peering string ({why}): it works only from inside the connected VPC."
+        ))
+        .with_evidence(why)
+}
+
 /// A private endpoint or peering string used from outside; the public string as the fix when known.
 pub fn private_string_outside(old: &Diagnosis, public: Option<&str>) -> Diagnosis {
     let d = Diagnosis::from_finding(Finding::AtlasPrivateStringOutside);
     let d = match public {
-        Some(public) => d.with_specific_fix(format!(
-            "From outside the VPC, use the cluster's public connection string {public} (with your user and password), and put this machine's address on the IP access list."
-        )),
+        Some(public) => d.with_specific_fix(public_fix(public)),
         None => d,
     };
     carried(d, old)
+}
+
+fn public_fix(public: &str) -> String {
+    format!(
+        "From outside the VPC, use the cluster's public connection string {public} (with your user and password), and put this machine's address on the IP access list."
+    )
 }
 
 fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
