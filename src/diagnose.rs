@@ -545,10 +545,9 @@ fn project_of(facts: &atlas::Facts) -> &str {
     facts.project_id.as_deref().unwrap_or("PROJECT")
 }
 
-/// Moves the data plane's reading and evidence over to a new diagnosis, so nothing
-/// the probes saw is lost.
+/// Moves the data plane's evidence over to a new diagnosis, so nothing the probes saw
+/// is lost (its summary, an inference the API has now settled, is not).
 fn carried(mut new: Diagnosis, old: &Diagnosis) -> Diagnosis {
-    new.evidence.push(format!("data plane: {}", old.summary));
     new.evidence.extend(old.evidence.iter().cloned());
     new
 }
@@ -890,5 +889,161 @@ mod tests {
             "{}",
             d.summary
         );
+    }
+
+    mod with_atlas {
+        use super::super::*;
+        use crate::atlas::{AccessList, Cluster, Entry, Facts, User};
+        use test_case::test_case;
+
+        fn facts(
+            covered: Option<&str>,
+            status: &str,
+            cluster: Cluster,
+            user: Option<User>,
+        ) -> Facts {
+            Facts {
+                project_id: Some("0123456789abcdef01234567".into()),
+                access_list: Some(AccessList {
+                    egress_ip: "203.0.113.7".parse().unwrap(),
+                    egress_auto: false,
+                    covered_by: covered.map(|value| Entry {
+                        value: value.into(),
+                        comment: None,
+                        status: Some(status.into()),
+                        delete_after: None,
+                    }),
+                    entries: 3,
+                }),
+                cluster: Some(cluster),
+                user,
+                ..Facts::default()
+            }
+        }
+
+        fn cluster(name: &str, paused: bool, state: &str, change: &str) -> Cluster {
+            Cluster {
+                name: name.into(),
+                flex: false,
+                state: Some(state.into()),
+                paused,
+                mongodb_version: Some("8.0.4".into()),
+                change_status: Some(change.into()),
+                uri_kind: None,
+                strings: matching::ConnectionStrings::default(),
+            }
+        }
+
+        fn user(exists: bool, scopes: &[&str]) -> User {
+            User {
+                name: "app".into(),
+                database: "admin".into(),
+                exists,
+                scopes: scopes.iter().map(|s| (*s).to_string()).collect(),
+                roles: Vec::new(),
+                expires: None,
+            }
+        }
+
+        fn alert() -> Diagnosis {
+            Diagnosis::from_finding(Finding::IpAccessListAlert).with_evidence("h:1: alert 80")
+        }
+
+        #[test_case(None, "ACTIVE", false, "IDLE", "ip_access_list_confirmed" ; "missing")]
+        #[test_case(Some("203.0.113.0/24"), "PENDING", false, "IDLE", "ip_access_list_pending" ; "pending entry")]
+        #[test_case(Some("0.0.0.0/0"), "ACTIVE", true, "IDLE", "atlas_cluster_paused" ; "paused")]
+        #[test_case(Some("0.0.0.0/0"), "ACTIVE", false, "CREATING", "atlas_cluster_unavailable" ; "creating")]
+        #[test_case(Some("0.0.0.0/0"), "ACTIVE", false, "IDLE", "ip_access_list_ruled_out" ; "covered")]
+        fn an_alert_80(
+            covered: Option<&str>,
+            status: &str,
+            paused: bool,
+            state: &str,
+            reason: &str,
+        ) {
+            let f = facts(
+                covered,
+                status,
+                cluster("Cluster0", paused, state, "APPLIED"),
+                None,
+            );
+            let d = with_atlas(alert(), &f);
+            assert_eq!(d.finding.map(Finding::id), Some(reason));
+            assert!(
+                d.evidence.iter().any(|e| e == "h:1: alert 80"),
+                "{:?}",
+                d.evidence
+            );
+        }
+
+        #[test]
+        fn a_confirmed_address_is_named_in_the_fix() {
+            let f = facts(
+                None,
+                "ACTIVE",
+                cluster("Cluster0", false, "IDLE", "APPLIED"),
+                None,
+            );
+            let d = with_atlas(alert(), &f);
+            assert!(
+                d.fixes[0].contains(
+                    "atlas accessLists create 203.0.113.7 --projectId 0123456789abcdef01234567"
+                ),
+                "{:?}",
+                d.fixes
+            );
+        }
+
+        #[test]
+        fn a_timeout_with_the_address_covered_stays_a_timeout_without_the_access_list_advice() {
+            let f = facts(
+                Some("0.0.0.0/0"),
+                "ACTIVE",
+                cluster("Cluster0", false, "IDLE", "APPLIED"),
+                None,
+            );
+            let d = with_atlas(Diagnosis::from_finding(Finding::NetworkTimeout), &f);
+            assert_eq!(d.finding, Some(Finding::NetworkTimeout));
+            assert!(
+                d.causes[0].starts_with("Not the Atlas IP access list"),
+                "{:?}",
+                d.causes
+            );
+            assert!(
+                !d.fixes.iter().any(|f| f.contains("access list")),
+                "{:?}",
+                d.fixes
+            );
+        }
+
+        #[test_case(false, &[], "APPLIED", "atlas_user_missing" ; "missing")]
+        #[test_case(true, &["Cluster1"], "APPLIED", "atlas_user_wrong_cluster" ; "scoped elsewhere")]
+        #[test_case(true, &["Cluster0"], "PENDING", "atlas_user_pending" ; "pending")]
+        #[test_case(true, &[], "APPLIED", "atlas_wrong_password" ; "wrong password")]
+        fn bad_auth(exists: bool, scopes: &[&str], change: &str, reason: &str) {
+            let f = facts(
+                None,
+                "ACTIVE",
+                cluster("Cluster0", false, "IDLE", change),
+                Some(user(exists, scopes)),
+            );
+            let d = with_atlas(Diagnosis::from_finding(Finding::AuthFailedAtlas), &f);
+            assert_eq!(d.finding.map(Finding::id), Some(reason));
+            assert_eq!(d.class, Class::AuthFailed);
+        }
+
+        #[test]
+        fn nothing_changes_without_the_facts_that_bear_on_it() {
+            let d = with_atlas(alert(), &Facts::default());
+            assert_eq!(d, alert());
+            let f = facts(
+                None,
+                "ACTIVE",
+                cluster("Cluster0", false, "IDLE", "APPLIED"),
+                Some(user(false, &[])),
+            );
+            let tls = Diagnosis::from_finding(Finding::TlsUnknownIssuer);
+            assert_eq!(with_atlas(tls.clone(), &f), tls);
+        }
     }
 }

@@ -327,7 +327,12 @@ fn r12_bad_auth_for_an_active_user_is_the_password() {
         (Some(true), Some("admin"))
     );
     // The data plane's own evidence stays.
-    assert!(run.diagnosis_text().contains("8000"), "{}", run.dump());
+    assert!(
+        run.diagnosis_text()
+            .contains("bad auth : authentication failed"),
+        "{}",
+        run.dump()
+    );
 }
 
 // ------------------------------------------------------------------ clusters
