@@ -581,7 +581,7 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
         "Atlas API: {ip} is covered by access-list entry {} ({status})",
         entry.value
     );
-    if status != "ACTIVE" {
+    if !entry.active() {
         return carried(
             Diagnosis::from_finding(Finding::IpAccessListPending)
                 .with_summary(format!(
@@ -609,12 +609,7 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
             &d,
         );
     }
-    if let Some((c, state)) = cluster.and_then(|c| {
-        c.state
-            .as_deref()
-            .filter(|s| !matches!(*s, "IDLE" | "UPDATING"))
-            .map(|s| (c, s))
-    }) {
+    if let Some((c, state)) = cluster.and_then(|c| c.unavailable_state().map(|s| (c, s))) {
         return carried(
             Diagnosis::from_finding(Finding::AtlasClusterUnavailable)
                 .with_summary(format!(
@@ -735,7 +730,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
         }
     );
     let cluster = facts.cluster.as_ref();
-    if let Some(c) = cluster.filter(|c| !user.scopes.is_empty() && !user.scopes.contains(&c.name)) {
+    if let Some(c) = cluster.filter(|c| user.scoped_away_from(&c.name)) {
         return carried(
             Diagnosis::from_finding(Finding::AtlasUserWrongCluster)
                 .with_summary(format!(
@@ -751,7 +746,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
             &d,
         );
     }
-    if let Some(c) = cluster.filter(|c| c.change_status.as_deref() == Some("PENDING")) {
+    if let Some(c) = cluster.filter(|c| c.changes_pending()) {
         return carried(
             Diagnosis::from_finding(Finding::AtlasUserPending)
                 .with_summary(format!(

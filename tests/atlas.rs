@@ -50,6 +50,18 @@ fn alert_uri(port: u16) -> String {
     format!("mongodb://{LOCALHOST}:{port}/?tls=true")
 }
 
+/// `ping` of an Atlas-style alert-80 listener (Atlas refusing the handshake) with
+/// `--atlas-cluster cluster` and, when given, `--egress-ip ip`.
+fn alert_80(bed: &Bed, cluster: &str, egress_ip: Option<&str>) -> JsonRun {
+    let server = tls_alert(80);
+    let uri = alert_uri(server.port());
+    let mut args = vec!["ping", "--uri", &uri, "--atlas-cluster", cluster];
+    if let Some(ip) = egress_ip {
+        args.extend(["--egress-ip", ip]);
+    }
+    atlas_run(bed, &args)
+}
+
 /// The atlas steps' statuses.
 fn atlas_steps(run: &JsonRun) -> Vec<(String, String)> {
     run.steps("atlas")
@@ -124,25 +136,12 @@ fn r12_alert_80_with_the_ip_missing_is_confirmed_and_names_the_address() {
 #[test]
 fn r12_alert_80_with_the_ip_covered_is_not_the_access_list() {
     let bed = Bed::load();
-    let server = tls_alert(80);
-    let uri = alert_uri(server.port());
     // 203.0.113.0/24 sits on the second page of the list; 2001:db8:1::/48 covers the v6 address.
     for (ip, entry) in [
         ("203.0.113.7", "203.0.113.0/24"),
         ("2001:db8:1::5", "2001:db8:1::/48"),
     ] {
-        let run = atlas_run(
-            &bed,
-            &[
-                "ping",
-                "--uri",
-                &uri,
-                "--atlas-cluster",
-                "Cluster0",
-                "--egress-ip",
-                ip,
-            ],
-        );
+        let run = alert_80(&bed, "Cluster0", Some(ip));
         assert_outcome(&run, "ping", "tls", "ip_access_list_ruled_out");
         assert!(
             summary(&run).contains(&format!("{ip} is on the IP access list"))
@@ -165,20 +164,7 @@ fn r12_alert_80_with_the_ip_covered_is_not_the_access_list() {
 #[test]
 fn r12_alert_80_from_a_paused_cluster_says_paused() {
     let bed = Bed::load();
-    let server = tls_alert(80);
-    let uri = alert_uri(server.port());
-    let run = atlas_run(
-        &bed,
-        &[
-            "ping",
-            "--uri",
-            &uri,
-            "--atlas-cluster",
-            "Paused0",
-            "--egress-ip",
-            "203.0.113.7",
-        ],
-    );
+    let run = alert_80(&bed, "Paused0", Some("203.0.113.7"));
     assert_outcome(&run, "ping", "server", "atlas_cluster_paused");
     assert!(
         summary(&run).starts_with("Cluster Paused0 is paused"),
@@ -199,20 +185,7 @@ fn r12_alert_80_from_a_paused_cluster_says_paused() {
 #[test]
 fn r12_alert_80_with_a_pending_entry_says_not_applied() {
     let bed = Bed::load();
-    let server = tls_alert(80);
-    let uri = alert_uri(server.port());
-    let run = atlas_run(
-        &bed,
-        &[
-            "ping",
-            "--uri",
-            &uri,
-            "--atlas-cluster",
-            "Cluster0",
-            "--egress-ip",
-            "198.51.100.9",
-        ],
-    );
+    let run = alert_80(&bed, "Cluster0", Some("198.51.100.9"));
     assert_outcome(&run, "ping", "ip_access_list", "ip_access_list_pending");
     assert_eq!(run.json["atlas"]["access_list"]["entry_status"], "PENDING");
 }
@@ -220,12 +193,7 @@ fn r12_alert_80_with_a_pending_entry_says_not_applied() {
 #[test]
 fn r12_egress_auto_asks_the_api_and_says_the_route_may_differ() {
     let bed = Bed::load();
-    let server = tls_alert(80);
-    let uri = alert_uri(server.port());
-    let run = atlas_run(
-        &bed,
-        &["ping", "--uri", &uri, "--atlas-cluster", "Cluster0"],
-    );
+    let run = alert_80(&bed, "Cluster0", None);
     assert_outcome(&run, "ping", "ip_access_list", "ip_access_list_confirmed");
     // The fake sees the caller as 127.0.0.1, which is on no entry.
     let list = &run.json["atlas"]["access_list"];
@@ -362,20 +330,7 @@ fn r12_the_cluster_is_found_by_the_uris_hosts_and_a_working_route_is_noted() {
 #[test]
 fn r12_a_flex_cluster_is_read_through_its_own_endpoint() {
     let bed = Bed::load();
-    let server = tls_alert(80);
-    let uri = alert_uri(server.port());
-    let run = atlas_run(
-        &bed,
-        &[
-            "ping",
-            "--uri",
-            &uri,
-            "--atlas-cluster",
-            "Flex0",
-            "--egress-ip",
-            "203.0.113.7",
-        ],
-    );
+    let run = alert_80(&bed, "Flex0", Some("203.0.113.7"));
     let cluster = &run.json["atlas"]["cluster"];
     assert_eq!(
         (cluster["name"].as_str(), cluster["flex"].as_bool()),
@@ -394,20 +349,7 @@ fn r12_a_flex_cluster_is_read_through_its_own_endpoint() {
 #[test]
 fn r12_an_unknown_cluster_is_an_api_error_not_a_verdict() {
     let bed = Bed::load();
-    let server = tls_alert(80);
-    let uri = alert_uri(server.port());
-    let run = atlas_run(
-        &bed,
-        &[
-            "ping",
-            "--uri",
-            &uri,
-            "--atlas-cluster",
-            "Nope0",
-            "--egress-ip",
-            "192.0.2.55",
-        ],
-    );
+    let run = alert_80(&bed, "Nope0", Some("192.0.2.55"));
     // The access list still confirms; the cluster lookup is an error entry.
     assert_outcome(&run, "ping", "ip_access_list", "ip_access_list_confirmed");
     let errors = run.json["atlas"]["errors"].as_array().expect("errors");

@@ -52,6 +52,13 @@ pub struct Entry {
     pub delete_after: Option<String>,
 }
 
+impl Entry {
+    /// Applied by Atlas (an entry whose status could not be read is taken as applied).
+    pub fn active(&self) -> bool {
+        self.status.as_deref().is_none_or(|s| s == "ACTIVE")
+    }
+}
+
 /// The egress address and what covers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessList {
@@ -80,6 +87,26 @@ pub struct Cluster {
     pub strings: ConnectionStrings,
 }
 
+impl Cluster {
+    /// The state, when it is one that refuses connections (CREATING, DELETING, REPAIRING);
+    /// `UPDATING` still serves them (changes roll through the members).
+    pub fn unavailable_state(&self) -> Option<&str> {
+        self.state
+            .as_deref()
+            .filter(|s| !matches!(*s, "IDLE" | "UPDATING"))
+    }
+
+    /// Neither paused nor in a state that refuses connections.
+    pub fn serving(&self) -> bool {
+        !self.paused && self.unavailable_state().is_none()
+    }
+
+    /// Changes (new users among them) not yet applied: `changeStatus` PENDING.
+    pub fn changes_pending(&self) -> bool {
+        self.change_status.as_deref() == Some("PENDING")
+    }
+}
+
 /// The database user named in the connection string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -92,6 +119,13 @@ pub struct User {
     pub roles: Vec<(String, String)>,
     /// `deleteAfterDate` of a temporary user.
     pub expires: Option<String>,
+}
+
+impl User {
+    /// Limited to clusters other than `cluster`.
+    pub fn scoped_away_from(&self, cluster: &str) -> bool {
+        !self.scopes.is_empty() && !self.scopes.iter().any(|s| s == cluster)
+    }
 }
 
 /// One failed call.
@@ -497,11 +531,14 @@ fn access_list_step(list: &AccessList) -> Step {
     match &list.covered_by {
         Some(entry) => {
             let status = entry.status.as_deref().unwrap_or("status unknown");
-            let ok = entry.status.as_deref().is_none_or(|s| s == "ACTIVE");
             Step::new(
                 Layer::Atlas,
                 "IP access list",
-                if ok { Status::Pass } else { Status::Warn },
+                if entry.active() {
+                    Status::Pass
+                } else {
+                    Status::Warn
+                },
                 format!(
                     "{}{source} is covered by entry {} ({status}{}); {} entries",
                     list.egress_ip,
@@ -528,7 +565,7 @@ fn access_list_step(list: &AccessList) -> Step {
 }
 
 fn cluster_step(c: &Cluster) -> Step {
-    let healthy = !c.paused && c.state.as_deref().is_none_or(|s| s == "IDLE");
+    let healthy = c.serving();
     let kind = c.uri_kind.map_or_else(
         || "the connection string names none of its hosts".to_string(),
         |k| format!("the connection string is {}", k.describe()),

@@ -40,7 +40,7 @@ pub fn checks(facts: &Facts) -> Vec<Check> {
                 let status = entry.status.as_deref().unwrap_or("ACTIVE");
                 // 0.0.0.0/0 lets the whole internet try passwords: worth a warning in a security list.
                 let open = entry.value == "0.0.0.0/0" || entry.value == "::/0";
-                let (verdict, fix) = if status != "ACTIVE" {
+                let (verdict, fix) = if !entry.active() {
                     (
                         Status::Warn,
                         Some(
@@ -96,8 +96,7 @@ pub fn checks(facts: &Facts) -> Vec<Check> {
         ),
         Some(u) => {
             let cluster = facts.cluster.as_ref().map(|c| c.name.as_str());
-            let out_of_scope =
-                cluster.filter(|c| !u.scopes.is_empty() && !u.scopes.iter().any(|s| s == c));
+            let out_of_scope = cluster.filter(|c| u.scoped_away_from(c));
             let (status, summary, fix) = match (out_of_scope, &u.expires) {
                 (Some(c), _) => (
                     Status::Fail,
@@ -152,9 +151,9 @@ pub fn checks(facts: &Facts) -> Vec<Check> {
                     Status::Fail,
                     Some("resume the cluster (atlas clusters start NAME)"),
                 )
-            } else if !matches!(state, "IDLE" | "UPDATING") {
+            } else if c.unavailable_state().is_some() {
                 (Status::Fail, Some("wait until the cluster is IDLE"))
-            } else if c.change_status.as_deref() == Some("PENDING") {
+            } else if c.changes_pending() {
                 (
                     Status::Warn,
                     Some("changes are being applied: new users cannot log in until APPLIED"),
