@@ -45,6 +45,8 @@ pub enum Error {
         "no Atlas API credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account) or MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY (API key), or pass --atlas-profile NAME"
     )]
     Missing,
+    #[error("{message}")]
+    Variable { message: String },
     #[error("{set} is set but {missing} is not")]
     Half { set: String, missing: String },
     #[error("Atlas CLI config {path}: {message}")]
@@ -94,7 +96,16 @@ pub struct Flags<'a> {
 
 /// Flag, else variable, else Atlas CLI profile. `Err` is a malformed value (config_invalid).
 pub fn resolve(flags: &Flags<'_>, env: &dyn Environment) -> Result<ApiSettings, (String, String)> {
-    let var = |name: &str| env.var(name).filter(|v| !v.trim().is_empty());
+    // Set but empty (a missing CI secret) or not UTF-8: named, never a silent fall through.
+    let read = |name: &str| -> Result<Option<String>, String> {
+        match env.var_os(name).map(std::ffi::OsString::into_string) {
+            None => Ok(None),
+            Some(Err(_)) => Err(format!("{name} is set but is not valid UTF-8")),
+            Some(Ok(v)) if v.trim().is_empty() => Err(format!("{name} is set but empty")),
+            Some(Ok(v)) => Ok(Some(v)),
+        }
+    };
+    let setting = |name: &str| read(name).map_err(|m| (name.to_string(), m));
     let profile = flags
         .profile
         .map(|name| read_profile(name, env.atlas_cli_config().as_deref()));
@@ -108,16 +119,15 @@ pub fn resolve(flags: &Flags<'_>, env: &dyn Environment) -> Result<ApiSettings, 
             .map(str::to_string)
     };
 
-    let base_url = var("MONGODB_ATLAS_BASE_URL")
+    let base_url = setting("MONGODB_ATLAS_BASE_URL")?
         .or_else(|| from_profile("ops_manager_url"))
         .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
     let base_url =
         check_base_url(&base_url).map_err(|m| ("MONGODB_ATLAS_BASE_URL".to_string(), m))?;
-    let project_id = flags
-        .project
-        .map(str::to_string)
-        .or_else(|| var("MONGODB_ATLAS_PROJECT_ID"))
-        .or_else(|| from_profile("project_id"));
+    let project_id = match flags.project {
+        Some(id) => Some(id.to_string()),
+        None => setting("MONGODB_ATLAS_PROJECT_ID")?.or_else(|| from_profile("project_id")),
+    };
     if let Some(id) = &project_id
         && !(id.len() == 24 && id.chars().all(|c| c.is_ascii_hexdigit()))
     {
@@ -156,7 +166,7 @@ pub fn resolve(flags: &Flags<'_>, env: &dyn Environment) -> Result<ApiSettings, 
             format!("Atlas CLI profile {name}"),
         ),
         (_, Some(Err(e))) => (Err(e), "Atlas CLI config".to_string()),
-        _ => (env_credentials(&var), "environment".to_string()),
+        _ => (env_credentials(&read), "environment".to_string()),
     };
     Ok(ApiSettings {
         base_url,
@@ -209,8 +219,11 @@ pub fn check_base_url(raw: &str) -> Result<String, String> {
     Ok(url)
 }
 
-fn env_credentials(var: &dyn Fn(&str) -> Option<String>) -> Result<Credentials, Error> {
-    let pair = |a: &str, b: &str| match (var(a), var(b)) {
+fn env_credentials(
+    read: &dyn Fn(&str) -> Result<Option<String>, String>,
+) -> Result<Credentials, Error> {
+    let var = |name: &str| read(name).map_err(|message| Error::Variable { message });
+    let pair = |a: &str, b: &str| match (var(a)?, var(b)?) {
         (Some(x), Some(y)) => Ok(Some((x, y))),
         (Some(_), None) => Err(Error::Half {
             set: a.to_string(),
@@ -328,8 +341,8 @@ mod tests {
     }
 
     impl Environment for Env {
-        fn var(&self, name: &str) -> Option<String> {
-            self.vars.get(name).map(|v| (*v).to_string())
+        fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
+            self.vars.get(name).map(std::ffi::OsString::from)
         }
         fn current_dir(&self) -> Option<PathBuf> {
             None
@@ -401,6 +414,27 @@ mod tests {
         );
         let s = resolve(&Flags::default(), &env(&[])).unwrap();
         assert_eq!(s.credentials.unwrap_err(), Error::Missing);
+    }
+
+    #[test]
+    fn empty_variables_are_named_not_skipped() {
+        let s = resolve(
+            &Flags::default(),
+            &env(&[
+                ("MONGODB_ATLAS_CLIENT_ID", "id"),
+                ("MONGODB_ATLAS_CLIENT_SECRET", " "),
+                ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub"),
+                ("MONGODB_ATLAS_PRIVATE_API_KEY", "priv"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            s.credentials.unwrap_err().to_string(),
+            "MONGODB_ATLAS_CLIENT_SECRET is set but empty"
+        );
+        let err =
+            resolve(&Flags::default(), &env(&[("MONGODB_ATLAS_PROJECT_ID", "")])).unwrap_err();
+        assert_eq!(err.0, "MONGODB_ATLAS_PROJECT_ID");
     }
 
     #[test]
