@@ -235,8 +235,12 @@ pub struct ChecklistArgs {
     pub crud: bool,
 
     /// Scan files under PATH for connection strings with embedded passwords (repeatable).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = existing_path)]
     pub scan: Vec<PathBuf>,
+
+    /// Let --scan descend into other filesystems mounted under PATH (it stays on PATH's own by default).
+    #[arg(long, requires = "scan")]
+    pub scan_all_filesystems: bool,
 
     /// Database to check (default: `database` in the config, else the URI's path).
     #[arg(long, value_name = "NAME")]
@@ -311,6 +315,19 @@ pub fn usage_error_text<S: AsRef<str>>(error: &clap::Error, args: &[S]) -> Strin
 /// a scheme, `user:password@host`, or the scheme word itself.
 fn may_hold_credentials(arg: &str) -> bool {
     arg.contains("://") || arg.contains('@') || arg.to_ascii_lowercase().contains("mongodb")
+}
+
+/// `--scan PATH`: a path that exists. A typo (`--scan ./srcc`) would scan
+/// nothing and pass the credentials item: it is a usage error instead.
+fn existing_path(raw: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(raw);
+    match std::fs::symlink_metadata(&path) {
+        Ok(_) => Ok(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err("no such file or directory".to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// `--timeout`: a number of seconds in the range `config` allows, refused at parse

@@ -25,7 +25,7 @@ pub enum Error {
     #[error("config file {path}: {source}")]
     Read {
         path: String,
-        source: std::io::Error,
+        source: crate::file::Error,
     },
     #[error("config file {path}: {message}")]
     Parse { path: String, message: String },
@@ -312,15 +312,11 @@ fn load_file(
         return Ok((None, ConfigFile::default()));
     };
     let shown = display_path(&path, env);
-    if path.is_dir() {
-        return Err(Error::Read {
-            path: shown,
-            source: std::io::Error::other("is a directory, not a file"),
-        });
-    }
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-        path: shown.clone(),
-        source,
+    let text = crate::file::read_text(&path, crate::file::CONFIG_MAX_BYTES).map_err(|source| {
+        Error::Read {
+            path: shown.clone(),
+            source,
+        }
     })?;
     let file = parse_file(&text).map_err(|message| Error::Parse {
         path: shown.clone(),

@@ -7,7 +7,7 @@ use crate::probe::Status;
 use crate::report::{Check, Section};
 
 /// The three items, in this order.
-pub fn checks(facts: &Facts) -> Vec<Check> {
+pub fn checks(facts: &Facts) -> [Check; 3] {
     let unanswered = || {
         facts.errors.first().map_or_else(
             || "the Atlas API did not answer".to_string(),
@@ -178,5 +178,5 @@ pub fn checks(facts: &Facts) -> Vec<Check> {
             )
         }
     };
-    vec![access_list, user, cluster]
+    [access_list, user, cluster]
 }
