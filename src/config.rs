@@ -518,15 +518,13 @@ fn resolve_target(
         };
         if uri.trim().is_empty() {
             let consequence = ": give the connection string, or leave it out to use MONGODB_URI or the config file";
-            return Err(match uri_origin {
-                UriOrigin::Flag => Error::InvalidValue {
-                    what: "--uri".to_string(),
-                    message: format!("the connection string is empty{consequence}"),
-                },
-                UriOrigin::Env => Error::EmptyVariable {
-                    what: "ATLAS_DOCTOR_URI".to_string(),
-                    consequence,
-                },
+            let what = match uri_origin {
+                UriOrigin::Flag => "--uri",
+                UriOrigin::Env => "ATLAS_DOCTOR_URI",
+            };
+            return Err(Error::EmptyVariable {
+                what: what.to_string(),
+                consequence,
             });
         }
         (uri, source)

@@ -89,7 +89,7 @@ findings! {
         fixes ["Fix the file at the line and key named in the evidence; `examples/atlas-doctor.toml` shows every key."];
     ConfigMissingValue => "config_missing_value", ConfigInvalid,
         "A value the configuration asks for is missing.",
-        causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have."],
+        causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have.", "A variable is set but empty (a missing CI secret, a fork's pull request)."],
         fixes ["Export the variable named in the evidence, or pick a profile that exists."];
     UriPlaceholder => "uri_placeholder", ConfigInvalid,
         "The connection string still holds a placeholder from Atlas's Connect dialog.",
