@@ -21,7 +21,7 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
     );
     let plan = match command {
         Command::Ping(args) => Plan {
-            ping_count: args.count,
+            ping_count: args.count.unwrap_or(0),
             ..Plan::to(Depth::Hello)
         },
         Command::AuthCheck => Plan::to(Depth::Auth),
@@ -31,7 +31,9 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             ..Plan::to(Depth::Data)
         },
         Command::Checklist(args) => checklist::plan(settings, args),
-        Command::Explain(_) => unreachable!("explain runs offline, before any probe"),
+        Command::Explain(_) | Command::Completions(_) | Command::Man => {
+            unreachable!("explain, completions and man run offline, before any probe")
+        }
     };
 
     // The pipeline runs as its own task, so a probe that panics is caught here

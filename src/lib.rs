@@ -14,6 +14,7 @@ pub mod exit;
 pub mod explain;
 pub mod file;
 pub mod finding;
+pub mod generate;
 pub mod pipeline;
 pub mod probe;
 pub mod redact;
@@ -52,9 +53,24 @@ pub struct Outcome {
     pub exit_code: u8,
 }
 
+impl Outcome {
+    fn ok(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            exit_code: exit::OK,
+        }
+    }
+}
+
 /// Runs one command. `Err` means atlas-doctor itself could not run (exit 70);
 /// every failure of the target is a report.
 pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
+    // About atlas-doctor itself, not a target: no settings, so a broken config cannot block them.
+    match &cli.command {
+        Command::Completions(args) => return Ok(Outcome::ok(generate::completions(args.shell))),
+        Command::Man => return Ok(Outcome::ok(generate::man_page()?)),
+        _ => {}
+    }
     let settings = config::resolve(&cli.global, uri_origin, &config::ProcessEnv);
     let format = cli.global.format;
     let color = settings.as_ref().is_ok_and(|s| s.color);
@@ -161,6 +177,8 @@ pub(crate) fn command_name(command: &Command) -> &'static str {
         Command::Collections(_) => "collections",
         Command::Checklist(_) => "checklist",
         Command::Explain(_) => "explain",
+        Command::Completions(_) => "completions",
+        Command::Man => "man",
     }
 }
 

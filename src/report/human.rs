@@ -207,11 +207,12 @@ fn verdict_line(report: &Report, palette: Palette) -> String {
         .rtt
         .map(|r| {
             format!(
-                ", round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} ping{}",
+                ", round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} {}{}",
                 ms(r.min),
                 ms(r.avg),
                 ms(r.max),
                 r.count,
+                r.command,
                 if r.count == 1 { "" } else { "s" }
             )
         })

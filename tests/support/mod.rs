@@ -8,7 +8,9 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod client_auth;
 pub mod hostile;
+pub mod proxy;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -19,7 +21,7 @@ use std::net::{
 };
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use mongodb::bson::{Document, doc};
@@ -337,7 +339,57 @@ impl Run {
             "stdout is JSON but not an object\n{}",
             self.dump()
         );
+        // Every JSON report any test sees is held to the published schema.
+        if let Err(errors) = schema_errors(&json) {
+            panic!("{errors}\n{}", self.dump());
+        }
         JsonRun { run: self, json }
+    }
+}
+
+// ------------------------------------------------------------------ the published JSON schemas
+
+/// `schema/<name>`, compiled once per test process.
+pub fn schema(name: &str) -> &'static jsonschema::Validator {
+    static REPORT: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static EXPLAIN: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let cell = match name {
+        "report.schema.json" => &REPORT,
+        "explain.schema.json" => &EXPLAIN,
+        other => panic!("no schema {other}"),
+    };
+    cell.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schema")
+            .join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let schema: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+        jsonschema::draft202012::new(&schema)
+            .unwrap_or_else(|e| panic!("{}: not a JSON Schema: {e}", path.display()))
+    })
+}
+
+/// Validates one JSON output against the schema of its command (explain's own, else
+/// the report's); `Err` lists every violation with its JSON pointer.
+pub fn schema_errors(json: &Value) -> Result<(), String> {
+    let name = if json["command"] == "explain" {
+        "explain.schema.json"
+    } else {
+        "report.schema.json"
+    };
+    let errors: Vec<String> = schema(name)
+        .iter_errors(json)
+        .map(|e| format!("  at {:?}: {e}", e.instance_path().to_string()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the output does not match schema/{name}:\n{}",
+            errors.join("\n")
+        ))
     }
 }
 
@@ -952,8 +1004,12 @@ fn write_ca(pem: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn with_ca(mut server: Server, pki: &TestPki) -> Server {
-    let (dir, path) = write_ca(&pki.ca_pem);
+fn with_ca(server: Server, pki: &TestPki) -> Server {
+    with_ca_pem(server, &pki.ca_pem)
+}
+
+fn with_ca_pem(mut server: Server, ca_pem: &str) -> Server {
+    let (dir, path) = write_ca(ca_pem);
     server.ca_file = Some(path);
     server.dir = Some(dir);
     server
