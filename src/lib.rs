@@ -17,6 +17,7 @@ pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod uri;
+pub mod words;
 
 use std::io::IsTerminal;
 use std::time::Duration;
