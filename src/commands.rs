@@ -43,8 +43,8 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         "parse",
         Status::Pass,
         format!(
-            "{} host(s): {hosts}; TLS {}",
-            cs.hosts.len(),
+            "{}: {hosts}; TLS {}",
+            crate::words::count(cs.hosts.len(), "host"),
             if cs.tls_enabled() { "on" } else { "off" }
         ),
     ));
@@ -234,13 +234,16 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
             .is_none_or(|f| matches!(f, probe::data::Failure::Missing { .. }))
     {
         let visible = if data.databases_listed {
-            format!("; {} database(s) visible", data.databases.len())
+            format!(
+                "; {} visible",
+                crate::words::count(data.databases.len(), "database")
+            )
         } else {
             String::new()
         };
         report.facts.push(format!(
-            "{} collection(s) in {database}{visible}",
-            data.collections.len()
+            "{} in {database}{visible}",
+            crate::words::count(data.collections.len(), "collection")
         ));
     }
     report.data = Some(report::DataSummary {
@@ -284,13 +287,19 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
             connectivity.hosts.len()
         ));
     }
-    for failure in &connectivity.host_failures {
-        let d = diagnose::failure(failure);
-        report.warnings.push(format!(
-            "{}: {}",
-            failure.host().unwrap_or("deployment"),
-            d.summary
-        ));
+    // A host that fails while another works is a warning; when none works, the
+    // other hosts' failures are the failure itself (their steps show them), not
+    // warnings repeating its sentence.
+    if !connectivity.healthy.is_empty() {
+        for failure in &connectivity.host_failures {
+            let summary = diagnose::failure(failure).summary;
+            let host = failure.host().unwrap_or("deployment");
+            report.warnings.push(if summary.contains(host) {
+                summary
+            } else {
+                format!("{host}: {summary}")
+            });
+        }
     }
     if let Some(failure) = &connectivity.failure {
         report.fail(diagnose::failure(failure));

@@ -72,6 +72,9 @@ pub async fn run(
         }
         Err(why) => Err(why),
     };
+    if let Ok(scan) = &scan {
+        report.scan = Some(scan.clone());
+    }
     security_checks.push(match &scan {
         Ok(scan) => security::no_committed_credentials(Some(scan), ""),
         Err(why) => security::no_committed_credentials(None, why),
@@ -115,9 +118,9 @@ pub async fn run(
             "connection",
             Status::Pass,
             format!(
-                "{} of {} host(s) answered hello{}",
+                "{} of {} answered hello{}",
                 connectivity.healthy.len(),
-                connectivity.hosts.len(),
+                crate::words::count(connectivity.hosts.len(), "host"),
                 connectivity
                     .rtt
                     .map(|r| format!("; ping {:.1} ms", probe::ms(r.avg)))
@@ -305,8 +308,8 @@ pub fn decide(report: &mut Report, fail_on: FailOn) {
         class: Class::ChecksFailed,
         finding: None,
         summary: format!(
-            "{} checklist item(s) {}: {}",
-            failed.len(),
+            "{} {}: {}",
+            crate::words::count(failed.len(), "checklist item"),
             if fail_on == FailOn::Warn {
                 "failed or warned (--fail-on warn)"
             } else {

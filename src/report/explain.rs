@@ -3,20 +3,24 @@
 //! `--format json` prints exactly one object:
 //!
 //! ```json
-//! {"schema_version": 1, "command": "explain", "class": "ip_access_list",
+//! {"schema_version": 1, "tool_version": "0.1.0", "command": "explain",
+//!  "class": "ip_access_list", "exit_code": 0,
 //!  "diagnosis": {"reason": "ip_access_list", "summary": "...", "causes": ["..."],
 //!                "fixes": ["..."], "evidence": ["rule: tls_alert_80_atlas"]},
 //!  "matched": ["tlsv1 alert internal error"], "alternatives": []}
 //! ```
 //! `diagnosis.reason` is null and `class` is `unknown` when nothing matched.
-//! `alternatives` holds the ids of other findings the text may also mean. Keys
+//! `exit_code` is the process's own (0: explain produced a diagnosis, whatever
+//! the class). `alternatives` holds the ids of other findings the text may also mean. Keys
 //! are only ever added.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::human::{Width, wrap};
 use super::style::{Palette, Tone};
+use super::text::{self, terminal};
 use crate::class::Class;
 use crate::diagnose::Diagnosis;
 use crate::explain::Explanation;
@@ -27,8 +31,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Serialize)]
 struct JsonExplain<'a> {
     schema_version: u32,
+    tool_version: &'static str,
     command: &'static str,
     class: Class,
+    exit_code: u8,
     diagnosis: &'a Diagnosis,
     matched: &'a [String],
     alternatives: Vec<&'static str>,
@@ -38,8 +44,10 @@ struct JsonExplain<'a> {
 pub fn json(e: &Explanation) -> String {
     let value = JsonExplain {
         schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION"),
         command: "explain",
         class: e.class(),
+        exit_code: crate::exit::OK,
         diagnosis: &e.diagnosis,
         matched: &e.matched,
         alternatives: e.alternatives.iter().map(|f| f.id()).collect(),
@@ -52,7 +60,7 @@ pub fn json(e: &Explanation) -> String {
 
 /// The explanation for a person: class and summary first, then the ranked
 /// causes, the fixes, the fragments that decided it, and the evidence.
-pub fn human(e: &Explanation, palette: &Palette) -> String {
+pub fn human(e: &Explanation, palette: &Palette, width: Width) -> String {
     let mut out = String::new();
     let (word, tone) = if e.class() == Class::Unknown {
         ("UNKNOWN", Tone::Warn)
@@ -75,15 +83,25 @@ pub fn human(e: &Explanation, palette: &Palette) -> String {
         palette.paint(tone, word),
         palette.paint(Tone::Bold, e.class().as_str())
     );
-    let _ = writeln!(out, "  {}", e.diagnosis.summary);
+    let _ = writeln!(
+        out,
+        "  {}",
+        wrap(&terminal(&e.diagnosis.summary), width, 2, 2)
+    );
 
-    numbered(&mut out, *palette, "Likely causes", &e.diagnosis.causes);
-    bulleted(&mut out, *palette, "What to do", &e.diagnosis.fixes);
+    numbered(
+        &mut out,
+        *palette,
+        "Likely causes",
+        &e.diagnosis.causes,
+        width,
+    );
+    bulleted(&mut out, *palette, "What to do", &e.diagnosis.fixes, width);
     if !e.matched.is_empty() {
         let quoted: Vec<String> = e.matched.iter().map(|m| format!("\"{m}\"")).collect();
-        bulleted(&mut out, *palette, "Matched", &quoted);
+        bulleted(&mut out, *palette, "Matched", &quoted, width);
     }
-    bulleted(&mut out, *palette, "Evidence", &e.diagnosis.evidence);
+    bulleted(&mut out, *palette, "Evidence", &e.diagnosis.evidence, width);
     out
 }
 
@@ -91,46 +109,47 @@ fn heading(out: &mut String, palette: Palette, title: &str) {
     let _ = writeln!(out, "\n{}", palette.paint(Tone::Bold, title));
 }
 
-fn numbered(out: &mut String, palette: Palette, title: &str, lines: &[String]) {
+fn numbered(out: &mut String, palette: Palette, title: &str, lines: &[String], width: Width) {
     if lines.is_empty() {
         return;
     }
     heading(out, palette, title);
     for (i, line) in lines.iter().enumerate() {
-        let _ = writeln!(out, "  {}. {line}", i + 1);
+        let _ = writeln!(out, "  {}. {}", i + 1, wrap(&terminal(line), width, 5, 5));
     }
 }
 
-fn bulleted(out: &mut String, palette: Palette, title: &str, lines: &[String]) {
+fn bulleted(out: &mut String, palette: Palette, title: &str, lines: &[String], width: Width) {
     if lines.is_empty() {
         return;
     }
     heading(out, palette, title);
     for line in lines {
-        let _ = writeln!(out, "  - {line}");
+        let _ = writeln!(out, "  - {}", wrap(&terminal(line), width, 4, 4));
     }
 }
 
-/// Markdown for a support ticket: the same content as `human`, without colour.
-pub fn markdown(e: &Explanation) -> String {
+/// Markdown for a support ticket: the pasted error quoted (redacted, capped),
+/// then the same content as `human`, every line escaped.
+pub fn markdown(e: &Explanation, pasted: &str) -> String {
     let mut out = String::from("# atlas-doctor explain\n\n");
     let reason = e.diagnosis.finding.map_or("none", |f| f.id());
     let _ = writeln!(out, "- **Class:** `{}` (reason `{reason}`)", e.class());
     let _ = writeln!(out, "- **Tool version:** {}\n", env!("CARGO_PKG_VERSION"));
-    let _ = writeln!(out, "**{}**", e.diagnosis.summary);
+    let quoted = crate::redact::redact_text(pasted);
+    if !quoted.trim().is_empty() {
+        let _ = writeln!(out, "### The error (redacted)\n");
+        out.push_str(&text::markdown_block(&quoted));
+        out.push('\n');
+    }
+    let _ = writeln!(out, "**{}**", text::markdown(&e.diagnosis.summary));
     for (title, lines) in [
         ("Likely causes", &e.diagnosis.causes),
         ("What to do", &e.diagnosis.fixes),
         ("Matched in the text", &e.matched),
         ("Evidence", &e.diagnosis.evidence),
     ] {
-        if lines.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "\n### {title}\n");
-        for line in lines {
-            let _ = writeln!(out, "- {}", line.replace('\n', " "));
-        }
+        super::markdown::list(&mut out, title, lines);
     }
     out
 }
@@ -158,8 +177,10 @@ mod tests {
                 "class",
                 "command",
                 "diagnosis",
+                "exit_code",
                 "matched",
-                "schema_version"
+                "schema_version",
+                "tool_version"
             ]
         );
         assert_eq!(value["schema_version"], 1);
@@ -175,6 +196,27 @@ mod tests {
         assert_eq!(value["matched"][0], "bad auth");
     }
 
+    /// Issue 11 item 12: the explain ticket did not quote the pasted error, and
+    /// `<monitor>` in a line was eaten as HTML.
+    #[test]
+    fn r11_the_ticket_quotes_the_redacted_error_as_text() {
+        let pasted = "MongoServerSelectionError: connection <monitor> to *.cluster0.mongodb.net closed\n  uri: mongodb+srv://app:hunter2hunter2@cluster0.ab1cd.mongodb.net/ ```";
+        let markdown = markdown(&explain(pasted), pasted);
+        let (text, html) = crate::report::markdown::tests::rendered(&markdown);
+        crate::report::markdown::tests::assert_only_our_html(&html, &markdown);
+        assert!(
+            text.contains(
+                "MongoServerSelectionError: connection <monitor> to *.cluster0.mongodb.net closed"
+            ),
+            "{text}\n---\n{markdown}"
+        );
+        assert!(
+            text.contains("mongodb+srv://app:****@cluster0.ab1cd.mongodb.net/ ```"),
+            "{text}"
+        );
+        assert!(!markdown.contains("hunter2"), "{markdown}");
+    }
+
     #[test]
     fn json_for_unknown_has_null_reason() {
         let value: serde_json::Value = serde_json::from_str(&json(&explain(""))).unwrap();
@@ -186,7 +228,7 @@ mod tests {
     #[test]
     fn human_shows_word_class_causes_fixes_and_matched_without_colour() {
         let e = explain("MongoTimeoutError: Server selection timed out after 30000 ms");
-        let text = human(&e, &Palette::plain());
+        let text = human(&e, &Palette::plain(), None);
         assert!(
             text.starts_with("FAIL network_timeout  (reason: network_timeout)\n"),
             "{text}"
@@ -199,7 +241,7 @@ mod tests {
         );
         assert!(!text.contains('\u{1b}'), "plain palette must not colour");
 
-        let unknown = human(&explain("hello"), &Palette::plain());
+        let unknown = human(&explain("hello"), &Palette::plain(), None);
         assert!(unknown.starts_with("UNKNOWN unknown\n"), "{unknown}");
     }
 }
