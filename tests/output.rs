@@ -30,6 +30,13 @@ fn rendered(markdown: &str) -> (String, Vec<String>) {
     (text, html)
 }
 
+/// `atlas-doctor ping --timeout 2 --format FORMAT --uri URI`.
+fn ping_as(format: &str, uri: &str) -> support::Run {
+    let mut cmd = cli();
+    cmd.args(["ping", "--timeout", "2", "--format", format, "--uri", uri]);
+    cmd.run()
+}
+
 fn no_terminal_controls(text: &str) -> bool {
     !text.chars().any(|c| c.is_control() && c != '\n')
 }
@@ -40,17 +47,7 @@ fn r15_a_hostile_peers_error_text_is_escaped_in_human_and_markdown() {
     let server =
         fake_mongod(doc! {"ok": 0.0, "errmsg": HOSTILE, "code": 2, "codeName": "BadValue"});
     for format in ["human", "markdown"] {
-        let mut cmd = cli();
-        cmd.args([
-            "ping",
-            "--timeout",
-            "2",
-            "--format",
-            format,
-            "--uri",
-            &server.uri(),
-        ]);
-        let run = cmd.run();
+        let run = ping_as(format, &server.uri());
         assert_eq!(run.code, 15, "{}", run.dump());
         assert!(
             no_terminal_controls(&run.stdout),
@@ -106,17 +103,7 @@ fn r15_a_huge_server_message_is_capped_in_every_format() {
     let server =
         fake_mongod(doc! {"ok": 0.0, "errmsg": flood.as_str(), "code": 2, "codeName": "BadValue"});
     for format in ["human", "json", "markdown", "junit"] {
-        let mut cmd = cli();
-        cmd.args([
-            "ping",
-            "--timeout",
-            "2",
-            "--format",
-            format,
-            "--uri",
-            &server.uri(),
-        ]);
-        let run = cmd.run();
+        let run = ping_as(format, &server.uri());
         assert_eq!(run.code, 15, "{format}\n{}", &run.stderr);
         assert!(
             run.stdout.len() < 64 * 1024,
