@@ -1,5 +1,6 @@
 //! Raw command-line flags (clap derive). Resolution into `Settings` lives in `config`.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -43,7 +44,6 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "ATLAS_DOCTOR_URI",
-        hide_env_values = true,
         hide_env_values = true,
         value_name = "URI"
     )]
@@ -95,7 +95,8 @@ pub struct GlobalArgs {
         hide_env_values = true,
         value_name = "SECS",
         // So `--timeout -1` reaches the range check and its message, not "unexpected argument".
-        allow_negative_numbers = true
+        allow_negative_numbers = true,
+        value_parser = timeout_secs
     )]
     pub timeout: Option<f64>,
 
@@ -105,9 +106,10 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_DNS_SERVER",
         hide_env_values = true,
-        value_name = "IP[:PORT]"
+        value_name = "IP[:PORT]",
+        value_parser = crate::config::parse_resolver
     )]
-    pub dns_server: Option<String>,
+    pub dns_server: Option<SocketAddr>,
 
     /// A second resolver to retry failed lookups with, to tell a broken local resolver from a broken name. Never contacted unless given.
     #[arg(
@@ -115,9 +117,10 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_DNS_FALLBACK",
         hide_env_values = true,
-        value_name = "IP[:PORT]"
+        value_name = "IP[:PORT]",
+        value_parser = crate::config::parse_resolver
     )]
-    pub dns_fallback: Option<String>,
+    pub dns_fallback: Option<SocketAddr>,
 
     /// Treat the hosts as Atlas hosts even when they are not under mongodb.net.
     #[arg(
@@ -234,6 +237,57 @@ impl Cli {
         }
         Ok(())
     }
+}
+
+/// clap's error message, safe to print, with a hint when a connection string was
+/// given where no value belongs. clap quotes the offending argument, and the
+/// likeliest mistake (`atlas-doctor ping 'mongodb+srv://app:PASSWORD@...'`) would
+/// print the password: every argument that may hold a connection string is
+/// shown only redacted, and the whole text goes through the free-text redaction.
+pub fn usage_error_text<S: AsRef<str>>(error: &clap::Error, args: &[S]) -> String {
+    let mut text = error.render().to_string();
+    let mut pasted_uri = false;
+    for arg in args.iter().map(AsRef::as_ref) {
+        if !may_hold_credentials(arg) {
+            continue;
+        }
+        pasted_uri |= !arg.starts_with('-');
+        let shown = crate::uri::redact_raw(arg);
+        if shown != arg {
+            text = text.replace(arg, &shown);
+        }
+    }
+    let mut text = crate::redact::redact_text(&text);
+    let misplaced = matches!(
+        error.kind(),
+        clap::error::ErrorKind::UnknownArgument | clap::error::ErrorKind::InvalidSubcommand
+    );
+    if pasted_uri && misplaced {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(
+            "hint: the connection string goes in MONGODB_URI (export MONGODB_URI='mongodb+srv://...') or after --uri, not as a bare argument\n",
+        );
+    }
+    text
+}
+
+/// An argument that may be (or contain) a connection string or credentials:
+/// a scheme, `user:password@host`, or the scheme word itself.
+fn may_hold_credentials(arg: &str) -> bool {
+    arg.contains("://") || arg.contains('@') || arg.to_ascii_lowercase().contains("mongodb")
+}
+
+/// `--timeout`: a number of seconds in the range `config` allows, refused at parse
+/// time so that a bad flag is a usage error naming the flag, not a broken config file.
+fn timeout_secs(raw: &str) -> Result<f64, String> {
+    let secs: f64 = raw
+        .trim()
+        .parse()
+        .map_err(|_| "expected a number of seconds, e.g. 5 or 0.5".to_string())?;
+    crate::config::timeout_from_secs(secs)?;
+    Ok(secs)
 }
 
 /// Report formats.

@@ -48,6 +48,16 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             if cs.tls_enabled() { "on" } else { "off" }
         ),
     ));
+    for note in &settings.target.notes {
+        let status = if note.warn {
+            Status::Warn
+        } else {
+            Status::Pass
+        };
+        report
+            .steps
+            .push(Step::new(Layer::Uri, note.name, status, note.text.clone()));
+    }
     if settings.target.password_source == PasswordSource::CommandLine {
         report.steps.push(Step::new(
             Layer::Uri,

@@ -41,6 +41,23 @@ pub enum Error {
     ProfileWithoutFile { name: String },
     #[error("{key} names the variable {var}, which is not set")]
     MissingVariable { key: &'static str, var: String },
+    /// Set but empty: a missing CI secret, a fork's pull request. Never a silent
+    /// fall through to the next source.
+    #[error("{what} is set but empty{consequence}")]
+    EmptyVariable {
+        what: String,
+        consequence: &'static str,
+    },
+    #[error("{what} is set but is not valid UTF-8: a connection string is text; re-export it")]
+    NotUnicode { what: String },
+    #[error(
+        "{what} still holds Atlas's placeholder {placeholder}: replace the placeholder with {meaning}"
+    )]
+    Placeholder {
+        what: String,
+        placeholder: &'static str,
+        meaning: &'static str,
+    },
     #[error("{what}: {message}")]
     InvalidValue { what: String, message: String },
 }
@@ -51,6 +68,8 @@ impl Error {
         matches!(
             self,
             Error::MissingVariable { .. }
+                | Error::EmptyVariable { .. }
+                | Error::Placeholder { .. }
                 | Error::UnknownProfile { .. }
                 | Error::ProfileWithoutFile { .. }
         )
@@ -124,11 +143,24 @@ pub enum PasswordSource {
     ConfigFile(PathBuf),
 }
 
+/// Something about how the target was chosen that the report says (the
+/// command's glue turns it into a `uri` step).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The step's name.
+    pub name: &'static str,
+    /// A warning (a conflict the user should resolve) rather than a fact.
+    pub warn: bool,
+    pub text: String,
+}
+
 /// The target: the raw connection string (a secret: it may hold a password) and its source.
 #[derive(Debug, Clone)]
 pub struct Target {
     pub uri: SecretString,
     pub source: Source,
+    /// Which source outranked which, and whose user name wins.
+    pub notes: Vec<Note>,
     /// `username` + `password-env` from the config, used when the URI has no credentials.
     pub username: Option<String>,
     pub password: Option<SecretString>,
@@ -156,7 +188,8 @@ pub struct Settings {
 
 /// What the environment holds, read once so resolution is testable.
 pub trait Environment {
-    fn var(&self, name: &str) -> Option<String>;
+    /// The raw value: a variable may be set to bytes that are not UTF-8.
+    fn var_os(&self, name: &str) -> Option<std::ffi::OsString>;
     fn current_dir(&self) -> Option<PathBuf>;
     fn user_config_dir(&self) -> Option<PathBuf>;
 }
@@ -165,8 +198,8 @@ pub trait Environment {
 pub struct ProcessEnv;
 
 impl Environment for ProcessEnv {
-    fn var(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok()
+    fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
+        std::env::var_os(name)
     }
     fn current_dir(&self) -> Option<PathBuf> {
         std::env::current_dir().ok()
@@ -192,21 +225,26 @@ pub fn resolve(
     let (config_path, file) = load_file(global.config.as_deref(), env)?;
     let file_settings = select_profile(&file, global.profile.as_deref(), config_path.as_deref())?;
 
+    // Flag values were checked by clap (a usage error); the file's are checked here.
     let timeout = match (global.timeout, file_settings.timeout_secs) {
-        (Some(secs), _) => parse_timeout(secs, "--timeout")?,
-        (None, Some(secs)) => parse_timeout(secs, "timeout-secs")?,
+        (Some(secs), _) => timeout_from_secs(secs).map_err(|message| Error::InvalidValue {
+            what: "--timeout".to_string(),
+            message,
+        })?,
+        (None, Some(secs)) => timeout_from_secs(secs).map_err(|message| Error::InvalidValue {
+            what: "timeout-secs".to_string(),
+            message,
+        })?,
         (None, None) => DEFAULT_TIMEOUT,
     };
-    let dns_server = resolver_address(
-        global.dns_server.as_deref(),
-        file_settings.dns_server.as_deref(),
-        "dns-server",
-    )?;
-    let dns_fallback = resolver_address(
-        global.dns_fallback.as_deref(),
-        file_settings.dns_fallback.as_deref(),
-        "dns-fallback",
-    )?;
+    let dns_server = match global.dns_server {
+        Some(addr) => Some(addr),
+        None => file_resolver(file_settings.dns_server.as_deref(), "dns-server")?,
+    };
+    let dns_fallback = match global.dns_fallback {
+        Some(addr) => Some(addr),
+        None => file_resolver(file_settings.dns_fallback.as_deref(), "dns-fallback")?,
+    };
     let target = resolve_target(
         global,
         uri_origin,
@@ -388,6 +426,73 @@ fn select_profile(
     })
 }
 
+/// A variable that holds a value we need: unset is `None`; set but empty (or
+/// blank) and set to bytes that are not UTF-8 are errors naming it, never a
+/// silent fall through to the next source. `what` names it in the message
+/// (`MONGODB_URI`, `uri-env names STAGING_URI, which`).
+fn read_var(
+    env: &dyn Environment,
+    var: &str,
+    what: &str,
+    consequence: &'static str,
+) -> Result<Option<String>, Error> {
+    let Some(raw) = env.var_os(var) else {
+        return Ok(None);
+    };
+    let value = raw.into_string().map_err(|_| Error::NotUnicode {
+        what: what.to_string(),
+    })?;
+    if value.trim().is_empty() {
+        return Err(Error::EmptyVariable {
+            what: what.to_string(),
+            consequence,
+        });
+    }
+    Ok(Some(value))
+}
+
+/// A variable read only for a yes/no decision (`NO_COLOR`, `TERM`): lenient.
+fn flag_var(env: &dyn Environment, name: &str) -> Option<String> {
+    env.var_os(name).map(|v| v.to_string_lossy().into_owned())
+}
+
+/// The target named by the config file (the selected profile, else the top
+/// level): its `uri-env` variable, else its `uri`.
+fn file_target(
+    file: &FileSettings,
+    path: Option<&Path>,
+    env: &dyn Environment,
+) -> Result<Option<(String, Source)>, Error> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    if let Some(var) = &file.uri_env {
+        let shown = shown_variable(var);
+        let uri = read_var(
+            env,
+            var,
+            &format!("uri-env names the variable {shown}, which"),
+            ": it should hold the connection string",
+        )?
+        .ok_or(Error::MissingVariable {
+            key: "uri-env",
+            var: shown,
+        })?;
+        let source = Source::ConfigEnv {
+            path: path.to_path_buf(),
+            var: var.clone(),
+        };
+        return Ok(Some((uri, source)));
+    }
+    Ok(file
+        .uri
+        .as_ref()
+        .map(|uri| (uri.clone(), Source::ConfigFile(path.to_path_buf()))))
+}
+
+/// The variable every driver's documentation tells users to set.
+const MONGODB_URI: &str = "MONGODB_URI";
+
 fn resolve_target(
     global: &GlobalArgs,
     uri_origin: UriOrigin,
@@ -395,45 +500,95 @@ fn resolve_target(
     path: Option<&Path>,
     env: &dyn Environment,
 ) -> Result<Target, Error> {
-    let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let mut notes = Vec::new();
+    let from_env = || {
+        read_var(
+            env,
+            MONGODB_URI,
+            MONGODB_URI,
+            ": a missing secret? set it to the connection string, or unset it to use the config file",
+        )
+    };
     let (uri, source) = if let Some(uri) = global.uri.clone() {
         let source = match uri_origin {
             UriOrigin::Flag => Source::Flag,
             UriOrigin::Env => Source::Env("ATLAS_DOCTOR_URI".to_string()),
         };
+        if uri.trim().is_empty() {
+            let consequence = ": give the connection string, or leave it out to use MONGODB_URI or the config file";
+            return Err(match uri_origin {
+                UriOrigin::Flag => Error::InvalidValue {
+                    what: "--uri".to_string(),
+                    message: format!("the connection string is empty{consequence}"),
+                },
+                UriOrigin::Env => Error::EmptyVariable {
+                    what: "ATLAS_DOCTOR_URI".to_string(),
+                    consequence,
+                },
+            });
+        }
         (uri, source)
-    } else if let Some(uri) = non_empty(env.var("MONGODB_URI")) {
-        (uri, Source::Env("MONGODB_URI".to_string()))
-    } else if let (Some(var), Some(path)) = (&file.uri_env, path) {
-        let uri = non_empty(env.var(var)).ok_or_else(|| Error::MissingVariable {
-            key: "uri-env",
-            var: shown_variable(var),
-        })?;
-        (
-            uri,
-            Source::ConfigEnv {
-                path: path.to_path_buf(),
-                var: var.clone(),
-            },
-        )
-    } else if let (Some(uri), Some(path)) = (&file.uri, path) {
-        (uri.clone(), Source::ConfigFile(path.to_path_buf()))
+    } else if let Some(profile) = global.profile.as_deref()
+        && let Some((uri, source)) = file_target(file, path, env)?
+    {
+        // An explicit --profile is a choice made for this run; MONGODB_URI is
+        // ambient (the README tells everyone to set it).
+        let outranks = if env.var_os(MONGODB_URI).is_some() {
+            format!("; it outranks {MONGODB_URI}, which is also set")
+        } else {
+            String::new()
+        };
+        notes.push(Note {
+            name: "target",
+            warn: false,
+            text: format!("--profile {profile} selects {}{outranks}", source.label()),
+        });
+        (uri, source)
+    } else if let Some(uri) = from_env()? {
+        (uri, Source::Env(MONGODB_URI.to_string()))
+    } else if let Some(found) = file_target(file, path, env)? {
+        found
     } else {
         (DEFAULT_URI.to_string(), Source::Default)
     };
+    check_placeholders(&uri, &format!("the connection string ({})", source.label()))?;
 
-    let uri_has_password =
-        crate::uri::ConnectionString::parse(&uri).is_ok_and(|cs| cs.password.is_some());
-    let (password, from_env) = match &file.password_env {
-        Some(var) => {
-            let value = env.var(var).ok_or_else(|| Error::MissingVariable {
+    let parsed = crate::uri::ConnectionString::parse(&uri).ok();
+    let uri_user = parsed.as_ref().and_then(|cs| cs.username.clone());
+    let uri_has_password = parsed.as_ref().is_some_and(|cs| cs.password.is_some());
+    if let Some(user) = &file.username {
+        check_placeholders(user, "the config's username")?;
+    }
+    // Credentials in the URI are used as a whole; the config's `username` and
+    // `password-env` only fill in a URI without a user (`probe::auth`).
+    let (password, from_env) = match (&file.password_env, &uri_user) {
+        (Some(var), None) => {
+            let shown = shown_variable(var);
+            let value = read_var(
+                env,
+                var,
+                &format!("password-env names the variable {shown}, which"),
+                ": no password was given, so nothing was sent; set it to the database user's password",
+            )?
+            .ok_or(Error::MissingVariable {
                 key: "password-env",
-                var: shown_variable(var),
+                var: shown,
             })?;
             (Some(SecretString::new(value)), Some(var.clone()))
         }
-        None => (None, None),
+        _ => (None, None),
     };
+    if let (Some(uri_user), Some(file_user)) = (&uri_user, &file.username)
+        && uri_user != file_user
+    {
+        notes.push(Note {
+            name: "credentials",
+            warn: true,
+            text: format!(
+                "the connection string names user {uri_user:?} and the config's username names {file_user:?}: the connection string's user wins (credentials in the URI are used as a whole; username and password-env only fill in a URI without a user)"
+            ),
+        });
+    }
     let password_source = if uri_has_password {
         match &source {
             Source::Flag => PasswordSource::CommandLine,
@@ -449,48 +604,63 @@ fn resolve_target(
     Ok(Target {
         uri: SecretString::new(uri),
         source,
+        notes,
         username: file.username.clone(),
         password,
         password_source,
     })
 }
 
-/// The variable name as written, unless it does not look like one (`mongodb://...`, a
-/// password pasted in by mistake): that is never echoed.
+/// Atlas's copy-paste placeholders, refused before any network traffic: sent
+/// as they are, they fail as an ordinary bad password.
+fn check_placeholders(text: &str, what: &str) -> Result<(), Error> {
+    match crate::uri::atlas_placeholder(text) {
+        Some((placeholder, meaning)) => Err(Error::Placeholder {
+            what: what.to_string(),
+            placeholder,
+            meaning,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The variable name as written, if it looks like a conventional one
+/// (`APP_DB_PASSWORD`): anything else (`mongodb://...`, `Tr0ub4dor&3`, a
+/// password pasted in by mistake) is never echoed.
 fn shown_variable(var: &str) -> String {
     let looks_like_name = !var.is_empty()
         && !var.starts_with(|c: char| c.is_ascii_digit())
-        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        && var
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     if looks_like_name {
         var.to_string()
     } else {
-        "(a value that is not a variable name, not shown: did you write the secret itself?)"
+        "(not shown: not a variable name in UPPER_CASE; did you write the secret itself?)"
             .to_string()
     }
 }
 
-fn parse_timeout(secs: f64, what: &str) -> Result<Duration, Error> {
+/// The per-layer deadline from seconds: more than 0, at most an hour. The one
+/// range check for `--timeout` (clap calls it) and `timeout-secs`.
+pub fn timeout_from_secs(secs: f64) -> Result<Duration, String> {
     if !secs.is_finite() || secs <= 0.0 || secs > 3600.0 {
-        return Err(Error::InvalidValue {
-            what: what.to_string(),
-            message: format!("must be more than 0 and at most 3600 seconds, not {secs}"),
-        });
+        return Err(format!(
+            "must be more than 0 and at most 3600 seconds, not {secs}"
+        ));
     }
     Ok(Duration::from_secs_f64(secs))
 }
 
-fn resolver_address(
-    flag: Option<&str>,
-    file: Option<&str>,
-    key: &str,
-) -> Result<Option<SocketAddr>, Error> {
-    let Some(raw) = flag.or(file) else {
+/// A resolver address written in the config file (the flags are parsed by clap).
+fn file_resolver(raw: Option<&str>, key: &str) -> Result<Option<SocketAddr>, Error> {
+    let Some(raw) = raw else {
         return Ok(None);
     };
     parse_resolver(raw)
         .map(Some)
         .map_err(|message| Error::InvalidValue {
-            what: format!("--{key} {raw:?}"),
+            what: format!("{key} {raw:?}"),
             message,
         })
 }
@@ -519,8 +689,8 @@ fn decide_color(choice: ColorChoice, format: Format, env: &dyn Environment) -> b
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            let no_color = env.var("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let dumb = env.var("TERM").is_some_and(|t| t == "dumb");
+            let no_color = flag_var(env, "NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = flag_var(env, "TERM").is_some_and(|t| t == "dumb");
             !no_color && !dumb && std::io::stdout().is_terminal()
         }
     }
@@ -539,8 +709,8 @@ mod tests {
     }
 
     impl Environment for FakeEnv {
-        fn var(&self, name: &str) -> Option<String> {
-            self.vars.get(name).cloned()
+        fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
+            self.vars.get(name).map(Into::into)
         }
         fn current_dir(&self) -> Option<PathBuf> {
             Some(self.dir.clone())
@@ -725,11 +895,8 @@ mod tests {
             "[::1]:53".parse().unwrap()
         );
         assert!(parse_resolver("dns.google").is_err());
-        assert!(parse_timeout(0.0, "--timeout").is_err());
-        assert!(parse_timeout(f64::NAN, "--timeout").is_err());
-        assert_eq!(
-            parse_timeout(0.5, "--timeout").unwrap(),
-            Duration::from_millis(500)
-        );
+        assert!(timeout_from_secs(0.0).is_err());
+        assert!(timeout_from_secs(f64::NAN).is_err());
+        assert_eq!(timeout_from_secs(0.5).unwrap(), Duration::from_millis(500));
     }
 }

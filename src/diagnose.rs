@@ -98,10 +98,14 @@ pub fn uri_error(error: &uri::Error) -> Diagnosis {
         }
         uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
         uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
-        uri::Error::UnknownScheme { .. } => Finding::UriUnknownScheme,
+        uri::Error::UnknownScheme { .. } | uri::Error::SchemeCase { .. } => {
+            Finding::UriUnknownScheme
+        }
         uri::Error::EmptyHost => Finding::UriEmptyHost,
         uri::Error::InvalidOption { .. } => Finding::UriInvalidOption,
-        uri::Error::InvalidPort { .. } | uri::Error::InvalidHost { .. } => Finding::UriMalformed,
+        uri::Error::InvalidPort { .. }
+        | uri::Error::InvalidHost { .. }
+        | uri::Error::Refused { .. } => Finding::UriMalformed,
     };
     let diagnosis = Diagnosis::from_finding(finding).with_evidence(error.to_string());
     match error {
@@ -116,7 +120,9 @@ pub fn uri_error(error: &uri::Error) -> Diagnosis {
 
 /// A configuration that could not be resolved.
 pub fn config_error(error: &config::Error) -> Diagnosis {
-    let finding = if error.is_missing_value() {
+    let finding = if matches!(error, config::Error::Placeholder { .. }) {
+        Finding::UriPlaceholder
+    } else if error.is_missing_value() {
         Finding::ConfigMissingValue
     } else {
         Finding::ConfigFileInvalid
@@ -336,6 +342,11 @@ pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
         }
         auth::Failure::Config { reason } => Diagnosis::from_finding(Finding::UriInvalidOption)
             .with_summary(format!("The credentials cannot be used: {reason}."))
+            .with_evidence(evidence),
+        auth::Failure::NoPassword { user } => Diagnosis::from_finding(Finding::AuthNoPassword)
+            .with_summary(format!(
+                "No password was given for user {user:?}, so nothing was sent to the server."
+            ))
             .with_evidence(evidence),
         auth::Failure::PasswordUnusable { user } => Diagnosis::from_finding(Finding::AuthPasswordUnusable)
             .with_summary(format!(

@@ -91,6 +91,10 @@ findings! {
         "A value the configuration asks for is missing.",
         causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have."],
         fixes ["Export the variable named in the evidence, or pick a profile that exists."];
+    UriPlaceholder => "uri_placeholder", ConfigInvalid,
+        "The connection string still holds a placeholder from Atlas's Connect dialog.",
+        causes ["The string was copied from Atlas with <db_password> (or <password>, <username>) left in; sent as is, it fails as a wrong password."],
+        fixes ["Replace the placeholder, brackets included, with the database user's password (percent-encoded) or name."];
     SrvSupportMissing => "srv_support_missing", ConfigInvalid,
         "This client cannot use mongodb+srv:// connection strings: its DNS support is missing.",
         causes ["The driver needs an extra package to resolve SRV records (pymongo needs dnspython, installed with pymongo[srv])."],
@@ -255,6 +259,10 @@ findings! {
         "Authentication failed and the connection string has no authSource while its database is not admin.",
         causes ["Without authSource, drivers authenticate against the database in the path; Atlas users live in admin."],
         fixes ["Add authSource=admin to the connection string."];
+    AuthNoPassword => "auth_no_password", AuthFailed,
+        "A user name was given without a password, so nothing was sent to the server.",
+        causes ["The connection string names a user with no :password (mongodb://alice@host/).", "The config's username has no password-env."],
+        fixes ["Add :password after the user name in the connection string (percent-encoded), or set password-env in the config to the variable that holds it."];
     AuthMechanismUnsupported => "auth_mechanism_unsupported", AuthFailed,
         "The server does not support the authentication mechanism that was asked for.",
         causes ["authMechanism names a mechanism the server or this user does not offer (for example SCRAM-SHA-1 disabled)."],

@@ -10,13 +10,12 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 fn main() -> ExitCode {
-    let matches = match Cli::command().try_get_matches() {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let matches = match Cli::command().try_get_matches_from(&args) {
         Ok(matches) => matches,
-        Err(err) => {
-            // --help and --version land here too, with exit code 0.
-            let _ = err.print();
-            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(exit::USAGE));
-        }
+        Err(err) => return usage_error(&err, &args),
     };
     let uri_origin = if matches.value_source("uri") == Some(ValueSource::EnvVariable) {
         UriOrigin::Env
@@ -25,14 +24,10 @@ fn main() -> ExitCode {
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return ExitCode::from(exit::USAGE);
-        }
+        Err(err) => return usage_error(&err, &args),
     };
     if let Err(err) = cli.validate() {
-        let _ = err.print();
-        return ExitCode::from(exit::USAGE);
+        return usage_error(&err, &args);
     }
     match atlas_doctor::run(&cli, uri_origin) {
         Ok(outcome) => {
@@ -68,4 +63,15 @@ fn main() -> ExitCode {
             ExitCode::from(exit::INTERNAL)
         }
     }
+}
+
+/// Prints clap's message (redacted, with a hint) and exits 2; `--help` and
+/// `--version` land here too and print as clap renders them, exit 0.
+fn usage_error(err: &clap::Error, args: &[String]) -> ExitCode {
+    if !err.use_stderr() {
+        let _ = err.print();
+        return ExitCode::from(exit::OK);
+    }
+    eprint!("{}", atlas_doctor::cli::usage_error_text(err, args));
+    ExitCode::from(exit::USAGE)
 }

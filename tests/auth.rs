@@ -233,6 +233,38 @@ fn no_credentials_against_an_auth_server_is_auth_required() {
     );
 }
 
+/// Issue 11 item 3: a user with no password was "the server rejected the credentials",
+/// though nothing was sent. The fake mongod would answer saslStart with Atlas's bad auth:
+/// the run must not get that far.
+#[test]
+fn r11_a_user_without_a_password_is_named_and_nothing_is_sent() {
+    let server = fake_mongod_with(doc! {}, [("saslStart", atlas_bad_auth())]);
+    let uri = format!(
+        "mongodb://alice@{LOCALHOST}:{}/?authSource=admin",
+        server.port()
+    );
+    let run = doctor("auth-check", &uri, &[]);
+    assert_outcome(&run, "auth-check", "auth_failed", Some("auth_no_password"));
+    let summary = run.str("/diagnosis/summary");
+    assert!(
+        summary.contains("No password was given") && summary.contains("alice"),
+        "{}",
+        run.dump()
+    );
+    // The config's username with no password-env: the same finding.
+    let mut cmd = support::cli();
+    cmd.write_file("atlas-doctor.toml", "username = \"bob\"\n");
+    let uri = format!("mongodb://{LOCALHOST}:{}/", server.port());
+    cmd.args(["auth-check", "--uri", &uri, "--timeout", "3"]);
+    let run = cmd.run_json();
+    assert_outcome(&run, "auth-check", "auth_failed", Some("auth_no_password"));
+    assert!(
+        run.str("/diagnosis/summary").contains("bob"),
+        "{}",
+        run.dump()
+    );
+}
+
 #[test]
 fn atlas_bad_auth_is_named_as_atlas() {
     let server = fake_mongod_with(doc! {}, [("saslStart", atlas_bad_auth())]);

@@ -221,12 +221,29 @@ fn a_profile_without_a_config_file() {
     assert_config_error(&run, &["--profile", "\"prod\"", "no config file"]);
 }
 
+/// A bad flag value is clap's to refuse: exit 2 naming the flag, stdout empty.
+fn assert_usage_error(run: &Run, flag: &str) {
+    assert_eq!(run.code, exit_code_of("usage"), "{}", run.dump());
+    assert!(run.stdout.is_empty(), "{}", run.dump());
+    let first = run.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("error:") && first.contains(flag),
+        "the first line should name {flag}\n{}",
+        run.dump()
+    );
+}
+
+/// Issue 11 item 6: `--dns-server foo` was reported as a broken config file (exit 3).
 #[test]
-fn a_bad_dns_server_is_named() {
-    for value in ["dns.google", "127.0.0.1:99999", "", "1.2.3"] {
+fn r11_a_bad_dns_server_flag_is_a_usage_error() {
+    for value in ["dns.google", "127.0.0.1:99999", "", "1.2.3", "foo"] {
         let run = doctor(&[], &[], &["--dns-server", value]);
-        assert_config_error(&run, &["--dns-server", "IP address"]);
+        assert_usage_error(&run, "--dns-server");
+        assert!(run.stderr.contains("IP address"), "{}", run.dump());
     }
+    let run = doctor(&[], &[], &["--dns-fallback", "nope"]);
+    assert_usage_error(&run, "--dns-fallback");
+    // The same value in a config file is still the file's problem, named by its key.
     let run = doctor(
         &[("atlas-doctor.toml", b"dns-fallback = \"nope\"\n")],
         &[],
@@ -235,12 +252,18 @@ fn a_bad_dns_server_is_named() {
     assert_config_error(&run, &["dns-fallback", "\"nope\""]);
 }
 
+/// Issue 11 item 6: `--timeout 0` was exit 3, "A TOML syntax error"; this test pinned
+/// the old exit 3 for flags and now pins exit 2.
 #[test]
-fn out_of_range_timeouts_are_config_errors() {
+fn r11_out_of_range_timeout_flags_are_usage_errors() {
     for value in ["0", "-1", "-0.5", "NaN", "inf", "3601"] {
         let run = doctor(&[], &[], &["--timeout", value]);
-        assert_config_error(&run, &["--timeout", "more than 0"]);
+        assert_usage_error(&run, "--timeout");
+        assert!(run.stderr.contains("more than 0"), "{}", run.dump());
     }
+    // Through its variable too: clap parses ATLAS_DOCTOR_TIMEOUT like the flag.
+    let run = doctor(&[], &[("ATLAS_DOCTOR_TIMEOUT", "0")], &[]);
+    assert_usage_error(&run, "--timeout");
     let run = doctor(&[("atlas-doctor.toml", b"timeout-secs = -3\n")], &[], &[]);
     assert_config_error(&run, &["timeout-secs", "more than 0"]);
 }
@@ -250,13 +273,158 @@ fn out_of_range_timeouts_are_config_errors() {
 fn a_timeout_that_is_not_a_number_is_a_usage_error() {
     for value in ["ten", "1s", ""] {
         let run = doctor(&[], &[], &["--timeout", value]);
-        assert_eq!(run.code, exit_code_of("usage"), "{}", run.dump());
-        assert!(run.stdout.is_empty(), "{}", run.dump());
-        let first = run.stderr.lines().next().unwrap_or_default();
-        assert!(
-            first.starts_with("error:") && first.contains("--timeout"),
-            "{}",
-            run.dump()
+        assert_usage_error(&run, "--timeout");
+    }
+}
+
+/// Issue 11 item 2: `MONGODB_URI=` (a missing CI secret) silently became localhost.
+#[test]
+fn r11_an_empty_mongodb_uri_is_config_invalid() {
+    for value in ["", "  "] {
+        let run = doctor(&[], &[("MONGODB_URI", value)], &[]);
+        assert_config_error(&run, &["MONGODB_URI", "set but empty"]);
+    }
+    // Also when a config file would have named a target: no silent fall through.
+    let uri = closed_uri();
+    let file = format!("uri = \"{uri}\"\n");
+    let run = doctor(
+        &[("atlas-doctor.toml", file.as_bytes())],
+        &[("MONGODB_URI", "")],
+        &[],
+    );
+    assert_config_error(&run, &["MONGODB_URI", "set but empty"]);
+    let run = doctor(&[], &[("ATLAS_DOCTOR_URI", "")], &[]);
+    assert_config_error(&run, &["ATLAS_DOCTOR_URI", "set but empty"]);
+    let run = doctor(&[], &[], &["--uri", ""]);
+    assert_config_error(&run, &["--uri", "empty"]);
+    // An empty password-env variable: no password was given.
+    let run = doctor(
+        &[(
+            "atlas-doctor.toml",
+            b"username = \"app\"\npassword-env = \"APP_DB_PASSWORD\"\n",
+        )],
+        &[("APP_DB_PASSWORD", "")],
+        &["--uri", &uri],
+    );
+    assert_config_error(
+        &run,
+        &[
+            "password-env",
+            "APP_DB_PASSWORD",
+            "set but empty",
+            "no password",
+        ],
+    );
+}
+
+/// Issue 15 item 14: a MONGODB_URI that is not UTF-8 was ignored and localhost probed.
+#[test]
+fn r15_a_mongodb_uri_that_is_not_utf8_is_config_invalid() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut bytes = format!("mongodb://app:{SECRET}@h/").into_bytes();
+    bytes.push(0xff);
+    let mut cmd = cli();
+    cmd.env("MONGODB_URI", std::ffi::OsStr::from_bytes(&bytes));
+    cmd.args(["ping", "--format", "json"]);
+    let run = cmd.run();
+    assert_config_error(&run, &["MONGODB_URI", "UTF-8"]);
+}
+
+/// Issue 11 item 1: `--profile staging` was ignored when MONGODB_URI was set.
+#[test]
+fn r11_an_explicit_profile_outranks_mongodb_uri() {
+    let staging = closed_uri();
+    let file = "uri-env = \"MONGODB_URI\"\n[profiles.staging]\nuri-env = \"STAGING_MONGODB_URI\"\n";
+    let files: &[(&str, &[u8])] = &[("atlas-doctor.toml", file.as_bytes())];
+    let env = [
+        ("MONGODB_URI", "mongodb://prod.invalid:1/"),
+        ("STAGING_MONGODB_URI", staging.as_str()),
+    ];
+    let json = doctor(files, &env, &["--profile", "staging", "--timeout", "1"]).into_json();
+    assert_eq!(
+        (
+            json.str("/target/source"),
+            json.str("/target/uri"),
+            json.str("/class")
+        ),
+        (
+            "config:atlas-doctor.toml (env:STAGING_MONGODB_URI)",
+            staging.as_str(),
+            "tcp_refused"
+        ),
+        "{}",
+        json.dump()
+    );
+    let said = json.steps("uri").iter().any(|s| {
+        s["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("--profile staging") && d.contains("outranks MONGODB_URI"))
+    });
+    assert!(
+        said,
+        "the report must say the profile outranks MONGODB_URI\n{}",
+        json.dump()
+    );
+    // Without --profile, MONGODB_URI still comes first; --uri outranks the profile.
+    let json = doctor(files, &env, &["--timeout", "1"]).into_json();
+    assert_eq!(
+        json.str("/target/source"),
+        "env:MONGODB_URI",
+        "{}",
+        json.dump()
+    );
+    let json = doctor(files, &env, &["--profile", "staging", "--uri", &staging]).into_json();
+    assert_eq!(json.str("/target/source"), "flag:--uri", "{}", json.dump());
+}
+
+/// Issue 11 item 4: Atlas's placeholder was sent as a password.
+#[test]
+fn r11_atlas_placeholders_are_refused_before_any_traffic() {
+    for uri in [
+        "mongodb+srv://app:<db_password>@cluster0.ab1cd.mongodb.net/?retryWrites=true".to_string(),
+        "mongodb+srv://<db_username>:hunter22@cluster0.ab1cd.mongodb.net/".to_string(),
+        "mongodb://app:%3Cpassword%3E@127.0.0.1:1/".to_string(),
+    ] {
+        let run = doctor(&[], &[("MONGODB_URI", &uri)], &[]);
+        assert_config_error(&run, &["placeholder", "replace the placeholder"]);
+        assert_eq!(
+            run.into_json().json["diagnosis"]["reason"],
+            "uri_placeholder"
         );
     }
+    let run = doctor(
+        &[("atlas-doctor.toml", b"username = \"<username>\"\n")],
+        &[],
+        &["--uri", "mongodb://127.0.0.1:1/"],
+    );
+    assert_config_error(&run, &["username", "<username>"]);
+}
+
+/// Issue 11 item 3: a user in the URI and another in the config: say which wins.
+#[test]
+fn r11_the_uris_user_wins_over_the_configs_and_the_report_says_so() {
+    let uri = format!("mongodb://alice:{SECRET}@127.0.0.1:{}/", refusing_port());
+    let run = doctor(
+        &[(
+            "atlas-doctor.toml",
+            b"username = \"bob\"\npassword-env = \"BOB_PASSWORD\"\n",
+        )],
+        &[("MONGODB_URI", &uri)],
+        &["--timeout", "1"],
+    );
+    run.assert_no_secret(SECRET);
+    let json = run.into_json();
+    let note = json
+        .steps("uri")
+        .into_iter()
+        .find(|s| s["name"] == "credentials")
+        .unwrap_or_else(|| panic!("no credentials step\n{}", json.dump()));
+    let detail = note["detail"].as_str().unwrap_or_default();
+    assert_eq!(note["status"], "warn", "{}", json.dump());
+    assert!(
+        detail.contains("\"alice\"")
+            && detail.contains("\"bob\"")
+            && detail.contains("connection string's user wins"),
+        "{detail}"
+    );
 }

@@ -232,6 +232,51 @@ fn uri_malformed() {
     assert_nothing_probed(&run);
 }
 
+/// Issue 9 item 4: the driver judges. It refuses an upper-case scheme, so
+/// do we (this passed before), and the reason says what to write.
+#[test]
+fn r9_an_upper_case_scheme_is_config_invalid() {
+    let bed = Bed::load();
+    let uri = bed.plain_uri().replacen("mongodb://", "MONGODB://", 1);
+    let run = ping(&["--uri", &uri]);
+    run.assert_failure("config_invalid", "uri_unknown_scheme");
+    assert!(
+        run.diagnosis_text().contains("lower case"),
+        "{}",
+        run.dump()
+    );
+    assert_nothing_probed(&run);
+}
+
+/// Issue 9 item 4: an `@` in an option value is not the end of credentials;
+/// the driver takes the string, so the run goes on (this was exit 3).
+#[test]
+fn r9_an_at_sign_in_app_name_is_not_refused() {
+    let bed = Bed::load();
+    let uri = format!("{}?appName=svc@team", bed.plain_uri());
+    let run = ping(&["--uri", &uri]);
+    run.assert_ok();
+    run.assert_layer_passed("hello");
+}
+
+/// A rule only the driver knows (an empty pool): refused with its reason.
+#[test]
+fn r9_a_rule_only_the_driver_knows_is_config_invalid() {
+    let uri = format!(
+        "mongodb://app:{SECRET}@127.0.0.1:{}/?maxPoolSize=0",
+        support::refusing_port()
+    );
+    let run = ping(&["--uri", &uri]);
+    run.assert_failure("config_invalid", "uri_malformed");
+    assert!(
+        run.diagnosis_text().contains("maxPoolSize"),
+        "{}",
+        run.dump()
+    );
+    run.assert_no_secret(SECRET);
+    assert_nothing_probed(&run);
+}
+
 #[test]
 fn config_file_invalid_unknown_key_is_named() {
     let mut cli = cli();

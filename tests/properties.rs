@@ -13,6 +13,118 @@ use atlas_doctor::uri::{ConnectionString, SecretString, redact_raw};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
 
+/// The driver's own verdict, straight from its public API: the connection
+/// string parse, then the checks of `ClientOptions::parse` (an SRV name stands
+/// in as a plain seed there, since the lookup is not about validity).
+fn driver_accepts(input: &str) -> Result<mongodb::options::ConnectionString, String> {
+    use mongodb::options::{ClientOptions, HostInfo, ServerAddress};
+    let parsed =
+        mongodb::options::ConnectionString::parse(input.trim()).map_err(|e| e.to_string())?;
+    let mut seeds = parsed.clone();
+    if let HostInfo::DnsRecord(name) = &seeds.host_info {
+        seeds.host_info = HostInfo::HostIdentifiers(vec![ServerAddress::Tcp {
+            host: name.clone(),
+            port: None,
+        }]);
+    }
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime")
+        .block_on(async { ClientOptions::parse(seeds).await })
+        .map_err(|e| e.to_string())?;
+    Ok(parsed)
+}
+
+/// Connection strings near the edge of validity, built from the pieces people
+/// get wrong: scheme case, raw reserved characters in credentials, an `@` in an
+/// option value, ports, IPv6, database names, unknown and misspelt options,
+/// booleans in capitals, option combinations only the driver checks.
+fn edgy_uri() -> impl Strategy<Value = String> {
+    let scheme = prop_oneof![
+        4 => Just("mongodb://"),
+        2 => Just("mongodb+srv://"),
+        1 => Just("MONGODB://"),
+        1 => Just("mongodb:/"),
+        1 => Just("Mongodb+srv://"),
+    ];
+    let word = "[a-z]{1,6}";
+    let credential = prop_oneof![
+        word.prop_map(|w| w),
+        "[a-z]{1,3}[@:/?#%=&\\[\\]][a-z]{1,3}",
+        "[a-z]{1,3}%(40|3A|2F|3F|25|4)[a-z]{0,3}",
+    ];
+    let userinfo = proptest::option::of((credential.clone(), proptest::option::of(credential)))
+        .prop_map(|u| match u {
+            None => String::new(),
+            Some((user, None)) => format!("{user}@"),
+            Some((user, Some(password))) => format!("{user}:{password}@"),
+        });
+    let port = prop_oneof![
+        3 => Just(String::new()),
+        2 => (1u16..).prop_map(|p| format!(":{p}")),
+        1 => prop_oneof![Just(":0"), Just(":99999"), Just(":abc"), Just(":")].prop_map(String::from),
+    ];
+    let name = prop_oneof![
+        4 => "[a-z][a-z0-9-]{0,6}(\\.[a-z]{2,5}){0,3}",
+        1 => "[A-Z][a-zA-Z]{0,5}\\.example\\.test",
+        1 => Just("127.0.0.1".to_string()),
+        1 => Just("[::1]".to_string()),
+        1 => Just("[::1".to_string()),
+        1 => Just("::1".to_string()),
+        1 => Just("%2Ftmp%2Fmongodb-27017.sock".to_string()),
+    ];
+    let hosts = proptest::collection::vec((name, port).prop_map(|(n, p)| format!("{n}{p}")), 1..3)
+        .prop_map(|h| h.join(","));
+    let path = prop_oneof![
+        Just(""),
+        Just("/"),
+        Just("/app"),
+        Just("/a$b"),
+        Just("/a/b"),
+        Just("/a.b"),
+        Just("/a%20b"),
+    ];
+    let option = prop_oneof![
+        Just("appName=svc@team"),
+        Just("appName=a%26b"),
+        Just("retryWrites=true"),
+        Just("retryWrite=true"),
+        Just("tls=TRUE"),
+        Just("tls=true"),
+        Just("ssl=false"),
+        Just("w=majority"),
+        Just("maxPoolSize=0"),
+        Just("maxPoolSize=5"),
+        Just("directConnection=true"),
+        Just("loadBalanced=true"),
+        Just("replicaSet=rs0"),
+        Just("srvMaxHosts=2"),
+        Just("authSource=admin"),
+        Just("authSource="),
+        Just("authMechanism=SCRAM-SHA-256"),
+        Just("authMechanism=MONGODB-X509"),
+        Just("authMechanism=plain"),
+        Just("readPreference=secondary"),
+        Just("readPreferenceTags=dc:ny"),
+        Just("compressors=zstd,snappy"),
+        Just("compressors=bogus"),
+        Just("tlsInsecure=true"),
+        Just("tlsAllowInvalidCertificates=true"),
+        Just("connectTimeoutMS=soon"),
+        Just("replicaSet"),
+        Just(""),
+    ];
+    let query = proptest::option::of((
+        proptest::collection::vec(option, 0..4),
+        prop_oneof![Just("&"), Just(";")],
+    ))
+    .prop_map(|q| match q {
+        None => String::new(),
+        Some((options, separator)) => format!("?{}", options.join(separator)),
+    });
+    (scheme, userinfo, hosts, path, query).prop_map(|(s, u, h, p, q)| format!("{s}{u}{h}{p}{q}"))
+}
+
 /// Few enough cases that the whole file runs in seconds in a debug build.
 fn config() -> ProptestConfig {
     ProptestConfig {
@@ -69,8 +181,8 @@ fn host() -> impl Strategy<Value = String> {
     })
 }
 
-/// Options that parse, as `(key, decoded value)`: known ones with valid values
-/// and unknown ones (prefix `x`, which no known option has) with any value.
+/// Options that parse, as `(key, decoded value)`: known ones with valid values.
+/// (Unknown ones no longer: the driver judges validity and refuses them.)
 fn options() -> impl Strategy<Value = Vec<(String, String)>> {
     let one = prop_oneof![
         "true|false".prop_map(|v| ("retryWrites".to_string(), v)),
@@ -80,9 +192,16 @@ fn options() -> impl Strategy<Value = Vec<(String, String)>> {
         "majority|[0-9]".prop_map(|v| ("w".to_string(), v)),
         "admin|\\$external".prop_map(|v| ("authSource".to_string(), v)),
         "\\PC{0,20}".prop_map(|v| ("appName".to_string(), v)),
-        ("x[a-zA-Z]{1,8}", "[ -~]{0,16}"),
+        "[ -~]{0,16}".prop_map(|v| ("appName".to_string(), v)),
     ];
-    proptest::collection::vec(one, 0..5)
+    // The driver refuses a repeated option: keep each key's first value.
+    proptest::collection::vec(one, 0..5).prop_map(|options| {
+        let mut seen = std::collections::HashSet::new();
+        options
+            .into_iter()
+            .filter(|(key, _)| seen.insert(key.to_ascii_lowercase()))
+            .collect()
+    })
 }
 
 /// A valid standard connection string and the parts it was built from.
@@ -185,6 +304,36 @@ proptest! {
                 let _ = cs.redacted();
             }
             Err(err) => assert_one_line(&err.to_string()),
+        }
+    }
+
+    /// Issue 9 item 4: the driver is the judge. What it refuses, we refuse;
+    /// what it takes, we take, and read the same hosts, user and database.
+    #[test]
+    fn the_driver_and_the_uri_layer_never_disagree(input in edgy_uri()) {
+        let ours = ConnectionString::parse(&input);
+        match (driver_accepts(&input), ours) {
+            (Ok(driver), Ok(cs)) => {
+                use mongodb::options::{HostInfo, ServerAddress};
+                let seed = |address: &ServerAddress| match address {
+                    ServerAddress::Tcp { host, port } => (host.clone(), *port),
+                    other => (other.to_string(), None),
+                };
+                let seeds: Vec<(String, Option<u16>)> = match &driver.host_info {
+                    HostInfo::HostIdentifiers(seeds) => seeds.iter().map(seed).collect(),
+                    HostInfo::DnsRecord(name) => vec![(name.clone(), None)],
+                    _ => unreachable!("a host list the test does not generate"),
+                };
+                let ours: Vec<(String, Option<u16>)> =
+                    cs.hosts.iter().map(|h| (h.name.clone(), h.port)).collect();
+                prop_assert_eq!(ours, seeds, "{}", input);
+                let user = driver.credential.as_ref().and_then(|c| c.username.clone());
+                prop_assert_eq!(cs.username, user, "{}", input);
+                prop_assert_eq!(cs.database, driver.default_database, "{}", input);
+            }
+            (Err(_), Err(err)) => assert_one_line(&err.to_string()),
+            (Ok(_), Err(err)) => prop_assert!(false, "{input:?}: the driver takes it, we refuse: {err}"),
+            (Err(reason), Ok(_)) => prop_assert!(false, "{input:?}: the driver refuses it ({reason}), we take it"),
         }
     }
 
@@ -327,12 +476,12 @@ fn r6_a_line_break_in_an_option_name_stays_on_one_line() {
 
 #[test]
 fn r6_redacted_option_values_with_at_and_semicolon_parse_back() {
-    let cs =
-        ConnectionString::parse("mongodb://u:pw@host/d%40b?appName=me%40corp%3Bx&x%26y=1").unwrap();
+    let cs = ConnectionString::parse("mongodb://u:pw@host/d%40b?appName=me%40corp%3Bx&w=majority")
+        .unwrap();
     let shown = cs.redacted();
     assert_eq!(
         shown,
-        "mongodb://u:****@host/d%40b?appName=me%40corp%3Bx&x%26y=1"
+        "mongodb://u:****@host/d%40b?appName=me%40corp%3Bx&w=majority"
     );
     let again = ConnectionString::parse(&without_password(&cs)).unwrap();
     assert_eq!(again.options, cs.options);

@@ -104,6 +104,9 @@ pub enum Failure {
     /// The credentials settings cannot be used (X.509 without a key file, unknown mechanism).
     #[error("{reason}")]
     Config { reason: String },
+    /// A user name with no password for a mechanism that needs one; nothing was sent.
+    #[error("no password was given for user {user:?}; nothing was sent to the server")]
+    NoPassword { user: String },
     /// The driver refused the password before sending it (SCRAM-SHA-256 SASLprep).
     #[error("SCRAM-SHA-256 cannot use this password (SASLprep refused it); nothing was sent")]
     PasswordUnusable { user: String },
@@ -142,10 +145,8 @@ fn resolve_creds(cs: &ConnectionString, txt: &[(String, String)], login: &Login)
             .find(|(k, _)| k.eq_ignore_ascii_case("authSource"))
             .map(|(_, v)| v.clone())
     });
-    let external = matches!(
-        mechanism.as_deref(),
-        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC")
-    );
+    // The mechanisms that bring their own proof authenticate against $external.
+    let external = !needs_password(mechanism.as_deref());
     let path_db = cs.database.clone().filter(|db| !db.is_empty());
     let auth_db = auth_source.clone().unwrap_or_else(|| {
         if external {
@@ -166,6 +167,15 @@ fn resolve_creds(cs: &ConnectionString, txt: &[(String, String)], login: &Login)
     }
 }
 
+/// Whether a mechanism (negotiated when `None`) authenticates with a password:
+/// SCRAM and PLAIN do; X.509, AWS, Kerberos and OIDC bring their own proof.
+fn needs_password(mechanism: Option<&str>) -> bool {
+    !matches!(
+        mechanism,
+        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC")
+    )
+}
+
 /// Authenticates and runs `connectionStatus {showPrivileges: true}`.
 pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
     let mut steps = Vec::new();
@@ -175,6 +185,20 @@ pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
         result: Err(failure),
         client: None,
     };
+
+    if let Some(user) = &creds.user
+        && creds.password.is_none()
+        && needs_password(creds.mechanism.as_deref())
+    {
+        let failure = Failure::NoPassword { user: user.clone() };
+        steps.push(Step::new(
+            Layer::Auth,
+            format!("authenticate {user}@{}", creds.auth_db),
+            Status::Fail,
+            failure.to_string(),
+        ));
+        return fail(steps, failure);
+    }
 
     if let Some(mechanism @ ("MONGODB-AWS" | "GSSAPI")) = creds.mechanism.as_deref() {
         let failure = Failure::MechanismNotBuilt {

@@ -1,0 +1,220 @@
+//! Connection strings: parse and lint without touching the network, keep the
+//! password in a `SecretString`, and display the URI only redacted.
+//!
+//! `judge` asks the official driver whether the string is valid (it decides),
+//! `parse` reads a string into a [`ConnectionString`] and explains refusals,
+//! `lint` finds what is legal but worth a warning, `redact` renders a URI
+//! (parsed or not) without its secrets; `options` holds the option tables
+//! all three consult.
+
+mod judge;
+mod lint;
+mod options;
+mod parse;
+mod redact;
+
+use std::fmt;
+
+pub use lint::{Lint, atlas_placeholder};
+pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, option_kind};
+pub use parse::percent_encode_char;
+pub use redact::redact_raw;
+
+use options::eq_ignore_case;
+
+/// A secret that cannot be printed by accident: Debug and Display show `****`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct SecretString(String);
+
+impl SecretString {
+    pub fn new(value: impl Into<String>) -> Self {
+        SecretString(value.into())
+    }
+
+    /// The secret itself, for the one place that must send it (the driver).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("****")
+    }
+}
+
+impl fmt::Display for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("****")
+    }
+}
+
+/// Why a connection string was refused. Messages never carry the password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("the connection string must start with mongodb:// or mongodb+srv:// (found {found:?})")]
+    UnknownScheme { found: String },
+    #[error(
+        "the scheme must be written in lower case, mongodb:// or mongodb+srv:// (found {found:?})"
+    )]
+    SchemeCase { found: String },
+    /// The driver refused for a reason our own reading does not name.
+    #[error("the MongoDB driver refuses this connection string: {reason}")]
+    Refused { reason: String },
+    #[error("the connection string names no host")]
+    EmptyHost,
+    #[error("the {part} contains an unescaped {ch:?}: write it as {encoded}")]
+    UnescapedCharacter {
+        part: &'static str,
+        ch: char,
+        encoded: String,
+    },
+    #[error("the {part} has a % that does not start a %XX escape: write a literal % as %25")]
+    BadPercentEncoding { part: &'static str },
+    #[error("a mongodb+srv:// connection string may not carry a port ({host})")]
+    SrvWithPort { host: String },
+    #[error("a mongodb+srv:// connection string must name exactly one host (found {count})")]
+    SrvMultipleHosts { count: usize },
+    #[error("invalid port in host {host:?}: {reason}")]
+    InvalidPort { host: String, reason: &'static str },
+    #[error("invalid host {host:?}: {reason}")]
+    InvalidHost { host: String, reason: &'static str },
+    #[error("option {name}: {reason}")]
+    InvalidOption { name: String, reason: String },
+}
+
+/// `mongodb://` or `mongodb+srv://`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Standard,
+    Srv,
+}
+
+impl Scheme {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Scheme::Standard => "mongodb://",
+            Scheme::Srv => "mongodb+srv://",
+        }
+    }
+}
+
+/// One host of the seed list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    /// Name or address, without IPv6 brackets.
+    pub name: String,
+    pub port: Option<u16>,
+}
+
+impl Host {
+    /// The port to connect to: the given one or 27017.
+    pub fn port_or_default(&self) -> u16 {
+        self.port.unwrap_or(DEFAULT_PORT)
+    }
+
+    /// `host:port` as drivers write it (IPv6 in brackets).
+    pub fn address(&self) -> String {
+        format_address(&self.name, self.port_or_default())
+    }
+}
+
+/// `host:port`, with brackets around an IPv6 address.
+pub fn format_address(name: &str, port: u16) -> String {
+    if name.contains(':') {
+        format!("[{name}]:{port}")
+    } else {
+        format!("{name}:{port}")
+    }
+}
+
+/// MongoDB's default port.
+pub const DEFAULT_PORT: u16 = 27017;
+
+/// A parsed connection string. The password is only reachable via `expose`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionString {
+    pub scheme: Scheme,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    pub hosts: Vec<Host>,
+    pub database: Option<String>,
+    /// Options as given (decoded), in order; keys keep their case.
+    pub options: Vec<(String, String)>,
+}
+
+impl ConnectionString {
+    /// The last value of an option, by case-insensitive name.
+    pub fn option(&self, name: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .rev()
+            .find(|(k, _)| eq_ignore_case(k, name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A boolean option, if present and valid.
+    pub fn bool_option(&self, name: &str) -> Option<bool> {
+        self.option(name)
+            .and_then(|v| match v.to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            })
+    }
+
+    /// Whether the driver would use TLS: on for `+srv` unless turned off, else only when asked.
+    pub fn tls_enabled(&self) -> bool {
+        let asked = self.bool_option("tls").or_else(|| self.bool_option("ssl"));
+        asked.unwrap_or(self.scheme == Scheme::Srv)
+    }
+
+    /// The CA file named by `tlsCAFile` (or the legacy `sslCAFile`).
+    pub fn tls_ca_file(&self) -> Option<&str> {
+        self.option("tlsCAFile")
+            .or_else(|| self.option("sslCAFile"))
+    }
+
+    /// The replica set name asked for.
+    pub fn replica_set(&self) -> Option<&str> {
+        self.option("replicaSet")
+    }
+
+    /// TLS verification switches that are on.
+    pub fn insecure_tls_options(&self) -> Vec<&'static str> {
+        INSECURE_TLS_OPTIONS
+            .iter()
+            .copied()
+            .filter(|name| self.bool_option(name) == Some(true))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_defaults() {
+        assert!(
+            ConnectionString::parse("mongodb+srv://c.example.net/")
+                .unwrap()
+                .tls_enabled()
+        );
+        assert!(
+            !ConnectionString::parse("mongodb+srv://c.example.net/?tls=false")
+                .unwrap()
+                .tls_enabled()
+        );
+        assert!(
+            !ConnectionString::parse("mongodb://h/")
+                .unwrap()
+                .tls_enabled()
+        );
+        assert!(
+            ConnectionString::parse("mongodb://h/?ssl=true")
+                .unwrap()
+                .tls_enabled()
+        );
+    }
+}
