@@ -352,7 +352,6 @@ fn render_collections(out: &mut String, data: &super::DataSummary, palette: Pale
     );
     if data.collections.is_empty() {
         let _ = writeln!(out, "  (none visible)");
-        out.push('\n');
         return;
     }
     let names: Vec<String> = data
@@ -392,7 +391,6 @@ fn render_collections(out: &mut String, data: &super::DataSummary, palette: Pale
             documents
         );
     }
-    out.push('\n');
 }
 
 fn section(out: &mut String, title: &str, lines: &[String], width: Width) {
