@@ -166,6 +166,10 @@ pub enum Command {
     Checklist(ChecklistArgs),
     /// Classify an error message from any driver's log (offline). TEXT, or stdin when absent or "-".
     Explain(ExplainArgs),
+    /// Print a shell completion script: `atlas-doctor completions bash > ~/.local/share/bash-completion/completions/atlas-doctor`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `atlas-doctor man | man -l -`.
+    Man,
 }
 
 /// Options of `ping`.
@@ -196,8 +200,12 @@ pub struct ChecklistArgs {
     pub crud: bool,
 
     /// Scan files under PATH for connection strings with embedded passwords (repeatable).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", value_parser = existing_path)]
     pub scan: Vec<PathBuf>,
+
+    /// Let --scan descend into other filesystems mounted under PATH (it stays on PATH's own by default).
+    #[arg(long, requires = "scan")]
+    pub scan_all_filesystems: bool,
 
     /// Database to check (default: `database` in the config, else the URI's path).
     #[arg(long, value_name = "NAME")]
@@ -218,6 +226,14 @@ pub struct ExplainArgs {
     /// The error text; omit it or pass "-" to read stdin.
     #[arg(value_name = "TEXT")]
     pub text: Option<String>,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the completion script for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 impl Cli {
@@ -277,6 +293,19 @@ pub fn usage_error_text<S: AsRef<str>>(error: &clap::Error, args: &[S]) -> Strin
 /// a scheme, `user:password@host`, or the scheme word itself.
 fn may_hold_credentials(arg: &str) -> bool {
     arg.contains("://") || arg.contains('@') || arg.to_ascii_lowercase().contains("mongodb")
+}
+
+/// `--scan PATH`: a path that exists. A typo (`--scan ./srcc`) would scan
+/// nothing and pass the credentials item: it is a usage error instead.
+fn existing_path(raw: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(raw);
+    match std::fs::symlink_metadata(&path) {
+        Ok(_) => Ok(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err("no such file or directory".to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// `--timeout`: a number of seconds in the range `config` allows, refused at parse

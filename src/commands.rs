@@ -1,198 +1,109 @@
-//! Each command's layers in order, folded into a `Report`: ping's connectivity,
-//! then auth, then data, then the checklists. The glue between probes,
-//! diagnosis and the report; nothing here prints.
+//! Each command's plan for the one pipeline, and the pipeline's evidence folded
+//! into a `Report`: steps, typed facts and the failure that decides the run.
+//! The glue between `pipeline`, `diagnose`, `checklist` and the report; nothing
+//! here probes or prints.
 
 use crate::checklist;
 use crate::cli::Command;
-use crate::config::{PasswordSource, Settings};
+use crate::config::Settings;
 use crate::diagnose;
+use crate::pipeline::{self, Depth, Evidence, Plan};
 use crate::probe::{self, Layer, Status, Step};
 use crate::report::{self, Report};
-use crate::uri::{self, ConnectionString};
+use crate::uri;
 
 /// Runs one probing command (everything but `explain`).
 pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Report> {
-    let raw = settings.target.uri.expose();
     let mut report = Report::new(
         crate::command_name(command),
-        uri::redact_raw(raw),
+        uri::redact_raw(settings.target.uri.expose()),
         settings.target.source.label(),
     );
-    let cs = match ConnectionString::parse(raw) {
-        Ok(cs) => cs,
+    let plan = match command {
+        Command::Ping(args) => Plan {
+            ping_count: args.count,
+            ..Plan::to(Depth::Hello)
+        },
+        Command::AuthCheck => Plan::to(Depth::Auth),
+        Command::Collections(args) => Plan {
+            database: args.db.clone(),
+            expected: pipeline::expected_collections(&settings.expected_collections, &args.expect),
+            ..Plan::to(Depth::Data)
+        },
+        Command::Checklist(args) => checklist::plan(settings, args),
+        Command::Explain(_) | Command::Completions(_) | Command::Man => {
+            unreachable!("explain, completions and man run offline, before any probe")
+        }
+    };
+
+    // The pipeline runs as its own task, so a probe that panics is caught here
+    // and reported as atlas-doctor's own failure, never lost.
+    let task = {
+        let (settings, plan) = (settings.clone(), plan.clone());
+        tokio::spawn(async move { pipeline::run(&settings, &plan).await })
+    };
+    let (evidence, statics) = match command {
+        Command::Checklist(args) => {
+            let (evidence, statics) = tokio::join!(task, checklist::static_checks(settings, args));
+            (evidence, Some(statics))
+        }
+        _ => (task.await, None),
+    };
+    let evidence = match evidence {
+        Ok(evidence) => evidence,
         Err(error) => {
+            let diagnosis = diagnose::failure(&probe::lost_task(&error));
             report.steps.push(Step::new(
                 Layer::Uri,
-                "parse",
+                "pipeline",
                 Status::Fail,
-                error.to_string(),
+                diagnosis.evidence.join("; "),
             ));
-            report.fail(diagnose::uri_error(&error));
+            report.fail(diagnosis);
             return Ok(report);
         }
     };
-    report.target_uri = cs.redacted();
-    let hosts = cs
-        .hosts
-        .iter()
-        .map(uri::Host::address)
-        .collect::<Vec<_>>()
-        .join(", ");
-    report.steps.push(Step::new(
-        Layer::Uri,
-        "parse",
-        Status::Pass,
-        format!(
-            "{}: {hosts}; TLS {}",
-            crate::words::count(cs.hosts.len(), "host"),
-            if cs.tls_enabled() { "on" } else { "off" }
-        ),
-    ));
-    for note in &settings.target.notes {
-        let status = if note.warn {
-            Status::Warn
-        } else {
-            Status::Pass
-        };
+
+    fold(
+        &mut report,
+        &evidence,
+        !matches!(command, Command::Checklist(_)),
+    );
+    // The scan's hits for SARIF, also when the connection string did not parse.
+    if let Some(checklist::Static { scan: Ok(scan), .. }) = &statics {
+        report.scan = Some(scan.clone());
+    }
+    if let (Command::Checklist(args), Some(statics), Ok(cs)) = (command, &statics, &evidence.uri) {
         report
-            .steps
-            .push(Step::new(Layer::Uri, note.name, status, note.text.clone()));
+            .checks
+            .extend(checklist::checks(settings, cs, &evidence, statics, &plan));
+        checklist::decide(&mut report, args.fail_on);
     }
-    if settings.target.password_source == PasswordSource::CommandLine {
-        report.steps.push(Step::new(
-            Layer::Uri,
-            "password source",
-            Status::Warn,
-            "the password came with --uri: it lands in shell history and the process list; put the URI in MONGODB_URI or the password in a variable named by password-env",
-        ));
-    }
-    for lint in cs.lints() {
-        report.steps.push(Step::new(
-            Layer::Uri,
-            format!("lint {}", lint.name),
-            Status::Warn,
-            lint.message.clone(),
-        ));
-    }
-
-    match command {
-        Command::Ping(args) => {
-            let options = probe::Options {
-                ping_count: args.count,
-                ..probe_options(settings)
-            };
-            let connectivity = probe::connectivity(&cs, &options).await;
-            apply_connectivity(&mut report, connectivity);
-            Ok(report)
-        }
-        Command::Checklist(args) => {
-            checklist::run(&mut report, settings, &cs, args).await;
-            Ok(report)
-        }
-        Command::AuthCheck => {
-            let connectivity = probe::connectivity(&cs, &probe_options(settings)).await;
-            let failed = connectivity.failure.is_some();
-            apply_connectivity(&mut report, connectivity.clone());
-            if !failed {
-                let login = login(settings);
-                let outcome =
-                    probe::auth::authenticate(&auth_request(&cs, &connectivity, &login, settings))
-                        .await;
-                apply_auth(&mut report, &outcome);
-            }
-            Ok(report)
-        }
-        Command::Collections(args) => {
-            let connectivity = probe::connectivity(&cs, &probe_options(settings)).await;
-            let failed = connectivity.failure.is_some();
-            apply_connectivity(&mut report, connectivity.clone());
-            if failed {
-                return Ok(report);
-            }
-            let login = login(settings);
-            let outcome =
-                probe::auth::authenticate(&auth_request(&cs, &connectivity, &login, settings))
-                    .await;
-            let authenticated = apply_auth(&mut report, &outcome);
-            if let (true, Some(client)) = (authenticated, &outcome.client) {
-                let database = collections_database(args.db.as_deref(), settings, &cs);
-                let expected = expected_collections(&settings.expected_collections, &args.expect);
-                let data = probe::data::collections(
-                    client,
-                    &probe::data::Request {
-                        database: database.as_deref(),
-                        expected: &expected,
-                        timeout: settings.timeout,
-                    },
-                )
-                .await;
-                apply_data(&mut report, data);
-            }
-            Ok(report)
-        }
-        Command::Explain(_) => unreachable!("explain runs offline, before any probe"),
-    }
+    report.interrupted = evidence.interrupted;
+    Ok(report)
 }
 
-/// The probe options from the settings (one ping; `ping --count` overrides it).
-pub fn probe_options(settings: &Settings) -> probe::Options {
-    probe::Options {
-        timeout: settings.timeout,
-        dns_server: settings.dns_server,
-        dns_fallback: settings.dns_fallback,
-        atlas: settings.atlas,
-        ping_count: 1,
-        login_user: settings.target.username.clone(),
-    }
-}
-
-/// Credentials given apart from the URI (config `username` + `password-env`).
-pub fn login(settings: &Settings) -> probe::auth::Login {
-    probe::auth::Login {
-        username: settings.target.username.clone(),
-        password: settings.target.password.clone(),
-    }
-}
-
-/// The auth layer's request for a run.
-pub fn auth_request<'a>(
-    cs: &'a ConnectionString,
-    connectivity: &'a probe::Connectivity,
-    login: &'a probe::auth::Login,
-    settings: &Settings,
-) -> probe::auth::Request<'a> {
-    probe::auth::Request {
-        cs,
-        connectivity,
-        login,
-        timeout: settings.timeout,
-        verbose: settings.verbose,
-    }
-}
-
-/// The database `collections` lists: `--db`, else `database` in the config,
-/// else the URI's path; `None` lists databases only.
-pub fn collections_database(
-    flag: Option<&str>,
-    settings: &Settings,
-    cs: &ConnectionString,
-) -> Option<String> {
-    flag.map(str::to_string)
-        .or_else(|| settings.database.clone())
-        .or_else(|| cs.database.clone())
-        .filter(|db| !db.is_empty())
-}
-
-/// Config `expected-collections` plus `--expect`, trimmed, without duplicates.
-pub fn expected_collections(config: &[String], flag: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for name in config.iter().chain(flag) {
-        let name = name.trim();
-        if !name.is_empty() && !out.iter().any(|n| n == name) {
-            out.push(name.to_string());
+/// Folds the evidence into the report, layer by layer. The checklist reads the
+/// data layer as its `collections` item instead of a step of its own.
+fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
+    report.steps.extend(evidence.uri_steps.iter().cloned());
+    let cs = match &evidence.uri {
+        Ok(cs) => cs,
+        Err(error) => {
+            report.fail(diagnose::uri_error(error));
+            return;
         }
+    };
+    report.target_uri = cs.redacted();
+    if let Some(connectivity) = &evidence.connectivity {
+        apply_connectivity(report, connectivity.clone());
     }
-    out
+    if let Some(auth) = &evidence.auth {
+        apply_auth(report, auth);
+    }
+    if with_data && let Some(data) = &evidence.data {
+        apply_data(report, data.clone());
+    }
 }
 
 /// Folds the auth layer into the report; true when authenticated (or let in).
@@ -276,14 +187,14 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
 
 /// Folds the connectivity layers into the report: steps, facts, warnings, failure.
 pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity) {
-    report.steps.extend(connectivity.steps);
-    report.rtt = connectivity.rtt;
-    if let Some(host) = connectivity
+    report.deployment = connectivity.deployment();
+    report.tls = connectivity
         .healthy
         .iter()
-        .find(|h| h.hello.writable_primary)
-        .or(connectivity.healthy.first())
-    {
+        .filter_map(|h| h.tls.as_ref().map(|t| (h.address.clone(), t.clone())))
+        .collect();
+    report.rtt = connectivity.rtt;
+    if let Some(host) = connectivity.speaker() {
         let version = host
             .hello
             .version
@@ -297,11 +208,14 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
             connectivity.hosts.len()
         ));
     }
-    // A host that fails while another works is a warning; when none works, the
-    // other hosts' failures are the failure itself (their steps show them), not
-    // warnings repeating its sentence.
+    // Only while another host works is a host's failure a warning; when none
+    // works, the other hosts' failures are the failure itself (their steps show
+    // them), not warnings repeating its sentence.
     if !connectivity.healthy.is_empty() {
         for failure in &connectivity.host_failures {
+            if let Some(host) = failure.host() {
+                report.degraded_hosts.push(host.to_string());
+            }
             let summary = diagnose::failure(failure).summary;
             let host = failure.host().unwrap_or("deployment");
             report.warnings.push(if summary.contains(host) {
@@ -314,4 +228,5 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
     if let Some(failure) = &connectivity.failure {
         report.fail(diagnose::failure(failure));
     }
+    report.steps.extend(connectivity.steps);
 }

@@ -25,7 +25,7 @@ pub enum Error {
     #[error("config file {path}: {source}")]
     Read {
         path: String,
-        source: std::io::Error,
+        source: crate::file::Error,
     },
     #[error("config file {path}: {message}")]
     Parse { path: String, message: String },
@@ -290,15 +290,11 @@ fn load_file(
         return Ok((None, ConfigFile::default()));
     };
     let shown = display_path(&path, env);
-    if path.is_dir() {
-        return Err(Error::Read {
-            path: shown,
-            source: std::io::Error::other("is a directory, not a file"),
-        });
-    }
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-        path: shown.clone(),
-        source,
+    let text = crate::file::read_text(&path, crate::file::CONFIG_MAX_BYTES).map_err(|source| {
+        Error::Read {
+            path: shown.clone(),
+            source,
+        }
     })?;
     let file = parse_file(&text).map_err(|message| Error::Parse {
         path: shown.clone(),
@@ -491,7 +487,7 @@ fn file_target(
 }
 
 /// The variable every driver's documentation tells users to set.
-const MONGODB_URI: &str = "MONGODB_URI";
+pub const MONGODB_URI: &str = "MONGODB_URI";
 
 fn resolve_target(
     global: &GlobalArgs,

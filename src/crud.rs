@@ -45,21 +45,50 @@ enum End {
     Interrupted,
 }
 
-/// A future that resolves on Ctrl-C (SIGINT). Created eagerly: the handler is in
-/// place before the scratch collection exists.
-pub fn interrupt() -> std::io::Result<impl Future<Output = ()>> {
+/// Ctrl-C (SIGINT), listened for from `install` on. Installed eagerly: the
+/// handler is in place before the scratch collection exists, and one listener
+/// serves every later step, since once installed it replaces the default
+/// (a Ctrl-C nobody awaits would be swallowed).
+pub struct Interrupt {
     #[cfg(unix)]
-    {
-        let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-        Ok(async move {
-            signal.recv().await;
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupt {
+    pub fn install() -> std::io::Result<Self> {
+        Ok(Interrupt {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
         })
     }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
+
+    /// Resolves on the next Ctrl-C.
+    pub async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            self.signal.recv().await;
+        }
+        #[cfg(not(unix))]
+        {
             let _ = tokio::signal::ctrl_c().await;
-        })
+        }
+    }
+}
+
+impl Outcome {
+    /// The crud item when the Ctrl-C handler its cleanup needs cannot be installed.
+    pub fn no_handler(error: &std::io::Error) -> Self {
+        Outcome {
+            check: Check::new(
+                Section::Testing,
+                "crud",
+                Status::Fail,
+                format!("cannot install the Ctrl-C handler the cleanup needs: {error}"),
+                None,
+                Vec::new(),
+            ),
+            interrupted: false,
+        }
     }
 }
 
@@ -71,7 +100,7 @@ pub async fn round_trip(
     database: &str,
     deadline: Duration,
     interrupted: impl Future<Output = ()>,
-    scrub: &dyn Fn(&str) -> String,
+    scrub: &(dyn Fn(&str) -> String + Sync),
 ) -> Outcome {
     let name = scratch_name();
     let collection = client.database(database).collection::<Document>(&name);

@@ -3,13 +3,15 @@
 //! Ruby, mongosh, Compass, the legacy shell) into the same classes and findings
 //! as the live probes, offline.
 //!
-//! The text is redacted first and every rule runs on the redacted text, so no
-//! fragment shown back (`matched`, evidence) can hold a password. The rules live
-//! in one table, `rules::RULES`; the first rule that matches decides and the
-//! findings of the other matching rules become alternatives.
+//! The text is redacted first and read through `wording`, the one place that
+//! knows how drivers and servers word errors; the live probes read driver text
+//! through the same module, so both name the same finding for the same words.
+//! What the words cannot decide (a bare server-selection timeout) is said so,
+//! with the candidates in order. A pasted log with several errors is read error
+//! by error; the first in time is the verdict. No fragment shown back
+//! (`matched`, evidence) can hold a password: everything runs on redacted text.
 
-pub mod rules;
-
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -18,7 +20,7 @@ use crate::class::Class;
 use crate::diagnose::Diagnosis;
 use crate::finding::Finding;
 use crate::redact::redact_text;
-use rules::{RULES, Rule};
+use crate::wording::{self, Family, Reading, Tier, rules};
 
 /// The most input `explain` reads; the rest is ignored. Whole stack traces and
 /// log excerpts fit many times over.
@@ -29,6 +31,10 @@ const MAX_FRAGMENT_CHARS: usize = 200;
 
 /// At most this many alternatives are listed.
 const MAX_ALTERNATIVES: usize = 4;
+
+/// A pasted log is read error by error up to this many records; a longer one
+/// is read as one text (each record costs a pass of the rules).
+const MAX_RECORDS: usize = 200;
 
 /// What `explain` concluded from a pasted text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +47,30 @@ pub struct Explanation {
     pub alternatives: Vec<Finding>,
     /// The name of the deciding rule, `None` when nothing matched.
     pub rule: Option<&'static str>,
+    /// False when the text cannot tell the cause (a bare server-selection
+    /// timeout): the class is then the likeliest of `candidates`.
+    pub decidable: bool,
+    /// When undecidable: the possible findings, likeliest first, each with why.
+    pub candidates: Vec<Candidate>,
+    /// A pasted log's distinct errors, in the order they appear; the verdict is
+    /// the first in time. Empty for a single error.
+    pub errors: Vec<Seen>,
+}
+
+/// One possible cause of an undecidable text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub finding: Finding,
+    pub why: String,
+}
+
+/// One distinct error of a pasted log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub finding: Finding,
+    pub matched: String,
+    /// Whether this one decided the verdict.
+    pub root: bool,
 }
 
 impl Explanation {
@@ -74,71 +104,153 @@ pub fn explain(text: &str) -> Explanation {
     if let Some(own) = own_report(&text) {
         return own;
     }
-    let compiled = &*COMPILED;
-    // One regex at a time rather than a `RegexSet`: an overlapping set search
-    // over all rules outgrows the lazy DFA's cache on long, varied text and
-    // falls back to the PikeVM, about 20 s for 4 MB of pasted logs; each rule on
-    // its own keeps its literal prefilter and DFA (a fraction of a second).
-    let candidates: Vec<usize> = (0..RULES.len())
-        .filter(|&i| compiled.patterns[i].is_match(&text))
-        .collect();
-    let passing: Vec<usize> = candidates
-        .into_iter()
-        .filter(|&i| compiled.conditions_hold(i, &text))
-        .collect();
-    let Some((&first, others)) = passing.split_first() else {
-        return unknown(&text);
+    if let Some(log) = explain_log(&text) {
+        return log;
+    }
+    explain_one(&text, &text)
+}
+
+/// Reads `part` (all of `text`, or one record of a log) and explains it; the
+/// whole `text` still lends its context (hosts, the driver, the URI).
+fn explain_one(text: &str, part: &str) -> Explanation {
+    let readings = wording::readings(part);
+    let Some(reading) = wording::best(readings.clone()) else {
+        return unknown(text);
     };
-
-    let rule = &RULES[first];
-    let decided_at = compiled.patterns[first].find(&text).map(|m| m.range());
-    // Other matching rules are alternatives only when they saw other words:
-    // not a wrapper around the deciding error, and not the same fragment read
-    // twice ("querySrv ECONNREFUSED" is DNS, not also a refused connection).
-    let others = others.iter().filter(|&&i| {
-        let other = &RULES[i];
-        let overlaps = match (&decided_at, compiled.patterns[i].find(&text)) {
-            (Some(a), Some(b)) => a.start < b.end() && b.start() < a.end,
-            _ => false,
-        };
-        !other.wrapper && !overlaps
-    });
-    let mut alternatives: Vec<Finding> = Vec::new();
-    let more = rule
-        .also
-        .iter()
-        .copied()
-        .chain(others.map(|&i| RULES[i].finding));
-    for finding in more {
-        if finding != rule.finding
-            && !alternatives.contains(&finding)
-            && alternatives.len() < MAX_ALTERNATIVES
-        {
-            alternatives.push(finding);
-        }
-    }
-
-    let mut matched = Vec::new();
-    if let Some(range) = decided_at {
-        matched.push(fragment(&text[range]));
-    }
-    if let Some(m) = compiled.requires[first]
-        .as_ref()
-        .and_then(|re| re.find(&text))
+    let alternatives = alternatives(&reading, &readings);
+    let mut matched = vec![fragment(&part[reading.at.clone()])];
+    if let Some(shown) = reading.also_at.clone().map(|r| fragment(&part[r]))
+        && !matched.contains(&shown)
     {
-        let shown = fragment(m.as_str());
-        if !matched.contains(&shown) {
-            matched.push(shown);
-        }
+        matched.push(shown);
     }
-
-    let diagnosis = diagnose(rule, &text, &alternatives);
+    let decidable = reading.decidable();
+    let candidates = if decidable {
+        Vec::new()
+    } else {
+        candidates(&reading)
+    };
+    let diagnosis = diagnose(&reading, text, &alternatives, decidable);
     Explanation {
         diagnosis,
         matched,
         alternatives,
-        rule: Some(rule.name),
+        rule: Some(reading.rule),
+        decidable,
+        candidates,
+        errors: Vec::new(),
     }
+}
+
+/// Other findings the text may also mean: those the deciding words are known to
+/// mean, then other rules that saw other words. A wrapper around the deciding
+/// error is no alternative, nor the same fragment read twice ("querySrv
+/// ECONNREFUSED" is DNS, not also a refused connection), nor weaker evidence
+/// (a number, a template) than what decided.
+fn alternatives(reading: &Reading, readings: &[Reading]) -> Vec<Finding> {
+    let others = readings.iter().filter(|r| {
+        matches!(r.tier, Tier::Specific | Tier::Vague)
+            && r.rule != reading.rule
+            && !(r.at.start < reading.at.end && reading.at.start < r.at.end)
+    });
+    let mut out: Vec<Finding> = Vec::new();
+    for finding in reading
+        .also
+        .iter()
+        .copied()
+        .chain(others.map(|r| r.finding))
+    {
+        if finding != reading.finding && !out.contains(&finding) && out.len() < MAX_ALTERNATIVES {
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// The possible causes of an undecidable text, likeliest first, each with why.
+fn candidates(reading: &Reading) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    for finding in std::iter::once(reading.finding).chain(reading.also.iter().copied()) {
+        if out.iter().any(|c| c.finding == finding) {
+            continue;
+        }
+        let advice = finding.advice();
+        let why = advice
+            .causes
+            .first()
+            .map_or_else(|| advice.summary.to_string(), |c| (*c).to_string());
+        out.push(Candidate { finding, why });
+    }
+    out
+}
+
+static RECORD_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^(?:\s*\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\s*\{\x22t\x22:\{\x22\$date\x22|[A-Za-z_$][\w.$]*(?:Error|Exception)\b[^\n]{0,200}?:)")
+        .expect("valid regex")
+});
+
+/// The records of a pasted log: byte ranges that each start with a timestamp,
+/// a JSON log line or an `XxxError:`/`XxxException:` at the start of a line.
+fn records(text: &str) -> Vec<Range<usize>> {
+    let starts: Vec<usize> = RECORD_START.find_iter(text).map(|m| m.start()).collect();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for &s in starts.iter().filter(|&&s| s > 0) {
+        out.push(from..s);
+        from = s;
+    }
+    out.push(from..text.len());
+    out
+}
+
+/// A pasted log with errors of more than one finding: each distinct one is
+/// reported and the first in time is the verdict (a record that only says no
+/// server was usable yields to one that says why). `None` for a single error.
+fn explain_log(text: &str) -> Option<Explanation> {
+    let records = records(text);
+    if records.len() < 2 || records.len() > MAX_RECORDS {
+        return None;
+    }
+    let read: Vec<(Range<usize>, Reading)> = records
+        .into_iter()
+        .filter_map(|r| wording::read(&text[r.clone()]).map(|reading| (r, reading)))
+        .collect();
+    let mut findings: Vec<Finding> = read.iter().map(|(_, r)| r.finding).collect();
+    findings.dedup();
+    let distinct = {
+        let mut all = findings.clone();
+        all.sort_by_key(|f| f.id());
+        all.dedup();
+        all.len()
+    };
+    if distinct < 2 {
+        return None;
+    }
+    let root = read.iter().position(|(_, r)| r.decidable()).unwrap_or(0);
+    let (range, _) = &read[root];
+    let mut e = explain_one(text, &text[range.clone()]);
+    let mut errors: Vec<Seen> = Vec::new();
+    for (i, (range, reading)) in read.iter().enumerate() {
+        if let Some(seen) = errors.iter_mut().find(|s| s.finding == reading.finding) {
+            seen.root |= i == root;
+            continue;
+        }
+        let part = &text[range.clone()];
+        errors.push(Seen {
+            finding: reading.finding,
+            matched: fragment(&part[reading.at.clone()]),
+            root: i == root,
+        });
+    }
+    for seen in errors.iter().filter(|s| !s.root) {
+        e.diagnosis.evidence.push(format!(
+            "also in this log: {} (\"{}\")",
+            seen.finding.id(),
+            seen.matched
+        ));
+    }
+    e.errors = errors;
+    Some(e)
 }
 
 static REASON: LazyLock<Regex> = LazyLock::new(|| {
@@ -167,24 +279,55 @@ fn own_report(text: &str) -> Option<Explanation> {
         matched: vec![fragment(&shown)],
         alternatives: Vec::new(),
         rule: Some("atlas_doctor_report"),
+        decidable: true,
+        candidates: Vec::new(),
+        errors: Vec::new(),
     })
 }
 
-/// Builds the diagnosis of the deciding rule: the finding's words, sharpened by
-/// the rule and by what the text names, plus the alternatives as causes.
-fn diagnose(rule: &Rule, text: &str, alternatives: &[Finding]) -> Diagnosis {
-    let mut d = Diagnosis::from_finding(rule.finding);
-    if let Some(summary) = wire_version_summary(rule.finding, text) {
+/// The fix that comes first for a finding in the ecosystem the text shows: the
+/// same failure has a different usual cure in Python, Node.js on Windows, Java.
+fn ecosystem_fix(finding: Finding, family: Option<Family>, text: &str) -> Option<&'static str> {
+    let windows = WINDOWS.is_match(text);
+    match (finding, family?) {
+        (Finding::TlsUnknownIssuer, Family::Python) => Some(
+            "Python does not find the CA roots: `python -m pip install certifi` and pass `tlsCAFile=certifi.where()` to MongoClient; with a python.org install on macOS, run \"Install Certificates.command\" in its Applications folder. Against Atlas this, not a proxy, is the usual cause.",
+        ),
+        (Finding::TlsUnknownIssuer, Family::Java) => Some(
+            "Java trusts only its own truststore: import the CA into it (`keytool -importcert -cacerts -file ca.pem`) or point the JVM at one (`-Djavax.net.ssl.trustStore=...`); an old JDK may also lack the roots Atlas uses.",
+        ),
+        (Finding::TlsUnknownIssuer, Family::Node) => Some(
+            "Node.js trusts its own bundled CA list, not the system's: give it the CA with NODE_EXTRA_CA_CERTS=/path/ca.pem (or `tlsCAFile` in the connection string).",
+        ),
+        (
+            Finding::DnsResolverUnreachable | Finding::DnsTimeout | Finding::DnsServerFailure,
+            Family::Node,
+        ) if windows => Some(
+            "Node.js on Windows resolves SRV records itself (c-ares) and often cannot reach the system's DNS server: call `require('node:dns').setServers(['1.1.1.1', '8.8.8.8'])` before connecting, or use the standard mongodb:// connection string from the Atlas UI.",
+        ),
+        _ => None,
+    }
+}
+
+static WINDOWS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[a-z]:\\(?:users|program files|projects|code|dev|[a-z0-9_ -]+\\)|\bwin32\b|\bWinError\b|\bwindows\b|\.exe\b").expect("valid regex")
+});
+
+/// Builds the diagnosis of the deciding reading: the finding's words, sharpened
+/// by the reading and by what the text names, plus the alternatives as causes.
+fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: bool) -> Diagnosis {
+    let mut d = Diagnosis::from_finding(reading.finding);
+    if let Some(summary) = wire_version_summary(reading.finding, text) {
         d = d.with_summary(summary.clone()).with_evidence(summary);
     }
-    if rule.finding == Finding::AuthFailed
+    if reading.finding == Finding::AuthFailed
         && let Some(db) = database_without_auth_source(text)
     {
         d = d.with_first_cause(format!(
             "The connection string names the database '{db}' but no authSource, so the driver authenticates against '{db}'; users created in Atlas or with the shell usually live in 'admin' (add authSource=admin)."
         ));
     }
-    if let Some(note) = rule.note {
+    if let Some(note) = reading.note {
         d = d.with_first_cause(note);
     }
     for alt in alternatives {
@@ -194,28 +337,48 @@ fn diagnose(rule: &Rule, text: &str, alternatives: &[Finding]) -> Diagnosis {
             alt.advice().summary
         ));
     }
-    if let Some(fix) = rule.fix {
+    if let Some(fix) = reading.fix {
         d = d.with_first_fix(fix);
     }
-    if !alternatives.is_empty() {
-        let credentials = std::iter::once(rule.finding)
+    let family = wording::driver_family(text);
+    if let Some(fix) = ecosystem_fix(reading.finding, family, text) {
+        d = d.with_first_fix(fix);
+    }
+    if !alternatives.is_empty() || !decidable {
+        let credentials = std::iter::once(reading.finding)
             .chain(alternatives.iter().copied())
             .any(|f| matches!(f.class(), Class::AuthFailed | Class::Authorization));
-        d.fixes.push(
-            if credentials {
-                rules::AUTH_CHECK_HINT
-            } else {
-                rules::PING_HINT
-            }
-            .to_string(),
+        let hint = if credentials {
+            rules::AUTH_CHECK_HINT
+        } else {
+            rules::PING_HINT
+        };
+        if decidable {
+            d.fixes.push(hint.to_string());
+        } else {
+            // The text cannot tell: the live check is the next step, not a guess.
+            d = d.with_first_fix(hint);
+        }
+    }
+    if !decidable {
+        d = d.with_first_cause(
+            "The text cannot tell the cause: it is the driver's summary that no server became usable in time, without the per-server error that says why.",
         );
     }
-    d = d.with_evidence(format!("rule: {}", rule.name));
+    d = d.with_evidence(format!("rule: {}", reading.rule));
+    if let Some(evidence) = &reading.evidence {
+        d = d.with_evidence(evidence.clone());
+    }
+    if let Some(family) = family {
+        d = d.with_evidence(format!("driver family: {family:?}").to_lowercase());
+    }
     let hosts = atlas_hosts(text);
     if !hosts.is_empty() {
         d = d.with_evidence(format!("Atlas hosts in the text: {}", hosts.join(", ")));
     }
-    if let Some(code) = server_code(text) {
+    if let Some(code) = server_code(text)
+        && !d.evidence.contains(&code)
+    {
         d = d.with_evidence(code);
     }
     d
@@ -247,37 +410,11 @@ fn unknown(text: &str) -> Explanation {
         matched: Vec::new(),
         alternatives: Vec::new(),
         rule: None,
+        decidable: true,
+        candidates: Vec::new(),
+        errors: Vec::new(),
     }
 }
-
-/// The rule table compiled once: per-rule regexes for the candidates, the
-/// fragments and the conditions.
-struct Compiled {
-    patterns: Vec<Regex>,
-    requires: Vec<Option<Regex>>,
-    unless: Vec<Option<Regex>>,
-}
-
-impl Compiled {
-    fn conditions_hold(&self, i: usize, text: &str) -> bool {
-        self.requires[i].as_ref().is_none_or(|re| re.is_match(text))
-            && self.unless[i].as_ref().is_none_or(|re| !re.is_match(text))
-    }
-}
-
-static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
-    // ASCII word boundaries: a Unicode `\b` makes the fast engines give up on
-    // non-ASCII input (pasted logs in any language, binary junk), which would
-    // cost seconds per kilobyte. The rules' words are all ASCII anyway.
-    let ci = |p: &str| format!("(?i){}", p.replace(r"\b", r"(?-u:\b)"));
-    let compile =
-        |p: &str| Regex::new(&ci(p)).unwrap_or_else(|e| panic!("bad rule pattern {p:?}: {e}"));
-    Compiled {
-        patterns: RULES.iter().map(|r| compile(r.pattern)).collect(),
-        requires: RULES.iter().map(|r| r.requires.map(compile)).collect(),
-        unless: RULES.iter().map(|r| r.unless.map(compile)).collect(),
-    }
-});
 
 /// `text` cut to at most `max` bytes, on a character boundary.
 fn truncate(text: &str, max: usize) -> &str {
@@ -409,21 +546,7 @@ fn database_without_auth_source(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_rule_pattern_compiles_and_has_a_name_and_example() {
-        let mut names = std::collections::HashSet::new();
-        for rule in RULES {
-            assert!(!rule.name.is_empty());
-            assert!(names.insert(rule.name), "duplicate rule name {}", rule.name);
-            assert!(
-                !rule.example.is_empty(),
-                "rule {} has no example",
-                rule.name
-            );
-        }
-        assert_eq!(COMPILED.patterns.len(), RULES.len());
-    }
+    use crate::wording::rules::RULES;
 
     /// A test per rule: each rule's example is decided by that very rule.
     #[test]
@@ -803,9 +926,253 @@ mod tests {
     }
 
     #[test]
+    fn a_log_reports_each_distinct_error_and_the_first_in_time_decides() {
+        let log = "2024-05-01T10:00:00Z ERROR connect: querySrv ETIMEOUT _mongodb._tcp.c0.ab1cd.mongodb.net\n\
+2024-05-01T10:00:31Z ERROR MongooseError: Operation `users.findOne()` buffering timed out after 10000ms\n\
+2024-05-01T10:01:02Z ERROR MongoServerError: bad auth : Authentication failed.\n\
+2024-05-01T10:01:33Z ERROR MongoServerError: bad auth : Authentication failed.\n";
+        let e = explain(log);
+        assert_eq!(e.class(), Class::Dns);
+        let seen: Vec<_> = e.errors.iter().map(|s| (s.finding, s.root)).collect();
+        assert_eq!(
+            seen,
+            [
+                (Finding::DnsTimeout, true),
+                (Finding::NetworkTimeout, false),
+                (Finding::AuthFailedAtlas, false)
+            ]
+        );
+        assert!(
+            e.diagnosis
+                .evidence
+                .iter()
+                .any(|l| l.contains("also in this log: auth_failed_atlas"))
+        );
+        // A summary first in time yields to the error that says why.
+        let log = "2024-05-01T10:00:00Z MongoServerSelectionError: Server selection timed out after 30000 ms\n\
+2024-05-01T10:00:00Z MongoNetworkError: connect ECONNREFUSED 10.0.0.5:27017\n";
+        let e = explain(log);
+        assert_eq!(e.class(), Class::TcpRefused);
+        assert!(e.decidable);
+        // One error, however many lines: no log reading.
+        assert!(
+            explain("MongoServerError: bad auth : Authentication failed.")
+                .errors
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn mongoose_buffering_is_undecidable_and_points_at_connect() {
+        let e =
+            explain("MongooseError: Operation `users.findOne()` buffering timed out after 10000ms");
+        assert!(!e.decidable);
+        assert!(e.candidates.len() >= 3);
+        assert!(
+            e.diagnosis
+                .causes
+                .iter()
+                .any(|c| c.contains("mongoose.connect()"))
+        );
+        assert!(e.diagnosis.fixes[0].contains("atlas-doctor"));
+    }
+
+    #[test]
+    fn the_first_fix_fits_the_ecosystem_the_text_shows() {
+        let py = "pymongo.errors.ServerSelectionTimeoutError: ac-x-shard-00-01.ab1cd.mongodb.net:27017: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)";
+        assert!(
+            explain(py).diagnosis.fixes[0].contains("certifi"),
+            "{:?}",
+            explain(py).diagnosis.fixes
+        );
+        let java = "Caused by: javax.net.ssl.SSLHandshakeException: PKIX path building failed: unable to find valid certification path to requested target";
+        assert!(explain(java).diagnosis.fixes[0].contains("truststore"));
+        let node_windows = "Error: querySrv ECONNREFUSED _mongodb._tcp.c0.ab1cd.mongodb.net\n    at QueryReqWrap.onresolve [as oncomplete] (node:internal/dns/promises:251:17) C:\\Users\\me\\app\\node_modules\\mongodb\\lib\\connection_string.js";
+        assert!(explain(node_windows).diagnosis.fixes[0].contains("setServers"));
+        let node_linux = "Error: querySrv ECONNREFUSED _mongodb._tcp.c0.ab1cd.mongodb.net\n    at QueryReqWrap.onresolve (node:internal/dns/promises:251:17)";
+        assert!(!explain(node_linux).diagnosis.fixes[0].contains("setServers"));
+    }
+
+    #[test]
     fn fragments_are_short_and_collapsed() {
         assert_eq!(fragment("a \n\t b"), "a b");
         let long = "x".repeat(500);
         assert_eq!(fragment(&long).chars().count(), MAX_FRAGMENT_CHARS + 1);
+    }
+}
+
+/// The live layers and `explain` read the same words the same way: for every
+/// failure a live run can report, the text it saw (the library's or driver's
+/// own message, and atlas-doctor's own line for it) explains to the finding
+/// the live run gives.
+#[cfg(test)]
+mod live_agreement {
+    use std::time::Duration;
+
+    use super::explain;
+    use crate::diagnose;
+    use crate::probe::{Failure, auth, data, dns, hello, tcp, tls};
+    use crate::wording;
+
+    const ATLAS_HOST: &str = "cluster0-shard-00-00.ab1cd.mongodb.net:27017";
+    const PLAIN_HOST: &str = "db.internal:27017";
+
+    fn tls_failure(error: tls::Error, atlas: bool) -> Failure {
+        Failure::Tls {
+            host: if atlas { ATLAS_HOST } else { PLAIN_HOST }.into(),
+            error,
+            atlas,
+        }
+    }
+
+    #[test]
+    fn every_live_failure_text_explains_to_the_live_finding() {
+        let alert80 = || tls::Error::Alert {
+            code: 80,
+            name: "internal_error".into(),
+        };
+        let cases: Vec<(Failure, Vec<String>)> = vec![
+            (
+                Failure::Tcp { host: PLAIN_HOST.into(), error: tcp::Error::Refused },
+                vec!["Connection refused (os error 111)".into(), "[WinError 10061] Es konnte keine Verbindung hergestellt werden, da der Zielcomputer die Verbindung verweigerte".into()],
+            ),
+            (
+                Failure::Tcp { host: PLAIN_HOST.into(), error: tcp::Error::TimedOut { after: Duration::from_secs(5) } },
+                vec!["Connection timed out (os error 110)".into()],
+            ),
+            (
+                Failure::Tcp { host: PLAIN_HOST.into(), error: tcp::Error::Unreachable { reason: "No route to host (os error 113)".into() } },
+                vec!["No route to host (os error 113)".into()],
+            ),
+            (
+                tls_failure(alert80(), true),
+                vec![
+                    format!("received fatal alert: InternalError ({ATLAS_HOST})"),
+                    format!("{ATLAS_HOST}: {}", alert80()),
+                ],
+            ),
+            (
+                tls_failure(alert80(), false),
+                vec![
+                    format!("received fatal alert: InternalError ({PLAIN_HOST})"),
+                    format!("{PLAIN_HOST}: {}", alert80()),
+                ],
+            ),
+            (
+                tls_failure(tls::Error::UnknownIssuer { issuer: "CN=Corp Proxy".into() }, false),
+                vec![format!("invalid peer certificate: UnknownIssuer ({PLAIN_HOST})")],
+            ),
+            (
+                tls_failure(tls::Error::Expired { not_after: "2024-01-01".into() }, false),
+                vec![format!("invalid peer certificate: Expired ({PLAIN_HOST})")],
+            ),
+            (
+                tls_failure(tls::Error::NameMismatch { expected: "db.internal".into(), names: vec!["other".into()] }, false),
+                vec![format!("invalid peer certificate: NotValidForName ({PLAIN_HOST})")],
+            ),
+            (
+                tls_failure(tls::Error::ClosedAfterHello, true),
+                vec![format!("tls handshake eof ({ATLAS_HOST})")],
+            ),
+            (
+                tls_failure(tls::Error::NotTls, false),
+                vec![format!("received corrupt message of type InvalidContentType ({PLAIN_HOST})")],
+            ),
+            (
+                Failure::Hello { host: PLAIN_HOST.into(), error: hello::Error::NotMongodb { evidence: "HTTP".into() }, atlas: false },
+                vec!["Invalid wire protocol opcode".into()],
+            ),
+            (
+                Failure::Dns { query: "SRV _mongodb._tcp.c0.example.test".into(), resolver: "127.0.0.1:53".into(), error: dns::Error::NoSuchName },
+                vec!["Kind: An error occurred during DNS resolution: no record found for Query { name: Name(\"_mongodb._tcp.c0.example.test.\"), query_type: SRV, query_class: IN } response_code: NXDomain".into()],
+            ),
+            (
+                Failure::Dns { query: "SRV _mongodb._tcp.c0.example.test".into(), resolver: "127.0.0.1:53".into(), error: dns::Error::NoRecords { record: "SRV" } },
+                vec!["Kind: An error occurred during DNS resolution: no record found for Query { name: Name(\"_mongodb._tcp.c0.example.test.\"), query_type: SRV, query_class: IN }".into()],
+            ),
+            (
+                Failure::Dns { query: "SRV _mongodb._tcp.c0.example.test".into(), resolver: "127.0.0.1:53".into(), error: dns::Error::Timeout { after: Duration::from_secs(5) } },
+                vec!["Kind: An error occurred during DNS resolution: request timed out".into()],
+            ),
+            (
+                Failure::WireVersion { host: PLAIN_HOST.into(), min: 0, max: 6, version: None },
+                vec!["Server at db.internal:27017 reports wire version 6, but this version of the Rust driver requires at least 7 (MongoDB 4.0).".into()],
+            ),
+            (
+                Failure::NoPrimary { members: vec![PLAIN_HOST.into()] },
+                vec!["Server selection timeout: No primary available for writes".into()],
+            ),
+        ];
+        for (failure, texts) in cases {
+            let live = diagnose::failure(&failure).finding;
+            for text in texts {
+                assert_eq!(
+                    explain(&text).diagnosis.finding,
+                    live,
+                    "{failure:?}: {text}"
+                );
+            }
+        }
+    }
+
+    /// Where the live auth and data layers read the driver's words, the code
+    /// they take from `wording` decides the live finding; `explain` of the same
+    /// words must give it.
+    #[test]
+    fn driver_words_of_auth_and_data_explain_to_the_live_finding() {
+        let rejected = |text: &str| auth::Failure::Rejected {
+            user: "app".into(),
+            auth_db: "admin".into(),
+            mechanism: "SCRAM-SHA-256".into(),
+            code: wording::server_code(text),
+            code_name: None,
+            message: text.into(),
+            suspect_auth_source: None,
+            encoded_chars: Vec::new(),
+        };
+        for text in [
+            "SCRAM failure: bad auth : authentication failed",
+            "SCRAM failure: authentication failed",
+            "Command failed with error 18 (AuthenticationFailed): 'Authentication failed.'",
+        ] {
+            let live = diagnose::auth_failure(&rejected(text)).finding;
+            assert_eq!(explain(text).diagnosis.finding, live, "{text}");
+        }
+        let text = "Command failed with error 334 (MechanismUnavailable): 'Received authentication for mechanism SCRAM-SHA-256 which is not enabled'";
+        assert_eq!(wording::server_code(text), Some(334));
+        let live = diagnose::auth_failure(&auth::Failure::MechanismUnsupported {
+            asked: "SCRAM-SHA-256".into(),
+            offered: vec!["SCRAM-SHA-1".into()],
+            message: text.into(),
+        })
+        .finding;
+        assert_eq!(explain(text).diagnosis.finding, live);
+        let text = "command insert requires authentication";
+        let live = diagnose::auth_failure(&auth::Failure::AuthRequired {
+            command: "insert".into(),
+            message: text.into(),
+        })
+        .finding;
+        assert_eq!(explain(text).diagnosis.finding, live);
+        for text in [
+            "Command failed with error 13 (Unauthorized): 'not authorized on probe to execute command (action: insert)'",
+            "user is not allowed to do action [insert] on [probe.c]",
+        ] {
+            assert!(
+                matches!(wording::server_code(text), Some(13)) || wording::is_action_refusal(text)
+            );
+            let live = diagnose::data_failure(&data::Failure::Unauthorized {
+                action: "insert".into(),
+                namespace: "probe.c".into(),
+                database: "probe".into(),
+                message: text.into(),
+            })
+            .finding;
+            assert_eq!(explain(text).diagnosis.finding, live, "{text}");
+        }
+        assert_eq!(
+            explain("Authentication error: SASLprep failure: prohibited character").class(),
+            diagnose::auth_failure(&auth::Failure::PasswordUnusable { user: "app".into() }).class
+        );
     }
 }

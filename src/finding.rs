@@ -95,6 +95,10 @@ findings! {
         "The connection string still holds a placeholder from Atlas's Connect dialog.",
         causes ["The string was copied from Atlas with <db_password> (or <password>, <username>) left in; sent as is, it fails as a wrong password."],
         fixes ["Replace the placeholder, brackets included, with the database user's password (percent-encoded) or name."];
+    UriUnixSocket => "uri_unix_socket", ConfigInvalid,
+        "The connection string names a unix domain socket, which atlas-doctor cannot probe.",
+        causes ["A host written as a percent-encoded path (mongodb://%2Ftmp%2Fmongodb-27017.sock) is a local unix socket, not a DNS name: there is no DNS, TCP or TLS layer to check."],
+        fixes ["Check the socket with mongosh \"mongodb://%2Ftmp%2Fmongodb-27017.sock\", or point atlas-doctor at the server's TCP address (mongodb://127.0.0.1:27017)."];
     SrvSupportMissing => "srv_support_missing", ConfigInvalid,
         "This client cannot use mongodb+srv:// connection strings: its DNS support is missing.",
         causes ["The driver needs an extra package to resolve SRV records (pymongo needs dnspython, installed with pymongo[srv])."],
@@ -221,6 +225,10 @@ findings! {
         "The connection opened but the server never answered the MongoDB handshake.",
         causes ["A stuck or overloaded server, or a proxy that accepts connections without forwarding them."],
         fixes ["Check the server's logs and load; check any proxy or port forward in between."];
+    ServerSilent => "server_silent", Server,
+        "The server answered the handshake, then stopped answering commands within the deadline.",
+        causes ["A stuck or overloaded server that still answers the handshake from its connection thread.", "A proxy or load balancer that answers hello itself but cannot reach the server behind it."],
+        fixes ["Check the server's logs, load and slow operations; check any proxy in between.", "Raise --timeout if the server is only slow."];
     ClosedWithoutReply => "closed_without_reply", Server,
         "The server closed the connection without answering the MongoDB handshake.",
         causes ["A server or proxy that rejects this client (connection limits, access rules), or a non-MongoDB service."],
@@ -291,6 +299,10 @@ findings! {
         "The driver could not use the deployment, although the earlier layers reached it.",
         causes ["The driver's own connection differs from the probe's (TLS settings, host names it cannot resolve, server selection)."],
         fixes ["Read the driver's error in the evidence; run `atlas-doctor ping --verbose` to compare the layers."];
+    ProbeFailed => "probe_failed", Internal,
+        "atlas-doctor itself failed: a probe panicked or was cancelled, so this run cannot vouch for the connection.",
+        causes ["A bug in atlas-doctor, triggered by something this deployment or network answered."],
+        fixes ["Report it with the command you ran (password removed) and the output of --verbose."];
     CollectionsMissing => "collections_missing", ChecksFailed,
         "Expected collections are missing from the database.",
         causes ["The application's migrations or first writes have not run against this database.", "The connection string or `database` names another database than the application uses.", "The user may list only collections it has privileges on."],

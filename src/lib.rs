@@ -11,12 +11,16 @@ pub mod crud;
 pub mod diagnose;
 pub mod exit;
 pub mod explain;
+pub mod file;
 pub mod finding;
+pub mod generate;
+pub mod pipeline;
 pub mod probe;
 pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod uri;
+pub mod wording;
 pub mod words;
 
 use std::io::IsTerminal;
@@ -37,6 +41,12 @@ pub const DRIVER_MIN_WIRE_VERSION: i32 = 9;
 /// The highest wire version the bundled driver speaks.
 pub const DRIVER_MAX_WIRE_VERSION: i32 = 29;
 
+/// Input that cannot be used at all (stdin is a directory): a usage error
+/// (exit 2) that `main` prints, not a failure of atlas-doctor itself.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
 /// What to print on stdout and how to exit.
 #[derive(Debug)]
 pub struct Outcome {
@@ -46,9 +56,25 @@ pub struct Outcome {
     pub files: Vec<(PathBuf, String)>,
 }
 
+impl Outcome {
+    fn ok(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            exit_code: exit::OK,
+            files: Vec::new(),
+        }
+    }
+}
+
 /// Runs one command. `Err` means atlas-doctor itself could not run (exit 70);
 /// every failure of the target is a report.
 pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
+    // About atlas-doctor itself, not a target: no settings, so a broken config cannot block them.
+    match &cli.command {
+        Command::Completions(args) => return Ok(Outcome::ok(generate::completions(args.shell))),
+        Command::Man => return Ok(Outcome::ok(generate::man_page()?)),
+        _ => {}
+    }
     let settings = config::resolve(&cli.global, uri_origin, &config::ProcessEnv);
     let format = cli.global.format;
     let color = settings.as_ref().is_ok_and(|s| s.color);
@@ -109,6 +135,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     };
 
     let mut report = report;
+    diagnose::settle(&mut report);
     report.cap_strings();
     let generated_at = now_utc();
     let stdout = match format {
@@ -143,19 +170,17 @@ fn run_explain(
     palette: Palette,
     report_files: &[PathBuf],
 ) -> anyhow::Result<Outcome> {
-    use std::io::Read as _;
     let bytes = match text {
         None | Some("-") => {
             if std::io::stdin().is_terminal() {
                 eprintln!("atlas-doctor explain: paste the error text, then press Ctrl-D");
             }
-            let mut bytes = Vec::new();
             let limit = u64::try_from(explain::MAX_INPUT_BYTES).unwrap_or(u64::MAX);
-            std::io::stdin()
-                .take(limit)
-                .read_to_end(&mut bytes)
-                .context("reading the error text from stdin")?;
-            bytes
+            file::read_stdin(limit).map_err(|e| {
+                InputError(format!(
+                    "explain: cannot read the error text from stdin: it {e}; paste the text, pipe it, or pass it as an argument"
+                ))
+            })?
         }
         Some(text) => text.as_bytes().to_vec(),
     };
@@ -194,6 +219,8 @@ pub(crate) fn command_name(command: &Command) -> &'static str {
         Command::Collections(_) => "collections",
         Command::Checklist(_) => "checklist",
         Command::Explain(_) => "explain",
+        Command::Completions(_) => "completions",
+        Command::Man => "man",
     }
 }
 
@@ -205,22 +232,10 @@ fn spinner(command: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// The current UTC time as RFC 3339, without a date crate.
+/// The current UTC time as RFC 3339.
 fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let days = secs / 86_400;
-    let (h, m, s) = (secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = i64::try_from(days).unwrap_or(0) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+    report::rfc3339(i64::try_from(secs).unwrap_or(0))
 }

@@ -55,6 +55,10 @@ fn main() -> ExitCode {
             }
             ExitCode::from(code)
         }
+        Err(err) if err.is::<atlas_doctor::InputError>() => {
+            eprintln!("atlas-doctor: error: {err}");
+            ExitCode::from(exit::USAGE)
+        }
         Err(err) => {
             eprintln!("atlas-doctor: error: {err:#}");
             eprintln!(

@@ -421,3 +421,156 @@ fn a_mechanism_the_server_does_not_offer_is_named_with_the_alternative() {
     );
     run.assert_no_secret("Not-A-Real-Pw-42");
 }
+
+// ------------------------------------------------------------------ typed facts (issue 9)
+
+/// What the bed's authenticated server itself says, through the official driver.
+fn server_says(bed: &Bed, command: mongodb::bson::Document) -> mongodb::bson::Document {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let uri = bed.auth_uri(
+        "reader",
+        "directConnection=true&serverSelectionTimeoutMS=5000",
+    );
+    rt.block_on(async {
+        let client = mongodb::Client::with_uri_str(&uri).await.expect("client");
+        client
+            .database("admin")
+            .run_command(command)
+            .await
+            .expect("command")
+    })
+}
+
+#[test]
+fn r9_json_deployment_and_auth_match_what_the_server_reports() {
+    let bed = Bed::load();
+    let run = doctor("auth-check", &bed.auth_uri("reader", ""), &[]);
+    assert_outcome(&run, "auth-check", "ok", None);
+
+    let build = server_says(&bed, doc! {"buildInfo": 1});
+    let hello = server_says(&bed, doc! {"hello": 1});
+    let status = server_says(&bed, doc! {"connectionStatus": 1});
+    let deployment = &run.json["deployment"];
+    assert_eq!(
+        deployment["server_version"],
+        build.get_str("version").unwrap(),
+        "{}",
+        run.dump()
+    );
+    let wire = |key: &str| i64::from(hello.get_i32(key).unwrap());
+    assert_eq!(deployment["wire_version"]["min"], wire("minWireVersion"));
+    assert_eq!(deployment["wire_version"]["max"], wire("maxWireVersion"));
+    if let Ok(set) = hello.get_str("setName") {
+        assert_eq!(deployment["topology"], "replica_set");
+        assert_eq!(deployment["set_name"], set);
+        assert_eq!(
+            deployment["primary"],
+            hello.get_str("primary").unwrap(),
+            "{}",
+            run.dump()
+        );
+    } else {
+        assert_eq!(deployment["topology"], "standalone");
+        assert!(deployment["set_name"].is_null());
+    }
+    assert_eq!(deployment["hosts_answered"], 1);
+    assert_eq!(deployment["hosts_total"], 1);
+    assert!(
+        deployment["round_trip_ms"]["avg"].is_number(),
+        "{}",
+        run.dump()
+    );
+
+    let info = status.get_document("authInfo").unwrap();
+    let user = info.get_array("authenticatedUsers").unwrap()[0]
+        .as_document()
+        .unwrap();
+    assert_eq!(run.str("/auth/user"), user.get_str("user").unwrap());
+    assert_eq!(run.str("/auth/db"), user.get_str("db").unwrap());
+    let mut reported: Vec<(String, String)> = info
+        .get_array("authenticatedUserRoles")
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.as_document())
+        .map(|r| {
+            (
+                r.get_str("role").unwrap().to_string(),
+                r.get_str("db").unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut ours: Vec<(String, String)> = run.json["auth"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap().to_string(),
+                r["db"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    reported.sort();
+    ours.sort();
+    assert_eq!(ours, reported, "{}", run.dump());
+    assert!(run.json["atlas"].is_null());
+    assert_eq!(run.json["tls"], serde_json::json!([]), "no TLS asked for");
+}
+
+#[test]
+fn r9_json_typed_facts_are_present_and_null_when_not_reached() {
+    let dead = support::refusing_port();
+    let run = run_json([
+        "ping",
+        "--timeout",
+        "1",
+        "--uri",
+        &format!("mongodb://{LOCALHOST}:{dead}/"),
+    ]);
+    for key in ["deployment", "auth", "atlas"] {
+        assert!(
+            run.json.get(key).is_some_and(serde_json::Value::is_null),
+            "{key} must be present and null\n{}",
+            run.dump()
+        );
+    }
+    assert_eq!(run.json["tls"], serde_json::json!([]));
+}
+
+#[test]
+fn r9_json_tls_facts_describe_the_certificate() {
+    let bed = Bed::load();
+    let run = run_json(["ping", "--timeout", "3", "--uri", &bed.tls_uri()]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let tls = &run.json["tls"][0];
+    assert_eq!(tls["host"], format!("{LOCALHOST}:{}", bed.mongo_tls));
+    assert!(
+        tls["protocol"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("TLSv1.")),
+        "{}",
+        run.dump()
+    );
+    let sans: Vec<&str> = tls["sans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert!(sans.contains(&LOCALHOST.to_string().as_str()), "{sans:?}");
+    let not_after = tls["not_after"].as_str().unwrap();
+    assert!(
+        not_after.len() == 20 && not_after.ends_with('Z') && not_after.as_bytes()[10] == b'T',
+        "RFC 3339: {not_after}"
+    );
+    assert!(
+        tls["days_left"].as_i64().is_some_and(|d| d > 0),
+        "{}",
+        run.dump()
+    );
+    assert!(tls["subject"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(tls["issuer"].as_str().is_some_and(|s| !s.is_empty()));
+}

@@ -565,3 +565,121 @@ fn explain_does_not_echo_passwords() {
         panic!("{e}");
     }
 }
+
+/// Every output of `cmd` in the four formats (json, human, markdown, junit).
+fn all_formats(mut make: impl FnMut() -> support::Cli) -> Vec<Run> {
+    ["json", "human", "markdown", "junit"]
+        .into_iter()
+        .map(|format| {
+            let mut cmd = make();
+            cmd.args(["--format", format]);
+            cmd.run()
+        })
+        .collect()
+}
+
+/// Issue 15 item 8: with authMechanism=PLAIN, a server that echoes the payload as base64
+/// or hex got the password printed; passwords under 3 characters were never masked.
+#[test]
+fn r15_a_plain_payload_echoed_as_base64_or_hex_is_never_printed() {
+    let server = support::fake_mongod_with(
+        mongodb::bson::doc! {},
+        [("saslStart", support::sasl_echo_payload())],
+    );
+    for (user, password) in [("app", "Zq9-Secret!x"), ("app", "ab"), ("a", "x")] {
+        let payload = format!("\0{user}\0{password}");
+        let hex = support::hex(payload.as_bytes());
+        let b64 = support::base64(payload.as_bytes());
+        let uri = format!(
+            "mongodb://{user}:{}@{LOCALHOST}:{}/?authMechanism=PLAIN&authSource=$external",
+            percent_encode(password),
+            server.port()
+        );
+        for run in all_formats(|| {
+            let mut cmd = cli();
+            cmd.env("MONGODB_URI", &uri)
+                .args(["auth-check", "--timeout", "3", "--verbose"]);
+            cmd
+        }) {
+            assert_eq!(run.code, exit_code_of("auth_failed"), "{}", run.dump());
+            for form in [hex.as_str(), b64.as_str(), b64.trim_end_matches('=')] {
+                assert!(
+                    !run.stdout.contains(form) && !run.stderr.contains(form),
+                    "payload leaked as {form}\n{}",
+                    run.dump()
+                );
+            }
+            // A password under 3 characters cannot be searched for in the output (an
+            // "x" is everywhere); its encoded payload above is what the server echoed.
+            if password.len() >= 3 {
+                run.assert_no_secret(password);
+            }
+        }
+    }
+}
+
+/// Issue 15 items 5, 6 and 7: strings that do not parse, secret options and a password
+/// pasted where a variable name belongs, through every source and format.
+#[test]
+fn r15_unparseable_targets_secret_options_and_misplaced_passwords_never_leak() {
+    let secret = "Zq9SecretPw77";
+    let port = support::refusing_port();
+    let targets = [
+        format!("mongodb://alice:{secret}"),
+        format!("mongodb:/alice:{secret}@{LOCALHOST}:{port}/?x=http://y"),
+        format!("mongdb://alice:{secret}@{LOCALHOST}:{port}/?x=http://y"),
+        secret.to_string(),
+        format!(
+            "mongodb://u:{secret}@{LOCALHOST}:x/?authMechanismProperties=AWS_SESSION_TOKEN:{secret}"
+        ),
+        format!("mongodb://{LOCALHOST}:{port}/?proxyHost=p&proxyPassword={secret}"),
+        format!("mongodb://{LOCALHOST}:{port}/?tls=true&sslPEMKeyPassword={secret}"),
+        format!(
+            "mongodb://u:pw@{LOCALHOST}:{port}/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{secret}"
+        ),
+    ];
+    for target in &targets {
+        for source in ["env", "flag", "config"] {
+            for run in all_formats(|| {
+                let mut cmd = cli();
+                match source {
+                    "env" => {
+                        cmd.env("MONGODB_URI", target);
+                    }
+                    "flag" => {
+                        cmd.args(["--uri", target]);
+                    }
+                    _ => {
+                        cmd.write_file(
+                            "atlas-doctor.toml",
+                            &format!("uri = {}\n", toml_str(target)),
+                        );
+                    }
+                }
+                cmd.args(["ping", "--timeout", "1"]);
+                cmd
+            }) {
+                run.assert_no_secret(secret);
+            }
+        }
+    }
+    // A password pasted into password-env: named as a mistake, never echoed.
+    for run in all_formats(|| {
+        let mut cmd = cli();
+        cmd.write_file(
+            "atlas-doctor.toml",
+            &format!("username = \"app\"\npassword-env = \"{secret}\"\n"),
+        );
+        cmd.args([
+            "auth-check",
+            "--uri",
+            &format!("mongodb://{LOCALHOST}:{port}/"),
+            "--timeout",
+            "1",
+        ]);
+        cmd
+    }) {
+        assert_eq!(run.code, exit_code_of("config_invalid"), "{}", run.dump());
+        run.assert_no_secret(secret);
+    }
+}

@@ -1,6 +1,6 @@
-//! `atlas-doctor checklist`: the security and testing checklists from probe
-//! evidence. The static items (credentials, scan, TLS options, password) need no
-//! network; the rest follow the layers, and an item whose layer failed is `skip`.
+//! `atlas-doctor checklist`: the security and testing checklists as pure
+//! functions of the pipeline's evidence plus the static checks (credential scan,
+//! config file mode); an item whose layer failed or did not run is `skip`.
 //! Classing: a failed connectivity or auth layer decides the run's class; otherwise
 //! any failed item (or warning, with `--fail-on warn`) is `checks_failed`, exit 1.
 
@@ -11,18 +11,25 @@ use std::path::{Path, PathBuf};
 
 use crate::class::Class;
 use crate::cli::{ChecklistArgs, FailOn};
-use crate::commands;
 use crate::config::{PasswordSource, Settings};
 use crate::diagnose::Diagnosis;
+use crate::pipeline::{self, Depth, Evidence, Plan};
 use crate::probe::{self, Status, auth};
 use crate::report::{Check, Report, Section};
 use crate::uri::ConnectionString;
 
-/// The database the checklist works in: `collections`' choice (`--db`, else the
-/// config's, else the URI's), else `test`, the database drivers default to.
-pub fn database(settings: &Settings, cs: &ConnectionString, args: &ChecklistArgs) -> String {
-    commands::collections_database(args.db.as_deref(), settings, cs)
-        .unwrap_or_else(|| "test".to_string())
+/// What the checklist asks of the pipeline: every layer in the database
+/// `collections` would use (`--db`, the config's, the URI's), else `test`, the
+/// database drivers default to; CRUD when enabled; the database status.
+pub fn plan(settings: &Settings, args: &ChecklistArgs) -> Plan {
+    Plan {
+        database: args.db.clone(),
+        default_database: Some("test"),
+        expected: pipeline::expected_collections(&settings.expected_collections, &args.expect),
+        crud: settings.crud_check || args.crud,
+        status: true,
+        ..Plan::to(Depth::Data)
+    }
 }
 
 /// Whether `dir` is inside a git work tree (a `.git` directory or file above it).
@@ -41,48 +48,56 @@ fn scan_roots(args: &ChecklistArgs) -> Result<Vec<PathBuf>, &'static str> {
     }
 }
 
-/// Runs both checklists into `report`. Returns `true` when Ctrl-C stopped the CRUD
-/// round trip (the caller exits 130 after printing).
-pub async fn run(
-    report: &mut Report,
-    settings: &Settings,
-    cs: &ConnectionString,
-    args: &ChecklistArgs,
-) -> bool {
-    let timeout = settings.timeout;
-    let database = database(settings, cs, args);
-    let expected = commands::expected_collections(&settings.expected_collections, &args.expect);
-    let secret = cs.password.as_ref().or(settings.target.password.as_ref());
-    let password = secret.map(|p| p.expose().to_string());
-    let scrub = |text: &str| probe::auth::scrub(text, secret);
+/// The checks that need no network: the credential scan and the config file's mode.
+#[derive(Debug)]
+pub struct Static {
+    pub scan: Result<crate::scan::Scan, &'static str>,
+    pub config_mode: Option<u32>,
+}
 
-    // ---- static security items (no network)
+/// Runs the static checks (file system only; blocking, so off the async runtime's threads).
+pub async fn static_checks(settings: &Settings, args: &ChecklistArgs) -> Static {
     let config_mode = match &settings.target.password_source {
         PasswordSource::ConfigFile(path) => security::file_mode(path),
         _ => None,
     };
-    let mut security_checks = vec![security::credentials_source(
-        &settings.target.password_source,
-        config_mode,
-    )];
     let scan = match scan_roots(args) {
         Ok(roots) => {
-            let scanned = tokio::task::spawn_blocking(move || crate::scan::scan(&roots)).await;
+            let cross = args.scan_all_filesystems;
+            let scanned =
+                tokio::task::spawn_blocking(move || crate::scan::scan(&roots, cross)).await;
             scanned.map_err(|_| "the scan stopped unexpectedly")
         }
         Err(why) => Err(why),
     };
-    if let Ok(scan) = &scan {
-        report.scan = Some(scan.clone());
-    }
-    security_checks.push(match &scan {
+    Static { scan, config_mode }
+}
+
+/// Both checklists, as functions of the pipeline's evidence (for a connection
+/// string that parsed) and the static checks.
+pub fn checks(
+    settings: &Settings,
+    cs: &ConnectionString,
+    evidence: &Evidence,
+    statics: &Static,
+    plan: &Plan,
+) -> Vec<Check> {
+    let database = evidence.database.as_deref().unwrap_or("test");
+    let secret = cs.password.as_ref().or(settings.target.password.as_ref());
+
+    // ---- static security items (no network)
+    let mut security_checks = vec![security::credentials_source(
+        &settings.target.password_source,
+        statics.config_mode,
+    )];
+    security_checks.push(match &statics.scan {
         Ok(scan) => security::no_committed_credentials(Some(scan), ""),
         Err(why) => security::no_committed_credentials(None, why),
     });
 
     // ---- connectivity
-    let options = crate::commands::probe_options(settings);
-    let connectivity = probe::connectivity(cs, &options).await;
+    let empty = probe::Connectivity::default();
+    let connectivity = evidence.connectivity.as_ref().unwrap_or(&empty);
     let tls_evidence: Vec<(String, probe::tls::Evidence)> = connectivity
         .healthy
         .iter()
@@ -96,18 +111,15 @@ pub async fn run(
     } else {
         connectivity.addresses.clone()
     };
+    let failure = connectivity.failure.as_ref();
     security_checks.push(security::tls_enabled(
         cs.tls_enabled(),
         &hosts,
         &tls_evidence,
-        connectivity.failure.as_ref(),
+        failure,
     ));
     security_checks.push(security::tls_verification(cs));
-    let connected = connectivity.failure.is_none()
-        || matches!(
-            connectivity.failure,
-            Some(probe::Failure::DnsResolverBroken { .. })
-        );
+    let connected = evidence.connected();
     let connection_check = if connected {
         let host = connectivity
             .healthy
@@ -141,7 +153,7 @@ pub async fn run(
             .unwrap_or_default(),
         )
     } else {
-        let d = connectivity.failure.as_ref().map(crate::diagnose::failure);
+        let d = failure.map(crate::diagnose::failure);
         testing::check(
             "connection",
             Status::Fail,
@@ -151,28 +163,10 @@ pub async fn run(
             Vec::new(),
         )
     };
-    let addresses = connectivity.addresses.clone();
-    let client_connectivity = connectivity.clone();
-    commands::apply_connectivity(report, connectivity);
 
     // ---- auth
-    let login = commands::login(settings);
     let mut testing_checks = vec![connection_check];
-    let mut interrupted = false;
-    let outcome = if connected {
-        let outcome = auth::authenticate(&commands::auth_request(
-            cs,
-            &client_connectivity,
-            &login,
-            settings,
-        ))
-        .await;
-        report.steps.extend(outcome.steps.iter().cloned());
-        Some(outcome)
-    } else {
-        None
-    };
-    let info = outcome.as_ref().and_then(|o| o.result.as_ref().ok());
+    let info = evidence.auth_info();
     let skip_why = if connected {
         "authentication failed"
     } else {
@@ -186,7 +180,7 @@ pub async fn run(
                 .iter()
                 .map(|r| (r.role.clone(), r.db.clone()))
                 .collect::<Vec<_>>(),
-            &database,
+            database,
         ),
         Some(_) => security::check(
             "least-privilege",
@@ -197,17 +191,19 @@ pub async fn run(
         ),
         None => security::check("least-privilege", Status::Skip, skip_why, None, Vec::new()),
     });
-    security_checks.push(security::password_strength(password.as_deref()));
-    security_checks.push(security::network_exposure(&addresses));
+    security_checks.push(security::password_strength(
+        secret.map(crate::uri::SecretString::expose),
+    ));
+    security_checks.push(security::network_exposure(&connectivity.addresses));
 
-    match &outcome {
+    match &evidence.auth {
         None => {
             for id in ["authentication", "collections", "crud", "database-status"] {
                 testing_checks.push(testing::skipped(id, skip_why));
             }
         }
-        Some(outcome) => match (&outcome.result, &outcome.client) {
-            (Ok(info), Some(client)) => {
+        Some(outcome) => match &outcome.result {
+            Ok(info) => {
                 testing_checks.push(testing::check(
                     "authentication",
                     Status::Pass,
@@ -215,51 +211,33 @@ pub async fn run(
                     None,
                     Vec::new(),
                 ));
-                testing_checks
-                    .push(testing::collections(client, &database, &expected, timeout).await);
-                if settings.crud_check || args.crud {
-                    match crate::crud::interrupt() {
-                        Ok(signal) => {
-                            let crud =
-                                crate::crud::round_trip(client, &database, timeout, signal, &scrub)
-                                    .await;
-                            interrupted = crud.interrupted;
-                            testing_checks.push(crud.check);
-                        }
-                        Err(e) => testing_checks.push(testing::check(
-                            "crud",
-                            Status::Fail,
-                            format!("cannot install the Ctrl-C handler the cleanup needs: {e}"),
-                            None,
-                            Vec::new(),
-                        )),
-                    }
-                } else {
-                    testing_checks.push(testing::check(
+                testing_checks.push(match &evidence.data {
+                    Some(data) => testing::collections(data, database, &plan.expected),
+                    None => testing::skipped("collections", "the data layer did not run"),
+                });
+                testing_checks.push(match &evidence.crud {
+                    Some(crud) => crud.check.clone(),
+                    None => testing::check(
                         "crud",
                         Status::Skip,
                         "not enabled",
                         Some("enable with --crud or crud-check = true (uses a scratch collection that is always dropped)"),
                         Vec::new(),
-                    ));
-                }
-                if interrupted {
-                    testing_checks
-                        .push(testing::skipped("database-status", "interrupted by Ctrl-C"));
-                } else {
-                    testing_checks
-                        .push(testing::database_status(client, &database, timeout, &scrub).await);
-                }
+                    ),
+                });
+                testing_checks.push(match &evidence.status {
+                    Some(status) => testing::database_status(status),
+                    None if evidence.interrupted => {
+                        testing::skipped("database-status", "interrupted by Ctrl-C")
+                    }
+                    None => testing::skipped("database-status", "the status layer did not run"),
+                });
             }
-            (result, _) => {
-                let why = match result {
-                    Err(e) => scrub(&e.to_string()),
-                    Ok(_) => "no client".to_string(),
-                };
+            Err(e) => {
                 testing_checks.push(testing::check(
                     "authentication",
                     Status::Fail,
-                    why,
+                    auth::scrub(&e.to_string(), secret),
                     Some("see the diagnosis below"),
                     Vec::new(),
                 ));
@@ -269,22 +247,8 @@ pub async fn run(
             }
         },
     }
-    if let Some(outcome) = &outcome
-        && let Err(failure) = &outcome.result
-        && report.diagnosis.is_none()
-    {
-        report.fail(crate::diagnose::auth_failure(failure));
-    }
-    report.checks.extend(security_checks);
-    report.checks.extend(testing_checks);
-    if let Some(info) = info {
-        report.facts.push(auth::describe(info));
-    }
-    decide(report, args.fail_on);
-    if interrupted {
-        report.interrupted = true;
-    }
-    interrupted
+    security_checks.extend(testing_checks);
+    security_checks
 }
 
 /// The class of a run whose layers all worked: `checks_failed` when an item failed

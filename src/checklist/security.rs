@@ -169,12 +169,33 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
         .collect::<Vec<_>>()
         .join(", ");
     let mut evidence = vec![format!(
-        "scanned {} under {roots} in {:.0} ms; skipped {} binary, {} larger than 1 MiB",
+        "scanned {} under {roots} in {:.0} ms; skipped {} binary, {} larger than 1 MiB, {} special or empty, {} unreadable",
         crate::words::count(scan.files, "file"),
         scan.elapsed.as_secs_f64() * 1000.0,
         scan.skipped_binary,
-        scan.skipped_large
+        scan.skipped_large,
+        scan.skipped_special,
+        scan.unreadable
     )];
+    if scan.truncated {
+        evidence.push(format!(
+            "the walk stopped after {} entries: files past that point were not scanned",
+            crate::scan::MAX_ENTRIES
+        ));
+    }
+    if scan.hits.is_empty() && scan.truncated {
+        return check(
+            ID,
+            Status::Warn,
+            format!(
+                "no connection string with a password in {}, but the walk stopped after {} entries",
+                crate::words::count(scan.files, "file"),
+                crate::scan::MAX_ENTRIES
+            ),
+            Some("scan a narrower path (the source tree, not / or a pseudo filesystem)"),
+            evidence,
+        );
+    }
     if scan.hits.is_empty() {
         return check(
             ID,
@@ -646,6 +667,7 @@ mod tests {
                 names: vec![],
                 not_before: "2020".into(),
                 not_after: "2030".into(),
+                not_after_unix: 1_893_456_000,
                 expires_in_secs: secs,
             }],
             ..tls::Evidence::default()

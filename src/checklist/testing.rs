@@ -1,14 +1,10 @@
-//! The testing checklist items that talk to the deployment through the
-//! authenticated driver client: collections and database-status. (`connection`
-//! and `authentication` are read off the layers; `crud` lives in `crate::crud`.)
+//! The testing checklist items read off the data and status layers' evidence:
+//! collections and database-status. (`connection` and `authentication` are read
+//! off the earlier layers; the `crud` round trip lives in `crate::crud`.)
 
 use std::fmt::Write as _;
-use std::time::Duration;
 
-use mongodb::Client;
-use mongodb::bson::{Bson, Document, doc};
-
-use crate::probe::{Status, data};
+use crate::probe::{Status, data, status};
 use crate::report::{Check, Section};
 
 /// A testing checklist item.
@@ -29,19 +25,8 @@ pub fn skipped(id: &'static str, why: &str) -> Check {
 
 /// Every expected collection exists: the data layer's `listCollections`, read
 /// as one checklist item (its steps are the collections command's evidence).
-pub async fn collections(
-    client: &Client,
-    database: &str,
-    expected: &[String],
-    deadline: Duration,
-) -> Check {
+pub fn collections(outcome: &data::DataOutcome, database: &str, expected: &[String]) -> Check {
     const ID: &str = "collections";
-    let request = data::Request {
-        database: Some(database),
-        expected,
-        timeout: deadline,
-    };
-    let outcome = data::collections(client, &request).await;
     let names: Vec<&str> = outcome
         .collections
         .iter()
@@ -109,82 +94,41 @@ pub async fn collections(
     }
 }
 
-async fn command(
-    client: &Client,
-    database: &str,
-    command: Document,
-    deadline: Duration,
-) -> Result<Document, String> {
-    match tokio::time::timeout(deadline, client.database(database).run_command(command)).await {
-        Ok(Ok(reply)) => Ok(reply),
-        Ok(Err(e)) => Err(crate::crud::driver_text(&e)),
-        Err(_) => Err(format!("no answer within {}s", deadline.as_secs_f64())),
-    }
-}
-
-fn number(doc: &Document, key: &str) -> Option<f64> {
-    match doc.get(key)? {
-        Bson::Int32(n) => Some(f64::from(*n)),
-        #[allow(clippy::cast_precision_loss)] // counts and bytes far below 2^52
-        Bson::Int64(n) => Some(*n as f64),
-        Bson::Double(n) => Some(*n),
-        _ => None,
-    }
-}
-
 /// `database-status`: `hello` and `dbStats` must respond; `serverStatus` (uptime,
 /// connections) and `buildInfo` (version) are reported where the user may run them.
-pub async fn database_status(
-    client: &Client,
-    database: &str,
-    deadline: Duration,
-    scrub: &dyn Fn(&str) -> String,
-) -> Check {
+pub fn database_status(status: &status::Evidence) -> Check {
     const ID: &str = "database-status";
+    let database = status.database.as_str();
     let mut evidence = Vec::new();
-    let hello = command(client, "admin", doc! {"hello": 1}, deadline).await;
-    let stats = command(client, database, doc! {"dbStats": 1}, deadline).await;
-    let build = command(client, "admin", doc! {"buildInfo": 1}, deadline).await;
-    let status = command(
-        client,
-        "admin",
-        doc! {"serverStatus": 1, "repl": 0, "metrics": 0, "locks": 0, "wiredTiger": 0},
-        deadline,
-    )
-    .await;
-
     let mut summary = Vec::new();
-    match &hello {
+    match &status.hello {
         Ok(h) => {
-            let role = if h.get_bool("isWritablePrimary").unwrap_or(false) {
+            let role = if h.writable_primary {
                 "writable primary"
             } else {
                 "not primary"
             };
             let set = h
-                .get_str("setName")
+                .set_name
+                .as_ref()
                 .map(|s| format!(", replica set {s}"))
                 .unwrap_or_default();
             evidence.push(format!("hello: {role}{set}"));
         }
-        Err(e) => evidence.push(format!("hello: FAILED: {}", scrub(e))),
+        Err(e) => evidence.push(format!("hello: FAILED: {e}")),
     }
-    if let Ok(b) = &build
-        && let Ok(version) = b.get_str("version")
-    {
+    if let Some(version) = &status.version {
         summary.push(format!("MongoDB {version}"));
         evidence.push(format!("buildInfo: version {version}"));
     }
-    match &status {
+    match &status.server_status {
         Ok(s) => {
             let mut line = String::from("serverStatus:");
-            if let Some(uptime) = number(s, "uptime") {
+            if let Some(uptime) = s.uptime_secs {
                 let _ = write!(line, " uptime {uptime:.0}s");
                 summary.push(format!("up {}", human_duration(uptime)));
             }
-            if let Ok(c) = s.get_document("connections") {
-                let current = number(c, "current").unwrap_or(0.0);
-                let available = number(c, "available").unwrap_or(0.0);
+            if let Some((current, available)) = s.connections {
                 let _ = write!(
                     line,
                     ", connections {current:.0} current / {available:.0} available"
@@ -193,23 +137,18 @@ pub async fn database_status(
             }
             evidence.push(line);
         }
-        Err(e) => evidence.push(format!(
-            "serverStatus: not available to this user ({})",
-            scrub(e)
-        )),
+        Err(e) => evidence.push(format!("serverStatus: not available to this user ({e})")),
     }
-    match &stats {
+    match &status.db_stats {
         Ok(s) => {
-            let collections = number(s, "collections").unwrap_or(0.0);
-            let objects = number(s, "objects").unwrap_or(0.0);
-            let data = number(s, "dataSize").unwrap_or(0.0);
             evidence.push(format!(
-                "dbStats {database}: {collections:.0} collections, {objects:.0} objects, {data:.0} bytes"
+                "dbStats {database}: {:.0} collections, {:.0} objects, {:.0} bytes",
+                s.collections, s.objects, s.data_bytes
             ));
         }
-        Err(e) => evidence.push(format!("dbStats {database}: FAILED: {}", scrub(e))),
+        Err(e) => evidence.push(format!("dbStats {database}: FAILED: {e}")),
     }
-    match (&hello, &stats) {
+    match (&status.hello, &status.db_stats) {
         (Ok(_), Ok(_)) => check(
             ID,
             Status::Pass,
@@ -227,10 +166,7 @@ pub async fn database_status(
         (Ok(_), Err(e)) => check(
             ID,
             Status::Warn,
-            format!(
-                "hello responds but dbStats on {database} does not: {}",
-                scrub(e)
-            ),
+            format!("hello responds but dbStats on {database} does not: {e}"),
             Some(&format!(
                 "grant the user dbStats on {database} (the read role includes it)"
             )),
@@ -239,7 +175,7 @@ pub async fn database_status(
         (Err(e), _) => check(
             ID,
             Status::Fail,
-            format!("hello does not respond: {}", scrub(e)),
+            format!("hello does not respond: {e}"),
             Some("check the server's health and log; the handshake worked but commands fail"),
             evidence,
         ),

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::str::FromStr as _;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mongodb::Client;
 use mongodb::bson::{Bson, Document, doc};
@@ -17,6 +17,7 @@ use mongodb::options::{
     AuthMechanism, ClientOptions, Credential, ReadPreference, SelectionCriteria, ServerAddress,
     Tls, TlsOptions,
 };
+use tokio::time::Instant;
 
 use super::{Connectivity, HealthyHost, Layer, Status, Step};
 use crate::uri::{self, ConnectionString, SecretString};
@@ -38,8 +39,9 @@ pub struct Request<'a> {
     pub cs: &'a ConnectionString,
     pub connectivity: &'a Connectivity,
     pub login: &'a Login,
-    /// The per-layer deadline.
-    pub timeout: Duration,
+    /// The layer's deadline: option building, the driver's server selection and
+    /// connection, authentication and `connectionStatus` all end by then.
+    pub deadline: Instant,
     /// Add the steps of the SCRAM conversation that can be observed.
     pub verbose: bool,
 }
@@ -113,15 +115,17 @@ pub enum Failure {
     /// The driver could not use the deployment at all (selection timeout, I/O).
     #[error("{message}")]
     Driver { message: String },
+    /// The server answered the handshake but not this command before the layer's deadline.
+    #[error("no answer to {command} within the auth layer's deadline ({}s)", .after.as_secs_f64())]
+    Silent { command: String, after: Duration },
 }
 
-/// The auth layer's result: its steps, who we are, and the authenticated client
-/// (kept so `data` and the checklists reuse it).
-#[derive(Debug)]
+/// The auth layer's result: its steps and who we are. (`authenticate` hands the
+/// authenticated client back beside it, for the later layers to reuse.)
+#[derive(Debug, Clone)]
 pub struct AuthOutcome {
     pub steps: Vec<Step>,
     pub result: Result<AuthInfo, Failure>,
-    pub client: Option<Client>,
 }
 
 /// The credentials the run will use, resolved from the URI or the config.
@@ -176,14 +180,19 @@ fn needs_password(mechanism: Option<&str>) -> bool {
     )
 }
 
-/// Authenticates and runs `connectionStatus {showPrivileges: true}`.
-pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
+/// Authenticates and runs `connectionStatus {showPrivileges: true}`, all by
+/// the request's deadline. Returns the client too, for the later layers.
+pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
     let mut steps = Vec::new();
     let creds = resolve_creds(req.cs, &req.connectivity.txt_options, req.login);
-    let fail = |steps, failure| AuthOutcome {
-        steps,
-        result: Err(failure),
-        client: None,
+    let fail = |steps, failure| {
+        (
+            AuthOutcome {
+                steps,
+                result: Err(failure),
+            },
+            None,
+        )
     };
 
     if let Some(user) = &creds.user
@@ -286,16 +295,22 @@ pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
             return fail(steps, failure);
         }
     };
-    let status = client
-        .database(&creds.auth_db)
-        .run_command(doc! { "connectionStatus": 1, "showPrivileges": true })
-        .selection_criteria(any_member())
-        .await;
+    let status = bounded(
+        req.deadline + crate::pipeline::GRACE,
+        "connectionStatus",
+        client
+            .database(&creds.auth_db)
+            .run_command(doc! { "connectionStatus": 1, "showPrivileges": true })
+            .selection_criteria(any_member()),
+    )
+    .await;
     let took = start.elapsed();
     let status = match status {
         Ok(status) => status,
         Err(error) => {
-            let failure = classify(&error, &creds, mechanism.as_deref(), offered.as_deref());
+            let failure = error.into_failure(|error| {
+                classify(error, &creds, mechanism.as_deref(), offered.as_deref())
+            });
             if req.verbose && matches!(failure, Failure::Rejected { .. }) {
                 steps.push(
                     Step::new(
@@ -329,11 +344,15 @@ pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
     if info.user.is_none() {
         // No credentials: does the server let an unauthenticated client do anything?
         let start = Instant::now();
-        let probe = client
-            .database("admin")
-            .run_command(doc! { "listDatabases": 1, "nameOnly": true })
-            .selection_criteria(any_member())
-            .await;
+        let probe = bounded(
+            req.deadline + crate::pipeline::GRACE,
+            "listDatabases",
+            client
+                .database("admin")
+                .run_command(doc! { "listDatabases": 1, "nameOnly": true })
+                .selection_criteria(any_member()),
+        )
+        .await;
         match probe {
             Ok(_) => steps.push(
                 Step::new(
@@ -345,13 +364,13 @@ pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
                 .took(took + start.elapsed()),
             ),
             Err(error) => {
-                let failure = match server_error(&error) {
+                let failure = error.into_failure(|error| match server_error(error) {
                     Some((13, _, message)) => Failure::AuthRequired {
                         command: "listDatabases".into(),
                         message: scrub(&message, None),
                     },
-                    _ => classify(&error, &creds, None, None),
-                };
+                    _ => classify(error, &creds, None, None),
+                });
                 steps.push(
                     Step::new(
                         Layer::Auth,
@@ -361,11 +380,13 @@ pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
                     )
                     .took(start.elapsed()),
                 );
-                return AuthOutcome {
-                    steps,
-                    result: Err(failure),
-                    client: Some(client),
-                };
+                return (
+                    AuthOutcome {
+                        steps,
+                        result: Err(failure),
+                    },
+                    Some(client),
+                );
             }
         }
     } else {
@@ -383,10 +404,50 @@ pub async fn authenticate(req: &Request<'_>) -> AuthOutcome {
             .took(took),
         );
     }
-    AuthOutcome {
-        steps,
-        result: Ok(info),
-        client: Some(client),
+    (
+        AuthOutcome {
+            steps,
+            result: Ok(info),
+        },
+        Some(client),
+    )
+}
+
+/// A driver command that ran out of the layer's time, or the driver's own error.
+enum Bounded {
+    Driver(DriverError),
+    Silent {
+        command: &'static str,
+        after: Duration,
+    },
+}
+
+impl Bounded {
+    fn into_failure(self, classify: impl FnOnce(&DriverError) -> Failure) -> Failure {
+        match self {
+            Bounded::Driver(error) => classify(&error),
+            Bounded::Silent { command, after } => Failure::Silent {
+                command: command.to_string(),
+                after,
+            },
+        }
+    }
+}
+
+/// A driver command bounded by the layer's deadline: the driver bounds server
+/// selection and connecting, but not a command a server never answers.
+async fn bounded<T>(
+    deadline: Instant,
+    command: &'static str,
+    fut: impl std::future::IntoFuture<Output = Result<T, DriverError>>,
+) -> Result<T, Bounded> {
+    let started = Instant::now();
+    match tokio::time::timeout_at(deadline, fut.into_future()).await {
+        Ok(result) => result.map_err(Bounded::Driver),
+        Err(_) => Err(Bounded::Silent {
+            command,
+            after: started.elapsed(),
+        }),
     }
 }
 
@@ -427,7 +488,7 @@ async fn client_options(
     let cs = req.cs;
     let mut hosts = Vec::new();
     for host in &req.connectivity.healthy {
-        hosts.push(driver_address(host, req.timeout, steps).await);
+        hosts.push(driver_address(host, req.deadline, steps).await);
     }
     if hosts.is_empty() {
         return Err(Failure::Driver {
@@ -445,8 +506,10 @@ async fn client_options(
     options.direct_connection = Some(hosts.len() == 1);
     options.hosts = hosts;
     options.app_name = Some("atlas-doctor".into());
-    options.server_selection_timeout = Some(req.timeout);
-    options.connect_timeout = Some(req.timeout);
+    // What is left of the layer's one deadline, so selection cannot outlast it.
+    let left = crate::pipeline::remaining(req.deadline);
+    options.server_selection_timeout = Some(left);
+    options.connect_timeout = Some(left);
     options.repl_set_name = cs
         .replica_set()
         .map(str::to_string)
@@ -517,7 +580,7 @@ async fn client_options(
 /// it (TLS checks the name), else the address our own probe connected to.
 async fn driver_address(
     host: &HealthyHost,
-    timeout: Duration,
+    deadline: Instant,
     steps: &mut Vec<Step>,
 ) -> ServerAddress {
     let port = host.socket.port();
@@ -529,7 +592,9 @@ async fn driver_address(
         };
     }
     let resolves =
-        match tokio::time::timeout(timeout, tokio::net::lookup_host((name.as_str(), port))).await {
+        match tokio::time::timeout_at(deadline, tokio::net::lookup_host((name.as_str(), port)))
+            .await
+        {
             Ok(Ok(mut addrs)) => addrs.next().is_some(),
             _ => false,
         };
@@ -677,27 +742,9 @@ pub fn server_error(error: &DriverError) -> Option<(i32, String, String)> {
 }
 
 /// The server code a driver message implies, where the driver gives only text.
-/// The one place atlas-doctor reads the driver's prose; each pattern has a test.
+/// How drivers word it is `wording`'s knowledge (one place, tested there).
 pub fn code_from_text(text: &str) -> Option<i32> {
-    let t = text.to_ascii_lowercase();
-    if t.contains("bad auth") {
-        Some(8000)
-    } else if t.contains("requires authentication")
-        || t.contains("not authorized")
-        || t.contains("is not allowed to do action")
-    {
-        Some(13)
-    } else if t.contains("unable to use scram")
-        || t.contains("mechanism unavailable")
-        || t.contains("unsupported mechanism")
-        || t.contains("no scram-sha-1 credentials")
-    {
-        Some(334)
-    } else if t.contains("authentication failed") {
-        Some(18)
-    } else {
-        None
-    }
+    crate::wording::server_code(text)
 }
 
 /// The driver error as one redacted line: its kind, and the server's own message.
@@ -714,22 +761,11 @@ pub fn driver_text(error: &DriverError, password: Option<&SecretString>) -> Stri
 /// Redacts URIs and `password=` fragments, and the password itself should the
 /// driver ever echo it.
 pub fn scrub(text: &str, password: Option<&SecretString>) -> String {
-    let mut out = crate::redact::redact_text(text);
-    if let Some(p) = password.map(SecretString::expose).filter(|p| p.len() >= 3) {
-        out = out.replace(p, crate::redact::MASK);
-        let encoded: String = p
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-._~".contains(c) {
-                    c.to_string()
-                } else {
-                    uri::percent_encode_char(c)
-                }
-            })
-            .collect();
-        out = out.replace(&encoded, crate::redact::MASK);
+    let out = crate::redact::redact_text(text);
+    match password {
+        Some(password) => crate::redact::redact_secret(&out, password.expose()),
+        None => out,
     }
-    out
 }
 
 /// The password's characters that a URI must percent-encode, each with its encoding.
@@ -766,9 +802,9 @@ fn classify(
         (Some(m), Some(list)) if !list.is_empty() => !list.iter().any(|o| o == m),
         _ => false,
     };
-    // The driver's SASLprep refusal is typed only as an authentication error with
-    // this text (mongodb 3.9 `scram.rs`); it happens before anything is sent.
-    if is_auth && message.contains("saslprep failure") {
+    // The driver's SASLprep refusal is typed only as an authentication error
+    // with text; it happens before anything is sent.
+    if is_auth && crate::wording::is_saslprep_refusal(&message) {
         return Failure::PasswordUnusable {
             user: creds.user.clone().unwrap_or_default(),
         };
@@ -828,32 +864,6 @@ fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_patterns_map_to_server_codes() {
-        let cases = [
-            ("bad auth : authentication failed", Some(8000)),
-            ("SCRAM failure: authentication failed", Some(18)),
-            ("Authentication failed.", Some(18)),
-            ("command insert requires authentication", Some(13)),
-            (
-                "not authorized on probe to execute command (action: insert)",
-                Some(13),
-            ),
-            (
-                "user is not allowed to do action [find] on [app.users]",
-                Some(13),
-            ),
-            (
-                "Unable to use SCRAM-SHA-1 based authentication for user without any SCRAM-SHA-1 credentials registered",
-                Some(334),
-            ),
-            ("connection refused", None),
-        ];
-        for (text, code) in cases {
-            assert_eq!(code_from_text(text), code, "{text}");
-        }
-    }
 
     #[test]
     fn creds_suggest_admin_when_the_path_names_another_db() {

@@ -3,12 +3,11 @@
 //! collections of one database (`listCollections`, document estimates where
 //! allowed), and checks the expected collections are there.
 
-use std::time::{Duration, Instant};
-
 use mongodb::Client;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::error::Error as DriverError;
 use regex::Regex;
+use tokio::time::Instant;
 
 use super::auth::{code_from_text, scrub, server_error};
 use super::{Layer, Status, Step};
@@ -23,7 +22,8 @@ pub struct Request<'a> {
     pub database: Option<&'a str>,
     /// Collections that must exist in `database`.
     pub expected: &'a [String],
-    pub timeout: Duration,
+    /// The layer's one deadline: every listing and estimate ends by then.
+    pub deadline: Instant,
 }
 
 /// One collection (or view) of the database.
@@ -63,6 +63,9 @@ pub enum Failure {
     /// Any other driver error.
     #[error("{command} failed: {message}")]
     Driver { command: String, message: String },
+    /// The server answered the handshake but not this command before the layer's deadline.
+    #[error("no answer to {command} within the data layer's deadline")]
+    Silent { command: String },
 }
 
 /// The data layer's result.
@@ -87,7 +90,7 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
 
     let start = Instant::now();
     let listed = bounded(
-        req.timeout,
+        req.deadline,
         client.database("admin").run_command(
             doc! { "listDatabases": 1, "nameOnly": true, "authorizedDatabases": true },
         ),
@@ -120,7 +123,7 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
             );
         }
         Err(error) => {
-            let failure = classify(&error, "listDatabases", "admin");
+            let failure = error.into_failure("listDatabases", "admin");
             if let (Failure::Unauthorized { .. }, Some(database)) = (&failure, req.database) {
                 // Some servers refuse listDatabases to users without a cluster role even
                 // with authorizedDatabases; the database asked for still decides.
@@ -183,7 +186,7 @@ async fn list_collections(
 ) {
     let start = Instant::now();
     let db = client.database(database);
-    let listed = bounded(req.timeout, db.run_command(doc! { "listCollections": 1 })).await;
+    let listed = bounded(req.deadline, db.run_command(doc! { "listCollections": 1 })).await;
     let specs = match listed {
         Ok(reply) => reply
             .get_document("cursor")
@@ -197,7 +200,7 @@ async fn list_collections(
             })
             .unwrap_or_default(),
         Err(error) => {
-            let failure = classify(&error, "listCollections", database);
+            let failure = error.into_failure("listCollections", database);
             out.steps.push(
                 Step::new(
                     Layer::Data,
@@ -222,18 +225,26 @@ async fn list_collections(
         })
         .collect();
     collections.sort_by(|a, b| a.name.cmp(&b.name));
-    for collection in collections
-        .iter_mut()
-        .filter(|c| c.kind == "collection" && !c.name.starts_with("system."))
+    // The estimates run at once under the layer's deadline: one slow or silent
+    // count must not cost a deadline per collection.
+    let mut counts = tokio::task::JoinSet::new();
+    for (index, collection) in collections
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == "collection" && !c.name.starts_with("system."))
         .take(MAX_COUNTED)
     {
-        let count = bounded(
-            req.timeout,
-            db.collection::<Document>(&collection.name)
-                .estimated_document_count(),
-        )
-        .await;
-        collection.documents = count.ok();
+        let handle = db.collection::<Document>(&collection.name);
+        let deadline = req.deadline;
+        counts.spawn(async move {
+            let count = bounded(deadline, handle.estimated_document_count()).await;
+            (index, count.ok())
+        });
+    }
+    while let Some(joined) = counts.join_next().await {
+        if let Ok((index, documents)) = joined {
+            collections[index].documents = documents;
+        }
     }
     let in_db = if out.databases_listed
         && database != "admin"
@@ -285,17 +296,31 @@ async fn list_collections(
     out.collections = collections;
 }
 
+/// A driver command's error, or no answer before the layer's deadline.
+enum Unanswered {
+    Driver(DriverError),
+    Silent,
+}
+
+impl Unanswered {
+    fn into_failure(self, command: &str, database: &str) -> Failure {
+        match self {
+            Unanswered::Driver(error) => classify(&error, command, database),
+            Unanswered::Silent => Failure::Silent {
+                command: command.to_string(),
+            },
+        }
+    }
+}
+
 /// A driver future, bounded by the layer's deadline.
 async fn bounded<T>(
-    deadline: Duration,
+    deadline: Instant,
     fut: impl std::future::IntoFuture<Output = Result<T, DriverError>>,
-) -> Result<T, DriverError> {
-    match tokio::time::timeout(deadline, fut.into_future()).await {
-        Ok(result) => result,
-        Err(_) => Err(DriverError::custom(format!(
-            "no answer within {}s",
-            deadline.as_secs_f64()
-        ))),
+) -> Result<T, Unanswered> {
+    match tokio::time::timeout_at(deadline, fut.into_future()).await {
+        Ok(result) => result.map_err(Unanswered::Driver),
+        Err(_) => Err(Unanswered::Silent),
     }
 }
 
@@ -314,7 +339,7 @@ fn classify(error: &DriverError, command: &str, database: &str) -> Failure {
         .as_ref()
         .map(|(code, _, _)| *code)
         .or_else(|| code_from_text(&message));
-    if matches!(code, Some(13 | 8000)) || message.contains("not allowed to do action") {
+    if matches!(code, Some(13 | 8000)) || crate::wording::is_action_refusal(&message) {
         let (action, namespace) = action_and_namespace(&message);
         let namespace = namespace.unwrap_or_else(|| database.to_string());
         let database = namespace

@@ -116,17 +116,34 @@ pub(super) fn pick_for_ping<'a>(
     streams.get_mut(index)
 }
 
+/// `ping --count N`: the pings share one deadline (the hello layer's), so a
+/// peer that stops answering costs one deadline, not one per ping.
 pub(super) async fn time_pings(stream: &mut BoxStream, options: &Options, out: &mut Connectivity) {
     let mut times = Vec::new();
     let start = Instant::now();
+    let deadline = start + options.timeout;
+    let host = out.healthy.first().map(|h| h.address.clone());
     for i in 0..options.ping_count {
-        match hello::ping(stream, 100 + i32::try_from(i).unwrap_or(0), options.timeout).await {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let result = if left.is_zero() {
+            Err(hello::Error::NoReply {
+                after: options.timeout,
+            })
+        } else {
+            hello::ping(stream, 100 + i32::try_from(i).unwrap_or(0), left).await
+        };
+        match result {
             Ok(rtt) => times.push(rtt),
             Err(e) => {
-                out.steps.push(
-                    Step::new(Layer::Hello, "ping", Status::Fail, e.to_string())
-                        .took(start.elapsed()),
-                );
+                let mut step = Step::new(Layer::Hello, "ping", Status::Fail, e.to_string())
+                    .took(start.elapsed());
+                step.host.clone_from(&host);
+                out.steps.push(step);
+                out.failure.get_or_insert(Failure::AfterHandshake {
+                    host: host.unwrap_or_default(),
+                    command: "ping",
+                    error: e,
+                });
                 return;
             }
         }
@@ -148,7 +165,6 @@ pub(super) async fn time_pings(stream: &mut BoxStream, options: &Options, out: &
         ms(avg),
         ms(max)
     );
-    let host = out.healthy.first().map(|h| h.address.clone());
     let mut step = Step::new(Layer::Hello, "ping", Status::Pass, detail).took(start.elapsed());
     step.host = host;
     out.steps.push(step);

@@ -5,7 +5,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use hickory_resolver::config::{
-    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+    ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolveHosts, ResolverConfig,
+    ResolverOpts,
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
@@ -115,6 +116,9 @@ impl Hickory {
         opts.attempts = 1;
         opts.use_hosts_file = ResolveHosts::Always;
         opts.cache_size = 0;
+        // Every address of a host, as the driver tries them: a host whose IPv6
+        // address is refused while its IPv4 one serves must show both.
+        opts.ip_strategy = LookupIpStrategy::Ipv4AndIpv6;
         // A resolver that answers SERVFAIL should be reported, not hidden by a TCP retry.
         opts.try_tcp_on_error = false;
         let resolver = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())

@@ -55,6 +55,8 @@ pub struct HelloInfo {
     pub min_wire_version: i32,
     pub max_wire_version: i32,
     pub set_name: Option<String>,
+    /// The primary this member names (`hello.primary`), if it knows one.
+    pub primary: Option<String>,
     pub writable_primary: bool,
     pub secondary: bool,
     pub arbiter: bool,
@@ -324,6 +326,7 @@ pub async fn hello<S: Stream + ?Sized>(
         min_wire_version: number(&reply, "minWireVersion").unwrap_or(0),
         max_wire_version: number(&reply, "maxWireVersion").unwrap_or(0),
         set_name: reply.get_str("setName").ok().map(str::to_string),
+        primary: reply.get_str("primary").ok().map(str::to_string),
         // `hello` answers isWritablePrimary; only a legacy isMaster reply's `ismaster` counts.
         writable_primary: reply
             .get_bool("isWritablePrimary")

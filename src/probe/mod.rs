@@ -9,6 +9,7 @@ pub mod dns;
 pub mod hello;
 mod host;
 mod resolve;
+pub mod status;
 pub mod step;
 pub mod tcp;
 pub mod tls;
@@ -17,6 +18,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Serialize;
 use tokio::task::JoinSet;
 
 use crate::uri::{self, ConnectionString};
@@ -96,6 +98,17 @@ pub enum Failure {
     NoPrimary {
         members: Vec<String>,
     },
+    /// The handshake worked, then a later command on the same connection got no
+    /// usable answer (a peer that answers `hello` and then goes silent).
+    AfterHandshake {
+        host: String,
+        command: &'static str,
+        error: hello::Error,
+    },
+    /// A probe task panicked or was cancelled: atlas-doctor's own failure.
+    Internal {
+        what: String,
+    },
 }
 
 impl Failure {
@@ -111,7 +124,10 @@ impl Failure {
             Failure::Hello { .. }
             | Failure::WireVersion { .. }
             | Failure::ReplicaSetMismatch { .. }
-            | Failure::NoPrimary { .. } => Layer::Hello,
+            | Failure::NoPrimary { .. }
+            | Failure::AfterHandshake { .. } => Layer::Hello,
+            // Sorts first among a run's failures: nothing the probes saw can be trusted over it.
+            Failure::Internal { .. } => Layer::Uri,
         }
     }
 
@@ -124,7 +140,8 @@ impl Failure {
             | Failure::TlsRequired { host, .. }
             | Failure::Hello { host, .. }
             | Failure::WireVersion { host, .. }
-            | Failure::ReplicaSetMismatch { host, .. } => Some(host),
+            | Failure::ReplicaSetMismatch { host, .. }
+            | Failure::AfterHandshake { host, .. } => Some(host),
             _ => None,
         }
     }
@@ -152,6 +169,31 @@ pub struct HealthyHost {
     pub socket: SocketAddr,
 }
 
+/// What kind of deployment answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topology {
+    Standalone,
+    ReplicaSet,
+    Sharded,
+}
+
+/// The deployment as the hosts' handshakes describe it (JSON `deployment`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    /// `buildInfo.version` of the host that speaks for the deployment.
+    pub server_version: Option<String>,
+    pub min_wire_version: i32,
+    pub max_wire_version: i32,
+    pub topology: Topology,
+    pub set_name: Option<String>,
+    /// The primary the members name, else the host that says it is writable primary.
+    pub primary: Option<String>,
+    pub hosts_answered: usize,
+    pub hosts_total: usize,
+    pub rtt: Option<RttStats>,
+}
+
 /// Everything the connectivity layers found.
 #[derive(Debug, Clone, Default)]
 pub struct Connectivity {
@@ -168,6 +210,50 @@ pub struct Connectivity {
     pub txt_options: Vec<(String, String)>,
     /// Addresses every host resolved to, for the network-exposure check.
     pub addresses: Vec<(String, Vec<IpAddr>)>,
+}
+
+impl Connectivity {
+    /// The host that speaks for the deployment: the writable primary, else the first that answered.
+    pub fn speaker(&self) -> Option<&HealthyHost> {
+        self.healthy
+            .iter()
+            .find(|h| h.hello.writable_primary)
+            .or(self.healthy.first())
+    }
+
+    /// The deployment's typed facts; `None` when no host completed the handshake.
+    pub fn deployment(&self) -> Option<Deployment> {
+        let host = self.speaker()?;
+        let hello = &host.hello;
+        let topology = if hello.mongos {
+            Topology::Sharded
+        } else if hello.set_name.is_some() {
+            Topology::ReplicaSet
+        } else {
+            Topology::Standalone
+        };
+        let primary = self
+            .healthy
+            .iter()
+            .find_map(|h| h.hello.primary.clone())
+            .or_else(|| {
+                self.healthy
+                    .iter()
+                    .find(|h| h.hello.writable_primary && h.hello.set_name.is_some())
+                    .map(|h| h.address.clone())
+            });
+        Some(Deployment {
+            server_version: hello.version.clone(),
+            min_wire_version: hello.min_wire_version,
+            max_wire_version: hello.max_wire_version,
+            topology,
+            set_name: hello.set_name.clone(),
+            primary,
+            hosts_answered: self.healthy.len(),
+            hosts_total: self.hosts.len(),
+            rtt: self.rtt,
+        })
+    }
 }
 
 /// Runs dns, tcp, tls and hello against the connection string.
@@ -218,9 +304,11 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         });
     }
     let mut results: Vec<(usize, HostResult)> = Vec::new();
+    let mut lost = None;
     while let Some(joined) = set.join_next().await {
-        if let Ok(result) = joined {
-            results.push(result);
+        match joined {
+            Ok(result) => results.push(result),
+            Err(error) => lost = Some(lost_task(&error)),
         }
     }
     results.sort_by_key(|(index, _)| *index);
@@ -256,6 +344,12 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
     }
     out.host_failures = host_failures;
 
+    // A host probe that panicked proves nothing about the deployment either way.
+    if let Some(failure) = lost {
+        out.failure = Some(failure);
+        return out;
+    }
+
     if out
         .failure
         .as_ref()
@@ -265,6 +359,18 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         time_pings(stream, options, &mut out).await;
     }
     out
+}
+
+/// A probe task that did not finish: panicked or cancelled, never silently dropped.
+pub fn lost_task(error: &tokio::task::JoinError) -> Failure {
+    let what = if error.is_panic() {
+        "a probe panicked"
+    } else {
+        "a probe was cancelled"
+    };
+    Failure::Internal {
+        what: what.to_string(),
+    }
 }
 
 /// Milliseconds as a float, for display.

@@ -51,6 +51,8 @@ pub struct CertInfo {
     pub names: Vec<String>,
     pub not_before: String,
     pub not_after: String,
+    /// `not_after` as seconds since the Unix epoch, for typed output.
+    pub not_after_unix: i64,
     /// Seconds from now until expiry (negative once expired).
     pub expires_in_secs: i64,
 }
@@ -153,7 +155,8 @@ pub fn roots(ca_file: Option<&str>) -> Result<RootCertStore, Error> {
             path: path.to_string(),
             reason,
         };
-        let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+        let pem = crate::file::read_capped(std::path::Path::new(path), crate::file::PEM_MAX_BYTES)
+            .map_err(|e| ca_error(e.to_string()))?;
         let mut reader = pem.as_slice();
         for cert in rustls_pemfile::certs(&mut reader) {
             let cert = cert.map_err(|e| ca_error(e.to_string()))?;
@@ -318,37 +321,9 @@ fn classify(error: &std::io::Error, host: &str, evidence: &Evidence) -> Error {
     }
 }
 
-/// The IANA name of a TLS alert.
+/// The IANA name of a TLS alert (the table lives in `wording`).
 pub fn alert_name(code: u8) -> String {
-    let name = match code {
-        0 => "close_notify",
-        10 => "unexpected_message",
-        20 => "bad_record_mac",
-        22 => "record_overflow",
-        40 => "handshake_failure",
-        42 => "bad_certificate",
-        43 => "unsupported_certificate",
-        44 => "certificate_revoked",
-        45 => "certificate_expired",
-        46 => "certificate_unknown",
-        47 => "illegal_parameter",
-        48 => "unknown_ca",
-        49 => "access_denied",
-        50 => "decode_error",
-        51 => "decrypt_error",
-        70 => "protocol_version",
-        71 => "insufficient_security",
-        80 => "internal_error",
-        86 => "inappropriate_fallback",
-        90 => "user_canceled",
-        109 => "missing_extension",
-        110 => "unsupported_extension",
-        112 => "unrecognized_name",
-        116 => "certificate_required",
-        120 => "no_application_protocol",
-        _ => "unknown alert",
-    };
-    name.to_string()
+    crate::wording::alert_name(code).to_string()
 }
 
 /// Subject, issuer, names and validity of one DER certificate.
@@ -375,6 +350,7 @@ pub fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
         names,
         not_before: validity.not_before.to_string(),
         not_after: validity.not_after.to_string(),
+        not_after_unix: validity.not_after.timestamp(),
         expires_in_secs,
     })
 }
@@ -402,13 +378,6 @@ pub fn looks_like_tls(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn alert_names() {
-        assert_eq!(alert_name(80), "internal_error");
-        assert_eq!(alert_name(48), "unknown_ca");
-        assert_eq!(alert_name(200), "unknown alert");
-    }
 
     #[test]
     fn tls_record_sniffing() {

@@ -4,15 +4,21 @@
 //!
 //! ```json
 //! {"schema_version": 1, "tool_version": "0.1.0", "command": "explain",
-//!  "class": "ip_access_list", "exit_code": 0,
+//!  "class": "ip_access_list", "exit_code": 13,
 //!  "diagnosis": {"reason": "ip_access_list", "summary": "...", "causes": ["..."],
 //!                "fixes": ["..."], "evidence": ["rule: tls_alert_80_atlas"]},
-//!  "matched": ["tlsv1 alert internal error"], "alternatives": []}
+//!  "matched": ["tlsv1 alert internal error"], "alternatives": [],
+//!  "decidable": true, "candidates": [], "errors": []}
 //! ```
 //! `diagnosis.reason` is null and `class` is `unknown` when nothing matched.
-//! `exit_code` is the process's own (0: explain produced a diagnosis, whatever
-//! the class). `alternatives` holds the ids of other findings the text may also mean. Keys
-//! are only ever added.
+//! `alternatives` holds the ids of other findings the text may also mean.
+//! `decidable` is false when the text cannot tell the cause (a bare server
+//! selection timeout): `class` is then the likeliest of `candidates`, listed in
+//! order as `{"class", "reason", "why"}`. `errors` lists the distinct errors of a
+//! pasted log as `{"class", "reason", "matched", "root"}`, `root` marking the one
+//! that decided (the first in time). `exit_code` is the class's code, though
+//! `explain` itself exits 0 when it produced a diagnosis. Keys are only ever
+//! added.
 
 use std::fmt::Write as _;
 
@@ -38,6 +44,24 @@ struct JsonExplain<'a> {
     diagnosis: &'a Diagnosis,
     matched: &'a [String],
     alternatives: Vec<&'static str>,
+    decidable: bool,
+    candidates: Vec<JsonCandidate>,
+    errors: Vec<JsonError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCandidate {
+    class: Class,
+    reason: &'static str,
+    why: String,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    class: Class,
+    reason: &'static str,
+    matched: &'a str,
+    root: bool,
 }
 
 /// One JSON object and a newline.
@@ -47,10 +71,30 @@ pub fn json(e: &Explanation) -> String {
         tool_version: env!("CARGO_PKG_VERSION"),
         command: "explain",
         class: e.class(),
-        exit_code: crate::exit::OK,
+        exit_code: e.class().exit_code(),
         diagnosis: &e.diagnosis,
         matched: &e.matched,
         alternatives: e.alternatives.iter().map(|f| f.id()).collect(),
+        decidable: e.decidable,
+        candidates: e
+            .candidates
+            .iter()
+            .map(|c| JsonCandidate {
+                class: c.finding.class(),
+                reason: c.finding.id(),
+                why: c.why.clone(),
+            })
+            .collect(),
+        errors: e
+            .errors
+            .iter()
+            .map(|s| JsonError {
+                class: s.finding.class(),
+                reason: s.finding.id(),
+                matched: &s.matched,
+                root: s.root,
+            })
+            .collect(),
     };
     let mut out = serde_json::to_string_pretty(&value)
         .unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
@@ -89,6 +133,24 @@ pub fn human(e: &Explanation, palette: &Palette, width: Width) -> String {
         wrap(&terminal(&e.diagnosis.summary), width, 2, 2)
     );
 
+    if !e.decidable {
+        numbered(
+            &mut out,
+            *palette,
+            "The text cannot decide; possible causes, likeliest first",
+            &candidate_lines(e),
+            width,
+        );
+    }
+    if !e.errors.is_empty() {
+        bulleted(
+            &mut out,
+            *palette,
+            "Errors in this log (the first in time decides)",
+            &error_lines(e),
+            width,
+        );
+    }
     numbered(
         &mut out,
         *palette,
@@ -103,6 +165,30 @@ pub fn human(e: &Explanation, palette: &Palette, width: Width) -> String {
     }
     bulleted(&mut out, *palette, "Evidence", &e.diagnosis.evidence, width);
     out
+}
+
+/// `class (reason): why` per candidate of an undecidable text.
+fn candidate_lines(e: &Explanation) -> Vec<String> {
+    e.candidates
+        .iter()
+        .map(|c| format!("{} ({}): {}", c.finding.class(), c.finding.id(), c.why))
+        .collect()
+}
+
+/// `class (reason): "fragment"` per distinct error of a log, the root marked.
+fn error_lines(e: &Explanation) -> Vec<String> {
+    e.errors
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({}): \"{}\"{}",
+                s.finding.class(),
+                s.finding.id(),
+                s.matched,
+                if s.root { "  <- verdict" } else { "" }
+            )
+        })
+        .collect()
 }
 
 fn heading(out: &mut String, palette: Palette, title: &str) {
@@ -143,7 +229,11 @@ pub fn markdown(e: &Explanation, pasted: &str) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "**{}**", text::markdown(&e.diagnosis.summary));
+    let candidates = candidate_lines(e);
+    let errors = error_lines(e);
     for (title, lines) in [
+        ("The text cannot decide: possible causes", &candidates),
+        ("Errors in this log (the first in time decides)", &errors),
         ("Likely causes", &e.diagnosis.causes),
         ("What to do", &e.diagnosis.fixes),
         ("Matched in the text", &e.matched),
@@ -174,9 +264,12 @@ mod tests {
             keys,
             [
                 "alternatives",
+                "candidates",
                 "class",
                 "command",
+                "decidable",
                 "diagnosis",
+                "errors",
                 "exit_code",
                 "matched",
                 "schema_version",
@@ -194,6 +287,33 @@ mod tests {
             );
         }
         assert_eq!(value["matched"][0], "bad auth");
+        assert_eq!(value["exit_code"], 16);
+        assert_eq!(value["decidable"], true);
+        assert_eq!(value["candidates"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn json_says_what_the_text_cannot_decide_with_ordered_candidates() {
+        let e = explain("MongoServerSelectionError: Server selection timed out after 30000 ms");
+        let value: serde_json::Value = serde_json::from_str(&json(&e)).unwrap();
+        assert_eq!(value["decidable"], false);
+        assert_eq!(value["class"], "network_timeout");
+        let candidates = value["candidates"].as_array().unwrap();
+        assert!(candidates.len() >= 3, "{candidates:?}");
+        assert_eq!(candidates[0]["class"], value["class"]);
+        assert!(
+            candidates
+                .iter()
+                .all(|c| !c["why"].as_str().unwrap().is_empty())
+        );
+        assert!(
+            value["diagnosis"]["fixes"][0]
+                .as_str()
+                .unwrap()
+                .contains("atlas-doctor ping")
+        );
+        let text = human(&e, &Palette::plain(), None);
+        assert!(text.contains("The text cannot decide"), "{text}");
     }
 
     /// Issue 11 item 12: the explain ticket did not quote the pasted error, and

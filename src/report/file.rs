@@ -72,6 +72,9 @@ pub fn check(path: &Path, command: &'static str) -> Result<Kind, Error> {
             },
             ".json or .md",
         )),
+        ("completions" | "man", _) => {
+            Some(("report", "none: it prints a script or a page, not a report"))
+        }
         ("explain" | "checklist", _) => None,
         (_, Kind::Sarif) => Some((
             "SARIF",

@@ -10,8 +10,14 @@
 //!  "steps": [{"layer": "dns", "name": "...", "host": null, "status": "pass", "duration_ms": 12.4, "detail": "..."}],
 //!  "checks": [{"section": "security", "id": "...", "status": "pass", "summary": "...", "fix": null, "evidence": []}]}
 //! ```
-//! `auth-check` and `collections` add `"auth": {"user", "db", "mechanism", "roles": [{"role", "db"}],
-//! "privileges": [{"resource", "actions"}]}` once authenticated; `collections` adds
+//! Typed facts, always present (null or empty when the layer was not reached):
+//! `"deployment": {"server_version", "wire_version": {"min", "max"}, "topology"
+//! (standalone, replica_set, sharded), "set_name", "primary", "hosts_answered",
+//! "hosts_total", "round_trip_ms": {"min", "avg", "max"} or null}`;
+//! `"tls": [{"host", "protocol", "subject", "issuer", "sans", "not_after"
+//! (RFC 3339), "days_left", "trusted_by"}]`; `"auth": {"user", "db", "mechanism",
+//! "roles": [{"role", "db"}], "privileges": [{"resource", "actions"}]}` as
+//! `connectionStatus` said; `"atlas"` (null unless `--atlas-api`). `collections` adds
 //! `"databases": [...]`, `"database"` and `"collections": [{"name", "type", "documents"}]`.
 //! `diagnosis` is null when the verdict is ok. Keys are only ever added.
 
@@ -20,7 +26,7 @@ use serde::Serialize;
 use super::{Check, Report};
 use crate::class::Class;
 use crate::diagnose::Diagnosis;
-use crate::probe::{Layer, Status, Step, ms};
+use crate::probe::{Deployment, Layer, Status, Step, Topology, ms, tls};
 
 /// The JSON schema version; bumped only when a key is renamed or removed.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -43,9 +49,15 @@ struct JsonReport<'a> {
     rtt_ms: Option<JsonRtt>,
     steps: Vec<JsonStep<'a>>,
     checks: Vec<JsonCheck<'a>>,
-    /// auth-check and collections: `{user, db, mechanism, roles: [{role, db}], privileges: [{resource, actions}]}`;
-    /// null (never absent) when the auth layer was not reached or not run.
+    /// Typed facts of the hello layer; null when no host answered.
+    deployment: Option<JsonDeployment<'a>>,
+    /// One entry per host whose TLS handshake worked; empty without TLS.
+    tls: Vec<JsonTls<'a>>,
+    /// `{user, db, mechanism, roles: [{role, db}], privileges: [{resource, actions}]}`
+    /// as `connectionStatus` reported; null when the auth layer was not reached or failed.
     auth: Option<JsonAuth<'a>>,
+    /// The Atlas control plane's facts (`--atlas-api`); null when not asked.
+    atlas: Option<serde_json::Value>,
     /// collections: the databases the user may see.
     #[serde(skip_serializing_if = "Option::is_none")]
     databases: Option<&'a [String]>,
@@ -55,6 +67,78 @@ struct JsonReport<'a> {
     /// collections: `[{name, type, documents}]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     collections: Option<Vec<JsonCollection<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonDeployment<'a> {
+    server_version: Option<&'a str>,
+    wire_version: JsonWire,
+    topology: Topology,
+    set_name: Option<&'a str>,
+    primary: Option<&'a str>,
+    hosts_answered: usize,
+    hosts_total: usize,
+    round_trip_ms: Option<JsonRoundTrip>,
+}
+
+#[derive(Serialize)]
+struct JsonWire {
+    min: i32,
+    max: i32,
+}
+
+#[derive(Serialize)]
+struct JsonRoundTrip {
+    min: f64,
+    avg: f64,
+    max: f64,
+}
+
+#[derive(Serialize)]
+struct JsonTls<'a> {
+    host: &'a str,
+    protocol: Option<&'a str>,
+    subject: Option<&'a str>,
+    issuer: Option<&'a str>,
+    sans: &'a [String],
+    not_after: Option<String>,
+    days_left: Option<i64>,
+    /// Which root stores trust the chain; null until that is determined.
+    trusted_by: Option<Vec<&'a str>>,
+}
+
+fn deployment(d: &Deployment) -> JsonDeployment<'_> {
+    JsonDeployment {
+        server_version: d.server_version.as_deref(),
+        wire_version: JsonWire {
+            min: d.min_wire_version,
+            max: d.max_wire_version,
+        },
+        topology: d.topology,
+        set_name: d.set_name.as_deref(),
+        primary: d.primary.as_deref(),
+        hosts_answered: d.hosts_answered,
+        hosts_total: d.hosts_total,
+        round_trip_ms: d.rtt.map(|r| JsonRoundTrip {
+            min: round(ms(r.min)),
+            avg: round(ms(r.avg)),
+            max: round(ms(r.max)),
+        }),
+    }
+}
+
+fn tls<'a>(host: &'a str, evidence: &'a tls::Evidence) -> JsonTls<'a> {
+    let leaf = evidence.chain.first();
+    JsonTls {
+        host,
+        protocol: evidence.protocol.as_deref(),
+        subject: leaf.map(|c| c.subject.as_str()),
+        issuer: leaf.map(|c| c.issuer.as_str()),
+        sans: leaf.map_or(&[], |c| c.names.as_slice()),
+        not_after: leaf.map(|c| super::rfc3339(c.not_after_unix)),
+        days_left: leaf.map(|c| c.expires_in_secs.div_euclid(86_400)),
+        trusted_by: None,
+    }
 }
 
 #[derive(Serialize)]
@@ -209,7 +293,10 @@ pub fn render(report: &Report) -> String {
         }),
         steps: report.steps.iter().map(step).collect(),
         checks: report.checks.iter().map(check).collect(),
+        deployment: report.deployment.as_ref().map(deployment),
+        tls: report.tls.iter().map(|(host, t)| tls(host, t)).collect(),
         auth: report.auth.as_ref().map(auth),
+        atlas: None,
         databases: report.data.as_ref().map(|d| d.databases.as_slice()),
         database: report.data.as_ref().and_then(|d| d.database.as_deref()),
         collections: report.data.as_ref().map(|d| {

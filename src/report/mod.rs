@@ -27,12 +27,19 @@ pub struct Report {
     pub diagnosis: Option<Diagnosis>,
     /// Things that did not fail the run but deserve a look.
     pub warnings: Vec<String>,
+    /// Hosts (`host:port`) that failed while another host of the deployment
+    /// worked: their failed steps are warnings (`diagnose::settle`).
+    pub degraded_hosts: Vec<String>,
     pub steps: Vec<Step>,
     pub checks: Vec<Check>,
     pub rtt: Option<RttStats>,
     /// One-line facts about the deployment (version, topology).
     pub facts: Vec<String>,
-    /// Who the server says we are (auth-check, collections).
+    /// The deployment as the handshakes describe it; `None` when no host answered.
+    pub deployment: Option<crate::probe::Deployment>,
+    /// `(host:port, evidence)` of every host whose TLS handshake worked.
+    pub tls: Vec<(String, crate::probe::tls::Evidence)>,
+    /// Who the server says we are (auth-check, collections, checklist).
     pub auth: Option<AuthSummary>,
     /// What the user may see (collections).
     pub data: Option<DataSummary>,
@@ -179,10 +186,13 @@ impl Report {
             class: Class::Ok,
             diagnosis: None,
             warnings: Vec::new(),
+            degraded_hosts: Vec::new(),
             steps: Vec::new(),
             checks: Vec::new(),
             rtt: None,
             facts: Vec::new(),
+            deployment: None,
+            tls: Vec::new(),
             auth: None,
             data: None,
             interrupted: false,
@@ -190,8 +200,12 @@ impl Report {
         }
     }
 
-    /// Fail with a diagnosis; its class decides the exit code.
+    /// Fail with a diagnosis; its class decides the exit code. The first
+    /// failure wins: layers fold in order, so it is the earliest layer's.
     pub fn fail(&mut self, diagnosis: Diagnosis) {
+        if self.diagnosis.is_some() {
+            return;
+        }
         self.class = diagnosis.class;
         self.diagnosis = Some(diagnosis);
     }
@@ -249,6 +263,29 @@ impl Report {
                 actions.iter_mut().for_each(cap);
             }
         }
+        if let Some(d) = &mut self.deployment {
+            d.server_version.iter_mut().for_each(cap);
+            d.set_name.iter_mut().for_each(cap);
+            d.primary.iter_mut().for_each(cap);
+        }
+        for (host, tls) in &mut self.tls {
+            cap(host);
+            tls.protocol.iter_mut().for_each(cap);
+            tls.cipher.iter_mut().for_each(cap);
+            tls.sni.iter_mut().for_each(cap);
+            tls.ignored.iter_mut().for_each(cap);
+            for cert in &mut tls.chain {
+                cap(&mut cert.subject);
+                cap(&mut cert.issuer);
+                cert.names.iter_mut().for_each(cap);
+            }
+        }
+        self.degraded_hosts.iter_mut().for_each(cap);
+        if let Some(scan) = &mut self.scan {
+            for hit in &mut scan.hits {
+                cap(&mut hit.redacted);
+            }
+        }
         if let Some(data) = &mut self.data {
             data.databases.iter_mut().for_each(cap);
             data.database.iter_mut().for_each(cap);
@@ -264,5 +301,36 @@ impl Report {
             return crate::exit::INTERRUPTED;
         }
         self.class.exit_code()
+    }
+}
+
+/// Seconds since the Unix epoch as RFC 3339 UTC (`2027-01-05T10:00:00Z`), without a date crate.
+pub fn rfc3339(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let rem = unix_secs.rem_euclid(86_400);
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_798_452_000), "2026-12-28T10:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
     }
 }

@@ -162,9 +162,16 @@ pub fn render(report: &Report) -> String {
         .find(|c| c.id == NO_COMMITTED_CREDENTIALS);
     let not_run = match (&report.scan, check) {
         (Some(_), _) => None,
-        (None, Some(check)) => Some(check.summary.as_str()),
-        (None, None) => Some("the credential scan did not run"),
+        (None, Some(check)) => Some(check.summary.clone()),
+        (None, None) => Some("the credential scan did not run".to_string()),
     };
+    // A walk that stopped early ran, but did not see everything: say so.
+    let truncated = report.scan.as_ref().filter(|s| s.truncated).map(|_| {
+        format!(
+            "the walk stopped after {} entries: files past that point were not scanned",
+            crate::scan::MAX_ENTRIES
+        )
+    });
     let results = report
         .scan
         .iter()
@@ -219,11 +226,12 @@ pub fn render(report: &Report) -> String {
             invocations: [Invocation {
                 execution_successful: not_run.is_none(),
                 tool_execution_notifications: not_run
+                    .iter()
+                    .chain(&truncated)
                     .map(|text| Notification {
                         level: "warning",
                         message: TextRef { text },
                     })
-                    .into_iter()
                     .collect(),
             }],
             results,

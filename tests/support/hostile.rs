@@ -220,7 +220,6 @@ pub const BIG_CLUSTER: &str = "big.example.test";
 /// SRV targets `h000.big.example.test`... on `port`, every one an A record for 127.0.0.1.
 /// The answer does not fit a UDP datagram, so resolvers must retry over TCP.
 pub fn dns_many_srv(count: usize, port: u16) -> Dnsmasq {
-    let dir = tempfile::tempdir().expect("temp dir");
     let mut records = vec![format!("--local=/{BIG_CLUSTER}/")];
     for i in 0..count {
         let host = format!("h{i:03}.{BIG_CLUSTER}");
@@ -229,6 +228,25 @@ pub fn dns_many_srv(count: usize, port: u16) -> Dnsmasq {
         ));
         records.push(format!("--host-record={host},{LOCALHOST}"));
     }
+    dnsmasq(&records)
+}
+
+/// The name [`dns_dual_stack`] serves: an A record 127.0.0.1 and an AAAA record ::1.
+pub const DUAL_STACK_HOST: &str = "dual.example.test";
+
+/// A private dnsmasq serving `dual.example.test` as both 127.0.0.1 and ::1, as
+/// `localhost` resolves on many machines: with a server on 127.0.0.1 only, the
+/// IPv6 address is refused while the IPv4 one serves.
+pub fn dns_dual_stack() -> Dnsmasq {
+    dnsmasq(&[
+        "--local=/example.test/".to_string(),
+        format!("--host-record={DUAL_STACK_HOST},{LOCALHOST},::1"),
+    ])
+}
+
+/// A private dnsmasq (not the bed's) on 127.0.0.1 with the given record options.
+pub fn dnsmasq(records: &[String]) -> Dnsmasq {
+    let dir = tempfile::tempdir().expect("temp dir");
     let dns_port = super::closed_udp_port();
     let dnsmasq = dnsmasq_path().expect("dnsmasq not found (Debian: dnsmasq-base)");
     let child = Command::new(dnsmasq)
@@ -243,7 +261,7 @@ pub fn dns_many_srv(count: usize, port: u16) -> Dnsmasq {
             &format!("--pid-file={}", dir.path().join("dnsmasq.pid").display()),
             "--log-facility=-",
         ])
-        .args(&records)
+        .args(records)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

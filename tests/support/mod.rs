@@ -19,7 +19,7 @@ use std::net::{
 };
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use mongodb::bson::{Document, doc};
@@ -296,7 +296,57 @@ impl Run {
             "stdout is JSON but not an object\n{}",
             self.dump()
         );
+        // Every JSON report any test sees is held to the published schema.
+        if let Err(errors) = schema_errors(&json) {
+            panic!("{errors}\n{}", self.dump());
+        }
         JsonRun { run: self, json }
+    }
+}
+
+// ------------------------------------------------------------------ the published JSON schemas
+
+/// `schema/<name>`, compiled once per test process.
+pub fn schema(name: &str) -> &'static jsonschema::Validator {
+    static REPORT: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static EXPLAIN: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let cell = match name {
+        "report.schema.json" => &REPORT,
+        "explain.schema.json" => &EXPLAIN,
+        other => panic!("no schema {other}"),
+    };
+    cell.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schema")
+            .join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let schema: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+        jsonschema::draft202012::new(&schema)
+            .unwrap_or_else(|e| panic!("{}: not a JSON Schema: {e}", path.display()))
+    })
+}
+
+/// Validates one JSON output against the schema of its command (explain's own, else
+/// the report's); `Err` lists every violation with its JSON pointer.
+pub fn schema_errors(json: &Value) -> Result<(), String> {
+    let name = if json["command"] == "explain" {
+        "explain.schema.json"
+    } else {
+        "report.schema.json"
+    };
+    let errors: Vec<String> = schema(name)
+        .iter_errors(json)
+        .map(|e| format!("  at {:?}: {e}", e.instance_path().to_string()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the output does not match schema/{name}:\n{}",
+            errors.join("\n")
+        ))
     }
 }
 
@@ -1025,6 +1075,36 @@ pub fn fake_mongod_with<'a>(
     })
 }
 
+/// A reply that is never sent: the fake mongod holds the connection, silent. In a
+/// [`fake_mongod_with`] table under a command's name, or under [`ANY_OTHER`].
+pub fn silence() -> Document {
+    doc! {"$silence": true}
+}
+
+/// The table key whose reply answers every command the table does not name.
+pub const ANY_OTHER: &str = "*";
+
+/// A peer that answers the handshake (`hello`/`isMaster`) and then goes silent:
+/// every other command, `buildInfo` and `ping` included, gets no answer.
+pub fn hello_then_silent() -> Server {
+    fake_mongod_with(doc! {}, [(ANY_OTHER, silence())])
+}
+
+/// A peer that answers everything but `ping`, which it never answers.
+pub fn silent_ping() -> Server {
+    fake_mongod_with(doc! {}, [("ping", silence())])
+}
+
+/// A member of replica set `rs0` that is a secondary, in a set with no primary.
+pub fn secondary_without_primary() -> Server {
+    fake_mongod(doc! {
+        "setName": "rs0",
+        "isWritablePrimary": false,
+        "ismaster": false,
+        "secondary": true,
+    })
+}
+
 /// The reply a fake mongod gives to `command`.
 fn reply_for(table: &HashMap<String, Document>, command: &Document) -> Document {
     let name = command
@@ -1032,19 +1112,57 @@ fn reply_for(table: &HashMap<String, Document>, command: &Document) -> Document 
         .next()
         .map(String::as_str)
         .unwrap_or_default();
-    let mut reply = table.get(name).cloned().unwrap_or_else(|| {
-        doc! {
-            "ok": 0.0,
-            "errmsg": format!("no such command: '{name}'"),
-            "code": 59,
-            "codeName": "CommandNotFound",
-        }
-    });
+    let mut reply = table
+        .get(name)
+        .or_else(|| table.get(ANY_OTHER))
+        .cloned()
+        .unwrap_or_else(|| {
+            doc! {
+                "ok": 0.0,
+                "errmsg": format!("no such command: '{name}'"),
+                "code": 59,
+                "codeName": "CommandNotFound",
+            }
+        });
     // Like mongod, list a user's mechanisms only when the handshake asks for them.
     if !command.contains_key("saslSupportedMechs") {
         reply.remove("saslSupportedMechs");
     }
+    // A hostile server that quotes the client's SASL payload back in its error.
+    if reply.remove("$echoPayload").is_some() {
+        let payload = command
+            .get_binary_generic("payload")
+            .cloned()
+            .unwrap_or_default();
+        reply.insert(
+            "errmsg",
+            format!(
+                "Authentication failed: bad payload {} (hex {})",
+                base64(&payload),
+                hex(&payload)
+            ),
+        );
+    }
     reply
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// A saslStart reply that fails like mongod's and quotes the client's payload back, as
+/// base64 and hex: for `authMechanism=PLAIN` that payload is `\0user\0password`.
+pub fn sasl_echo_payload() -> Document {
+    doc! {
+        "ok": 0.0,
+        "code": 18,
+        "codeName": "AuthenticationFailed",
+        "$echoPayload": true,
+    }
 }
 
 async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
@@ -1073,12 +1191,22 @@ async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
                     if more_to_come {
                         continue;
                     }
-                    op_msg(next_id, request_id, &reply_for(table, &command))
+                    let reply = reply_for(table, &command);
+                    if reply.contains_key("$silence") {
+                        return hold_silently(stream).await;
+                    }
+                    op_msg(next_id, request_id, &reply)
                 }
                 None => return,
             },
             OP_QUERY => match parse_op_query(&body) {
-                Some(command) => op_reply(next_id, request_id, &reply_for(table, &command)),
+                Some(command) => {
+                    let reply = reply_for(table, &command);
+                    if reply.contains_key("$silence") {
+                        return hold_silently(stream).await;
+                    }
+                    op_reply(next_id, request_id, &reply)
+                }
                 None => return,
             },
             // OP_COMPRESSED and anything else: not supported, hang up as a confused server would.
@@ -1089,6 +1217,12 @@ async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
             return;
         }
     }
+}
+
+/// Keeps the connection open, reading and discarding, never answering, until the
+/// client hangs up.
+async fn hold_silently(mut stream: TcpStream) {
+    drain(&mut stream).await;
 }
 
 /// The command document (section kind 0) and the moreToCome flag.

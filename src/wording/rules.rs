@@ -1,5 +1,5 @@
-//! The rule table of `explain`: which wording, from which driver, means which
-//! finding. One readable table; the order is the precedence.
+//! The wording rules: which words, from which driver, mean which finding. One
+//! readable table; the order is the precedence within a tier (see `Tier`).
 //!
 //! Rules are tried top to bottom and the first that matches decides, so the
 //! table runs from the most specific evidence to the vaguest wrapper: a
@@ -38,8 +38,12 @@ pub struct Rule {
     /// Other findings the same wording is known to mean: listed as alternatives.
     pub also: &'static [Finding],
     /// A summary that other errors are wrapped in (server selection): when a
-    /// more specific rule decides, a wrapper adds no alternative.
+    /// more specific rule decides, a wrapper adds no alternative; when it decides
+    /// alone, the text cannot tell the cause (`decidable: false`).
     pub wrapper: bool,
+    /// Words that fit several causes (a closed connection, a bare Atlas code):
+    /// a driver's own message or an error number in the text outranks them.
+    pub vague: bool,
     /// A message (as drivers print it) that this rule must decide.
     pub example: &'static str,
 }
@@ -57,7 +61,7 @@ const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routin
 const ALERT_80: &str = r"alert internal error|ALERT_INTERNAL_ERROR|alert number 80\b|fatal alert: ?InternalError|tls: internal error|received fatal alert: internal_error|InternalError alert";
 
 /// The peer closed or reset the connection before a reply.
-const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b";
+const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b";
 
 /// The TLS handshake itself ran out of time.
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
@@ -88,6 +92,7 @@ macro_rules! rule {
     };
     (@wrap also $value:expr) => { $value };
     (@wrap wrapper $value:expr) => { $value };
+    (@wrap vague $value:expr) => { $value };
     (@wrap example $value:expr) => { $value };
     (@wrap $field:ident $value:expr) => { Some($value) };
 }
@@ -104,6 +109,7 @@ impl Rule {
         fix: None,
         also: &[],
         wrapper: false,
+        vague: false,
         example: "",
     };
 }
@@ -174,6 +180,7 @@ pub static RULES: &[Rule] = &[
     rule!("atlas_code_8000", r"AtlasError|\bcode\W{0,4}8000\b", AuthFailedAtlas,
         note: "Code 8000 (AtlasError) without its message is most often bad auth; Atlas also uses it for actions a user or a cluster tier may not do.",
         also: &[Finding::Unauthorized],
+        vague: true,
         example: "{ \"ok\": 0, \"code\": 8000, \"codeName\": \"AtlasError\", \"name\": \"MongoError\" }"),
     rule!("auth_failed",
         r"AuthenticationFailed|authentication failed|\bauth fail(?:s|ed)\b|SASL authentication step|sasl conversation error|unable to authenticate using|MongoAuthenticationException|Exception authenticating|SCRAM failure|UserNotFound|Could not find user|Invalid credentials for database|storedKey mismatch|\bcode\W{0,4}18\b|Authentication error",
@@ -212,7 +219,7 @@ pub static RULES: &[Rule] = &[
         NoPrimary,
         example: "MongoError: no primary found in replicaset"),
     rule!("not_mongodb",
-        r"invalid message size|message length \(?\d+\)? is (?:larger than|too large|invalid)|received an HTTP response|\bHTTP/1\.[01] \d{3}\b|unexpected response opcode|malformed message length",
+        r"invalid message size|invalid wire protocol opcode|message length \(?\d+\)? is (?:larger than|too large|invalid)|received an HTTP response|\bHTTP/1\.[01] \d{3}\b|unexpected response opcode|malformed message length",
         NotMongodb,
         note: "A message size of 1347703880 or 1213486160 is the bytes 'HTTP': an HTTP server answered on this port.",
         example: "MongoNetworkError: Invalid message size: 1347703880, max allowed: 67108864"),
@@ -276,7 +283,7 @@ pub static RULES: &[Rule] = &[
         fix: SRV_FIX,
         example: "Error: querySrv ECONNREFUSED _mongodb._tcp.cluster0.ab1cd.mongodb.net"),
     rule!("dns_timeout",
-        r"query(?:Srv|Txt|A|Aaaa) ETIMEOUT|\bETIMEOUT\b|DNS operation timed out|resolution lifetime expired|LifetimeTimeout|:53: i/o timeout|DNS (?:query|lookup|request) timed out",
+        r"query(?:Srv|Txt|A|Aaaa) ETIMEOUT|\bETIMEOUT\b|DNS operation timed out|DNS resolution: (?:\w+ error: )?request timed out|resolution lifetime expired|LifetimeTimeout|:53: i/o timeout|DNS (?:query|lookup|request) timed out",
         DnsTimeout,
         fix: SRV_FIX,
         example: "Error: querySrv ETIMEOUT _mongodb._tcp.midnight.t37c9.mongodb.net"),
@@ -314,6 +321,7 @@ pub static RULES: &[Rule] = &[
         DnsServerFailure,
         also: &[Finding::DnsResolverUnreachable, Finding::DnsNoSuchName, Finding::DnsTimeout],
         fix: SRV_FIX,
+        vague: true,
         example: "com.mongodb.MongoConfigurationException: Unable to look up SRV record for host _mongodb._tcp.c.ab1cd.mongodb.net"),
     // ---- TCP -------------------------------------------------------------------------
     rule!("tcp_refused_ipv6_localhost", r"ECONNREFUSED ::1:\d+|ECONNREFUSED \[::1\]", TcpRefused,
@@ -364,12 +372,14 @@ pub static RULES: &[Rule] = &[
     rule!("libmongoc_connection_error", r"connection error calling (?:ismaster|hello)", NetworkTimeout,
         note: "libmongoc before 1.5 said 'connection error' for what was a connection timeout.",
         also: &[Finding::TcpRefused, Finding::ClosedWithoutReply],
+        vague: true,
         example: "No suitable servers found (`serverselectiontryonce` set): [connection error calling ismaster on '10.0.0.7:27017']"),
     // ---- TLS failures named only vaguely ----------------------------------------------
     rule!("tls_failed",
         r"SSL handshake failed|TLS handshake failed|SSLHandshakeException|\bSSLError\b|\bSSL_ERROR|\bOCSP\b|invalid peer certificate|HandshakeException|SSL routines|\btls: ",
         TlsHandshakeFailed,
         also: &[Finding::IpAccessListAlert, Finding::TlsUnknownIssuer, Finding::TlsPlainServer],
+        vague: true,
         example: "connection() error occured during connection handshake: error parsing stapled response: bad OCSP signature: crypto/rsa: verification error"),
     // ---- connection strings named only vaguely ----------------------------------------
     rule!("uri_needs_three_parts",
@@ -381,8 +391,14 @@ pub static RULES: &[Rule] = &[
     rule!("uri_malformed",
         r"MongoParseError|\bInvalidURI\b|invalid connection string|URI malformed|error parsing uri|\bBad URI\b|is not a valid (?:MongoDB )?connection string|connection string is (?:not valid|invalid)",
         UriMalformed,
-        example: "MongoParseError: Invalid connection string"),
+        vague: true,
+        example: "MongoParseError: URI malformed, cannot be parsed"),
     // ---- server-selection summaries: the vaguest wrappers ------------------------------
+    rule!("mongoose_buffering", r"buffering timed out after \d+\s*ms", NetworkTimeout,
+        note: "Mongoose queues model calls until mongoose.connect() has opened a connection: this says that it never opened in time (or connect() was never called or awaited), not why.",
+        also: &[Finding::IpAccessListSuspected, Finding::DnsResolverUnreachable, Finding::AuthFailedAtlas, Finding::TcpRefused],
+        wrapper: true,
+        example: "MongooseError: Operation `users.findOne()` buffering timed out after 10000ms"),
     rule!("mongoose_atlas_unreachable", r"Could not connect to any servers in your MongoDB Atlas cluster", IpAccessListSuspected,
         note: "Mongoose says this whenever no server of an Atlas cluster could be used; the access list is the most common reason, not the only one.",
         also: &[Finding::NetworkTimeout, Finding::AuthFailedAtlas, Finding::ReplicaSetMismatch],

@@ -1,0 +1,364 @@
+//! The one run: the layers in order (uri, dns, tcp, tls, hello, auth, data, crud,
+//! status), each under one deadline, as deep as the command asks, folded into
+//! typed `Evidence`. Commands say how deep to go (`Plan`); the report, the
+//! diagnosis and the checklists only read the evidence. Nothing here prints.
+//!
+//! One driver client serves every layer after the handshake (auth, data, crud,
+//! status). A later layer that can run beside the others (the Atlas API) plugs
+//! in after `data`, reading the same evidence.
+
+use std::time::Duration;
+
+use mongodb::Client;
+use tokio::time::Instant;
+
+use crate::config::{PasswordSource, Settings};
+use crate::probe::{self, Layer, Status, Step, auth, data, status};
+use crate::uri::{self, ConnectionString};
+
+/// How long after a layer's deadline our own bound on a driver call fires: the
+/// driver's timers (server selection, connect) end at the deadline itself, and
+/// its error names the cause (an untrusted certificate, a refused host), so it
+/// should win the race against our plain "no answer".
+pub const GRACE: Duration = Duration::from_millis(500);
+
+/// How deep a command goes. Each depth includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Depth {
+    /// uri, dns, tcp, tls, hello (`ping`).
+    Hello,
+    /// ... and authentication with `connectionStatus` (`auth-check`).
+    Auth,
+    /// ... and `listDatabases` / `listCollections` (`collections`, `checklist`).
+    Data,
+}
+
+/// What a command asks of the run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub depth: Depth,
+    /// MongoDB pings to time after the handshake (`ping --count`).
+    pub ping_count: u32,
+    /// The database the command names (`--db`); the config's `database`, then
+    /// the URI's path, then `default_database` stand in when it is `None`.
+    pub database: Option<String>,
+    /// The database when nothing names one (`test` for the checklist, as drivers
+    /// default to); `None` lists databases only.
+    pub default_database: Option<&'static str>,
+    /// Collections that must exist in `database`.
+    pub expected: Vec<String>,
+    /// The CRUD round trip in a scratch collection (checklist, opt-in).
+    pub crud: bool,
+    /// The database-status commands (`hello`, `dbStats`, `buildInfo`, `serverStatus`).
+    pub status: bool,
+}
+
+impl Plan {
+    /// A plan that stops after `depth`, with one ping and nothing added.
+    pub fn to(depth: Depth) -> Self {
+        Plan {
+            depth,
+            ping_count: 1,
+            database: None,
+            default_database: None,
+            expected: Vec::new(),
+            crud: false,
+            status: false,
+        }
+    }
+}
+
+/// Everything the run found, layer by layer; `None` for a layer not reached.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// The connection string, or why the uri layer refused it.
+    pub uri: Result<ConnectionString, uri::Error>,
+    /// The uri layer's steps (parse, password source, lints).
+    pub uri_steps: Vec<Step>,
+    /// The database the data, crud and status layers use, as the plan resolved it.
+    pub database: Option<String>,
+    pub connectivity: Option<probe::Connectivity>,
+    pub auth: Option<auth::AuthOutcome>,
+    pub data: Option<data::DataOutcome>,
+    pub crud: Option<crate::crud::Outcome>,
+    pub status: Option<status::Evidence>,
+    /// Ctrl-C stopped the run after cleaning up.
+    pub interrupted: bool,
+}
+
+impl Evidence {
+    /// Whether the connectivity layers gave a usable deployment (a broken
+    /// system resolver that the fallback worked around still counts).
+    pub fn connected(&self) -> bool {
+        self.connectivity.as_ref().is_some_and(|c| {
+            c.failure
+                .as_ref()
+                .is_none_or(|f| matches!(f, probe::Failure::DnsResolverBroken { .. }))
+        })
+    }
+
+    /// Who the server says we are, once authenticated.
+    pub fn auth_info(&self) -> Option<&auth::AuthInfo> {
+        self.auth.as_ref().and_then(|a| a.result.as_ref().ok())
+    }
+}
+
+/// Runs the layers the plan asks for, each under its own deadline.
+pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
+    let raw = settings.target.uri.expose();
+    let mut evidence = Evidence {
+        uri: ConnectionString::parse(raw),
+        uri_steps: Vec::new(),
+        database: None,
+        connectivity: None,
+        auth: None,
+        data: None,
+        crud: None,
+        status: None,
+        interrupted: false,
+    };
+    let cs = match &evidence.uri {
+        Ok(cs) => cs.clone(),
+        Err(error) => {
+            evidence.uri_steps.push(Step::new(
+                Layer::Uri,
+                "parse",
+                Status::Fail,
+                error.to_string(),
+            ));
+            return evidence;
+        }
+    };
+    if let Err(error) = local_checks(&cs) {
+        evidence.uri_steps.push(Step::new(
+            Layer::Uri,
+            "parse",
+            Status::Fail,
+            error.to_string(),
+        ));
+        evidence.uri = Err(error);
+        return evidence;
+    }
+    evidence.uri_steps = uri_steps(&cs, settings);
+    evidence.database = database(plan.database.as_deref(), settings, Some(&cs))
+        .or_else(|| plan.default_database.map(str::to_string));
+
+    // ---- dns, tcp, tls, hello: each layer bounds its own concurrent work.
+    let options = probe::Options {
+        ping_count: plan.ping_count,
+        ..probe_options(settings)
+    };
+    let connectivity = probe::connectivity(&cs, &options).await;
+    evidence.connectivity = Some(connectivity);
+    if plan.depth < Depth::Auth || !evidence.connected() {
+        return evidence;
+    }
+    let connectivity = evidence.connectivity.as_ref().expect("set above");
+
+    // ---- auth: one deadline for options, the driver's selection and connectionStatus.
+    let login = login(settings);
+    let request = auth::Request {
+        cs: &cs,
+        connectivity,
+        login: &login,
+        deadline: Instant::now() + settings.timeout,
+        verbose: settings.verbose,
+    };
+    let (outcome, client) = auth::authenticate(&request).await;
+    let authenticated = outcome.result.is_ok();
+    evidence.auth = Some(outcome);
+    let Some(client) = client.filter(|_| authenticated) else {
+        return evidence;
+    };
+    if plan.depth < Depth::Data {
+        return evidence;
+    }
+
+    // ---- data: one deadline for every listing and estimate.
+    let outcome = data::collections(
+        &client,
+        &data::Request {
+            database: evidence.database.as_deref(),
+            expected: &plan.expected,
+            deadline: Instant::now() + settings.timeout,
+        },
+    )
+    .await;
+    evidence.data = Some(outcome);
+
+    // ---- crud and status (checklist): Ctrl-C stops them, after the cleanup.
+    if plan.crud || plan.status {
+        after_data(&mut evidence, &client, settings, plan, &cs).await;
+    }
+    evidence
+}
+
+/// The checklist's CRUD round trip and database status, with one Ctrl-C
+/// listener covering both: once a handler is installed, a Ctrl-C that nobody
+/// listens for would be swallowed and the run would go on.
+async fn after_data(
+    evidence: &mut Evidence,
+    client: &Client,
+    settings: &Settings,
+    plan: &Plan,
+    cs: &ConnectionString,
+) {
+    let database = evidence
+        .database
+        .clone()
+        .unwrap_or_else(|| "test".to_string());
+    let secret = cs.password.as_ref().or(settings.target.password.as_ref());
+    let scrub = |text: &str| auth::scrub(text, secret);
+    let mut interrupt = match crate::crud::Interrupt::install() {
+        Ok(interrupt) => interrupt,
+        Err(e) => {
+            if plan.crud {
+                evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
+            }
+            if plan.status {
+                evidence.status = Some(
+                    status::run(client, &database, Instant::now() + settings.timeout, &scrub).await,
+                );
+            }
+            return;
+        }
+    };
+    if plan.crud {
+        let crud = crate::crud::round_trip(
+            client,
+            &database,
+            settings.timeout,
+            interrupt.next(),
+            &scrub,
+        )
+        .await;
+        evidence.interrupted = crud.interrupted;
+        evidence.crud = Some(crud);
+    }
+    if plan.status && !evidence.interrupted {
+        let deadline = Instant::now() + settings.timeout;
+        tokio::select! {
+            status = status::run(client, &database, deadline, &scrub) => {
+                evidence.status = Some(status);
+            }
+            () = interrupt.next() => evidence.interrupted = true,
+        }
+    }
+}
+
+/// What the uri layer checks on this machine before any traffic: the files the
+/// driver reads itself, without a cap (a FIFO or /dev/zero there would hang it
+/// or grow it without bound), and unix socket hosts, which the layer probes
+/// cannot reach.
+fn local_checks(cs: &ConnectionString) -> Result<(), uri::Error> {
+    for (option, path) in cs.file_options() {
+        crate::file::check(std::path::Path::new(path), crate::file::PEM_MAX_BYTES).map_err(
+            |error| uri::Error::OptionFile {
+                option: option.to_string(),
+                path: path.to_string(),
+                reason: error.to_string(),
+            },
+        )?;
+    }
+    match cs.hosts.iter().find(|h| h.is_unix_socket()) {
+        Some(socket) => Err(uri::Error::UnixSocket {
+            path: socket.name.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The uri layer's steps for a connection string that parsed.
+fn uri_steps(cs: &ConnectionString, settings: &Settings) -> Vec<Step> {
+    let hosts = cs
+        .hosts
+        .iter()
+        .map(uri::Host::address)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut steps = vec![Step::new(
+        Layer::Uri,
+        "parse",
+        Status::Pass,
+        format!(
+            "{}: {hosts}; TLS {}",
+            crate::words::count(cs.hosts.len(), "host"),
+            if cs.tls_enabled() { "on" } else { "off" }
+        ),
+    )];
+    for note in &settings.target.notes {
+        let status = if note.warn {
+            Status::Warn
+        } else {
+            Status::Pass
+        };
+        steps.push(Step::new(Layer::Uri, note.name, status, note.text.clone()));
+    }
+    if settings.target.password_source == PasswordSource::CommandLine {
+        steps.push(Step::new(
+            Layer::Uri,
+            "password source",
+            Status::Warn,
+            "the password came with --uri: it lands in shell history and the process list; put the URI in MONGODB_URI or the password in a variable named by password-env",
+        ));
+    }
+    for lint in cs.lints() {
+        steps.push(Step::new(
+            Layer::Uri,
+            format!("lint {}", lint.name),
+            Status::Warn,
+            lint.message.clone(),
+        ));
+    }
+    steps
+}
+
+/// The probe options from the settings (one ping; the plan overrides it).
+pub fn probe_options(settings: &Settings) -> probe::Options {
+    probe::Options {
+        timeout: settings.timeout,
+        dns_server: settings.dns_server,
+        dns_fallback: settings.dns_fallback,
+        atlas: settings.atlas,
+        ping_count: 1,
+        login_user: settings.target.username.clone(),
+    }
+}
+
+/// Credentials given apart from the URI (config `username` + `password-env`).
+pub fn login(settings: &Settings) -> auth::Login {
+    auth::Login {
+        username: settings.target.username.clone(),
+        password: settings.target.password.clone(),
+    }
+}
+
+/// The database the data layer lists: the command's `--db`, else `database` in
+/// the config, else the URI's path; `None` lists databases only.
+pub fn database(
+    flag: Option<&str>,
+    settings: &Settings,
+    cs: Option<&ConnectionString>,
+) -> Option<String> {
+    flag.map(str::to_string)
+        .or_else(|| settings.database.clone())
+        .or_else(|| cs.and_then(|cs| cs.database.clone()))
+        .filter(|db| !db.is_empty())
+}
+
+/// Config `expected-collections` plus `--expect`, trimmed, without duplicates.
+pub fn expected_collections(config: &[String], flag: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in config.iter().chain(flag) {
+        let name = name.trim();
+        if !name.is_empty() && !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+/// The time left before `deadline`, for driver options that take a duration.
+pub fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}

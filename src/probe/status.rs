@@ -1,0 +1,114 @@
+//! The status layer (checklist's database-status): `hello`, `dbStats`,
+//! `buildInfo` and `serverStatus` through the authenticated client, at once and
+//! under one deadline. Records what the server answered; the checklist words it.
+
+use mongodb::Client;
+use mongodb::bson::{Bson, Document, doc};
+use tokio::time::Instant;
+
+/// What `hello` said through the driver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hello {
+    pub writable_primary: bool,
+    pub set_name: Option<String>,
+}
+
+/// `dbStats` of the checklist's database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbStats {
+    pub collections: f64,
+    pub objects: f64,
+    pub data_bytes: f64,
+}
+
+/// The parts of `serverStatus` the checklist shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerStatus {
+    pub uptime_secs: Option<f64>,
+    /// `(current, available)` connections.
+    pub connections: Option<(f64, f64)>,
+}
+
+/// Each command's answer, or its (redacted) error text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub database: String,
+    pub hello: Result<Hello, String>,
+    pub db_stats: Result<DbStats, String>,
+    /// `buildInfo.version`, where the user may run it.
+    pub version: Option<String>,
+    pub server_status: Result<ServerStatus, String>,
+}
+
+/// Runs the four commands concurrently; each ends at `deadline` at the latest.
+pub async fn run(
+    client: &Client,
+    database: &str,
+    deadline: Instant,
+    scrub: &(dyn Fn(&str) -> String + Sync),
+) -> Evidence {
+    let (hello, stats, build, status) = tokio::join!(
+        command(client, "admin", doc! {"hello": 1}, deadline),
+        command(client, database, doc! {"dbStats": 1}, deadline),
+        command(client, "admin", doc! {"buildInfo": 1}, deadline),
+        command(
+            client,
+            "admin",
+            doc! {"serverStatus": 1, "repl": 0, "metrics": 0, "locks": 0, "wiredTiger": 0},
+            deadline,
+        ),
+    );
+    Evidence {
+        database: database.to_string(),
+        hello: hello
+            .map(|h| Hello {
+                writable_primary: h.get_bool("isWritablePrimary").unwrap_or(false),
+                set_name: h.get_str("setName").ok().map(str::to_string),
+            })
+            .map_err(|e| scrub(&e)),
+        db_stats: stats
+            .map(|s| DbStats {
+                collections: number(&s, "collections").unwrap_or(0.0),
+                objects: number(&s, "objects").unwrap_or(0.0),
+                data_bytes: number(&s, "dataSize").unwrap_or(0.0),
+            })
+            .map_err(|e| scrub(&e)),
+        version: build
+            .ok()
+            .and_then(|b| b.get_str("version").ok().map(str::to_string)),
+        server_status: status
+            .map(|s| ServerStatus {
+                uptime_secs: number(&s, "uptime"),
+                connections: s.get_document("connections").ok().map(|c| {
+                    (
+                        number(c, "current").unwrap_or(0.0),
+                        number(c, "available").unwrap_or(0.0),
+                    )
+                }),
+            })
+            .map_err(|e| scrub(&e)),
+    }
+}
+
+async fn command(
+    client: &Client,
+    database: &str,
+    command: Document,
+    deadline: Instant,
+) -> Result<Document, String> {
+    match tokio::time::timeout_at(deadline, client.database(database).run_command(command)).await {
+        Ok(Ok(reply)) => Ok(reply),
+        Ok(Err(e)) => Err(crate::crud::driver_text(&e)),
+        Err(_) => Err("no answer within the deadline".to_string()),
+    }
+}
+
+fn number(doc: &Document, key: &str) -> Option<f64> {
+    match doc.get(key)? {
+        Bson::Int32(n) => Some(f64::from(*n)),
+        #[allow(clippy::cast_precision_loss)] // counts and bytes far below 2^52
+        Bson::Int64(n) => Some(*n as f64),
+        Bson::Double(n) => Some(*n),
+        _ => None,
+    }
+}

@@ -1,0 +1,348 @@
+//! Driver and server error text -> typed cause: the one place atlas-doctor reads
+//! error prose. The live probes ask it where a driver gives only words (auth,
+//! data), `diagnose` asks it what a TLS alert means, and `explain` reads pasted
+//! text through it, so a live run and `explain` name the same finding for the
+//! same words.
+//!
+//! A text is read structure first, then words. Every reading has a `Tier`, and
+//! the highest tier decides; within a tier the wording rules keep their table
+//! order and the other readings the order they appear in:
+//! - `Specific`: a wording rule that names one cause (`rules::RULES`);
+//! - `Template`: an error message an official driver raises, mined from its
+//!   source (`data/driver_messages.tsv`);
+//! - `Vague`: a wording rule whose words fit several causes (a closed
+//!   connection, a bare Atlas code);
+//! - `Structure`: an error number in the text (`code`/`codeName` of the server,
+//!   `errno` and `[WinError N]` of the OS, TLS alert numbers), or an OS message
+//!   in any language (`data/server_codes.tsv`, `os_errors.tsv`, `tls_alerts.tsv`);
+//! - `Wrapper`: a driver's summary that only says no server was usable (server
+//!   selection): when nothing else speaks, the text cannot decide.
+
+pub mod rules;
+mod tables;
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::finding::Finding;
+use rules::RULES;
+pub use tables::{Family, driver_family};
+
+/// How strongly a reading decides; the highest present wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    Wrapper,
+    Structure,
+    Vague,
+    Template,
+    Specific,
+}
+
+/// One cause read from a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// What it means.
+    pub finding: Finding,
+    /// The rule, or the table (`server_code`, `os_error`, `tls_alert`,
+    /// `driver_message`), that read it.
+    pub rule: &'static str,
+    pub tier: Tier,
+    /// The bytes of the text that said it.
+    pub at: Range<usize>,
+    /// The fragment a rule's `requires` condition found, when there is one.
+    pub also_at: Option<Range<usize>>,
+    /// Other findings the same words are known to mean.
+    pub also: Vec<Finding>,
+    /// A sharper cause and fix than the finding's own.
+    pub note: Option<&'static str>,
+    pub fix: Option<&'static str>,
+    /// What the structure said (`server error code 18 (AuthenticationFailed)`).
+    pub evidence: Option<String>,
+}
+
+impl Reading {
+    /// A wrapper decides alone only when nothing else speaks: the text cannot
+    /// tell the cause.
+    pub fn decidable(&self) -> bool {
+        self.tier != Tier::Wrapper
+    }
+}
+
+/// Every reading of `text`, unordered (rules in table order first).
+pub fn readings(text: &str) -> Vec<Reading> {
+    let mut out = rule_readings(text);
+    out.extend(tables::template_readings(text));
+    out.extend(tables::structure_readings(text));
+    out
+}
+
+/// The reading that decides: the highest tier, the first of that tier.
+pub fn read(text: &str) -> Option<Reading> {
+    best(readings(text))
+}
+
+/// The reading of the highest tier: the first rule in table order, the longest
+/// driver message (the most specific of those found), the first number.
+pub fn best(readings: Vec<Reading>) -> Option<Reading> {
+    let top = readings.iter().map(|r| r.tier).max()?;
+    let mut tier = readings.into_iter().filter(|r| r.tier == top);
+    if top == Tier::Template {
+        // `max_by_key` keeps the last of equals: reverse to keep the first.
+        let all: Vec<Reading> = tier.collect();
+        return all.into_iter().rev().max_by_key(|r| r.at.len());
+    }
+    tier.next()
+}
+
+/// The wording rules that hold for `text`, in table order.
+fn rule_readings(text: &str) -> Vec<Reading> {
+    let compiled = &*COMPILED;
+    // One regex at a time rather than a `RegexSet`: an overlapping set search
+    // over all rules outgrows the lazy DFA's cache on long, varied text and
+    // falls back to the PikeVM, about 20 s for 4 MB of pasted logs; each rule on
+    // its own keeps its literal prefilter and DFA (a fraction of a second).
+    let mut out = Vec::new();
+    for (i, rule) in RULES.iter().enumerate() {
+        let Some(m) = compiled.patterns[i].find(text) else {
+            continue;
+        };
+        let requires = match &compiled.requires[i] {
+            Some(re) => match re.find(text) {
+                Some(found) => Some(found.range()),
+                None => continue,
+            },
+            None => None,
+        };
+        if compiled.unless[i]
+            .as_ref()
+            .is_some_and(|re| re.is_match(text))
+        {
+            continue;
+        }
+        let tier = if rule.wrapper {
+            Tier::Wrapper
+        } else if rule.vague {
+            Tier::Vague
+        } else {
+            Tier::Specific
+        };
+        let mut finding = rule.finding;
+        if finding == Finding::IpAccessListAlert && rule.requires.is_none() {
+            // Alert 80 means the access list only from an Atlas host: the same
+            // question the live TLS layer asks (`alert_finding`).
+            finding = alert_finding(80, names_atlas_or_no_host(text));
+        }
+        out.push(Reading {
+            finding,
+            rule: rule.name,
+            tier,
+            at: m.range(),
+            also_at: requires,
+            also: rule.also.to_vec(),
+            note: rule.note,
+            fix: rule.fix,
+            evidence: None,
+        });
+    }
+    out
+}
+
+/// What a TLS alert from a server means. Alert 80 (internal_error) is how Atlas
+/// refuses an address outside its IP access list; from any other server it is
+/// a TLS failure on the server's side. `atlas` is whether the server is Atlas
+/// (known live from the host name or `--atlas`; in pasted text, an Atlas host
+/// named or, when no host is named at all, the likelier case).
+pub fn alert_finding(code: u8, atlas: bool) -> Finding {
+    match tables::alert(code).map(|a| a.finding) {
+        Some(Finding::IpAccessListAlert) if !atlas => Finding::TlsAlert,
+        Some(finding) => finding,
+        None => Finding::TlsAlert,
+    }
+}
+
+/// The IANA name of a TLS alert (`internal_error`), or `unknown alert`.
+pub fn alert_name(code: u8) -> &'static str {
+    tables::alert(code).map_or("unknown alert", |a| a.name)
+}
+
+/// The server error code a driver's message implies, where the driver gives
+/// only text: the code written in it (`code: 18`, `error 13 (Unauthorized)`,
+/// `(AuthenticationFailed)`), else the server's own words for it.
+pub fn server_code(text: &str) -> Option<i32> {
+    if let Some(code) = tables::written_server_code(text) {
+        return Some(code);
+    }
+    let t = text.to_ascii_lowercase();
+    if t.contains("bad auth") {
+        Some(8000)
+    } else if t.contains("requires authentication")
+        || t.contains("not authorized")
+        || is_action_refusal(&t)
+    {
+        Some(13)
+    } else if t.contains("unable to use scram")
+        || t.contains("mechanism unavailable")
+        || t.contains("unsupported mechanism")
+        || t.contains("no scram-sha-1 credentials")
+    {
+        Some(334)
+    } else if t.contains("authentication failed") {
+        Some(18)
+    } else {
+        None
+    }
+}
+
+/// Atlas's refusal of an action a user's role or the cluster tier does not
+/// allow (code 8000, `user is not allowed to do action [insert] on [db.coll]`).
+pub fn is_action_refusal(text: &str) -> bool {
+    text.to_ascii_lowercase()
+        .contains("not allowed to do action")
+}
+
+/// The Rust driver's refusal of a password SASLprep cannot normalise, typed
+/// only as an authentication error with this text (mongodb 3.9 `scram.rs`).
+pub fn is_saslprep_refusal(text: &str) -> bool {
+    text.to_ascii_lowercase().contains("saslprep failure")
+}
+
+/// A host of MongoDB Atlas (or an Atlas replica-set name) in the text.
+pub static ATLAS: LazyLock<Regex> = LazyLock::new(|| compile(rules::ATLAS));
+
+static HOST_PORT: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"\b(?:[a-z0-9][a-z0-9-]*\.)+[a-z][a-z0-9-]*:\d{2,5}\b|\b\d{1,3}(?:\.\d{1,3}){3}:\d{2,5}\b|\blocalhost:\d{2,5}\b|\[[0-9a-f:]+\]:\d{2,5}",
+    )
+});
+
+/// File extensions that make `name.ext:123` a file and line, not a host and port.
+const SOURCE_FILES: &[&str] = &[
+    "c", "cc", "cpp", "cs", "dart", "ex", "exs", "go", "h", "java", "js", "json", "jsx", "kt",
+    "mjs", "cjs", "php", "py", "rb", "rs", "scala", "ts", "tsx",
+];
+
+/// Whether the text names an Atlas host, or names no host at all (file names
+/// with line numbers, `connect.js:379`, are not hosts).
+fn names_atlas_or_no_host(text: &str) -> bool {
+    ATLAS.is_match(text)
+        || !HOST_PORT.find_iter(text).any(|m| {
+            let host = m.as_str().rsplit_once(':').map_or(m.as_str(), |(h, _)| h);
+            let last = host.rsplit('.').next().unwrap_or_default();
+            !SOURCE_FILES.contains(&last.to_ascii_lowercase().as_str())
+        })
+}
+
+/// Case-insensitive, with ASCII word boundaries: a Unicode `\b` makes the fast
+/// engines give up on non-ASCII input (pasted logs in any language, binary
+/// junk), which would cost seconds per kilobyte. The rules' words are ASCII.
+fn compile(pattern: &str) -> Regex {
+    let pattern = format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"));
+    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern:?}: {e}"))
+}
+
+/// The rule table compiled once.
+struct Compiled {
+    patterns: Vec<Regex>,
+    requires: Vec<Option<Regex>>,
+    unless: Vec<Option<Regex>>,
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| Compiled {
+    patterns: RULES.iter().map(|r| compile(r.pattern)).collect(),
+    requires: RULES.iter().map(|r| r.requires.map(compile)).collect(),
+    unless: RULES.iter().map(|r| r.unless.map(compile)).collect(),
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_pattern_compiles_and_decides_its_own_example() {
+        let mut names = std::collections::HashSet::new();
+        for rule in RULES {
+            assert!(!rule.name.is_empty());
+            assert!(names.insert(rule.name), "duplicate rule name {}", rule.name);
+            assert!(!rule.example.is_empty(), "{} has no example", rule.name);
+            let reading =
+                read(rule.example).unwrap_or_else(|| panic!("{} reads nothing", rule.name));
+            assert_eq!(reading.rule, rule.name, "example of {}", rule.name);
+        }
+    }
+
+    #[test]
+    fn server_codes_come_from_the_text_or_the_servers_words() {
+        let cases = [
+            (
+                "SCRAM failure: bad auth : authentication failed",
+                Some(8000),
+            ),
+            (
+                "Command failed with error 18 (AuthenticationFailed): 'Authentication failed.'",
+                Some(18),
+            ),
+            ("SCRAM failure: authentication failed", Some(18)),
+            (
+                "not authorized on probe to execute command (action: insert)",
+                Some(13),
+            ),
+            ("command insert requires authentication", Some(13)),
+            (
+                "user is not allowed to do action [insert] on [probe.c]",
+                Some(13),
+            ),
+            (
+                "(MechanismUnavailable) Received authentication for mechanism SCRAM-SHA-256 which is not enabled",
+                Some(334),
+            ),
+            (
+                "{ ok: 0, code: 13435, codeName: 'NotMasterNoSlaveOk' }",
+                Some(13435),
+            ),
+            ("Authentication failed.", Some(18)),
+            (
+                "Unable to use SCRAM-SHA-1 based authentication for user without any SCRAM-SHA-1 credentials registered",
+                Some(334),
+            ),
+            ("connection reset", None),
+        ];
+        for (text, code) in cases {
+            assert_eq!(server_code(text), code, "{text}");
+        }
+        assert!(is_saslprep_refusal(
+            "Authentication error: SASLprep failure: prohibited character"
+        ));
+        assert!(is_action_refusal("User is not allowed to do action [find]"));
+    }
+
+    #[test]
+    fn alert_80_means_the_access_list_only_from_atlas() {
+        assert_eq!(alert_finding(80, true), Finding::IpAccessListAlert);
+        assert_eq!(alert_finding(80, false), Finding::TlsAlert);
+        assert_eq!(alert_finding(45, false), Finding::TlsExpired);
+        assert_eq!(alert_finding(200, true), Finding::TlsAlert);
+        assert_eq!(alert_name(80), "internal_error");
+        assert_eq!(alert_name(48), "unknown_ca");
+        assert_eq!(alert_name(255), "unknown alert");
+        let atlas = "SSL alert number 80 from ac-x-shard-00-01.ab1cd.mongodb.net:27017";
+        let plain = "SSL alert number 80 from db.internal:27017";
+        let bare = "tlsv1 alert internal error: SSL alert number 80";
+        assert_eq!(read(atlas).unwrap().finding, Finding::IpAccessListAlert);
+        assert_eq!(read(plain).unwrap().finding, Finding::TlsAlert);
+        assert_eq!(read(bare).unwrap().finding, Finding::IpAccessListAlert);
+    }
+
+    #[test]
+    fn a_message_outranks_a_bare_code_and_a_wrapper_decides_only_alone() {
+        let sni = "Command failed with error 8000 (AtlasError): 'no SNI name sent, make sure using a MongoDB 3.4+ driver/shell.'";
+        assert_eq!(read(sni).unwrap().finding, Finding::TlsNoSni);
+        let bare = "MongoServerSelectionError: Server selection timed out after 30000 ms";
+        assert!(!read(bare).unwrap().decidable());
+        let inner = "MongoServerSelectionError: Server selection timed out after 30000 ms, reason: connect ECONNREFUSED 127.0.0.1:27017";
+        let reading = read(inner).unwrap();
+        assert!(reading.decidable());
+        assert_eq!(reading.finding, Finding::TcpRefused);
+    }
+}

@@ -1,0 +1,463 @@
+//! The data `wording` reads structure with: server error codes, OS socket and
+//! resolver errors (numbers and messages in several languages), TLS alerts, and
+//! the drivers' own error messages. The tables are data files under `data/`,
+//! each entry with its source; this module only parses and indexes them.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexBuilder};
+
+use super::{Reading, Tier, compile, names_atlas_or_no_host};
+use crate::finding::Finding;
+
+const SERVER_CODES: &str = include_str!("data/server_codes.tsv");
+const OS_ERRORS: &str = include_str!("data/os_errors.tsv");
+const TLS_ALERTS: &str = include_str!("data/tls_alerts.tsv");
+const DRIVER_MESSAGES: &str = include_str!("data/driver_messages.tsv");
+
+/// The data lines of a table: not blank, not a `#` comment, split on tabs.
+fn rows(table: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    table
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+}
+
+fn finding(id: &str) -> Finding {
+    Finding::from_id(id).unwrap_or_else(|| panic!("data table names unknown finding {id:?}"))
+}
+
+/// One server error code.
+pub struct ServerCode {
+    pub code: i32,
+    pub name: &'static str,
+    pub finding: Finding,
+}
+
+static CODES: LazyLock<Vec<ServerCode>> = LazyLock::new(|| {
+    rows(SERVER_CODES)
+        .map(|r| ServerCode {
+            code: r[0].parse().expect("code number"),
+            name: r[1],
+            finding: finding(r[2]),
+        })
+        .collect()
+});
+
+/// One TLS alert.
+pub struct Alert {
+    pub code: u8,
+    pub name: &'static str,
+    pub openssl: &'static str,
+    pub finding: Finding,
+}
+
+static ALERTS: LazyLock<Vec<Alert>> = LazyLock::new(|| {
+    rows(TLS_ALERTS)
+        .map(|r| Alert {
+            code: r[0].parse().expect("alert number"),
+            name: r[1],
+            openssl: r[2],
+            finding: finding(r[3]),
+        })
+        .collect()
+});
+
+pub fn alert(code: u8) -> Option<&'static Alert> {
+    ALERTS.iter().find(|a| a.code == code)
+}
+
+/// One OS error: platform, number, symbol, finding, and its message in one language.
+pub struct OsError {
+    pub platform: &'static str,
+    pub number: i32,
+    pub symbol: &'static str,
+    pub finding: Finding,
+    pub message: &'static str,
+}
+
+static OS: LazyLock<Vec<OsError>> = LazyLock::new(|| {
+    rows(OS_ERRORS)
+        .map(|r| OsError {
+            platform: r[0],
+            number: r[1].parse().expect("errno"),
+            symbol: r[2],
+            finding: finding(r[3]),
+            message: r[5],
+        })
+        .collect()
+});
+
+/// One driver's error message template.
+pub struct Template {
+    pub driver: &'static str,
+    pub finding: Finding,
+    pub message: &'static str,
+    pub source: &'static str,
+    /// The longest literal piece, lower case: what a text must contain.
+    pub key: String,
+}
+
+/// The shortest literal piece a template is matched by: shorter ones are words
+/// any message may hold.
+const MIN_KEY: usize = 16;
+
+static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
+    rows(DRIVER_MESSAGES)
+        .filter_map(|r| {
+            let key = r[2]
+                .split("{}")
+                .map(|p| p.trim_matches(|c: char| " '\".:,;#".contains(c)))
+                .max_by_key(|p| p.len())?
+                .to_ascii_lowercase();
+            (key.len() >= MIN_KEY).then(|| Template {
+                driver: r[0],
+                finding: finding(r[1]),
+                message: r[2],
+                source: r[3],
+                key,
+            })
+        })
+        .collect()
+});
+
+/// All template keys in one case-insensitive alternation (the regex engine
+/// turns it into one Aho-Corasick scan), and which template each key belongs to.
+static TEMPLATE_SCAN: LazyLock<(Regex, HashMap<String, usize>)> = LazyLock::new(|| {
+    let mut index = HashMap::new();
+    let mut keys: Vec<&str> = Vec::new();
+    for (i, t) in TEMPLATES.iter().enumerate() {
+        if index.insert(t.key.clone(), i).is_none() {
+            keys.push(&t.key);
+        }
+    }
+    // Longest first, so that a key inside a longer key loses to it.
+    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    let pattern = keys
+        .iter()
+        .map(|k| regex::escape(k))
+        .collect::<Vec<_>>()
+        .join("|");
+    let re = RegexBuilder::new(&pattern)
+        .case_insensitive(true)
+        .unicode(false)
+        .size_limit(1 << 24)
+        .build()
+        .expect("template keys compile");
+    (re, index)
+});
+
+/// Readings of the drivers' own messages found in `text`, in text order.
+pub fn template_readings(text: &str) -> Vec<Reading> {
+    let (re, index) = &*TEMPLATE_SCAN;
+    re.find_iter(text)
+        .filter_map(|m| {
+            let t = &TEMPLATES[*index.get(&m.as_str().to_ascii_lowercase())?];
+            Some(Reading {
+                finding: t.finding,
+                rule: "driver_message",
+                tier: Tier::Template,
+                at: m.range(),
+                also_at: None,
+                also: Vec::new(),
+                note: None,
+                fix: None,
+                evidence: Some(format!(
+                    "{} driver message \"{}\" ({})",
+                    t.driver, t.message, t.source
+                )),
+            })
+        })
+        .collect()
+}
+
+static SERVER_CODE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?:\bcode\W{0,4}|\berror code |\bfailed with error |\berror (?:code )?)(\d{1,5})\b")
+});
+
+static SERVER_CODE_NAME: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"(?:codeName\W{0,4}|\(|\bcode name\W{0,3})([A-Z][A-Za-z]{5,})\b"));
+
+/// The server code written in the text, by number or by name.
+pub fn written_server_code(text: &str) -> Option<i32> {
+    server_code_hits(text).next().map(|(code, _)| code.code)
+}
+
+fn server_code_hits(
+    text: &str,
+) -> impl Iterator<Item = (&'static ServerCode, std::ops::Range<usize>)> {
+    let by_number = SERVER_CODE_NUMBER.captures_iter(text).filter_map(|c| {
+        let m = c.get(1)?;
+        let n: i32 = m.as_str().parse().ok()?;
+        CODES.iter().find(|k| k.code == n).map(|k| (k, m.range()))
+    });
+    let by_name = SERVER_CODE_NAME.captures_iter(text).filter_map(|c| {
+        let m = c.get(1)?;
+        CODES
+            .iter()
+            .find(|k| k.name == m.as_str())
+            .map(|k| (k, m.range()))
+    });
+    by_number.chain(by_name)
+}
+
+static OS_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"\[WinError (\d{5})\]|\bWSA\w* ?\(?(\d{5})|SocketException \((\d{5})\)|\bos error (-?\d{1,5})\b|\[Errno (-?\d{1,5})\]|\berrno\W{0,4}?(-?\d{1,5})\b|\berror (1[01]\d{3})\b",
+    )
+});
+
+/// OS messages in any language, longest first.
+static OS_MESSAGE: LazyLock<(Regex, HashMap<String, Finding>)> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    let mut messages: Vec<&str> = OS
+        .iter()
+        .filter(|e| e.message != "-" && e.message.chars().count() >= 10)
+        .map(|e| {
+            map.insert(e.message.to_lowercase(), e.finding);
+            e.message
+        })
+        .collect();
+    messages.sort_by_key(|m| std::cmp::Reverse(m.len()));
+    messages.dedup();
+    let pattern = messages
+        .iter()
+        .map(|m| regex::escape(m))
+        .collect::<Vec<_>>()
+        .join("|");
+    let re = RegexBuilder::new(&pattern)
+        .case_insensitive(true)
+        .build()
+        .expect("OS messages compile");
+    (re, map)
+});
+
+/// The OS error a number means: Windows' five-digit WSA numbers and libuv's
+/// negative ones are unambiguous; otherwise Linux, then macOS numbers that do
+/// not collide with a Linux network error.
+fn os_error(number: i32) -> Option<&'static OsError> {
+    let on = |platform: &str| {
+        OS.iter()
+            .find(move |e| e.platform == platform && e.number == number)
+    };
+    match number {
+        n if n >= 10_000 => on("windows"),
+        n if n <= -3000 => on("libuv"),
+        _ => on("linux").or_else(|| on("macos")),
+    }
+}
+
+static ALERT_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"\b(?:SSL |TLS )?alert (?:number )?(\d{1,3})\b"));
+
+static ALERT_WORDS: LazyLock<(Regex, HashMap<String, u8>)> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    let mut words: Vec<String> = Vec::new();
+    for a in ALERTS.iter() {
+        if a.openssl != "-" {
+            // "tlsv1 alert internal error" and its constant TLSV1_ALERT_INTERNAL_ERROR.
+            let constant = a.openssl.replace(' ', "_");
+            for w in [a.openssl.to_string(), constant] {
+                map.insert(w.to_lowercase(), a.code);
+                words.push(w);
+            }
+        }
+        let phrase = format!("fatal alert: {}", a.name);
+        map.insert(phrase.clone(), a.code);
+        words.push(phrase);
+    }
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let pattern = words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|");
+    let re = RegexBuilder::new(&pattern)
+        .case_insensitive(true)
+        .unicode(false)
+        .build()
+        .expect("alert words compile");
+    (re, map)
+});
+
+/// Readings of the numbers and system messages in `text`, in text order.
+pub fn structure_readings(text: &str) -> Vec<Reading> {
+    let mut out: Vec<Reading> = Vec::new();
+    let mut push =
+        |finding: Finding, rule: &'static str, at: std::ops::Range<usize>, evidence: String| {
+            out.push(Reading {
+                finding,
+                rule,
+                tier: Tier::Structure,
+                at,
+                also_at: None,
+                also: Vec::new(),
+                note: None,
+                fix: None,
+                evidence: Some(evidence),
+            });
+        };
+    for (code, at) in server_code_hits(text) {
+        push(
+            code.finding,
+            "server_code",
+            at,
+            format!("server error code {} ({})", code.code, code.name),
+        );
+    }
+    for c in OS_NUMBER.captures_iter(text) {
+        let Some(m) = c.iter().skip(1).flatten().next() else {
+            continue;
+        };
+        if let Some(e) = m.as_str().parse().ok().and_then(os_error) {
+            push(
+                e.finding,
+                "os_error",
+                m.range(),
+                format!("{} error {} ({})", e.platform, e.number, e.symbol),
+            );
+        }
+    }
+    let (re, map) = &*OS_MESSAGE;
+    for m in re.find_iter(text) {
+        if let Some(&f) = map.get(&m.as_str().to_lowercase()) {
+            push(
+                f,
+                "os_error",
+                m.range(),
+                format!("system message \"{}\"", m.as_str()),
+            );
+        }
+    }
+    let atlas = names_atlas_or_no_host(text);
+    let alert_numbers = ALERT_NUMBER
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .filter_map(|m| Some((m.as_str().parse::<u8>().ok()?, m.range())));
+    let (re, map) = &*ALERT_WORDS;
+    let alert_words = re
+        .find_iter(text)
+        .filter_map(|m| Some((*map.get(&m.as_str().to_lowercase())?, m.range())));
+    for (code, at) in alert_numbers.chain(alert_words) {
+        if alert(code).is_some() {
+            push(
+                super::alert_finding(code, atlas),
+                "tls_alert",
+                at,
+                format!("TLS alert {code} ({})", super::alert_name(code)),
+            );
+        }
+    }
+    out.sort_by_key(|r| r.at.start);
+    out
+}
+
+/// The driver family a text was written by, from the names it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Node,
+    Python,
+    Java,
+    Go,
+    Rust,
+    CSharp,
+    Php,
+    Ruby,
+    Shell,
+}
+
+static FAMILIES: LazyLock<Vec<(Family, Regex)>> = LazyLock::new(|| {
+    [
+        (Family::Shell, r"MongoDB shell version|mongosh|src/mongo/shell"),
+        (Family::Python, r#"pymongo|\bmotor\b|mongoengine|Traceback \(most recent call last\)|\.py", line|_ssl\.c"#),
+        (Family::Java, r"com\.mongodb|\bjavax?\.|\.java:\d+|springframework"),
+        (Family::CSharp, r"MongoDB\.Driver|System\.[A-Za-z.]*Exception|\.cs:line"),
+        (Family::Php, r"MongoDB\\Driver|\.php\b|laravel"),
+        (Family::Ruby, r"Mongo::|\.rb:\d+|Mongoid|Moped::"),
+        (Family::Go, r"go\.mongodb\.org|mongo-go-driver|server selection error|connection\(\) error|\bgoroutine\b"),
+        (Family::Rust, r"\bKind: |ErrorKind::|mongodb::error"),
+        (Family::Node, r"node_modules|MongoServerSelectionError|MongoNetworkError|MongoParseError|MongooseServerSelectionError|MongoServerError|TLSSocket|\bquery(?:Srv|Txt)\b|getaddrinfo E|node:internal"),
+    ]
+    .into_iter()
+    .map(|(f, p)| (f, compile(p)))
+    .collect()
+});
+
+/// Which driver family wrote `text`, when its names say so.
+pub fn driver_family(text: &str) -> Option<Family> {
+    FAMILIES
+        .iter()
+        .find(|(_, re)| re.is_match(text))
+        .map(|(f, _)| *f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_parse_and_name_known_findings() {
+        assert!(CODES.len() >= 30);
+        assert!(
+            CODES
+                .iter()
+                .any(|c| c.code == 18 && c.name == "AuthenticationFailed")
+        );
+        assert_eq!(alert(80).unwrap().name, "internal_error");
+        assert!(
+            OS.iter()
+                .any(|e| e.platform == "windows" && e.number == 10061)
+        );
+        assert!(TEMPLATES.len() >= 200, "{} templates", TEMPLATES.len());
+        for t in TEMPLATES.iter() {
+            assert!(t.source.contains('@'), "{} has no commit", t.message);
+            assert!(["python", "node", "java", "go", "csharp", "ruby", "c"].contains(&t.driver));
+        }
+    }
+
+    #[test]
+    fn os_errors_read_by_number_and_in_other_languages() {
+        let cases = [
+            (
+                "[WinError 10061] Es konnte keine Verbindung hergestellt werden",
+                Finding::TcpRefused,
+            ),
+            ("由于目标计算机积极拒绝，无法连接。", Finding::TcpRefused),
+            ("errno: -4039, code: 'ETIMEDOUT'", Finding::NetworkTimeout),
+            ("[Errno 60] Operation timed out", Finding::NetworkTimeout),
+            ("(os error 111)", Finding::TcpRefused),
+            (
+                "SocketException (11001): Der angegebene Host ist unbekannt.",
+                Finding::DnsNoSuchName,
+            ),
+        ];
+        for (text, finding) in cases {
+            let r = structure_readings(text);
+            assert!(r.iter().any(|r| r.finding == finding), "{text}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn driver_messages_and_families_are_recognised() {
+        let r = template_readings("pymongo.errors.InvalidURI: Bad database name \"a b\"");
+        assert_eq!(r[0].finding, Finding::UriMalformed);
+        let r = super::super::best(template_readings(
+            "error parsing uri: unescaped @ sign in user info",
+        ));
+        assert_eq!(r.unwrap().finding, Finding::UriUnescapedCharacter);
+        assert_eq!(
+            driver_family("pymongo.errors.ServerSelectionTimeoutError"),
+            Some(Family::Python)
+        );
+        assert_eq!(
+            driver_family("at Object.<anonymous> (C:\\app\\node_modules\\x.js:1:1)"),
+            Some(Family::Node)
+        );
+        assert_eq!(
+            driver_family("com.mongodb.MongoTimeoutException"),
+            Some(Family::Java)
+        );
+        assert_eq!(driver_family("plain words"), None);
+    }
+}
