@@ -1,5 +1,6 @@
 //! Raw command-line flags (clap derive). Resolution into `Settings` lives in `config`.
 
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -175,9 +176,10 @@ pub enum Command {
 /// Options of `ping`.
 #[derive(Debug, Args)]
 pub struct PingArgs {
-    /// Repeat the MongoDB ping command N times and report min/avg/max round-trip time.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub count: u32,
+    /// Repeat the MongoDB ping command N times and report min/avg/max round-trip time
+    /// (without it, the handshake's round trip is reported and no ping is sent).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: Option<u32>,
 }
 
 /// Options of `collections`.
@@ -260,7 +262,15 @@ impl Cli {
 /// likeliest mistake (`atlas-doctor ping 'mongodb+srv://app:PASSWORD@...'`) would
 /// print the password: every argument that may hold a connection string is
 /// shown only redacted, and the whole text goes through the free-text redaction.
-pub fn usage_error_text<S: AsRef<str>>(error: &clap::Error, args: &[S]) -> String {
+///
+/// `empty_vars` are the `ATLAS_DOCTOR_*` variables set but empty: clap reads
+/// them as flags and then names only the flag ("a value is required for
+/// '--config'"), so each gets a hint naming the variable.
+pub fn usage_error_text<S: AsRef<str>>(
+    error: &clap::Error,
+    args: &[S],
+    empty_vars: &[String],
+) -> String {
     let mut text = error.render().to_string();
     let mut pasted_uri = false;
     for arg in args.iter().map(AsRef::as_ref) {
@@ -278,6 +288,15 @@ pub fn usage_error_text<S: AsRef<str>>(error: &clap::Error, args: &[S]) -> Strin
         error.kind(),
         clap::error::ErrorKind::UnknownArgument | clap::error::ErrorKind::InvalidSubcommand
     );
+    for var in empty_vars {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let _ = writeln!(
+            text,
+            "hint: {var} is set but empty; unset it or give it a value"
+        );
+    }
     if pasted_uri && misplaced {
         if !text.ends_with('\n') {
             text.push('\n');

@@ -21,7 +21,7 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
     );
     let plan = match command {
         Command::Ping(args) => Plan {
-            ping_count: args.count,
+            ping_count: args.count.unwrap_or(0),
             ..Plan::to(Depth::Hello)
         },
         Command::AuthCheck => Plan::to(Depth::Auth),

@@ -370,6 +370,12 @@ fn select_profile(
     let Some(name) = profile else {
         return Ok(file.base.clone());
     };
+    if name.trim().is_empty() {
+        return Err(Error::EmptyVariable {
+            what: "--profile (or ATLAS_DOCTOR_PROFILE)".to_string(),
+            consequence: ": name a [profiles.NAME] section, or leave it out",
+        });
+    }
     let Some(path) = path else {
         return Err(Error::ProfileWithoutFile {
             name: name.to_string(),

@@ -76,6 +76,17 @@ fn usage_error(err: &clap::Error, args: &[String]) -> ExitCode {
         let _ = err.print();
         return ExitCode::from(exit::OK);
     }
-    eprint!("{}", atlas_doctor::cli::usage_error_text(err, args));
+    // Every global option can come from an ATLAS_DOCTOR_* variable; an empty
+    // one is a likelier cause of the error than the command line.
+    let empty_vars: Vec<String> = std::env::vars_os()
+        .filter(|(name, value)| {
+            value.is_empty() && name.to_string_lossy().starts_with("ATLAS_DOCTOR_")
+        })
+        .map(|(name, _)| name.to_string_lossy().into_owned())
+        .collect();
+    eprint!(
+        "{}",
+        atlas_doctor::cli::usage_error_text(err, args, &empty_vars)
+    );
     ExitCode::from(exit::USAGE)
 }

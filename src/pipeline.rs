@@ -37,7 +37,8 @@ pub enum Depth {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub depth: Depth,
-    /// MongoDB pings to time after the handshake (`ping --count`).
+    /// MongoDB pings to time after the handshake (`ping --count`); 0 sends none
+    /// and reports the handshake's own round trip.
     pub ping_count: u32,
     /// The database the command names (`--db`); the config's `database`, then
     /// the URI's path, then `default_database` stand in when it is `None`.
@@ -54,11 +55,11 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// A plan that stops after `depth`, with one ping and nothing added.
+    /// A plan that stops after `depth`, with no ping and nothing added.
     pub fn to(depth: Depth) -> Self {
         Plan {
             depth,
-            ping_count: 1,
+            ping_count: 0,
             database: None,
             default_database: None,
             expected: Vec::new(),
@@ -313,14 +314,14 @@ fn uri_steps(cs: &ConnectionString, settings: &Settings) -> Vec<Step> {
     steps
 }
 
-/// The probe options from the settings (one ping; the plan overrides it).
+/// The probe options from the settings (no ping; the plan may ask for some).
 pub fn probe_options(settings: &Settings) -> probe::Options {
     probe::Options {
         timeout: settings.timeout,
         dns_server: settings.dns_server,
         dns_fallback: settings.dns_fallback,
         atlas: settings.atlas,
-        ping_count: 1,
+        ping_count: 0,
         login_user: settings.target.username.clone(),
     }
 }

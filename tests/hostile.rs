@@ -129,6 +129,23 @@ fn an_http_server_is_not_mongodb() {
     }
 }
 
+/// A reply nested 4,000 levels deep (32 KB, far under every size cap) used to overflow
+/// the stack (exit 134, no report): the probe's own connection measures the nesting
+/// before decoding and names the peer.
+#[test]
+fn r15_a_reply_nested_4000_deep_is_not_mongodb_not_a_crash() {
+    let server = hostile::deep_reply(4000, false);
+    for command in ["ping", "auth-check"] {
+        let run = doctor(command, &server.uri(), &[]);
+        assert_outcome_in(&run, "server", &["not_mongodb"]);
+        assert!(
+            run.diagnosis_text().contains("nested"),
+            "the evidence should say the reply is nested too deep\n{}",
+            run.dump()
+        );
+    }
+}
+
 // ------------------------------------------------------------------ TLS
 
 /// A leaf, 48 intermediates and the root in tlsCAFile: whether rustls accepts the path or

@@ -69,9 +69,19 @@ enum Target {
     NotMongo,
     /// The bed's `--auth` server: ping passes, authentication fails (wrong password).
     MongoAuth,
+    /// `mongodb://user:PASSWORD` with no `@host`: the password reads as a port.
+    UriNoHost,
+    /// A scheme typo with a later `://` in the query: the first `://` is no scheme.
+    UriSchemeTypo,
+    /// The password also in every secret option (`proxyPassword`,
+    /// `tlsCertificateKeyFilePassword`); nothing listens.
+    SecretOptions,
+    /// The password also as `AWS_SESSION_TOKEN` with MONGODB-AWS, which the driver
+    /// refuses together with a password: a parse failure holding two secrets.
+    AwsTokenRefused,
 }
 
-const TARGETS: [Target; 8] = [
+const TARGETS: [Target; 12] = [
     Target::UriSrvPort,
     Target::UriBadPort,
     Target::UriOneSlash,
@@ -80,6 +90,10 @@ const TARGETS: [Target; 8] = [
     Target::TlsUntrusted,
     Target::NotMongo,
     Target::MongoAuth,
+    Target::UriNoHost,
+    Target::UriSchemeTypo,
+    Target::SecretOptions,
+    Target::AwsTokenRefused,
 ];
 
 /// How the password reaches atlas-doctor.
@@ -128,8 +142,9 @@ fn fixtures() -> &'static Fixtures {
 }
 
 impl Target {
-    /// (scheme://, host part, path and query, extra arguments).
-    fn parts(self, f: &Fixtures) -> (&'static str, String, String, Vec<String>) {
+    /// (scheme://, host part, path and query, extra arguments); `secret` is the
+    /// percent-encoded password, for the targets that repeat it in options.
+    fn parts(self, f: &Fixtures, secret: &str) -> (&'static str, String, String, Vec<String>) {
         let bed = &f.bed;
         let dns = vec!["--dns-server".to_string(), bed.dns_server()];
         match self {
@@ -171,15 +186,44 @@ impl Target {
                 "/?authSource=admin".into(),
                 vec![],
             ),
+            // The host part is dropped with the `@` (see `run_combo`).
+            Target::UriNoHost => ("mongodb://", String::new(), String::new(), vec![]),
+            Target::UriSchemeTypo => (
+                "mongdb:/",
+                format!("{LOCALHOST}:{}", f.refused),
+                "/?appName=http://x".into(),
+                vec![],
+            ),
+            Target::SecretOptions => (
+                "mongodb://",
+                format!("{LOCALHOST}:{}", f.refused),
+                format!(
+                    "/?proxyHost=localhost&proxyUsername=u&proxyPassword={secret}&tlsCertificateKeyFilePassword={secret}"
+                ),
+                vec![],
+            ),
+            Target::AwsTokenRefused => (
+                "mongodb://",
+                format!("{LOCALHOST}:{}", f.refused),
+                format!(
+                    "/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:{secret}"
+                ),
+                vec![],
+            ),
         }
     }
 
     /// The exit code a run of `command` must end with (a wrong password everywhere).
     fn expected_code(self, command: Command) -> i32 {
         exit_code_of(match self {
-            Target::UriSrvPort | Target::UriBadPort | Target::UriOneSlash => "config_invalid",
+            Target::UriSrvPort
+            | Target::UriBadPort
+            | Target::UriOneSlash
+            | Target::UriNoHost
+            | Target::UriSchemeTypo
+            | Target::AwsTokenRefused => "config_invalid",
             Target::DnsMissing => "dns",
-            Target::TcpRefused => "tcp_refused",
+            Target::TcpRefused | Target::SecretOptions => "tcp_refused",
             Target::TlsUntrusted => "tls",
             Target::NotMongo => "server",
             Target::MongoAuth if command == Command::Ping => "ok",
@@ -208,12 +252,20 @@ fn toml_str(s: &str) -> String {
 /// Runs one combination for `user`/`password`; returns the run after the no-leak and
 /// exit-code assertions. `expected` overrides the target's expected exit code.
 fn run_combo(f: &Fixtures, combo: Combo, user: &str, password: &str, expected: Option<i32>) -> Run {
-    let (scheme, host, rest, extra) = combo.target.parts(f);
-    let with_credentials = format!(
-        "{scheme}{}:{}@{host}{rest}",
-        percent_encode(user),
-        percent_encode(password)
-    );
+    let (scheme, host, rest, extra) = combo.target.parts(f, &percent_encode(password));
+    let with_credentials = if combo.target == Target::UriNoHost {
+        format!(
+            "{scheme}{}:{}",
+            percent_encode(user),
+            percent_encode(password)
+        )
+    } else {
+        format!(
+            "{scheme}{}:{}@{host}{rest}",
+            percent_encode(user),
+            percent_encode(password)
+        )
+    };
     let without_credentials = format!("{scheme}{host}{rest}");
     let mut cmd = cli();
     cmd.args(combo.command.args())

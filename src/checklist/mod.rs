@@ -135,7 +135,7 @@ pub fn checks(
                 crate::words::count(connectivity.hosts.len(), "host"),
                 connectivity
                     .rtt
-                    .map(|r| format!("; ping {:.1} ms", probe::ms(r.avg)))
+                    .map(|r| format!("; {} {:.1} ms", r.command, probe::ms(r.avg)))
                     .unwrap_or_default()
             ),
             None,

@@ -428,11 +428,12 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
             }
             if let Some(r) = report.rtt {
                 parts.push(format!(
-                    "round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} ping{}",
+                    "round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} {}{}",
                     ms(r.min),
                     ms(r.avg),
                     ms(r.max),
                     r.count,
+                    r.command,
                     if r.count == 1 { "" } else { "s" }
                 ));
             }

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod proxy;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
