@@ -173,7 +173,7 @@ fn r11_a_passing_ping_says_its_summary_once() {
         run.stdout
     );
     assert_eq!(
-        run.stdout.matches("min/avg/max").count() + run.stdout.matches("1 x ping").count(),
+        run.stdout.matches("round trip").count() + run.stdout.matches(" x ping").count(),
         1,
         "{}",
         run.stdout

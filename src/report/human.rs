@@ -426,17 +426,7 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
             if !report.checks.is_empty() {
                 parts.push(super::summary_line(&report.checks));
             }
-            if let Some(r) = report.rtt {
-                parts.push(format!(
-                    "round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} {}{}",
-                    ms(r.min),
-                    ms(r.avg),
-                    ms(r.max),
-                    r.count,
-                    r.command,
-                    if r.count == 1 { "" } else { "s" }
-                ));
-            }
+            parts.extend(report.rtt.map(rtt_text));
             (!parts.is_empty()).then(|| parts.join("; "))
         }
         (None, _) => {
@@ -450,6 +440,9 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
             if !report.checks.is_empty() {
                 parts.push(super::summary_line(&report.checks));
             }
+            // `ping --count` has a step of its own with the figures; the
+            // handshake's round trip is said only here.
+            parts.extend(report.rtt.filter(|r| r.command != "ping").map(rtt_text));
             (!parts.is_empty()).then(|| parts.join("; "))
         }
     };
@@ -468,6 +461,19 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
         }
         None => format!("{word} {subject} {exit}"),
     }
+}
+
+/// `round trip min/avg/max 0.31/0.40/0.52 ms over 3 pings`.
+fn rtt_text(r: crate::probe::RttStats) -> String {
+    format!(
+        "round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} {}{}",
+        ms(r.min),
+        ms(r.avg),
+        ms(r.max),
+        r.count,
+        r.command,
+        if r.count == 1 { "" } else { "s" }
+    )
 }
 
 /// True when a step's detail or a check's summary already holds `fact`'s words
