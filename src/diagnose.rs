@@ -633,6 +633,15 @@ fn tls_failure(host: &str, error: &tls::Error, atlas: bool) -> Diagnosis {
         tls::Error::CaFile { .. } => Diagnosis::from_finding(Finding::UriInvalidOption)
             .with_summary(format!("The tlsCAFile of the connection string cannot be used: {error}."))
             .with_evidence(evidence),
+        tls::Error::KeyFile { .. } => Diagnosis::from_finding(Finding::UriInvalidOption)
+            .with_summary(format!("The tlsCertificateKeyFile of the connection string cannot be used: {error}."))
+            .with_evidence(evidence),
+        tls::Error::ClientCertificateRequired { .. } => Diagnosis::from_finding(Finding::TlsClientCertificateRequired)
+            .with_summary(format!("{host} demands a client certificate, and the connection string names none."))
+            .with_evidence(evidence),
+        tls::Error::ClientCertificateRejected { .. } => Diagnosis::from_finding(Finding::TlsClientCertificateRejected)
+            .with_summary(format!("{host} refused the client certificate of tlsCertificateKeyFile."))
+            .with_evidence(evidence),
     }
 }
 

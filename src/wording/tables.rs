@@ -412,7 +412,12 @@ mod tests {
         assert!(TEMPLATES.len() >= 200, "{} templates", TEMPLATES.len());
         for t in TEMPLATES.iter() {
             assert!(t.source.contains('@'), "{} has no commit", t.message);
-            assert!(["python", "node", "java", "go", "csharp", "ruby", "c"].contains(&t.driver));
+            assert!(
+                [
+                    "python", "node", "java", "go", "rust", "csharp", "ruby", "c"
+                ]
+                .contains(&t.driver)
+            );
         }
     }
 
@@ -446,6 +451,11 @@ mod tests {
             "error parsing uri: unescaped @ sign in user info",
         ));
         assert_eq!(r.unwrap().finding, Finding::UriUnescapedCharacter);
+        // The Rust driver's words, mined like the others.
+        let r = super::super::best(template_readings(
+            "Kind: An invalid argument was provided: a port cannot be specified with 'mongodb+srv', labels: {}",
+        ));
+        assert_eq!(r.unwrap().finding, Finding::UriSrvWithPort);
         assert_eq!(
             driver_family("pymongo.errors.ServerSelectionTimeoutError"),
             Some(Family::Python)
