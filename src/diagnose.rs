@@ -512,7 +512,7 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
             };
             Diagnosis::from_finding(Finding::Unauthorized)
                 .with_summary(format!(
-                    "Authenticated, but the user may not {action} on {namespace}."
+                    "Authenticated, but the user may not run {action} on {namespace}."
                 ))
                 .with_specific_fix(format!(
                     "Grant the user the {role} role on database {database:?} (in Atlas: Database Access, edit the user, Specific Privileges), or use a user that has it."
@@ -531,7 +531,8 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
             };
             Diagnosis::from_finding(Finding::CollectionsMissing)
                 .with_summary(format!(
-                    "Expected collection(s) missing from database {database:?}: {}.",
+                    "{} missing from database {database:?}: {}.",
+                    crate::words::count_as(names.len(), "expected collection is", "expected collections are"),
                     names.join(", ")
                 ))
                 .with_evidence(format!("missing: {}", names.join(", ")))
@@ -631,6 +632,15 @@ fn tls_failure(host: &str, error: &tls::Error, atlas: bool) -> Diagnosis {
             .with_evidence(evidence),
         tls::Error::CaFile { .. } => Diagnosis::from_finding(Finding::UriInvalidOption)
             .with_summary(format!("The tlsCAFile of the connection string cannot be used: {error}."))
+            .with_evidence(evidence),
+        tls::Error::KeyFile { .. } => Diagnosis::from_finding(Finding::UriInvalidOption)
+            .with_summary(format!("The tlsCertificateKeyFile of the connection string cannot be used: {error}."))
+            .with_evidence(evidence),
+        tls::Error::ClientCertificateRequired { .. } => Diagnosis::from_finding(Finding::TlsClientCertificateRequired)
+            .with_summary(format!("{host} demands a client certificate, and the connection string names none."))
+            .with_evidence(evidence),
+        tls::Error::ClientCertificateRejected { .. } => Diagnosis::from_finding(Finding::TlsClientCertificateRejected)
+            .with_summary(format!("{host} refused the client certificate of tlsCertificateKeyFile."))
             .with_evidence(evidence),
     }
 }

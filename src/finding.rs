@@ -13,9 +13,13 @@ pub struct Advice {
     pub fixes: &'static [&'static str],
 }
 
+/// Which trust store each driver uses: how "works in mongosh, fails in my app"
+/// happens. One sentence, said by the TLS diagnosis and the TLS layer's warning.
+pub const DRIVER_TRUST_STORES: &str = "Drivers do not share one trust store: Node.js and mongosh use their bundled Mozilla list plus NODE_EXTRA_CA_CERTS, Python the OS store or certifi, Java its own truststore (cacerts or javax.net.ssl.trustStore), Go the OS store, the Rust driver the Mozilla list; a CA added to one is not seen by the others, while tlsCAFile works in every driver.";
+
 macro_rules! findings {
     ($( $variant:ident => $id:literal, $class:ident, $summary:literal,
-        causes [$($cause:literal),* $(,)?], fixes [$($fix:literal),* $(,)?]; )*) => {
+        causes [$($cause:expr),* $(,)?], fixes [$($fix:literal),* $(,)?]; )*) => {
         /// A named cause. The `id` strings are public (JSON `diagnosis.reason`): add, never rename.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Finding { $($variant),* }
@@ -89,7 +93,7 @@ findings! {
         fixes ["Fix the file at the line and key named in the evidence; `examples/atlas-doctor.toml` shows every key."];
     ConfigMissingValue => "config_missing_value", ConfigInvalid,
         "A value the configuration asks for is missing.",
-        causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have."],
+        causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have.", "A variable is set but empty (a missing CI secret, a fork's pull request)."],
         fixes ["Export the variable named in the evidence, or pick a profile that exists."];
     UriPlaceholder => "uri_placeholder", ConfigInvalid,
         "The connection string still holds a placeholder from Atlas's Connect dialog.",
@@ -169,7 +173,7 @@ findings! {
     // ---- tls (exit 14) ---------------------------------------------------------
     TlsUnknownIssuer => "tls_unknown_issuer", Tls,
         "The server's certificate chain is not trusted by this machine.",
-        causes ["A corporate TLS-intercepting proxy or antivirus replaced the certificate with one signed by its own CA.", "A self-signed or private-CA certificate without tlsCAFile."],
+        causes ["A corporate TLS-intercepting proxy or antivirus replaced the certificate with one signed by its own CA.", "A self-signed or private-CA certificate without tlsCAFile.", DRIVER_TRUST_STORES],
         fixes ["If the issuer is a proxy (Zscaler, Netskope, Fortinet, ...), ask IT to exempt the database hosts or install its CA and pass tlsCAFile=/path/to/ca.pem.", "For a private CA, add tlsCAFile=/path/to/ca.pem to the connection string."];
     TlsExpired => "tls_expired", Tls,
         "The server's certificate has expired.",
@@ -187,6 +191,14 @@ findings! {
         "The server aborted the TLS handshake with an alert.",
         causes ["The server rejects this client's TLS version, ciphers or missing client certificate."],
         fixes ["Check the server's TLS settings (minimum version, client certificate requirement)."];
+    TlsClientCertificateRequired => "tls_client_certificate_required", Tls,
+        "The server demands a client certificate (mutual TLS), and none was presented.",
+        causes ["The server requires X.509 client certificates (mongod --tlsCAFile without --tlsAllowConnectionsWithoutCertificates, or a TLS proxy doing mutual TLS), and the connection string has no tlsCertificateKeyFile."],
+        fixes ["Add tlsCertificateKeyFile=/path/to/client.pem (the client certificate and its key in one PEM file) to the connection string; with authMechanism=MONGODB-X509 the certificate is also the login.", "Or ask the server's operators whether connections without a certificate are meant to be allowed."];
+    TlsClientCertificateRejected => "tls_client_certificate_rejected", Tls,
+        "The server refused the client certificate that was presented.",
+        causes ["The client certificate is not signed by a CA the server trusts (its --tlsCAFile or --tlsClusterCAFile).", "The client certificate has expired or lacks the clientAuth extended key usage."],
+        fixes ["Check tlsCertificateKeyFile: the certificate must be issued by the CA the server trusts for clients, be current, and allow client authentication."];
     TlsClosedAfterHello => "tls_closed_after_client_hello", Tls,
         "The server closed the connection right after the TLS ClientHello.",
         causes ["A plain (non-TLS) MongoDB server that drops the unexpected TLS bytes.", "A firewall or proxy that cuts TLS traffic."],

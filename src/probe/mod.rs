@@ -301,8 +301,14 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         Ok(trust::Roots::bundled())
     };
     out.roots = roots.as_ref().ok().cloned();
+    let identity = if tls_enabled {
+        trust::load_identity(cs.certificate_key_file()).await
+    } else {
+        Ok(None)
+    };
     let tls_options = Arc::new(tls::TlsOptions {
         roots,
+        identity,
         allow_invalid_certificates: cs.bool_option("tlsAllowInvalidCertificates") == Some(true)
             || cs.bool_option("tlsInsecure") == Some(true),
         allow_invalid_hostnames: cs.bool_option("tlsAllowInvalidHostnames") == Some(true)

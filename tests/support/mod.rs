@@ -8,6 +8,7 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod client_auth;
 pub mod hostile;
 pub mod proxy;
 
@@ -962,8 +963,12 @@ fn write_ca(pem: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn with_ca(mut server: Server, pki: &TestPki) -> Server {
-    let (dir, path) = write_ca(&pki.ca_pem);
+fn with_ca(server: Server, pki: &TestPki) -> Server {
+    with_ca_pem(server, &pki.ca_pem)
+}
+
+fn with_ca_pem(mut server: Server, ca_pem: &str) -> Server {
+    let (dir, path) = write_ca(ca_pem);
     server.ca_file = Some(path);
     server.dir = Some(dir);
     server
