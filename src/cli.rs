@@ -74,6 +74,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ATLAS_DOCTOR_FORMAT", hide_env_values = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Also write the report to PATH, in the format its extension names: .json, .xml (JUnit), .md, .sarif (checklist's credential scan). Repeatable; stdout keeps --format.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_REPORT_FILE",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
+    pub report_file: Vec<PathBuf>,
+
     /// When to colour human output (also NO_COLOR and TERM=dumb turn it off).
     #[arg(long, global = true, env = "ATLAS_DOCTOR_COLOR", hide_env_values = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -286,6 +296,11 @@ impl Cli {
                 clap::error::ErrorKind::ArgumentConflict,
                 "explain has no JUnit form: use --format human, json or markdown",
             ));
+        }
+        for path in &self.global.report_file {
+            crate::report::file::check(path, crate::command_name(&self.command)).map_err(|e| {
+                Cli::command().error(clap::error::ErrorKind::InvalidValue, e.to_string())
+            })?;
         }
         Ok(())
     }

@@ -513,7 +513,7 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
             };
             Diagnosis::from_finding(Finding::Unauthorized)
                 .with_summary(format!(
-                    "Authenticated, but the user may not {action} on {namespace}."
+                    "Authenticated, but the user may not run {action} on {namespace}."
                 ))
                 .with_specific_fix(format!(
                     "Grant the user the {role} role on database {database:?} (in Atlas: Database Access, edit the user, Specific Privileges), or use a user that has it."
@@ -532,7 +532,8 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
             };
             Diagnosis::from_finding(Finding::CollectionsMissing)
                 .with_summary(format!(
-                    "Expected collection(s) missing from database {database:?}: {}.",
+                    "{} missing from database {database:?}: {}.",
+                    crate::words::count_as(names.len(), "expected collection is", "expected collections are"),
                     names.join(", ")
                 ))
                 .with_evidence(format!("missing: {}", names.join(", ")))

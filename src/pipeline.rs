@@ -335,8 +335,8 @@ fn uri_steps(cs: &ConnectionString, settings: &Settings) -> Vec<Step> {
         "parse",
         Status::Pass,
         format!(
-            "{} host(s): {hosts}; TLS {}",
-            cs.hosts.len(),
+            "{}: {hosts}; TLS {}",
+            crate::words::count(cs.hosts.len(), "host"),
             if cs.tls_enabled() { "on" } else { "off" }
         ),
     )];

@@ -131,9 +131,9 @@ pub fn checks(
             "connection",
             Status::Pass,
             format!(
-                "{} of {} host(s) answered hello{}",
+                "{} of {} answered hello{}",
                 connectivity.healthy.len(),
-                connectivity.hosts.len(),
+                crate::words::count(connectivity.hosts.len(), "host"),
                 connectivity
                     .rtt
                     .map(|r| format!("; {} {:.1} ms", r.command, probe::ms(r.avg)))
@@ -278,8 +278,8 @@ pub fn decide(report: &mut Report, fail_on: FailOn) {
         class: Class::ChecksFailed,
         finding: None,
         summary: format!(
-            "{} checklist item(s) {}: {}",
-            failed.len(),
+            "{} {}: {}",
+            crate::words::count(failed.len(), "checklist item"),
             if fail_on == FailOn::Warn {
                 "failed or warned (--fail-on warn)"
             } else {

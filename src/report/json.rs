@@ -46,7 +46,10 @@ struct JsonReport<'a> {
     class: Class,
     exit_code: u8,
     diagnosis: Option<&'a Diagnosis>,
-    warnings: &'a [String],
+    /// Every warning of the run: the report's own, then each warned step
+    /// (`layer name: detail`) and checklist item (`section/id: summary`), so a
+    /// `warn` verdict always says why.
+    warnings: Vec<String>,
     facts: &'a [String],
     rtt_ms: Option<JsonRtt>,
     steps: Vec<JsonStep<'a>>,
@@ -362,6 +365,27 @@ fn check(c: &Check) -> JsonCheck<'_> {
     }
 }
 
+/// The report's warnings plus one line per warned step and checklist item.
+fn warnings(report: &Report) -> Vec<String> {
+    let steps = report
+        .steps
+        .iter()
+        .filter(|s| s.status == Status::Warn)
+        .map(|s| format!("{} {}: {}", s.layer.as_str(), s.name, s.detail));
+    let checks = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Warn)
+        .map(|c| format!("{}/{}: {}", c.section.as_str(), c.id, c.summary));
+    report
+        .warnings
+        .iter()
+        .cloned()
+        .chain(steps)
+        .chain(checks)
+        .collect()
+}
+
 /// Renders the report as one JSON object and a newline.
 pub fn render(report: &Report) -> String {
     let json = JsonReport {
@@ -376,7 +400,7 @@ pub fn render(report: &Report) -> String {
         class: report.class,
         exit_code: report.exit_code(),
         diagnosis: report.diagnosis.as_ref(),
-        warnings: &report.warnings,
+        warnings: warnings(report),
         facts: &report.facts,
         rtt_ms: report.rtt.map(|r| JsonRtt {
             count: r.count,
@@ -443,6 +467,39 @@ mod tests {
         assert_eq!(value["steps"][0]["status"], "fail");
         assert_eq!(value["steps"][0]["duration_ms"], 1.5);
         assert_eq!(value["checks"], serde_json::json!([]));
+    }
+
+    /// Issue 11 item 13: `verdict: "warn"` came with `warnings: []`, and `auth` was absent.
+    #[test]
+    fn r11_a_warn_verdict_lists_its_warnings_and_auth_is_null() {
+        let mut report = Report::new("ping", "mongodb://u:****@h/".into(), "flag:--uri".into());
+        report.steps.push(Step::new(
+            Layer::Uri,
+            "password source",
+            Status::Warn,
+            "the password came with --uri",
+        ));
+        report.checks.push(Check::new(
+            crate::report::Section::Security,
+            "least-privilege",
+            Status::Warn,
+            "app has a broad role",
+            None,
+            Vec::new(),
+        ));
+        let value: serde_json::Value = serde_json::from_str(&render(&report)).unwrap();
+        assert_eq!(value["verdict"], "warn");
+        assert_eq!(
+            value["warnings"],
+            serde_json::json!([
+                "uri password source: the password came with --uri",
+                "security/least-privilege: app has a broad role"
+            ])
+        );
+        assert!(
+            value.get("auth").is_some_and(serde_json::Value::is_null),
+            "{value}"
+        );
     }
 
     #[test]
