@@ -2,6 +2,7 @@
 //! why in plain words and what to do. `run` takes parsed flags and returns the
 //! rendered report and exit code; data flows cli -> config -> probe -> diagnose -> report.
 
+pub mod atlas;
 pub mod checklist;
 pub mod class;
 pub mod cli;
@@ -11,7 +12,9 @@ pub mod crud;
 pub mod diagnose;
 pub mod exit;
 pub mod explain;
+pub mod file;
 pub mod finding;
+pub mod generate;
 pub mod pipeline;
 pub mod probe;
 pub mod redact;
@@ -19,8 +22,10 @@ pub mod report;
 pub mod scan;
 pub mod uri;
 pub mod wording;
+pub mod words;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -37,16 +42,40 @@ pub const DRIVER_MIN_WIRE_VERSION: i32 = 9;
 /// The highest wire version the bundled driver speaks.
 pub const DRIVER_MAX_WIRE_VERSION: i32 = 29;
 
+/// Input that cannot be used at all (stdin is a directory): a usage error
+/// (exit 2) that `main` prints, not a failure of atlas-doctor itself.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
 /// What to print on stdout and how to exit.
 #[derive(Debug)]
 pub struct Outcome {
     pub stdout: String,
     pub exit_code: u8,
+    /// `--report-file`s to write after stdout: path and contents.
+    pub files: Vec<(PathBuf, String)>,
+}
+
+impl Outcome {
+    fn ok(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            exit_code: exit::OK,
+            files: Vec::new(),
+        }
+    }
 }
 
 /// Runs one command. `Err` means atlas-doctor itself could not run (exit 70);
 /// every failure of the target is a report.
 pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
+    // About atlas-doctor itself, not a target: no settings, so a broken config cannot block them.
+    match &cli.command {
+        Command::Completions(args) => return Ok(Outcome::ok(generate::completions(args.shell))),
+        Command::Man => return Ok(Outcome::ok(generate::man_page()?)),
+        _ => {}
+    }
     let settings = config::resolve(&cli.global, uri_origin, &config::ProcessEnv);
     let format = cli.global.format;
     let color = settings.as_ref().is_ok_and(|s| s.color);
@@ -65,7 +94,12 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     };
 
     if let Command::Explain(args) = &cli.command {
-        return run_explain(args.text.as_deref(), format, palette);
+        return run_explain(
+            args.text.as_deref(),
+            format,
+            palette,
+            &cli.global.report_file,
+        );
     }
 
     let command_name = command_name(&cli.command);
@@ -103,33 +137,51 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
 
     let mut report = report;
     diagnose::settle(&mut report);
+    report.cap_strings();
+    let generated_at = now_utc();
     let stdout = match format {
-        Format::Human => report::human::render(&report, palette, detail),
+        Format::Human => {
+            report::human::render(&report, palette, detail, report::human::stdout_width())
+        }
         Format::Json => report::json::render(&report),
-        Format::Markdown => report::markdown::render(&report, &now_utc()),
+        Format::Markdown => report::markdown::render(&report, &generated_at),
         Format::Junit => report::junit::render(&report),
     };
+    let mut files = Vec::new();
+    for path in &cli.global.report_file {
+        let contents = match report::file::Kind::of(path)? {
+            report::file::Kind::Json => report::json::render(&report),
+            report::file::Kind::Junit => report::junit::render(&report),
+            report::file::Kind::Markdown => report::markdown::render(&report, &generated_at),
+            report::file::Kind::Sarif => report::sarif::render(&report),
+        };
+        files.push((path.clone(), contents));
+    }
     Ok(Outcome {
         stdout,
         exit_code: report.exit_code(),
+        files,
     })
 }
 
 /// `explain`: offline, no target needed. TEXT, or stdin when absent or `-`.
-fn run_explain(text: Option<&str>, format: Format, palette: Palette) -> anyhow::Result<Outcome> {
-    use std::io::Read as _;
+fn run_explain(
+    text: Option<&str>,
+    format: Format,
+    palette: Palette,
+    report_files: &[PathBuf],
+) -> anyhow::Result<Outcome> {
     let bytes = match text {
         None | Some("-") => {
             if std::io::stdin().is_terminal() {
                 eprintln!("atlas-doctor explain: paste the error text, then press Ctrl-D");
             }
-            let mut bytes = Vec::new();
             let limit = u64::try_from(explain::MAX_INPUT_BYTES).unwrap_or(u64::MAX);
-            std::io::stdin()
-                .take(limit)
-                .read_to_end(&mut bytes)
-                .context("reading the error text from stdin")?;
-            bytes
+            file::read_stdin(limit).map_err(|e| {
+                InputError(format!(
+                    "explain: cannot read the error text from stdin: it {e}; paste the text, pipe it, or pass it as an argument"
+                ))
+            })?
         }
         Some(text) => text.as_bytes().to_vec(),
     };
@@ -138,13 +190,26 @@ fn run_explain(text: Option<&str>, format: Format, palette: Palette) -> anyhow::
     let explanation = explain::explain(&text);
     let stdout = match format {
         Format::Json => report::explain::json(&explanation),
-        Format::Markdown => report::explain::markdown(&explanation),
+        Format::Markdown => report::explain::markdown(&explanation, &text),
         // Junit is refused at parse time (`Cli::validate`).
-        Format::Human | Format::Junit => report::explain::human(&explanation, &palette),
+        Format::Human | Format::Junit => {
+            report::explain::human(&explanation, &palette, report::human::stdout_width())
+        }
     };
+    let mut files = Vec::new();
+    for path in report_files {
+        let contents = match report::file::Kind::of(path)? {
+            report::file::Kind::Json => report::explain::json(&explanation),
+            report::file::Kind::Markdown => report::explain::markdown(&explanation, &text),
+            // Refused at parse time (`Cli::validate`), like --format junit.
+            kind => anyhow::bail!("explain cannot write a {kind:?} report file"),
+        };
+        files.push((path.clone(), contents));
+    }
     Ok(Outcome {
         stdout,
         exit_code: exit::OK,
+        files,
     })
 }
 
@@ -155,6 +220,8 @@ pub(crate) fn command_name(command: &Command) -> &'static str {
         Command::Collections(_) => "collections",
         Command::Checklist(_) => "checklist",
         Command::Explain(_) => "explain",
+        Command::Completions(_) => "completions",
+        Command::Man => "man",
     }
 }
 

@@ -52,6 +52,107 @@ pub fn redact_key_values(text: &str) -> String {
         .into_owned()
 }
 
+/// A run of base64 (standard or URL-safe) or hex characters: where an encoded
+/// secret hides (a server echoing a SASL PLAIN payload, `\0user\0password`).
+static ENCODED_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9+/_\-]{4,}={0,2}").expect("valid regex"));
+
+/// Masks every form of one known secret (the run's password) in `text`: as
+/// is, percent-encoded, and any base64 or hex run that decodes to bytes
+/// holding it, at any alignment.
+///
+/// A secret under 3 characters is masked only where it stands as a whole
+/// word (and inside encoded runs): replacing every "ab" would garble the text,
+/// and a server that echoes a password echoes it as a word.
+pub fn redact_secret(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_string();
+    }
+    let out = ENCODED_RUN.replace_all(text, |caps: &regex::Captures<'_>| {
+        let run = &caps[0];
+        if decodes_to(run, secret.as_bytes()) {
+            MASK.to_string()
+        } else {
+            run.to_string()
+        }
+    });
+    let encoded: String = secret
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                c.to_string()
+            } else {
+                crate::uri::percent_encode_char(c)
+            }
+        })
+        .collect();
+    let mut out = out.into_owned();
+    for form in [secret, encoded.as_str()] {
+        out = if form.chars().count() >= 3 {
+            out.replace(form, MASK)
+        } else {
+            replace_whole_words(&out, form)
+        };
+    }
+    out
+}
+
+/// Whether an encoded run (hex, `0x` hex, or base64 of either alphabet,
+/// padded or not) decodes to bytes that contain `needle`.
+fn decodes_to(run: &str, needle: &[u8]) -> bool {
+    let contains = |bytes: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let hex = run.strip_prefix("0x").unwrap_or(run);
+    if hex.len().is_multiple_of(2) && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let bytes: Vec<u8> = hex
+            .as_bytes()
+            .chunks(2)
+            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+            .collect();
+        if contains(&bytes) {
+            return true;
+        }
+    }
+    decode_base64(run.as_bytes()).is_some_and(|bytes| contains(&bytes))
+}
+
+/// A run of base64 decoded, standard or URL-safe alphabet, padded or not.
+pub fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    use base64::engine::DecodePaddingMode;
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+    let config =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    let bare = run
+        .strip_suffix(b"==")
+        .or_else(|| run.strip_suffix(b"="))
+        .unwrap_or(run);
+    [&base64::alphabet::STANDARD, &base64::alphabet::URL_SAFE]
+        .into_iter()
+        .find_map(|alphabet| GeneralPurpose::new(alphabet, config).decode(bare).ok())
+}
+
+/// Replaces `word` where it is not part of a longer run of letters and digits.
+fn replace_whole_words(text: &str, word: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in text.match_indices(word) {
+        if at < last {
+            continue;
+        }
+        let end = at + word.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        if boundary(before) && boundary(after) {
+            out.push_str(&text[last..at]);
+            out.push_str(MASK);
+            last = end;
+        }
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
 /// The byte ranges of the connection strings in `text`: from the scheme to the
 /// first whitespace or quote. A password with an unencoded space or quote in it
 /// is cut there; nothing in a pasted error says where it really ends.
@@ -257,6 +358,41 @@ mod tests {
             redact_text("passwordSecretRef: my-user-password"),
             "passwordSecretRef: my-user-password"
         );
+    }
+
+    /// Issue 15 item 8: a PLAIN payload echoed as base64 or hex printed the
+    /// password; passwords under 3 characters were never masked.
+    #[test]
+    fn r15_a_secret_is_masked_in_base64_hex_and_short_forms() {
+        use base64::Engine as _;
+        use std::fmt::Write as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let pw = "Zq9-secret";
+        for user in ["app", "ap", "a"] {
+            let payload = format!("\0{user}\0{pw}");
+            let hex = payload.bytes().fold(String::new(), |mut out, b| {
+                let _ = write!(out, "{b:02x}");
+                out
+            });
+            let text = format!(
+                "bad payload {} (hex {hex}, 0x{}) and {}",
+                b64(payload.as_bytes()),
+                hex.to_uppercase(),
+                b64(pw.as_bytes()).trim_end_matches('=')
+            );
+            let out = redact_secret(&text, pw);
+            assert_eq!(out, "bad payload **** (hex ****, ****) and ****", "{user}");
+        }
+        assert_eq!(
+            redact_secret("user ab failed; about tabs: ab", "ab"),
+            "user **** failed; about tabs: ****"
+        );
+        assert_eq!(
+            redact_secret(&format!("echo {}", b64(b"\0u\0x")), "x"),
+            "echo ****"
+        );
+        assert_eq!(redact_secret("p%40ss and p@ss", "p@ss"), "**** and ****");
+        assert_eq!(redact_secret("nothing here", ""), "nothing here");
     }
 
     #[test]

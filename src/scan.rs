@@ -2,6 +2,13 @@
 //! password in files, walking in parallel and honouring `.gitignore` (the
 //! `ignore` crate, as ripgrep does). Hits are reported as `file:line` with the
 //! secret already redacted: the password never leaves this module.
+//!
+//! The walk stays on one filesystem unless asked, reads only regular files
+//! through `file::read_capped` (never a FIFO, device or socket; `/proc/kmsg`
+//! fails instead of blocking), and stops after `MAX_ENTRIES` entries, so
+//! `--scan /proc` or `--scan /` ends. Connection strings are found as written in
+//! any case (`MONGODB://`), JSON-escaped (`mongodb:\/\/`), URL-encoded
+//! (`mongodb%3A%2F%2F`) and base64-encoded (a Kubernetes secret).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -12,6 +19,9 @@ use regex::bytes::Regex;
 
 /// Files larger than this are skipped (generated data, dumps, bundles).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// The walk stops after this many entries (files and directories), so a root
+/// such as `/` or `/proc` cannot make a CI gate run for ever.
+pub const MAX_ENTRIES: usize = 200_000;
 
 /// One connection string with a password, found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,20 +41,51 @@ pub struct Scan {
     pub skipped_binary: usize,
     pub skipped_large: usize,
     pub unreadable: usize,
+    /// FIFOs, sockets, devices and empty files (a pseudo filesystem's files
+    /// report a size of 0): never opened.
+    pub skipped_special: usize,
+    /// The walk stopped at `MAX_ENTRIES`: files past it were not scanned.
+    pub truncated: bool,
     /// Wall time of the walk.
     pub elapsed: std::time::Duration,
     /// Sorted by path, then line.
     pub hits: Vec<Hit>,
 }
 
-fn pattern() -> Regex {
-    // Stops at whitespace, quotes and the usual delimiters of code and config.
-    Regex::new(r#"mongodb(?:\+srv)?://[^\s"'`<>()\[\]{},;\\]+"#).expect("valid regex")
+/// Where a connection string starts: the scheme in any case, written plainly,
+/// JSON-escaped (`mongodb:\/\/`) or URL-encoded (`mongodb%3A%2F%2F`).
+fn scheme_pattern() -> Regex {
+    Regex::new(r"(?i)mongodb(?:\+srv|%2bsrv)?(?::|%3a)(?:/|\\/|%2f){2}").expect("valid regex")
 }
+
+/// Where a connection string ends in code and config: whitespace, quotes and
+/// the usual delimiters.
+fn is_token_end(b: u8) -> bool {
+    b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'"' | b'\''
+                | b'`'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b','
+                | b';'
+        )
+}
+
+/// What base64 of "mongodb" contains at each of the three alignments.
+const BASE64_SIGNATURES: [&[u8]; 3] = [b"bW9uZ29kY", b"1vbmdvZG", b"tb25nb2Ri"];
 
 /// Scans every root; `.gitignore`, `.ignore` and git's exclude files are honoured
 /// even outside a git repository; hidden files (`.env`) are scanned, `.git` is not.
-pub fn scan(roots: &[PathBuf]) -> Scan {
+/// The walk stays on the roots' filesystems unless `cross_filesystems`.
+pub fn scan(roots: &[PathBuf], cross_filesystems: bool) -> Scan {
     let mut out = Scan {
         roots: roots.to_vec(),
         ..Scan::default()
@@ -61,39 +102,59 @@ pub fn scan(roots: &[PathBuf]) -> Scan {
         .hidden(false)
         .require_git(false)
         .follow_links(false)
+        .same_file_system(!cross_filesystems)
         .filter_entry(|entry| entry.file_name() != ".git");
 
+    let entries = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
     let binary = AtomicUsize::new(0);
     let large = AtomicUsize::new(0);
     let unreadable = AtomicUsize::new(0);
+    let special = AtomicUsize::new(0);
     let hits = Mutex::new(Vec::new());
-    let regex = pattern();
+    let regex = scheme_pattern();
     builder.build_parallel().run(|| {
         let regex = regex.clone();
-        let (files, binary, large, unreadable, hits) =
-            (&files, &binary, &large, &unreadable, &hits);
+        let (entries, files, binary, large, unreadable, special, hits) = (
+            &entries,
+            &files,
+            &binary,
+            &large,
+            &unreadable,
+            &special,
+            &hits,
+        );
         Box::new(move |entry| {
+            if entries.fetch_add(1, Ordering::Relaxed) >= MAX_ENTRIES {
+                return WalkState::Quit;
+            }
             let Ok(entry) = entry else {
                 unreadable.fetch_add(1, Ordering::Relaxed);
                 return WalkState::Continue;
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+            let Some(kind) = entry.file_type() else {
+                return WalkState::Continue;
+            };
+            if kind.is_dir() || kind.is_symlink() {
+                return WalkState::Continue;
+            }
+            let size = entry.metadata().map_or(0, |m| m.len());
+            if !kind.is_file() || size == 0 {
+                special.fetch_add(1, Ordering::Relaxed);
                 return WalkState::Continue;
             }
             files.fetch_add(1, Ordering::Relaxed);
-            if entry.metadata().is_ok_and(|m| m.len() > MAX_FILE_BYTES) {
-                large.fetch_add(1, Ordering::Relaxed);
-                return WalkState::Continue;
-            }
-            let Ok(bytes) = std::fs::read(entry.path()) else {
-                unreadable.fetch_add(1, Ordering::Relaxed);
-                return WalkState::Continue;
+            let bytes = match crate::file::read_capped(entry.path(), MAX_FILE_BYTES) {
+                Ok(bytes) => bytes,
+                Err(crate::file::Error::TooLarge { .. }) => {
+                    large.fetch_add(1, Ordering::Relaxed);
+                    return WalkState::Continue;
+                }
+                Err(_) => {
+                    unreadable.fetch_add(1, Ordering::Relaxed);
+                    return WalkState::Continue;
+                }
             };
-            if bytes.len() as u64 > MAX_FILE_BYTES {
-                large.fetch_add(1, Ordering::Relaxed);
-                return WalkState::Continue;
-            }
             if memchr::memchr(0, &bytes).is_some() {
                 binary.fetch_add(1, Ordering::Relaxed);
                 return WalkState::Continue;
@@ -105,10 +166,12 @@ pub fn scan(roots: &[PathBuf]) -> Scan {
             WalkState::Continue
         })
     });
+    out.truncated = entries.into_inner() > MAX_ENTRIES;
     out.files = files.into_inner();
     out.skipped_binary = binary.into_inner();
     out.skipped_large = large.into_inner();
     out.unreadable = unreadable.into_inner();
+    out.skipped_special = special.into_inner();
     out.hits = hits.into_inner().expect("hits lock");
     out.elapsed = started.elapsed();
     out.hits
@@ -116,31 +179,91 @@ pub fn scan(roots: &[PathBuf]) -> Scan {
     out
 }
 
-/// The hits in one file's contents.
+/// The hits in one file's contents: connection strings as written or escaped,
+/// then those inside base64 runs.
 fn scan_bytes(regex: &Regex, path: &Path, bytes: &[u8]) -> Vec<Hit> {
-    // The common case, no scheme at all, costs one SIMD substring search.
-    if memchr::memmem::find(bytes, b"mongodb").is_none() {
-        return Vec::new();
-    }
     let mut hits = Vec::new();
-    let mut line = 1;
-    let mut counted_to = 0;
-    for m in regex.find_iter(bytes) {
-        let Ok(text) = std::str::from_utf8(m.as_bytes()) else {
-            continue;
-        };
-        if !has_real_password(text) {
-            continue;
-        }
-        line += memchr::memchr_iter(b'\n', &bytes[counted_to..m.start()]).count();
-        counted_to = m.start();
+    let line_of = |offset: usize| 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count();
+    for (offset, shown) in find_in(regex, bytes) {
         hits.push(Hit {
             path: path.to_path_buf(),
-            line,
-            redacted: crate::uri::redact_raw(text),
+            line: line_of(offset),
+            redacted: shown,
         });
     }
+    for (start, end) in base64_runs(bytes) {
+        let Some(decoded) = crate::redact::decode_base64(&bytes[start..end]) else {
+            continue;
+        };
+        // One level only: base64 inside base64 is not followed.
+        for (_, shown) in find_in(regex, &decoded) {
+            hits.push(Hit {
+                path: path.to_path_buf(),
+                line: line_of(start),
+                redacted: format!("{shown} (base64-encoded in the file)"),
+            });
+        }
+    }
+    hits.sort_by_key(|h| h.line);
     hits
+}
+
+/// Every connection string with a real password in `bytes`: its offset and
+/// its redacted form (saying how it was encoded, when it was).
+fn find_in(regex: &Regex, bytes: &[u8]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(m) = regex.find_at(bytes, from) {
+        let end = bytes[m.end()..]
+            .iter()
+            .position(|&b| is_token_end(b))
+            .map_or(bytes.len(), |i| m.end() + i);
+        from = end.max(m.end());
+        let Ok(token) = std::str::from_utf8(&bytes[m.start()..end]) else {
+            continue;
+        };
+        let scheme = &token[..m.end() - m.start()];
+        let (uri, how) = if scheme.contains('%') {
+            let decoded = percent_encoding::percent_decode_str(token)
+                .decode_utf8_lossy()
+                .into_owned();
+            (decoded, " (URL-encoded in the file)")
+        } else if scheme.contains('\\') {
+            (token.replace("\\/", "/"), " (JSON-escaped in the file)")
+        } else {
+            (token.to_string(), "")
+        };
+        // A backslash left over ends the string (an escaped quote or newline).
+        let uri = uri.split('\\').next().unwrap_or_default();
+        if has_real_password(uri) {
+            found.push((m.start(), format!("{}{how}", crate::uri::redact_raw(uri))));
+        }
+    }
+    found
+}
+
+/// The runs of base64 characters (standard or URL-safe) that hold a
+/// signature of "mongodb" at some alignment.
+fn base64_runs(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let is_b64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'=');
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for signature in BASE64_SIGNATURES {
+        for at in memchr::memmem::find_iter(bytes, signature) {
+            if runs.iter().any(|&(s, e)| (s..e).contains(&at)) {
+                continue;
+            }
+            let start = bytes[..at]
+                .iter()
+                .rposition(|&b| !is_b64(b))
+                .map_or(0, |i| i + 1);
+            let end = bytes[at..]
+                .iter()
+                .position(|&b| !is_b64(b))
+                .map_or(bytes.len(), |i| at + i);
+            runs.push((start, end));
+        }
+    }
+    runs
 }
 
 /// `scheme://user:password@host` with a password that is not a placeholder.
@@ -193,6 +316,59 @@ mod tests {
         assert!(!has_real_password("mongodb://host:27017/"));
     }
 
+    /// Issue 15 item 14: the scan missed upper case, JSON-escaped, URL-encoded and
+    /// base64 forms.
+    #[test]
+    fn r15_finds_encoded_and_upper_case_connection_strings() {
+        use base64::Engine as _;
+        let pw = format!("Zq{}", "8".repeat(12));
+        let plain = secret_uri("app", &pw);
+        let upper = plain.replace("mongodb+srv", "MONGODB+SRV");
+        let json = plain.replace('/', "\\/");
+        let url: String =
+            percent_encoding::utf8_percent_encode(&plain, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        let b64 =
+            base64::engine::general_purpose::STANDARD.encode(format!("MONGODB_URI={plain}\n"));
+        let b64_aligned = base64::engine::general_purpose::STANDARD.encode(&plain);
+        let text = format!(
+            "a = \"{upper}\"\n{{\"uri\": \"{json}\"}}\nurl={url}\nsecret: {b64}\nother: {b64_aligned}\nfine = mongodb://app@h/\n"
+        );
+        let hits = scan_bytes(&scheme_pattern(), Path::new("f"), text.as_bytes());
+        let lines: Vec<usize> = hits.iter().map(|h| h.line).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5], "{hits:#?}");
+        for hit in &hits {
+            assert!(!hit.redacted.contains(&pw), "{}", hit.redacted);
+            assert!(hit.redacted.contains(":****@"), "{}", hit.redacted);
+        }
+        assert!(hits[1].redacted.ends_with("(JSON-escaped in the file)"));
+        assert!(hits[2].redacted.ends_with("(URL-encoded in the file)"));
+        assert!(hits[3].redacted.ends_with("(base64-encoded in the file)"));
+    }
+
+    /// Issue 11 item 5: FIFOs and empty (pseudo filesystem) files are never opened.
+    #[test]
+    fn r11_special_files_are_skipped_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("fifo"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        std::fs::write(dir.path().join("empty"), "").unwrap();
+        std::fs::write(
+            dir.path().join("app.env"),
+            secret_uri("app", &"k".repeat(14)),
+        )
+        .unwrap();
+        let scan = scan(&[dir.path().to_path_buf()], false);
+        assert_eq!(
+            (scan.files, scan.skipped_special, scan.hits.len()),
+            (1, 2, 1)
+        );
+        assert!(!scan.truncated);
+    }
+
     #[test]
     fn finds_hits_with_line_numbers_honours_gitignore_and_skips_binaries() {
         let dir = tempfile::tempdir().unwrap();
@@ -219,7 +395,7 @@ mod tests {
         std::fs::write(root.join("blob.bin"), binary).unwrap();
         std::fs::write(root.join("README.md"), secret_uri("u", "<password>")).unwrap();
 
-        let scan = scan(&[root.to_path_buf()]);
+        let scan = scan(&[root.to_path_buf()], false);
         let found: Vec<_> = scan
             .hits
             .iter()

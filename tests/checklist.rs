@@ -669,3 +669,46 @@ fn collections_without_read_rights_names_the_role() {
     assert_eq!(run.code, 1, "{}", run.dump());
     run.assert_no_secret(&bed.user("other").password);
 }
+
+/// Issue 11 item 5: `--scan ./srcc` (a typo) passed `no-committed-credentials` with 0 files.
+#[test]
+fn r11_scan_of_a_missing_path_is_a_usage_error() {
+    let mut cmd = cli();
+    cmd.args(["checklist", "--scan", "./srcc", "--format", "json"]);
+    let run = cmd.run();
+    assert_eq!(run.code, support::exit_code_of("usage"), "{}", run.dump());
+    assert!(run.stdout.is_empty(), "{}", run.dump());
+    assert!(
+        run.stderr.contains("--scan") && run.stderr.contains("./srcc"),
+        "{}",
+        run.dump()
+    );
+}
+
+/// Issue 11 item 5 and issue 15 item 10: `--scan /proc` hung on /proc/kmsg and read
+/// /proc/self/pagemap whole. The walk skips special and empty files and ends.
+#[test]
+fn r11_scan_of_a_pseudo_filesystem_ends() {
+    let uri = format!("mongodb://127.0.0.1:{}/", support::refusing_port());
+    let mut cmd = cli();
+    cmd.args([
+        "checklist",
+        "--scan",
+        "/proc/self",
+        "--scan",
+        "/dev",
+        "--uri",
+        &uri,
+        "--timeout",
+        "1",
+    ]);
+    let run = cmd.run_json();
+    let item = check_of(&run, "no-committed-credentials");
+    assert!(
+        item["status"] == "pass" || item["status"] == "warn",
+        "{}",
+        run.dump()
+    );
+    let evidence = item["evidence"][0].as_str().unwrap_or_default();
+    assert!(evidence.contains("special or empty"), "{evidence}");
+}

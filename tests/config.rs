@@ -428,3 +428,107 @@ fn r11_the_uris_user_wins_over_the_configs_and_the_report_says_so() {
         "{detail}"
     );
 }
+
+/// Issue 15 item 10: `--config /dev/zero` grew to 19 GB and a FIFO as config hung.
+#[test]
+fn r15_a_device_or_fifo_as_config_is_refused_at_once() {
+    let run = doctor(&[], &[], &["--config", "/dev/zero"]);
+    assert_config_error(
+        &run,
+        &["/dev/zero", "character device", "not a regular file"],
+    );
+    let mut cmd = cli();
+    let fifo = cmd.work_dir().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    cmd.args(["ping", "--format", "json", "--config", "fifo.toml"]);
+    assert_config_error(&cmd.run(), &["fifo.toml", "FIFO", "not a regular file"]);
+}
+
+/// Issue 15 item 10: `tlsCAFile=/dev/zero` grew to 23 GB (the driver reads it too).
+#[test]
+fn r15_a_device_as_tls_ca_file_is_config_invalid() {
+    for option in ["tlsCAFile", "tlsCertificateKeyFile"] {
+        let uri = format!(
+            "mongodb://127.0.0.1:{}/?tls=true&{option}=/dev/zero",
+            refusing_port()
+        );
+        let run = doctor(&[], &[], &["--uri", &uri]);
+        assert_config_error(&run, &[option, "/dev/zero", "character device"]);
+    }
+}
+
+/// Issue 15 item 14: `explain < /tmp` exited 70, "please report it".
+#[test]
+fn r15_explain_from_a_directory_on_stdin_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"))
+        .arg("explain")
+        .env_clear()
+        .stdin(std::fs::File::open(dir.path()).expect("open dir"))
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(exit_code_of("usage")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("stdin") && stderr.contains("directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("please report"), "{stderr}");
+}
+
+/// Issue 15 item 14: a unix socket host was reported as a DNS failure.
+#[test]
+fn r15_a_unix_socket_host_is_named_as_one_not_a_dns_failure() {
+    let mut cmd = cli();
+    let socket = cmd.work_dir().join("mongodb-27017.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind socket");
+    let encoded = socket.display().to_string().replace('/', "%2F");
+    cmd.args(["ping", "--format", "json", "--timeout", "1", "--uri"])
+        .arg(format!("mongodb://{encoded}/"));
+    let json = cmd.run().into_json();
+    assert_eq!(
+        (json.str("/class"), json.str("/diagnosis/reason")),
+        ("config_invalid", "uri_unix_socket"),
+        "{}",
+        json.dump()
+    );
+    let summary = json.str("/diagnosis/summary");
+    assert!(
+        summary.contains("unix socket") && summary.contains("exists here and is a socket"),
+        "{summary}"
+    );
+    assert_eq!(
+        json.str("/target/uri"),
+        format!("mongodb://{encoded}/"),
+        "the target is shown as written, percent-encoded"
+    );
+}
+
+/// Issue 11 item 2, "any other empty variable we read": the ATLAS_DOCTOR_* variables.
+#[test]
+fn r11_empty_atlas_doctor_variables_are_named() {
+    for var in [
+        "ATLAS_DOCTOR_CONFIG",
+        "ATLAS_DOCTOR_TIMEOUT",
+        "ATLAS_DOCTOR_FORMAT",
+        "ATLAS_DOCTOR_DNS_SERVER",
+    ] {
+        let run = doctor(&[], &[(var, "")], &["--uri", &closed_uri()]);
+        assert_eq!(run.code, exit_code_of("usage"), "{var}\n{}", run.dump());
+        assert!(
+            run.stderr.contains(&format!("{var} is set but empty")),
+            "{}",
+            run.dump()
+        );
+    }
+    let run = doctor(&[], &[("ATLAS_DOCTOR_PROFILE", "")], &[]);
+    assert_config_error(&run, &["ATLAS_DOCTOR_PROFILE", "set but empty"]);
+}

@@ -4,6 +4,7 @@
 //! Classing: a failed connectivity or auth layer decides the run's class; otherwise
 //! any failed item (or warning, with `--fail-on warn`) is `checks_failed`, exit 1.
 
+pub mod atlas;
 pub mod security;
 pub mod testing;
 
@@ -62,9 +63,12 @@ pub async fn static_checks(settings: &Settings, args: &ChecklistArgs) -> Static 
         _ => None,
     };
     let scan = match scan_roots(args) {
-        Ok(roots) => tokio::task::spawn_blocking(move || crate::scan::scan(&roots))
-            .await
-            .map_err(|_| "the scan stopped unexpectedly"),
+        Ok(roots) => {
+            let cross = args.scan_all_filesystems;
+            let scanned =
+                tokio::task::spawn_blocking(move || crate::scan::scan(&roots, cross)).await;
+            scanned.map_err(|_| "the scan stopped unexpectedly")
+        }
         Err(why) => Err(why),
     };
     Static { scan, config_mode }
@@ -127,12 +131,12 @@ pub fn checks(
             "connection",
             Status::Pass,
             format!(
-                "{} of {} host(s) answered hello{}",
+                "{} of {} answered hello{}",
                 connectivity.healthy.len(),
-                connectivity.hosts.len(),
+                crate::words::count(connectivity.hosts.len(), "host"),
                 connectivity
                     .rtt
-                    .map(|r| format!("; ping {:.1} ms", probe::ms(r.avg)))
+                    .map(|r| format!("; {} {:.1} ms", r.command, probe::ms(r.avg)))
                     .unwrap_or_default()
             ),
             None,
@@ -244,6 +248,11 @@ pub fn checks(
             }
         },
     }
+    if let Some(facts) = &evidence.atlas {
+        let [access_list, user, cluster] = atlas::checks(facts);
+        security_checks.extend([access_list, user]);
+        testing_checks.push(cluster);
+    }
     security_checks.extend(testing_checks);
     security_checks
 }
@@ -269,8 +278,8 @@ pub fn decide(report: &mut Report, fail_on: FailOn) {
         class: Class::ChecksFailed,
         finding: None,
         summary: format!(
-            "{} checklist item(s) {}: {}",
-            failed.len(),
+            "{} {}: {}",
+            crate::words::count(failed.len(), "checklist item"),
             if fail_on == FailOn::Warn {
                 "failed or warned (--fail-on warn)"
             } else {

@@ -70,6 +70,17 @@ pub enum Error {
     Refused { reason: String },
     #[error("the connection string names no host")]
     EmptyHost,
+    /// A file the driver would read (tlsCAFile, tlsCertificateKeyFile) that it
+    /// must not: missing, too large, or a FIFO or device that never ends.
+    #[error("{option}={path}: the file {reason}")]
+    OptionFile {
+        option: String,
+        path: String,
+        reason: String,
+    },
+    /// A unix domain socket host, which the layer probes (TCP) cannot reach.
+    #[error("the host {path} is a unix domain socket: atlas-doctor probes TCP hosts only")]
+    UnixSocket { path: String },
     #[error("the {part} contains an unescaped {ch:?}: write it as {encoded}")]
     UnescapedCharacter {
         part: &'static str,
@@ -118,6 +129,12 @@ impl Host {
     /// The port to connect to: the given one or 27017.
     pub fn port_or_default(&self) -> u16 {
         self.port.unwrap_or(DEFAULT_PORT)
+    }
+
+    /// A unix domain socket (`%2Ftmp%2Fmongodb-27017.sock`, decoded to a path),
+    /// which the driver accepts and the layer probes (DNS, TCP, TLS) cannot reach.
+    pub fn is_unix_socket(&self) -> bool {
+        self.name.starts_with('/')
     }
 
     /// `host:port` as drivers write it (IPv6 in brackets).
@@ -180,6 +197,23 @@ impl ConnectionString {
     pub fn tls_ca_file(&self) -> Option<&str> {
         self.option("tlsCAFile")
             .or_else(|| self.option("sslCAFile"))
+    }
+
+    /// The client certificate and key named by `tlsCertificateKeyFile` (or the
+    /// legacy `sslPEMKeyFile`).
+    pub fn certificate_key_file(&self) -> Option<&str> {
+        self.option("tlsCertificateKeyFile")
+            .or_else(|| self.option("sslPEMKeyFile"))
+    }
+
+    /// The options that name a file the driver reads (`tlsCAFile`,
+    /// `tlsCertificateKeyFile` and their legacy `ssl` names), with the path.
+    pub fn file_options(&self) -> Vec<(&str, &str)> {
+        self.options
+            .iter()
+            .filter(|(name, _)| option_kind(name) == Some(OptionKind::File))
+            .map(|(name, path)| (name.as_str(), path.as_str()))
+            .collect()
     }
 
     /// The replica set name asked for.

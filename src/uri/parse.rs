@@ -109,18 +109,7 @@ fn scrub(input: &str, reason: &str) -> String {
     if let Some((_, password)) = userinfo_at_last_at(input).and_then(|i| i.split_once(':')) {
         let decoded = percent_decode_str(password).decode_utf8_lossy();
         for secret in [password, decoded.as_ref()] {
-            if secret.chars().count() >= 3 {
-                shown = shown.replace(secret, "****");
-            } else if !secret.is_empty() && shown.contains(secret) {
-                // Too short to mask without mangling the words: keep the
-                // driver's words up to what it quotes (after a `:`), or none.
-                let head = shown.split(':').next().unwrap_or_default().trim_end();
-                shown = if head.contains(secret) {
-                    "the driver gives no reason that can be shown".to_string()
-                } else {
-                    head.to_string()
-                };
-            }
+            shown = crate::redact::redact_secret(&shown, secret);
         }
     }
     crate::redact::redact_key_values(&shown.escape_debug().to_string())
@@ -591,7 +580,7 @@ mod tests {
                 "mongodb://app:pw@h:x/",
                 "invalid server address app:pw@h: bad"
             ),
-            "invalid server address app"
+            "invalid server address app:****@h: bad"
         );
     }
 

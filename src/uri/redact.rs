@@ -84,6 +84,8 @@ impl ConnectionString {
         self.hosts
             .iter()
             .map(|h| match h.port {
+                // A socket path is written percent-encoded, as drivers expect it.
+                _ if h.is_unix_socket() => h.name.replace('/', "%2F"),
                 Some(port) => format_address(&h.name, port),
                 None if h.name.contains(':') => format!("[{}]", h.name),
                 None => h.name.clone(),

@@ -8,7 +8,9 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod client_auth;
 pub mod hostile;
+pub mod proxy;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -19,7 +21,7 @@ use std::net::{
 };
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use mongodb::bson::{Document, doc};
@@ -52,6 +54,33 @@ pub struct Bed {
     pub ca_file: PathBuf,
     pub users: BTreeMap<String, User>,
     pub pids: Vec<u32>,
+    /// The fake Atlas Administration API (`scripts/fake_atlas_api.py`).
+    pub atlas_api: u16,
+    pub atlas: AtlasBed,
+}
+
+/// The fake Atlas API's one project and its credentials.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AtlasBed {
+    pub project_id: String,
+    pub api_key: ApiKey,
+    /// Valid, but the API's own access list refuses the caller (403).
+    pub refused_key: ApiKey,
+    pub service_account: ServiceAccount,
+}
+
+/// An API key pair (HTTP Digest).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiKey {
+    pub public: String,
+    pub private: String,
+}
+
+/// A service account (OAuth 2 client credentials).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceAccount {
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 /// A user of `mongo_auth`.
@@ -84,6 +113,20 @@ impl Bed {
         });
         serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: not a bed file: {e}", path.display()))
+    }
+
+    /// The pinned CLI with the fake Atlas API's base URL, project and API key in the
+    /// environment (`MONGODB_ATLAS_*`), as a user of the Atlas CLI would have them.
+    pub fn atlas_cli(&self) -> Cli {
+        let mut cli = cli();
+        cli.env(
+            "MONGODB_ATLAS_BASE_URL",
+            format!("http://{LOCALHOST}:{}/", self.atlas_api),
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", &self.atlas.project_id)
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", &self.atlas.api_key.public)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", &self.atlas.api_key.private);
+        cli
     }
 
     /// `127.0.0.1:<dns>`, for `--dns-server`.
@@ -296,7 +339,57 @@ impl Run {
             "stdout is JSON but not an object\n{}",
             self.dump()
         );
+        // Every JSON report any test sees is held to the published schema.
+        if let Err(errors) = schema_errors(&json) {
+            panic!("{errors}\n{}", self.dump());
+        }
         JsonRun { run: self, json }
+    }
+}
+
+// ------------------------------------------------------------------ the published JSON schemas
+
+/// `schema/<name>`, compiled once per test process.
+pub fn schema(name: &str) -> &'static jsonschema::Validator {
+    static REPORT: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static EXPLAIN: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let cell = match name {
+        "report.schema.json" => &REPORT,
+        "explain.schema.json" => &EXPLAIN,
+        other => panic!("no schema {other}"),
+    };
+    cell.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schema")
+            .join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let schema: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
+        jsonschema::draft202012::new(&schema)
+            .unwrap_or_else(|e| panic!("{}: not a JSON Schema: {e}", path.display()))
+    })
+}
+
+/// Validates one JSON output against the schema of its command (explain's own, else
+/// the report's); `Err` lists every violation with its JSON pointer.
+pub fn schema_errors(json: &Value) -> Result<(), String> {
+    let name = if json["command"] == "explain" {
+        "explain.schema.json"
+    } else {
+        "report.schema.json"
+    };
+    let errors: Vec<String> = schema(name)
+        .iter_errors(json)
+        .map(|e| format!("  at {:?}: {e}", e.instance_path().to_string()))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the output does not match schema/{name}:\n{}",
+            errors.join("\n")
+        ))
     }
 }
 
@@ -911,8 +1004,12 @@ fn write_ca(pem: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn with_ca(mut server: Server, pki: &TestPki) -> Server {
-    let (dir, path) = write_ca(&pki.ca_pem);
+fn with_ca(server: Server, pki: &TestPki) -> Server {
+    with_ca_pem(server, &pki.ca_pem)
+}
+
+fn with_ca_pem(mut server: Server, ca_pem: &str) -> Server {
+    let (dir, path) = write_ca(ca_pem);
     server.ca_file = Some(path);
     server.dir = Some(dir);
     server
@@ -1103,7 +1200,41 @@ fn reply_for(table: &HashMap<String, Document>, command: &Document) -> Document 
     if !command.contains_key("saslSupportedMechs") {
         reply.remove("saslSupportedMechs");
     }
+    // A hostile server that quotes the client's SASL payload back in its error.
+    if reply.remove("$echoPayload").is_some() {
+        let payload = command
+            .get_binary_generic("payload")
+            .cloned()
+            .unwrap_or_default();
+        reply.insert(
+            "errmsg",
+            format!(
+                "Authentication failed: bad payload {} (hex {})",
+                base64(&payload),
+                hex(&payload)
+            ),
+        );
+    }
     reply
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// A saslStart reply that fails like mongod's and quotes the client's payload back, as
+/// base64 and hex: for `authMechanism=PLAIN` that payload is `\0user\0password`.
+pub fn sasl_echo_payload() -> Document {
+    doc! {
+        "ok": 0.0,
+        "code": 18,
+        "codeName": "AuthenticationFailed",
+        "$echoPayload": true,
+    }
 }
 
 async fn serve_wire(

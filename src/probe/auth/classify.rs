@@ -51,22 +51,11 @@ pub fn driver_text(error: &DriverError, password: Option<&SecretString>) -> Stri
 /// Redacts URIs and `password=` fragments, and the password itself should the
 /// driver ever echo it.
 pub fn scrub(text: &str, password: Option<&SecretString>) -> String {
-    let mut out = crate::redact::redact_text(text);
-    if let Some(p) = password.map(SecretString::expose).filter(|p| p.len() >= 3) {
-        out = out.replace(p, crate::redact::MASK);
-        let encoded: String = p
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "-._~".contains(c) {
-                    c.to_string()
-                } else {
-                    uri::percent_encode_char(c)
-                }
-            })
-            .collect();
-        out = out.replace(&encoded, crate::redact::MASK);
+    let out = crate::redact::redact_text(text);
+    match password {
+        Some(password) => crate::redact::redact_secret(&out, password.expose()),
+        None => out,
     }
-    out
 }
 
 /// The password's characters that a URI must percent-encode, each with its encoding.

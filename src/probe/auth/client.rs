@@ -59,6 +59,29 @@ pub(super) async fn client_options(
     if srv && options.tls.is_none() {
         options.tls = Some(Tls::Enabled(TlsOptions::default()));
     }
+    // The application's TLS options, with the one root store the TLS layer
+    // used: the two layers never disagree about a certificate.
+    if let Some(Tls::Enabled(own_tls)) = &mut options.tls {
+        let Some(roots) = &req.connectivity.roots else {
+            return Err(Failure::Driver {
+                message: "TLS is on but the trust roots were not built".into(),
+            });
+        };
+        let shared = roots
+            .driver_tls(req.cs)
+            .await
+            .map_err(|e| Failure::Driver {
+                message: e.to_string(),
+            })?;
+        own_tls.ca_file_path = shared.ca_file_path;
+        own_tls.cert_key_file_path = own_tls
+            .cert_key_file_path
+            .take()
+            .or(shared.cert_key_file_path);
+        own_tls.allow_invalid_certificates = own_tls
+            .allow_invalid_certificates
+            .or(shared.allow_invalid_certificates);
+    }
     if options.repl_set_name.is_none() {
         options.repl_set_name = txt("replicaSet");
     }
