@@ -7,6 +7,7 @@
 //! status). A later layer that can run beside the others (the Atlas API) plugs
 //! in after `data`, reading the same evidence.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use mongodb::Client;
@@ -169,13 +170,16 @@ async fn data_plane(
     cs: &ConnectionString,
 ) {
     // ---- dns, tcp, tls, hello: each layer bounds its own concurrent work.
+    let vetted = Arc::new(tokio::sync::Notify::new());
     let options = probe::Options {
         ping_count: plan.ping_count,
+        hello_vetted: Some(Arc::clone(&vetted)),
         ..probe_options(settings)
     };
     let login = login(settings);
-    // The driver's connection starts now, beside the layer probes (issue 10):
-    // its handshake and authentication overlap ours instead of following them.
+    // The driver's connection starts beside the layer probes (issue 10), as
+    // soon as one host's hello passed our bounded decoder: its handshake and
+    // authentication overlap the rest of ours instead of following them all.
     // Bounded by the layers it waits for (dns, tcp, tls, hello) and its own.
     let early = (plan.depth >= Depth::Auth)
         .then(|| {
@@ -183,6 +187,7 @@ async fn data_plane(
                 &settings.target.uri,
                 cs,
                 &login,
+                vetted,
                 Instant::now() + settings.timeout * EARLY_LAYERS,
             )
         })
@@ -409,6 +414,7 @@ pub fn probe_options(settings: &Settings) -> probe::Options {
         atlas: settings.atlas || settings.atlas_api.is_some(),
         ping_count: 0,
         login_user: settings.target.username.clone(),
+        hello_vetted: None,
     }
 }
 

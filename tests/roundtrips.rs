@@ -161,7 +161,7 @@ fn r10_checklist_crud_round_trips() {
 
 // The pinned counts; lower them when a change saves a round trip, never raise them
 // without saying why in the commit.
-const AUTH_CHECK: usize = 5;
-const AUTH_CHECK_TLS: usize = 6;
-const COLLECTIONS: usize = 10;
-const CHECKLIST_CRUD: usize = 16;
+const AUTH_CHECK: usize = 6;
+const AUTH_CHECK_TLS: usize = 8;
+const COLLECTIONS: usize = 11;
+const CHECKLIST_CRUD: usize = 17;

@@ -257,6 +257,18 @@ async fn ask(client: Client, auth_db: String, no_user: bool, deadline: Instant) 
 /// taken from it (the layers explain that) but retried the usual way.
 pub struct Early {
     task: tokio::task::JoinHandle<Option<(Client, Answers)>>,
+    /// The client, once made: kept when its answer does not come in time.
+    client: std::sync::Arc<std::sync::OnceLock<Client>>,
+}
+
+/// What the early start came to by the auth layer's deadline.
+enum Settled {
+    /// Its client and answers.
+    Answered(Client, Answers),
+    /// Its client, still waiting for `connectionStatus`: the layer's deadline passed.
+    Silent(Client, Duration),
+    /// It could not reach the deployment (or never started): the usual path runs.
+    Retry,
 }
 
 impl Early {
@@ -265,12 +277,20 @@ impl Early {
         self.task.abort();
     }
 
-    /// Its client and answers, unless the deployment could not be reached at
-    /// all (then the usual path runs, on the addresses the layers found).
-    async fn settle(self, deadline: Instant) -> Option<(Client, Answers)> {
-        let Ok(Ok(Some((client, answers)))) = tokio::time::timeout_at(deadline, self.task).await
-        else {
-            return None;
+    /// Its client and answers; its client alone when the answer did not come
+    /// by `deadline`; `Retry` when it could not reach the deployment at all
+    /// (then the usual path runs, on the addresses the layers found).
+    async fn settle(self, deadline: Instant) -> Settled {
+        let started = Instant::now();
+        let (client, answers) = match tokio::time::timeout_at(deadline, self.task).await {
+            Ok(Ok(Some(done))) => done,
+            Ok(_) => return Settled::Retry,
+            Err(_) => {
+                return match self.client.get() {
+                    Some(client) => Settled::Silent(client.clone(), started.elapsed()),
+                    None => Settled::Retry,
+                };
+            }
         };
         let unreachable = |result: &Result<Document, Bounded>| {
             matches!(result, Err(Bounded::Driver(error)) if matches!(
@@ -281,7 +301,11 @@ impl Early {
                     | ErrorKind::ConnectionPoolCleared { .. }
             ))
         };
-        (!unreachable(&answers.status)).then_some((client, answers))
+        if unreachable(&answers.status) {
+            Settled::Retry
+        } else {
+            Settled::Answered(client, answers)
+        }
     }
 }
 
@@ -291,6 +315,7 @@ pub fn start(
     uri: &SecretString,
     cs: &ConnectionString,
     login: &Login,
+    vetted: std::sync::Arc<tokio::sync::Notify>,
     deadline: Instant,
 ) -> Option<Early> {
     if cs.scheme == uri::Scheme::Srv {
@@ -310,6 +335,8 @@ pub fn start(
         .collect();
     let cs = cs.clone();
     let uri = uri.clone();
+    let slot = std::sync::Arc::new(std::sync::OnceLock::new());
+    let client_slot = std::sync::Arc::clone(&slot);
     let task = tokio::spawn(async move {
         let roots = if cs.tls_enabled() {
             Some(super::trust::Roots::load(cs.tls_ca_file()).await.ok()?)
@@ -325,12 +352,15 @@ pub fn start(
             deadline,
         };
         let options = client::options_for(&target, &creds).await.ok()?;
+        // Not before our own decoder has seen a reply of this deployment.
+        vetted.notified().await;
         let client = Client::with_options(options).ok()?;
+        let _ = client_slot.set(client.clone());
         let no_user = creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509");
         let answers = ask(client.clone(), creds.auth_db.clone(), no_user, deadline).await;
         Some((client, answers))
     });
-    Some(Early { task })
+    Some(Early { task, client: slot })
 }
 
 /// Authenticates and runs `connectionStatus {showPrivileges: true}`, all by
@@ -430,12 +460,22 @@ pub async fn authenticate(
         Some(early) if !renamed => early.settle(req.deadline + crate::pipeline::GRACE).await,
         Some(early) => {
             early.abort();
-            None
+            Settled::Retry
         }
-        None => None,
+        None => Settled::Retry,
     };
-    let (client, answers) = if let Some(settled) = settled {
-        settled
+    let (client, answers) = if let Settled::Answered(client, answers) = settled {
+        (client, answers)
+    } else if let Settled::Silent(client, after) = settled {
+        let answers = Answers {
+            status: Err(Bounded::Silent {
+                command: "connectionStatus",
+                after,
+            }),
+            unauthenticated: None,
+            took: after,
+        };
+        (client, answers)
     } else {
         let options = match client_options(req, hosts, &creds).await {
             Ok(options) => options,
