@@ -167,18 +167,26 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
             crate::words::count(data.collections.len(), "collection")
         ));
     }
-    report.data = Some(report::DataSummary {
-        databases: data.databases,
-        database: data.database,
-        collections: data
-            .collections
+    let rows = |collections: Vec<probe::data::Collection>| {
+        collections
             .into_iter()
             .map(|c| report::CollectionRow {
                 name: c.name,
                 kind: c.kind,
                 documents: c.documents,
             })
+            .collect::<Vec<_>>()
+    };
+    report.data = Some(report::DataSummary {
+        databases: data.databases,
+        database: data.database,
+        collections: rows(data.collections),
+        every_database: data
+            .every_database
+            .into_iter()
+            .map(|(database, collections)| (database, rows(collections)))
             .collect(),
+        databases_not_listed: data.databases_not_listed,
     });
     if let Some(failure) = &data.failure {
         report.fail(diagnose::data_failure(failure));

@@ -69,6 +69,10 @@ pub struct DataSummary {
     /// The database whose collections were listed.
     pub database: Option<String>,
     pub collections: Vec<CollectionRow>,
+    /// No database chosen: each database the user may see, with its collections.
+    pub every_database: Vec<(String, Vec<CollectionRow>)>,
+    /// Databases beyond the listed ones.
+    pub databases_not_listed: usize,
 }
 
 /// One row of the collections table.
@@ -289,6 +293,13 @@ impl Report {
         if let Some(data) = &mut self.data {
             data.databases.iter_mut().for_each(cap);
             data.database.iter_mut().for_each(cap);
+            for (database, rows) in &mut data.every_database {
+                cap(database);
+                for c in rows {
+                    cap(&mut c.name);
+                    cap(&mut c.kind);
+                }
+            }
             for c in &mut data.collections {
                 cap(&mut c.name);
                 cap(&mut c.kind);
