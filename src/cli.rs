@@ -132,6 +132,55 @@ pub struct GlobalArgs {
     )]
     pub atlas: bool,
 
+    /// Cross-check with the Atlas Administration API (read-only): IP access list, cluster state, database user. Credentials: MONGODB_ATLAS_CLIENT_ID/_CLIENT_SECRET, MONGODB_ATLAS_PUBLIC_API_KEY/_PRIVATE_API_KEY, or --atlas-profile.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_API",
+        hide_env_values = true
+    )]
+    pub atlas_api: bool,
+
+    /// Atlas project id for --atlas-api (else MONGODB_ATLAS_PROJECT_ID, else the profile's).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_PROJECT",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
+    pub atlas_project: Option<String>,
+
+    /// Cluster for --atlas-api to check (default: the one whose connection strings name the URI's hosts).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub atlas_cluster: Option<String>,
+
+    /// Atlas CLI profile whose credentials --atlas-api uses (from the Atlas CLI's config.toml).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_PROFILE",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub atlas_profile: Option<String>,
+
+    /// Address for --atlas-api to look up in the IP access list: an IP, or auto (this machine as the Atlas API sees it; the default).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_EGRESS_IP",
+        hide_env_values = true,
+        value_name = "IP|auto"
+    )]
+    pub egress_ip: Option<String>,
+
     /// Print only the verdict line (human format) and no progress.
     #[arg(
         long,

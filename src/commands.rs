@@ -104,6 +104,30 @@ fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
     if with_data && let Some(data) = &evidence.data {
         apply_data(report, data.clone());
     }
+    if let Some(facts) = &evidence.atlas {
+        apply_atlas(report, facts.clone());
+    }
+}
+
+/// Folds the Atlas API's facts into the report: its steps, the data-plane diagnosis
+/// sharpened by them, and a warning when the data plane worked from an address the
+/// access list does not cover (the route to 27017 is not the one checked).
+pub fn apply_atlas(report: &mut Report, facts: crate::atlas::Facts) {
+    report.steps.extend(facts.steps.iter().cloned());
+    if let Some(diagnosis) = report.diagnosis.take() {
+        report.fail(diagnose::with_atlas(diagnosis, &facts));
+    } else if report.class == crate::class::Class::Ok
+        && let Some(list) = facts
+            .access_list
+            .as_ref()
+            .filter(|l| l.covered_by.is_none())
+    {
+        report.warnings.push(format!(
+            "the connection worked although {} is not on the IP access list: traffic to the cluster leaves through another route (VPN, peering, private endpoint, proxy) than the one checked",
+            list.egress_ip
+        ));
+    }
+    report.atlas = Some(facts);
 }
 
 /// Folds the auth layer into the report; true when authenticated (or let in).
@@ -234,7 +258,10 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
         }
     }
     if let Some(failure) = &connectivity.failure {
-        report.fail(diagnose::failure(failure));
+        report.fail(diagnose::private_route(
+            diagnose::failure(failure),
+            &connectivity.private_hosts,
+        ));
     }
     report.steps.extend(connectivity.steps);
 }

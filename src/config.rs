@@ -184,6 +184,8 @@ pub struct Settings {
     pub crud_check: bool,
     /// The config file that was read, if any.
     pub config_path: Option<PathBuf>,
+    /// `--atlas-api`: the Atlas Administration API cross-check; `None` when off.
+    pub atlas_api: Option<crate::atlas::ApiSettings>,
 }
 
 /// What the environment holds, read once so resolution is testable.
@@ -192,6 +194,10 @@ pub trait Environment {
     fn var_os(&self, name: &str) -> Option<std::ffi::OsString>;
     fn current_dir(&self) -> Option<PathBuf>;
     fn user_config_dir(&self) -> Option<PathBuf>;
+    /// The Atlas CLI's own config file (`--atlas-profile`).
+    fn atlas_cli_config(&self) -> Option<PathBuf> {
+        dirs::config_dir().map(|d| crate::atlas::credentials::atlas_cli_config_in(&d))
+    }
 }
 
 /// The real process environment.
@@ -253,6 +259,21 @@ pub fn resolve(
         env,
     )?;
 
+    let atlas_api = if global.atlas_api {
+        let flags = crate::atlas::credentials::Flags {
+            project: global.atlas_project.as_deref(),
+            cluster: global.atlas_cluster.as_deref(),
+            profile: global.atlas_profile.as_deref(),
+            egress_ip: global.egress_ip.as_deref(),
+        };
+        Some(
+            crate::atlas::credentials::resolve(&flags, env)
+                .map_err(|(what, message)| Error::InvalidValue { what, message })?,
+        )
+    } else {
+        None
+    };
+
     Ok(Settings {
         format: global.format,
         color: decide_color(global.color, global.format, env),
@@ -270,6 +291,7 @@ pub fn resolve(
             .unwrap_or_default(),
         crud_check: file_settings.crud_check.unwrap_or(false),
         config_path,
+        atlas_api,
     })
 }
 

@@ -4,6 +4,7 @@
 //! Classing: a failed connectivity or auth layer decides the run's class; otherwise
 //! any failed item (or warning, with `--fail-on warn`) is `checks_failed`, exit 1.
 
+pub mod atlas;
 pub mod security;
 pub mod testing;
 
@@ -246,6 +247,11 @@ pub fn checks(
                 }
             }
         },
+    }
+    if let Some(facts) = &evidence.atlas {
+        let [access_list, user, cluster] = atlas::checks(facts);
+        security_checks.extend([access_list, user]);
+        testing_checks.push(cluster);
     }
     security_checks.extend(testing_checks);
     security_checks

@@ -17,11 +17,16 @@
 //! `"tls": [{"host", "protocol", "subject", "issuer", "sans", "not_after"
 //! (RFC 3339), "days_left", "trusted_by"}]`; `"auth": {"user", "db", "mechanism",
 //! "roles": [{"role", "db"}], "privileges": [{"resource", "actions"}]}` as
-//! `connectionStatus` said; `"atlas"` (null unless `--atlas-api`). `collections` adds
+//! `connectionStatus` said. `collections` adds
 //! `"databases": [...]`, `"database"` and `"collections": [{"name", "type", "documents"}]`;
 //! with no database chosen, `"collections_by_database": [{"database", "collections": [...]}]`
 //! (each database the user may see, system databases aside, at most 10) and
 //! `"databases_not_listed"`.
+//! `"atlas"` is null unless `--atlas-api` ran; then `{"project_id", "cluster": {"name", "flex",
+//! "state", "paused", "mongodb_version", "change_status", "uri_kind", "public_connection_string"},
+//! "access_list": {"egress_ip", "egress_source", "covered_by", "entry_status", "entry_delete_after",
+//! "entries"}, "user": {"name", "database", "exists", "scopes", "roles": [{"role", "db"}], "expires"},
+//! "errors": [{"call", "status", "code", "message"}]}` (a part the API did not give is null).
 //! `diagnosis` is null when the verdict is ok. Keys are only ever added.
 
 use serde::Serialize;
@@ -60,7 +65,7 @@ struct JsonReport<'a> {
     /// as `connectionStatus` reported; null when the auth layer was not reached or failed.
     auth: Option<JsonAuth<'a>>,
     /// The Atlas control plane's facts (`--atlas-api`); null when not asked.
-    atlas: Option<serde_json::Value>,
+    atlas: Option<JsonAtlas<'a>>,
     /// collections: the databases the user may see.
     #[serde(skip_serializing_if = "Option::is_none")]
     databases: Option<&'a [String]>,
@@ -93,6 +98,117 @@ fn collections(rows: &[super::CollectionRow]) -> Vec<JsonCollection<'_>> {
             documents: c.documents,
         })
         .collect()
+}
+
+#[derive(Serialize)]
+struct JsonAtlas<'a> {
+    project_id: Option<&'a str>,
+    cluster: Option<JsonAtlasCluster<'a>>,
+    access_list: Option<JsonAccessList<'a>>,
+    user: Option<JsonAtlasUser<'a>>,
+    errors: Vec<JsonAtlasError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasCluster<'a> {
+    name: &'a str,
+    flex: bool,
+    state: Option<&'a str>,
+    paused: bool,
+    mongodb_version: Option<&'a str>,
+    change_status: Option<&'a str>,
+    /// standard, standard_srv, peering, private_endpoint; null when no string names the URI's hosts.
+    uri_kind: Option<crate::atlas::matching::UriKind>,
+    public_connection_string: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonAccessList<'a> {
+    egress_ip: String,
+    /// `flag` (--egress-ip IP) or `api` (auto: as the Atlas API saw this machine).
+    egress_source: &'static str,
+    covered_by: Option<&'a str>,
+    entry_status: Option<&'a str>,
+    entry_delete_after: Option<&'a str>,
+    entries: usize,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasUser<'a> {
+    name: &'a str,
+    database: &'a str,
+    exists: bool,
+    scopes: &'a [String],
+    roles: Vec<JsonRole<'a>>,
+    expires: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasError<'a> {
+    call: &'a str,
+    status: Option<u16>,
+    code: Option<&'a str>,
+    message: String,
+}
+
+fn atlas(facts: &crate::atlas::Facts) -> JsonAtlas<'_> {
+    use crate::atlas::ErrorKind;
+    JsonAtlas {
+        project_id: facts.project_id.as_deref(),
+        cluster: facts.cluster.as_ref().map(|c| JsonAtlasCluster {
+            name: &c.name,
+            flex: c.flex,
+            state: c.state.as_deref(),
+            paused: c.paused,
+            mongodb_version: c.mongodb_version.as_deref(),
+            change_status: c.change_status.as_deref(),
+            uri_kind: c.uri_kind,
+            public_connection_string: c.strings.public(),
+        }),
+        access_list: facts.access_list.as_ref().map(|a| JsonAccessList {
+            egress_ip: a.egress_ip.to_string(),
+            egress_source: if a.egress_auto { "api" } else { "flag" },
+            covered_by: a.covered_by.as_ref().map(|e| e.value.as_str()),
+            entry_status: a.covered_by.as_ref().and_then(|e| e.status.as_deref()),
+            entry_delete_after: a
+                .covered_by
+                .as_ref()
+                .and_then(|e| e.delete_after.as_deref()),
+            entries: a.entries,
+        }),
+        user: facts.user.as_ref().map(|u| JsonAtlasUser {
+            name: &u.name,
+            database: &u.database,
+            exists: u.exists,
+            scopes: &u.scopes,
+            roles: u
+                .roles
+                .iter()
+                .map(|(role, db)| JsonRole { role, db })
+                .collect(),
+            expires: u.expires.as_deref(),
+        }),
+        errors: facts
+            .errors
+            .iter()
+            .map(|e| {
+                let (status, code) = match &e.error {
+                    ErrorKind::Api(api) => (api.status(), api.code()),
+                    _ => (None, None),
+                };
+                let message = match &e.error {
+                    ErrorKind::Api(api) => api.to_string(),
+                    _ => e.to_string(),
+                };
+                JsonAtlasError {
+                    call: &e.call,
+                    status,
+                    code,
+                    message,
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -324,7 +440,7 @@ pub fn render(report: &Report) -> String {
             deployment: report.deployment.as_ref().map(deployment),
             tls: report.tls.iter().map(|(host, t)| tls(host, t)).collect(),
             auth: report.auth.as_ref().map(auth),
-            atlas: None,
+            atlas: report.atlas.as_ref().map(atlas),
             databases: report.data.as_ref().map(|d| d.databases.as_slice()),
             database: report.data.as_ref().and_then(|d| d.database.as_deref()),
             collections: report.data.as_ref().map(|d| collections(&d.collections)),

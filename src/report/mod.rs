@@ -45,6 +45,8 @@ pub struct Report {
     pub data: Option<DataSummary>,
     /// Stopped by Ctrl-C after cleaning up: exit `exit::INTERRUPTED` (130).
     pub interrupted: bool,
+    /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
+    pub atlas: Option<crate::atlas::Facts>,
     /// checklist: the credential scan, when it ran (SARIF's results).
     pub scan: Option<crate::scan::Scan>,
 }
@@ -200,6 +202,7 @@ impl Report {
             auth: None,
             data: None,
             interrupted: false,
+            atlas: None,
             scan: None,
         }
     }
