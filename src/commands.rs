@@ -235,6 +235,11 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
     // Only while another host works is a host's failure a warning; when none
     // works, the other hosts' failures are the failure itself (their steps show
     // them), not warnings repeating its sentence.
+    report.answered_hosts = connectivity
+        .healthy
+        .iter()
+        .map(|h| h.address.clone())
+        .collect();
     if !connectivity.healthy.is_empty() {
         for failure in &connectivity.host_failures {
             if let Some(host) = failure.host() {

@@ -133,7 +133,13 @@ pub fn settle(report: &mut Report) {
         if step.layer == Layer::Tcp && connected_hosts.iter().any(|h| h == host) {
             step.status = Status::Skip;
             step.detail = format!("{}; another address of this host connected", step.detail);
-        } else if report.degraded_hosts.iter().any(|h| h == host) {
+        } else if report.degraded_hosts.iter().any(|h| h == host)
+            || (step.layer <= Layer::Hello
+                && !report.answered_hosts.is_empty()
+                && !report.answered_hosts.iter().any(|h| h == host))
+        {
+            // Another host of the deployment answered (a host whose name did
+            // not resolve, or that refused, while the others work).
             step.status = Status::Warn;
         }
     }
@@ -1277,6 +1283,32 @@ mod tests {
         assert_eq!(report.steps[0].status, Status::Warn);
         assert_eq!(report.verdict(), crate::report::Verdict::Warn);
         assert_eq!(report.exit_code(), 0);
+    }
+
+    #[test]
+    fn a_host_whose_name_does_not_resolve_while_another_answers_is_a_warning() {
+        let mut report = report_with(vec![
+            Step::new(
+                Layer::Dns,
+                "A/AAAA b.example.test",
+                Status::Fail,
+                "no such name",
+            )
+            .on("b.example.test:27017"),
+            Step::new(
+                Layer::Tcp,
+                "connect 127.0.0.1:27017",
+                Status::Pass,
+                "connected",
+            )
+            .on("a.example.test:27017"),
+            Step::new(Layer::Hello, "hello", Status::Pass, "ok").on("a.example.test:27017"),
+        ]);
+        report.answered_hosts.push("a.example.test:27017".into());
+        settle(&mut report);
+        assert_eq!(report.class, Class::Ok);
+        assert_eq!(report.steps[0].status, Status::Warn);
+        assert_eq!(report.verdict(), crate::report::Verdict::Warn);
     }
 
     #[test]

@@ -294,3 +294,26 @@ fn r15_ctrl_c_during_the_final_status_check_exits_130() {
         .unwrap();
     assert_eq!(status_check["status"], "skip", "{stdout}");
 }
+
+#[test]
+fn r9_a_host_whose_name_does_not_resolve_while_another_answers_is_a_warning() {
+    // A seed list with a name the resolver does not know beside one that works.
+    let dns = dns_dual_stack();
+    let peer = support::fake_mongod(mongodb::bson::doc! {});
+    let uri = format!(
+        "mongodb://{DUAL_STACK_HOST}:{port},missing.example.test:{port}/",
+        port = peer.port()
+    );
+    let run = run_json([
+        "ping",
+        "--timeout",
+        "2",
+        "--dns-server",
+        &dns.addr.to_string(),
+        "--uri",
+        &uri,
+    ]);
+    assert_consistent(&run);
+    assert_eq!(run.str("/class"), "ok", "{}", run.dump());
+    assert_eq!(run.str("/verdict"), "warn", "{}", run.dump());
+}
