@@ -155,8 +155,7 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
     }
 
     // The installed binary, from an empty environment: the done-when of issue 14.
-    let installed = prefix.join("bin/atlas-doctor");
-    let output = Command::new(&installed)
+    let output = Command::new(prefix.join("bin/atlas-doctor"))
         .args(["--uri", &bed.plain_uri(), "--format", "json", "ping"])
         .env_clear()
         .env("HOME", &home)
@@ -166,6 +165,38 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
     assert_eq!(report["verdict"], "ok", "{report:#}");
+
+    // The Action's install step: the repository's install.sh, steered only by the
+    // variables action.yml sets (version pinned, download URL, install dir).
+    let action_dir = work.path().join("runner-temp/atlas-doctor");
+    let output = Command::new("sh")
+        .arg(repo().join("scripts/install.sh"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("ATLAS_DOCTOR_VERSION", package_str("version"))
+        .env("ATLAS_DOCTOR_DOWNLOAD_URL", release.url())
+        .env("ATLAS_DOCTOR_INSTALL_DIR", &action_dir)
+        .output()
+        .expect("run the action's install step");
+    assert!(output.status.success(), "{}", text(&output));
+    let installed = action_dir.join("bin/atlas-doctor");
+    assert!(installed.is_file(), "{}", text(&output));
+    let action_yml = std::fs::read_to_string(repo().join("action.yml")).expect("action.yml");
+    for variable in [
+        "ATLAS_DOCTOR_VERSION",
+        "ATLAS_DOCTOR_DOWNLOAD_URL",
+        "ATLAS_DOCTOR_INSTALL_DIR",
+        "ATLAS_DOCTOR_BIN",
+        "INPUT_COMMAND",
+        "INPUT_ARGS",
+        "INPUT_REPORT_FILES",
+    ] {
+        assert!(
+            action_yml.contains(&format!("{variable}: ${{{{")),
+            "action.yml does not set {variable}"
+        );
+    }
 
     // The Action's run step with that binary: the exit code is the step's and its output.
     let action = |command: &str, args: &str| {
