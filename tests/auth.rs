@@ -422,6 +422,45 @@ fn a_mechanism_the_server_does_not_offer_is_named_with_the_alternative() {
     run.assert_no_secret("Not-A-Real-Pw-42");
 }
 
+/// Issue 9 item 5: one root store. With `SSL_CERT_FILE` naming the bed's
+/// private CA, the system store trusts the TLS server: the TLS layer and the
+/// driver's login must agree. Before, ping said OK (the TLS layer asked the
+/// system store) and auth-check said `server` (the driver trusted only the
+/// Mozilla bundle and its server selection timed out).
+#[test]
+fn r9_ping_and_auth_check_trust_the_same_roots() {
+    let bed = Bed::load();
+    let uri = format!("mongodb://{LOCALHOST}:{}/?tls=true", bed.mongo_tls);
+    for command in ["ping", "auth-check"] {
+        let mut cli = support::cli();
+        cli.env("SSL_CERT_FILE", &bed.ca_file)
+            .args([command, "--uri", &uri, "--timeout", "3"]);
+        let run = cli.run_json();
+        assert_outcome(&run, command, "ok", None);
+        run.assert_layer_passed("tls");
+        assert_eq!(
+            run.json["tls"][0]["trusted_by"],
+            serde_json::json!(["system"]),
+            "{}",
+            run.dump()
+        );
+    }
+    // With tlsCAFile, only it vouches for the private CA.
+    let run = doctor("ping", &bed.tls_uri(), &[]);
+    assert_outcome(&run, "ping", "ok", None);
+    assert_eq!(
+        run.json["tls"][0]["trusted_by"],
+        serde_json::json!(["tlsCAFile"]),
+        "{}",
+        run.dump()
+    );
+    // And without it, both refuse the certificate at the TLS layer.
+    for command in ["ping", "auth-check"] {
+        let run = doctor(command, &uri, &[]);
+        assert_outcome(&run, command, "tls", Some("tls_unknown_issuer"));
+    }
+}
+
 // ------------------------------------------------------------------ typed facts (issue 9)
 
 /// What the bed's authenticated server itself says, through the official driver.

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use mongodb::Client;
 use mongodb::bson::{Document, doc};
+use rustls::pki_types::pem::PemObject as _;
 use support::{Bed, CertKind, Server, assert_no_secret, base64, percent_encode};
 
 // ------------------------------------------------------------------ helpers
@@ -34,8 +35,10 @@ async fn tls_handshake(
     let mut roots = rustls::RootCertStore::empty();
     if let Some(path) = ca_pem {
         let pem = std::fs::read(path)?;
-        for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
-            roots.add(cert?).expect("add root");
+        for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
+            roots
+                .add(cert.map_err(std::io::Error::other)?)
+                .expect("add root");
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());

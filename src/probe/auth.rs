@@ -6,7 +6,6 @@
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::str::FromStr as _;
 use std::time::Duration;
 
@@ -14,8 +13,7 @@ use mongodb::Client;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::error::{Error as DriverError, ErrorKind};
 use mongodb::options::{
-    AuthMechanism, ClientOptions, Credential, ReadPreference, SelectionCriteria, ServerAddress,
-    Tls, TlsOptions,
+    AuthMechanism, ClientOptions, Credential, ReadPreference, SelectionCriteria, ServerAddress, Tls,
 };
 use tokio::time::Instant;
 
@@ -524,23 +522,19 @@ async fn client_options(
         options.direct_connection = None;
     }
 
-    let cert_key_file = cs
-        .option("tlsCertificateKeyFile")
-        .or_else(|| cs.option("sslPEMKeyFile"))
-        .map(PathBuf::from);
-    if cs.tls_enabled() {
-        let mut tls = TlsOptions::default();
-        tls.ca_file_path = cs.tls_ca_file().map(PathBuf::from);
-        if cs.bool_option("tlsAllowInvalidCertificates") == Some(true)
-            || cs.bool_option("tlsInsecure") == Some(true)
-        {
-            tls.allow_invalid_certificates = Some(true);
+    options.tls = Some(match (&req.connectivity.roots, cs.tls_enabled()) {
+        (Some(roots), true) => {
+            Tls::Enabled(roots.driver_tls(cs).await.map_err(|e| Failure::Driver {
+                message: e.to_string(),
+            })?)
         }
-        tls.cert_key_file_path.clone_from(&cert_key_file);
-        options.tls = Some(Tls::Enabled(tls));
-    } else {
-        options.tls = Some(Tls::Disabled);
-    }
+        (None, true) => {
+            return Err(Failure::Driver {
+                message: "TLS is on but the trust roots were not built".into(),
+            });
+        }
+        (_, false) => Tls::Disabled,
+    });
 
     if creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509") {
         return Ok(options);
@@ -556,7 +550,7 @@ async fn client_options(
         ),
     };
     if mechanism == Some(AuthMechanism::MongoDbX509) {
-        if cert_key_file.is_none() {
+        if cs.certificate_key_file().is_none() {
             return Err(Failure::Config {
                 reason: "authMechanism=MONGODB-X509 needs tlsCertificateKeyFile=/path/to/client.pem (certificate and key) and tls=true".into(),
             });

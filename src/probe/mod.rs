@@ -13,6 +13,7 @@ pub mod status;
 pub mod step;
 pub mod tcp;
 pub mod tls;
+pub mod trust;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -210,6 +211,8 @@ pub struct Connectivity {
     pub txt_options: Vec<(String, String)>,
     /// Addresses every host resolved to, for the network-exposure check.
     pub addresses: Vec<(String, Vec<IpAddr>)>,
+    /// The run's one root store (when TLS is on): the driver's login trusts it too.
+    pub roots: Option<Arc<trust::Roots>>,
 }
 
 impl Connectivity {
@@ -275,8 +278,15 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         .collect();
 
     let tls_enabled = cs.tls_enabled();
+    // One root store for the run: the TLS layer and the driver's login use it.
+    let roots = if tls_enabled {
+        trust::Roots::load(cs.tls_ca_file()).await
+    } else {
+        Ok(trust::Roots::bundled())
+    };
+    out.roots = roots.as_ref().ok().cloned();
     let tls_options = Arc::new(tls::TlsOptions {
-        ca_file: cs.tls_ca_file().map(str::to_string),
+        roots,
         allow_invalid_certificates: cs.bool_option("tlsAllowInvalidCertificates") == Some(true)
             || cs.bool_option("tlsInsecure") == Some(true),
         allow_invalid_hostnames: cs.bool_option("tlsAllowInvalidHostnames") == Some(true)

@@ -8,10 +8,12 @@ use std::time::Duration;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
+
+use super::trust::Roots;
 
 /// Why a TLS handshake failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,12 +68,16 @@ pub struct Evidence {
     pub chain: Vec<CertInfo>,
     /// Verification problems ignored because the URI switched checks off.
     pub ignored: Vec<String>,
+    /// Which root sources, each on its own, trust the presented chain
+    /// (`system`, `mozilla`, `tlsCAFile`).
+    pub trusted_by: Vec<&'static str>,
 }
 
 /// Where trust comes from.
 #[derive(Debug, Clone)]
 pub struct TlsOptions {
-    pub ca_file: Option<String>,
+    /// The run's one root store, or why it could not be built (a bad tlsCAFile).
+    pub roots: Result<Arc<Roots>, Error>,
     pub allow_invalid_certificates: bool,
     pub allow_invalid_hostnames: bool,
 }
@@ -146,35 +152,6 @@ fn is_name_error(e: &CertificateError) -> bool {
     )
 }
 
-/// The trust roots: tlsCAFile alone when given (as drivers do), else the
-/// system store plus the Mozilla roots.
-pub fn roots(ca_file: Option<&str>) -> Result<RootCertStore, Error> {
-    let mut store = RootCertStore::empty();
-    if let Some(path) = ca_file {
-        let ca_error = |reason: String| Error::CaFile {
-            path: path.to_string(),
-            reason,
-        };
-        let pem = crate::file::read_capped(std::path::Path::new(path), crate::file::PEM_MAX_BYTES)
-            .map_err(|e| ca_error(e.to_string()))?;
-        let mut reader = pem.as_slice();
-        for cert in rustls_pemfile::certs(&mut reader) {
-            let cert = cert.map_err(|e| ca_error(e.to_string()))?;
-            store.add(cert).map_err(|e| ca_error(e.to_string()))?;
-        }
-        if store.is_empty() {
-            return Err(ca_error("no PEM certificate in the file".to_string()));
-        }
-        return Ok(store);
-    }
-    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let native = rustls_native_certs::load_native_certs();
-    for cert in native.certs {
-        let _ = store.add(cert);
-    }
-    Ok(store)
-}
-
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
@@ -187,14 +164,8 @@ pub async fn handshake(
     deadline: Duration,
 ) -> Result<(TlsStream<TcpStream>, Evidence), (Error, Evidence)> {
     let no_evidence = |e| (e, Evidence::default());
-    let roots = Arc::new(roots(options.ca_file.as_deref()).map_err(no_evidence)?);
-    let inner = WebPkiServerVerifier::builder_with_provider(roots, provider())
-        .build()
-        .map_err(|e| {
-            no_evidence(Error::Protocol {
-                reason: e.to_string(),
-            })
-        })?;
+    let roots = options.roots.clone().map_err(no_evidence)?;
+    let inner = roots.verifier();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let ignored = Arc::new(Mutex::new(Vec::new()));
     let verifier = Recording {
@@ -225,13 +196,12 @@ pub async fn handshake(
     };
     let connector = TlsConnector::from(Arc::new(config));
     let result = tokio::time::timeout(deadline, connector.connect(server_name, stream)).await;
-    let chain: Vec<CertInfo> = seen
-        .lock()
-        .map(|s| s.iter().filter_map(|c| describe(c)).collect())
-        .unwrap_or_default();
+    let presented = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let chain: Vec<CertInfo> = presented.iter().filter_map(|c| describe(c)).collect();
     let mut evidence = Evidence {
         sni,
         chain,
+        trusted_by: roots.trusted_by(&presented),
         ignored: ignored.lock().map(|i| i.clone()).unwrap_or_default(),
         ..Evidence::default()
     };
@@ -385,15 +355,6 @@ mod tests {
         assert!(looks_like_tls(&[0x16, 0x03, 0x01]));
         assert!(!looks_like_tls(b"HTTP/1.1 400"));
         assert!(!looks_like_tls(&[]));
-    }
-
-    #[test]
-    fn a_missing_ca_file_is_named() {
-        let err = roots(Some("does/not/exist.pem")).unwrap_err();
-        assert!(
-            matches!(err, Error::CaFile { ref path, .. } if path == "does/not/exist.pem"),
-            "{err:?}"
-        );
     }
 
     #[test]

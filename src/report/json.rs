@@ -100,7 +100,8 @@ struct JsonTls<'a> {
     sans: &'a [String],
     not_after: Option<String>,
     days_left: Option<i64>,
-    /// Which root stores trust the chain; null until that is determined.
+    /// Which root sources, each on its own, trust the chain (`system`,
+    /// `mozilla`, `tlsCAFile`); null when no chain was presented.
     trusted_by: Option<Vec<&'a str>>,
 }
 
@@ -134,7 +135,7 @@ fn tls<'a>(host: &'a str, evidence: &'a tls::Evidence) -> JsonTls<'a> {
         sans: leaf.map_or(&[], |c| c.names.as_slice()),
         not_after: leaf.map(|c| super::rfc3339(c.not_after_unix)),
         days_left: leaf.map(|c| c.expires_in_secs.div_euclid(86_400)),
-        trusted_by: None,
+        trusted_by: (!evidence.chain.is_empty()).then(|| evidence.trusted_by.clone()),
     }
 }
 

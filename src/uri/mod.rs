@@ -192,6 +192,13 @@ impl ConnectionString {
             .or_else(|| self.option("sslCAFile"))
     }
 
+    /// The client certificate and key named by `tlsCertificateKeyFile` (or the
+    /// legacy `sslPEMKeyFile`).
+    pub fn certificate_key_file(&self) -> Option<&str> {
+        self.option("tlsCertificateKeyFile")
+            .or_else(|| self.option("sslPEMKeyFile"))
+    }
+
     /// The options that name a file the driver reads (`tlsCAFile`,
     /// `tlsCertificateKeyFile` and their legacy `ssl` names), with the path.
     pub fn file_options(&self) -> Vec<(&str, &str)> {
