@@ -1,5 +1,6 @@
 //! Raw command-line flags (clap derive). Resolution into `Settings` lives in `config`.
 
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -73,6 +74,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ATLAS_DOCTOR_FORMAT", hide_env_values = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Also write the report to PATH, in the format its extension names: .json, .xml (JUnit), .md, .sarif (checklist's credential scan). Repeatable; stdout keeps --format.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_REPORT_FILE",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
+    pub report_file: Vec<PathBuf>,
+
     /// When to colour human output (also NO_COLOR and TERM=dumb turn it off).
     #[arg(long, global = true, env = "ATLAS_DOCTOR_COLOR", hide_env_values = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -121,6 +132,55 @@ pub struct GlobalArgs {
     )]
     pub atlas: bool,
 
+    /// Cross-check with the Atlas Administration API (read-only): IP access list, cluster state, database user. Credentials: MONGODB_ATLAS_CLIENT_ID/_CLIENT_SECRET, MONGODB_ATLAS_PUBLIC_API_KEY/_PRIVATE_API_KEY, or --atlas-profile.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_API",
+        hide_env_values = true
+    )]
+    pub atlas_api: bool,
+
+    /// Atlas project id for --atlas-api (else MONGODB_ATLAS_PROJECT_ID, else the profile's).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_PROJECT",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
+    pub atlas_project: Option<String>,
+
+    /// Cluster for --atlas-api to check (default: the one whose connection strings name the URI's hosts).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub atlas_cluster: Option<String>,
+
+    /// Atlas CLI profile whose credentials --atlas-api uses (from the Atlas CLI's config.toml).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_PROFILE",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub atlas_profile: Option<String>,
+
+    /// Address for --atlas-api to look up in the IP access list: an IP, or auto (this machine as the Atlas API sees it; the default).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_EGRESS_IP",
+        hide_env_values = true,
+        value_name = "IP|auto"
+    )]
+    pub egress_ip: Option<String>,
+
     /// Print only the verdict line (human format) and no progress.
     #[arg(
         long,
@@ -165,9 +225,10 @@ pub enum Command {
 /// Options of `ping`.
 #[derive(Debug, Args)]
 pub struct PingArgs {
-    /// Repeat the MongoDB ping command N times and report min/avg/max round-trip time.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    pub count: u32,
+    /// Repeat the MongoDB ping command N times and report min/avg/max round-trip time
+    /// (without it, the handshake's round trip is reported and no ping is sent).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub count: Option<u32>,
 }
 
 /// Options of `collections`.
@@ -236,6 +297,11 @@ impl Cli {
                 "explain has no JUnit form: use --format human, json or markdown",
             ));
         }
+        for path in &self.global.report_file {
+            crate::report::file::check(path, crate::command_name(&self.command)).map_err(|e| {
+                Cli::command().error(clap::error::ErrorKind::InvalidValue, e.to_string())
+            })?;
+        }
         Ok(())
     }
 }
@@ -245,7 +311,15 @@ impl Cli {
 /// likeliest mistake (`atlas-doctor ping 'mongodb+srv://app:PASSWORD@...'`) would
 /// print the password: every argument that may hold a connection string is
 /// shown only redacted, and the whole text goes through the free-text redaction.
-pub fn usage_error_text<S: AsRef<str>>(error: &clap::Error, args: &[S]) -> String {
+///
+/// `empty_vars` are the `ATLAS_DOCTOR_*` variables set but empty: clap reads
+/// them as flags and then names only the flag ("a value is required for
+/// '--config'"), so each gets a hint naming the variable.
+pub fn usage_error_text<S: AsRef<str>>(
+    error: &clap::Error,
+    args: &[S],
+    empty_vars: &[String],
+) -> String {
     let mut text = error.render().to_string();
     let mut pasted_uri = false;
     for arg in args.iter().map(AsRef::as_ref) {
@@ -263,6 +337,15 @@ pub fn usage_error_text<S: AsRef<str>>(error: &clap::Error, args: &[S]) -> Strin
         error.kind(),
         clap::error::ErrorKind::UnknownArgument | clap::error::ErrorKind::InvalidSubcommand
     );
+    for var in empty_vars {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let _ = writeln!(
+            text,
+            "hint: {var} is set but empty; unset it or give it a value"
+        );
+    }
     if pasted_uri && misplaced {
         if !text.ends_with('\n') {
             text.push('\n');

@@ -20,7 +20,7 @@ use crate::class::Class;
 use crate::diagnose::Diagnosis;
 use crate::finding::Finding;
 use crate::redact::redact_text;
-use crate::wording::{self, Family, Reading, Tier, rules};
+use crate::wording::{self, Family, Reading, Tier, learned, rules};
 
 /// The most input `explain` reads; the rest is ignored. Whole stack traces and
 /// log excerpts fit many times over.
@@ -100,21 +100,27 @@ pub fn decode_input_owned(mut bytes: Vec<u8>) -> String {
 /// Classifies `text`. Never panics, whatever the input; reads at most
 /// `MAX_INPUT_BYTES` of it.
 pub fn explain(text: &str) -> Explanation {
+    explain_with(text, &learned::MODEL)
+}
+
+/// `explain` with another learned model (cross-validation trains one per fold).
+pub fn explain_with(text: &str, model: &learned::Model) -> Explanation {
     let text = redact_text(truncate(text, MAX_INPUT_BYTES));
     if let Some(own) = own_report(&text) {
         return own;
     }
-    if let Some(log) = explain_log(&text) {
+    if let Some(log) = explain_log(&text, model) {
         return log;
     }
-    explain_one(&text, &text)
+    explain_one(&text, &text, model)
 }
 
 /// Reads `part` (all of `text`, or one record of a log) and explains it; the
 /// whole `text` still lends its context (hosts, the driver, the URI).
-fn explain_one(text: &str, part: &str) -> Explanation {
+fn explain_one(text: &str, part: &str, model: &learned::Model) -> Explanation {
     let readings = wording::readings(part);
-    let Some(reading) = wording::best(readings.clone()) else {
+    let Some(reading) = wording::best(readings.clone()).or_else(|| learned::reading(model, part))
+    else {
         return unknown(text);
     };
     let alternatives = alternatives(&reading, &readings);
@@ -206,7 +212,7 @@ fn records(text: &str) -> Vec<Range<usize>> {
 /// A pasted log with errors of more than one finding: each distinct one is
 /// reported and the first in time is the verdict (a record that only says no
 /// server was usable yields to one that says why). `None` for a single error.
-fn explain_log(text: &str) -> Option<Explanation> {
+fn explain_log(text: &str, model: &learned::Model) -> Option<Explanation> {
     let records = records(text);
     if records.len() < 2 || records.len() > MAX_RECORDS {
         return None;
@@ -228,7 +234,7 @@ fn explain_log(text: &str) -> Option<Explanation> {
     }
     let root = read.iter().position(|(_, r)| r.decidable()).unwrap_or(0);
     let (range, _) = &read[root];
-    let mut e = explain_one(text, &text[range.clone()]);
+    let mut e = explain_one(text, &text[range.clone()], model);
     let mut errors: Vec<Seen> = Vec::new();
     for (i, (range, reading)) in read.iter().enumerate() {
         if let Some(seen) = errors.iter_mut().find(|s| s.finding == reading.finding) {
@@ -360,7 +366,7 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
             d = d.with_first_fix(hint);
         }
     }
-    if !decidable {
+    if !decidable && reading.tier == Tier::Wrapper {
         d = d.with_first_cause(
             "The text cannot tell the cause: it is the driver's summary that no server became usable in time, without the per-server error that says why.",
         );

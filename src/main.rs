@@ -41,7 +41,19 @@ fn main() -> ExitCode {
                 eprintln!("atlas-doctor: error: writing the report: {e}");
                 return ExitCode::from(exit::INTERNAL);
             }
-            ExitCode::from(outcome.exit_code)
+            // After stdout, so a file that cannot be written never costs the report.
+            let mut code = outcome.exit_code;
+            for (path, contents) in &outcome.files {
+                if let Err(e) = atlas_doctor::report::file::write(path, contents) {
+                    eprintln!("atlas-doctor: error: {e}");
+                    // A CI job that asked for the file must not pass without it;
+                    // a failing run keeps the code that says why it failed.
+                    if code == exit::OK {
+                        code = exit::INTERNAL;
+                    }
+                }
+            }
+            ExitCode::from(code)
         }
         Err(err) if err.is::<atlas_doctor::InputError>() => {
             eprintln!("atlas-doctor: error: {err}");
@@ -64,6 +76,17 @@ fn usage_error(err: &clap::Error, args: &[String]) -> ExitCode {
         let _ = err.print();
         return ExitCode::from(exit::OK);
     }
-    eprint!("{}", atlas_doctor::cli::usage_error_text(err, args));
+    // Every global option can come from an ATLAS_DOCTOR_* variable; an empty
+    // one is a likelier cause of the error than the command line.
+    let empty_vars: Vec<String> = std::env::vars_os()
+        .filter(|(name, value)| {
+            value.is_empty() && name.to_string_lossy().starts_with("ATLAS_DOCTOR_")
+        })
+        .map(|(name, _)| name.to_string_lossy().into_owned())
+        .collect();
+    eprint!(
+        "{}",
+        atlas_doctor::cli::usage_error_text(err, args, &empty_vars)
+    );
     ExitCode::from(exit::USAGE)
 }

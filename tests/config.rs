@@ -511,3 +511,24 @@ fn r15_a_unix_socket_host_is_named_as_one_not_a_dns_failure() {
         "the target is shown as written, percent-encoded"
     );
 }
+
+/// Issue 11 item 2, "any other empty variable we read": the ATLAS_DOCTOR_* variables.
+#[test]
+fn r11_empty_atlas_doctor_variables_are_named() {
+    for var in [
+        "ATLAS_DOCTOR_CONFIG",
+        "ATLAS_DOCTOR_TIMEOUT",
+        "ATLAS_DOCTOR_FORMAT",
+        "ATLAS_DOCTOR_DNS_SERVER",
+    ] {
+        let run = doctor(&[], &[(var, "")], &["--uri", &closed_uri()]);
+        assert_eq!(run.code, exit_code_of("usage"), "{var}\n{}", run.dump());
+        assert!(
+            run.stderr.contains(&format!("{var} is set but empty")),
+            "{}",
+            run.dump()
+        );
+    }
+    let run = doctor(&[], &[("ATLAS_DOCTOR_PROFILE", "")], &[]);
+    assert_config_error(&run, &["ATLAS_DOCTOR_PROFILE", "set but empty"]);
+}

@@ -1,11 +1,21 @@
 //! How well `explain` classifies real error messages, measured honestly.
 //!
-//! Two sets of real texts posted in public threads:
+//! Three sets of real texts posted in public threads:
 //! - `tests/fixtures/explain_corpus.toml`, the training corpus: the rules were
 //!   written with it in view, so its figure is TRAINING accuracy;
-//! - `tests/fixtures/explain_holdout.toml`, the frozen holdout: gathered from
-//!   other threads before the rules of issue 13 changed and never used to write
-//!   them, so its figure estimates accuracy on text `explain` has never seen.
+//! - `tests/fixtures/explain_holdout.toml`, the first holdout: gathered from
+//!   other threads before the rules of issue 13 changed; its misses were seen
+//!   while the rules were reworked and the entries whose wordings were then
+//!   added moved to training, so its figure now flatters;
+//! - `tests/fixtures/explain_holdout_2.toml`, a second holdout gathered after
+//!   the rules were written (by then the first holdout's misses had been seen)
+//!   and never tuned on.
+//!
+//! The corpus is also scored by 10-fold cross-validation: the one learned part
+//! of `wording` (a naive Bayes guess for texts nothing else reads) is trained on
+//! nine folds and scored on the tenth. The hand-written rules and the mined
+//! tables are the same in every fold and were written with the corpus in view,
+//! so that figure cross-validates only what is learned.
 //!
 //! Each set is scored per class and per driver family; `unknown` counts as
 //! wrong. The suite asserts floors only, never "all pass": a rule is not tuned
@@ -16,8 +26,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use atlas_doctor::explain::explain;
+use atlas_doctor::class::Class;
+use atlas_doctor::explain::{Explanation, explain, explain_with};
 use atlas_doctor::redact::redact_text;
+use atlas_doctor::wording::learned::Model;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -63,7 +75,7 @@ const CLASSES: [&str; 9] = [
 const TRAINING_FLOOR: f64 = 95.0;
 
 /// The least holdout accuracy the suite accepts. The figure itself is printed.
-const HOLDOUT_FLOOR: f64 = 85.0;
+const HOLDOUT_FLOOR: f64 = 90.0;
 
 fn load(name: &str) -> Vec<Entry> {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -101,9 +113,18 @@ struct Score {
 /// Scores `entries`: right when the class matches (and the finding, where the
 /// entry names one).
 fn score(entries: &[Entry]) -> Score {
+    let indexed: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
+    score_with(&indexed, |_, text| explain(text))
+}
+
+/// Scores the entries with `explain_entry(index, text)`.
+fn score_with(
+    entries: &[(usize, &Entry)],
+    explain_entry: impl Fn(usize, &str) -> Explanation,
+) -> Score {
     let mut s = Score::default();
-    for (i, entry) in entries.iter().enumerate() {
-        let e = explain(&entry.text);
+    for &(i, entry) in entries {
+        let e = explain_entry(i, &entry.text);
         let got_class = e.class().as_str();
         let got_reason = e.diagnosis.finding.map(atlas_doctor::finding::Finding::id);
         let ok = got_class == entry.class
@@ -191,23 +212,104 @@ fn training_corpus_accuracy_is_printed_and_above_its_floor() {
     );
 }
 
+/// The number of folds of the cross-validation.
+const FOLDS: usize = 10;
+
+/// The least cross-validated accuracy the suite accepts.
+const CROSS_VALIDATED_FLOOR: f64 = 95.0;
+
+fn class(name: &str) -> Option<Class> {
+    Class::ALL.into_iter().find(|c| c.as_str() == name)
+}
+
 #[test]
-fn frozen_holdout_accuracy_is_printed_and_above_its_floor() {
-    let s = score(&load("explain_holdout.toml"));
+fn cross_validated_accuracy_is_printed_and_above_its_floor() {
+    let entries = load("explain_corpus.toml");
+    let models: Vec<Model> = (0..FOLDS)
+        .map(|fold| {
+            Model::train(
+                entries
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % FOLDS != fold)
+                    .filter_map(|(_, e)| Some((e.text.as_str(), class(&e.class)?))),
+            )
+        })
+        .collect();
+    let indexed: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
+    let s = score_with(&indexed, |i, text| explain_with(text, &models[i % FOLDS]));
     println!(
         "{}",
-        report("frozen holdout (never used to write the rules)", &s, false)
+        report(
+            &format!(
+                "{FOLDS}-fold cross-validation of the training corpus (only the learned part is cross-validated; rules and tables saw every fold)"
+            ),
+            &s,
+            true
+        )
+    );
+    // The learned part on its own, cross-validated: how often its first guess
+    // is the class (it only ever speaks when nothing else does).
+    let alone = entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| class(&e.class).is_some_and(|c| models[i % FOLDS].rank(&e.text)[0].0 == c))
+        .count();
+    #[allow(clippy::cast_precision_loss)]
+    let alone_pct = 100.0 * alone as f64 / entries.len() as f64;
+    println!(
+        "learned model alone, {FOLDS}-fold cross-validated: {alone}/{} right, {alone_pct:.1}%\n",
+        entries.len()
     );
     assert!(
-        s.all.percent() >= HOLDOUT_FLOOR,
-        "holdout accuracy {:.1}% under the floor {HOLDOUT_FLOOR}%",
+        s.all.percent() >= CROSS_VALIDATED_FLOOR,
+        "cross-validated accuracy {:.1}% under the floor {CROSS_VALIDATED_FLOOR}%",
+        s.all.percent()
+    );
+}
+
+/// Scores a holdout, prints its tables (never its misses) and asserts its floor.
+fn check_holdout(file: &str, title: &str, floor: f64) {
+    let s = score(&load(file));
+    println!("{}", report(title, &s, false));
+    assert!(
+        s.all.percent() >= floor,
+        "{file}: accuracy {:.1}% under the floor {floor}%",
         s.all.percent()
     );
 }
 
 #[test]
+fn frozen_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        "explain_holdout.toml",
+        "first holdout (frozen before the rules changed; entries whose misses were seen moved to training)",
+        HOLDOUT_FLOOR,
+    );
+}
+
+/// The least accuracy the suite accepts on the second holdout. Set before the
+/// set was first scored; it is small (about fifty entries), so the floor is a
+/// guard against a regression, not a target.
+const SECOND_HOLDOUT_FLOOR: f64 = 80.0;
+
+#[test]
+fn second_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        "explain_holdout_2.toml",
+        "second holdout (gathered after the rules were written, never tuned on)",
+        SECOND_HOLDOUT_FLOOR,
+    );
+}
+
+#[test]
 fn corpus_is_big_and_covers_every_class_and_eight_families() {
-    for (name, min) in [("explain_corpus.toml", 150), ("explain_holdout.toml", 150)] {
+    // The holdout was frozen with 153 entries; entries only ever leave it (to
+    // the training corpus, once their wording was looked at).
+    for (name, min, per_class) in [
+        ("explain_corpus.toml", 150, 5),
+        ("explain_holdout.toml", 135, 3),
+    ] {
         let entries = load(name);
         assert!(
             entries.len() >= min,
@@ -216,7 +318,7 @@ fn corpus_is_big_and_covers_every_class_and_eight_families() {
         );
         for class in CLASSES {
             let n = entries.iter().filter(|e| e.class == class).count();
-            assert!(n >= 4, "{name}: class {class} has only {n} entries");
+            assert!(n >= per_class, "{name}: class {class} has only {n} entries");
         }
         let families = FAMILIES
             .iter()
@@ -233,19 +335,25 @@ fn holdout_threads_are_not_in_the_training_corpus() {
         .map(|e| e.source)
         .collect();
     let mut seen = std::collections::HashSet::new();
-    for entry in load("explain_holdout.toml") {
-        assert!(
-            !training.contains(&entry.source),
-            "{} is in both sets",
-            entry.source
-        );
-        assert!(seen.insert(entry.source.clone()), "{} twice", entry.source);
+    for name in ["explain_holdout.toml", "explain_holdout_2.toml"] {
+        for entry in load(name) {
+            assert!(
+                !training.contains(&entry.source),
+                "{} is in training and in {name}",
+                entry.source
+            );
+            assert!(seen.insert(entry.source.clone()), "{} twice", entry.source);
+        }
     }
 }
 
 #[test]
 fn corpus_entries_are_well_formed_and_hold_no_credentials() {
-    for name in ["explain_corpus.toml", "explain_holdout.toml"] {
+    for name in [
+        "explain_corpus.toml",
+        "explain_holdout.toml",
+        "explain_holdout_2.toml",
+    ] {
         for entry in load(name) {
             assert!(
                 entry.source.starts_with("https://"),

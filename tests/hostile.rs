@@ -87,7 +87,7 @@ fn a_two_gigabyte_header_is_not_mongodb_and_not_read() {
         assert_outcome_in(&run, "server", &["not_mongodb"]);
         assert!(
             run.diagnosis_text().contains(&length.to_string())
-                || run.diagnosis_text().contains("first bytes"),
+                || run.diagnosis_text().contains("wire protocol"),
             "the evidence should show the announced length or the header\n{}",
             run.dump()
         );
@@ -124,6 +124,23 @@ fn an_http_server_is_not_mongodb() {
         assert!(
             run.diagnosis_text().contains("HTTP"),
             "the evidence should say HTTP\n{}",
+            run.dump()
+        );
+    }
+}
+
+/// A reply nested 4,000 levels deep (32 KB, far under every size cap) used to overflow
+/// the stack (exit 134, no report): the probe's own connection measures the nesting
+/// before decoding and names the peer.
+#[test]
+fn r15_a_reply_nested_4000_deep_is_not_mongodb_not_a_crash() {
+    let server = hostile::deep_reply(4000, false);
+    for command in ["ping", "auth-check"] {
+        let run = doctor(command, &server.uri(), &[]);
+        assert_outcome_in(&run, "server", &["not_mongodb"]);
+        assert!(
+            run.diagnosis_text().contains("nested"),
+            "the evidence should say the reply is nested too deep\n{}",
             run.dump()
         );
     }

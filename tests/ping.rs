@@ -578,6 +578,34 @@ fn tls_alert_80_without_atlas() {
     run.assert_failure("tls", "tls_alert");
 }
 
+/// Issue 15 item 14: a TLS server that demands a client certificate is `tls`
+/// (14), not `server`, and the diagnosis names tlsCertificateKeyFile. TLS 1.3
+/// refuses after the client's handshake is done (alert 116 at the first
+/// read, which used to fail the hello layer), TLS 1.2 inside the handshake.
+#[test]
+fn r15_a_server_demanding_a_client_certificate_is_tls() {
+    for tls12 in [false, true] {
+        let mtls = support::client_auth::tls_server_requiring_client_cert(tls12);
+        let run = ping(&["--uri", &mtls.server.tls_uri(), "--timeout", "2"]);
+        run.assert_failure("tls", "tls_client_certificate_required");
+        assert!(
+            run.diagnosis_text().contains("tlsCertificateKeyFile"),
+            "TLS 1.2 only: {tls12}\n{}",
+            run.dump()
+        );
+        // With the certificate it asks for, the TLS layer passes (the listener
+        // then stays silent: it is no MongoDB server).
+        let uri = format!(
+            "{}&tlsCertificateKeyFile={}",
+            mtls.server.tls_uri(),
+            mtls.client_pem.display()
+        );
+        let run = ping(&["--uri", &uri, "--timeout", "1"]);
+        run.assert_layer_passed("tls");
+        assert_ne!(run.str("/class"), "tls", "{}", run.dump());
+    }
+}
+
 #[test]
 fn tls_closed_after_client_hello() {
     let server = support::close_after_client_hello();

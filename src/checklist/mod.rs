@@ -4,6 +4,7 @@
 //! Classing: a failed connectivity or auth layer decides the run's class; otherwise
 //! any failed item (or warning, with `--fail-on warn`) is `checks_failed`, exit 1.
 
+pub mod atlas;
 pub mod security;
 pub mod testing;
 
@@ -130,12 +131,12 @@ pub fn checks(
             "connection",
             Status::Pass,
             format!(
-                "{} of {} host(s) answered hello{}",
+                "{} of {} answered hello{}",
                 connectivity.healthy.len(),
-                connectivity.hosts.len(),
+                crate::words::count(connectivity.hosts.len(), "host"),
                 connectivity
                     .rtt
-                    .map(|r| format!("; ping {:.1} ms", probe::ms(r.avg)))
+                    .map(|r| format!("; {} {:.1} ms", r.command, probe::ms(r.avg)))
                     .unwrap_or_default()
             ),
             None,
@@ -247,6 +248,11 @@ pub fn checks(
             }
         },
     }
+    if let Some(facts) = &evidence.atlas {
+        let [access_list, user, cluster] = atlas::checks(facts);
+        security_checks.extend([access_list, user]);
+        testing_checks.push(cluster);
+    }
     security_checks.extend(testing_checks);
     security_checks
 }
@@ -272,8 +278,8 @@ pub fn decide(report: &mut Report, fail_on: FailOn) {
         class: Class::ChecksFailed,
         finding: None,
         summary: format!(
-            "{} checklist item(s) {}: {}",
-            failed.len(),
+            "{} {}: {}",
+            crate::words::count(failed.len(), "checklist item"),
             if fail_on == FailOn::Warn {
                 "failed or warned (--fail-on warn)"
             } else {

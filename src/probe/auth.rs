@@ -471,8 +471,8 @@ pub fn describe(info: &AuthInfo) -> String {
     }
     let _ = write!(
         out,
-        "roles: {roles}; {} privilege(s)",
-        info.privileges.len()
+        "roles: {roles}; {}",
+        crate::words::count(info.privileges.len(), "privilege")
     );
     out
 }

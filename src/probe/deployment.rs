@@ -105,15 +105,12 @@ pub(super) fn describe_deployment_failure(failure: &Failure) -> String {
     }
 }
 
-pub(super) fn pick_for_ping<'a>(
-    healthy: &[HealthyHost],
-    streams: &'a mut [BoxStream],
-) -> Option<&'a mut BoxStream> {
-    let index = healthy
+/// The host whose round trip the run reports: the primary or a standalone, else the first.
+pub(super) fn pick_for_ping(healthy: &[HealthyHost]) -> Option<usize> {
+    healthy
         .iter()
         .position(|h| h.hello.writable_primary || h.hello.set_name.is_none())
-        .or((!healthy.is_empty()).then_some(0))?;
-    streams.get_mut(index)
+        .or((!healthy.is_empty()).then_some(0))
 }
 
 /// `ping --count N`: the pings share one deadline (the hello layer's), so a
@@ -154,6 +151,7 @@ pub(super) async fn time_pings(stream: &mut BoxStream, options: &Options, out: &
     let count = u32::try_from(times.len()).unwrap_or(u32::MAX);
     let avg = times.iter().sum::<Duration>() / count;
     out.rtt = Some(RttStats {
+        command: "ping",
         count,
         min,
         avg,

@@ -16,6 +16,10 @@ pub const MAX_MESSAGE_BYTES: usize = 48_000_000;
 /// Replies to hello, ping and buildInfo are a few KB; a peer announcing more
 /// than this is refused from its header, before anything is allocated.
 const MAX_REPLY_BYTES: usize = 1024 * 1024;
+/// The deepest reply a probe decodes. Replies to hello, buildInfo and ping are
+/// a few levels deep; the BSON decoder recurses per level, so a reply nested
+/// thousands deep would take the process down with a stack overflow.
+pub const MAX_NESTING: usize = 100;
 /// The body buffer grows as bytes arrive, so a peer that announces a large
 /// reply but sends little costs little memory.
 const READ_CHUNK: usize = 16 * 1024;
@@ -35,7 +39,8 @@ pub enum Error {
     Reset,
     #[error("the peer answered with TLS bytes: it expects TLS")]
     SpokeTls,
-    #[error("the peer is not MongoDB: {evidence}")]
+    /// `evidence` is a noun phrase ("an HTTP response (...)"): sentences say "answered with {evidence}".
+    #[error("the peer is not MongoDB: it answered with {evidence}")]
     NotMongodb { evidence: String },
     #[error("command failed: {message} (code {code})")]
     CommandFailed {
@@ -101,10 +106,26 @@ async fn exchange<S: Stream + ?Sized>(
     command: Document,
     request_id: i32,
 ) -> Result<Document, Error> {
-    let message = encode_op_msg(&command, request_id)?;
-    stream.write_all(&message).await.map_err(|e| io_error(&e))?;
-    stream.flush().await.map_err(|e| io_error(&e))?;
+    send(stream, &[(command, request_id)]).await?;
+    receive(stream, request_id).await
+}
 
+/// Writes the commands in one write: a server answers pipelined commands in
+/// order, so several cost one round trip, not one each.
+async fn send<S: Stream + ?Sized>(
+    stream: &mut S,
+    commands: &[(Document, i32)],
+) -> Result<(), Error> {
+    let mut message = Vec::new();
+    for (command, request_id) in commands {
+        message.extend_from_slice(&encode_op_msg(command, *request_id)?);
+    }
+    stream.write_all(&message).await.map_err(|e| io_error(&e))?;
+    stream.flush().await.map_err(|e| io_error(&e))
+}
+
+/// Reads the reply to `request_id`, bounded in size and nesting before decoding.
+async fn receive<S: Stream + ?Sized>(stream: &mut S, request_id: i32) -> Result<Document, Error> {
     let mut header = [0u8; 16];
     read_exact_or_classify(stream, &mut header).await?;
     let length = i32::from_le_bytes([header[0], header[1], header[2], header[3]]);
@@ -137,14 +158,17 @@ fn check_header(header: &[u8; 16], length: i32, op_code: i32) -> Result<(), Erro
     if header.starts_with(b"HTTP/") {
         let status = String::from_utf8_lossy(&header[..12.min(header.len())]).into_owned();
         return Err(Error::NotMongodb {
-            evidence: format!("an HTTP server answered ({status}...)"),
+            evidence: format!("an HTTP response ({status}...)"),
         });
     }
     let plausible_length =
         usize::try_from(length).is_ok_and(|len| (21..=MAX_MESSAGE_BYTES).contains(&len));
     if !plausible_length || (op_code != OP_MSG && op_code != OP_REPLY) {
         return Err(Error::NotMongodb {
-            evidence: format!("the first bytes were {}", printable(header)),
+            evidence: format!(
+                "bytes that are not MongoDB's wire protocol: {}",
+                printable(header)
+            ),
         });
     }
     Ok(())
@@ -253,7 +277,108 @@ fn decode_reply(op_code: i32, body: &[u8]) -> Result<Document, Error> {
         body.get(20..)
             .ok_or_else(|| not_mongo("a truncated OP_REPLY"))?
     };
-    Document::from_reader(doc_bytes).map_err(|_| not_mongo("a reply that is not BSON"))
+    decode_document(doc_bytes)
+}
+
+/// Decodes one reply document, refusing it unless it is well-formed BSON nested
+/// at most `MAX_NESTING` deep: the decoder recurses once per level, so a reply
+/// nested thousands deep would overflow the stack. The depth is measured first,
+/// without recursion.
+pub fn decode_document(bytes: &[u8]) -> Result<Document, Error> {
+    let not_mongo = |what: String| Error::NotMongodb { evidence: what };
+    match nesting_depth(bytes) {
+        Some(depth) if depth > MAX_NESTING => Err(not_mongo(format!(
+            "a reply nested more than {MAX_NESTING} levels deep, which no MongoDB reply is"
+        ))),
+        Some(_) => Document::from_reader(bytes)
+            .map_err(|_| not_mongo("a reply that is not BSON".to_string())),
+        None => Err(not_mongo("a reply that is not BSON".to_string())),
+    }
+}
+
+/// The deepest nesting of documents and arrays in the BSON document at the start
+/// of `bytes` (1 for a flat document), walked with an explicit stack so that no
+/// input can exhaust ours; `None` when the bytes are not well-formed BSON. The
+/// walk stops counting at `MAX_NESTING + 1`.
+pub fn nesting_depth(bytes: &[u8]) -> Option<usize> {
+    let read_len = |at: usize| -> Option<usize> {
+        let raw = i32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?);
+        usize::try_from(raw).ok()
+    };
+    let cstring_end = |at: usize| -> Option<usize> {
+        Some(at + bytes.get(at..)?.iter().position(|&b| b == 0)? + 1)
+    };
+    let doc_len = read_len(0)?;
+    if doc_len < 5 || doc_len > bytes.len() {
+        return None;
+    }
+    // The end offset of each open document; the position is inside the innermost.
+    let mut ends = vec![doc_len];
+    let mut deepest = 1;
+    let mut pos = 4;
+    while let Some(&end) = ends.last() {
+        let kind = *bytes.get(pos)?;
+        if kind == 0 {
+            if pos + 1 != end {
+                return None;
+            }
+            ends.pop();
+            pos = end;
+            continue;
+        }
+        pos = cstring_end(pos + 1)?;
+        let value_len = match kind {
+            0x01 | 0x09 | 0x11 | 0x12 => 8,
+            0x02 | 0x0D | 0x0E => 4 + read_len(pos)?,
+            0x03 | 0x04 => {
+                let len = read_len(pos)?;
+                if len < 5 || pos + len > end {
+                    return None;
+                }
+                ends.push(pos + len);
+                deepest = deepest.max(ends.len());
+                if deepest > MAX_NESTING {
+                    return Some(deepest);
+                }
+                pos += 4;
+                continue;
+            }
+            0x05 => 5 + read_len(pos)?,
+            0x06 | 0x0A | 0x7F | 0xFF => 0,
+            0x07 => 12,
+            0x08 => 1,
+            0x0B => {
+                let pattern_end = cstring_end(pos)?;
+                cstring_end(pattern_end)? - pos
+            }
+            0x0C => 4 + read_len(pos)? + 12,
+            0x0F => {
+                // Code with scope: total length, the code string, then a document.
+                let total = read_len(pos)?;
+                let code_len = read_len(pos + 4)?;
+                let scope = pos + 8 + code_len;
+                let scope_len = read_len(scope)?;
+                if scope + scope_len != pos + total || pos + total > end {
+                    return None;
+                }
+                ends.push(pos + total);
+                deepest = deepest.max(ends.len());
+                if deepest > MAX_NESTING {
+                    return Some(deepest);
+                }
+                pos = scope + 4;
+                continue;
+            }
+            0x10 => 4,
+            0x13 => 16,
+            _ => return None,
+        };
+        pos = pos.checked_add(value_len)?;
+        if pos > end {
+            return None;
+        }
+    }
+    Some(deepest)
 }
 
 fn check_ok(reply: Document) -> Result<Document, Error> {
@@ -288,8 +413,9 @@ fn flag(doc: &Document, key: &str) -> bool {
     doc.get_bool(key).unwrap_or(false)
 }
 
-/// The handshake: `hello`, falling back to `isMaster` on servers that predate
-/// it, then `buildInfo` for the version (best effort).
+/// The handshake in one round trip: `hello` and `buildInfo` (for the version,
+/// best effort) written together, falling back to `isMaster` on servers that
+/// predate `hello`.
 pub async fn hello<S: Stream + ?Sized>(
     stream: &mut S,
     sasl_user: Option<&str>,
@@ -301,22 +427,42 @@ pub async fn hello<S: Stream + ?Sized>(
     if let Some(user) = sasl_user {
         request.insert("saslSupportedMechs", user);
     }
-    let (reply, answered_by) = match command(stream, request.clone(), 1, deadline).await {
-        Ok(reply) => (reply, "hello"),
-        Err(Error::CommandFailed { .. }) => {
-            let mut legacy = doc! { "isMaster": 1, "$db": "admin" };
-            if let Some(user) = sasl_user {
-                legacy.insert("saslSupportedMechs", user);
+    let build_info = doc! { "buildInfo": 1, "$db": "admin" };
+    let handshake = async {
+        send(stream, &[(request, 1), (build_info, 2)]).await?;
+        let first = receive(stream, 1).await;
+        let round_trip = start.elapsed();
+        // The buildInfo reply follows in order whatever hello answered; a peer
+        // that goes silent after hello costs the version, not the handshake.
+        let remaining = deadline.saturating_sub(start.elapsed());
+        let version = async {
+            tokio::time::timeout(remaining, receive(stream, 2))
+                .await
+                .ok()?
+                .ok()?
+                .get_str("version")
+                .ok()
+                .map(str::to_string)
+        };
+        match first {
+            Ok(reply) => Ok((reply, "hello", version.await, round_trip)),
+            Err(Error::CommandFailed { .. }) => {
+                let version = version.await;
+                let mut legacy = doc! { "isMaster": 1, "$db": "admin" };
+                if let Some(user) = sasl_user {
+                    legacy.insert("saslSupportedMechs", user);
+                }
+                let reply = exchange(stream, legacy, 3).await?;
+                Ok((reply, "isMaster", version, start.elapsed()))
             }
-            (command(stream, legacy, 2, deadline).await?, "isMaster")
+            Err(e) => Err(e),
         }
-        Err(e) => return Err(e),
     };
-    let round_trip = start.elapsed();
-    let version = command(stream, doc! { "buildInfo": 1, "$db": "admin" }, 3, deadline)
-        .await
-        .ok()
-        .and_then(|info| info.get_str("version").ok().map(str::to_string));
+    let (reply, answered_by, version, round_trip) =
+        match tokio::time::timeout(deadline, handshake).await {
+            Ok(result) => result?,
+            Err(_) => return Err(Error::NoReply { after: deadline }),
+        };
     Ok(HelloInfo {
         version,
         min_wire_version: number(&reply, "minWireVersion").unwrap_or(0),
@@ -464,6 +610,25 @@ mod tests {
         );
     }
 
+    /// Issue 11 item 7: the summary said "answered with an HTTP server answered".
+    #[tokio::test]
+    async fn r11_not_mongodb_evidence_is_a_noun_phrase_for_answered_with() {
+        let garbage = b"GARBAGE GARBAGE GARBAGE".to_vec();
+        for bytes in [b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec(), garbage] {
+            let err = reply_with(bytes).await.unwrap_err();
+            let Error::NotMongodb { evidence } = &err else {
+                panic!("{err:?}")
+            };
+            assert!(
+                evidence.starts_with("a ")
+                    || evidence.starts_with("an ")
+                    || evidence.starts_with("bytes "),
+                "{evidence}"
+            );
+            assert_eq!(err.to_string().matches("answered").count(), 1, "{err}");
+        }
+    }
+
     #[tokio::test]
     async fn a_two_gigabyte_header_is_refused_without_reading_it() {
         let mut header = Vec::new();
@@ -529,6 +694,80 @@ mod tests {
         .await
         .unwrap_err();
         assert!(matches!(err, Error::NoReply { .. }));
+    }
+
+    /// `{a: {a: ... {}}}`, `depth` documents in all, built flat.
+    fn nested(depth: usize) -> Vec<u8> {
+        let total = 5 + 8 * (depth - 1);
+        let mut out = Vec::new();
+        for level in 0..depth - 1 {
+            out.extend_from_slice(&i32::try_from(total - 8 * level).unwrap().to_le_bytes());
+            out.extend_from_slice(&[0x03, b'a', 0]);
+        }
+        out.extend_from_slice(&[5, 0, 0, 0, 0]);
+        out.extend(std::iter::repeat_n(0u8, depth - 1));
+        out
+    }
+
+    #[test]
+    fn nesting_depth_counts_documents_arrays_and_code_with_scope() {
+        assert_eq!(nesting_depth(&nested(1)), Some(1));
+        assert_eq!(nesting_depth(&nested(7)), Some(7));
+        let doc = doc! {
+            "s": "x", "n": 1, "l": 2i64, "d": 1.5, "b": true, "z": Bson::Null,
+            "t": Bson::Timestamp(bson::Timestamp { time: 1, increment: 2 }),
+            "o": bson::oid::ObjectId::new(), "when": bson::DateTime::now(),
+            "bin": Bson::Binary(bson::Binary { subtype: bson::spec::BinarySubtype::Generic, bytes: vec![1, 2] }),
+            "re": Bson::RegularExpression(bson::Regex { pattern: "a+".into(), options: "i".into() }),
+            "arr": [1, [2, [3]]],
+            "code": Bson::JavaScriptCodeWithScope(bson::JavaScriptCodeWithScope {
+                code: "f()".into(), scope: doc! {"k": {"k": 1}},
+            }),
+        };
+        let bytes = bson::to_vec(&doc).unwrap();
+        // arr -> [2, [3]] -> [3]: four levels with the top; the scope's {k: {k}} is three.
+        assert_eq!(nesting_depth(&bytes), Some(4));
+        assert_eq!(decode_document(&bytes).unwrap(), doc);
+    }
+
+    #[test]
+    fn nesting_depth_refuses_malformed_bson() {
+        let mut bytes = nested(3);
+        bytes.truncate(bytes.len() - 1);
+        assert_eq!(nesting_depth(&bytes), None);
+        assert_eq!(nesting_depth(&[5, 0, 0, 0, 1]), None);
+        assert_eq!(nesting_depth(&[200, 0, 0, 0, 0]), None);
+        assert_eq!(
+            nesting_depth(&[12, 0, 0, 0, 0x42, b'a', 0, 0, 0, 0, 0, 0]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_reply_too_deep_is_refused_and_one_at_the_bound_decoded() {
+        assert!(decode_document(&nested(MAX_NESTING)).is_ok());
+        let err = decode_document(&nested(MAX_NESTING + 1)).unwrap_err();
+        assert!(
+            matches!(err, Error::NotMongodb { ref evidence } if evidence.contains("nested")),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn r15_a_reply_nested_4000_deep_is_refused_not_a_stack_overflow() {
+        let body = nested(4000);
+        let mut reply = Vec::new();
+        let len = i32::try_from(16 + 5 + body.len()).unwrap();
+        for field in [len, 1, 7, OP_MSG] {
+            reply.extend_from_slice(&field.to_le_bytes());
+        }
+        reply.extend_from_slice(&[0, 0, 0, 0, 0]);
+        reply.extend_from_slice(&body);
+        let err = reply_with(reply).await.unwrap_err();
+        assert!(
+            matches!(err, Error::NotMongodb { ref evidence } if evidence.contains("nested more than")),
+            "{err:?}"
+        );
     }
 
     #[test]

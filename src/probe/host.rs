@@ -91,6 +91,11 @@ pub(super) async fn probe_host(
                             .on(&address)
                             .took(start.elapsed()),
                     );
+                    if let Some(note) = super::trust::partial_trust(&evidence.trusted_by) {
+                        steps.push(
+                            Step::new(Layer::Tls, "trust stores", Status::Warn, note).on(&address),
+                        );
+                    }
                     (Box::new(tls_stream), Some(evidence))
                 }
                 Err((error, evidence)) => {
@@ -148,6 +153,31 @@ pub(super) async fn probe_host(
                     .on(&address)
                     .took(start.elapsed()),
             );
+            // TLS 1.3: the client's handshake completes, and a server that
+            // demands a client certificate ends the session at the first read.
+            if let Some(evidence) = tls_evidence
+                .as_ref()
+                .filter(|e| e.client_certificate_requested)
+                && matches!(
+                    error,
+                    hello::Error::Closed | hello::Error::Reset | hello::Error::Io { .. }
+                )
+            {
+                // The alert itself reached the hello layer only as text.
+                let error = if evidence.client_certificate_sent {
+                    tls::Error::ClientCertificateRejected { alert: None }
+                } else {
+                    tls::Error::ClientCertificateRequired { alert: None }
+                };
+                return fail(
+                    steps,
+                    Failure::Tls {
+                        host: address,
+                        error,
+                        atlas,
+                    },
+                );
+            }
             let failure = explain_hello_failure(
                 error,
                 &host.name,
@@ -249,6 +279,7 @@ pub(super) async fn speaks_tls(socket: SocketAddr, name: &str, deadline: Duratio
     };
     let any_cert = tls::TlsOptions {
         roots: Ok(super::trust::Roots::bundled()),
+        identity: Ok(None),
         allow_invalid_certificates: true,
         allow_invalid_hostnames: true,
     };

@@ -37,7 +37,8 @@ pub struct Options {
     pub dns_fallback: Option<SocketAddr>,
     /// Treat every host as an Atlas host.
     pub atlas: bool,
-    /// How many MongoDB pings to time after the handshake.
+    /// How many MongoDB pings to time after the handshake; 0 times none and
+    /// reports the handshake's own round trip (no extra round trip).
     pub ping_count: u32,
     /// The user name given apart from the URI (config `username`), so the
     /// handshake can ask which mechanisms the server offers that user.
@@ -148,13 +149,28 @@ impl Failure {
     }
 }
 
-/// Round-trip times of repeated pings.
+/// Round-trip times of repeated pings, or of the one handshake.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RttStats {
+    /// What was timed: `ping` (`ping --count`) or `hello` (the handshake).
+    pub command: &'static str,
     pub count: u32,
     pub min: Duration,
     pub avg: Duration,
     pub max: Duration,
+}
+
+impl RttStats {
+    /// One sample.
+    pub fn once(command: &'static str, rtt: Duration) -> RttStats {
+        RttStats {
+            command,
+            count: 1,
+            min: rtt,
+            avg: rtt,
+            max: rtt,
+        }
+    }
 }
 
 /// A host that completed the handshake.
@@ -213,6 +229,17 @@ pub struct Connectivity {
     pub addresses: Vec<(String, Vec<IpAddr>)>,
     /// The run's one root store (when TLS is on): the driver's login trusts it too.
     pub roots: Option<Arc<trust::Roots>>,
+    /// Atlas hosts reachable only from inside a VPC.
+    pub private_hosts: Vec<PrivateHost>,
+}
+
+/// An Atlas host of a private endpoint or peering connection string: by its name
+/// (`-pl-0`, `-pri`), or by the private address it resolved to (RFC 1918, 100.64/10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateHost {
+    pub name: String,
+    /// The private address, when the address (not the name) gave it away.
+    pub address: Option<IpAddr>,
 }
 
 impl Connectivity {
@@ -276,6 +303,24 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         .iter()
         .map(|h| (h.name.clone(), h.ips.clone()))
         .collect();
+    out.private_hosts = resolved
+        .hosts
+        .iter()
+        .filter(|h| host::is_atlas_host(&h.name, options))
+        .filter_map(|h| {
+            let address = h
+                .ips
+                .iter()
+                .copied()
+                .find(|ip| crate::atlas::matching::is_private_address(*ip));
+            (address.is_some() || crate::atlas::matching::is_private_host_name(&h.name)).then(
+                || PrivateHost {
+                    name: h.name.clone(),
+                    address,
+                },
+            )
+        })
+        .collect();
 
     let tls_enabled = cs.tls_enabled();
     // One root store for the run: the TLS layer and the driver's login use it.
@@ -285,8 +330,14 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         Ok(trust::Roots::bundled())
     };
     out.roots = roots.as_ref().ok().cloned();
+    let identity = if tls_enabled {
+        trust::load_identity(cs.certificate_key_file()).await
+    } else {
+        Ok(None)
+    };
     let tls_options = Arc::new(tls::TlsOptions {
         roots,
+        identity,
         allow_invalid_certificates: cs.bool_option("tlsAllowInvalidCertificates") == Some(true)
             || cs.bool_option("tlsInsecure") == Some(true),
         allow_invalid_hostnames: cs.bool_option("tlsAllowInvalidHostnames") == Some(true)
@@ -364,9 +415,13 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         .failure
         .as_ref()
         .is_none_or(|f| matches!(f, Failure::DnsResolverBroken { .. }))
-        && let Some(stream) = pick_for_ping(&out.healthy, &mut streams)
+        && let Some(index) = pick_for_ping(&out.healthy)
     {
-        time_pings(stream, options, &mut out).await;
+        if options.ping_count == 0 {
+            out.rtt = Some(RttStats::once("hello", out.healthy[index].hello.round_trip));
+        } else if let Some(stream) = streams.get_mut(index) {
+            time_pings(stream, options, &mut out).await;
+        }
     }
     out
 }

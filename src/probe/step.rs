@@ -15,6 +15,8 @@ pub enum Layer {
     Hello,
     Auth,
     Data,
+    /// The Atlas Administration API (`--atlas-api`), beside the data-plane layers.
+    Atlas,
 }
 
 impl Layer {
@@ -27,6 +29,7 @@ impl Layer {
             Layer::Hello => "hello",
             Layer::Auth => "auth",
             Layer::Data => "data",
+            Layer::Atlas => "atlas",
         }
     }
 }

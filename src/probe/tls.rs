@@ -2,12 +2,14 @@
 //! cipher and the presented chain; name what failed (issuer, expiry, name, alert).
 
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{ResolvesClientCert, WebPkiServerVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -43,6 +45,18 @@ pub enum Error {
     Protocol { reason: String },
     #[error("cannot use tlsCAFile {path}: {reason}")]
     CaFile { path: String, reason: String },
+    #[error("the server demands a client certificate and none was sent{}", alert_suffix(*.alert))]
+    ClientCertificateRequired { alert: Option<u8> },
+    #[error("the server refused the client certificate{}", alert_suffix(*.alert))]
+    ClientCertificateRejected { alert: Option<u8> },
+    #[error("cannot use tlsCertificateKeyFile {path}: {reason}")]
+    KeyFile { path: String, reason: String },
+}
+
+fn alert_suffix(alert: Option<u8>) -> String {
+    alert.map_or_else(String::new, |code| {
+        format!(" (TLS alert {code}, {})", alert_name(code))
+    })
 }
 
 /// One certificate of the presented chain.
@@ -71,6 +85,18 @@ pub struct Evidence {
     /// Which root sources, each on its own, trust the presented chain
     /// (`system`, `mozilla`, `tlsCAFile`).
     pub trusted_by: Vec<&'static str>,
+    /// The server asked for a client certificate (a CertificateRequest).
+    pub client_certificate_requested: bool,
+    /// We had one to send (tlsCertificateKeyFile).
+    pub client_certificate_sent: bool,
+}
+
+impl Evidence {
+    /// The server asked for a client certificate and got none: a session it
+    /// then ends was refused for that.
+    pub fn client_certificate_missing(&self) -> bool {
+        self.client_certificate_requested && !self.client_certificate_sent
+    }
 }
 
 /// Where trust comes from.
@@ -78,6 +104,9 @@ pub struct Evidence {
 pub struct TlsOptions {
     /// The run's one root store, or why it could not be built (a bad tlsCAFile).
     pub roots: Result<Arc<Roots>, Error>,
+    /// The client certificate and key (tlsCertificateKeyFile), if any, or why
+    /// it cannot be used.
+    pub identity: Result<Option<Arc<CertifiedKey>>, Error>,
     pub allow_invalid_certificates: bool,
     pub allow_invalid_hostnames: bool,
 }
@@ -145,6 +174,29 @@ impl ServerCertVerifier for Recording {
     }
 }
 
+/// Presents the client certificate when there is one, and records that the
+/// server asked: a server that demands one ends the session otherwise.
+#[derive(Debug)]
+struct ClientIdentity {
+    identity: Option<Arc<CertifiedKey>>,
+    asked: Arc<AtomicBool>,
+}
+
+impl ResolvesClientCert for ClientIdentity {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        self.asked.store(true, Ordering::Relaxed);
+        self.identity.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        self.identity.is_some()
+    }
+}
+
 fn is_name_error(e: &CertificateError) -> bool {
     matches!(
         e,
@@ -165,6 +217,9 @@ pub async fn handshake(
 ) -> Result<(TlsStream<TcpStream>, Evidence), (Error, Evidence)> {
     let no_evidence = |e| (e, Evidence::default());
     let roots = options.roots.clone().map_err(no_evidence)?;
+    let identity = options.identity.clone().map_err(no_evidence)?;
+    let client_certificate_sent = identity.is_some();
+    let asked = Arc::new(AtomicBool::new(false));
     let inner = roots.verifier();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let ignored = Arc::new(Mutex::new(Vec::new()));
@@ -184,7 +239,10 @@ pub async fn handshake(
         })?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
+        .with_client_cert_resolver(Arc::new(ClientIdentity {
+            identity,
+            asked: asked.clone(),
+        }));
     let server_name = ServerName::try_from(host.to_string()).map_err(|e| {
         no_evidence(Error::Protocol {
             reason: format!("{host:?} is not a valid TLS server name: {e}"),
@@ -202,6 +260,8 @@ pub async fn handshake(
         sni,
         chain,
         trusted_by: roots.trusted_by(&presented),
+        client_certificate_requested: asked.load(Ordering::Relaxed),
+        client_certificate_sent,
         ignored: ignored.lock().map(|i| i.clone()).unwrap_or_default(),
         ..Evidence::default()
     };
@@ -222,6 +282,28 @@ pub async fn handshake(
 }
 
 fn classify(error: &std::io::Error, host: &str, evidence: &Evidence) -> Error {
+    let tls_error = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>());
+    // After a CertificateRequest, an alert or a close is the server's verdict
+    // on our client certificate (TLS 1.2 refuses inside the handshake).
+    if evidence.client_certificate_requested {
+        let alert = match tls_error {
+            Some(rustls::Error::AlertReceived(alert)) => Some(u8::from(*alert)),
+            _ => None,
+        };
+        let closed = matches!(
+            error.kind(),
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+        );
+        if matches!(alert, Some(40 | 42 | 43 | 44 | 45 | 46 | 48 | 49 | 116)) || closed {
+            return if evidence.client_certificate_sent {
+                Error::ClientCertificateRejected { alert }
+            } else {
+                Error::ClientCertificateRequired { alert }
+            };
+        }
+    }
     let leaf = evidence.chain.first();
     let issuer = || {
         evidence
@@ -229,10 +311,7 @@ fn classify(error: &std::io::Error, host: &str, evidence: &Evidence) -> Error {
             .last()
             .map_or_else(|| "an unknown issuer".to_string(), |c| c.issuer.clone())
     };
-    if let Some(tls_error) = error
-        .get_ref()
-        .and_then(|e| e.downcast_ref::<rustls::Error>())
-    {
+    if let Some(tls_error) = tls_error {
         return match tls_error {
             rustls::Error::InvalidCertificate(cert) => match cert {
                 CertificateError::UnknownIssuer | CertificateError::BadSignature => {

@@ -14,7 +14,8 @@ use rustls::RootCertStore;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::ServerCertVerifier as _;
 use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use tokio::sync::OnceCell;
 
 use super::tls::Error;
@@ -196,6 +197,61 @@ impl Roots {
     }
 }
 
+/// When the stores a driver might use disagree about a chain, what that means
+/// for the application's driver; `None` when they agree or tlsCAFile decides
+/// (every driver honours it).
+pub fn partial_trust(trusted_by: &[&str]) -> Option<String> {
+    let by = |source: Source| trusted_by.contains(&source.name());
+    if by(Source::CaFile) {
+        return None;
+    }
+    let which = match (by(Source::System), by(Source::Mozilla)) {
+        (true, false) => {
+            "trusted by this machine's system store but not by the Mozilla bundle: drivers that ship their own list (Node.js, mongosh, Rust) refuse it unless given the CA"
+        }
+        (false, true) => {
+            "trusted by the Mozilla bundle but not by this machine's system store: drivers that use the OS store (Python without certifi, Go) refuse it until the OS CA certificates are updated"
+        }
+        _ => return None,
+    };
+    Some(format!("{which}. {}", crate::finding::DRIVER_TRUST_STORES))
+}
+
+/// The client certificate chain and key of `tlsCertificateKeyFile` (one PEM
+/// file holding both, as drivers take it), read on a blocking thread, for the
+/// TLS layer to present as the driver would.
+pub async fn load_identity(path: Option<&str>) -> Result<Option<Arc<CertifiedKey>>, Error> {
+    let Some(path) = path.map(str::to_string) else {
+        return Ok(None);
+    };
+    tokio::task::spawn_blocking(move || identity_blocking(&path).map(|key| Some(Arc::new(key))))
+        .await
+        .map_err(|e| Error::Protocol {
+            reason: format!("loading the client certificate failed: {e}"),
+        })?
+}
+
+fn identity_blocking(path: &str) -> Result<CertifiedKey, Error> {
+    let key_error = |reason: String| Error::KeyFile {
+        path: path.to_string(),
+        reason,
+    };
+    let pem = crate::file::read_capped(std::path::Path::new(path), crate::file::PEM_MAX_BYTES)
+        .map_err(|e| key_error(e.to_string()))?;
+    let chain = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| key_error(e.to_string()))?;
+    if chain.is_empty() {
+        return Err(key_error("no PEM certificate in the file".to_string()));
+    }
+    // An encrypted key (tlsCertificateKeyFilePassword) is not read here.
+    let key = PrivateKeyDer::from_pem_slice(&pem)
+        .map_err(|e| key_error(format!("no unencrypted private key in the file ({e})")))?;
+    let signer = rustls::crypto::ring::sign::any_supported_type(&key)
+        .map_err(|e| key_error(e.to_string()))?;
+    Ok(CertifiedKey::new(chain, signer))
+}
+
 /// Mozilla's roots as full certificates (so they can be handed on as PEM).
 fn mozilla() -> Vec<CertificateDer<'static>> {
     webpki_root_certs::TLS_SERVER_ROOT_CERTS.to_vec()
@@ -331,6 +387,16 @@ mod tests {
         let roots = Roots::bundled();
         assert!(roots.trusted_by(&[leaf.der().clone()]).is_empty());
         assert!(!roots.certificates.is_empty());
+    }
+
+    #[test]
+    fn partial_trust_is_named_only_when_the_stores_disagree() {
+        assert!(partial_trust(&["system", "mozilla"]).is_none());
+        assert!(partial_trust(&["tlsCAFile"]).is_none());
+        assert!(partial_trust(&[]).is_none());
+        let note = partial_trust(&["system"]).unwrap();
+        assert!(note.contains("NODE_EXTRA_CA_CERTS"), "{note}");
+        assert!(partial_trust(&["mozilla"]).unwrap().contains("OS store"));
     }
 
     #[test]

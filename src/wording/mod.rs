@@ -16,8 +16,11 @@
 //!   `errno` and `[WinError N]` of the OS, TLS alert numbers), or an OS message
 //!   in any language (`data/server_codes.tsv`, `os_errors.tsv`, `tls_alerts.tsv`);
 //! - `Wrapper`: a driver's summary that only says no server was usable (server
-//!   selection): when nothing else speaks, the text cannot decide.
+//!   selection): when nothing else speaks, the text cannot decide;
+//! - `Learned`: when nothing at all speaks, a guess learned from the training
+//!   corpus (`learned`), for texts plainly about MongoDB; undecidable too.
 
+pub mod learned;
 pub mod rules;
 mod tables;
 
@@ -33,6 +36,7 @@ pub use tables::{Family, driver_family};
 /// How strongly a reading decides; the highest present wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tier {
+    Learned,
     Wrapper,
     Structure,
     Vague,
@@ -63,10 +67,10 @@ pub struct Reading {
 }
 
 impl Reading {
-    /// A wrapper decides alone only when nothing else speaks: the text cannot
-    /// tell the cause.
+    /// A wrapper decides alone only when nothing else speaks, and a learned
+    /// guess only when nothing at all does: then the text cannot tell the cause.
     pub fn decidable(&self) -> bool {
-        self.tier != Tier::Wrapper
+        !matches!(self.tier, Tier::Wrapper | Tier::Learned)
     }
 }
 

@@ -61,13 +61,13 @@ const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routin
 const ALERT_80: &str = r"alert internal error|ALERT_INTERNAL_ERROR|alert number 80\b|fatal alert: ?InternalError|tls: internal error|received fatal alert: internal_error|InternalError alert";
 
 /// The peer closed or reset the connection before a reply.
-const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b";
+const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b";
 
 /// The TLS handshake itself ran out of time.
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
 
 /// The TCP connection attempt ran out of time.
-const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
+const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
 
 /// A driver's server-selection summary: no server became usable in time.
 const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded";
@@ -143,7 +143,7 @@ pub static RULES: &[Rule] = &[
         note: "The connection string came from a variable that is not set (often a missing .env file or an unexported variable).",
         example: "MongooseError: The `uri` parameter to `openUri()` must be a string, got \"undefined\". Make sure the first parameter to `mongoose.connect()` or `mongoose.createConnection()` is a string."),
     rule!("uri_option",
-        r"all instances of '\w+' and '\w+' must be consistent|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\boption \S+ is not supported",
+        r"all instances of '\w+' and '\w+' must be consistent|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\bunknown option\b|\boption \S+ is not supported",
         UriInvalidOption,
         example: "Mongo::Auth::InvalidMechanism: nil is invalid, please use one of the following mechanisms: :mongodb_cr, :mongodb_x509, :plain, :scram, :scram256"),
     // ---- the server's own reply: authentication and authorization ---------------------
@@ -183,7 +183,7 @@ pub static RULES: &[Rule] = &[
         vague: true,
         example: "{ \"ok\": 0, \"code\": 8000, \"codeName\": \"AtlasError\", \"name\": \"MongoError\" }"),
     rule!("auth_failed",
-        r"AuthenticationFailed|authentication failed|\bauth fail(?:s|ed)\b|SASL authentication step|sasl conversation error|unable to authenticate using|MongoAuthenticationException|Exception authenticating|SCRAM failure|UserNotFound|Could not find user|Invalid credentials for database|storedKey mismatch|\bcode\W{0,4}18\b|Authentication error",
+        r"AuthenticationFailed|authentication fail(?:ed)?\b|\bauth fail(?:s|ed)\b|SASL authentication step|sasl conversation error|unable to authenticate using|MongoAuthenticationException|Exception authenticating|SCRAM failure|UserNotFound|Could not find user|Invalid credentials for database|storedKey mismatch|\bcode\W{0,4}18\b|Authentication error",
         AuthFailed,
         example: "Command failed with error 18 (AuthenticationFailed): 'Authentication failed.' on server localhost:27017."),
     rule!("auth_required",
@@ -215,7 +215,7 @@ pub static RULES: &[Rule] = &[
         note: "Members answered, but none of them is primary, and the operation needs the primary.",
         example: "Timed out after 30000 ms while waiting for a server that matches ReadPreferenceServerSelector{readPreference=primary}. Client view of cluster state is {type=REPLICA_SET, servers=[{address=10.0.0.5:27017, type=REPLICA_SET_OTHER, roundTripTime=0.5 ms, state=CONNECTED}]"),
     rule!("no_primary",
-        r#"no primary (?:found|available|server)|No replica set members match selector "Primary\(\)"|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|primary stepped down"#,
+        r#"no primary (?:found|available|server)|No replica set members match selector "Primary\(\)"|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state"#,
         NoPrimary,
         example: "MongoError: no primary found in replicaset"),
     rule!("not_mongodb",
@@ -249,10 +249,15 @@ pub static RULES: &[Rule] = &[
         TlsNameMismatch,
         example: "MongoServerSelectionError: Hostname/IP does not match certificate's altnames: IP: 10.0.0.5 is not in the cert's list: "),
     rule!("tls_client_certificate",
-        r"no SSL certificate provided by peer|peer did not return a certificate|alert certificate required|certificate required|alert bad certificate|SSLV3_ALERT_BAD_CERTIFICATE|alert unknown ca|ALERT_UNKNOWN_CA",
-        TlsAlert,
-        note: "The server rejected this client's certificate, or wanted one: it requires a client certificate (tlsCertificateKeyFile) signed by a CA it trusts.",
+        r"no SSL certificate provided by peer|peer did not return a certificate|alert certificate required|certificate required",
+        TlsClientCertificateRequired,
+        note: "The server requires a client certificate (tlsCertificateKeyFile) signed by a CA it trusts, and the client sent none.",
         example: "\"errmsg\":\"no SSL certificate provided by peer; connection rejected\""),
+    rule!("tls_client_certificate_rejected",
+        r"alert bad certificate|SSLV3_ALERT_BAD_CERTIFICATE|alert unknown ca|ALERT_UNKNOWN_CA",
+        TlsClientCertificateRejected,
+        note: "The server rejected this client's certificate: it must be signed by a CA the server trusts for clients.",
+        example: "SSL routines:ssl3_read_bytes:sslv3 alert bad certificate"),
     rule!("tls_unknown_issuer",
         r"self[- ]signed certificate|unable to (?:get|verify) (?:the )?(?:local issuer|first|issuer) certificate|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|signed by unknown authority|UnknownIssuer|PKIX path (?:building|validation) failed|unable to find valid certification path|certificate verify failed|CERTIFICATE_VERIFY_FAILED|remote certificate is invalid|PartialChain|UntrustedRoot|RemoteCertificateChainErrors",
         TlsUnknownIssuer,
@@ -392,8 +397,13 @@ pub static RULES: &[Rule] = &[
         r"MongoParseError|\bInvalidURI\b|invalid connection string|URI malformed|error parsing uri|\bBad URI\b|is not a valid (?:MongoDB )?connection string|connection string is (?:not valid|invalid)",
         UriMalformed,
         vague: true,
-        example: "MongoParseError: URI malformed, cannot be parsed"),
+        example: "MongoParseError: the string is not what was expected"),
     // ---- server-selection summaries: the vaguest wrappers ------------------------------
+    rule!("shell_connect_failed", r"couldn't connect to server", TcpRefused,
+        note: "The legacy mongo shell and old drivers say only that they could not connect; the words after it (caused by ...) say why. With none, a server that is not running is the commonest reason.",
+        also: &[Finding::NetworkTimeout, Finding::DnsNoSuchName, Finding::IpAccessListSuspected],
+        wrapper: true,
+        example: "Error: couldn't connect to server 127.0.0.1:27017 at src/mongo/shell/mongo.js:145"),
     rule!("mongoose_buffering", r"buffering timed out after \d+\s*ms", NetworkTimeout,
         note: "Mongoose queues model calls until mongoose.connect() has opened a connection: this says that it never opened in time (or connect() was never called or awaited), not why.",
         also: &[Finding::IpAccessListSuspected, Finding::DnsResolverUnreachable, Finding::AuthFailedAtlas, Finding::TcpRefused],

@@ -11,7 +11,14 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::{LOCALHOST, Server, TestPki, drain, tcp_server};
+use std::sync::Arc;
+
+use mongodb::bson::doc;
+
+use super::{
+    LOCALHOST, OP_MSG, Server, TestPki, default_hello, document_bytes, drain, message,
+    parse_op_msg, tcp_server,
+};
 
 /// Reads one whole MongoDB request (16-byte header, then the rest); false when the peer
 /// closed or sent something that is not a sane message.
@@ -292,5 +299,99 @@ pub fn dnsmasq_path() -> Option<PathBuf> {
             .chain(["/usr/sbin".into(), "/sbin".into()])
             .map(|dir| dir.join("dnsmasq"))
             .find(|p| p.is_file())
+    })
+}
+
+// ------------------------------------------------------------------ deep nesting
+
+/// The BSON of `{a: {a: ... {}}}`, `depth` documents in all, built flat (encoding a
+/// `Document` that deep would recurse as deeply as the decoder under test).
+pub fn nested_document(depth: usize) -> Vec<u8> {
+    let depth = depth.max(1);
+    // Each level adds its length, the type byte, "a\0" and the terminator: 8 bytes.
+    let total = 5 + 8 * (depth - 1);
+    let mut out = Vec::with_capacity(total);
+    for level in 0..depth - 1 {
+        let len = i32::try_from(total - 8 * level).expect("small");
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&[0x03, b'a', 0]);
+    }
+    out.extend_from_slice(&[5, 0, 0, 0, 0]);
+    out.extend(std::iter::repeat_n(0u8, depth - 1));
+    out
+}
+
+/// `{ok: 1.0, a: nested_document(depth - 1)}`: a successful reply `depth` levels deep.
+pub fn deep_ok_reply(depth: usize) -> Vec<u8> {
+    let inner = nested_document(depth.saturating_sub(1));
+    let mut body = vec![0x01, b'o', b'k', 0];
+    body.extend_from_slice(&1.0f64.to_le_bytes());
+    body.extend_from_slice(&[0x03, b'a', 0]);
+    body.extend_from_slice(&inner);
+    let len = i32::try_from(4 + body.len() + 1).expect("small");
+    let mut out = len.to_le_bytes().to_vec();
+    out.extend_from_slice(&body);
+    out.push(0);
+    out
+}
+
+/// A MongoDB peer whose replies are nested `depth` levels deep (a few KB: far under any
+/// size cap). With `handshake_ok`, the handshake commands (`hello`, `isMaster`,
+/// `buildInfo`) get an ordinary standalone's reply and every other command (the
+/// driver's `connectionStatus`, `listDatabases`, ...) the deep one. (The benchmark and a
+/// manual check use that mode: the driver decodes such a reply recursively.)
+pub fn deep_reply(depth: usize, handshake_ok: bool) -> Server {
+    let deep = Arc::new(deep_ok_reply(depth));
+    tcp_server(move |mut stream| {
+        let deep = Arc::clone(&deep);
+        async move {
+            let mut next_id = 1;
+            loop {
+                let mut header = [0u8; 16];
+                if stream.read_exact(&mut header).await.is_err() {
+                    return;
+                }
+                let field =
+                    |i: usize| i32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
+                let (len, request_id, op_code) = (field(0), field(4), field(12));
+                let Some(body_len) = usize::try_from(len)
+                    .ok()
+                    .and_then(|l| l.checked_sub(16))
+                    .filter(|&l| l <= 1 << 20)
+                else {
+                    return;
+                };
+                let mut body = vec![0u8; body_len];
+                if stream.read_exact(&mut body).await.is_err() || op_code != OP_MSG {
+                    return;
+                }
+                let Some((command, more_to_come)) = parse_op_msg(&body) else {
+                    return;
+                };
+                if more_to_come {
+                    continue;
+                }
+                let name = command.keys().next().cloned().unwrap_or_default();
+                let handshake = matches!(name.as_str(), "hello" | "isMaster" | "ismaster");
+                let payload_doc = if handshake_ok && handshake {
+                    document_bytes(&default_hello())
+                } else if handshake_ok && name == "buildInfo" {
+                    document_bytes(&doc! {"version": "7.0.0", "ok": 1.0})
+                } else {
+                    deep.to_vec()
+                };
+                let mut payload = 0u32.to_le_bytes().to_vec();
+                payload.push(0);
+                payload.extend_from_slice(&payload_doc);
+                next_id += 1;
+                if stream
+                    .write_all(&message(next_id, request_id, OP_MSG, &payload))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
     })
 }

@@ -8,7 +8,9 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod client_auth;
 pub mod hostile;
+pub mod proxy;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -52,6 +54,33 @@ pub struct Bed {
     pub ca_file: PathBuf,
     pub users: BTreeMap<String, User>,
     pub pids: Vec<u32>,
+    /// The fake Atlas Administration API (`scripts/fake_atlas_api.py`).
+    pub atlas_api: u16,
+    pub atlas: AtlasBed,
+}
+
+/// The fake Atlas API's one project and its credentials.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AtlasBed {
+    pub project_id: String,
+    pub api_key: ApiKey,
+    /// Valid, but the API's own access list refuses the caller (403).
+    pub refused_key: ApiKey,
+    pub service_account: ServiceAccount,
+}
+
+/// An API key pair (HTTP Digest).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiKey {
+    pub public: String,
+    pub private: String,
+}
+
+/// A service account (OAuth 2 client credentials).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceAccount {
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 /// A user of `mongo_auth`.
@@ -84,6 +113,20 @@ impl Bed {
         });
         serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: not a bed file: {e}", path.display()))
+    }
+
+    /// The pinned CLI with the fake Atlas API's base URL, project and API key in the
+    /// environment (`MONGODB_ATLAS_*`), as a user of the Atlas CLI would have them.
+    pub fn atlas_cli(&self) -> Cli {
+        let mut cli = cli();
+        cli.env(
+            "MONGODB_ATLAS_BASE_URL",
+            format!("http://{LOCALHOST}:{}/", self.atlas_api),
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", &self.atlas.project_id)
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", &self.atlas.api_key.public)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", &self.atlas.api_key.private);
+        cli
     }
 
     /// `127.0.0.1:<dns>`, for `--dns-server`.
@@ -961,8 +1004,12 @@ fn write_ca(pem: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn with_ca(mut server: Server, pki: &TestPki) -> Server {
-    let (dir, path) = write_ca(&pki.ca_pem);
+fn with_ca(server: Server, pki: &TestPki) -> Server {
+    with_ca_pem(server, &pki.ca_pem)
+}
+
+fn with_ca_pem(mut server: Server, ca_pem: &str) -> Server {
+    let (dir, path) = write_ca(ca_pem);
     server.ca_file = Some(path);
     server.dir = Some(dir);
     server

@@ -1,0 +1,189 @@
+//! A counting proxy on 127.0.0.1 in front of a real server: it forwards every byte both
+//! ways after a fixed delay (order kept) and counts the round trips a run took, so a test
+//! can pin a command's round trips (issue 10), not its time, on any machine.
+//!
+//! Counting: a chunk the client sends has a depth one more than the deepest server chunk
+//! already delivered to the client (over every connection of the run); a server chunk has
+//! the depth of the client chunk it answers. The deepest delivered server chunk is the
+//! number of data round trips the run waited for one after another. TCP connects are not
+//! counted; a TLS handshake is. The delay keeps this honest: work started together is
+//! sent together, long before any answer arrives, so it shares a depth.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::{LOCALHOST, Server, tcp_server};
+
+/// The delay each way: round trips stand apart in time, and a test still takes little.
+pub const DELAY: Duration = Duration::from_millis(40);
+
+/// What a run did through the proxy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub connections: usize,
+    /// Chunks the client sent, and the server.
+    pub client_chunks: usize,
+    pub server_chunks: usize,
+    /// Request turns over all connections: a client chunk after a server chunk (or first).
+    pub turns: usize,
+    /// Data round trips one after another (see the module doc).
+    pub sequential: usize,
+}
+
+#[derive(Default)]
+struct State {
+    counts: Counts,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    upstream: u16,
+    delay: Duration,
+    /// Client chunks containing these bytes are held this much longer (a slow write).
+    hold: Option<(Vec<u8>, Duration)>,
+}
+
+/// The proxy; it stops when dropped.
+pub struct Proxy {
+    server: Server,
+    shared: Arc<Shared>,
+}
+
+impl Proxy {
+    /// `127.0.0.1:<port>` of the proxy.
+    pub fn host(&self) -> String {
+        self.server.host()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.server.port()
+    }
+
+    /// The counts since the last `take` (or the start), and a fresh start.
+    pub fn take(&self) -> Counts {
+        let mut state = self.shared.state.lock().expect("proxy state");
+        std::mem::take(&mut state.counts)
+    }
+}
+
+/// A counting proxy to `127.0.0.1:upstream` that delays each direction by [`DELAY`].
+pub fn counting_proxy(upstream: u16) -> Proxy {
+    proxy(upstream, None)
+}
+
+/// Like [`counting_proxy`], but a client chunk containing `pattern` (a command name as it
+/// sits in the BSON, e.g. `b"\x02insert\x00"`) is held `hold` longer: a write that reaches
+/// the server late, after the client gave up on it.
+pub fn slow_write_proxy(upstream: u16, pattern: &[u8], hold: Duration) -> Proxy {
+    proxy(upstream, Some((pattern.to_vec(), hold)))
+}
+
+fn proxy(upstream: u16, hold: Option<(Vec<u8>, Duration)>) -> Proxy {
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State::default()),
+        upstream,
+        delay: DELAY,
+        hold,
+    });
+    let handler_shared = Arc::clone(&shared);
+    let server = tcp_server(move |client| {
+        let shared = Arc::clone(&handler_shared);
+        async move { relay(client, shared).await }
+    });
+    Proxy { server, shared }
+}
+
+/// Per connection: the depth of the latest client chunk (what a server chunk answers)
+/// and which side spoke last.
+#[derive(Default)]
+struct Conn {
+    client_depth: usize,
+    client_spoke_last: bool,
+}
+
+async fn relay(client: TcpStream, shared: Arc<Shared>) {
+    let Ok(server) = TcpStream::connect((LOCALHOST, shared.upstream)).await else {
+        return;
+    };
+    shared.state.lock().expect("proxy state").counts.connections += 1;
+    let conn = Arc::new(Mutex::new(Conn::default()));
+    let (client_read, client_write) = client.into_split();
+    let (server_read, server_write) = server.into_split();
+    tokio::join!(
+        pump(
+            client_read,
+            server_write,
+            true,
+            Arc::clone(&conn),
+            Arc::clone(&shared)
+        ),
+        pump(server_read, client_write, false, conn, shared),
+    );
+}
+
+async fn pump(
+    mut from: OwnedReadHalf,
+    mut to: OwnedWriteHalf,
+    from_client: bool,
+    conn: Arc<Mutex<Conn>>,
+    shared: Arc<Shared>,
+) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<(Instant, Vec<u8>, usize)>();
+    let delivering = Arc::clone(&shared);
+    let writer = tokio::spawn(async move {
+        while let Some((due, data, depth)) = rx.recv().await {
+            tokio::time::sleep_until(due).await;
+            if to.write_all(&data).await.is_err() {
+                break;
+            }
+            if !from_client {
+                let mut state = delivering.state.lock().expect("proxy state");
+                state.counts.sequential = state.counts.sequential.max(depth);
+            }
+        }
+        let _ = to.shutdown().await;
+    });
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let data = buf[..n].to_vec();
+        let depth = {
+            let mut state = shared.state.lock().expect("proxy state");
+            let mut conn = conn.lock().expect("proxy connection");
+            if from_client {
+                state.counts.client_chunks += 1;
+                if !conn.client_spoke_last {
+                    state.counts.turns += 1;
+                }
+                conn.client_spoke_last = true;
+                conn.client_depth = state.counts.sequential + 1;
+                conn.client_depth
+            } else {
+                state.counts.server_chunks += 1;
+                conn.client_spoke_last = false;
+                conn.client_depth
+            }
+        };
+        let mut delay = shared.delay;
+        if from_client
+            && let Some((pattern, hold)) = &shared.hold
+            && data.windows(pattern.len()).any(|w| w == pattern.as_slice())
+        {
+            delay += *hold;
+        }
+        if tx.send((Instant::now() + delay, data, depth)).is_err() {
+            break;
+        }
+    }
+    drop(tx);
+    let _ = writer.await;
+}
