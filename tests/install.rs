@@ -199,7 +199,7 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
     }
 
     // The Action's run step with that binary: the exit code is the step's and its output.
-    let action = |command: &str, args: &str| {
+    let action = |command: &str, args: &str, report_files: &str| {
         let outputs = work.path().join("github_output");
         std::fs::write(&outputs, "").expect("GITHUB_OUTPUT");
         let output = Command::new("bash")
@@ -209,7 +209,7 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
             .env("HOME", &home)
             .env("INPUT_COMMAND", command)
             .env("INPUT_ARGS", args)
-            .env("INPUT_REPORT_FILES", "")
+            .env("INPUT_REPORT_FILES", report_files)
             .env("ATLAS_DOCTOR_BIN", &installed)
             .env("GITHUB_OUTPUT", &outputs)
             .current_dir(work.path())
@@ -217,14 +217,15 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
             .expect("run scripts/action-run");
         (output, std::fs::read_to_string(&outputs).expect("outputs"))
     };
-    let (output, outputs) = action("ping", &format!("--uri {}", bed.plain_uri()));
+    let (output, outputs) = action("ping", &format!("--uri {}", bed.plain_uri()), "");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert_eq!(outputs, "exit-code=0\n");
     let refused = format!(
         "--uri mongodb://127.0.0.1:{}/\n--timeout 2",
         support::refusing_port()
     );
-    let (output, outputs) = action("ping --count 2", &refused);
+    // The report files are written on failure too, each in its extension's format.
+    let (output, outputs) = action("ping --count 2", &refused, "doctor.json\n doctor.xml");
     assert_eq!(
         output.status.code(),
         Some(i32::from(atlas_doctor::exit::TCP_REFUSED)),
@@ -236,6 +237,18 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
         String::from_utf8_lossy(&output.stderr).contains("::error title=atlas-doctor ping::"),
         "{}",
         text(&output)
+    );
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(work.path().join("doctor.json")).expect("doctor.json written"),
+    )
+    .expect("doctor.json is JSON");
+    assert_eq!(json["class"], "tcp_refused", "{json:#}");
+    support::schema_errors(&json).unwrap_or_else(|e| panic!("{e}"));
+    let junit =
+        std::fs::read_to_string(work.path().join("doctor.xml")).expect("doctor.xml written");
+    assert!(
+        junit.starts_with("<?xml") && junit.contains("<failure"),
+        "{junit}"
     );
 }
 
