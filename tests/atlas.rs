@@ -725,3 +725,32 @@ fn r12_the_checklist_gains_the_atlas_items() {
     );
     assert!(plain.json["atlas"].is_null(), "{}", plain.dump());
 }
+
+#[test]
+fn r12_an_api_that_never_answers_ends_with_the_layer_deadline() {
+    let bed = Bed::load();
+    let silent = support::silent();
+    let mut cli = bed.atlas_cli();
+    cli.env(
+        "MONGODB_ATLAS_BASE_URL",
+        format!("http://{LOCALHOST}:{}/", silent.port()),
+    );
+    let tls = bed.tls_uri();
+    cli.args(["ping", "--uri", &tls, "--atlas-api", "--timeout", "1"]);
+    let run = cli.run_json();
+    // The data plane's verdict stands; the API is a warning with its error.
+    assert_eq!(
+        (run.code, run.str("/verdict")),
+        (0, "warn"),
+        "{}",
+        run.dump()
+    );
+    let errors = run.json["atlas"]["errors"].as_array().expect("errors");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no answer within the deadline")),
+        "{}",
+        run.dump()
+    );
+}
