@@ -754,3 +754,38 @@ fn r12_an_api_that_never_answers_ends_with_the_layer_deadline() {
         run.dump()
     );
 }
+
+#[test]
+fn r12_bad_auth_against_another_database_names_the_auth_source_not_the_password() {
+    let bed = Bed::load();
+    let server = fake_mongod_with(doc! {}, [("saslStart", atlas_bad_auth())]);
+    // No authSource and a path database: the driver logs in against `app`.
+    let uri = format!(
+        "mongodb://app:Wr0ng-Passw0rd@{LOCALHOST}:{}/app",
+        server.port()
+    );
+    let run = atlas_run(
+        &bed,
+        &[
+            "auth-check",
+            "--uri",
+            &uri,
+            "--atlas-cluster",
+            "Cluster0",
+            "--egress-ip",
+            "203.0.113.7",
+        ],
+    );
+    assert_outcome(&run, "auth-check", "auth_failed", "auth_source_suspect");
+    assert!(
+        summary(&run).starts_with("User app exists in admin of project"),
+        "{}",
+        run.dump()
+    );
+    assert!(
+        run.str("/diagnosis/fixes/0").contains("authSource=admin"),
+        "{}",
+        run.dump()
+    );
+    run.assert_no_secret("Wr0ng-Passw0rd");
+}
