@@ -789,3 +789,35 @@ fn r12_bad_auth_against_another_database_names_the_auth_source_not_the_password(
     );
     run.assert_no_secret("Wr0ng-Passw0rd");
 }
+
+#[test]
+fn r12_a_flex_cluster_is_found_by_the_uris_host_although_the_clusters_list_leaves_it_out() {
+    let bed = Bed::load();
+    // flex0 has no DNS records in the bed: the data plane fails at dns, the API still answers.
+    let uri = bed.srv_uri("flex0", "");
+    let dns = bed.dns_server();
+    let run = atlas_run(
+        &bed,
+        &[
+            "ping",
+            "--uri",
+            &uri,
+            "--dns-server",
+            &dns,
+            "--egress-ip",
+            "203.0.113.7",
+        ],
+    );
+    assert_eq!(run.str("/class"), "dns", "{}", run.dump());
+    let cluster = &run.json["atlas"]["cluster"];
+    assert_eq!(
+        (
+            cluster["name"].as_str(),
+            cluster["flex"].as_bool(),
+            cluster["uri_kind"].as_str()
+        ),
+        (Some("Flex0"), Some(true), Some("standard_srv")),
+        "{}",
+        run.dump()
+    );
+}
