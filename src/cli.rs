@@ -74,6 +74,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ATLAS_DOCTOR_FORMAT", hide_env_values = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Also write the report to PATH, in the format its extension names: .json, .xml (JUnit), .md, .sarif (checklist's credential scan). Repeatable; stdout keeps --format.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_REPORT_FILE",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
+    pub report_file: Vec<PathBuf>,
+
     /// When to colour human output (also NO_COLOR and TERM=dumb turn it off).
     #[arg(long, global = true, env = "ATLAS_DOCTOR_COLOR", hide_env_values = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -121,6 +131,55 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub atlas: bool,
+
+    /// Cross-check with the Atlas Administration API (read-only): IP access list, cluster state, database user. Credentials: MONGODB_ATLAS_CLIENT_ID/_CLIENT_SECRET, MONGODB_ATLAS_PUBLIC_API_KEY/_PRIVATE_API_KEY, or --atlas-profile.
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_API",
+        hide_env_values = true
+    )]
+    pub atlas_api: bool,
+
+    /// Atlas project id for --atlas-api (else MONGODB_ATLAS_PROJECT_ID, else the profile's).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_PROJECT",
+        hide_env_values = true,
+        value_name = "ID"
+    )]
+    pub atlas_project: Option<String>,
+
+    /// Cluster for --atlas-api to check (default: the one whose connection strings name the URI's hosts).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub atlas_cluster: Option<String>,
+
+    /// Atlas CLI profile whose credentials --atlas-api uses (from the Atlas CLI's config.toml).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_ATLAS_PROFILE",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub atlas_profile: Option<String>,
+
+    /// Address for --atlas-api to look up in the IP access list: an IP, or auto (this machine as the Atlas API sees it; the default).
+    #[arg(
+        long,
+        global = true,
+        env = "ATLAS_DOCTOR_EGRESS_IP",
+        hide_env_values = true,
+        value_name = "IP|auto"
+    )]
+    pub egress_ip: Option<String>,
 
     /// Print only the verdict line (human format) and no progress.
     #[arg(
@@ -237,6 +296,11 @@ impl Cli {
                 clap::error::ErrorKind::ArgumentConflict,
                 "explain has no JUnit form: use --format human, json or markdown",
             ));
+        }
+        for path in &self.global.report_file {
+            crate::report::file::check(path, crate::command_name(&self.command)).map_err(|e| {
+                Cli::command().error(clap::error::ErrorKind::InvalidValue, e.to_string())
+            })?;
         }
         Ok(())
     }

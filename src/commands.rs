@@ -69,6 +69,10 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         &evidence,
         !matches!(command, Command::Checklist(_)),
     );
+    // The scan's hits for SARIF, also when the connection string did not parse.
+    if let Some(checklist::Static { scan: Ok(scan), .. }) = &statics {
+        report.scan = Some(scan.clone());
+    }
     if let (Command::Checklist(args), Some(statics), Ok(cs)) = (command, &statics, &evidence.uri) {
         report
             .checks
@@ -100,6 +104,38 @@ fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
     if with_data && let Some(data) = &evidence.data {
         apply_data(report, data.clone());
     }
+    if let Some(facts) = &evidence.atlas {
+        let auth_db = evidence
+            .auth
+            .as_ref()
+            .and_then(|a| a.result.as_ref().err())
+            .and_then(|f| match f {
+                probe::auth::Failure::Rejected { auth_db, .. } => Some(auth_db.as_str()),
+                _ => None,
+            });
+        apply_atlas(report, facts.clone(), auth_db);
+    }
+}
+
+/// Folds the Atlas API's facts into the report: its steps, the data-plane diagnosis
+/// sharpened by them, and a warning when the data plane worked from an address the
+/// access list does not cover (the route to 27017 is not the one checked).
+pub fn apply_atlas(report: &mut Report, facts: crate::atlas::Facts, auth_db: Option<&str>) {
+    report.steps.extend(facts.steps.iter().cloned());
+    if let Some(diagnosis) = report.diagnosis.take() {
+        report.fail(diagnose::with_atlas(diagnosis, &facts, auth_db));
+    } else if report.class == crate::class::Class::Ok
+        && let Some(list) = facts
+            .access_list
+            .as_ref()
+            .filter(|l| l.covered_by.is_none())
+    {
+        report.warnings.push(format!(
+            "the connection worked although {} is not on the IP access list: traffic to the cluster leaves through another route (VPN, peering, private endpoint, proxy) than the one checked",
+            list.egress_ip
+        ));
+    }
+    report.atlas = Some(facts);
 }
 
 /// Folds the auth layer into the report; true when authenticated (or let in).
@@ -151,13 +187,16 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
             .is_none_or(|f| matches!(f, probe::data::Failure::Missing { .. }))
     {
         let visible = if data.databases_listed {
-            format!("; {} database(s) visible", data.databases.len())
+            format!(
+                "; {} visible",
+                crate::words::count(data.databases.len(), "database")
+            )
         } else {
             String::new()
         };
         report.facts.push(format!(
-            "{} collection(s) in {database}{visible}",
-            data.collections.len()
+            "{} in {database}{visible}",
+            crate::words::count(data.collections.len(), "collection")
         ));
     }
     report.data = Some(report::DataSummary {
@@ -201,20 +240,28 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
             connectivity.hosts.len()
         ));
     }
-    for failure in &connectivity.host_failures {
-        // Only while another host works is a host's failure a warning.
-        if let Some(host) = failure.host().filter(|_| !connectivity.healthy.is_empty()) {
-            report.degraded_hosts.push(host.to_string());
+    // Only while another host works is a host's failure a warning; when none
+    // works, the other hosts' failures are the failure itself (their steps show
+    // them), not warnings repeating its sentence.
+    if !connectivity.healthy.is_empty() {
+        for failure in &connectivity.host_failures {
+            if let Some(host) = failure.host() {
+                report.degraded_hosts.push(host.to_string());
+            }
+            let summary = diagnose::failure(failure).summary;
+            let host = failure.host().unwrap_or("deployment");
+            report.warnings.push(if summary.contains(host) {
+                summary
+            } else {
+                format!("{host}: {summary}")
+            });
         }
-        let d = diagnose::failure(failure);
-        report.warnings.push(format!(
-            "{}: {}",
-            failure.host().unwrap_or("deployment"),
-            d.summary
-        ));
     }
     if let Some(failure) = &connectivity.failure {
-        report.fail(diagnose::failure(failure));
+        report.fail(diagnose::private_route(
+            diagnose::failure(failure),
+            &connectivity.private_hosts,
+        ));
     }
     report.steps.extend(connectivity.steps);
 }

@@ -48,7 +48,7 @@ pub enum Error {
         what: String,
         consequence: &'static str,
     },
-    #[error("{what} is set but is not valid UTF-8: a connection string is text; re-export it")]
+    #[error("{what} is set but is not valid UTF-8: re-export it as text")]
     NotUnicode { what: String },
     #[error(
         "{what} still holds Atlas's placeholder {placeholder}: replace the placeholder with {meaning}"
@@ -184,6 +184,8 @@ pub struct Settings {
     pub crud_check: bool,
     /// The config file that was read, if any.
     pub config_path: Option<PathBuf>,
+    /// `--atlas-api`: the Atlas Administration API cross-check; `None` when off.
+    pub atlas_api: Option<crate::atlas::ApiSettings>,
 }
 
 /// What the environment holds, read once so resolution is testable.
@@ -192,6 +194,10 @@ pub trait Environment {
     fn var_os(&self, name: &str) -> Option<std::ffi::OsString>;
     fn current_dir(&self) -> Option<PathBuf>;
     fn user_config_dir(&self) -> Option<PathBuf>;
+    /// The Atlas CLI's own config file (`--atlas-profile`).
+    fn atlas_cli_config(&self) -> Option<PathBuf> {
+        dirs::config_dir().map(|d| crate::atlas::credentials::atlas_cli_config_in(&d))
+    }
 }
 
 /// The real process environment.
@@ -253,6 +259,21 @@ pub fn resolve(
         env,
     )?;
 
+    let atlas_api = if global.atlas_api {
+        let flags = crate::atlas::credentials::Flags {
+            project: global.atlas_project.as_deref(),
+            cluster: global.atlas_cluster.as_deref(),
+            profile: global.atlas_profile.as_deref(),
+            egress_ip: global.egress_ip.as_deref(),
+        };
+        Some(
+            crate::atlas::credentials::resolve(&flags, env)
+                .map_err(|(what, message)| Error::InvalidValue { what, message })?,
+        )
+    } else {
+        None
+    };
+
     Ok(Settings {
         format: global.format,
         color: decide_color(global.color, global.format, env),
@@ -270,6 +291,7 @@ pub fn resolve(
             .unwrap_or_default(),
         crud_check: file_settings.crud_check.unwrap_or(false),
         config_path,
+        atlas_api,
     })
 }
 
@@ -518,15 +540,13 @@ fn resolve_target(
         };
         if uri.trim().is_empty() {
             let consequence = ": give the connection string, or leave it out to use MONGODB_URI or the config file";
-            return Err(match uri_origin {
-                UriOrigin::Flag => Error::InvalidValue {
-                    what: "--uri".to_string(),
-                    message: format!("the connection string is empty{consequence}"),
-                },
-                UriOrigin::Env => Error::EmptyVariable {
-                    what: "ATLAS_DOCTOR_URI".to_string(),
-                    consequence,
-                },
+            let what = match uri_origin {
+                UriOrigin::Flag => "--uri",
+                UriOrigin::Env => "ATLAS_DOCTOR_URI",
+            };
+            return Err(Error::EmptyVariable {
+                what: what.to_string(),
+                consequence,
             });
         }
         (uri, source)
@@ -572,10 +592,14 @@ fn resolve_target(
                 &format!("password-env names the variable {shown}, which"),
                 ": no password was given, so nothing was sent; set it to the database user's password",
             )?
-            .ok_or(Error::MissingVariable {
+            .ok_or_else(|| Error::MissingVariable {
                 key: "password-env",
-                var: shown,
+                var: shown.clone(),
             })?;
+            check_placeholders(
+                &value,
+                &format!("the variable {shown} named by password-env"),
+            )?;
             (Some(SecretString::new(value)), Some(var.clone()))
         }
         _ => (None, None),
@@ -706,13 +730,13 @@ mod tests {
     use std::collections::HashMap;
 
     struct FakeEnv {
-        vars: HashMap<String, String>,
+        vars: HashMap<String, std::ffi::OsString>,
         dir: PathBuf,
     }
 
     impl Environment for FakeEnv {
         fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
-            self.vars.get(name).map(Into::into)
+            self.vars.get(name).cloned()
         }
         fn current_dir(&self) -> Option<PathBuf> {
             Some(self.dir.clone())
@@ -726,7 +750,7 @@ mod tests {
         FakeEnv {
             vars: vars
                 .iter()
-                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .map(|(k, v)| ((*k).to_string(), (*v).into()))
                 .collect(),
             dir: dir.to_path_buf(),
         }
@@ -880,6 +904,43 @@ mod tests {
             PasswordSource::Env("APP_PW".into())
         );
         assert_eq!(s.target.password.unwrap().expose(), "pw");
+    }
+
+    /// Issue 11 item 4: the placeholder in a password variable, and 15 item 14:
+    /// a variable that is not UTF-8.
+    #[test]
+    fn r11_placeholders_and_non_utf8_in_variables() {
+        use std::os::unix::ffi::OsStringExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(LOCAL_CONFIG),
+            "username = \"app\"\npassword-env = \"APP_PW\"\n",
+        )
+        .unwrap();
+        let err = resolve_args(&[], &env(&[("APP_PW", "<db_password>")], dir.path())).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Placeholder {
+                    placeholder: "<db_password>",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("APP_PW"), "{err}");
+
+        let mut raw = env(&[], dir.path());
+        raw.vars.insert(
+            "MONGODB_URI".to_string(),
+            std::ffi::OsString::from_vec(b"mongodb://h/\xff".to_vec()),
+        );
+        let cli = Cli::try_parse_from(["atlas-doctor", "ping"]).unwrap();
+        let err = resolve(&cli.global, UriOrigin::Flag, &raw).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "MONGODB_URI is set but is not valid UTF-8: re-export it as text"
+        );
     }
 
     #[test]

@@ -93,7 +93,7 @@ findings! {
         fixes ["Fix the file at the line and key named in the evidence; `examples/atlas-doctor.toml` shows every key."];
     ConfigMissingValue => "config_missing_value", ConfigInvalid,
         "A value the configuration asks for is missing.",
-        causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have."],
+        causes ["A variable named by `uri-env` or `password-env` is not set, or `--profile` names a profile the file does not have.", "A variable is set but empty (a missing CI secret, a fork's pull request)."],
         fixes ["Export the variable named in the evidence, or pick a profile that exists."];
     UriPlaceholder => "uri_placeholder", ConfigInvalid,
         "The connection string still holds a placeholder from Atlas's Connect dialog.",
@@ -169,6 +169,48 @@ findings! {
         "No server of the Atlas cluster could be reached; the most common cause is that this machine's IP address is not on the cluster's IP access list.",
         causes ["Your current public IP address is not on the Atlas IP access list (it changes on home networks, VPNs and CI runners)."],
         fixes ["In Atlas, open Network Access and add this machine's current public IP address; changes take a minute or two to apply."];
+
+    // ---- confirmed by the Atlas API (--atlas-api) -------------------------------
+    IpAccessListConfirmed => "ip_access_list_confirmed", IpAccessList,
+        "Confirmed by the Atlas API: this machine's IP address is not on the project's IP access list.",
+        causes ["Your public IP address changed (home network, VPN, CI runner) or was never added.", "A temporary access-list entry expired."],
+        fixes ["Add the address named in the evidence: atlas accessLists create IP --projectId PROJECT (or Atlas UI: Security > Network Access > Add IP Address).", "Access list changes take a minute or two to apply."];
+    IpAccessListPending => "ip_access_list_pending", IpAccessList,
+        "The access-list entry that covers this machine's address is not active yet.",
+        causes ["Atlas applies access-list changes within a minute or two; until then the entry is PENDING (or FAILED when it could not be applied)."],
+        fixes ["Wait a minute and run again; an entry that stays FAILED must be deleted and added again."];
+    AtlasIpCovered => "ip_access_list_ruled_out", Tls,
+        "The Atlas host refused the TLS handshake, but the Atlas API shows this machine's address is on the IP access list: the access list is not the cause.",
+        causes ["The project accepts only private endpoint (or peering) connections, so the public hosts refuse everyone.", "A cluster that is paused, being created, or unhealthy.", "Traffic to port 27017 leaves through another address than the one checked (a proxy, a VPN split tunnel)."],
+        fixes ["Check the cluster in the Atlas UI (state, pause, private endpoint settings).", "Run from the network the application uses, or pass --egress-ip with the address its traffic leaves from."];
+    AtlasClusterPaused => "atlas_cluster_paused", Server,
+        "The Atlas cluster is paused: it refuses every connection until it is resumed.",
+        causes ["The cluster was paused by hand or by an automation (paused clusters keep their data but serve no connections)."],
+        fixes ["Resume the cluster: atlas clusters start NAME --projectId PROJECT (or Atlas UI: the cluster's ... menu > Resume)."];
+    AtlasClusterUnavailable => "atlas_cluster_unavailable", Server,
+        "The Atlas cluster is not in a state that serves connections.",
+        causes ["The cluster is being created, deleted or repaired."],
+        fixes ["Wait until the Atlas UI shows the cluster as active, then run again."];
+    AtlasPrivateStringOutside => "atlas_private_string_outside", NetworkTimeout,
+        "The connection string is a private endpoint or VPC peering string: it works only from inside the connected network.",
+        causes ["A -pl-N (private endpoint) or -pri (peering) host name, or hosts resolving to private addresses (RFC 1918, 100.64.0.0/10), used from outside the VPC."],
+        fixes ["From outside the VPC, use the cluster's standard connection string (Atlas UI: Connect > Drivers), and put this machine's address on the IP access list.", "Or run from inside the VPC (or over its VPN)."];
+    AtlasUserMissing => "atlas_user_missing", AuthFailed,
+        "The database user in the connection string does not exist in the Atlas project.",
+        causes ["A typo in the user name, a user deleted (or a temporary user expired), or a connection string of another project."],
+        fixes ["Create the user in Atlas (Security > Database Access) or fix the user name in the connection string."];
+    AtlasUserWrongCluster => "atlas_user_wrong_cluster", AuthFailed,
+        "The database user exists, but is limited to other clusters than this one.",
+        causes ["The user's access is restricted to specific clusters (scopes), and this cluster is not among them."],
+        fixes ["Atlas UI: Security > Database Access > Edit the user > Restrict Access to Specific Clusters: add this cluster, or remove the restriction."];
+    AtlasUserPending => "atlas_user_pending", AuthFailed,
+        "The database user exists, but the cluster has not applied the change yet: new users cannot log in until it has.",
+        causes ["The user was created or changed moments ago; the cluster's changeStatus is PENDING."],
+        fixes ["Wait until the change is applied (usually a minute or two) and run again."];
+    AtlasWrongPassword => "atlas_wrong_password", AuthFailed,
+        "The database user exists and is active on this cluster: the password is wrong.",
+        causes ["A wrong or old password, or one with special characters that were not percent-encoded."],
+        fixes ["Reset the password: atlas dbusers update USER --projectId PROJECT --password NEW (or Atlas UI: Security > Database Access > Edit > Edit Password), and percent-encode special characters in the URI."];
 
     // ---- tls (exit 14) ---------------------------------------------------------
     TlsUnknownIssuer => "tls_unknown_issuer", Tls,

@@ -2,6 +2,7 @@
 //! why in plain words and what to do. `run` takes parsed flags and returns the
 //! rendered report and exit code; data flows cli -> config -> probe -> diagnose -> report.
 
+pub mod atlas;
 pub mod checklist;
 pub mod class;
 pub mod cli;
@@ -21,8 +22,10 @@ pub mod report;
 pub mod scan;
 pub mod uri;
 pub mod wording;
+pub mod words;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -50,6 +53,8 @@ pub struct InputError(pub String);
 pub struct Outcome {
     pub stdout: String,
     pub exit_code: u8,
+    /// `--report-file`s to write after stdout: path and contents.
+    pub files: Vec<(PathBuf, String)>,
 }
 
 impl Outcome {
@@ -57,6 +62,7 @@ impl Outcome {
         Outcome {
             stdout,
             exit_code: exit::OK,
+            files: Vec::new(),
         }
     }
 }
@@ -88,7 +94,12 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     };
 
     if let Command::Explain(args) = &cli.command {
-        return run_explain(args.text.as_deref(), format, palette);
+        return run_explain(
+            args.text.as_deref(),
+            format,
+            palette,
+            &cli.global.report_file,
+        );
     }
 
     let command_name = command_name(&cli.command);
@@ -126,20 +137,40 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
 
     let mut report = report;
     diagnose::settle(&mut report);
+    report.cap_strings();
+    let generated_at = now_utc();
     let stdout = match format {
-        Format::Human => report::human::render(&report, palette, detail),
+        Format::Human => {
+            report::human::render(&report, palette, detail, report::human::stdout_width())
+        }
         Format::Json => report::json::render(&report),
-        Format::Markdown => report::markdown::render(&report, &now_utc()),
+        Format::Markdown => report::markdown::render(&report, &generated_at),
         Format::Junit => report::junit::render(&report),
     };
+    let mut files = Vec::new();
+    for path in &cli.global.report_file {
+        let contents = match report::file::Kind::of(path)? {
+            report::file::Kind::Json => report::json::render(&report),
+            report::file::Kind::Junit => report::junit::render(&report),
+            report::file::Kind::Markdown => report::markdown::render(&report, &generated_at),
+            report::file::Kind::Sarif => report::sarif::render(&report),
+        };
+        files.push((path.clone(), contents));
+    }
     Ok(Outcome {
         stdout,
         exit_code: report.exit_code(),
+        files,
     })
 }
 
 /// `explain`: offline, no target needed. TEXT, or stdin when absent or `-`.
-fn run_explain(text: Option<&str>, format: Format, palette: Palette) -> anyhow::Result<Outcome> {
+fn run_explain(
+    text: Option<&str>,
+    format: Format,
+    palette: Palette,
+    report_files: &[PathBuf],
+) -> anyhow::Result<Outcome> {
     let bytes = match text {
         None | Some("-") => {
             if std::io::stdin().is_terminal() {
@@ -159,13 +190,26 @@ fn run_explain(text: Option<&str>, format: Format, palette: Palette) -> anyhow::
     let explanation = explain::explain(&text);
     let stdout = match format {
         Format::Json => report::explain::json(&explanation),
-        Format::Markdown => report::explain::markdown(&explanation),
+        Format::Markdown => report::explain::markdown(&explanation, &text),
         // Junit is refused at parse time (`Cli::validate`).
-        Format::Human | Format::Junit => report::explain::human(&explanation, &palette),
+        Format::Human | Format::Junit => {
+            report::explain::human(&explanation, &palette, report::human::stdout_width())
+        }
     };
+    let mut files = Vec::new();
+    for path in report_files {
+        let contents = match report::file::Kind::of(path)? {
+            report::file::Kind::Json => report::explain::json(&explanation),
+            report::file::Kind::Markdown => report::explain::markdown(&explanation, &text),
+            // Refused at parse time (`Cli::validate`), like --format junit.
+            kind => anyhow::bail!("explain cannot write a {kind:?} report file"),
+        };
+        files.push((path.clone(), contents));
+    }
     Ok(Outcome {
         stdout,
         exit_code: exit::OK,
+        files,
     })
 }
 

@@ -41,7 +41,19 @@ fn main() -> ExitCode {
                 eprintln!("atlas-doctor: error: writing the report: {e}");
                 return ExitCode::from(exit::INTERNAL);
             }
-            ExitCode::from(outcome.exit_code)
+            // After stdout, so a file that cannot be written never costs the report.
+            let mut code = outcome.exit_code;
+            for (path, contents) in &outcome.files {
+                if let Err(e) = atlas_doctor::report::file::write(path, contents) {
+                    eprintln!("atlas-doctor: error: {e}");
+                    // A CI job that asked for the file must not pass without it;
+                    // a failing run keeps the code that says why it failed.
+                    if code == exit::OK {
+                        code = exit::INTERNAL;
+                    }
+                }
+            }
+            ExitCode::from(code)
         }
         Err(err) if err.is::<atlas_doctor::InputError>() => {
             eprintln!("atlas-doctor: error: {err}");

@@ -83,6 +83,8 @@ pub struct Evidence {
     pub data: Option<data::DataOutcome>,
     pub crud: Option<crate::crud::Outcome>,
     pub status: Option<status::Evidence>,
+    /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
+    pub atlas: Option<crate::atlas::Facts>,
     /// Ctrl-C stopped the run after cleaning up.
     pub interrupted: bool,
 }
@@ -116,6 +118,7 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         data: None,
         crud: None,
         status: None,
+        atlas: None,
         interrupted: false,
     };
     let cs = match &evidence.uri {
@@ -144,35 +147,51 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
     evidence.database = database(plan.database.as_deref(), settings, Some(&cs))
         .or_else(|| plan.default_database.map(str::to_string));
 
+    // ---- the Atlas API: beside the data-plane layers, under its own deadline.
+    let atlas = start_atlas(settings, &cs);
+    data_plane(&mut evidence, settings, plan, &cs).await;
+    if let Some(atlas) = atlas {
+        evidence.atlas = Some(finish_atlas(atlas).await);
+    }
+    evidence
+}
+
+/// dns, tcp, tls, hello, then auth, data, crud and status as deep as the plan asks.
+async fn data_plane(
+    evidence: &mut Evidence,
+    settings: &Settings,
+    plan: &Plan,
+    cs: &ConnectionString,
+) {
     // ---- dns, tcp, tls, hello: each layer bounds its own concurrent work.
     let options = probe::Options {
         ping_count: plan.ping_count,
         ..probe_options(settings)
     };
-    let connectivity = probe::connectivity(&cs, &options).await;
+    let connectivity = probe::connectivity(cs, &options).await;
     evidence.connectivity = Some(connectivity);
     if plan.depth < Depth::Auth || !evidence.connected() {
-        return evidence;
+        return;
     }
     let connectivity = evidence.connectivity.as_ref().expect("set above");
 
     // ---- auth: one deadline for options, the driver's selection and connectionStatus.
     let login = login(settings);
     let request = auth::Request {
-        cs: &cs,
+        uri: &settings.target.uri,
+        cs,
         connectivity,
         login: &login,
         deadline: Instant::now() + settings.timeout,
-        verbose: settings.verbose,
     };
     let (outcome, client) = auth::authenticate(&request).await;
     let authenticated = outcome.result.is_ok();
     evidence.auth = Some(outcome);
     let Some(client) = client.filter(|_| authenticated) else {
-        return evidence;
+        return;
     };
     if plan.depth < Depth::Data {
-        return evidence;
+        return;
     }
 
     // ---- data: one deadline for every listing and estimate.
@@ -189,9 +208,8 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
 
     // ---- crud and status (checklist): Ctrl-C stops them, after the cleanup.
     if plan.crud || plan.status {
-        after_data(&mut evidence, &client, settings, plan, &cs).await;
+        after_data(evidence, &client, settings, plan, cs).await;
     }
-    evidence
 }
 
 /// The checklist's CRUD round trip and database status, with one Ctrl-C
@@ -247,6 +265,41 @@ async fn after_data(
     }
 }
 
+/// Starts the `--atlas-api` cross-check for this connection string; `None` when off.
+fn start_atlas(
+    settings: &Settings,
+    cs: &ConnectionString,
+) -> Option<tokio::task::JoinHandle<crate::atlas::Facts>> {
+    let api = settings.atlas_api.clone()?;
+    // Atlas keeps X.509, AWS IAM, LDAP and OIDC users in $external, all others in admin.
+    let external = matches!(
+        cs.option("authMechanism")
+            .map(str::to_ascii_uppercase)
+            .as_deref(),
+        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC" | "PLAIN")
+    );
+    let request = crate::atlas::Request {
+        settings: api,
+        hosts: cs
+            .hosts
+            .iter()
+            .map(|h| h.name.to_ascii_lowercase())
+            .collect(),
+        user: cs
+            .username
+            .clone()
+            .or_else(|| settings.target.username.clone()),
+        user_database: if external { "$external" } else { "admin" }.to_string(),
+        timeout: settings.timeout,
+    };
+    Some(tokio::spawn(crate::atlas::cross_check(request)))
+}
+
+/// Waits for the cross-check; a task that died is an API error, not a failed run.
+async fn finish_atlas(handle: tokio::task::JoinHandle<crate::atlas::Facts>) -> crate::atlas::Facts {
+    handle.await.unwrap_or_else(|_| crate::atlas::Facts::lost())
+}
+
 /// What the uri layer checks on this machine before any traffic: the files the
 /// driver reads itself, without a cap (a FIFO or /dev/zero there would hang it
 /// or grow it without bound), and unix socket hosts, which the layer probes
@@ -282,8 +335,8 @@ fn uri_steps(cs: &ConnectionString, settings: &Settings) -> Vec<Step> {
         "parse",
         Status::Pass,
         format!(
-            "{} host(s): {hosts}; TLS {}",
-            cs.hosts.len(),
+            "{}: {hosts}; TLS {}",
+            crate::words::count(cs.hosts.len(), "host"),
             if cs.tls_enabled() { "on" } else { "off" }
         ),
     )];
@@ -320,7 +373,8 @@ pub fn probe_options(settings: &Settings) -> probe::Options {
         timeout: settings.timeout,
         dns_server: settings.dns_server,
         dns_fallback: settings.dns_fallback,
-        atlas: settings.atlas,
+        // --atlas-api says the target is Atlas.
+        atlas: settings.atlas || settings.atlas_api.is_some(),
         ping_count: 0,
         login_user: settings.target.username.clone(),
     }

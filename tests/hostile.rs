@@ -87,7 +87,7 @@ fn a_two_gigabyte_header_is_not_mongodb_and_not_read() {
         assert_outcome_in(&run, "server", &["not_mongodb"]);
         assert!(
             run.diagnosis_text().contains(&length.to_string())
-                || run.diagnosis_text().contains("first bytes"),
+                || run.diagnosis_text().contains("wire protocol"),
             "the evidence should show the announced length or the header\n{}",
             run.dump()
         );

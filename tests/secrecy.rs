@@ -582,7 +582,9 @@ fn explain_does_not_echo_passwords() {
                 let palette = atlas_doctor::report::style::Palette::plain();
                 for rendered in [
                     atlas_doctor::report::explain::json(&explanation),
-                    atlas_doctor::report::explain::human(&explanation, &palette),
+                    atlas_doctor::report::explain::human(&explanation, &palette, None),
+                    // The ticket quotes the pasted text itself: redacted there too.
+                    atlas_doctor::report::explain::markdown(&explanation, &text),
                 ] {
                     let leaked = std::panic::catch_unwind(|| {
                         support::assert_no_secret(&rendered, &password);
@@ -608,6 +610,195 @@ fn explain_does_not_echo_passwords() {
                     run.dump()
                 );
             }
+            Ok(())
+        },
+    );
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+// ------------------------------------------------------------------ Atlas API secrets (issue 12)
+
+/// How `--atlas-api` is given its credentials in a secrecy run.
+#[derive(Debug, Clone, Copy)]
+enum AtlasCreds {
+    /// The fake's API key pair (Digest), in the environment.
+    ApiKey,
+    /// The fake's service account (OAuth token, Bearer), in the environment.
+    ServiceAccount,
+    /// The API key pair written in an Atlas CLI profile (`--atlas-profile`).
+    Profile,
+    /// A valid key the API's own access list refuses (403).
+    Refused,
+}
+
+/// One `--atlas-api` run whose credentials are `creds`, with `secret` replacing the
+/// private key or client secret when given (a wrong one: 401). Asserts that no
+/// secret of any kind reaches stdout or stderr, and that no bearer token does.
+fn atlas_secrecy_run(
+    bed: &Bed,
+    creds: AtlasCreds,
+    secret: Option<&str>,
+    args: &[&str],
+    format: &str,
+) {
+    let mut cmd = bed.atlas_cli();
+    let a = &bed.atlas;
+    let mut secrets = vec![
+        a.api_key.private.clone(),
+        a.refused_key.private.clone(),
+        a.service_account.client_secret.clone(),
+    ];
+    match creds {
+        AtlasCreds::ApiKey => {
+            if let Some(s) = secret {
+                cmd.env("MONGODB_ATLAS_PRIVATE_API_KEY", s);
+            }
+        }
+        AtlasCreds::ServiceAccount => {
+            cmd.env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
+                .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY")
+                .env("MONGODB_ATLAS_CLIENT_ID", &a.service_account.client_id)
+                .env(
+                    "MONGODB_ATLAS_CLIENT_SECRET",
+                    secret.unwrap_or(&a.service_account.client_secret),
+                );
+        }
+        AtlasCreds::Profile => {
+            cmd.env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
+                .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY");
+            let dir = cmd.home_dir().join(".config/atlascli");
+            std::fs::create_dir_all(&dir).expect("mkdir atlascli");
+            std::fs::write(
+                dir.join("config.toml"),
+                format!(
+                    "[default]\npublic_api_key = \"{}\"\nprivate_api_key = {}\n",
+                    a.api_key.public,
+                    toml_str(secret.unwrap_or(&a.api_key.private))
+                ),
+            )
+            .expect("write atlascli config");
+            cmd.args(["--atlas-profile", "default"]);
+        }
+        AtlasCreds::Refused => {
+            cmd.env("MONGODB_ATLAS_PUBLIC_API_KEY", &a.refused_key.public)
+                .env(
+                    "MONGODB_ATLAS_PRIVATE_API_KEY",
+                    secret.unwrap_or(&a.refused_key.private),
+                );
+        }
+    }
+    secrets.extend(secret.map(str::to_string));
+    cmd.args(args).args([
+        "--atlas-api",
+        "--timeout",
+        "3",
+        "--verbose",
+        "--format",
+        format,
+    ]);
+    let run = cmd.run();
+    let context = || format!("{creds:?} {format} {args:?}\n{}", run.dump());
+    assert!(
+        [0, 1, 13, 14, 15, 16].contains(&run.code),
+        "unexpected exit code: {}",
+        context()
+    );
+    for secret in &secrets {
+        let leaked = std::panic::catch_unwind(|| run.assert_no_secret(secret)).is_err();
+        assert!(!leaked, "leaked an Atlas secret: {}", context());
+    }
+    assert!(
+        !run.stdout.contains("Bearer") && !run.stderr.contains("Bearer"),
+        "a bearer token header reached the output: {}",
+        context()
+    );
+}
+
+/// Every credential kind x format x (alert 80, bad auth, healthy) target, with the right
+/// secrets and with a wrong one.
+#[test]
+fn atlas_api_secrets_never_leak() {
+    let bed = Bed::load();
+    let alert = support::tls_alert(80);
+    let bad_auth = support::fake_mongod_with(
+        mongodb::bson::doc! {},
+        [("saslStart", support::atlas_bad_auth())],
+    );
+    let alert_uri = format!("mongodb://{LOCALHOST}:{}/?tls=true", alert.port());
+    let auth_uri = format!("mongodb://app:x-Pw-1@{LOCALHOST}:{}/", bad_auth.port());
+    let healthy = bed.tls_uri();
+    let targets: [&[&str]; 3] = [
+        &[
+            "ping",
+            "--uri",
+            &alert_uri,
+            "--egress-ip",
+            "192.0.2.55",
+            "--atlas-cluster",
+            "Cluster0",
+        ],
+        &[
+            "auth-check",
+            "--uri",
+            &auth_uri,
+            "--atlas-cluster",
+            "Cluster0",
+        ],
+        &["checklist", "--uri", &healthy, "--scan", "."],
+    ];
+    let creds = [
+        AtlasCreds::ApiKey,
+        AtlasCreds::ServiceAccount,
+        AtlasCreds::Profile,
+        AtlasCreds::Refused,
+    ];
+    let mut count = 0;
+    for (c, &cred) in creds.iter().enumerate() {
+        for (f, &format) in FORMATS.iter().enumerate() {
+            let args = targets[(c + f) % targets.len()];
+            atlas_secrecy_run(&bed, cred, None, args, format);
+            atlas_secrecy_run(&bed, cred, Some("Wr0ng-At1as-s3cret%2F@:"), args, format);
+            count += 2;
+        }
+    }
+    eprintln!("secrecy: {count} --atlas-api runs");
+}
+
+/// Generated wrong secrets (the password strategy) as the private key, client secret or
+/// profile secret: refused by the fake, never echoed.
+#[test]
+fn generated_atlas_secrets_never_leak() {
+    let bed = Bed::load();
+    let alert = support::tls_alert(80);
+    let alert_uri = format!("mongodb://{LOCALHOST}:{}/?tls=true", alert.port());
+    let mut config = config();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 8;
+    }
+    let mut runner = TestRunner::new(config);
+    let result = runner.run(
+        &(
+            password(),
+            prop::sample::select(vec![
+                AtlasCreds::ApiKey,
+                AtlasCreds::ServiceAccount,
+                AtlasCreds::Profile,
+            ]),
+            prop::sample::select(FORMATS.to_vec()),
+        ),
+        |(secret, creds, format)| {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                atlas_secrecy_run(
+                    &bed,
+                    creds,
+                    Some(&secret),
+                    &["ping", "--uri", &alert_uri, "--egress-ip", "192.0.2.55"],
+                    format,
+                );
+            }));
+            prop_assert!(outcome.is_ok(), "secret {secret:?} with {creds:?} {format}");
             Ok(())
         },
     );

@@ -4,6 +4,7 @@
 //! Classing: a failed connectivity or auth layer decides the run's class; otherwise
 //! any failed item (or warning, with `--fail-on warn`) is `checks_failed`, exit 1.
 
+pub mod atlas;
 pub mod security;
 pub mod testing;
 
@@ -130,9 +131,9 @@ pub fn checks(
             "connection",
             Status::Pass,
             format!(
-                "{} of {} host(s) answered hello{}",
+                "{} of {} answered hello{}",
                 connectivity.healthy.len(),
-                connectivity.hosts.len(),
+                crate::words::count(connectivity.hosts.len(), "host"),
                 connectivity
                     .rtt
                     .map(|r| format!("; {} {:.1} ms", r.command, probe::ms(r.avg)))
@@ -247,6 +248,11 @@ pub fn checks(
             }
         },
     }
+    if let Some(facts) = &evidence.atlas {
+        let [access_list, user, cluster] = atlas::checks(facts);
+        security_checks.extend([access_list, user]);
+        testing_checks.push(cluster);
+    }
     security_checks.extend(testing_checks);
     security_checks
 }
@@ -272,8 +278,8 @@ pub fn decide(report: &mut Report, fail_on: FailOn) {
         class: Class::ChecksFailed,
         finding: None,
         summary: format!(
-            "{} checklist item(s) {}: {}",
-            failed.len(),
+            "{} {}: {}",
+            crate::words::count(failed.len(), "checklist item"),
             if fail_on == FailOn::Warn {
                 "failed or warned (--fail-on warn)"
             } else {
@@ -294,7 +300,9 @@ pub fn decide(report: &mut Report, fail_on: FailOn) {
     report.fail(diagnosis);
 }
 
-/// The item ids of a section, in order (the contract tests rely on).
+/// The item ids of a section, in order (the contract tests rely on). With
+/// `--atlas-api`, `atlas::checks` appends `atlas-access-list` and `atlas-user`
+/// to security and `atlas-cluster-state` to testing.
 pub fn ids(section: Section) -> &'static [&'static str] {
     match section {
         Section::Security => &[

@@ -147,9 +147,12 @@ pub fn credentials_source(source: &PasswordSource, config_mode: Option<u32>) -> 
     }
 }
 
+/// The id of the credential-scan item (also the SARIF rule id).
+pub const NO_COMMITTED_CREDENTIALS: &str = "no-committed-credentials";
+
 /// `no-committed-credentials` from a finished scan, or skip when nothing was scanned.
 pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
-    const ID: &str = "no-committed-credentials";
+    const ID: &str = NO_COMMITTED_CREDENTIALS;
     let Some(scan) = scan else {
         return check(
             ID,
@@ -166,8 +169,8 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
         .collect::<Vec<_>>()
         .join(", ");
     let mut evidence = vec![format!(
-        "scanned {} file(s) under {roots} in {:.0} ms; skipped {} binary, {} larger than 1 MiB, {} special or empty, {} unreadable",
-        scan.files,
+        "scanned {} under {roots} in {:.0} ms; skipped {} binary, {} larger than 1 MiB, {} special or empty, {} unreadable",
+        crate::words::count(scan.files, "file"),
         scan.elapsed.as_secs_f64() * 1000.0,
         scan.skipped_binary,
         scan.skipped_large,
@@ -185,8 +188,8 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
             ID,
             Status::Warn,
             format!(
-                "no connection string with a password in {} file(s), but the walk stopped after {} entries",
-                scan.files,
+                "no connection string with a password in {}, but the walk stopped after {} entries",
+                crate::words::count(scan.files, "file"),
                 crate::scan::MAX_ENTRIES
             ),
             Some("scan a narrower path (the source tree, not / or a pseudo filesystem)"),
@@ -198,8 +201,8 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
             ID,
             Status::Pass,
             format!(
-                "no connection string with a password in {} file(s)",
-                scan.files
+                "no connection string with a password in {}",
+                crate::words::count(scan.files, "file")
             ),
             None,
             evidence,
@@ -219,11 +222,12 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
         ID,
         Status::Fail,
         format!(
-            "{} connection string(s) with an embedded password in {files} file(s)",
-            scan.hits.len()
+            "{} with an embedded password in {}",
+            crate::words::count(scan.hits.len(), "connection string"),
+            crate::words::count(files, "file")
         ),
         Some(
-            "rotate the exposed password(s) now, remove them from the files (and from git history), and read the URI from an environment variable",
+            "rotate the exposed passwords now, remove them from the files (and from git history), and read the URI from an environment variable",
         ),
         evidence,
     )
@@ -382,8 +386,8 @@ pub fn tls_enabled(
             ID,
             Status::Pass,
             format!(
-                "TLS on for {} host(s); chain valid; no certificate expires within 30 days",
-                evidence.len()
+                "TLS on for {}; chain valid; no certificate expires within 30 days",
+                crate::words::count(evidence.len(), "host")
             ),
             None,
             all,
@@ -462,7 +466,12 @@ pub fn least_privilege(user: &str, roles: &[(String, String)], database: &str) -
         ID,
         Status::Warn,
         format!(
-            "{user} has broad role(s) an application user should not: {}",
+            "{user} has {} an application user should not have: {}",
+            if wide.len() == 1 {
+                "a broad role"
+            } else {
+                "broad roles"
+            },
             wide.join(", ")
         ),
         Some(&broad.join("; ")),

@@ -114,8 +114,8 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
                     "listDatabases",
                     Status::Pass,
                     format!(
-                        "{} database(s): {}",
-                        out.databases.len(),
+                        "{}: {}",
+                        crate::words::count(out.databases.len(), "database"),
                         out.databases.join(", ")
                     ),
                 )
@@ -259,7 +259,10 @@ async fn list_collections(
             Layer::Data,
             format!("listCollections {database}"),
             Status::Pass,
-            format!("{} collection(s){in_db}", collections.len()),
+            format!(
+                "{}{in_db}",
+                crate::words::count(collections.len(), "collection")
+            ),
         )
         .took(start.elapsed()),
     );

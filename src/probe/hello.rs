@@ -39,7 +39,8 @@ pub enum Error {
     Reset,
     #[error("the peer answered with TLS bytes: it expects TLS")]
     SpokeTls,
-    #[error("the peer is not MongoDB: {evidence}")]
+    /// `evidence` is a noun phrase ("an HTTP response (...)"): sentences say "answered with {evidence}".
+    #[error("the peer is not MongoDB: it answered with {evidence}")]
     NotMongodb { evidence: String },
     #[error("command failed: {message} (code {code})")]
     CommandFailed {
@@ -157,14 +158,17 @@ fn check_header(header: &[u8; 16], length: i32, op_code: i32) -> Result<(), Erro
     if header.starts_with(b"HTTP/") {
         let status = String::from_utf8_lossy(&header[..12.min(header.len())]).into_owned();
         return Err(Error::NotMongodb {
-            evidence: format!("an HTTP server answered ({status}...)"),
+            evidence: format!("an HTTP response ({status}...)"),
         });
     }
     let plausible_length =
         usize::try_from(length).is_ok_and(|len| (21..=MAX_MESSAGE_BYTES).contains(&len));
     if !plausible_length || (op_code != OP_MSG && op_code != OP_REPLY) {
         return Err(Error::NotMongodb {
-            evidence: format!("the first bytes were {}", printable(header)),
+            evidence: format!(
+                "bytes that are not MongoDB's wire protocol: {}",
+                printable(header)
+            ),
         });
     }
     Ok(())
@@ -604,6 +608,25 @@ mod tests {
             matches!(err, Error::NotMongodb { ref evidence } if evidence.contains("HTTP")),
             "{err:?}"
         );
+    }
+
+    /// Issue 11 item 7: the summary said "answered with an HTTP server answered".
+    #[tokio::test]
+    async fn r11_not_mongodb_evidence_is_a_noun_phrase_for_answered_with() {
+        let garbage = b"GARBAGE GARBAGE GARBAGE".to_vec();
+        for bytes in [b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec(), garbage] {
+            let err = reply_with(bytes).await.unwrap_err();
+            let Error::NotMongodb { evidence } = &err else {
+                panic!("{err:?}")
+            };
+            assert!(
+                evidence.starts_with("a ")
+                    || evidence.starts_with("an ")
+                    || evidence.starts_with("bytes "),
+                "{evidence}"
+            );
+            assert_eq!(err.to_string().matches("answered").count(), 1, "{err}");
+        }
     }
 
     #[tokio::test]

@@ -229,6 +229,17 @@ pub struct Connectivity {
     pub addresses: Vec<(String, Vec<IpAddr>)>,
     /// The run's one root store (when TLS is on): the driver's login trusts it too.
     pub roots: Option<Arc<trust::Roots>>,
+    /// Atlas hosts reachable only from inside a VPC.
+    pub private_hosts: Vec<PrivateHost>,
+}
+
+/// An Atlas host of a private endpoint or peering connection string: by its name
+/// (`-pl-0`, `-pri`), or by the private address it resolved to (RFC 1918, 100.64/10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateHost {
+    pub name: String,
+    /// The private address, when the address (not the name) gave it away.
+    pub address: Option<IpAddr>,
 }
 
 impl Connectivity {
@@ -291,6 +302,24 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         .hosts
         .iter()
         .map(|h| (h.name.clone(), h.ips.clone()))
+        .collect();
+    out.private_hosts = resolved
+        .hosts
+        .iter()
+        .filter(|h| host::is_atlas_host(&h.name, options))
+        .filter_map(|h| {
+            let address = h
+                .ips
+                .iter()
+                .copied()
+                .find(|ip| crate::atlas::matching::is_private_address(*ip));
+            (address.is_some() || crate::atlas::matching::is_private_host_name(&h.name)).then(
+                || PrivateHost {
+                    name: h.name.clone(),
+                    address,
+                },
+            )
+        })
         .collect();
 
     let tls_enabled = cs.tls_enabled();

@@ -24,7 +24,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::human::{Width, wrap};
 use super::style::{Palette, Tone};
+use super::text::{self, terminal};
 use crate::class::Class;
 use crate::diagnose::Diagnosis;
 use crate::explain::Explanation;
@@ -102,7 +104,7 @@ pub fn json(e: &Explanation) -> String {
 
 /// The explanation for a person: class and summary first, then the ranked
 /// causes, the fixes, the fragments that decided it, and the evidence.
-pub fn human(e: &Explanation, palette: &Palette) -> String {
+pub fn human(e: &Explanation, palette: &Palette, width: Width) -> String {
     let mut out = String::new();
     let (word, tone) = if e.class() == Class::Unknown {
         ("UNKNOWN", Tone::Warn)
@@ -125,7 +127,11 @@ pub fn human(e: &Explanation, palette: &Palette) -> String {
         palette.paint(tone, word),
         palette.paint(Tone::Bold, e.class().as_str())
     );
-    let _ = writeln!(out, "  {}", e.diagnosis.summary);
+    let _ = writeln!(
+        out,
+        "  {}",
+        wrap(&terminal(&e.diagnosis.summary), width, 2, 2)
+    );
 
     if !e.decidable {
         numbered(
@@ -133,6 +139,7 @@ pub fn human(e: &Explanation, palette: &Palette) -> String {
             *palette,
             "The text cannot decide; possible causes, likeliest first",
             &candidate_lines(e),
+            width,
         );
     }
     if !e.errors.is_empty() {
@@ -141,15 +148,22 @@ pub fn human(e: &Explanation, palette: &Palette) -> String {
             *palette,
             "Errors in this log (the first in time decides)",
             &error_lines(e),
+            width,
         );
     }
-    numbered(&mut out, *palette, "Likely causes", &e.diagnosis.causes);
-    bulleted(&mut out, *palette, "What to do", &e.diagnosis.fixes);
+    numbered(
+        &mut out,
+        *palette,
+        "Likely causes",
+        &e.diagnosis.causes,
+        width,
+    );
+    bulleted(&mut out, *palette, "What to do", &e.diagnosis.fixes, width);
     if !e.matched.is_empty() {
         let quoted: Vec<String> = e.matched.iter().map(|m| format!("\"{m}\"")).collect();
-        bulleted(&mut out, *palette, "Matched", &quoted);
+        bulleted(&mut out, *palette, "Matched", &quoted, width);
     }
-    bulleted(&mut out, *palette, "Evidence", &e.diagnosis.evidence);
+    bulleted(&mut out, *palette, "Evidence", &e.diagnosis.evidence, width);
     out
 }
 
@@ -181,33 +195,40 @@ fn heading(out: &mut String, palette: Palette, title: &str) {
     let _ = writeln!(out, "\n{}", palette.paint(Tone::Bold, title));
 }
 
-fn numbered(out: &mut String, palette: Palette, title: &str, lines: &[String]) {
+fn numbered(out: &mut String, palette: Palette, title: &str, lines: &[String], width: Width) {
     if lines.is_empty() {
         return;
     }
     heading(out, palette, title);
     for (i, line) in lines.iter().enumerate() {
-        let _ = writeln!(out, "  {}. {line}", i + 1);
+        let _ = writeln!(out, "  {}. {}", i + 1, wrap(&terminal(line), width, 5, 5));
     }
 }
 
-fn bulleted(out: &mut String, palette: Palette, title: &str, lines: &[String]) {
+fn bulleted(out: &mut String, palette: Palette, title: &str, lines: &[String], width: Width) {
     if lines.is_empty() {
         return;
     }
     heading(out, palette, title);
     for line in lines {
-        let _ = writeln!(out, "  - {line}");
+        let _ = writeln!(out, "  - {}", wrap(&terminal(line), width, 4, 4));
     }
 }
 
-/// Markdown for a support ticket: the same content as `human`, without colour.
-pub fn markdown(e: &Explanation) -> String {
+/// Markdown for a support ticket: the pasted error quoted (redacted, capped),
+/// then the same content as `human`, every line escaped.
+pub fn markdown(e: &Explanation, pasted: &str) -> String {
     let mut out = String::from("# atlas-doctor explain\n\n");
     let reason = e.diagnosis.finding.map_or("none", |f| f.id());
     let _ = writeln!(out, "- **Class:** `{}` (reason `{reason}`)", e.class());
     let _ = writeln!(out, "- **Tool version:** {}\n", env!("CARGO_PKG_VERSION"));
-    let _ = writeln!(out, "**{}**", e.diagnosis.summary);
+    let quoted = crate::redact::redact_text(pasted);
+    if !quoted.trim().is_empty() {
+        let _ = writeln!(out, "### The error (redacted)\n");
+        out.push_str(&text::markdown_block(&quoted));
+        out.push('\n');
+    }
+    let _ = writeln!(out, "**{}**", text::markdown(&e.diagnosis.summary));
     let candidates = candidate_lines(e);
     let errors = error_lines(e);
     for (title, lines) in [
@@ -218,13 +239,7 @@ pub fn markdown(e: &Explanation) -> String {
         ("Matched in the text", &e.matched),
         ("Evidence", &e.diagnosis.evidence),
     ] {
-        if lines.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "\n### {title}\n");
-        for line in lines {
-            let _ = writeln!(out, "- {}", line.replace('\n', " "));
-        }
+        super::markdown::list(&mut out, title, lines);
     }
     out
 }
@@ -297,8 +312,29 @@ mod tests {
                 .unwrap()
                 .contains("atlas-doctor ping")
         );
-        let text = human(&e, &Palette::plain());
+        let text = human(&e, &Palette::plain(), None);
         assert!(text.contains("The text cannot decide"), "{text}");
+    }
+
+    /// Issue 11 item 12: the explain ticket did not quote the pasted error, and
+    /// `<monitor>` in a line was eaten as HTML.
+    #[test]
+    fn r11_the_ticket_quotes_the_redacted_error_as_text() {
+        let pasted = "MongoServerSelectionError: connection <monitor> to *.cluster0.mongodb.net closed\n  uri: mongodb+srv://app:hunter2hunter2@cluster0.ab1cd.mongodb.net/ ```";
+        let markdown = markdown(&explain(pasted), pasted);
+        let (text, html) = crate::report::markdown::tests::rendered(&markdown);
+        crate::report::markdown::tests::assert_only_our_html(&html, &markdown);
+        assert!(
+            text.contains(
+                "MongoServerSelectionError: connection <monitor> to *.cluster0.mongodb.net closed"
+            ),
+            "{text}\n---\n{markdown}"
+        );
+        assert!(
+            text.contains("mongodb+srv://app:****@cluster0.ab1cd.mongodb.net/ ```"),
+            "{text}"
+        );
+        assert!(!markdown.contains("hunter2"), "{markdown}");
     }
 
     #[test]
@@ -312,7 +348,7 @@ mod tests {
     #[test]
     fn human_shows_word_class_causes_fixes_and_matched_without_colour() {
         let e = explain("MongoTimeoutError: Server selection timed out after 30000 ms");
-        let text = human(&e, &Palette::plain());
+        let text = human(&e, &Palette::plain(), None);
         assert!(
             text.starts_with("FAIL network_timeout  (reason: network_timeout)\n"),
             "{text}"
@@ -325,7 +361,7 @@ mod tests {
         );
         assert!(!text.contains('\u{1b}'), "plain palette must not colour");
 
-        let unknown = human(&explain("hello"), &Palette::plain());
+        let unknown = human(&explain("hello"), &Palette::plain(), None);
         assert!(unknown.starts_with("UNKNOWN unknown\n"), "{unknown}");
     }
 }

@@ -1,11 +1,23 @@
 //! `--format human`: status words with optional colour, the steps, then the
 //! diagnosis (why, what to do, evidence) and one verdict line last.
+//!
+//! Two rules shape it. It fits the terminal: a line longer than the width puts
+//! its detail on the lines below, wrapped at word boundaries under the step (as
+//! cargo does); piped output is not wrapped. And it says each thing once: hosts
+//! that failed the same way are one line ("3 of 3 hosts: ..."), the diagnosis's
+//! summary is not repeated by the verdict line, evidence that only restates a
+//! step is left out. Every string that came from outside goes through
+//! `text::terminal`, so a peer cannot drive the terminal.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use unicode_width::UnicodeWidthStr as _;
+
 use super::style::{Palette, Tone};
-use super::{Check, Report, Section, Verdict};
-use crate::probe::{Status, ms};
+use super::text::terminal;
+use super::{Check, Report, Section, Verdict, without_addresses};
+use crate::probe::{Status, Step, ms};
 
 /// How much to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +25,22 @@ pub enum Detail {
     Quiet,
     Normal,
     Verbose,
+}
+
+/// The width to wrap at: `None` when stdout is not a terminal (a log, a pipe),
+/// so a file keeps one line per step for grep.
+pub type Width = Option<usize>;
+
+/// The width for human output on this process's stdout: the terminal's,
+/// 80 when it is a terminal of unknown size, `None` when it is not a terminal.
+pub fn stdout_width() -> Width {
+    use std::io::IsTerminal as _;
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    let columns = terminal_size::terminal_size_of(&stdout).map(|(w, _)| usize::from(w.0));
+    Some(columns.filter(|&w| w >= 20).unwrap_or(80))
 }
 
 fn tone(status: Status) -> Tone {
@@ -24,28 +52,47 @@ fn tone(status: Status) -> Tone {
     }
 }
 
-/// Renders the report for a person.
-pub fn render(report: &Report, palette: Palette, detail: Detail) -> String {
+/// Where a step's detail starts when it goes below its step: under the name.
+const DETAIL_INDENT: usize = 15;
+/// Where a checklist item's evidence and fix start.
+const CHECK_INDENT: usize = 10;
+
+/// Renders the report for a person, wrapped at `width`.
+pub fn render(report: &Report, palette: Palette, detail: Detail, width: Width) -> String {
     let mut out = String::new();
     if detail != Detail::Quiet {
+        let title = format!("atlas-doctor {}", report.command);
+        let uri = terminal(&report.target_uri);
+        let source = format!("(from {})", terminal(&report.target_source));
+        // The source goes on its own line when the three do not fit.
+        let gap = if width.is_some_and(|w| title.width() + 1 + uri.width() + 2 + source.width() > w)
+        {
+            "\n  "
+        } else {
+            "  "
+        };
         let _ = writeln!(
             out,
-            "{} {}  {}",
-            palette.paint(Tone::Bold, &format!("atlas-doctor {}", report.command)),
-            report.target_uri,
-            palette.paint(Tone::Dim, &format!("(from {})", report.target_source))
+            "{} {uri}{gap}{}",
+            palette.paint(Tone::Bold, &title),
+            palette.paint(Tone::Dim, &source)
         );
         out.push('\n');
-        render_steps(&mut out, report, palette, detail);
-        render_checks(&mut out, &report.checks, palette);
+        render_steps(&mut out, report, palette, detail, width);
+        render_checks(&mut out, &report.checks, palette, width);
         if let Some(data) = &report.data {
-            render_collections(&mut out, data, palette);
+            render_collections(&mut out, data, palette, width);
         }
-        for fact in &report.facts {
-            let _ = writeln!(out, "  {fact}");
-        }
+        let mut said = BTreeSet::new();
         for warning in &report.warnings {
-            let _ = writeln!(out, "  {}  {warning}", palette.paint(Tone::Warn, "WARN"));
+            if said.insert(warning.as_str()) {
+                let _ = writeln!(
+                    out,
+                    "  {}  {}",
+                    palette.paint(Tone::Warn, "WARN"),
+                    wrap(&terminal(warning), width, 8, 8)
+                );
+            }
         }
         if let Some(diagnosis) = &report.diagnosis {
             out.push('\n');
@@ -53,59 +100,184 @@ pub fn render(report: &Report, palette: Palette, detail: Detail) -> String {
                 out,
                 "{} {}",
                 palette.paint(Tone::Fail, "FAIL"),
-                palette.paint(Tone::Bold, &diagnosis.summary)
+                palette.paint(
+                    Tone::Bold,
+                    &wrap(&terminal(&diagnosis.summary), width, 5, 5)
+                )
             );
             section(
                 &mut out,
                 "Why (likely causes, most likely first):",
                 &diagnosis.causes,
+                width,
             );
-            section(&mut out, "What to do:", &diagnosis.fixes);
-            if detail == Detail::Verbose || !diagnosis.evidence.is_empty() {
-                section(&mut out, "Evidence:", &diagnosis.evidence);
-            }
+            section(&mut out, "What to do:", &diagnosis.fixes, width);
+            // Evidence that only restates a step's own line was already said above.
+            let evidence: Vec<String> = diagnosis
+                .evidence
+                .iter()
+                .filter(|line| !restates_a_step(line, &report.steps))
+                .cloned()
+                .collect();
+            section(&mut out, "Evidence:", &evidence, width);
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "{}", verdict_line(report, palette));
+    let _ = writeln!(out, "{}", verdict_line(report, palette, detail, width));
     out
 }
 
-fn render_steps(out: &mut String, report: &Report, palette: Palette, detail: Detail) {
-    let shown: Vec<_> = report
+/// True when `line` says no more than a failed or warned step already does
+/// (`host: detail`, or the detail itself).
+fn restates_a_step(line: &str, steps: &[Step]) -> bool {
+    steps
+        .iter()
+        .filter(|s| matches!(s.status, Status::Fail | Status::Warn))
+        .any(|s| {
+            line == s.detail
+                || s.host.as_deref().is_some_and(|h| {
+                    line.strip_prefix(h).and_then(|r| r.strip_prefix(": ")) == Some(&s.detail)
+                })
+        })
+}
+
+/// One line of the steps list: a step, or several hosts' identical steps.
+struct Row<'a> {
+    step: &'a Step,
+    /// Hosts that share this step's outcome (only when more than one).
+    hosts: Vec<&'a str>,
+}
+
+/// Groups steps that differ only by host: same layer, status, name (hosts and
+/// addresses aside) and detail. Kept at the first one's place.
+fn group<'a>(steps: &[&'a Step]) -> Vec<Row<'a>> {
+    let mut rows: Vec<Row> = Vec::new();
+    'steps: for &step in steps {
+        if let Some(host) = step.host.as_deref()
+            && step.status != Status::Skip
+        {
+            let name = without_addresses(&step.name, Some(host));
+            for row in &mut rows {
+                let other = row.step;
+                if let Some(other_host) = other.host.as_deref()
+                    && other.layer == step.layer
+                    && other.status == step.status
+                    && other.detail == step.detail
+                    && other_host != host
+                    && without_addresses(&other.name, Some(other_host)) == name
+                {
+                    if row.hosts.is_empty() {
+                        row.hosts.push(other_host);
+                    }
+                    row.hosts.push(host);
+                    continue 'steps;
+                }
+            }
+        }
+        rows.push(Row {
+            step,
+            hosts: Vec::new(),
+        });
+    }
+    rows
+}
+
+fn render_steps(out: &mut String, report: &Report, palette: Palette, detail: Detail, width: Width) {
+    let shown: Vec<&Step> = report
         .steps
         .iter()
-        .filter(|s| detail == Detail::Verbose || s.status != Status::Skip)
+        .filter(|s| detail == Detail::Verbose || (s.status != Status::Skip && !s.minor))
         .collect();
     if shown.is_empty() {
         return;
     }
-    let name_width = shown
+    let all_hosts: BTreeSet<&str> = report
+        .steps
         .iter()
-        .map(|s| s.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(48);
-    for step in shown {
-        let host = step
-            .host
-            .as_deref()
-            .map(|h| format!(" [{h}]"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {}  {:<5}  {:<name_width$}{}  {}  {}",
+        .filter_map(|s| s.host.as_deref())
+        .collect();
+    let rows = group(&shown);
+    let labels: Vec<String> = rows.iter().map(|row| label(row)).collect();
+    let label_width = labels.iter().map(|l| l.width()).max().unwrap_or(0).min(24);
+    for (row, label) in rows.iter().zip(&labels) {
+        let step = row.step;
+        let head = format!(
+            "  {}  {:<5}  {}",
             palette.paint(tone(step.status), step.status.word()),
             step.layer.as_str(),
-            step.name,
-            host,
-            step.detail,
-            palette.paint(Tone::Dim, &format!("{:.1} ms", ms(step.duration))),
+            pad(label, label_width)
         );
+        let took = palette.paint(Tone::Dim, &format!("{:.1} ms", ms(step.duration)));
+        let took_width = format!("{:.1} ms", ms(step.duration)).len();
+        let mut text = terminal(&step.detail).into_owned();
+        if !row.hosts.is_empty() {
+            let count = format!("{} of {} hosts", row.hosts.len(), all_hosts.len());
+            text = if text.is_empty() {
+                count
+            } else {
+                format!("{count}: {text}")
+            };
+        }
+        // Aligned if that fits, else unaligned on one line, else the detail below.
+        let line_width = |label_column: usize| {
+            2 + 4 + 2 + 5 + 2 + label_column + 2 + text.width() + 2 + took_width
+        };
+        let fits = |label_column| {
+            width.is_none_or(|w| line_width(label_column) <= w) && !text.contains('\n')
+        };
+        if fits(label.width().max(label_width)) {
+            let _ = writeln!(out, "{head}  {text}  {took}");
+        } else if fits(label.width()) {
+            let _ = writeln!(out, "{}  {text}  {took}", head.trim_end());
+        } else {
+            let _ = writeln!(out, "{}  {took}", head.trim_end());
+            if !text.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{}{}",
+                    " ".repeat(DETAIL_INDENT),
+                    wrap(&text, width, DETAIL_INDENT, DETAIL_INDENT)
+                );
+            }
+        }
+        // "3 of 3 hosts" needs no list: the parse or SRV step already named them all.
+        if !row.hosts.is_empty() && row.hosts.len() < all_hosts.len() {
+            let hosts = row
+                .hosts
+                .iter()
+                .map(|h| terminal(h))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "{}{}",
+                " ".repeat(DETAIL_INDENT),
+                palette.paint(
+                    Tone::Dim,
+                    &wrap(&hosts, width, DETAIL_INDENT, DETAIL_INDENT)
+                )
+            );
+        }
     }
 }
 
-fn render_checks(out: &mut String, checks: &[Check], palette: Palette) {
+/// The step's name, and its host when the name does not already say it.
+fn label(row: &Row) -> String {
+    let step = row.step;
+    let name = terminal(&step.name);
+    match step.host.as_deref() {
+        _ if !row.hosts.is_empty() => without_addresses(&name, step.host.as_deref()),
+        Some(host) if !step.name.contains(host) => format!("{name} [{}]", terminal(host)),
+        _ => name.into_owned(),
+    }
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let fill = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
+}
+
+fn render_checks(out: &mut String, checks: &[Check], palette: Palette, width: Width) {
     for section_kind in [Section::Security, Section::Testing] {
         let items: Vec<_> = checks
             .iter()
@@ -119,48 +291,77 @@ fn render_checks(out: &mut String, checks: &[Check], palette: Palette) {
             Section::Testing => "Testing checklist",
         };
         let _ = writeln!(out, "\n{}", palette.paint(Tone::Bold, title));
+        let id_width = checks.iter().map(|c| c.id.len()).max().unwrap_or(0).min(24);
         for check in items {
+            let lead = 2 + 4 + 2 + id_width.max(check.id.len()) + 2;
             let _ = writeln!(
                 out,
-                "  {}  {:<24}  {}",
+                "  {}  {:<id_width$}  {}",
                 palette.paint(tone(check.status), check.status.word()),
                 check.id,
-                check.summary
+                wrap(&terminal(&check.summary), width, lead, lead)
             );
             if matches!(check.status, Status::Fail | Status::Warn) {
+                let indent = " ".repeat(CHECK_INDENT);
                 for line in &check.evidence {
-                    let _ = writeln!(out, "          {}", palette.paint(Tone::Dim, line));
+                    let _ = writeln!(
+                        out,
+                        "{indent}{}",
+                        palette.paint(
+                            Tone::Dim,
+                            &wrap(&terminal(line), width, CHECK_INDENT, CHECK_INDENT)
+                        )
+                    );
                 }
                 if let Some(fix) = &check.fix {
-                    let _ = writeln!(out, "          fix: {fix}");
+                    let _ = writeln!(
+                        out,
+                        "{indent}fix: {}",
+                        wrap(&terminal(fix), width, CHECK_INDENT + 5, CHECK_INDENT + 5)
+                    );
                 }
             }
         }
     }
-    if !checks.is_empty() {
-        let _ = writeln!(out, "\n  {}", super::summary_line(checks));
-    }
 }
 
 /// A compact table: name, type, estimated documents.
-fn render_collections(out: &mut String, data: &super::DataSummary, palette: Palette) {
+fn render_collections(out: &mut String, data: &super::DataSummary, palette: Palette, width: Width) {
     let Some(database) = &data.database else {
+        if !data.databases.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n  {}",
+                wrap(
+                    "No database chosen: pass --db NAME (or put it in the URI's path) to list its collections.",
+                    width,
+                    2,
+                    2
+                )
+            );
+        }
         return;
     };
     let _ = writeln!(
         out,
         "\n{}",
-        palette.paint(Tone::Bold, &format!("Collections in {database}"))
+        palette.paint(
+            Tone::Bold,
+            &format!("Collections in {}", terminal(database))
+        )
     );
     if data.collections.is_empty() {
         let _ = writeln!(out, "  (none visible)");
-        out.push('\n');
         return;
     }
-    let width = data
+    let names: Vec<String> = data
         .collections
         .iter()
-        .map(|c| c.name.chars().count())
+        .map(|c| terminal(&c.name).into_owned())
+        .collect();
+    let name_width = names
+        .iter()
+        .map(|n| n.width())
         .chain(std::iter::once(4))
         .max()
         .unwrap_or(4)
@@ -170,69 +371,471 @@ fn render_collections(out: &mut String, data: &super::DataSummary, palette: Pale
         "  {}",
         palette.paint(
             Tone::Dim,
-            &format!("{:<width$}  {:<10}  {:>10}", "NAME", "TYPE", "DOCUMENTS")
+            &format!(
+                "{}  {:<10}  {:>10}",
+                pad("NAME", name_width),
+                "TYPE",
+                "DOCUMENTS"
+            )
         )
     );
-    for c in &data.collections {
+    for (c, name) in data.collections.iter().zip(&names) {
         let documents = c
             .documents
             .map_or_else(|| "-".to_string(), |n| format!("~{n}"));
         let _ = writeln!(
             out,
-            "  {:<width$}  {:<10}  {:>10}",
-            c.name, c.kind, documents
+            "  {}  {:<10}  {:>10}",
+            pad(name, name_width),
+            terminal(&c.kind),
+            documents
         );
     }
-    out.push('\n');
 }
 
-fn section(out: &mut String, title: &str, lines: &[String]) {
+fn section(out: &mut String, title: &str, lines: &[String], width: Width) {
     if lines.is_empty() {
         return;
     }
     let _ = writeln!(out, "  {title}");
     for line in lines {
-        let _ = writeln!(out, "    - {line}");
+        let _ = writeln!(out, "    - {}", wrap(&terminal(line), width, 6, 6));
     }
 }
 
-fn verdict_line(report: &Report, palette: Palette) -> String {
+/// The last line. In quiet mode it is all there is, so it carries the summary
+/// and the facts; otherwise those were said above and it only names the
+/// outcome, the class and the exit code.
+fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width) -> String {
     let verdict = report.verdict();
-    let word = match verdict {
-        Verdict::Ok => palette.paint(Tone::Pass, "OK"),
-        Verdict::Warn => palette.paint(Tone::Warn, "WARN"),
-        Verdict::Fail => palette.paint(Tone::Fail, "FAIL"),
+    let (word, word_text) = match verdict {
+        Verdict::Ok => (palette.paint(Tone::Pass, "OK"), "OK"),
+        Verdict::Warn => (palette.paint(Tone::Warn, "WARN"), "WARN"),
+        Verdict::Fail => (palette.paint(Tone::Fail, "FAIL"), "FAIL"),
     };
-    let rtt = report
-        .rtt
-        .map(|r| {
+    let exit = format!("(exit {})", report.exit_code());
+    let said: Option<String> = match (&report.diagnosis, detail) {
+        (Some(d), Detail::Quiet) => Some(terminal(&d.summary).into_owned()),
+        (Some(_), _) => None,
+        (None, Detail::Quiet) => {
+            let mut parts: Vec<String> = report
+                .facts
+                .iter()
+                .map(|f| terminal(f).into_owned())
+                .collect();
+            if !report.checks.is_empty() {
+                parts.push(super::summary_line(&report.checks));
+            }
+            parts.extend(report.rtt.map(rtt_text));
+            (!parts.is_empty()).then(|| parts.join("; "))
+        }
+        (None, _) => {
+            // The facts no step or check has already said.
+            let mut parts: Vec<String> = report
+                .facts
+                .iter()
+                .filter(|f| !already_said(f, report))
+                .map(|f| terminal(f).into_owned())
+                .collect();
+            if !report.checks.is_empty() {
+                parts.push(super::summary_line(&report.checks));
+            }
+            // `ping --count` has a step of its own with the figures; the
+            // handshake's round trip is said only here.
+            parts.extend(report.rtt.filter(|r| r.command != "ping").map(rtt_text));
+            (!parts.is_empty()).then(|| parts.join("; "))
+        }
+    };
+    let subject = if report.diagnosis.is_some() {
+        report.class.as_str().to_string()
+    } else {
+        report.command.to_string()
+    };
+    match said {
+        Some(said) => {
+            let lead = word_text.len() + 1 + subject.len() + 2;
             format!(
-                ", round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} {}{}",
-                ms(r.min),
-                ms(r.avg),
-                ms(r.max),
-                r.count,
-                r.command,
-                if r.count == 1 { "" } else { "s" }
+                "{word} {subject}: {}",
+                wrap(&format!("{said} {exit}"), width, lead, 2)
             )
-        })
-        .unwrap_or_default();
-    match &report.diagnosis {
-        Some(d) => format!(
-            "{word} {}: {} (exit {})",
-            report.class,
-            d.summary,
-            report.exit_code()
-        ),
-        None => format!(
-            "{word} {}: {}{rtt} (exit {})",
-            report.command,
-            if report.facts.is_empty() {
-                "all layers passed".to_string()
-            } else {
-                report.facts.join("; ")
-            },
-            report.exit_code()
-        ),
+        }
+        None => format!("{word} {subject} {exit}"),
+    }
+}
+
+/// `round trip min/avg/max 0.31/0.40/0.52 ms over 3 pings`.
+fn rtt_text(r: crate::probe::RttStats) -> String {
+    format!(
+        "round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} {}{}",
+        ms(r.min),
+        ms(r.avg),
+        ms(r.max),
+        r.count,
+        r.command,
+        if r.count == 1 { "" } else { "s" }
+    )
+}
+
+/// True when a step's detail or a check's summary already holds `fact`'s words
+/// (`authenticated as app@admin (SCRAM-SHA-256; ...)` after the auth step).
+fn already_said(fact: &str, report: &Report) -> bool {
+    const SHORTEST: usize = 12;
+    report
+        .steps
+        .iter()
+        .map(|s| s.detail.as_str())
+        .chain(report.checks.iter().map(|c| c.summary.as_str()))
+        .filter(|said| said.len() >= SHORTEST)
+        .any(|said| fact.contains(said) || said.contains(fact))
+}
+
+/// `text` wrapped at word boundaries to `width`, the first line starting at
+/// column `first`, later lines indented by `indent`. Newlines in `text` start
+/// an indented line too, so nothing lands in the status column. A word longer
+/// than the line is not broken (a URI stays copyable). No width: no wrapping.
+pub fn wrap(text: &str, width: Width, first: usize, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::with_capacity(text.len());
+    for (n, paragraph) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+            out.push_str(&pad);
+        }
+        let Some(width) = width else {
+            out.push_str(paragraph);
+            continue;
+        };
+        let mut column = if n == 0 { first } else { indent };
+        let mut at_line_start = true;
+        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            let w = word.width();
+            if !at_line_start && column + 1 + w > width {
+                out.push('\n');
+                out.push_str(&pad);
+                column = indent;
+                at_line_start = true;
+            }
+            if !at_line_start {
+                out.push(' ');
+                column += 1;
+            }
+            out.push_str(word);
+            column += w;
+            at_line_start = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::Layer;
+
+    #[test]
+    fn wrap_breaks_between_words_under_the_indent() {
+        let text = "one two three four five six seven";
+        assert_eq!(
+            wrap(text, Some(20), 0, 4),
+            "one two three four\n    five six seven"
+        );
+        assert_eq!(
+            wrap(text, Some(20), 4, 4),
+            "one two three\n    four five six\n    seven"
+        );
+        assert_eq!(wrap(text, None, 4, 4), text);
+        // A word longer than the line stays whole.
+        let long = "a mongodb://host-with-a-very-long-name.example.net:27017/ b";
+        let wrapped = wrap(long, Some(20), 0, 2);
+        assert!(wrapped.contains("mongodb://host-with-a-very-long-name.example.net:27017/"));
+        assert_eq!(wrap("a\nb", None, 0, 3), "a\n   b");
+    }
+
+    #[test]
+    fn addresses_leave_names() {
+        assert_eq!(
+            without_addresses("connect 10.0.0.7:27017", Some("h1:27017")),
+            "connect"
+        );
+        assert_eq!(without_addresses("connect [::1]:27017", None), "connect");
+        assert_eq!(without_addresses("hello", Some("h1:27017")), "hello");
+    }
+
+    #[test]
+    fn identical_host_failures_are_one_row() {
+        let steps: Vec<Step> = (1..=3)
+            .map(|i| {
+                Step::new(
+                    Layer::Tcp,
+                    format!("connect 10.0.0.{i}:27017"),
+                    Status::Fail,
+                    "connection refused",
+                )
+                .on(format!("h{i}:27017"))
+            })
+            .collect();
+        let refs: Vec<&Step> = steps.iter().collect();
+        let rows = group(&refs);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].hosts, ["h1:27017", "h2:27017", "h3:27017"]);
+    }
+
+    use crate::diagnose::Diagnosis;
+    use crate::finding::Finding;
+    use crate::report::{AuthSummary, DataSummary};
+    use std::time::Duration;
+
+    fn step(layer: Layer, name: &str, host: Option<&str>, status: Status, detail: &str) -> Step {
+        let step = Step::new(layer, name, status, detail).took(Duration::from_micros(1200));
+        match host {
+            Some(h) => step.on(h),
+            None => step,
+        }
+    }
+
+    const HOSTS: [&str; 3] = [
+        "ac-abc123-shard-00-00.ab1cd.mongodb.net:27017",
+        "ac-abc123-shard-00-01.ab1cd.mongodb.net:27017",
+        "ac-abc123-shard-00-02.ab1cd.mongodb.net:27017",
+    ];
+
+    /// An Atlas cluster whose three hosts all refuse the TLS handshake the same way.
+    fn three_host_failure() -> Report {
+        let mut report = Report::new(
+            "ping",
+            "mongodb+srv://app:****@cluster0.ab1cd.mongodb.net/".into(),
+            "env:MONGODB_URI".into(),
+        );
+        report.steps.push(step(
+            Layer::Uri,
+            "parse",
+            None,
+            Status::Pass,
+            "1 host: cluster0.ab1cd.mongodb.net:27017; TLS on",
+        ));
+        report.steps.push(step(
+            Layer::Dns,
+            "SRV _mongodb._tcp.cluster0.ab1cd.mongodb.net",
+            None,
+            Status::Pass,
+            "3 targets",
+        ));
+        for (i, host) in HOSTS.iter().enumerate() {
+            report.steps.push(step(
+                Layer::Tcp,
+                &format!("connect 10.0.0.{i}:27017"),
+                Some(host),
+                Status::Pass,
+                "connected",
+            ));
+            report.steps.push(step(
+                Layer::Tls,
+                "handshake",
+                Some(host),
+                Status::Fail,
+                "the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection",
+            ));
+        }
+        report.fail(
+            Diagnosis::from_finding(Finding::IpAccessListAlert)
+                .with_evidence(format!("{}: the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection", HOSTS[0])),
+        );
+        report
+    }
+
+    fn passing_auth_check() -> Report {
+        let mut report = Report::new(
+            "auth-check",
+            "mongodb://app:****@127.0.0.1:27017/".into(),
+            "env:MONGODB_URI".into(),
+        );
+        report.steps.push(step(
+            Layer::Uri,
+            "parse",
+            None,
+            Status::Pass,
+            "1 host: 127.0.0.1:27017; TLS off",
+        ));
+        report.steps.push(step(
+            Layer::Tcp,
+            "connect 127.0.0.1:27017",
+            Some("127.0.0.1:27017"),
+            Status::Pass,
+            "connected",
+        ));
+        report.steps.push(step(
+            Layer::Hello,
+            "hello",
+            Some("127.0.0.1:27017"),
+            Status::Pass,
+            "MongoDB 8.2.11, wire 0..27, primary of replica set secantus",
+        ));
+        report.steps.push(step(
+            Layer::Auth,
+            "authenticate app@admin",
+            None,
+            Status::Pass,
+            "SCRAM-SHA-256; roles: readWrite@app; 0 privileges",
+        ));
+        report.facts.push("MongoDB 8.2.11 at 127.0.0.1:27017, primary of replica set secantus (1 of 1 hosts answered)".into());
+        report.facts.push(
+            "authenticated as app@admin (SCRAM-SHA-256; roles: readWrite@app; 0 privileges)".into(),
+        );
+        report.auth = Some(AuthSummary {
+            user: Some("app".into()),
+            db: Some("admin".into()),
+            mechanism: Some("SCRAM-SHA-256".into()),
+            roles: vec![("readWrite".into(), "app".into())],
+            privileges: Vec::new(),
+        });
+        report
+    }
+
+    /// The text with every run of whitespace as one space, so wrapped sentences match.
+    fn squash(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn assert_fits(text: &str, width: usize) {
+        for line in text.lines() {
+            // Only a single word longer than the line (a URI) may overflow, on a line of its own.
+            assert!(
+                line.width() <= width || line.split_whitespace().count() == 1,
+                "line wider than {width}: {line:?}\n{text}"
+            );
+        }
+    }
+
+    /// Issue 11 items 8 and 9: a three-host Atlas failure was about 45 broken lines
+    /// at 80 columns, with the same sentence per host and the headline two to four times.
+    #[test]
+    fn r11_three_identical_host_failures_are_one_line_at_80_columns() {
+        let report = three_host_failure();
+        let text = render(&report, Palette::plain(), Detail::Normal, Some(80));
+        assert_fits(&text, 80);
+        let said = squash(&text);
+        assert_eq!(said.matches("3 of 3 hosts").count(), 2, "{text}"); // tcp and tls
+        assert_eq!(
+            said.matches("TLS alert 80 (internal_error)").count(),
+            1,
+            "{text}"
+        );
+        let summary = Finding::IpAccessListAlert.advice().summary;
+        assert_eq!(said.matches(summary).count(), 1, "{text}");
+        assert!(text.lines().count() < 30, "{text}");
+        insta::assert_snapshot!("three_host_failure_80", text);
+        // Piped: no wrapping, one line per step.
+        let piped = render(&report, Palette::plain(), Detail::Normal, None);
+        assert!(piped.lines().any(|l| l.contains("3 of 3 hosts: the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection")), "{piped}");
+    }
+
+    /// Issue 11 item 9: a passing run printed its summary twice.
+    #[test]
+    fn r11_a_passing_run_says_its_summary_once() {
+        let report = passing_auth_check();
+        let text = render(&report, Palette::plain(), Detail::Normal, Some(80));
+        assert_fits(&text, 80);
+        for sentence in [
+            "MongoDB 8.2.11 at 127.0.0.1:27017",
+            "SCRAM-SHA-256; roles: readWrite@app",
+        ] {
+            assert_eq!(
+                squash(&text).matches(sentence).count(),
+                1,
+                "{sentence}\n{text}"
+            );
+        }
+        insta::assert_snapshot!("auth_check_ok_80", text);
+        let quiet = render(&report, Palette::plain(), Detail::Quiet, Some(80));
+        assert!(
+            quiet.starts_with("OK auth-check: MongoDB 8.2.11 at 127.0.0.1:27017"),
+            "{quiet}"
+        );
+    }
+
+    #[test]
+    fn a_checklist_and_collections_fit_80_columns() {
+        let mut report = passing_auth_check();
+        report.command = "collections";
+        report.steps.push(step(
+            Layer::Data,
+            "listDatabases",
+            None,
+            Status::Pass,
+            "3 databases: app, local, otherdb",
+        ));
+        report.data = Some(DataSummary {
+            databases: vec!["app".into(), "local".into(), "otherdb".into()],
+            database: None,
+            collections: Vec::new(),
+        });
+        let text = render(&report, Palette::plain(), Detail::Normal, Some(80));
+        assert_fits(&text, 80);
+        assert_eq!(text.matches("--db NAME").count(), 1, "{text}");
+        insta::assert_snapshot!("collections_no_db_80", text);
+
+        let mut checklist = passing_auth_check();
+        checklist.command = "checklist";
+        checklist.checks.push(Check::new(
+            crate::report::Section::Security,
+            "least-privilege",
+            Status::Warn,
+            "app has a broad role an application user should not have: root",
+            Some("instead of `root`, use `readWrite` on `app` (`root` can do anything on every database, including managing users)"),
+            vec!["app has root@admin".into()],
+        ));
+        checklist.checks.push(Check::new(
+            crate::report::Section::Testing,
+            "crud",
+            Status::Skip,
+            "not enabled",
+            None,
+            Vec::new(),
+        ));
+        let text = render(&checklist, Palette::plain(), Detail::Normal, Some(80));
+        assert_fits(&text, 80);
+        assert_eq!(
+            squash(&text)
+                .matches("0 passed, 0 failed, 1 warning, 1 skipped")
+                .count(),
+            1,
+            "{text}"
+        );
+        insta::assert_snapshot!("checklist_warn_80", text);
+    }
+
+    /// Issue 15 item 13: a peer's text reached the terminal raw.
+    #[test]
+    fn r15_text_from_a_peer_cannot_drive_the_terminal() {
+        let hostile = "bad \u{1b}]0;owned\u{7}\u{1b}[2J\rOK";
+        let mut report = Report::new(
+            "ping",
+            format!("mongodb://h/{hostile}"),
+            "env:MONGODB_URI".into(),
+        );
+        report.steps.push(step(
+            Layer::Hello,
+            hostile,
+            Some(hostile),
+            Status::Fail,
+            hostile,
+        ));
+        report.warnings.push(hostile.into());
+        report.facts.push(hostile.into());
+        report.fail(
+            Diagnosis::from_finding(Finding::NotMongodb)
+                .with_summary(hostile)
+                .with_evidence(hostile),
+        );
+        for detail in [Detail::Quiet, Detail::Normal, Detail::Verbose] {
+            for width in [None, Some(80)] {
+                let text = render(&report, Palette::plain(), detail, width);
+                assert!(
+                    !text.chars().any(|c| c.is_control() && c != '\n'),
+                    "{text:?}"
+                );
+                assert!(text.contains("\\x1b[2J\\rOK"), "{text}");
+            }
+        }
     }
 }

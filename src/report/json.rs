@@ -17,8 +17,13 @@
 //! `"tls": [{"host", "protocol", "subject", "issuer", "sans", "not_after"
 //! (RFC 3339), "days_left", "trusted_by"}]`; `"auth": {"user", "db", "mechanism",
 //! "roles": [{"role", "db"}], "privileges": [{"resource", "actions"}]}` as
-//! `connectionStatus` said; `"atlas"` (null unless `--atlas-api`). `collections` adds
+//! `connectionStatus` said. `collections` adds
 //! `"databases": [...]`, `"database"` and `"collections": [{"name", "type", "documents"}]`.
+//! `"atlas"` is null unless `--atlas-api` ran; then `{"project_id", "cluster": {"name", "flex",
+//! "state", "paused", "mongodb_version", "change_status", "uri_kind", "public_connection_string"},
+//! "access_list": {"egress_ip", "egress_source", "covered_by", "entry_status", "entry_delete_after",
+//! "entries"}, "user": {"name", "database", "exists", "scopes", "roles": [{"role", "db"}], "expires"},
+//! "errors": [{"call", "status", "code", "message"}]}` (a part the API did not give is null).
 //! `diagnosis` is null when the verdict is ok. Keys are only ever added.
 
 use serde::Serialize;
@@ -41,7 +46,10 @@ struct JsonReport<'a> {
     class: Class,
     exit_code: u8,
     diagnosis: Option<&'a Diagnosis>,
-    warnings: &'a [String],
+    /// Every warning of the run: the report's own, then each warned step
+    /// (`layer name: detail`) and checklist item (`section/id: summary`), so a
+    /// `warn` verdict always says why.
+    warnings: Vec<String>,
     facts: &'a [String],
     rtt_ms: Option<JsonRtt>,
     steps: Vec<JsonStep<'a>>,
@@ -54,7 +62,7 @@ struct JsonReport<'a> {
     /// as `connectionStatus` reported; null when the auth layer was not reached or failed.
     auth: Option<JsonAuth<'a>>,
     /// The Atlas control plane's facts (`--atlas-api`); null when not asked.
-    atlas: Option<serde_json::Value>,
+    atlas: Option<JsonAtlas<'a>>,
     /// collections: the databases the user may see.
     #[serde(skip_serializing_if = "Option::is_none")]
     databases: Option<&'a [String]>,
@@ -64,6 +72,117 @@ struct JsonReport<'a> {
     /// collections: `[{name, type, documents}]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     collections: Option<Vec<JsonCollection<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonAtlas<'a> {
+    project_id: Option<&'a str>,
+    cluster: Option<JsonAtlasCluster<'a>>,
+    access_list: Option<JsonAccessList<'a>>,
+    user: Option<JsonAtlasUser<'a>>,
+    errors: Vec<JsonAtlasError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasCluster<'a> {
+    name: &'a str,
+    flex: bool,
+    state: Option<&'a str>,
+    paused: bool,
+    mongodb_version: Option<&'a str>,
+    change_status: Option<&'a str>,
+    /// standard, standard_srv, peering, private_endpoint; null when no string names the URI's hosts.
+    uri_kind: Option<crate::atlas::matching::UriKind>,
+    public_connection_string: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonAccessList<'a> {
+    egress_ip: String,
+    /// `flag` (--egress-ip IP) or `api` (auto: as the Atlas API saw this machine).
+    egress_source: &'static str,
+    covered_by: Option<&'a str>,
+    entry_status: Option<&'a str>,
+    entry_delete_after: Option<&'a str>,
+    entries: usize,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasUser<'a> {
+    name: &'a str,
+    database: &'a str,
+    exists: bool,
+    scopes: &'a [String],
+    roles: Vec<JsonRole<'a>>,
+    expires: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonAtlasError<'a> {
+    call: &'a str,
+    status: Option<u16>,
+    code: Option<&'a str>,
+    message: String,
+}
+
+fn atlas(facts: &crate::atlas::Facts) -> JsonAtlas<'_> {
+    use crate::atlas::ErrorKind;
+    JsonAtlas {
+        project_id: facts.project_id.as_deref(),
+        cluster: facts.cluster.as_ref().map(|c| JsonAtlasCluster {
+            name: &c.name,
+            flex: c.flex,
+            state: c.state.as_deref(),
+            paused: c.paused,
+            mongodb_version: c.mongodb_version.as_deref(),
+            change_status: c.change_status.as_deref(),
+            uri_kind: c.uri_kind,
+            public_connection_string: c.strings.public(),
+        }),
+        access_list: facts.access_list.as_ref().map(|a| JsonAccessList {
+            egress_ip: a.egress_ip.to_string(),
+            egress_source: if a.egress_auto { "api" } else { "flag" },
+            covered_by: a.covered_by.as_ref().map(|e| e.value.as_str()),
+            entry_status: a.covered_by.as_ref().and_then(|e| e.status.as_deref()),
+            entry_delete_after: a
+                .covered_by
+                .as_ref()
+                .and_then(|e| e.delete_after.as_deref()),
+            entries: a.entries,
+        }),
+        user: facts.user.as_ref().map(|u| JsonAtlasUser {
+            name: &u.name,
+            database: &u.database,
+            exists: u.exists,
+            scopes: &u.scopes,
+            roles: u
+                .roles
+                .iter()
+                .map(|(role, db)| JsonRole { role, db })
+                .collect(),
+            expires: u.expires.as_deref(),
+        }),
+        errors: facts
+            .errors
+            .iter()
+            .map(|e| {
+                let (status, code) = match &e.error {
+                    ErrorKind::Api(api) => (api.status(), api.code()),
+                    _ => (None, None),
+                };
+                let message = match &e.error {
+                    ErrorKind::Api(api) => api.to_string(),
+                    _ => e.to_string(),
+                };
+                JsonAtlasError {
+                    call: &e.call,
+                    status,
+                    code,
+                    message,
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -246,6 +365,27 @@ fn check(c: &Check) -> JsonCheck<'_> {
     }
 }
 
+/// The report's warnings plus one line per warned step and checklist item.
+fn warnings(report: &Report) -> Vec<String> {
+    let steps = report
+        .steps
+        .iter()
+        .filter(|s| s.status == Status::Warn)
+        .map(|s| format!("{} {}: {}", s.layer.as_str(), s.name, s.detail));
+    let checks = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Warn)
+        .map(|c| format!("{}/{}: {}", c.section.as_str(), c.id, c.summary));
+    report
+        .warnings
+        .iter()
+        .cloned()
+        .chain(steps)
+        .chain(checks)
+        .collect()
+}
+
 /// Renders the report as one JSON object and a newline.
 pub fn render(report: &Report) -> String {
     let json = JsonReport {
@@ -260,7 +400,7 @@ pub fn render(report: &Report) -> String {
         class: report.class,
         exit_code: report.exit_code(),
         diagnosis: report.diagnosis.as_ref(),
-        warnings: &report.warnings,
+        warnings: warnings(report),
         facts: &report.facts,
         rtt_ms: report.rtt.map(|r| JsonRtt {
             count: r.count,
@@ -273,7 +413,7 @@ pub fn render(report: &Report) -> String {
         deployment: report.deployment.as_ref().map(deployment),
         tls: report.tls.iter().map(|(host, t)| tls(host, t)).collect(),
         auth: report.auth.as_ref().map(auth),
-        atlas: None,
+        atlas: report.atlas.as_ref().map(atlas),
         databases: report.data.as_ref().map(|d| d.databases.as_slice()),
         database: report.data.as_ref().and_then(|d| d.database.as_deref()),
         collections: report.data.as_ref().map(|d| {
@@ -327,6 +467,39 @@ mod tests {
         assert_eq!(value["steps"][0]["status"], "fail");
         assert_eq!(value["steps"][0]["duration_ms"], 1.5);
         assert_eq!(value["checks"], serde_json::json!([]));
+    }
+
+    /// Issue 11 item 13: `verdict: "warn"` came with `warnings: []`, and `auth` was absent.
+    #[test]
+    fn r11_a_warn_verdict_lists_its_warnings_and_auth_is_null() {
+        let mut report = Report::new("ping", "mongodb://u:****@h/".into(), "flag:--uri".into());
+        report.steps.push(Step::new(
+            Layer::Uri,
+            "password source",
+            Status::Warn,
+            "the password came with --uri",
+        ));
+        report.checks.push(Check::new(
+            crate::report::Section::Security,
+            "least-privilege",
+            Status::Warn,
+            "app has a broad role",
+            None,
+            Vec::new(),
+        ));
+        let value: serde_json::Value = serde_json::from_str(&render(&report)).unwrap();
+        assert_eq!(value["verdict"], "warn");
+        assert_eq!(
+            value["warnings"],
+            serde_json::json!([
+                "uri password source: the password came with --uri",
+                "security/least-privilege: app has a broad role"
+            ])
+        );
+        assert!(
+            value.get("auth").is_some_and(serde_json::Value::is_null),
+            "{value}"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Check, Report, Section};
+use super::{Check, Report, Section, without_addresses};
 use crate::probe::{Status, ms};
 
 /// Escapes text for XML attributes and content.
@@ -41,10 +41,12 @@ pub fn render(report: &Report) -> String {
             .steps
             .iter()
             .map(|s| Case {
+                // No resolved address in the name: a CI test history must survive
+                // Atlas moving a node to another IP. The host is the seed list's name.
                 name: format!(
                     "{} {}{}",
                     s.layer.as_str(),
-                    s.name,
+                    without_addresses(&s.name, s.host.as_deref()),
                     s.host
                         .as_deref()
                         .map(|h| format!(" [{h}]"))
@@ -158,6 +160,44 @@ fn check_case(c: &Check) -> Case {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 11 item 13: test names held resolved IPs, so a CI history broke when Atlas moved a node.
+    #[test]
+    fn r11_test_names_survive_a_node_moving_to_another_address() {
+        let names = |ip: &str| {
+            let mut report = Report::new(
+                "ping",
+                "mongodb+srv://c.example.net/".into(),
+                "default".into(),
+            );
+            for (layer, name) in [
+                (
+                    crate::probe::Layer::Dns,
+                    "A/AAAA shard-00-00.c.example.net".to_string(),
+                ),
+                (crate::probe::Layer::Tcp, format!("connect {ip}:27017")),
+                (crate::probe::Layer::Tls, "handshake".to_string()),
+            ] {
+                report.steps.push(
+                    crate::probe::Step::new(layer, name, Status::Pass, ip)
+                        .on("shard-00-00.c.example.net:27017"),
+                );
+            }
+            let xml = render(&report);
+            xml.lines()
+                .filter_map(|l| l.split("name=\"").nth(1))
+                .filter_map(|l| l.split('"').next())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let before = names("10.0.0.7");
+        assert_eq!(before, names("10.9.8.6"));
+        assert!(before.iter().all(|n| !n.contains("10.0.0.7")), "{before:?}");
+        assert!(
+            before.contains(&"tcp connect [shard-00-00.c.example.net:27017]".to_string()),
+            "{before:?}"
+        );
+    }
 
     #[test]
     fn escapes_markup_and_control_characters() {

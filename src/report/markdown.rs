@@ -1,19 +1,23 @@
 //! `--format markdown`: a redacted report to paste into a support ticket.
+//! Every piece of text goes through `text::markdown` (or a code span), so what
+//! GitHub or Jira renders is exactly the text: a `*.cluster0.mongodb.net` keeps
+//! its `*`, a `<monitor>` is not eaten as HTML, a `|` cannot break a table.
 
 use std::fmt::Write as _;
 
+use super::text::{markdown as md, markdown_code as code};
 use super::{Report, Section};
 use crate::probe::ms;
 
-/// Renders the report as Markdown. Cells are escaped so a `|` cannot break a table.
+/// Renders the report as Markdown.
 pub fn render(report: &Report, generated_at: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# atlas-doctor {} report\n", report.command);
     let _ = writeln!(
         out,
-        "- **Target:** `{}` (from {})",
-        report.target_uri.replace('`', "'"),
-        report.target_source
+        "- **Target:** {} (from {})",
+        code(&report.target_uri),
+        md(&report.target_source)
     );
     let _ = writeln!(out, "- **Tool version:** {}", env!("CARGO_PKG_VERSION"));
     let _ = writeln!(out, "- **Time:** {generated_at}");
@@ -25,10 +29,10 @@ pub fn render(report: &Report, generated_at: &str) -> String {
         report.exit_code()
     );
     for fact in &report.facts {
-        let _ = writeln!(out, "- {}", cell(fact));
+        let _ = writeln!(out, "- {}", md(fact));
     }
     if let Some(d) = &report.diagnosis {
-        let _ = writeln!(out, "\n## Diagnosis\n\n**{}**\n", d.summary);
+        let _ = writeln!(out, "\n## Diagnosis\n\n**{}**\n", md(&d.summary));
         list(&mut out, "Likely causes", &d.causes);
         list(&mut out, "What to do", &d.fixes);
         list(&mut out, "Evidence", &d.evidence);
@@ -45,11 +49,31 @@ pub fn render(report: &Report, generated_at: &str) -> String {
                 "| {} | {} | {} | {} | {} | {:.1} |",
                 s.status.word(),
                 s.layer.as_str(),
-                cell(&s.name),
-                cell(s.host.as_deref().unwrap_or("")),
-                cell(&s.detail),
+                md(&s.name),
+                md(s.host.as_deref().unwrap_or("")),
+                md(&s.detail),
                 ms(s.duration)
             );
+        }
+    }
+    if let Some(data) = &report.data
+        && let Some(database) = &data.database
+    {
+        let _ = writeln!(out, "\n## Collections in {}\n", md(database));
+        if data.collections.is_empty() {
+            let _ = writeln!(out, "(none visible)");
+        } else {
+            let _ = writeln!(out, "| name | type | documents |\n| --- | --- | ---: |");
+            for c in &data.collections {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    md(&c.name),
+                    md(&c.kind),
+                    c.documents
+                        .map_or_else(|| "-".to_string(), |n| format!("~{n}"))
+                );
+            }
         }
     }
     for section in [Section::Security, Section::Testing] {
@@ -75,8 +99,8 @@ pub fn render(report: &Report, generated_at: &str) -> String {
                 "| {} | `{}` | {} | {} |",
                 c.status.word(),
                 c.id,
-                cell(&c.summary),
-                cell(c.fix.as_deref().unwrap_or(""))
+                md(&c.summary),
+                md(c.fix.as_deref().unwrap_or(""))
             );
         }
         let with_evidence: Vec<_> = items.iter().filter(|c| !c.evidence.is_empty()).collect();
@@ -85,7 +109,7 @@ pub fn render(report: &Report, generated_at: &str) -> String {
             for c in with_evidence {
                 let _ = writeln!(out, "- `{}`", c.id);
                 for line in &c.evidence {
-                    let _ = writeln!(out, "  - {}", line.replace('\n', " "));
+                    let _ = writeln!(out, "  - {}", md(line));
                 }
             }
             let _ = writeln!(out, "\n</details>");
@@ -101,16 +125,140 @@ pub fn render(report: &Report, generated_at: &str) -> String {
     out
 }
 
-fn list(out: &mut String, title: &str, lines: &[String]) {
+/// A titled bullet list, each line escaped.
+pub(super) fn list(out: &mut String, title: &str, lines: &[String]) {
     if lines.is_empty() {
         return;
     }
     let _ = writeln!(out, "\n### {title}\n");
     for line in lines {
-        let _ = writeln!(out, "- {}", line.replace('\n', " "));
+        let _ = writeln!(out, "- {}", md(line));
     }
 }
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::diagnose::Diagnosis;
+    use crate::finding::Finding;
+    use crate::probe::{Layer, Status, Step};
+    use crate::report::{Check, CollectionRow, DataSummary};
+    use pulldown_cmark::{Event, Options, Parser};
+
+    /// Strings that Markdown would eat or reshape if written as they are.
+    const HOSTILE: &[&str] = &[
+        "*.cluster0.mongodb.net",
+        "<monitor>",
+        "a|b",
+        "_x_ and __y__",
+        "# not a heading",
+        "1. not a list",
+        "- not a list",
+        "`tick` and ``two``",
+        "[link](http://example.net)",
+        "&amp; stays as typed",
+        "back\\slash",
+        "~~struck~~",
+        "ESC \u{1b}[2J and BEL \u{7}",
+    ];
+
+    /// What a CommonMark reader (GitHub's dialect: tables, strikethrough) shows:
+    /// the text of every text and code event, and any raw HTML it would pass through.
+    pub(crate) fn rendered(markdown: &str) -> (String, Vec<String>) {
+        let mut options = Options::empty();
+        options.insert(Options::ENABLE_TABLES);
+        options.insert(Options::ENABLE_STRIKETHROUGH);
+        let mut text = String::new();
+        let mut html = Vec::new();
+        for event in Parser::new_ext(markdown, options) {
+            match event {
+                Event::Text(t) | Event::Code(t) => text.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                Event::Html(h) | Event::InlineHtml(h) => html.push(h.to_string()),
+                Event::End(_) => text.push('\n'),
+                _ => {}
+            }
+        }
+        (text, html)
+    }
+
+    /// Our own `<details>` wrapper is the only HTML a report may carry.
+    pub(crate) fn assert_only_our_html(html: &[String], markdown: &str) {
+        for h in html {
+            let h = h.trim();
+            assert!(
+                h.is_empty() || h == "<details><summary>Evidence</summary>" || h == "</details>",
+                "raw HTML {h:?} in\n{markdown}"
+            );
+        }
+    }
+
+    /// How a hostile string should read once rendered: its controls made visible.
+    pub(crate) fn as_shown(s: &str) -> String {
+        crate::report::text::terminal(s).into_owned()
+    }
+
+    /// Issue 11 item 12: a `*.cluster0.mongodb.net` in bold lost its `*`, and `<monitor>` was eaten as HTML.
+    #[test]
+    fn r11_every_field_renders_to_exactly_its_text() {
+        let mut report = Report::new(
+            "checklist",
+            "mongodb+srv://app:****@*.cluster0.mongodb.net/<monitor>".into(),
+            "flag:--uri".into(),
+        );
+        for (i, s) in HOSTILE.iter().enumerate() {
+            report.facts.push((*s).to_string());
+            report.warnings.push(format!("warning {i}: {s}"));
+            report
+                .steps
+                .push(Step::new(Layer::Tls, *s, Status::Fail, *s).on(format!("{s}:27017")));
+            report.checks.push(Check::new(
+                crate::report::Section::Security,
+                "least-privilege",
+                Status::Warn,
+                *s,
+                Some(s),
+                vec![(*s).to_string()],
+            ));
+        }
+        report.data = Some(DataSummary {
+            databases: vec!["app".into()],
+            database: Some("app".into()),
+            collections: HOSTILE
+                .iter()
+                .map(|s| CollectionRow {
+                    name: (*s).to_string(),
+                    kind: "collection".into(),
+                    documents: None,
+                })
+                .collect(),
+        });
+        let mut diagnosis = Diagnosis::from_finding(Finding::TlsNameMismatch).with_summary(
+            "The certificate of h:27017 is for *.cluster0.mongodb.net, not <monitor>.",
+        );
+        for s in HOSTILE {
+            diagnosis = diagnosis.with_evidence(*s);
+        }
+        report.fail(diagnosis);
+
+        let markdown = render(&report, "2026-01-01T00:00:00Z");
+        let (text, html) = rendered(&markdown);
+        assert_only_our_html(&html, &markdown);
+        assert!(
+            text.contains(
+                "The certificate of h:27017 is for *.cluster0.mongodb.net, not <monitor>."
+            ),
+            "{text}\n---\n{markdown}"
+        );
+        assert!(text.contains("mongodb+srv://app:****@*.cluster0.mongodb.net/<monitor>"));
+        for s in HOSTILE {
+            let shown = as_shown(s);
+            // Facts, warnings, evidence lines, table cells: each renders verbatim.
+            assert!(
+                text.matches(shown.as_str()).count() >= 6,
+                "{s:?} does not render as itself\n{text}\n---\n{markdown}"
+            );
+        }
+        assert!(!markdown.contains('\u{1b}') && !markdown.contains('\u{7}'));
+    }
 }

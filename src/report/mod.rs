@@ -2,11 +2,14 @@
 //! `Report` and return text; they never probe and never decide the verdict.
 
 pub mod explain;
+pub mod file;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod style;
+pub mod text;
 
 use crate::class::Class;
 use crate::diagnose::Diagnosis;
@@ -42,6 +45,10 @@ pub struct Report {
     pub data: Option<DataSummary>,
     /// Stopped by Ctrl-C after cleaning up: exit `exit::INTERRUPTED` (130).
     pub interrupted: bool,
+    /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
+    pub atlas: Option<crate::atlas::Facts>,
+    /// checklist: the credential scan, when it ran (SARIF's results).
+    pub scan: Option<crate::scan::Scan>,
 }
 
 /// The identity `connectionStatus` reported.
@@ -107,14 +114,32 @@ impl Check {
     }
 }
 
+/// `text` without the host it concerns and without IP addresses, so the same
+/// step on two hosts (or after a node's IP changed) reads the same. JUnit names
+/// use it too, so a CI test history survives Atlas moving a node.
+pub fn without_addresses(text: &str, host: Option<&str>) -> String {
+    text.split_whitespace()
+        .filter(|word| {
+            let punctuation = word.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | ';'));
+            let bracketed = punctuation.trim_matches(|c: char| matches!(c, '[' | ']'));
+            ![punctuation, bracketed].into_iter().any(|bare| {
+                Some(bare) == host
+                    || bare.parse::<std::net::IpAddr>().is_ok()
+                    || bare.parse::<std::net::SocketAddr>().is_ok()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `12 passed, 1 failed, 2 warnings, 1 skipped`: the checklist's one-line summary.
 pub fn summary_line(checks: &[Check]) -> String {
     let count = |status| checks.iter().filter(|c| c.status == status).count();
     format!(
-        "{} passed, {} failed, {} warnings, {} skipped",
+        "{} passed, {} failed, {}, {} skipped",
         count(Status::Pass),
         count(Status::Fail),
-        count(Status::Warn),
+        crate::words::count(count(Status::Warn), "warning"),
         count(Status::Skip)
     )
 }
@@ -173,6 +198,8 @@ impl Report {
             auth: None,
             data: None,
             interrupted: false,
+            atlas: None,
+            scan: None,
         }
     }
 
@@ -196,6 +223,79 @@ impl Report {
             Verdict::Warn
         } else {
             Verdict::Ok
+        }
+    }
+
+    /// Caps every string in the report at `text::MAX_BYTES`, before any
+    /// renderer or report file sees it: a server's error message, set name or
+    /// certificate subject may be megabytes, and no format should carry that.
+    pub fn cap_strings(&mut self) {
+        use text::cap_in_place as cap;
+        cap(&mut self.target_uri);
+        cap(&mut self.target_source);
+        self.warnings.iter_mut().for_each(cap);
+        self.facts.iter_mut().for_each(cap);
+        for step in &mut self.steps {
+            cap(&mut step.name);
+            cap(&mut step.detail);
+            if let Some(host) = &mut step.host {
+                cap(host);
+            }
+        }
+        if let Some(d) = &mut self.diagnosis {
+            cap(&mut d.summary);
+            d.causes.iter_mut().for_each(cap);
+            d.fixes.iter_mut().for_each(cap);
+            d.evidence.iter_mut().for_each(cap);
+        }
+        for check in &mut self.checks {
+            cap(&mut check.summary);
+            check.fix.iter_mut().for_each(cap);
+            check.evidence.iter_mut().for_each(cap);
+        }
+        if let Some(auth) = &mut self.auth {
+            auth.user.iter_mut().for_each(cap);
+            auth.db.iter_mut().for_each(cap);
+            auth.mechanism.iter_mut().for_each(cap);
+            for (role, db) in &mut auth.roles {
+                cap(role);
+                cap(db);
+            }
+            for (resource, actions) in &mut auth.privileges {
+                cap(resource);
+                actions.iter_mut().for_each(cap);
+            }
+        }
+        if let Some(d) = &mut self.deployment {
+            d.server_version.iter_mut().for_each(cap);
+            d.set_name.iter_mut().for_each(cap);
+            d.primary.iter_mut().for_each(cap);
+        }
+        for (host, tls) in &mut self.tls {
+            cap(host);
+            tls.protocol.iter_mut().for_each(cap);
+            tls.cipher.iter_mut().for_each(cap);
+            tls.sni.iter_mut().for_each(cap);
+            tls.ignored.iter_mut().for_each(cap);
+            for cert in &mut tls.chain {
+                cap(&mut cert.subject);
+                cap(&mut cert.issuer);
+                cert.names.iter_mut().for_each(cap);
+            }
+        }
+        self.degraded_hosts.iter_mut().for_each(cap);
+        if let Some(scan) = &mut self.scan {
+            for hit in &mut scan.hits {
+                cap(&mut hit.redacted);
+            }
+        }
+        if let Some(data) = &mut self.data {
+            data.databases.iter_mut().for_each(cap);
+            data.database.iter_mut().for_each(cap);
+            for c in &mut data.collections {
+                cap(&mut c.name);
+                cap(&mut c.kind);
+            }
         }
     }
 

@@ -179,6 +179,11 @@ static SERVER_CODE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 static SERVER_CODE_NAME: LazyLock<Regex> =
     LazyLock::new(|| compile(r"(?:codeName\W{0,4}|\(|\bcode name\W{0,3})([A-Z][A-Za-z]{5,})\b"));
 
+/// A code name that starts a line as an error's name ("NotPrimaryOrSecondary:
+/// node is not in primary or recovering state"), as drivers and shells print it.
+static SERVER_CODE_NAME_LEADING: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"(?m)^[ \t]*(?:[A-Za-z]+\.)*([A-Z][a-z]+[A-Z][A-Za-z]{3,}):"));
+
 /// The server code written in the text, by number or by name.
 pub fn written_server_code(text: &str) -> Option<i32> {
     server_code_hits(text).next().map(|(code, _)| code.code)
@@ -199,7 +204,23 @@ fn server_code_hits(
             .find(|k| k.name == m.as_str())
             .map(|k| (k, m.range()))
     });
-    by_number.chain(by_name)
+    // Only CamelCase names (one word such as "Unauthorized:" may be anything's
+    // heading), and exception class names such as SocketException are not
+    // server code names.
+    let by_leading = SERVER_CODE_NAME_LEADING
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(1)?;
+            CODES
+                .iter()
+                .find(|k| {
+                    k.name == m.as_str()
+                        && k.name.chars().filter(char::is_ascii_uppercase).count() >= 2
+                        && !k.name.ends_with("Exception")
+                })
+                .map(|k| (k, m.range()))
+        });
+    by_number.chain(by_name).chain(by_leading)
 }
 
 static OS_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -263,9 +284,16 @@ static ALERT_WORDS: LazyLock<(Regex, HashMap<String, u8>)> = LazyLock::new(|| {
                 words.push(w);
             }
         }
-        let phrase = format!("fatal alert: {}", a.name);
-        map.insert(phrase.clone(), a.code);
-        words.push(phrase);
+        // Java's "fatal alert: unknown_ca"; Erlang/OTP's "{tls_alert,{unknown_ca,"
+        // and "ALERT: Fatal - Unknown CA".
+        for phrase in [
+            format!("fatal alert: {}", a.name),
+            format!("{{tls_alert,{{{}", a.name),
+            format!("alert: fatal - {}", a.name.replace('_', " ")),
+        ] {
+            map.insert(phrase.clone(), a.code);
+            words.push(phrase);
+        }
     }
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let pattern = words
@@ -441,6 +469,30 @@ mod tests {
             let r = structure_readings(text);
             assert!(r.iter().any(|r| r.finding == finding), "{text}: {r:?}");
         }
+    }
+
+    #[test]
+    fn leading_code_names_and_erlang_alerts_are_read() {
+        let finding = |text: &str| structure_readings(text).first().map(|r| r.finding);
+        assert_eq!(
+            finding("NotPrimaryOrSecondary: node is not in primary or recovering state"),
+            Some(Finding::NoPrimary)
+        );
+        // One capitalised word or an exception class is not a code name.
+        assert_eq!(finding("Unauthorized: see the docs"), None);
+        assert!(
+            !structure_readings("SocketException: No such host is known")
+                .iter()
+                .any(|r| r.finding == Finding::ClosedWithoutReply)
+        );
+        assert_eq!(
+            finding("{tls_alert,{unknown_ca,\"TLS client: In state certify\"}}"),
+            alert(48).map(|a| a.finding)
+        );
+        assert_eq!(
+            finding("generated CLIENT ALERT: Fatal - Unknown CA"),
+            alert(48).map(|a| a.finding)
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::net::{
 };
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use mongodb::bson::{Document, doc};
@@ -54,6 +54,33 @@ pub struct Bed {
     pub ca_file: PathBuf,
     pub users: BTreeMap<String, User>,
     pub pids: Vec<u32>,
+    /// The fake Atlas Administration API (`scripts/fake_atlas_api.py`).
+    pub atlas_api: u16,
+    pub atlas: AtlasBed,
+}
+
+/// The fake Atlas API's one project and its credentials.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AtlasBed {
+    pub project_id: String,
+    pub api_key: ApiKey,
+    /// Valid, but the API's own access list refuses the caller (403).
+    pub refused_key: ApiKey,
+    pub service_account: ServiceAccount,
+}
+
+/// An API key pair (HTTP Digest).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiKey {
+    pub public: String,
+    pub private: String,
+}
+
+/// A service account (OAuth 2 client credentials).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServiceAccount {
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 /// A user of `mongo_auth`.
@@ -86,6 +113,20 @@ impl Bed {
         });
         serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: not a bed file: {e}", path.display()))
+    }
+
+    /// The pinned CLI with the fake Atlas API's base URL, project and API key in the
+    /// environment (`MONGODB_ATLAS_*`), as a user of the Atlas CLI would have them.
+    pub fn atlas_cli(&self) -> Cli {
+        let mut cli = cli();
+        cli.env(
+            "MONGODB_ATLAS_BASE_URL",
+            format!("http://{LOCALHOST}:{}/", self.atlas_api),
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", &self.atlas.project_id)
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", &self.atlas.api_key.public)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", &self.atlas.api_key.private);
+        cli
     }
 
     /// `127.0.0.1:<dns>`, for `--dns-server`.
@@ -1066,6 +1107,15 @@ pub fn fake_mongod_with<'a>(
     hello: Document,
     replies: impl IntoIterator<Item = (&'a str, Document)>,
 ) -> Server {
+    fake_mongod_recording(hello, replies).0
+}
+
+/// Like [`fake_mongod_with`], also handing back every command the peer received
+/// (the official driver's handshake included), in arrival order.
+pub fn fake_mongod_recording<'a>(
+    hello: Document,
+    replies: impl IntoIterator<Item = (&'a str, Document)>,
+) -> (Server, Arc<Mutex<Vec<Document>>>) {
     let mut hello_reply = default_hello();
     for (key, value) in hello {
         hello_reply.insert(key, value);
@@ -1079,10 +1129,14 @@ pub fn fake_mongod_with<'a>(
         table.insert(name.to_owned(), reply);
     }
     let table = Arc::new(table);
-    tcp_server(move |stream| {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let recorded = Arc::clone(&seen);
+    let server = tcp_server(move |stream| {
         let table = Arc::clone(&table);
-        async move { serve_wire(stream, &table).await }
-    })
+        let seen = Arc::clone(&seen);
+        async move { serve_wire(stream, &table, &seen).await }
+    });
+    (server, recorded)
 }
 
 /// A reply that is never sent: the fake mongod holds the connection, silent. In a
@@ -1098,6 +1152,18 @@ pub const ANY_OTHER: &str = "*";
 /// every other command, `buildInfo` and `ping` included, gets no answer.
 pub fn hello_then_silent() -> Server {
     fake_mongod_with(doc! {}, [(ANY_OTHER, silence())])
+}
+
+/// A peer that answers the handshake, `buildInfo` and `ping`, and then goes
+/// silent: authentication and every later command get no answer.
+pub fn silent_after_ping() -> Server {
+    fake_mongod_with(
+        doc! {},
+        [
+            ("buildInfo", doc! {"version": "7.0.0", "ok": 1.0}),
+            (ANY_OTHER, silence()),
+        ],
+    )
 }
 
 /// A peer that answers everything but `ping`, which it never answers.
@@ -1175,7 +1241,11 @@ pub fn sasl_echo_payload() -> Document {
     }
 }
 
-async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
+async fn serve_wire(
+    mut stream: TcpStream,
+    table: &HashMap<String, Document>,
+    seen: &Mutex<Vec<Document>>,
+) {
     let mut next_id = 1i32;
     loop {
         let mut header = [0u8; 16];
@@ -1198,6 +1268,7 @@ async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
         let reply = match op_code {
             OP_MSG => match parse_op_msg(&body) {
                 Some((command, more_to_come)) => {
+                    seen.lock().expect("record").push(command.clone());
                     if more_to_come {
                         continue;
                     }
@@ -1211,6 +1282,7 @@ async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
             },
             OP_QUERY => match parse_op_query(&body) {
                 Some(command) => {
+                    seen.lock().expect("record").push(command.clone());
                     let reply = reply_for(table, &command);
                     if reply.contains_key("$silence") {
                         return hold_silently(stream).await;

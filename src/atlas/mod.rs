@@ -1,0 +1,647 @@
+//! The Atlas control plane (`--atlas-api`): one read-only look at the Atlas
+//! Administration API (v2) for the project's IP access list, the cluster and the
+//! database user, returned as typed `Facts` so `diagnose` can turn an inferred
+//! cause (alert 80, `bad auth`) into a confirmed one. It only reads (GET, plus the
+//! OAuth token request); a failed call is data in `Facts::errors`, never an `Err`.
+
+pub mod client;
+pub mod credentials;
+pub mod matching;
+
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::probe::{Layer, Status, Step};
+pub use client::Error;
+pub use credentials::{ApiSettings, Credentials, Egress};
+use matching::{ConnectionStrings, Network, UriKind};
+
+/// The API version each resource is read with (the `Accept` header's date).
+mod versions {
+    pub const ACCESS_LIST: &str = "2023-01-01";
+    pub const CLUSTERS: &str = "2024-08-05";
+    pub const CLUSTER_STATUS: &str = "2023-01-01";
+    pub const FLEX_CLUSTERS: &str = "2024-11-13";
+    pub const DATABASE_USERS: &str = "2023-01-01";
+}
+
+/// What the run asks the API about.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub settings: ApiSettings,
+    /// The connection string's host names (lower case, no ports; the SRV name for +srv).
+    pub hosts: Vec<String>,
+    /// The database user of the connection string, if any.
+    pub user: Option<String>,
+    /// `$external` for X.509, AWS IAM, LDAP and OIDC users; `admin` otherwise (Atlas has no other).
+    pub user_database: String,
+    pub timeout: Duration,
+}
+
+/// One access-list entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// `ipAddress` or `cidrBlock` as the API gave it.
+    pub value: String,
+    pub comment: Option<String>,
+    /// `/status`: `ACTIVE`, `PENDING` or `FAILED`; `None` when the call failed.
+    pub status: Option<String>,
+    /// A temporary entry's expiry (ISO 8601).
+    pub delete_after: Option<String>,
+}
+
+impl Entry {
+    /// Applied by Atlas (an entry whose status could not be read is taken as applied).
+    pub fn active(&self) -> bool {
+        self.status.as_deref().is_none_or(|s| s == "ACTIVE")
+    }
+}
+
+/// The egress address and what covers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessList {
+    pub egress_ip: IpAddr,
+    /// True when the address came from the API (`--egress-ip auto`): the route to the
+    /// API may differ from the route to port 27017 (proxies, split tunnels).
+    pub egress_auto: bool,
+    pub covered_by: Option<Entry>,
+    pub entries: usize,
+}
+
+/// The cluster the connection string belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    pub name: String,
+    /// A Flex cluster (read through `/flexClusters`).
+    pub flex: bool,
+    /// `stateName`: IDLE, CREATING, UPDATING, DELETING, REPAIRING.
+    pub state: Option<String>,
+    pub paused: bool,
+    pub mongodb_version: Option<String>,
+    /// `/status` `changeStatus`: `APPLIED` or `PENDING` (new users cannot log in yet).
+    pub change_status: Option<String>,
+    /// Which of its connection strings the user's hosts name; `None` when none does.
+    pub uri_kind: Option<UriKind>,
+    pub strings: ConnectionStrings,
+}
+
+impl Cluster {
+    /// The state, when it is one that refuses connections (CREATING, DELETING, REPAIRING);
+    /// `UPDATING` still serves them (changes roll through the members).
+    pub fn unavailable_state(&self) -> Option<&str> {
+        self.state
+            .as_deref()
+            .filter(|s| !matches!(*s, "IDLE" | "UPDATING"))
+    }
+
+    /// Neither paused nor in a state that refuses connections.
+    pub fn serving(&self) -> bool {
+        !self.paused && self.unavailable_state().is_none()
+    }
+
+    /// Changes (new users among them) not yet applied: `changeStatus` PENDING.
+    pub fn changes_pending(&self) -> bool {
+        self.change_status.as_deref() == Some("PENDING")
+    }
+}
+
+/// The database user named in the connection string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub database: String,
+    pub exists: bool,
+    /// Cluster names the user is limited to (`scopes` of type CLUSTER); empty: all.
+    pub scopes: Vec<String>,
+    /// `(roleName, databaseName)`.
+    pub roles: Vec<(String, String)>,
+    /// `deleteAfterDate` of a temporary user.
+    pub expires: Option<String>,
+}
+
+impl User {
+    /// Limited to clusters other than `cluster`.
+    pub fn scoped_away_from(&self, cluster: &str) -> bool {
+        !self.scopes.is_empty() && !self.scopes.iter().any(|s| s == cluster)
+    }
+}
+
+/// One failed call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    /// What was asked (`access list`, `cluster Cluster0`, `credentials`).
+    pub call: String,
+    pub error: ErrorKind,
+}
+
+/// A failed call: the API's or the transport's error, or credentials that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    Api(Error),
+    Credentials(credentials::Error),
+    /// No project id: nothing project-scoped can be read.
+    NoProject,
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.error {
+            ErrorKind::Api(e) => write!(f, "{}: {e}{}", self.call, hint(e)),
+            ErrorKind::Credentials(e) => write!(f, "{}: {e}", self.call),
+            ErrorKind::NoProject => write!(
+                f,
+                "{}: no project id: pass --atlas-project ID or set MONGODB_ATLAS_PROJECT_ID",
+                self.call
+            ),
+        }
+    }
+}
+
+/// What to do about the API's refusals, as the reference words their causes.
+fn hint(error: &Error) -> &'static str {
+    match (error.status(), error.code()) {
+        (_, Some("IP_ADDRESS_NOT_ON_ACCESS_LIST")) => {
+            " (the API key's or service account's own access list refuses this machine: add its address in Atlas, Organization Access Manager > Applications)"
+        }
+        (Some(401), _) => {
+            " (check MONGODB_ATLAS_CLIENT_ID/_CLIENT_SECRET or the API key pair, and that it belongs to this project's organization)"
+        }
+        (Some(403), _) => " (the credentials lack Project Read Only on this project)",
+        (_, Some("VERSION_GONE")) => " (this atlas-doctor reads a retired API version: upgrade it)",
+        _ => "",
+    }
+}
+
+/// Everything the API said.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub project_id: Option<String>,
+    pub cluster: Option<Cluster>,
+    pub access_list: Option<AccessList>,
+    pub user: Option<User>,
+    pub errors: Vec<CallError>,
+    pub steps: Vec<Step>,
+    /// HTTP requests sent.
+    pub requests: u32,
+}
+
+impl Facts {
+    /// The errors of the API layer, worded for `atlas.errors` and warnings.
+    pub fn error_texts(&self) -> Vec<String> {
+        self.errors.iter().map(ToString::to_string).collect()
+    }
+
+    /// The first error that means the API refused us altogether (credentials, its own
+    /// access list), rather than one resource being missing.
+    pub fn refused(&self) -> Option<&CallError> {
+        self.errors.iter().find(|e| match &e.error {
+            ErrorKind::Api(err) => {
+                matches!(err.status(), Some(401 | 403)) || matches!(err, Error::Token { .. })
+            }
+            ErrorKind::Credentials(_) => true,
+            ErrorKind::NoProject => false,
+        })
+    }
+}
+
+impl Facts {
+    /// The facts of a layer whose task died: one error, nothing else.
+    pub fn lost() -> Facts {
+        let mut facts = Facts::default();
+        fail(
+            &mut facts,
+            "Atlas API",
+            ErrorKind::Api(Error::Decode {
+                message: "the API layer stopped unexpectedly".into(),
+            }),
+        );
+        facts
+    }
+}
+
+/// Runs the API layer on a blocking thread, under one deadline for all its calls.
+pub async fn cross_check(request: Request) -> Facts {
+    let timeout = request.timeout;
+    let started = Instant::now();
+    let joined = tokio::task::spawn_blocking(move || run(&request, started + timeout)).await;
+    joined.unwrap_or_else(|_| Facts::lost())
+}
+
+/// The API layer, blocking.
+pub fn run(request: &Request, deadline: Instant) -> Facts {
+    let settings = &request.settings;
+    let mut facts = Facts {
+        project_id: settings.project_id.clone(),
+        ..Facts::default()
+    };
+    let credentials = match &settings.credentials {
+        Ok(c) => c,
+        Err(e) => {
+            fail(&mut facts, "credentials", ErrorKind::Credentials(e.clone()));
+            return facts;
+        }
+    };
+    let mut api = client::Client::new(&settings.base_url, credentials, deadline);
+    let Some(project) = settings.project_id.clone() else {
+        fail(&mut facts, "project", ErrorKind::NoProject);
+        facts.requests = api.requests;
+        return facts;
+    };
+    let group = format!("/api/atlas/v2/groups/{}", client::segment(&project));
+
+    let started = Instant::now();
+    match access_list(&mut api, &group, settings.egress) {
+        Ok(list) => {
+            facts
+                .steps
+                .push(access_list_step(&list).took(started.elapsed()));
+            facts.access_list = Some(list);
+        }
+        Err((call, e)) => fail(&mut facts, call, ErrorKind::Api(e)),
+    }
+    // Refused credentials or the API's own access list: every further call would say the same.
+    if facts.refused().is_none() {
+        let started = Instant::now();
+        match cluster(&mut api, &group, settings.cluster.as_deref(), &request.hosts) {
+            Ok(Some(c)) => {
+                facts.steps.push(cluster_step(&c).took(started.elapsed()));
+                facts.cluster = Some(c);
+            }
+            Ok(None) => facts.steps.push(
+                Step::new(
+                    Layer::Atlas,
+                    "cluster",
+                    Status::Warn,
+                    format!(
+                        "no cluster of project {project} lists the host(s) {}; name it with --atlas-cluster",
+                        request.hosts.join(", ")
+                    ),
+                )
+                .took(started.elapsed()),
+            ),
+            Err((call, e)) => fail(&mut facts, call, ErrorKind::Api(e)),
+        }
+        if let Some(name) = &request.user {
+            let started = Instant::now();
+            match user(&mut api, &group, name, &request.user_database) {
+                Ok(u) => {
+                    facts
+                        .steps
+                        .push(user_step(&u, &project).took(started.elapsed()));
+                    facts.user = Some(u);
+                }
+                Err((call, e)) => fail(&mut facts, call, ErrorKind::Api(e)),
+            }
+        }
+    }
+    facts.requests = api.requests;
+    facts
+}
+
+fn fail(facts: &mut Facts, call: impl Into<String>, error: ErrorKind) {
+    let error = CallError {
+        call: call.into(),
+        error,
+    };
+    facts.steps.push(Step::new(
+        Layer::Atlas,
+        "Atlas API",
+        Status::Warn,
+        error.to_string(),
+    ));
+    facts.errors.push(error);
+}
+
+type CallResult<T> = Result<T, (String, Error)>;
+
+fn text(value: &Value, key: &str) -> Option<String> {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// The caller's address as Atlas sees it, as the Atlas CLI and tools get it.
+fn egress_auto(api: &mut client::Client) -> CallResult<IpAddr> {
+    // This endpoint is not versioned: it answers plain JSON.
+    let value = api
+        .get("/api/private/ipinfo", "application/json")
+        .map_err(|e| ("egress IP (auto)".to_string(), e))?;
+    text(&value, "currentIpv4Address")
+        .or_else(|| text(&value, "currentIpv6Address"))
+        .and_then(|ip| ip.parse().ok())
+        .ok_or_else(|| {
+            (
+                "egress IP (auto)".to_string(),
+                Error::Decode {
+                    message: "no currentIpv4Address in the answer".into(),
+                },
+            )
+        })
+}
+
+fn access_list(api: &mut client::Client, group: &str, egress: Egress) -> CallResult<AccessList> {
+    let (egress_ip, egress_auto) = match egress {
+        Egress::Given(ip) => (ip, false),
+        Egress::Auto => (egress_auto(api)?, true),
+    };
+    let accept = client::versioned(versions::ACCESS_LIST);
+    let items = api
+        .get_all(&format!("{group}/accessList"), &accept)
+        .map_err(|e| ("access list".to_string(), e))?;
+    // The narrowest entry that covers the address is the one that matters.
+    let covering = items
+        .iter()
+        .filter_map(|item| {
+            let value = text(item, "cidrBlock").or_else(|| text(item, "ipAddress"))?;
+            let network = Network::parse(&value)?;
+            network
+                .contains(egress_ip)
+                .then_some((network.prefix, value, item))
+        })
+        .max_by_key(|(prefix, _, _)| *prefix);
+    let covered_by = match covering {
+        Some((_, value, item)) => {
+            let status = api
+                .get(
+                    &format!("{group}/accessList/{}/status", client::segment(&value)),
+                    &accept,
+                )
+                .ok()
+                .and_then(|v| text(&v, "STATUS"));
+            Some(Entry {
+                comment: text(item, "comment"),
+                delete_after: text(item, "deleteAfterDate"),
+                value,
+                status,
+            })
+        }
+        None => None,
+    };
+    Ok(AccessList {
+        egress_ip,
+        egress_auto,
+        covered_by,
+        entries: items.len(),
+    })
+}
+
+/// A cluster's connection strings, each with its kind.
+fn strings_of(cluster: &Value) -> ConnectionStrings {
+    let mut strings = Vec::new();
+    if let Some(cs) = cluster.get("connectionStrings") {
+        for (key, kind) in [
+            ("standard", UriKind::Standard),
+            ("standardSrv", UriKind::StandardSrv),
+            ("private", UriKind::Peering),
+            ("privateSrv", UriKind::Peering),
+        ] {
+            if let Some(s) = text(cs, key) {
+                strings.push((kind, s));
+            }
+        }
+        for endpoint in cs
+            .get("privateEndpoint")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for key in [
+                "connectionString",
+                "srvConnectionString",
+                "srvShardOptimizedConnectionString",
+            ] {
+                if let Some(s) = text(endpoint, key) {
+                    strings.push((UriKind::PrivateEndpoint, s));
+                }
+            }
+        }
+    }
+    ConnectionStrings { strings }
+}
+
+fn cluster_from(value: &Value, flex: bool, hosts: &[String]) -> Cluster {
+    let strings = strings_of(value);
+    Cluster {
+        name: text(value, "name").unwrap_or_default(),
+        flex,
+        state: text(value, "stateName"),
+        paused: value
+            .get("paused")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        mongodb_version: text(value, "mongoDBVersion"),
+        change_status: None,
+        uri_kind: strings.kind_for(hosts),
+        strings,
+    }
+}
+
+fn cluster(
+    api: &mut client::Client,
+    group: &str,
+    named: Option<&str>,
+    hosts: &[String],
+) -> CallResult<Option<Cluster>> {
+    let clusters = client::versioned(versions::CLUSTERS);
+    let flex = client::versioned(versions::FLEX_CLUSTERS);
+    let mut found = if let Some(name) = named {
+        let call = format!("cluster {name}");
+        match api.get(
+            &format!("{group}/clusters/{}", client::segment(name)),
+            &clusters,
+        ) {
+            Ok(v) => Some(cluster_from(&v, false, hosts)),
+            // Flex clusters live behind their own endpoint.
+            Err(e) if e.code() == Some("CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API") => {
+                let v = api
+                    .get(
+                        &format!("{group}/flexClusters/{}", client::segment(name)),
+                        &flex,
+                    )
+                    .map_err(|e| (call.clone(), e))?;
+                Some(cluster_from(&v, true, hosts))
+            }
+            Err(e) => return Err((call, e)),
+        }
+    } else {
+        // The clusters list leaves Flex clusters out: look in both.
+        let dedicated = api
+            .get_all(&format!("{group}/clusters"), &clusters)
+            .map_err(|e| ("clusters".to_string(), e))?;
+        let found = dedicated
+            .iter()
+            .map(|v| cluster_from(v, false, hosts))
+            .find(|c| c.uri_kind.is_some());
+        match found {
+            Some(c) => Some(c),
+            None => api
+                .get_all(&format!("{group}/flexClusters"), &flex)
+                .map_err(|e| ("flex clusters".to_string(), e))?
+                .iter()
+                .map(|v| cluster_from(v, true, hosts))
+                .find(|c| c.uri_kind.is_some()),
+        }
+    };
+    if let Some(c) = found.as_mut().filter(|c| !c.flex && !c.name.is_empty()) {
+        // Pending user changes: a new user cannot log in until this says APPLIED.
+        c.change_status = api
+            .get(
+                &format!("{group}/clusters/{}/status", client::segment(&c.name)),
+                &client::versioned(versions::CLUSTER_STATUS),
+            )
+            .ok()
+            .and_then(|v| text(&v, "changeStatus"));
+    }
+    Ok(found)
+}
+
+fn user(api: &mut client::Client, group: &str, name: &str, database: &str) -> CallResult<User> {
+    let path = format!(
+        "{group}/databaseUsers/{}/{}",
+        client::segment(database),
+        client::segment(name)
+    );
+    match api.get(&path, &client::versioned(versions::DATABASE_USERS)) {
+        Ok(v) => Ok(User {
+            name: name.to_string(),
+            database: text(&v, "databaseName").unwrap_or_else(|| database.to_string()),
+            exists: true,
+            scopes: v
+                .get("scopes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|s| text(s, "type").is_none_or(|t| t == "CLUSTER"))
+                .filter_map(|s| text(s, "name"))
+                .collect(),
+            roles: v
+                .get("roles")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| {
+                    Some((
+                        text(r, "roleName")?,
+                        text(r, "databaseName").unwrap_or_default(),
+                    ))
+                })
+                .collect(),
+            expires: text(&v, "deleteAfterDate"),
+        }),
+        Err(e) if e.status() == Some(404) => Ok(User {
+            name: name.to_string(),
+            database: database.to_string(),
+            exists: false,
+            scopes: Vec::new(),
+            roles: Vec::new(),
+            expires: None,
+        }),
+        Err(e) => Err((format!("database user {name}"), e)),
+    }
+}
+
+fn access_list_step(list: &AccessList) -> Step {
+    let source = if list.egress_auto {
+        " (as the Atlas API sees this machine; the route to port 27017 may differ)"
+    } else {
+        ""
+    };
+    match &list.covered_by {
+        Some(entry) => {
+            let status = entry.status.as_deref().unwrap_or("status unknown");
+            Step::new(
+                Layer::Atlas,
+                "IP access list",
+                if entry.active() {
+                    Status::Pass
+                } else {
+                    Status::Warn
+                },
+                format!(
+                    "{}{source} is covered by entry {} ({status}{}); {} entries",
+                    list.egress_ip,
+                    entry.value,
+                    entry
+                        .delete_after
+                        .as_deref()
+                        .map(|d| format!(", expires {d}"))
+                        .unwrap_or_default(),
+                    list.entries
+                ),
+            )
+        }
+        // A warning, not a failure: only the data plane decides whether the run failed
+        // (a VPN or private endpoint may carry the traffic from another address).
+        None => Step::new(
+            Layer::Atlas,
+            "IP access list",
+            Status::Warn,
+            format!(
+                "{}{source} is not covered by any of the {} entries",
+                list.egress_ip, list.entries
+            ),
+        ),
+    }
+}
+
+fn cluster_step(c: &Cluster) -> Step {
+    let healthy = c.serving();
+    let kind = c.uri_kind.map_or_else(
+        || "the connection string names none of its hosts".to_string(),
+        |k| format!("the connection string is {}", k.describe()),
+    );
+    Step::new(
+        Layer::Atlas,
+        format!("cluster {}", c.name),
+        if healthy { Status::Pass } else { Status::Warn },
+        format!(
+            "{}{}, state {}, MongoDB {}, changes {}; {kind}",
+            if c.flex { "Flex cluster" } else { "cluster" },
+            if c.paused { " PAUSED" } else { "" },
+            c.state.as_deref().unwrap_or("unknown"),
+            c.mongodb_version.as_deref().unwrap_or("unknown"),
+            c.change_status.as_deref().unwrap_or("unknown"),
+        ),
+    )
+}
+
+fn user_step(u: &User, project: &str) -> Step {
+    if !u.exists {
+        return Step::new(
+            Layer::Atlas,
+            format!("database user {}", u.name),
+            Status::Warn,
+            format!(
+                "no database user {} in {} of project {project}",
+                u.name, u.database
+            ),
+        );
+    }
+    let scopes = if u.scopes.is_empty() {
+        "all clusters".to_string()
+    } else {
+        u.scopes.join(", ")
+    };
+    Step::new(
+        Layer::Atlas,
+        format!("database user {}", u.name),
+        Status::Pass,
+        format!(
+            "exists in {}; scopes: {scopes}; roles: {}{}",
+            u.database,
+            u.roles
+                .iter()
+                .map(|(r, d)| format!("{r}@{d}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            u.expires
+                .as_deref()
+                .map(|d| format!("; expires {d}"))
+                .unwrap_or_default()
+        ),
+    )
+}

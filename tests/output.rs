@@ -1,0 +1,391 @@
+//! What users read, end to end: report files next to stdout (`--report-file`),
+//! SARIF for the credential scan, text from hostile peers on the terminal and in
+//! Markdown, caps on server-supplied strings, and saying each thing once.
+
+mod support;
+
+use mongodb::bson::doc;
+use pulldown_cmark::{Event, Options, Parser};
+use serde_json::Value;
+use support::{Bed, cli, fake_mongod, fake_mongod_with, refusing_port};
+
+/// A peer's error text built to drive a terminal: set the window title, clear
+/// the screen, and overwrite the start of the line with "OK".
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\rOK everything is fine <monitor> *.cluster0";
+
+/// What a CommonMark reader shows: text and code, and the raw HTML it would pass through.
+fn rendered(markdown: &str) -> (String, Vec<String>) {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    let mut text = String::new();
+    let mut html = Vec::new();
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            Event::Html(h) | Event::InlineHtml(h) => html.push(h.trim().to_string()),
+            _ => {}
+        }
+    }
+    (text, html)
+}
+
+/// `atlas-doctor ping --timeout 2 --format FORMAT --uri URI`.
+fn ping_as(format: &str, uri: &str) -> support::Run {
+    let mut cmd = cli();
+    cmd.args(["ping", "--timeout", "2", "--format", format, "--uri", uri]);
+    cmd.run()
+}
+
+fn no_terminal_controls(text: &str) -> bool {
+    !text.chars().any(|c| c.is_control() && c != '\n')
+}
+
+/// Issue 15 item 13: a hostile peer's error text reached the terminal raw.
+#[test]
+fn r15_a_hostile_peers_error_text_is_escaped_in_human_and_markdown() {
+    let server =
+        fake_mongod(doc! {"ok": 0.0, "errmsg": HOSTILE, "code": 2, "codeName": "BadValue"});
+    for format in ["human", "markdown"] {
+        let run = ping_as(format, &server.uri());
+        assert_eq!(run.code, 15, "{}", run.dump());
+        assert!(
+            no_terminal_controls(&run.stdout),
+            "{format}: {:?}",
+            run.stdout
+        );
+        // What the reader sees shows the escapes as text.
+        let seen = if format == "markdown" {
+            rendered(&run.stdout).0
+        } else {
+            run.stdout.clone()
+        };
+        assert!(
+            seen.contains("\\x1b]0;pwned\\x07\\x1b[2J\\rOK"),
+            "{format}: the escapes should be visible\n{}",
+            run.stdout
+        );
+        if format == "markdown" {
+            let (text, html) = rendered(&run.stdout);
+            assert!(html.is_empty(), "raw HTML {html:?}\n{}", run.stdout);
+            assert!(text.contains("<monitor> *.cluster0"), "{text}");
+        }
+    }
+    // JSON keeps the text exactly (escaped by JSON itself).
+    let mut cmd = cli();
+    cmd.args(["ping", "--timeout", "2", "--uri", &server.uri()]);
+    let run = cmd.run_json();
+    assert!(run.diagnosis_text().contains(HOSTILE), "{}", run.dump());
+}
+
+/// Issue 15 items 11 and 13: set names and versions come from the peer too.
+#[test]
+fn r15_a_hostile_set_name_and_version_are_escaped_on_success() {
+    let evil = "rs\u{1b}[2J\rOK";
+    let server = fake_mongod_with(
+        doc! {"setName": evil, "hosts": ["127.0.0.1:1"]},
+        [(
+            "buildInfo",
+            doc! {"ok": 1.0, "version": "8.0.0\u{1b}]0;t\u{7}"},
+        )],
+    );
+    let mut cmd = cli();
+    cmd.args(["ping", "--timeout", "2", "--uri", &server.uri()]);
+    let run = cmd.run();
+    assert!(no_terminal_controls(&run.stdout), "{:?}", run.stdout);
+    assert!(run.stdout.contains("rs\\x1b[2J\\rOK"), "{}", run.dump());
+}
+
+/// Issue 15 item 11: a flood of an error message went to stdout verbatim.
+#[test]
+fn r15_a_huge_server_message_is_capped_in_every_format() {
+    let flood = "E".repeat(900 * 1024);
+    let server =
+        fake_mongod(doc! {"ok": 0.0, "errmsg": flood.as_str(), "code": 2, "codeName": "BadValue"});
+    for format in ["human", "json", "markdown", "junit"] {
+        let run = ping_as(format, &server.uri());
+        assert_eq!(run.code, 15, "{format}\n{}", &run.stderr);
+        assert!(
+            run.stdout.len() < 64 * 1024,
+            "{format}: {} bytes on stdout",
+            run.stdout.len()
+        );
+        assert!(run.stdout.contains("more bytes cut"), "{format}");
+    }
+}
+
+/// Issue 11 item 9: with every host refusing, hosts 2..n repeated the headline as WARN
+/// lines, and the headline came two to four times.
+#[test]
+fn r11_identical_host_failures_are_said_once() {
+    let ports = [refusing_port(), refusing_port(), refusing_port()];
+    let uri = format!(
+        "mongodb://127.0.0.1:{},127.0.0.1:{},127.0.0.1:{}/",
+        ports[0], ports[1], ports[2]
+    );
+    let mut cmd = cli();
+    cmd.args(["ping", "--timeout", "2", "--uri", &uri]);
+    let run = cmd.run();
+    assert_eq!(run.code, 11, "{}", run.dump());
+    let out = &run.stdout;
+    assert_eq!(
+        out.matches("3 of 3 hosts: connection refused").count(),
+        1,
+        "{out}"
+    );
+    assert!(!out.contains("WARN"), "{out}");
+    assert_eq!(
+        out.matches("nothing listens on that port").count(),
+        1,
+        "{out}"
+    );
+    // Piped: no wrapping, so each line is whole.
+    assert!(
+        out.lines().all(|l| !l.starts_with("               ")),
+        "{out}"
+    );
+
+    let json = {
+        let mut cmd = cli();
+        cmd.args(["ping", "--timeout", "2", "--uri", &uri]);
+        cmd.run_json()
+    };
+    assert_eq!(
+        json.json["warnings"],
+        serde_json::json!([]),
+        "{}",
+        json.dump()
+    );
+}
+
+/// Issue 11 item 9: a passing run printed its summary twice.
+#[test]
+fn r11_a_passing_ping_says_its_summary_once() {
+    let bed = Bed::load();
+    let mut cmd = cli();
+    cmd.args(["ping", "--uri", &bed.plain_uri()]);
+    let run = cmd.run();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert_eq!(
+        run.stdout.matches("(1 of 1 hosts answered)").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.matches("round trip").count() + run.stdout.matches(" x ping").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+}
+
+/// Issue 11 item 11: a CI job could not have a human log and a JUnit file from one run.
+#[test]
+fn r11_report_files_are_written_while_stdout_keeps_its_format() {
+    let bed = Bed::load();
+    let mut cmd = cli();
+    let dir = cmd.work_dir();
+    cmd.args([
+        "checklist",
+        "--uri",
+        &bed.plain_uri(),
+        "--report-file",
+        "out/junit.xml",
+        "--report-file",
+        "out/report.json",
+        "--report-file",
+        "out/ticket.md",
+    ]);
+    std::fs::create_dir(dir.join("out")).unwrap();
+    let run = cmd.run();
+    assert!(
+        run.stdout.starts_with("atlas-doctor checklist "),
+        "{}",
+        run.dump()
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["command"], "checklist");
+    assert_eq!(json["exit_code"], run.code);
+    let xml = std::fs::read_to_string(dir.join("out/junit.xml")).unwrap();
+    assert!(
+        xml.starts_with("<?xml") && xml.contains("<testsuites"),
+        "{xml}"
+    );
+    let md = std::fs::read_to_string(dir.join("out/ticket.md")).unwrap();
+    assert!(md.starts_with("# atlas-doctor checklist report"), "{md}");
+}
+
+/// Issue 11 item 11: a bad path is a clear usage error before anything runs.
+#[test]
+fn r11_a_report_file_that_cannot_be_written_is_a_usage_error() {
+    for (path, says) in [
+        ("no/such/dir/r.json", "does not exist"),
+        ("report.txt", "unknown extension"),
+        ("scan.sarif", "SARIF"),
+    ] {
+        let mut cmd = cli();
+        cmd.args([
+            "ping",
+            "--uri",
+            "mongodb://127.0.0.1:1/",
+            "--report-file",
+            path,
+        ]);
+        let run = cmd.run();
+        assert_eq!(run.code, 2, "{path}\n{}", run.dump());
+        assert!(run.stdout.is_empty(), "{}", run.dump());
+        assert!(
+            run.stderr.contains("--report-file") && run.stderr.contains(says),
+            "{}",
+            run.dump()
+        );
+    }
+    let mut cmd = cli();
+    cmd.args(["explain", "bad auth", "--report-file", "e.xml"]);
+    assert_eq!(cmd.run().code, 2);
+}
+
+/// Issue 14 item 6: the credential scan as SARIF 2.1.0, file and line, redacted,
+/// validated against a schema written from the SARIF 2.1.0 specification.
+#[test]
+fn r14_the_credential_scan_is_sarif_with_file_and_line() {
+    let password = format!("pw{}", "Zq7".repeat(4));
+    let mut cmd = cli();
+    let dir = cmd.work_dir();
+    std::fs::create_dir_all(dir.join("src/config")).unwrap();
+    std::fs::write(
+        dir.join("src/config/db.js"),
+        format!("// db\n\nconst uri = \"mongodb+srv://app:{password}@cluster0.ab1cd.mongodb.net/app\";\n"),
+    )
+    .unwrap();
+    cmd.args([
+        "checklist",
+        "--timeout",
+        "1",
+        "--uri",
+        "mongodb://127.0.0.1:1/",
+        "--scan",
+        "src",
+        "--report-file",
+        "scan.sarif",
+    ]);
+    let run = cmd.run();
+    let sarif_text = std::fs::read_to_string(dir.join("scan.sarif")).expect("scan.sarif written");
+    support::assert_no_secret(&sarif_text, &password);
+    run.assert_no_secret(&password);
+    let sarif: Value = serde_json::from_str(&sarif_text).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("fixtures/sarif-2.1.0-subset.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{sarif_text}");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "no-committed-credentials");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/config/db.js");
+    assert_eq!(location["region"]["startLine"], 3);
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("mongodb+srv://app:****@cluster0.ab1cd.mongodb.net/app")
+    );
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+
+    // A run that scanned nothing says so instead of reporting a clean tree.
+    let mut cmd = cli();
+    let dir = cmd.work_dir();
+    cmd.args([
+        "checklist",
+        "--timeout",
+        "1",
+        "--uri",
+        "mongodb://127.0.0.1:1/",
+        "--report-file",
+        "none.sarif",
+    ]);
+    cmd.run();
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("none.sarif")).unwrap()).unwrap();
+    assert!(validator.is_valid(&sarif), "{sarif}");
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+}
+
+/// Issue 15 item 13: scanned file names are untrusted text too.
+#[test]
+fn r15_a_hostile_file_name_from_the_scan_is_escaped() {
+    let mut cmd = cli();
+    let dir = cmd.work_dir();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("src").join("evil\u{1b}[2J\rOK.env"),
+        format!(
+            "MONGODB_URI=mongodb://app:{}@db.example.net/\n",
+            "Xy9".repeat(5)
+        ),
+    )
+    .unwrap();
+    cmd.args([
+        "checklist",
+        "--timeout",
+        "1",
+        "--uri",
+        "mongodb://127.0.0.1:1/",
+        "--scan",
+        "src",
+    ]);
+    let run = cmd.run();
+    assert!(no_terminal_controls(&run.stdout), "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains("evil\\x1b[2J\\rOK.env"),
+        "{}",
+        run.dump()
+    );
+}
+
+/// Issue 11 items 12 and 13: explain's JSON names its tool version and exit code;
+/// its Markdown quotes the pasted error, redacted, as text.
+#[test]
+fn r11_explain_json_has_tool_version_and_exit_code_and_markdown_quotes_the_error() {
+    let mut cmd = cli();
+    cmd.args([
+        "explain",
+        "MongoServerError: bad auth : authentication failed <monitor>",
+    ]);
+    let run = cmd.run_json();
+    assert_eq!(run.json["tool_version"], env!("CARGO_PKG_VERSION"));
+    // The class's code (explain itself exits 0 when it produced a diagnosis).
+    assert_eq!(
+        run.json["exit_code"],
+        support::exit_code_of(run.str("/class")),
+        "{}",
+        run.dump()
+    );
+
+    let password = "s3cret-Pass-42";
+    let pasted =
+        format!("MongoServerError: bad auth <monitor> uri=mongodb://app:{password}@h.example.net/");
+    let mut cmd = cli();
+    cmd.args(["explain", "--format", "markdown", &pasted]);
+    let run = cmd.run();
+    run.assert_no_secret(password);
+    let (text, html) = rendered(&run.stdout);
+    assert!(html.is_empty(), "{html:?}\n{}", run.stdout);
+    assert!(
+        text.contains("MongoServerError: bad auth <monitor> uri=mongodb://app:****@h.example.net/"),
+        "{text}"
+    );
+}
