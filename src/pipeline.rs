@@ -178,11 +178,11 @@ async fn data_plane(
     // ---- auth: one deadline for options, the driver's selection and connectionStatus.
     let login = login(settings);
     let request = auth::Request {
+        uri: &settings.target.uri,
         cs,
         connectivity,
         login: &login,
         deadline: Instant::now() + settings.timeout,
-        verbose: settings.verbose,
     };
     let (outcome, client) = auth::authenticate(&request).await;
     let authenticated = outcome.result.is_ok();

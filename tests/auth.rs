@@ -633,3 +633,71 @@ fn r9_json_tls_facts_describe_the_certificate() {
     assert!(tls["subject"].as_str().is_some_and(|s| !s.is_empty()));
     assert!(tls["issuer"].as_str().is_some_and(|s| !s.is_empty()));
 }
+
+// ------------------------------------------------------------------ the application's own options (issue 9 item 4)
+
+#[test]
+fn r9_auth_check_hands_the_driver_the_applications_own_options() {
+    // Before: the driver's options were built by hand and appName (like
+    // compressors, readPreference, authMechanismProperties) was dropped.
+    let (peer, seen) = support::fake_mongod_recording(
+        doc! {},
+        [
+            (
+                "connectionStatus",
+                doc! {"authInfo": {"authenticatedUsers": [], "authenticatedUserRoles": []}, "ok": 1.0},
+            ),
+            ("listDatabases", doc! {"databases": [], "ok": 1.0}),
+        ],
+    );
+    let uri = format!(
+        "mongodb://{LOCALHOST}:{}/?appName=billing-svc&readPreference=secondaryPreferred&maxPoolSize=7",
+        peer.port()
+    );
+    let run = doctor("auth-check", &uri, &[]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let seen = seen.lock().unwrap();
+    let app_names: Vec<&str> = seen
+        .iter()
+        .filter(|c| c.contains_key("hello") || c.contains_key("isMaster"))
+        .filter_map(|c| c.get_document("client").ok())
+        .filter_map(|c| c.get_document("application").ok())
+        .filter_map(|a| a.get_str("name").ok())
+        .collect();
+    assert!(
+        app_names.contains(&"billing-svc"),
+        "the driver's handshake names the application: {app_names:?}"
+    );
+}
+
+#[test]
+fn r9_verbose_changes_what_is_shown_not_what_is_recorded() {
+    // Before: the probe recorded the SASL steps only with --verbose.
+    let bed = Bed::load();
+    let uri = bed.auth_uri("reader", "");
+    let json = doctor("auth-check", &uri, &[]);
+    assert_outcome(&json, "auth-check", "ok", None);
+    let recorded: Vec<&str> = json
+        .steps("auth")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(
+        recorded.iter().any(|n| n.starts_with("SASL conversation")),
+        "{recorded:?}"
+    );
+    let human = support::run(["auth-check", "--uri", &uri, "--timeout", "3"]);
+    assert_eq!(human.code, 0, "{}", human.dump());
+    assert!(
+        !human.stdout.contains("SASL conversation"),
+        "{}",
+        human.dump()
+    );
+    let verbose = support::run(["auth-check", "--verbose", "--uri", &uri, "--timeout", "3"]);
+    assert!(
+        verbose.stdout.contains("SASL conversation"),
+        "{}",
+        verbose.dump()
+    );
+    assert_no_passwords(&json, &bed, &[]);
+}

@@ -139,58 +139,87 @@ fn r9_an_ipv6_address_refused_while_ipv4_serves_is_not_a_failure() {
     assert!(tcp.iter().all(|s| s["status"] != "fail"), "{}", run.dump());
 }
 
+/// The peers that answer the handshake and then go silent: after `hello`, and
+/// after `hello`, `buildInfo` and `ping` (so the silence meets the driver).
+fn silent_peers() -> [(&'static str, support::Server); 2] {
+    [
+        ("hello then silence", support::hello_then_silent()),
+        ("silence after ping", support::silent_after_ping()),
+    ]
+}
+
 #[test]
 fn r15_auth_check_against_hello_then_silence_ends_with_a_failing_class() {
     // Before: held until the peer closed the socket (122 s).
-    let peer = support::hello_then_silent();
-    let run = run_json(["auth-check", "--timeout", "1", "--uri", &peer.uri()]);
+    for (name, peer) in silent_peers() {
+        let run = run_json(["auth-check", "--timeout", "1", "--uri", &peer.uri()]);
+        assert_consistent(&run);
+        assert_eq!(run.str("/class"), "server", "{name}\n{}", run.dump());
+    }
+}
+
+#[test]
+fn r15_auth_check_with_credentials_against_silence_after_ping_ends() {
+    // The driver's SCRAM conversation meets the silence, not connectionStatus.
+    let peer = support::silent_after_ping();
+    let uri = format!(
+        "mongodb://app:pw-{}@127.0.0.1:{}/",
+        std::process::id(),
+        peer.port()
+    );
+    let run = run_json(["auth-check", "--timeout", "1", "--uri", &uri]);
     assert_consistent(&run);
-    assert_ne!(run.code, 0, "{}", run.dump());
+    assert_eq!(run.str("/class"), "server", "{}", run.dump());
+    assert_eq!(
+        run.json["diagnosis"]["reason"],
+        "server_silent",
+        "{}",
+        run.dump()
+    );
 }
 
 #[test]
 fn r15_collections_against_hello_then_silence_ends_with_a_failing_class() {
-    let peer = support::hello_then_silent();
-    let uri = format!("{}app", peer.uri());
-    let run = run_json(["collections", "--timeout", "1", "--uri", &uri]);
-    assert_consistent(&run);
-    assert_ne!(run.code, 0, "{}", run.dump());
+    for (name, peer) in silent_peers() {
+        let uri = format!("{}app", peer.uri());
+        let run = run_json(["collections", "--timeout", "1", "--uri", &uri]);
+        assert_consistent(&run);
+        assert_eq!(run.str("/class"), "server", "{name}\n{}", run.dump());
+    }
 }
 
-#[test]
-fn r15_checklist_against_hello_then_silence_ends_with_a_failing_class() {
-    let peer = support::hello_then_silent();
-    let scan = tempfile::tempdir().unwrap();
+/// `atlas-doctor --format FORMAT checklist --timeout 1 --uri URI --scan DIR`.
+fn checklist(format: &str, uri: &str, scan: &std::path::Path) -> support::Run {
     let mut cli = support::cli();
     cli.args([
+        "--format",
+        format,
         "checklist",
         "--timeout",
         "1",
         "--uri",
-        &peer.uri(),
+        uri,
         "--scan",
     ])
-    .arg(scan.path());
-    let run = cli.run_json();
-    assert_consistent(&run);
-    assert_ne!(run.code, 0, "{}", run.dump());
-    let junit = {
-        let mut cli = support::cli();
-        cli.args([
-            "--format",
-            "junit",
-            "checklist",
-            "--timeout",
-            "1",
-            "--uri",
-            &peer.uri(),
-            "--scan",
-        ])
-        .arg(scan.path());
-        cli.run()
-    };
-    assert_eq!(junit.code, run.code, "{}", junit.dump());
-    assert!(junit_failures(&junit.stdout) >= 1, "{}", junit.dump());
+    .arg(scan);
+    cli.run()
+}
+
+#[test]
+fn r15_checklist_against_hello_then_silence_ends_with_a_failing_class() {
+    for (name, peer) in silent_peers() {
+        let scan = tempfile::tempdir().unwrap();
+        let run = checklist("json", &peer.uri(), scan.path()).into_json();
+        assert_consistent(&run);
+        assert_ne!(run.code, 0, "{name}\n{}", run.dump());
+        let junit = checklist("junit", &peer.uri(), scan.path());
+        assert_eq!(junit.code, run.code, "{name}\n{}", junit.dump());
+        assert!(
+            junit_failures(&junit.stdout) >= 1,
+            "{name}\n{}",
+            junit.dump()
+        );
+    }
 }
 
 /// A peer where everything the checklist needs answers at once, except the status

@@ -127,7 +127,15 @@ pub(super) async fn time_pings(stream: &mut BoxStream, options: &Options, out: &
                 after: options.timeout,
             })
         } else {
-            hello::ping(stream, 100 + i32::try_from(i).unwrap_or(0), left).await
+            hello::ping(stream, 100 + i32::try_from(i).unwrap_or(0), left)
+                .await
+                // The series' deadline, not the sliver of it the last ping had.
+                .map_err(|e| match e {
+                    hello::Error::NoReply { .. } => hello::Error::NoReply {
+                        after: options.timeout,
+                    },
+                    other => other,
+                })
         };
         match result {
             Ok(rtt) => times.push(rtt),

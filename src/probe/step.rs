@@ -65,6 +65,10 @@ pub struct Step {
     pub status: Status,
     pub duration: Duration,
     pub detail: String,
+    /// A detail of the layer's work (the mechanisms offered, the SASL
+    /// conversation): always recorded, and JSON always has it; human output
+    /// shows it only with `--verbose`. The probe records, the renderer chooses.
+    pub minor: bool,
 }
 
 impl Step {
@@ -81,12 +85,20 @@ impl Step {
             status,
             duration: Duration::ZERO,
             detail: detail.into(),
+            minor: false,
         }
     }
 
     #[must_use]
     pub fn on(mut self, host: impl Into<String>) -> Self {
         self.host = Some(host.into());
+        self
+    }
+
+    /// Marks the step as a detail that human output shows only with `--verbose`.
+    #[must_use]
+    pub fn minor(mut self) -> Self {
+        self.minor = true;
         self
     }
 

@@ -186,7 +186,7 @@ fn render_steps(out: &mut String, report: &Report, palette: Palette, detail: Det
     let shown: Vec<&Step> = report
         .steps
         .iter()
-        .filter(|s| detail == Detail::Verbose || s.status != Status::Skip)
+        .filter(|s| detail == Detail::Verbose || (s.status != Status::Skip && !s.minor))
         .collect();
     if shown.is_empty() {
         return;

@@ -20,6 +20,13 @@ pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, o
 pub use parse::percent_encode_char;
 pub use redact::redact_raw;
 
+/// The connection string as the official driver reads it (no I/O), for
+/// building the driver's client from the application's own options; the
+/// driver's message when it refuses.
+pub fn driver_connection_string(input: &str) -> Result<mongodb::options::ConnectionString, String> {
+    judge::verdict(input.trim())
+}
+
 use options::eq_ignore_case;
 
 /// A secret that cannot be printed by accident: Debug and Display show `****`.

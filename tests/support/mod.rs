@@ -21,7 +21,7 @@ use std::net::{
 };
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use mongodb::bson::{Document, doc};
@@ -1024,8 +1024,13 @@ pub fn tls_server(kind: CertKind) -> Server {
 /// Serves `pki`'s certificate chain; after a handshake it holds the connection,
 /// silent. `ca_file` of the returned server holds the CA to trust.
 pub fn serve_tls_silently(pki: &TestPki) -> Server {
-    let acceptor = tokio_rustls::TlsAcceptor::from(pki.server_config());
-    let server = tcp_server(move |stream| {
+    with_ca(accept_tls_silently(pki.server_config()), pki)
+}
+
+/// Accepts TLS with `config`; after a handshake it holds the connection, silent.
+fn accept_tls_silently(config: Arc<rustls::ServerConfig>) -> Server {
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    tcp_server(move |stream| {
         let acceptor = acceptor.clone();
         async move {
             if let Ok(mut tls) = acceptor.accept(stream).await {
@@ -1033,8 +1038,7 @@ pub fn serve_tls_silently(pki: &TestPki) -> Server {
                 while matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {}
             }
         }
-    });
-    with_ca(server, pki)
+    })
 }
 
 /// A TLS-only server (good certificate, CA in `ca_file`) that resets the connection
@@ -1103,6 +1107,15 @@ pub fn fake_mongod_with<'a>(
     hello: Document,
     replies: impl IntoIterator<Item = (&'a str, Document)>,
 ) -> Server {
+    fake_mongod_recording(hello, replies).0
+}
+
+/// Like [`fake_mongod_with`], also handing back every command the peer received
+/// (the official driver's handshake included), in arrival order.
+pub fn fake_mongod_recording<'a>(
+    hello: Document,
+    replies: impl IntoIterator<Item = (&'a str, Document)>,
+) -> (Server, Arc<Mutex<Vec<Document>>>) {
     let mut hello_reply = default_hello();
     for (key, value) in hello {
         hello_reply.insert(key, value);
@@ -1116,10 +1129,14 @@ pub fn fake_mongod_with<'a>(
         table.insert(name.to_owned(), reply);
     }
     let table = Arc::new(table);
-    tcp_server(move |stream| {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let recorded = Arc::clone(&seen);
+    let server = tcp_server(move |stream| {
         let table = Arc::clone(&table);
-        async move { serve_wire(stream, &table).await }
-    })
+        let seen = Arc::clone(&seen);
+        async move { serve_wire(stream, &table, &seen).await }
+    });
+    (server, recorded)
 }
 
 /// A reply that is never sent: the fake mongod holds the connection, silent. In a
@@ -1135,6 +1152,18 @@ pub const ANY_OTHER: &str = "*";
 /// every other command, `buildInfo` and `ping` included, gets no answer.
 pub fn hello_then_silent() -> Server {
     fake_mongod_with(doc! {}, [(ANY_OTHER, silence())])
+}
+
+/// A peer that answers the handshake, `buildInfo` and `ping`, and then goes
+/// silent: authentication and every later command get no answer.
+pub fn silent_after_ping() -> Server {
+    fake_mongod_with(
+        doc! {},
+        [
+            ("buildInfo", doc! {"version": "7.0.0", "ok": 1.0}),
+            (ANY_OTHER, silence()),
+        ],
+    )
 }
 
 /// A peer that answers everything but `ping`, which it never answers.
@@ -1212,7 +1241,11 @@ pub fn sasl_echo_payload() -> Document {
     }
 }
 
-async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
+async fn serve_wire(
+    mut stream: TcpStream,
+    table: &HashMap<String, Document>,
+    seen: &Mutex<Vec<Document>>,
+) {
     let mut next_id = 1i32;
     loop {
         let mut header = [0u8; 16];
@@ -1235,6 +1268,7 @@ async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
         let reply = match op_code {
             OP_MSG => match parse_op_msg(&body) {
                 Some((command, more_to_come)) => {
+                    seen.lock().expect("record").push(command.clone());
                     if more_to_come {
                         continue;
                     }
@@ -1248,6 +1282,7 @@ async fn serve_wire(mut stream: TcpStream, table: &HashMap<String, Document>) {
             },
             OP_QUERY => match parse_op_query(&body) {
                 Some(command) => {
+                    seen.lock().expect("record").push(command.clone());
                     let reply = reply_for(table, &command);
                     if reply.contains_key("$silence") {
                         return hold_silently(stream).await;

@@ -1,27 +1,29 @@
 //! The auth layer: authenticates with the MongoDB driver against the hosts the
 //! connectivity layers found healthy (the driver never redoes SRV or DNS work we
 //! already did, possibly through `--dns-server`), then asks `connectionStatus`
-//! who the server thinks we are. The driver's errors are classified here, in one
-//! place (`classify`), and every text kept from them is redacted.
+//! who the server thinks we are, all under the layer's one deadline.
+//! `client` builds the driver's options, `classify` reads its errors (in one
+//! place, every text redacted), `connection_status` reads its answer.
+
+mod classify;
+mod client;
+mod connection_status;
 
 use std::fmt::Write as _;
-use std::net::IpAddr;
-use std::str::FromStr as _;
 use std::time::Duration;
 
 use mongodb::Client;
-use mongodb::bson::{Bson, Document, doc};
-use mongodb::error::{Error as DriverError, ErrorKind};
-use mongodb::options::{
-    AuthMechanism, ClientOptions, Credential, ReadPreference, SelectionCriteria, ServerAddress, Tls,
-};
+use mongodb::bson::doc;
+use mongodb::error::Error as DriverError;
+use mongodb::options::{ReadPreference, SelectionCriteria};
 use tokio::time::Instant;
 
 use super::{Connectivity, HealthyHost, Layer, Status, Step};
-use crate::uri::{self, ConnectionString, SecretString};
-
-/// Characters a password must percent-encode inside a connection string.
-const NEEDS_ENCODING: &[char] = &['@', ':', '/', '?', '#', '[', ']', '%'];
+use crate::uri::{ConnectionString, SecretString};
+use classify::classify;
+pub use classify::{code_from_text, driver_text, scrub, server_error};
+use client::client_options;
+use connection_status::parse_connection_status;
 
 /// Credentials given apart from the URI (config `username` + `password-env`),
 /// used only when the URI carries none.
@@ -34,14 +36,14 @@ pub struct Login {
 /// What `authenticate` needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
+    /// The application's connection string as given (a secret: it may hold the password).
+    pub uri: &'a SecretString,
     pub cs: &'a ConnectionString,
     pub connectivity: &'a Connectivity,
     pub login: &'a Login,
     /// The layer's deadline: option building, the driver's server selection and
     /// connection, authentication and `connectionStatus` all end by then.
     pub deadline: Instant,
-    /// Add the steps of the SCRAM conversation that can be observed.
-    pub verbose: bool,
 }
 
 /// Who the server says we are.
@@ -261,20 +263,21 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
             .to_string()
         })
     });
-    if req.verbose
-        && let Some(mechanism) = &mechanism
-    {
+    if let Some(mechanism) = &mechanism {
         let how = if creds.mechanism.is_some() {
             "asked for by authMechanism"
         } else {
             "negotiated from saslSupportedMechs"
         };
-        steps.push(Step::new(
-            Layer::Auth,
-            "mechanism",
-            Status::Pass,
-            format!("{mechanism} ({how}), auth db {}", creds.auth_db),
-        ));
+        steps.push(
+            Step::new(
+                Layer::Auth,
+                "mechanism",
+                Status::Pass,
+                format!("{mechanism} ({how}), auth db {}", creds.auth_db),
+            )
+            .minor(),
+        );
     }
 
     let start = Instant::now();
@@ -309,7 +312,7 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
             let failure = error.into_failure(|error| {
                 classify(error, &creds, mechanism.as_deref(), offered.as_deref())
             });
-            if req.verbose && matches!(failure, Failure::Rejected { .. }) {
+            if matches!(failure, Failure::Rejected { .. }) {
                 steps.push(
                     Step::new(
                         Layer::Auth,
@@ -317,7 +320,8 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
                         Status::Fail,
                         "the server ended the conversation with an error (its reply, not ours, is below)",
                     )
-                    .took(took),
+                    .took(took)
+                    .minor(),
                 );
             }
             let name = match &creds.user {
@@ -328,13 +332,16 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
             return fail(steps, failure);
         }
     };
-    if req.verbose && creds.user.is_some() {
-        steps.push(Step::new(
-            Layer::Auth,
-            "SASL conversation (saslStart/saslContinue)",
-            Status::Pass,
-            "completed; the server's proof was verified by the driver",
-        ));
+    if creds.user.is_some() {
+        steps.push(
+            Step::new(
+                Layer::Auth,
+                "SASL conversation (saslStart/saslContinue)",
+                Status::Pass,
+                "completed; the server's proof was verified by the driver",
+            )
+            .minor(),
+        );
     }
     let mut info = parse_connection_status(&status);
     info.mechanism.clone_from(&mechanism);
@@ -477,145 +484,6 @@ pub fn describe(info: &AuthInfo) -> String {
     out
 }
 
-/// The driver's options, built from what the earlier layers found.
-async fn client_options(
-    req: &Request<'_>,
-    creds: &Creds,
-    steps: &mut Vec<Step>,
-) -> Result<ClientOptions, Failure> {
-    let cs = req.cs;
-    let mut hosts = Vec::new();
-    for host in &req.connectivity.healthy {
-        hosts.push(driver_address(host, req.deadline, steps).await);
-    }
-    if hosts.is_empty() {
-        return Err(Failure::Driver {
-            message: "no healthy host to authenticate against".into(),
-        });
-    }
-    let txt = |name: &str| {
-        req.connectivity
-            .txt_options
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let mut options = ClientOptions::default();
-    options.direct_connection = Some(hosts.len() == 1);
-    options.hosts = hosts;
-    options.app_name = Some("atlas-doctor".into());
-    // What is left of the layer's one deadline, so selection cannot outlast it.
-    let left = crate::pipeline::remaining(req.deadline);
-    options.server_selection_timeout = Some(left);
-    options.connect_timeout = Some(left);
-    options.repl_set_name = cs
-        .replica_set()
-        .map(str::to_string)
-        .or_else(|| txt("replicaSet"));
-    if options.direct_connection == Some(true) {
-        options.repl_set_name = None;
-    }
-    if cs.bool_option("loadBalanced") == Some(true)
-        || txt("loadBalanced").is_some_and(|v| v.eq_ignore_ascii_case("true"))
-    {
-        options.load_balanced = Some(true);
-        options.direct_connection = None;
-    }
-
-    options.tls = Some(match (&req.connectivity.roots, cs.tls_enabled()) {
-        (Some(roots), true) => {
-            Tls::Enabled(roots.driver_tls(cs).await.map_err(|e| Failure::Driver {
-                message: e.to_string(),
-            })?)
-        }
-        (None, true) => {
-            return Err(Failure::Driver {
-                message: "TLS is on but the trust roots were not built".into(),
-            });
-        }
-        (_, false) => Tls::Disabled,
-    });
-
-    if creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509") {
-        return Ok(options);
-    }
-    let mechanism = match creds.mechanism.as_deref() {
-        None => None,
-        Some(name) => Some(
-            AuthMechanism::from_str(name).map_err(|_| Failure::Config {
-                reason: format!(
-                    "authMechanism={name} is not a mechanism this build can use (SCRAM-SHA-256, SCRAM-SHA-1, MONGODB-X509)"
-                ),
-            })?,
-        ),
-    };
-    if mechanism == Some(AuthMechanism::MongoDbX509) {
-        if cs.certificate_key_file().is_none() {
-            return Err(Failure::Config {
-                reason: "authMechanism=MONGODB-X509 needs tlsCertificateKeyFile=/path/to/client.pem (certificate and key) and tls=true".into(),
-            });
-        }
-        if !cs.tls_enabled() {
-            return Err(Failure::Config {
-                reason: "authMechanism=MONGODB-X509 needs tls=true".into(),
-            });
-        }
-    }
-    let mut credential = Credential::default();
-    credential.username.clone_from(&creds.user);
-    credential.password = creds.password.as_ref().map(|p| p.expose().to_string());
-    credential.source = Some(creds.auth_db.clone());
-    credential.mechanism = mechanism;
-    options.credential = Some(credential);
-    Ok(options)
-}
-
-/// The host as the driver should dial it: its name when the system resolver knows
-/// it (TLS checks the name), else the address our own probe connected to.
-async fn driver_address(
-    host: &HealthyHost,
-    deadline: Instant,
-    steps: &mut Vec<Step>,
-) -> ServerAddress {
-    let port = host.socket.port();
-    let name = host.name.clone();
-    if name.parse::<IpAddr>().is_ok() {
-        return ServerAddress::Tcp {
-            host: name,
-            port: Some(port),
-        };
-    }
-    let resolves =
-        match tokio::time::timeout_at(deadline, tokio::net::lookup_host((name.as_str(), port)))
-            .await
-        {
-            Ok(Ok(mut addrs)) => addrs.next().is_some(),
-            _ => false,
-        };
-    if resolves {
-        return ServerAddress::Tcp {
-            host: name,
-            port: Some(port),
-        };
-    }
-    let ip = host.socket.ip().to_string();
-    steps.push(
-        Step::new(
-            Layer::Auth,
-            format!("driver address {name}"),
-            Status::Warn,
-            format!(
-                "the system resolver does not know {name}; the driver connects to {ip} instead (the address the probe reached; with TLS the certificate must also name that address)"
-            ),
-        )
-        .on(&host.address),
-    );
-    ServerAddress::Tcp {
-        host: ip,
-        port: Some(port),
-    }
-}
-
 /// `db.user` for the handshake's `saslSupportedMechs`, when a user is given and
 /// the mechanism is (or may be) SCRAM: the auth database as `authenticate` uses it.
 pub fn sasl_user(cs: &ConnectionString, txt: &[(String, String)], login: &Login) -> Option<String> {
@@ -638,221 +506,19 @@ fn offered_mechanisms(
     let host = req.connectivity.healthy.first()?;
     let user = creds.user.as_deref()?;
     let offered = host.hello.sasl_mechanisms.clone();
-    if req.verbose {
-        let detail = if offered.is_empty() {
-            "the server lists none for this user (an unknown user, or a server that does not say)"
-                .to_string()
-        } else {
-            offered.join(", ")
-        };
-        let name = format!("saslSupportedMechs {}.{user}", creds.auth_db);
-        steps.push(Step::new(Layer::Auth, name, Status::Pass, detail).on(&host.address));
-    }
-    Some(offered)
-}
-
-fn parse_connection_status(status: &Document) -> AuthInfo {
-    let info = status.get_document("authInfo").ok();
-    let first_user = info
-        .and_then(|i| i.get_array("authenticatedUsers").ok())
-        .and_then(|users| users.iter().find_map(Bson::as_document));
-    let roles = info
-        .and_then(|i| i.get_array("authenticatedUserRoles").ok())
-        .map(|roles| {
-            roles
-                .iter()
-                .filter_map(Bson::as_document)
-                .map(|r| Role {
-                    role: r.get_str("role").unwrap_or_default().to_string(),
-                    db: r.get_str("db").unwrap_or_default().to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let privileges = info
-        .and_then(|i| i.get_array("authenticatedUserPrivileges").ok())
-        .map(|privileges| {
-            privileges
-                .iter()
-                .filter_map(Bson::as_document)
-                .map(|p| Privilege {
-                    resource: p
-                        .get_document("resource")
-                        .map(resource_name)
-                        .unwrap_or_default(),
-                    actions: p
-                        .get_array("actions")
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    AuthInfo {
-        user: first_user.and_then(|u| u.get_str("user").ok().map(str::to_string)),
-        db: first_user.and_then(|u| u.get_str("db").ok().map(str::to_string)),
-        roles,
-        privileges,
-        mechanism: None,
-    }
-}
-
-/// `{db: "probe", collection: ""}` -> `probe.*`; `{cluster: true}` -> `cluster`.
-fn resource_name(resource: &Document) -> String {
-    if resource.get_bool("cluster").unwrap_or(false) {
-        return "cluster".into();
-    }
-    if resource.get_bool("anyResource").unwrap_or(false) {
-        return "anyResource".into();
-    }
-    let db = resource.get_str("db").unwrap_or_default();
-    let coll = resource.get_str("collection").unwrap_or_default();
-    let db = if db.is_empty() { "*" } else { db };
-    let coll = if coll.is_empty() { "*" } else { coll };
-    format!("{db}.{coll}")
-}
-
-/// The server's own error (code, name, message), wherever the driver put it: the
-/// error itself, or down its `source()` chain (where SecantusDB's code 18 sits).
-pub fn server_error(error: &DriverError) -> Option<(i32, String, String)> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = current {
-        if let Some(driver) = e.downcast_ref::<DriverError>()
-            && let ErrorKind::Command(command) = driver.kind.as_ref()
-        {
-            return Some((
-                command.code,
-                command.code_name.clone(),
-                command.message.clone(),
-            ));
-        }
-        current = e.source();
-    }
-    None
-}
-
-/// The server code a driver message implies, where the driver gives only text.
-/// How drivers word it is `wording`'s knowledge (one place, tested there).
-pub fn code_from_text(text: &str) -> Option<i32> {
-    crate::wording::server_code(text)
-}
-
-/// The driver error as one redacted line: its kind, and the server's own message.
-pub fn driver_text(error: &DriverError, password: Option<&SecretString>) -> String {
-    let mut text = error.kind.to_string();
-    if let Some((code, name, message)) = server_error(error)
-        && !text.contains(&message)
-    {
-        let _ = write!(text, " (server: {message}, code {code} {name})");
-    }
-    scrub(&text, password)
-}
-
-/// Redacts URIs and `password=` fragments, and the password itself should the
-/// driver ever echo it.
-pub fn scrub(text: &str, password: Option<&SecretString>) -> String {
-    let out = crate::redact::redact_text(text);
-    match password {
-        Some(password) => crate::redact::redact_secret(&out, password.expose()),
-        None => out,
-    }
-}
-
-/// The password's characters that a URI must percent-encode, each with its encoding.
-fn encoded_chars(password: Option<&SecretString>) -> Vec<(char, String)> {
-    let mut out: Vec<(char, String)> = Vec::new();
-    for c in password
-        .map(SecretString::expose)
-        .unwrap_or_default()
-        .chars()
-    {
-        if NEEDS_ENCODING.contains(&c) && !out.iter().any(|(seen, _)| *seen == c) {
-            out.push((c, uri::percent_encode_char(c)));
-        }
-    }
-    out
-}
-
-/// Classifies a driver error from authentication or `connectionStatus`.
-fn classify(
-    error: &DriverError,
-    creds: &Creds,
-    mechanism: Option<&str>,
-    offered: Option<&[String]>,
-) -> Failure {
-    let message = driver_text(error, creds.password.as_ref());
-    let server = server_error(error);
-    let code = server
-        .as_ref()
-        .map(|(code, _, _)| *code)
-        .or_else(|| code_from_text(&message));
-    let is_auth = matches!(error.kind.as_ref(), ErrorKind::Authentication { .. });
-    let mechanism_name = mechanism.unwrap_or("default").to_string();
-    let not_offered = match (mechanism, offered) {
-        (Some(m), Some(list)) if !list.is_empty() => !list.iter().any(|o| o == m),
-        _ => false,
+    let detail = if offered.is_empty() {
+        "the server lists none for this user (an unknown user, or a server that does not say)"
+            .to_string()
+    } else {
+        offered.join(", ")
     };
-    // The driver's SASLprep refusal is typed only as an authentication error
-    // with text; it happens before anything is sent.
-    if is_auth && crate::wording::is_saslprep_refusal(&message) {
-        return Failure::PasswordUnusable {
-            user: creds.user.clone().unwrap_or_default(),
-        };
-    }
-    match code {
-        Some(334) => Failure::MechanismUnsupported {
-            asked: mechanism_name,
-            offered: offered.map(<[String]>::to_vec).unwrap_or_default(),
-            message,
-        },
-        Some(18 | 8000) | None if is_auth || code.is_some() => {
-            if not_offered && creds.mechanism.is_some() {
-                return Failure::MechanismUnsupported {
-                    asked: mechanism_name,
-                    offered: offered.map(<[String]>::to_vec).unwrap_or_default(),
-                    message,
-                };
-            }
-            Failure::Rejected {
-                user: creds.user.clone().unwrap_or_default(),
-                auth_db: creds.auth_db.clone(),
-                mechanism: mechanism_name,
-                code,
-                code_name: server.map(|(_, name, _)| name).or_else(|| {
-                    code.map(|c| {
-                        if c == 8000 {
-                            "AtlasError"
-                        } else {
-                            "AuthenticationFailed"
-                        }
-                        .to_string()
-                    })
-                }),
-                message,
-                suspect_auth_source: creds.suspect_auth_source.clone(),
-                encoded_chars: encoded_chars(creds.password.as_ref()),
-            }
-        }
-        Some(13) if creds.user.is_none() => Failure::AuthRequired {
-            command: "connectionStatus".into(),
-            message,
-        },
-        _ if is_auth => Failure::Rejected {
-            user: creds.user.clone().unwrap_or_default(),
-            auth_db: creds.auth_db.clone(),
-            mechanism: mechanism_name,
-            code,
-            code_name: None,
-            message,
-            suspect_auth_source: creds.suspect_auth_source.clone(),
-            encoded_chars: encoded_chars(creds.password.as_ref()),
-        },
-        _ => Failure::Driver { message },
-    }
+    let name = format!("saslSupportedMechs {}.{user}", creds.auth_db);
+    steps.push(
+        Step::new(Layer::Auth, name, Status::Pass, detail)
+            .on(&host.address)
+            .minor(),
+    );
+    Some(offered)
 }
 
 #[cfg(test)]
@@ -884,51 +550,5 @@ mod tests {
         assert_eq!(resolve_creds(&cs, &[], &login).user.as_deref(), Some("cfg"));
         let cs = ConnectionString::parse("mongodb://uri:p@h/").unwrap();
         assert_eq!(resolve_creds(&cs, &[], &login).user.as_deref(), Some("uri"));
-    }
-
-    #[test]
-    fn encoded_chars_name_characters_not_the_password() {
-        let chars = encoded_chars(Some(&SecretString::new("a@b:c@d")));
-        assert_eq!(
-            chars,
-            vec![('@', "%40".to_string()), (':', "%3A".to_string())]
-        );
-    }
-
-    #[test]
-    fn scrub_hides_the_password_in_any_form() {
-        let pw = SecretString::new("p@ss:word");
-        let text = scrub("failed for p@ss:word and p%40ss%3Aword", Some(&pw));
-        assert!(
-            !text.contains("p@ss:word") && !text.contains("p%40ss%3Aword"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn privileges_and_roles_are_read_from_connection_status() {
-        let status = doc! {
-            "authInfo": {
-                "authenticatedUsers": [{"user": "reader", "db": "admin"}],
-                "authenticatedUserRoles": [{"role": "read", "db": "probe"}],
-                "authenticatedUserPrivileges": [
-                    {"resource": {"db": "probe", "collection": ""}, "actions": ["find", "listCollections"]},
-                    {"resource": {"cluster": true}, "actions": ["listDatabases"]},
-                ],
-            },
-            "ok": 1.0,
-        };
-        let info = parse_connection_status(&status);
-        assert_eq!(info.user.as_deref(), Some("reader"));
-        assert_eq!(info.db.as_deref(), Some("admin"));
-        assert_eq!(
-            info.roles,
-            vec![Role {
-                role: "read".into(),
-                db: "probe".into()
-            }]
-        );
-        assert_eq!(info.privileges[0].resource, "probe.*");
-        assert_eq!(info.privileges[1].resource, "cluster");
     }
 }

@@ -1,0 +1,189 @@
+//! The driver's client for the auth layer and every layer after it: its
+//! options, and the addresses it dials (the hosts the earlier layers reached).
+
+use std::net::IpAddr;
+use std::str::FromStr as _;
+
+use mongodb::options::{
+    AuthMechanism, ClientOptions, Credential, HostInfo, ServerAddress, Tls, TlsOptions,
+};
+use tokio::time::Instant;
+
+use super::{Creds, Failure, HealthyHost, Layer, Request, Status, Step};
+use crate::uri;
+
+/// The driver's options: the application's own connection string as the
+/// driver parses it (every option it knows: compressors, readPreference,
+/// authMechanismProperties, TLS files, pool sizes, ...), with only the hosts
+/// pinned to those the earlier layers reached (SRV and TXT already resolved,
+/// possibly through `--dns-server`), and the layer's deadline on selection
+/// and connecting. So the auth layer tests what the application's driver does.
+pub(super) async fn client_options(
+    req: &Request<'_>,
+    creds: &Creds,
+    steps: &mut Vec<Step>,
+) -> Result<ClientOptions, Failure> {
+    let mut hosts = Vec::new();
+    for host in &req.connectivity.healthy {
+        hosts.push(driver_address(host, req.deadline, steps).await);
+    }
+    if hosts.is_empty() {
+        return Err(Failure::Driver {
+            message: "no healthy host to authenticate against".into(),
+        });
+    }
+    let refused = |reason: String| Failure::Config {
+        reason: super::scrub(&reason, creds.password.as_ref()),
+    };
+    let mut own = uri::driver_connection_string(req.uri.expose()).map_err(refused)?;
+    let srv = matches!(own.host_info, HostInfo::DnsRecord(_));
+    // Pinned hosts, so the driver does no SRV lookup of its own; what SRV
+    // implies (TLS on, the TXT record's options) is applied below.
+    let pinned = hosts.len();
+    own.host_info = HostInfo::HostIdentifiers(hosts);
+    if srv {
+        own.srv_max_hosts = None;
+        own.srv_service_name = None;
+    }
+    let mut options = ClientOptions::parse(own)
+        .await
+        .map_err(|e| refused(e.kind.to_string()))?;
+
+    let txt = |name: &str| {
+        req.connectivity
+            .txt_options
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    if srv && options.tls.is_none() {
+        options.tls = Some(Tls::Enabled(TlsOptions::default()));
+    }
+    // The application's TLS options, with the one root store the TLS layer
+    // used: the two layers never disagree about a certificate.
+    if let Some(Tls::Enabled(own_tls)) = &mut options.tls {
+        let Some(roots) = &req.connectivity.roots else {
+            return Err(Failure::Driver {
+                message: "TLS is on but the trust roots were not built".into(),
+            });
+        };
+        let shared = roots
+            .driver_tls(req.cs)
+            .await
+            .map_err(|e| Failure::Driver {
+                message: e.to_string(),
+            })?;
+        own_tls.ca_file_path = shared.ca_file_path;
+        own_tls.cert_key_file_path = own_tls
+            .cert_key_file_path
+            .take()
+            .or(shared.cert_key_file_path);
+        own_tls.allow_invalid_certificates = own_tls
+            .allow_invalid_certificates
+            .or(shared.allow_invalid_certificates);
+    }
+    if options.repl_set_name.is_none() {
+        options.repl_set_name = txt("replicaSet");
+    }
+    if options.load_balanced.is_none() {
+        options.load_balanced = txt("loadBalanced").map(|v| v.eq_ignore_ascii_case("true"));
+    }
+    if options.load_balanced == Some(true) {
+        options.direct_connection = None;
+    } else if pinned == 1 && options.direct_connection.is_none() {
+        // One host reached: talk to it alone, as the probe did, rather than
+        // discover members under names the system resolver may not know.
+        options.direct_connection = Some(true);
+        options.repl_set_name = None;
+    }
+    options
+        .app_name
+        .get_or_insert_with(|| "atlas-doctor".into());
+    // The application's own timeouts where shorter, else what is left of the
+    // layer's one deadline, so selection and connecting cannot outlast it.
+    let left = crate::pipeline::remaining(req.deadline);
+    let bound = |own: Option<std::time::Duration>| Some(own.map_or(left, |own| own.min(left)));
+    options.server_selection_timeout = bound(options.server_selection_timeout);
+    options.connect_timeout = bound(options.connect_timeout);
+
+    if creds.mechanism.as_deref() == Some("MONGODB-X509") {
+        let has_key_file = matches!(
+            &options.tls,
+            Some(Tls::Enabled(tls)) if tls.cert_key_file_path.is_some()
+        );
+        if !has_key_file {
+            return Err(Failure::Config {
+                reason: "authMechanism=MONGODB-X509 needs tlsCertificateKeyFile=/path/to/client.pem (certificate and key) and tls=true".into(),
+            });
+        }
+    }
+    if creds.user.is_none() && creds.mechanism.is_none() {
+        options.credential = None;
+        return Ok(options);
+    }
+    if let Some(name) = creds.mechanism.as_deref()
+        && AuthMechanism::from_str(name).is_err()
+    {
+        return Err(Failure::Config {
+            reason: format!(
+                "authMechanism={name} is not a mechanism this build can use (SCRAM-SHA-256, SCRAM-SHA-1, MONGODB-X509)"
+            ),
+        });
+    }
+    // The URI's credential as the driver read it (mechanism properties
+    // included); the user and password of the config when the URI has none;
+    // the auth database as the earlier layers resolved it (TXT authSource too).
+    let credential = options.credential.get_or_insert_with(Credential::default);
+    if credential.username.is_none() {
+        credential.username.clone_from(&creds.user);
+        credential.password = creds.password.as_ref().map(|p| p.expose().to_string());
+    }
+    credential.source = Some(creds.auth_db.clone());
+    Ok(options)
+}
+
+/// The host as the driver should dial it: its name when the system resolver knows
+/// it (TLS checks the name), else the address our own probe connected to.
+async fn driver_address(
+    host: &HealthyHost,
+    deadline: Instant,
+    steps: &mut Vec<Step>,
+) -> ServerAddress {
+    let port = host.socket.port();
+    let name = host.name.clone();
+    if name.parse::<IpAddr>().is_ok() {
+        return ServerAddress::Tcp {
+            host: name,
+            port: Some(port),
+        };
+    }
+    let resolves =
+        match tokio::time::timeout_at(deadline, tokio::net::lookup_host((name.as_str(), port)))
+            .await
+        {
+            Ok(Ok(mut addrs)) => addrs.next().is_some(),
+            _ => false,
+        };
+    if resolves {
+        return ServerAddress::Tcp {
+            host: name,
+            port: Some(port),
+        };
+    }
+    let ip = host.socket.ip().to_string();
+    steps.push(
+        Step::new(
+            Layer::Auth,
+            format!("driver address {name}"),
+            Status::Warn,
+            format!(
+                "the system resolver does not know {name}; the driver connects to {ip} instead (the address the probe reached; with TLS the certificate must also name that address)"
+            ),
+        )
+        .on(&host.address),
+    );
+    ServerAddress::Tcp {
+        host: ip,
+        port: Some(port),
+    }
+}
