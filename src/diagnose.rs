@@ -688,7 +688,8 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
 /// (`--atlas-api`): an inferred access-list or `bad auth` cause becomes a confirmed
 /// one, or is ruled out. A diagnosis the facts do not bear on is returned unchanged,
 /// and an API that could not answer changes nothing (its failure is a warning step).
-pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
+/// `auth_db` is the database the failed login used, when the auth layer ran.
+pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) -> Diagnosis {
     match d.finding {
         Some(
             Finding::IpAccessListAlert
@@ -698,7 +699,7 @@ pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
             | Finding::TlsAlert,
         ) => access_list_with_atlas(d, facts),
         Some(Finding::AuthFailedAtlas | Finding::AuthFailed | Finding::AuthSourceSuspect) => {
-            user_with_atlas(d, facts)
+            user_with_atlas(d, facts, auth_db)
         }
         Some(Finding::AtlasPrivateStringOutside) => {
             match facts.cluster.as_ref().and_then(|c| c.strings.public()) {
@@ -872,7 +873,7 @@ fn public_fix(public: &str) -> String {
     )
 }
 
-fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
+fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) -> Diagnosis {
     let Some(user) = &facts.user else {
         return d;
     };
@@ -898,6 +899,22 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
             user.scopes.join(", ")
         }
     );
+    if let Some(db) = auth_db.filter(|db| *db != user.database) {
+        // The user exists where Atlas keeps it; the login looked in another database.
+        return carried(
+            Diagnosis::from_finding(Finding::AuthSourceSuspect)
+                .with_summary(format!(
+                    "User {name} exists in {} of project {project}, but the connection string authenticates against database {db:?}.",
+                    user.database
+                ))
+                .with_specific_fix(format!(
+                    "Set authSource={} in the connection string (Atlas keeps every database user there).",
+                    user.database
+                ))
+                .with_evidence(seen),
+            &d,
+        );
+    }
     let cluster = facts.cluster.as_ref();
     if let Some(c) = cluster.filter(|c| user.scoped_away_from(&c.name)) {
         return carried(
@@ -1131,7 +1148,7 @@ mod tests {
                 cluster("Cluster0", paused, state, "APPLIED"),
                 None,
             );
-            let d = with_atlas(alert(), &f);
+            let d = with_atlas(alert(), &f, None);
             assert_eq!(d.finding.map(Finding::id), Some(reason));
             assert!(
                 d.evidence.iter().any(|e| e == "h:1: alert 80"),
@@ -1148,7 +1165,7 @@ mod tests {
                 cluster("Cluster0", false, "IDLE", "APPLIED"),
                 None,
             );
-            let d = with_atlas(alert(), &f);
+            let d = with_atlas(alert(), &f, None);
             assert!(
                 d.fixes[0].contains(
                     "atlas accessLists create 203.0.113.7 --projectId 0123456789abcdef01234567"
@@ -1166,7 +1183,7 @@ mod tests {
                 cluster("Cluster0", false, "IDLE", "APPLIED"),
                 None,
             );
-            let d = with_atlas(Diagnosis::from_finding(Finding::NetworkTimeout), &f);
+            let d = with_atlas(Diagnosis::from_finding(Finding::NetworkTimeout), &f, None);
             assert_eq!(d.finding, Some(Finding::NetworkTimeout));
             assert!(
                 d.causes[0].starts_with("Not the Atlas IP access list"),
@@ -1191,14 +1208,43 @@ mod tests {
                 cluster("Cluster0", false, "IDLE", change),
                 Some(user(exists, scopes)),
             );
-            let d = with_atlas(Diagnosis::from_finding(Finding::AuthFailedAtlas), &f);
+            let d = with_atlas(Diagnosis::from_finding(Finding::AuthFailedAtlas), &f, None);
             assert_eq!(d.finding.map(Finding::id), Some(reason));
             assert_eq!(d.class, Class::AuthFailed);
         }
 
         #[test]
+        fn an_existing_user_behind_a_wrong_auth_source_is_not_a_wrong_password() {
+            let f = facts(
+                None,
+                "ACTIVE",
+                cluster("Cluster0", false, "IDLE", "APPLIED"),
+                Some(user(true, &[])),
+            );
+            let d = with_atlas(
+                Diagnosis::from_finding(Finding::AuthFailedAtlas),
+                &f,
+                Some("app"),
+            );
+            assert_eq!(d.finding, Some(Finding::AuthSourceSuspect));
+            assert!(
+                d.summary.contains("exists in admin") && d.summary.contains("\"app\""),
+                "{}",
+                d.summary
+            );
+            assert!(d.fixes[0].contains("authSource=admin"), "{:?}", d.fixes);
+            // The login used admin: the password is the cause.
+            let d = with_atlas(
+                Diagnosis::from_finding(Finding::AuthFailedAtlas),
+                &f,
+                Some("admin"),
+            );
+            assert_eq!(d.finding, Some(Finding::AtlasWrongPassword));
+        }
+
+        #[test]
         fn nothing_changes_without_the_facts_that_bear_on_it() {
-            let d = with_atlas(alert(), &Facts::default());
+            let d = with_atlas(alert(), &Facts::default(), None);
             assert_eq!(d, alert());
             let f = facts(
                 None,
@@ -1207,7 +1253,7 @@ mod tests {
                 Some(user(false, &[])),
             );
             let tls = Diagnosis::from_finding(Finding::TlsUnknownIssuer);
-            assert_eq!(with_atlas(tls.clone(), &f), tls);
+            assert_eq!(with_atlas(tls.clone(), &f, None), tls);
         }
     }
 
