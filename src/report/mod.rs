@@ -30,6 +30,9 @@ pub struct Report {
     /// Hosts (`host:port`) that failed while another host of the deployment
     /// worked: their failed steps are warnings (`diagnose::settle`).
     pub degraded_hosts: Vec<String>,
+    /// Hosts (`host:port`) that completed the handshake: while one does, a
+    /// connectivity step failing on another host is a warning.
+    pub answered_hosts: Vec<String>,
     pub steps: Vec<Step>,
     pub checks: Vec<Check>,
     pub rtt: Option<RttStats>,
@@ -193,6 +196,7 @@ impl Report {
             diagnosis: None,
             warnings: Vec::new(),
             degraded_hosts: Vec::new(),
+            answered_hosts: Vec::new(),
             steps: Vec::new(),
             checks: Vec::new(),
             rtt: None,
@@ -288,6 +292,7 @@ impl Report {
             }
         }
         self.degraded_hosts.iter_mut().for_each(cap);
+        self.answered_hosts.iter_mut().for_each(cap);
         if let Some(scan) = &mut self.scan {
             for hit in &mut scan.hits {
                 cap(&mut hit.redacted);
