@@ -93,8 +93,9 @@ fetch "$from/$archive" "$tmp/$archive" ||
 fetch "$from/$archive.sha256" "$tmp/$archive.sha256" || die "could not download $archive.sha256"
 expected=$(cut -d' ' -f1 <"$tmp/$archive.sha256")
 actual=$(sha256_of "$tmp/$archive")
-[ -n "$expected" ] && [ "$expected" = "$actual" ] ||
+if [ -z "$expected" ] || [ "$expected" != "$actual" ]; then
     die "checksum mismatch for $archive (expected ${expected:-nothing}, got $actual): not installing"
+fi
 
 tar -xzf "$tmp/$archive" -C "$tmp"
 src=$tmp/$bin-$target

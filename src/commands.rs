@@ -105,17 +105,25 @@ fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
         apply_data(report, data.clone());
     }
     if let Some(facts) = &evidence.atlas {
-        apply_atlas(report, facts.clone());
+        let auth_db = evidence
+            .auth
+            .as_ref()
+            .and_then(|a| a.result.as_ref().err())
+            .and_then(|f| match f {
+                probe::auth::Failure::Rejected { auth_db, .. } => Some(auth_db.as_str()),
+                _ => None,
+            });
+        apply_atlas(report, facts.clone(), auth_db);
     }
 }
 
 /// Folds the Atlas API's facts into the report: its steps, the data-plane diagnosis
 /// sharpened by them, and a warning when the data plane worked from an address the
 /// access list does not cover (the route to 27017 is not the one checked).
-pub fn apply_atlas(report: &mut Report, facts: crate::atlas::Facts) {
+pub fn apply_atlas(report: &mut Report, facts: crate::atlas::Facts, auth_db: Option<&str>) {
     report.steps.extend(facts.steps.iter().cloned());
     if let Some(diagnosis) = report.diagnosis.take() {
-        report.fail(diagnose::with_atlas(diagnosis, &facts));
+        report.fail(diagnose::with_atlas(diagnosis, &facts, auth_db));
     } else if report.class == crate::class::Class::Ok
         && let Some(list) = facts
             .access_list
@@ -191,18 +199,26 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
             crate::words::count(data.collections.len(), "collection")
         ));
     }
-    report.data = Some(report::DataSummary {
-        databases: data.databases,
-        database: data.database,
-        collections: data
-            .collections
+    let rows = |collections: Vec<probe::data::Collection>| {
+        collections
             .into_iter()
             .map(|c| report::CollectionRow {
                 name: c.name,
                 kind: c.kind,
                 documents: c.documents,
             })
+            .collect::<Vec<_>>()
+    };
+    report.data = Some(report::DataSummary {
+        databases: data.databases,
+        database: data.database,
+        collections: rows(data.collections),
+        every_database: data
+            .every_database
+            .into_iter()
+            .map(|(database, collections)| (database, rows(collections)))
             .collect(),
+        databases_not_listed: data.databases_not_listed,
     });
     if let Some(failure) = &data.failure {
         report.fail(diagnose::data_failure(failure));
@@ -235,6 +251,11 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
     // Only while another host works is a host's failure a warning; when none
     // works, the other hosts' failures are the failure itself (their steps show
     // them), not warnings repeating its sentence.
+    report.answered_hosts = connectivity
+        .healthy
+        .iter()
+        .map(|h| h.address.clone())
+        .collect();
     if !connectivity.healthy.is_empty() {
         for failure in &connectivity.host_failures {
             if let Some(host) = failure.host() {

@@ -133,7 +133,13 @@ pub fn settle(report: &mut Report) {
         if step.layer == Layer::Tcp && connected_hosts.iter().any(|h| h == host) {
             step.status = Status::Skip;
             step.detail = format!("{}; another address of this host connected", step.detail);
-        } else if report.degraded_hosts.iter().any(|h| h == host) {
+        } else if report.degraded_hosts.iter().any(|h| h == host)
+            || (step.layer <= Layer::Hello
+                && !report.answered_hosts.is_empty()
+                && !report.answered_hosts.iter().any(|h| h == host))
+        {
+            // Another host of the deployment answered (a host whose name did
+            // not resolve, or that refused, while the others work).
             step.status = Status::Warn;
         }
     }
@@ -682,7 +688,8 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
 /// (`--atlas-api`): an inferred access-list or `bad auth` cause becomes a confirmed
 /// one, or is ruled out. A diagnosis the facts do not bear on is returned unchanged,
 /// and an API that could not answer changes nothing (its failure is a warning step).
-pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
+/// `auth_db` is the database the failed login used, when the auth layer ran.
+pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) -> Diagnosis {
     match d.finding {
         Some(
             Finding::IpAccessListAlert
@@ -692,7 +699,7 @@ pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
             | Finding::TlsAlert,
         ) => access_list_with_atlas(d, facts),
         Some(Finding::AuthFailedAtlas | Finding::AuthFailed | Finding::AuthSourceSuspect) => {
-            user_with_atlas(d, facts)
+            user_with_atlas(d, facts, auth_db)
         }
         Some(Finding::AtlasPrivateStringOutside) => {
             match facts.cluster.as_ref().and_then(|c| c.strings.public()) {
@@ -866,7 +873,7 @@ fn public_fix(public: &str) -> String {
     )
 }
 
-fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
+fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) -> Diagnosis {
     let Some(user) = &facts.user else {
         return d;
     };
@@ -892,6 +899,22 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
             user.scopes.join(", ")
         }
     );
+    if let Some(db) = auth_db.filter(|db| *db != user.database) {
+        // The user exists where Atlas keeps it; the login looked in another database.
+        return carried(
+            Diagnosis::from_finding(Finding::AuthSourceSuspect)
+                .with_summary(format!(
+                    "User {name} exists in {} of project {project}, but the connection string authenticates against database {db:?}.",
+                    user.database
+                ))
+                .with_specific_fix(format!(
+                    "Set authSource={} in the connection string (Atlas keeps every database user there).",
+                    user.database
+                ))
+                .with_evidence(seen),
+            &d,
+        );
+    }
     let cluster = facts.cluster.as_ref();
     if let Some(c) = cluster.filter(|c| user.scoped_away_from(&c.name)) {
         return carried(
@@ -1125,7 +1148,7 @@ mod tests {
                 cluster("Cluster0", paused, state, "APPLIED"),
                 None,
             );
-            let d = with_atlas(alert(), &f);
+            let d = with_atlas(alert(), &f, None);
             assert_eq!(d.finding.map(Finding::id), Some(reason));
             assert!(
                 d.evidence.iter().any(|e| e == "h:1: alert 80"),
@@ -1142,7 +1165,7 @@ mod tests {
                 cluster("Cluster0", false, "IDLE", "APPLIED"),
                 None,
             );
-            let d = with_atlas(alert(), &f);
+            let d = with_atlas(alert(), &f, None);
             assert!(
                 d.fixes[0].contains(
                     "atlas accessLists create 203.0.113.7 --projectId 0123456789abcdef01234567"
@@ -1160,7 +1183,7 @@ mod tests {
                 cluster("Cluster0", false, "IDLE", "APPLIED"),
                 None,
             );
-            let d = with_atlas(Diagnosis::from_finding(Finding::NetworkTimeout), &f);
+            let d = with_atlas(Diagnosis::from_finding(Finding::NetworkTimeout), &f, None);
             assert_eq!(d.finding, Some(Finding::NetworkTimeout));
             assert!(
                 d.causes[0].starts_with("Not the Atlas IP access list"),
@@ -1185,14 +1208,43 @@ mod tests {
                 cluster("Cluster0", false, "IDLE", change),
                 Some(user(exists, scopes)),
             );
-            let d = with_atlas(Diagnosis::from_finding(Finding::AuthFailedAtlas), &f);
+            let d = with_atlas(Diagnosis::from_finding(Finding::AuthFailedAtlas), &f, None);
             assert_eq!(d.finding.map(Finding::id), Some(reason));
             assert_eq!(d.class, Class::AuthFailed);
         }
 
         #[test]
+        fn an_existing_user_behind_a_wrong_auth_source_is_not_a_wrong_password() {
+            let f = facts(
+                None,
+                "ACTIVE",
+                cluster("Cluster0", false, "IDLE", "APPLIED"),
+                Some(user(true, &[])),
+            );
+            let d = with_atlas(
+                Diagnosis::from_finding(Finding::AuthFailedAtlas),
+                &f,
+                Some("app"),
+            );
+            assert_eq!(d.finding, Some(Finding::AuthSourceSuspect));
+            assert!(
+                d.summary.contains("exists in admin") && d.summary.contains("\"app\""),
+                "{}",
+                d.summary
+            );
+            assert!(d.fixes[0].contains("authSource=admin"), "{:?}", d.fixes);
+            // The login used admin: the password is the cause.
+            let d = with_atlas(
+                Diagnosis::from_finding(Finding::AuthFailedAtlas),
+                &f,
+                Some("admin"),
+            );
+            assert_eq!(d.finding, Some(Finding::AtlasWrongPassword));
+        }
+
+        #[test]
         fn nothing_changes_without_the_facts_that_bear_on_it() {
-            let d = with_atlas(alert(), &Facts::default());
+            let d = with_atlas(alert(), &Facts::default(), None);
             assert_eq!(d, alert());
             let f = facts(
                 None,
@@ -1201,7 +1253,7 @@ mod tests {
                 Some(user(false, &[])),
             );
             let tls = Diagnosis::from_finding(Finding::TlsUnknownIssuer);
-            assert_eq!(with_atlas(tls.clone(), &f), tls);
+            assert_eq!(with_atlas(tls.clone(), &f, None), tls);
         }
     }
 
@@ -1277,6 +1329,32 @@ mod tests {
         assert_eq!(report.steps[0].status, Status::Warn);
         assert_eq!(report.verdict(), crate::report::Verdict::Warn);
         assert_eq!(report.exit_code(), 0);
+    }
+
+    #[test]
+    fn a_host_whose_name_does_not_resolve_while_another_answers_is_a_warning() {
+        let mut report = report_with(vec![
+            Step::new(
+                Layer::Dns,
+                "A/AAAA b.example.test",
+                Status::Fail,
+                "no such name",
+            )
+            .on("b.example.test:27017"),
+            Step::new(
+                Layer::Tcp,
+                "connect 127.0.0.1:27017",
+                Status::Pass,
+                "connected",
+            )
+            .on("a.example.test:27017"),
+            Step::new(Layer::Hello, "hello", Status::Pass, "ok").on("a.example.test:27017"),
+        ]);
+        report.answered_hosts.push("a.example.test:27017".into());
+        settle(&mut report);
+        assert_eq!(report.class, Class::Ok);
+        assert_eq!(report.steps[0].status, Status::Warn);
+        assert_eq!(report.verdict(), crate::report::Verdict::Warn);
     }
 
     #[test]

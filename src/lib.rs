@@ -103,7 +103,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     }
 
     let command_name = command_name(&cli.command);
-    let report = match settings {
+    let mut report = match settings {
         Err(error) => {
             let mut report = Report::new(
                 command_name,
@@ -135,7 +135,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         }
     };
 
-    let mut report = report;
+    // The verdict's invariants, once, before any renderer sees the report.
     diagnose::settle(&mut report);
     report.cap_strings();
     let generated_at = now_utc();

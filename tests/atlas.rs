@@ -725,3 +725,99 @@ fn r12_the_checklist_gains_the_atlas_items() {
     );
     assert!(plain.json["atlas"].is_null(), "{}", plain.dump());
 }
+
+#[test]
+fn r12_an_api_that_never_answers_ends_with_the_layer_deadline() {
+    let bed = Bed::load();
+    let silent = support::silent();
+    let mut cli = bed.atlas_cli();
+    cli.env(
+        "MONGODB_ATLAS_BASE_URL",
+        format!("http://{LOCALHOST}:{}/", silent.port()),
+    );
+    let tls = bed.tls_uri();
+    cli.args(["ping", "--uri", &tls, "--atlas-api", "--timeout", "1"]);
+    let run = cli.run_json();
+    // The data plane's verdict stands; the API is a warning with its error.
+    assert_eq!(
+        (run.code, run.str("/verdict")),
+        (0, "warn"),
+        "{}",
+        run.dump()
+    );
+    let errors = run.json["atlas"]["errors"].as_array().expect("errors");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no answer within the deadline")),
+        "{}",
+        run.dump()
+    );
+}
+
+#[test]
+fn r12_bad_auth_against_another_database_names_the_auth_source_not_the_password() {
+    let bed = Bed::load();
+    let server = fake_mongod_with(doc! {}, [("saslStart", atlas_bad_auth())]);
+    // No authSource and a path database: the driver logs in against `app`.
+    let uri = format!(
+        "mongodb://app:Wr0ng-Passw0rd@{LOCALHOST}:{}/app",
+        server.port()
+    );
+    let run = atlas_run(
+        &bed,
+        &[
+            "auth-check",
+            "--uri",
+            &uri,
+            "--atlas-cluster",
+            "Cluster0",
+            "--egress-ip",
+            "203.0.113.7",
+        ],
+    );
+    assert_outcome(&run, "auth-check", "auth_failed", "auth_source_suspect");
+    assert!(
+        summary(&run).starts_with("User app exists in admin of project"),
+        "{}",
+        run.dump()
+    );
+    assert!(
+        run.str("/diagnosis/fixes/0").contains("authSource=admin"),
+        "{}",
+        run.dump()
+    );
+    run.assert_no_secret("Wr0ng-Passw0rd");
+}
+
+#[test]
+fn r12_a_flex_cluster_is_found_by_the_uris_host_although_the_clusters_list_leaves_it_out() {
+    let bed = Bed::load();
+    // flex0 has no DNS records in the bed: the data plane fails at dns, the API still answers.
+    let uri = bed.srv_uri("flex0", "");
+    let dns = bed.dns_server();
+    let run = atlas_run(
+        &bed,
+        &[
+            "ping",
+            "--uri",
+            &uri,
+            "--dns-server",
+            &dns,
+            "--egress-ip",
+            "203.0.113.7",
+        ],
+    );
+    assert_eq!(run.str("/class"), "dns", "{}", run.dump());
+    let cluster = &run.json["atlas"]["cluster"];
+    assert_eq!(
+        (
+            cluster["name"].as_str(),
+            cluster["flex"].as_bool(),
+            cluster["uri_kind"].as_str()
+        ),
+        (Some("Flex0"), Some(true), Some("standard_srv")),
+        "{}",
+        run.dump()
+    );
+}

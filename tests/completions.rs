@@ -35,19 +35,21 @@ COMP_POINT=${{#COMP_LINE}}
 printf '%s\n' "${{COMPREPLY[@]}}""#,
         script = script.display()
     );
-    let output = Command::new("bash")
-        .args(["--norc", "--noprofile", "-c", &program])
-        .output()
-        .expect("run bash");
-    assert!(
-        output.status.success(),
-        "bash completion failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
+    bash(&["--norc", "--noprofile", "-c", &program])
         .lines()
         .map(str::to_string)
         .collect()
+}
+
+/// Runs bash with ARGS, asserts it succeeded, and returns its stdout.
+fn bash(args: &[&str]) -> String {
+    let output = Command::new("bash").args(args).output().expect("run bash");
+    assert!(
+        output.status.success(),
+        "bash {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
@@ -55,16 +57,8 @@ fn bash_accepts_the_script_and_it_completes_commands_and_values() {
     let (cli, script) = generated(&["completions", "bash"]);
     let path = cli.write_file("atlas-doctor.bash", &script);
 
-    let syntax = Command::new("bash")
-        .arg("-n")
-        .arg(&path)
-        .output()
-        .expect("run bash -n");
-    assert!(
-        syntax.status.success(),
-        "bash -n refused the script: {}",
-        String::from_utf8_lossy(&syntax.stderr)
-    );
+    // bash -n: the script parses.
+    bash(&["-n", &path.display().to_string()]);
 
     let commands = bash_complete(&path, &["atlas-doctor"]);
     for command in [

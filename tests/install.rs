@@ -155,8 +155,7 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
     }
 
     // The installed binary, from an empty environment: the done-when of issue 14.
-    let installed = prefix.join("bin/atlas-doctor");
-    let output = Command::new(&installed)
+    let output = Command::new(prefix.join("bin/atlas-doctor"))
         .args(["--uri", &bed.plain_uri(), "--format", "json", "ping"])
         .env_clear()
         .env("HOME", &home)
@@ -167,8 +166,40 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
     let report: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
     assert_eq!(report["verdict"], "ok", "{report:#}");
 
+    // The Action's install step: the repository's install.sh, steered only by the
+    // variables action.yml sets (version pinned, download URL, install dir).
+    let action_dir = work.path().join("runner-temp/atlas-doctor");
+    let output = Command::new("sh")
+        .arg(repo().join("scripts/install.sh"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("ATLAS_DOCTOR_VERSION", package_str("version"))
+        .env("ATLAS_DOCTOR_DOWNLOAD_URL", release.url())
+        .env("ATLAS_DOCTOR_INSTALL_DIR", &action_dir)
+        .output()
+        .expect("run the action's install step");
+    assert!(output.status.success(), "{}", text(&output));
+    let installed = action_dir.join("bin/atlas-doctor");
+    assert!(installed.is_file(), "{}", text(&output));
+    let action_yml = std::fs::read_to_string(repo().join("action.yml")).expect("action.yml");
+    for variable in [
+        "ATLAS_DOCTOR_VERSION",
+        "ATLAS_DOCTOR_DOWNLOAD_URL",
+        "ATLAS_DOCTOR_INSTALL_DIR",
+        "ATLAS_DOCTOR_BIN",
+        "INPUT_COMMAND",
+        "INPUT_ARGS",
+        "INPUT_REPORT_FILES",
+    ] {
+        assert!(
+            action_yml.contains(&format!("{variable}: ${{{{")),
+            "action.yml does not set {variable}"
+        );
+    }
+
     // The Action's run step with that binary: the exit code is the step's and its output.
-    let action = |command: &str, args: &str| {
+    let action = |command: &str, args: &str, report_files: &str| {
         let outputs = work.path().join("github_output");
         std::fs::write(&outputs, "").expect("GITHUB_OUTPUT");
         let output = Command::new("bash")
@@ -178,7 +209,7 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
             .env("HOME", &home)
             .env("INPUT_COMMAND", command)
             .env("INPUT_ARGS", args)
-            .env("INPUT_REPORT_FILES", "")
+            .env("INPUT_REPORT_FILES", report_files)
             .env("ATLAS_DOCTOR_BIN", &installed)
             .env("GITHUB_OUTPUT", &outputs)
             .current_dir(work.path())
@@ -186,14 +217,15 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
             .expect("run scripts/action-run");
         (output, std::fs::read_to_string(&outputs).expect("outputs"))
     };
-    let (output, outputs) = action("ping", &format!("--uri {}", bed.plain_uri()));
+    let (output, outputs) = action("ping", &format!("--uri {}", bed.plain_uri()), "");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert_eq!(outputs, "exit-code=0\n");
     let refused = format!(
         "--uri mongodb://127.0.0.1:{}/\n--timeout 2",
         support::refusing_port()
     );
-    let (output, outputs) = action("ping --count 2", &refused);
+    // The report files are written on failure too, each in its extension's format.
+    let (output, outputs) = action("ping --count 2", &refused, "doctor.json\n doctor.xml");
     assert_eq!(
         output.status.code(),
         Some(i32::from(atlas_doctor::exit::TCP_REFUSED)),
@@ -205,6 +237,18 @@ fn the_installer_installs_a_release_archive_that_pings_the_bed_and_gates_through
         String::from_utf8_lossy(&output.stderr).contains("::error title=atlas-doctor ping::"),
         "{}",
         text(&output)
+    );
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(work.path().join("doctor.json")).expect("doctor.json written"),
+    )
+    .expect("doctor.json is JSON");
+    assert_eq!(json["class"], "tcp_refused", "{json:#}");
+    support::schema_errors(&json).unwrap_or_else(|e| panic!("{e}"));
+    let junit =
+        std::fs::read_to_string(work.path().join("doctor.xml")).expect("doctor.xml written");
+    assert!(
+        junit.starts_with("<?xml") && junit.contains("<failure"),
+        "{junit}"
     );
 }
 

@@ -111,22 +111,28 @@ fn r9_a_host_failing_while_another_works_is_a_warning() {
     );
 }
 
-#[test]
-fn r9_an_ipv6_address_refused_while_ipv4_serves_is_not_a_failure() {
-    // A name with an AAAA record ::1 and an A record 127.0.0.1; the server listens on
-    // 127.0.0.1 only, so [::1] is refused (this machine has a ::1 loopback).
+/// `ping` through a private dnsmasq that serves [`DUAL_STACK_HOST`] (A 127.0.0.1,
+/// AAAA ::1) and nothing else, against a fake mongod on 127.0.0.1 only; `uri`
+/// gets the mongod's port.
+fn ping_through_dual_stack_dns(uri: impl Fn(u16) -> String) -> JsonRun {
     let dns = dns_dual_stack();
     let peer = support::fake_mongod(mongodb::bson::doc! {});
-    let uri = format!("mongodb://{DUAL_STACK_HOST}:{}/", peer.port());
-    let run = run_json([
+    run_json([
         "ping",
         "--timeout",
         "2",
         "--dns-server",
         &dns.addr.to_string(),
         "--uri",
-        &uri,
-    ]);
+        &uri(peer.port()),
+    ])
+}
+
+#[test]
+fn r9_an_ipv6_address_refused_while_ipv4_serves_is_not_a_failure() {
+    // A name with an AAAA record ::1 and an A record 127.0.0.1; the server listens on
+    // 127.0.0.1 only, so [::1] is refused (this machine has a ::1 loopback).
+    let run = ping_through_dual_stack_dns(|port| format!("mongodb://{DUAL_STACK_HOST}:{port}/"));
     assert_consistent(&run);
     assert_eq!(run.str("/class"), "ok", "{}", run.dump());
     let tcp = run.steps("tcp");
@@ -293,4 +299,15 @@ fn r15_ctrl_c_during_the_final_status_check_exits_130() {
         .find(|c| c["id"] == "database-status")
         .unwrap();
     assert_eq!(status_check["status"], "skip", "{stdout}");
+}
+
+#[test]
+fn r9_a_host_whose_name_does_not_resolve_while_another_answers_is_a_warning() {
+    // A seed list with a name the resolver does not know beside one that works.
+    let run = ping_through_dual_stack_dns(|port| {
+        format!("mongodb://{DUAL_STACK_HOST}:{port},missing.example.test:{port}/")
+    });
+    assert_consistent(&run);
+    assert_eq!(run.str("/class"), "ok", "{}", run.dump());
+    assert_eq!(run.str("/verdict"), "warn", "{}", run.dump());
 }

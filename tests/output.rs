@@ -389,3 +389,98 @@ fn r11_explain_json_has_tool_version_and_exit_code_and_markdown_quotes_the_error
         "{text}"
     );
 }
+
+/// Issue 11 item 10: `collections` with no database in the URI (Atlas's copy-paste
+/// string has none) listed database names only.
+#[test]
+fn r11_collections_without_a_database_lists_every_database() {
+    let bed = Bed::load();
+    let mut cmd = cli();
+    cmd.args([
+        "collections",
+        "--uri",
+        &bed.auth_uri("admin", "authSource=admin"),
+    ]);
+    let run = cmd.run_json();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let listed: Vec<(String, Vec<String>)> = run.json["collections_by_database"]
+        .as_array()
+        .expect("collections_by_database")
+        .iter()
+        .map(|d| {
+            (
+                d["database"].as_str().unwrap().to_string(),
+                d["collections"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["name"].as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    let probe = listed
+        .iter()
+        .find(|(db, _)| db == "probe")
+        .expect("probe listed");
+    assert!(probe.1.contains(&"users".to_string()), "{listed:?}");
+    assert!(
+        !listed.iter().any(|(db, _)| db == "local" || db == "admin"),
+        "{listed:?}"
+    );
+    assert_eq!(run.json["databases_not_listed"], 0);
+
+    // A user who may not list databases is told how to name one, once, and the run passes.
+    let mut cmd = cli();
+    cmd.args([
+        "collections",
+        "--uri",
+        &bed.auth_uri("reader", "authSource=admin"),
+    ]);
+    let run = cmd.run();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert_eq!(run.stdout.matches("--db NAME").count(), 1, "{}", run.stdout);
+}
+
+/// Issue 11 item 10: the listing is bounded, with a count of the rest.
+#[test]
+fn r11_collections_of_many_databases_are_bounded() {
+    let databases: Vec<mongodb::bson::Document> = (0..13)
+        .map(|i| doc! {"name": format!("db{i:02}")})
+        .collect();
+    let server = fake_mongod_with(
+        doc! {},
+        [
+            (
+                "connectionStatus",
+                doc! {"authInfo": {"authenticatedUsers": [], "authenticatedUserRoles": []}, "ok": 1.0},
+            ),
+            ("listDatabases", doc! {"databases": databases, "ok": 1.0}),
+            (
+                "listCollections",
+                doc! {"cursor": {"id": 0_i64, "ns": "x.$cmd.listCollections", "firstBatch": [{"name": "things", "type": "collection"}]}, "ok": 1.0},
+            ),
+        ],
+    );
+    let mut cmd = cli();
+    cmd.args(["collections", "--timeout", "2", "--uri", &server.uri()]);
+    let run = cmd.run_json();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert_eq!(
+        run.json["collections_by_database"].as_array().map(Vec::len),
+        Some(10),
+        "{}",
+        run.dump()
+    );
+    assert_eq!(run.json["databases_not_listed"], 3);
+    let mut cmd = cli();
+    cmd.args(["collections", "--timeout", "2", "--uri", &server.uri()]);
+    let human = cmd.run();
+    assert!(
+        human
+            .stdout
+            .contains("3 more databases not listed: pass --db NAME"),
+        "{}",
+        human.stdout
+    );
+}

@@ -148,7 +148,7 @@ pub enum ErrorKind {
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.error {
-            ErrorKind::Api(e) => write!(f, "{}: {e}", self.call),
+            ErrorKind::Api(e) => write!(f, "{}: {e}{}", self.call, hint(e)),
             ErrorKind::Credentials(e) => write!(f, "{}: {e}", self.call),
             ErrorKind::NoProject => write!(
                 f,
@@ -156,6 +156,21 @@ impl std::fmt::Display for CallError {
                 self.call
             ),
         }
+    }
+}
+
+/// What to do about the API's refusals, as the reference words their causes.
+fn hint(error: &Error) -> &'static str {
+    match (error.status(), error.code()) {
+        (_, Some("IP_ADDRESS_NOT_ON_ACCESS_LIST")) => {
+            " (the API key's or service account's own access list refuses this machine: add its address in Atlas, Organization Access Manager > Applications)"
+        }
+        (Some(401), _) => {
+            " (check MONGODB_ATLAS_CLIENT_ID/_CLIENT_SECRET or the API key pair, and that it belongs to this project's organization)"
+        }
+        (Some(403), _) => " (the credentials lack Project Read Only on this project)",
+        (_, Some("VERSION_GONE")) => " (this atlas-doctor reads a retired API version: upgrade it)",
+        _ => "",
     }
 }
 

@@ -300,7 +300,9 @@ pub fn decide(report: &mut Report, fail_on: FailOn) {
     report.fail(diagnosis);
 }
 
-/// The item ids of a section, in order (the contract tests rely on).
+/// The item ids of a section, in order (the contract tests rely on). With
+/// `--atlas-api`, `atlas::checks` appends `atlas-access-list` and `atlas-user`
+/// to security and `atlas-cluster-state` to testing.
 pub fn ids(section: Section) -> &'static [&'static str] {
     match section {
         Section::Security => &[

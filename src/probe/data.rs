@@ -14,6 +14,11 @@ use super::{Layer, Status, Step};
 
 /// At most this many collections get a document estimate (one command each).
 const MAX_COUNTED: usize = 100;
+/// With no database chosen, the collections of at most this many databases
+/// are listed (one `listCollections` each, at once); the rest are counted.
+pub const MAX_DATABASES_LISTED: usize = 10;
+/// Databases the server keeps for itself: not listed when no database was chosen.
+const SYSTEM_DATABASES: [&str; 3] = ["admin", "config", "local"];
 
 /// What to look at.
 #[derive(Debug, Clone, Copy)]
@@ -78,6 +83,11 @@ pub struct DataOutcome {
     /// The database listed, if one.
     pub database: Option<String>,
     pub collections: Vec<Collection>,
+    /// No database chosen: the collections of each database the user may see
+    /// (system databases aside), at most `MAX_DATABASES_LISTED` of them.
+    pub every_database: Vec<(String, Vec<Collection>)>,
+    /// Databases beyond `MAX_DATABASES_LISTED`, not listed.
+    pub databases_not_listed: usize,
     pub failure: Option<Failure>,
 }
 
@@ -139,6 +149,22 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
                 list_collections(&mut out, client, req, database).await;
                 return out;
             }
+            if let (Failure::Unauthorized { .. }, None, true) =
+                (&failure, req.database, req.expected.is_empty())
+            {
+                // Nothing was asked of a database: not being allowed to list them
+                // all is a warning that says how to name one, not a failure.
+                out.steps.push(
+                    Step::new(
+                        Layer::Data,
+                        "listDatabases",
+                        Status::Warn,
+                        format!("{failure}; pass --db NAME to list the collections of a database you may read"),
+                    )
+                    .took(start.elapsed()),
+                );
+                return out;
+            }
             out.steps.push(
                 Step::new(
                     Layer::Data,
@@ -155,12 +181,8 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
 
     let Some(database) = req.database else {
         if req.expected.is_empty() {
-            out.steps.push(Step::new(
-                Layer::Data,
-                "listCollections",
-                Status::Skip,
-                "no database chosen (--db, `database` in the config, or the URI path): listed databases only",
-            ));
+            // Atlas's copy-paste string names no database: show what is in each.
+            list_every_database(&mut out, client, req).await;
         } else {
             out.steps.push(Step::new(
                 Layer::Data,
@@ -177,6 +199,116 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
     out
 }
 
+/// No database chosen: the collections of every database `listDatabases` named
+/// (system databases aside, at most `MAX_DATABASES_LISTED`, at once under the
+/// layer's deadline). A database the user may not list is a warning, not a failure.
+async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Request<'_>) {
+    let user_databases: Vec<String> = out
+        .databases
+        .iter()
+        .filter(|d| !SYSTEM_DATABASES.contains(&d.as_str()))
+        .cloned()
+        .collect();
+    out.databases_not_listed = user_databases.len().saturating_sub(MAX_DATABASES_LISTED);
+    let start = Instant::now();
+    let mut listings = tokio::task::JoinSet::new();
+    for (index, name) in user_databases
+        .into_iter()
+        .take(MAX_DATABASES_LISTED)
+        .enumerate()
+    {
+        let db = client.database(&name);
+        let deadline = req.deadline;
+        listings.spawn(async move {
+            let listed = bounded(
+                deadline,
+                db.run_command(
+                    doc! { "listCollections": 1, "nameOnly": true, "authorizedCollections": true },
+                ),
+            )
+            .await;
+            (index, name, listed)
+        });
+    }
+    let mut results = Vec::new();
+    while let Some(joined) = listings.join_next().await {
+        if let Ok(result) = joined {
+            results.push(result);
+        }
+    }
+    results.sort_by_key(|(index, _, _)| *index);
+    for (_, name, listed) in results {
+        match listed {
+            Ok(reply) => {
+                let mut collections = collection_specs(&reply)
+                    .iter()
+                    .filter_map(collection_from)
+                    .collect::<Vec<_>>();
+                collections.sort_by(|a, b| a.name.cmp(&b.name));
+                out.every_database.push((name, collections));
+            }
+            Err(error) => {
+                let failure = error.into_failure("listCollections", &name);
+                out.steps.push(
+                    Step::new(
+                        Layer::Data,
+                        format!("listCollections {name}"),
+                        Status::Warn,
+                        failure.to_string(),
+                    )
+                    .took(start.elapsed()),
+                );
+            }
+        }
+    }
+    let shown: usize = out.every_database.iter().map(|(_, c)| c.len()).sum();
+    let rest = if out.databases_not_listed > 0 {
+        format!(
+            "; {} more not listed (pass --db NAME)",
+            crate::words::count(out.databases_not_listed, "database")
+        )
+    } else {
+        String::new()
+    };
+    out.steps.push(
+        Step::new(
+            Layer::Data,
+            "listCollections",
+            Status::Pass,
+            format!(
+                "no database chosen: {} in {}{rest}",
+                crate::words::count(shown, "collection"),
+                crate::words::count(out.every_database.len(), "database")
+            ),
+        )
+        .took(start.elapsed()),
+    );
+}
+
+/// One collection of a `listCollections` reply (no estimate yet).
+fn collection_from(spec: &Document) -> Option<Collection> {
+    Some(Collection {
+        name: spec.get_str("name").ok()?.to_string(),
+        kind: spec.get_str("type").unwrap_or("collection").to_string(),
+        documents: None,
+    })
+}
+
+/// The collection documents of a `listCollections` reply's first batch.
+fn collection_specs(reply: &Document) -> Vec<Document> {
+    reply
+        .get_document("cursor")
+        .and_then(|c| c.get_array("firstBatch"))
+        .map(|batch| {
+            batch
+                .iter()
+                .filter_map(Bson::as_document)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// `listCollections` on `database`, estimates, and the expected-collection checks.
 async fn list_collections(
     out: &mut DataOutcome,
@@ -188,17 +320,7 @@ async fn list_collections(
     let db = client.database(database);
     let listed = bounded(req.deadline, db.run_command(doc! { "listCollections": 1 })).await;
     let specs = match listed {
-        Ok(reply) => reply
-            .get_document("cursor")
-            .and_then(|c| c.get_array("firstBatch"))
-            .map(|batch| {
-                batch
-                    .iter()
-                    .filter_map(Bson::as_document)
-                    .cloned()
-                    .collect::<Vec<Document>>()
-            })
-            .unwrap_or_default(),
+        Ok(reply) => collection_specs(&reply),
         Err(error) => {
             let failure = error.into_failure("listCollections", database);
             out.steps.push(
@@ -214,16 +336,7 @@ async fn list_collections(
             return;
         }
     };
-    let mut collections: Vec<Collection> = specs
-        .iter()
-        .filter_map(|spec| {
-            Some(Collection {
-                name: spec.get_str("name").ok()?.to_string(),
-                kind: spec.get_str("type").unwrap_or("collection").to_string(),
-                documents: None,
-            })
-        })
-        .collect();
+    let mut collections: Vec<Collection> = specs.iter().filter_map(collection_from).collect();
     collections.sort_by(|a, b| a.name.cmp(&b.name));
     // The estimates run at once under the layer's deadline: one slow or silent
     // count must not cost a deadline per collection.

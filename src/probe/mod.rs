@@ -446,3 +446,28 @@ pub fn lost_task(error: &tokio::task::JoinError) -> Failure {
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
+
+#[cfg(test)]
+mod lost_task_tests {
+    use super::*;
+    use crate::class::Class;
+
+    #[tokio::test]
+    async fn a_panicked_probe_is_internal_never_ok() {
+        let joined = tokio::spawn(async { panic!("a probe bug") }).await;
+        let error = joined.expect_err("the task panicked");
+        let failure = lost_task(&error);
+        assert!(matches!(&failure, Failure::Internal { what } if what.contains("panicked")));
+        assert_eq!(crate::diagnose::failure(&failure).class, Class::Internal);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_probe_is_internal_never_ok() {
+        let task = tokio::spawn(std::future::pending::<()>());
+        task.abort();
+        let error = task.await.expect_err("the task was cancelled");
+        let failure = lost_task(&error);
+        assert!(matches!(&failure, Failure::Internal { what } if what.contains("cancelled")));
+        assert_eq!(crate::diagnose::failure(&failure).class, Class::Internal);
+    }
+}

@@ -126,7 +126,14 @@ pub(super) async fn resolve_with(
     if cs.scheme == Scheme::Srv {
         let srv_host = &cs.hosts[0].name;
         let query = format!("SRV _mongodb._tcp.{srv_host}");
-        let (answer, took) = dns::timed(resolver.srv(&format!("_mongodb._tcp.{srv_host}."))).await;
+        // SRV and TXT at once, as drivers ask them: the dns layer spends its
+        // deadline once, not once per record type.
+        let srv_name = format!("_mongodb._tcp.{srv_host}.");
+        let txt_name = format!("{srv_host}.");
+        let ((answer, took), txt_lookup) = tokio::join!(
+            dns::timed(resolver.srv(&srv_name)),
+            dns::timed(resolver.txt(&txt_name))
+        );
         let targets = match answer {
             Ok(targets) => targets,
             Err(error) => {
@@ -171,7 +178,7 @@ pub(super) async fn resolve_with(
         seeds = targets.into_iter().map(|t| (t.host, t.port)).collect();
 
         let query = format!("TXT {srv_host}");
-        let (answer, took) = dns::timed(resolver.txt(&format!("{srv_host}."))).await;
+        let (answer, took) = txt_lookup;
         let records = match answer {
             Ok(records) => records,
             Err(dns::Error::NoRecords { .. } | dns::Error::NoSuchName) => Vec::new(),

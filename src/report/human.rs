@@ -325,23 +325,35 @@ fn render_checks(out: &mut String, checks: &[Check], palette: Palette, width: Wi
     }
 }
 
-/// A compact table: name, type, estimated documents.
+/// The collections of the database asked for; with none asked for, those of
+/// every database the user may see (bounded), then how many were not listed.
 fn render_collections(out: &mut String, data: &super::DataSummary, palette: Palette, width: Width) {
-    let Some(database) = &data.database else {
-        if !data.databases.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n  {}",
-                wrap(
-                    "No database chosen: pass --db NAME (or put it in the URI's path) to list its collections.",
-                    width,
-                    2,
-                    2
-                )
-            );
-        }
+    if let Some(database) = &data.database {
+        table(out, database, &data.collections, palette);
         return;
+    }
+    for (database, rows) in &data.every_database {
+        table(out, database, rows, palette);
+    }
+    let hint = match (data.every_database.is_empty(), data.databases_not_listed) {
+        (_, 0) if !data.every_database.is_empty() => None,
+        (true, _) if data.databases.is_empty() => None,
+        (true, _) => Some(
+            "No database chosen: pass --db NAME (or put it in the URI's path) to list its collections."
+                .to_string(),
+        ),
+        (false, more) => Some(format!(
+            "{} not listed: pass --db NAME to list one.",
+            crate::words::count_as(more, "more database", "more databases")
+        )),
     };
+    if let Some(hint) = hint {
+        let _ = writeln!(out, "\n  {}", wrap(&hint, width, 2, 2));
+    }
+}
+
+/// A compact table: name, type, estimated documents.
+fn table(out: &mut String, database: &str, rows: &[super::CollectionRow], palette: Palette) {
     let _ = writeln!(
         out,
         "\n{}",
@@ -350,12 +362,11 @@ fn render_collections(out: &mut String, data: &super::DataSummary, palette: Pale
             &format!("Collections in {}", terminal(database))
         )
     );
-    if data.collections.is_empty() {
+    if rows.is_empty() {
         let _ = writeln!(out, "  (none visible)");
         return;
     }
-    let names: Vec<String> = data
-        .collections
+    let names: Vec<String> = rows
         .iter()
         .map(|c| terminal(&c.name).into_owned())
         .collect();
@@ -379,7 +390,7 @@ fn render_collections(out: &mut String, data: &super::DataSummary, palette: Pale
             )
         )
     );
-    for (c, name) in data.collections.iter().zip(&names) {
+    for (c, name) in rows.iter().zip(&names) {
         let documents = c
             .documents
             .map_or_else(|| "-".to_string(), |n| format!("~{n}"));
@@ -767,7 +778,7 @@ mod tests {
         report.data = Some(DataSummary {
             databases: vec!["app".into(), "local".into(), "otherdb".into()],
             database: None,
-            collections: Vec::new(),
+            ..DataSummary::default()
         });
         let text = render(&report, Palette::plain(), Detail::Normal, Some(80));
         assert_fits(&text, 80);

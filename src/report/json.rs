@@ -18,7 +18,10 @@
 //! (RFC 3339), "days_left", "trusted_by"}]`; `"auth": {"user", "db", "mechanism",
 //! "roles": [{"role", "db"}], "privileges": [{"resource", "actions"}]}` as
 //! `connectionStatus` said. `collections` adds
-//! `"databases": [...]`, `"database"` and `"collections": [{"name", "type", "documents"}]`.
+//! `"databases": [...]`, `"database"` and `"collections": [{"name", "type", "documents"}]`;
+//! with no database chosen, `"collections_by_database": [{"database", "collections": [...]}]`
+//! (each database the user may see, system databases aside, at most 10) and
+//! `"databases_not_listed"`.
 //! `"atlas"` is null unless `--atlas-api` ran; then `{"project_id", "cluster": {"name", "flex",
 //! "state", "paused", "mongodb_version", "change_status", "uri_kind", "public_connection_string"},
 //! "access_list": {"egress_ip", "egress_source", "covered_by", "entry_status", "entry_delete_after",
@@ -72,6 +75,29 @@ struct JsonReport<'a> {
     /// collections: `[{name, type, documents}]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     collections: Option<Vec<JsonCollection<'a>>>,
+    /// collections with no database chosen: `[{database, collections: [{name, type, documents}]}]`
+    /// for each database the user may see (system databases aside, bounded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collections_by_database: Option<Vec<JsonDatabase<'a>>>,
+    /// collections with no database chosen: the databases beyond those listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    databases_not_listed: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct JsonDatabase<'a> {
+    database: &'a str,
+    collections: Vec<JsonCollection<'a>>,
+}
+
+fn collections(rows: &[super::CollectionRow]) -> Vec<JsonCollection<'_>> {
+    rows.iter()
+        .map(|c| JsonCollection {
+            name: &c.name,
+            kind: &c.kind,
+            documents: c.documents,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -388,45 +414,53 @@ fn warnings(report: &Report) -> Vec<String> {
 
 /// Renders the report as one JSON object and a newline.
 pub fn render(report: &Report) -> String {
-    let json = JsonReport {
-        schema_version: SCHEMA_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION"),
-        command: report.command,
-        target: JsonTarget {
-            uri: &report.target_uri,
-            source: &report.target_source,
-        },
-        verdict: report.verdict().as_str(),
-        class: report.class,
-        exit_code: report.exit_code(),
-        diagnosis: report.diagnosis.as_ref(),
-        warnings: warnings(report),
-        facts: &report.facts,
-        rtt_ms: report.rtt.map(|r| JsonRtt {
-            count: r.count,
-            min: round(ms(r.min)),
-            avg: round(ms(r.avg)),
-            max: round(ms(r.max)),
-        }),
-        steps: report.steps.iter().map(step).collect(),
-        checks: report.checks.iter().map(check).collect(),
-        deployment: report.deployment.as_ref().map(deployment),
-        tls: report.tls.iter().map(|(host, t)| tls(host, t)).collect(),
-        auth: report.auth.as_ref().map(auth),
-        atlas: report.atlas.as_ref().map(atlas),
-        databases: report.data.as_ref().map(|d| d.databases.as_slice()),
-        database: report.data.as_ref().and_then(|d| d.database.as_deref()),
-        collections: report.data.as_ref().map(|d| {
-            d.collections
-                .iter()
-                .map(|c| JsonCollection {
-                    name: &c.name,
-                    kind: &c.kind,
-                    documents: c.documents,
-                })
-                .collect()
-        }),
-    };
+    let json =
+        JsonReport {
+            schema_version: SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            command: report.command,
+            target: JsonTarget {
+                uri: &report.target_uri,
+                source: &report.target_source,
+            },
+            verdict: report.verdict().as_str(),
+            class: report.class,
+            exit_code: report.exit_code(),
+            diagnosis: report.diagnosis.as_ref(),
+            warnings: warnings(report),
+            facts: &report.facts,
+            rtt_ms: report.rtt.map(|r| JsonRtt {
+                count: r.count,
+                min: round(ms(r.min)),
+                avg: round(ms(r.avg)),
+                max: round(ms(r.max)),
+            }),
+            steps: report.steps.iter().map(step).collect(),
+            checks: report.checks.iter().map(check).collect(),
+            deployment: report.deployment.as_ref().map(deployment),
+            tls: report.tls.iter().map(|(host, t)| tls(host, t)).collect(),
+            auth: report.auth.as_ref().map(auth),
+            atlas: report.atlas.as_ref().map(atlas),
+            databases: report.data.as_ref().map(|d| d.databases.as_slice()),
+            database: report.data.as_ref().and_then(|d| d.database.as_deref()),
+            collections: report.data.as_ref().map(|d| collections(&d.collections)),
+            collections_by_database: report.data.as_ref().filter(|d| d.database.is_none()).map(
+                |d| {
+                    d.every_database
+                        .iter()
+                        .map(|(database, rows)| JsonDatabase {
+                            database,
+                            collections: collections(rows),
+                        })
+                        .collect()
+                },
+            ),
+            databases_not_listed: report
+                .data
+                .as_ref()
+                .filter(|d| d.database.is_none())
+                .map(|d| d.databases_not_listed),
+        };
     let mut out =
         serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');

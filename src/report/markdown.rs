@@ -56,24 +56,23 @@ pub fn render(report: &Report, generated_at: &str) -> String {
             );
         }
     }
-    if let Some(data) = &report.data
-        && let Some(database) = &data.database
-    {
-        let _ = writeln!(out, "\n## Collections in {}\n", md(database));
-        if data.collections.is_empty() {
-            let _ = writeln!(out, "(none visible)");
-        } else {
-            let _ = writeln!(out, "| name | type | documents |\n| --- | --- | ---: |");
-            for c in &data.collections {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} |",
-                    md(&c.name),
-                    md(&c.kind),
-                    c.documents
-                        .map_or_else(|| "-".to_string(), |n| format!("~{n}"))
-                );
-            }
+    if let Some(data) = &report.data {
+        if let Some(database) = &data.database {
+            collections_table(&mut out, database, &data.collections);
+        }
+        for (database, rows) in &data.every_database {
+            collections_table(&mut out, database, rows);
+        }
+        if data.databases_not_listed > 0 {
+            let _ = writeln!(
+                out,
+                "\n{} not listed.",
+                crate::words::count_as(
+                    data.databases_not_listed,
+                    "more database",
+                    "more databases"
+                )
+            );
         }
     }
     for section in [Section::Security, Section::Testing] {
@@ -123,6 +122,26 @@ pub fn render(report: &Report, generated_at: &str) -> String {
         );
     }
     out
+}
+
+/// `## Collections in DB` and its table.
+fn collections_table(out: &mut String, database: &str, rows: &[super::CollectionRow]) {
+    let _ = writeln!(out, "\n## Collections in {}\n", md(database));
+    if rows.is_empty() {
+        let _ = writeln!(out, "(none visible)");
+        return;
+    }
+    let _ = writeln!(out, "| name | type | documents |\n| --- | --- | ---: |");
+    for c in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            md(&c.name),
+            md(&c.kind),
+            c.documents
+                .map_or_else(|| "-".to_string(), |n| format!("~{n}"))
+        );
+    }
 }
 
 /// A titled bullet list, each line escaped.
@@ -232,6 +251,7 @@ pub(crate) mod tests {
                     documents: None,
                 })
                 .collect(),
+            ..DataSummary::default()
         });
         let mut diagnosis = Diagnosis::from_finding(Finding::TlsNameMismatch).with_summary(
             "The certificate of h:27017 is for *.cluster0.mongodb.net, not <monitor>.",

@@ -30,6 +30,9 @@ pub struct Report {
     /// Hosts (`host:port`) that failed while another host of the deployment
     /// worked: their failed steps are warnings (`diagnose::settle`).
     pub degraded_hosts: Vec<String>,
+    /// Hosts (`host:port`) that completed the handshake: while one does, a
+    /// connectivity step failing on another host is a warning.
+    pub answered_hosts: Vec<String>,
     pub steps: Vec<Step>,
     pub checks: Vec<Check>,
     pub rtt: Option<RttStats>,
@@ -71,6 +74,10 @@ pub struct DataSummary {
     /// The database whose collections were listed.
     pub database: Option<String>,
     pub collections: Vec<CollectionRow>,
+    /// No database chosen: each database the user may see, with its collections.
+    pub every_database: Vec<(String, Vec<CollectionRow>)>,
+    /// Databases beyond the listed ones.
+    pub databases_not_listed: usize,
 }
 
 /// One row of the collections table.
@@ -189,6 +196,7 @@ impl Report {
             diagnosis: None,
             warnings: Vec::new(),
             degraded_hosts: Vec::new(),
+            answered_hosts: Vec::new(),
             steps: Vec::new(),
             checks: Vec::new(),
             rtt: None,
@@ -284,6 +292,7 @@ impl Report {
             }
         }
         self.degraded_hosts.iter_mut().for_each(cap);
+        self.answered_hosts.iter_mut().for_each(cap);
         if let Some(scan) = &mut self.scan {
             for hit in &mut scan.hits {
                 cap(&mut hit.redacted);
@@ -292,6 +301,13 @@ impl Report {
         if let Some(data) = &mut self.data {
             data.databases.iter_mut().for_each(cap);
             data.database.iter_mut().for_each(cap);
+            for (database, rows) in &mut data.every_database {
+                cap(database);
+                for c in rows {
+                    cap(&mut c.name);
+                    cap(&mut c.kind);
+                }
+            }
             for c in &mut data.collections {
                 cap(&mut c.name);
                 cap(&mut c.kind);

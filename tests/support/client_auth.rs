@@ -4,9 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::io::AsyncReadExt as _;
-
-use super::{Server, make_ca, tcp_server, with_ca_pem};
+use super::{Server, accept_tls_silently, make_ca, with_ca_pem};
 
 /// The listener and a certificate-and-key PEM file (`tlsCertificateKeyFile=`)
 /// that it accepts, signed by the CA in `server.ca_file`.
@@ -63,16 +61,7 @@ pub fn tls_server_requiring_client_cert(tls12: bool) -> ClientAuthServer {
             rustls::pki_types::PrivateKeyDer::Pkcs8(server_key.serialize_der().into()),
         )
         .expect("server cert");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let server = tcp_server(move |stream| {
-        let acceptor = acceptor.clone();
-        async move {
-            if let Ok(mut tls) = acceptor.accept(stream).await {
-                let mut buf = [0u8; 4096];
-                while matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {}
-            }
-        }
-    });
+    let server = accept_tls_silently(Arc::new(config));
     let server = with_ca_pem(server, &ca_cert.pem());
     let client_pem = server
         .ca_file

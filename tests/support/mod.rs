@@ -1024,8 +1024,13 @@ pub fn tls_server(kind: CertKind) -> Server {
 /// Serves `pki`'s certificate chain; after a handshake it holds the connection,
 /// silent. `ca_file` of the returned server holds the CA to trust.
 pub fn serve_tls_silently(pki: &TestPki) -> Server {
-    let acceptor = tokio_rustls::TlsAcceptor::from(pki.server_config());
-    let server = tcp_server(move |stream| {
+    with_ca(accept_tls_silently(pki.server_config()), pki)
+}
+
+/// Accepts TLS with `config`; after a handshake it holds the connection, silent.
+fn accept_tls_silently(config: Arc<rustls::ServerConfig>) -> Server {
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    tcp_server(move |stream| {
         let acceptor = acceptor.clone();
         async move {
             if let Ok(mut tls) = acceptor.accept(stream).await {
@@ -1033,8 +1038,7 @@ pub fn serve_tls_silently(pki: &TestPki) -> Server {
                 while matches!(tls.read(&mut buf).await, Ok(n) if n > 0) {}
             }
         }
-    });
-    with_ca(server, pki)
+    })
 }
 
 /// A TLS-only server (good certificate, CA in `ca_file`) that resets the connection
