@@ -1,9 +1,14 @@
 //! The `crud` testing item: insert, find, update and delete one document in a
 //! scratch collection `atlas_doctor_probe_<random>`, then drop that collection on
-//! every path: success, a failed step, the deadline, and Ctrl-C (SIGINT). It
-//! never touches any other collection.
+//! every path: success, a failed step, the deadline, and a stop signal (SIGINT,
+//! SIGTERM, SIGHUP). A write in flight is left to settle before the drop, so it
+//! cannot land after it; the drop has its own deadline, and when it could not be
+//! done or confirmed the item says so. It never touches any other collection.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use mongodb::Client;
@@ -19,11 +24,15 @@ pub const PREFIX: &str = "atlas_doctor_probe_";
 /// integration test can interrupt the round trip while the collection exists.
 pub const PAUSE_ENV: &str = "ATLAS_DOCTOR_TEST_CRUD_PAUSE_MS";
 
+/// The least time the cleanup gets (settling a write in flight, then the drop),
+/// whatever `--timeout`: a tiny per-layer deadline must not leave data behind.
+pub const CLEANUP_MIN: Duration = Duration::from_secs(3);
+
 /// How the round trip ended.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub check: Check,
-    /// Ctrl-C arrived: the caller exits with `exit::INTERRUPTED` after reporting.
+    /// A stop signal arrived: the caller exits with `exit::INTERRUPTED` after reporting.
     pub interrupted: bool,
 }
 
@@ -42,54 +51,82 @@ enum End {
     Done(Vec<String>),
     Failed(String),
     TimedOut,
-    Interrupted,
+    Interrupted(&'static str),
 }
 
-/// Ctrl-C (SIGINT), listened for from `install` on. Installed eagerly: the
-/// handler is in place before the scratch collection exists, and one listener
-/// serves every later step, since once installed it replaces the default
-/// (a Ctrl-C nobody awaits would be swallowed).
+/// The stop signals, listened for from `install` on: SIGINT (Ctrl-C), SIGTERM
+/// (`kill`, a CI runner cancelling the job) and SIGHUP (the terminal closed).
+/// Installed eagerly: the handlers are in place before the scratch collection
+/// exists, and one listener serves every later step, since once installed they
+/// replace the default (a signal nobody awaits would be swallowed).
 pub struct Interrupt {
     #[cfg(unix)]
-    signal: tokio::signal::unix::Signal,
+    signals: [(tokio::signal::unix::Signal, &'static str); 3],
 }
 
 impl Interrupt {
     pub fn install() -> std::io::Result<Self> {
-        Ok(Interrupt {
-            #[cfg(unix)]
-            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
-        })
-    }
-
-    /// Resolves on the next Ctrl-C.
-    pub async fn next(&mut self) {
         #[cfg(unix)]
         {
-            self.signal.recv().await;
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Interrupt {
+                signals: [
+                    (signal(SignalKind::interrupt())?, "SIGINT"),
+                    (signal(SignalKind::terminate())?, "SIGTERM"),
+                    (signal(SignalKind::hangup())?, "SIGHUP"),
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Interrupt {})
+        }
+    }
+
+    /// Resolves on the next stop signal, with its name.
+    pub async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            let [(int, a), (term, b), (hup, c)] = &mut self.signals;
+            tokio::select! {
+                _ = int.recv() => a,
+                _ = term.recv() => b,
+                _ = hup.recv() => c,
+            }
         }
         #[cfg(not(unix))]
         {
             let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
         }
     }
 }
 
 impl Outcome {
-    /// The crud item when the Ctrl-C handler its cleanup needs cannot be installed.
+    /// The crud item when the signal handlers its cleanup needs cannot be installed.
     pub fn no_handler(error: &std::io::Error) -> Self {
         Outcome {
             check: Check::new(
                 Section::Testing,
                 "crud",
                 Status::Fail,
-                format!("cannot install the Ctrl-C handler the cleanup needs: {error}"),
+                format!("cannot install the stop-signal handlers the cleanup needs: {error}"),
                 None,
                 Vec::new(),
             ),
             interrupted: false,
         }
     }
+}
+
+/// A driver operation cut off by its deadline but still in flight: kept, so the
+/// cleanup can wait for it to settle before dropping.
+type InFlight<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// Why the steps stopped early.
+enum Halt {
+    Failed(String),
+    Stopped,
 }
 
 /// Runs the round trip in `database`; every step has `deadline`, and the
@@ -99,7 +136,7 @@ pub async fn round_trip(
     client: &Client,
     database: &str,
     deadline: Duration,
-    interrupted: impl Future<Output = ()>,
+    interrupted: impl Future<Output = &'static str>,
     scrub: &(dyn Fn(&str) -> String + Sync),
 ) -> Outcome {
     let name = scratch_name();
@@ -108,6 +145,10 @@ pub async fn round_trip(
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .map(Duration::from_millis);
+    // Set by a signal: the steps stop before the next one, never in the middle
+    // of one (a write cut off on our side may still land on the server's).
+    let stop = AtomicBool::new(false);
+    let in_flight: Mutex<Option<InFlight<'_>>> = Mutex::new(None);
 
     let work = async {
         let mut evidence = Vec::new();
@@ -117,71 +158,129 @@ pub async fn round_trip(
                 started.elapsed().as_secs_f64() * 1000.0
             )
         };
+        let halt_if_stopped = || {
+            if stop.load(Ordering::Relaxed) {
+                Err(Halt::Stopped)
+            } else {
+                Ok(())
+            }
+        };
         let t = Instant::now();
         let id = mongodb::bson::oid::ObjectId::new();
         timed(
             deadline,
             "insert",
             collection.insert_one(doc! {"_id": id, "probe": "atlas-doctor", "n": 1}),
+            &in_flight,
         )
         .await?;
         evidence.push(step("insert", t));
+        halt_if_stopped()?;
         if let Some(pause) = pause {
-            tokio::time::sleep(pause).await;
+            let until = Instant::now() + pause;
+            while Instant::now() < until && !stop.load(Ordering::Relaxed) {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
         }
+        halt_if_stopped()?;
         let t = Instant::now();
-        let found = timed(deadline, "find", collection.find_one(doc! {"_id": id})).await?;
+        let found = timed(
+            deadline,
+            "find",
+            collection.find_one(doc! {"_id": id}),
+            &in_flight,
+        )
+        .await?;
         if found.is_none() {
-            return Err("find: the inserted document was not found".to_string());
+            return Err(Halt::Failed(
+                "find: the inserted document was not found".to_string(),
+            ));
         }
         evidence.push(step("find", t));
+        halt_if_stopped()?;
         let t = Instant::now();
         let updated = timed(
             deadline,
             "update",
             collection.update_one(doc! {"_id": id}, doc! {"$set": {"n": 2}}),
+            &in_flight,
         )
         .await?;
         if updated.modified_count != 1 {
-            return Err(format!(
+            return Err(Halt::Failed(format!(
                 "update: modified {} documents, expected 1",
                 updated.modified_count
-            ));
+            )));
         }
         evidence.push(step("update", t));
+        halt_if_stopped()?;
         let t = Instant::now();
-        let deleted = timed(deadline, "delete", collection.delete_one(doc! {"_id": id})).await?;
+        let deleted = timed(
+            deadline,
+            "delete",
+            collection.delete_one(doc! {"_id": id}),
+            &in_flight,
+        )
+        .await?;
         if deleted.deleted_count != 1 {
-            return Err(format!(
+            return Err(Halt::Failed(format!(
                 "delete: deleted {} documents, expected 1",
                 deleted.deleted_count
-            ));
+            )));
         }
         evidence.push(step("delete", t));
         Ok(evidence)
     };
-    // A whole-run bound too, in case a step's deadline is somehow not honoured.
+    let mut work = std::pin::pin!(work);
+    let cleanup_deadline = deadline.max(CLEANUP_MIN);
+    // Each step is bounded by `deadline`; the whole by a few more, in case a
+    // deadline is somehow not honoured.
     let end = tokio::select! {
-        result = tokio::time::timeout(deadline * 5, work) => match result {
+        result = tokio::time::timeout(deadline * 5, &mut work) => match result {
             Ok(Ok(evidence)) => End::Done(evidence),
-            Ok(Err(message)) => End::Failed(message),
+            Ok(Err(Halt::Failed(message))) => End::Failed(message),
+            // Only a signal sets `stop`, and that branch is below.
+            Ok(Err(Halt::Stopped)) => End::Interrupted("a signal"),
             Err(_) => End::TimedOut,
         },
-        () = interrupted => End::Interrupted,
+        signal = interrupted => {
+            // Let the step in flight finish (it has its own deadline), then stop.
+            stop.store(true, Ordering::Relaxed);
+            let _ = tokio::time::timeout(deadline + cleanup_deadline, &mut work).await;
+            End::Interrupted(signal)
+        }
     };
 
-    // Cleanup on every path. A second drop covers an insert still in flight when
-    // the first drop ran (Ctrl-C or the deadline cut the step short).
-    let drop_result = drop_scratch(client, database, &name, deadline).await;
-    let mut evidence = vec![format!("scratch collection {database}.{name}")];
-    let drop_line = match &drop_result {
-        Ok(()) => format!("drop {name}: ok"),
-        Err(e) => format!("drop {name}: FAILED: {}", scrub(e)),
+    // Cleanup on every path: first let a write the deadline cut off settle (its
+    // reply means the server is done with it), then drop, both within the
+    // cleanup's own deadline.
+    let cleanup_start = Instant::now();
+    let pending = in_flight.lock().ok().and_then(|mut slot| slot.take());
+    let unsettled = match pending {
+        Some(pending) => tokio::time::timeout(cleanup_deadline, pending)
+            .await
+            .is_err(),
+        None => false,
     };
+    let left = cleanup_deadline.saturating_sub(cleanup_start.elapsed());
+    let drop_result = drop_scratch(client, database, &name, left.max(deadline)).await;
+    let mut evidence = vec![format!("scratch collection {database}.{name}")];
+    let drop_line = match (&drop_result, unsettled) {
+        (Ok(()), false) => format!("drop {name}: ok"),
+        (Ok(()), true) => format!(
+            "drop {name}: done, but a write was still unanswered after {}s and may land later: check for {database}.{name}",
+            cleanup_deadline.as_secs_f64()
+        ),
+        (Err(e), _) => format!(
+            "drop {name}: FAILED: {}; drop {database}.{name} by hand",
+            scrub(e)
+        ),
+    };
+    let clean = drop_result.is_ok() && !unsettled;
     let (status, summary, fix, interrupted) = match end {
         End::Done(lines) => {
             evidence.extend(lines);
-            if drop_result.is_ok() {
+            if clean {
                 (
                     Status::Pass,
                     format!("insert, find, update, delete and drop worked in {database}"),
@@ -211,9 +310,13 @@ pub async fn round_trip(
             Some("check the server's load and the network; raise --timeout if the server is just slow".to_string()),
             false,
         ),
-        End::Interrupted => (
+        End::Interrupted(signal) => (
             Status::Skip,
-            "interrupted by Ctrl-C; the scratch collection was dropped".to_string(),
+            if clean {
+                format!("interrupted by {signal}; the scratch collection was dropped")
+            } else {
+                format!("interrupted by {signal}; the scratch collection may be left: {database}.{name}")
+            },
             None,
             true,
         ),
@@ -232,18 +335,29 @@ pub async fn round_trip(
     }
 }
 
-async fn timed<T>(
+/// One step within `deadline`. When the deadline cuts it off, the operation is
+/// not abandoned but parked in `in_flight`, for the cleanup to let it settle.
+async fn timed<'a, T: 'a>(
     deadline: Duration,
     what: &str,
-    op: impl std::future::IntoFuture<Output = mongodb::error::Result<T>>,
-) -> Result<T, String> {
-    match tokio::time::timeout(deadline, op.into_future()).await {
+    op: impl IntoFuture<Output = mongodb::error::Result<T>, IntoFuture: Send + 'a>,
+    in_flight: &Mutex<Option<InFlight<'a>>>,
+) -> Result<T, Halt> {
+    let mut op = Box::pin(op.into_future());
+    match tokio::time::timeout(deadline, &mut op).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(format!("{what} failed: {}", driver_text(&e))),
-        Err(_) => Err(format!(
-            "{what}: no answer within {}s",
-            deadline.as_secs_f64()
-        )),
+        Ok(Err(e)) => Err(Halt::Failed(format!("{what} failed: {}", driver_text(&e)))),
+        Err(_) => {
+            if let Ok(mut slot) = in_flight.lock() {
+                *slot = Some(Box::pin(async move {
+                    let _ = op.await;
+                }));
+            }
+            Err(Halt::Failed(format!(
+                "{what}: no answer within {}s",
+                deadline.as_secs_f64()
+            )))
+        }
     }
 }
 

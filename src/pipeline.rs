@@ -7,6 +7,7 @@
 //! status). A later layer that can run beside the others (the Atlas API) plugs
 //! in after `data`, reading the same evidence.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use mongodb::Client;
@@ -21,6 +22,11 @@ use crate::uri::{self, ConnectionString};
 /// its error names the cause (an untrusted certificate, a refused host), so it
 /// should win the race against our plain "no answer".
 pub const GRACE: Duration = Duration::from_millis(500);
+
+/// The layers an early driver start may wait through (dns, tcp, tls, hello,
+/// then auth itself), each with one deadline: the bound of its own work. The
+/// auth layer still waits for it only until its own deadline.
+const EARLY_LAYERS: u32 = 5;
 
 /// How deep a command goes. Each depth includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -164,19 +170,39 @@ async fn data_plane(
     cs: &ConnectionString,
 ) {
     // ---- dns, tcp, tls, hello: each layer bounds its own concurrent work.
+    let vetted = Arc::new(tokio::sync::Notify::new());
     let options = probe::Options {
         ping_count: plan.ping_count,
+        hello_vetted: Some(Arc::clone(&vetted)),
         ..probe_options(settings)
     };
+    let login = login(settings);
+    // The driver's connection starts beside the layer probes (issue 10), as
+    // soon as one host's hello passed our bounded decoder: its handshake and
+    // authentication overlap the rest of ours instead of following them all.
+    // Bounded by the layers it waits for (dns, tcp, tls, hello) and its own.
+    let early = (plan.depth >= Depth::Auth)
+        .then(|| {
+            auth::start(
+                &settings.target.uri,
+                cs,
+                &login,
+                vetted,
+                Instant::now() + settings.timeout * EARLY_LAYERS,
+            )
+        })
+        .flatten();
     let connectivity = probe::connectivity(cs, &options).await;
     evidence.connectivity = Some(connectivity);
     if plan.depth < Depth::Auth || !evidence.connected() {
+        if let Some(early) = early {
+            early.abort();
+        }
         return;
     }
     let connectivity = evidence.connectivity.as_ref().expect("set above");
 
     // ---- auth: one deadline for options, the driver's selection and connectionStatus.
-    let login = login(settings);
     let request = auth::Request {
         uri: &settings.target.uri,
         cs,
@@ -184,7 +210,7 @@ async fn data_plane(
         login: &login,
         deadline: Instant::now() + settings.timeout,
     };
-    let (outcome, client) = auth::authenticate(&request).await;
+    let (outcome, client) = auth::authenticate(&request, early).await;
     let authenticated = outcome.result.is_ok();
     evidence.auth = Some(outcome);
     let Some(client) = client.filter(|_| authenticated) else {
@@ -194,33 +220,62 @@ async fn data_plane(
         return;
     }
 
-    // ---- data: one deadline for every listing and estimate.
-    let outcome = data::collections(
-        &client,
-        &data::Request {
-            database: evidence.database.as_deref(),
-            expected: &plan.expected,
-            deadline: Instant::now() + settings.timeout,
-        },
-    )
-    .await;
+    // ---- data: one deadline for every listing and estimate; the checklist's
+    // database status beside it (independent reads: one wait, not two). The
+    // CRUD round trip comes after both, so its scratch collection shows in
+    // neither the listing nor dbStats.
+    let deadline = Instant::now() + settings.timeout;
+    let status_database = evidence
+        .database
+        .clone()
+        .unwrap_or_else(|| "test".to_string());
+    let secret = cs.password.as_ref().or(settings.target.password.as_ref());
+    let scrub = |text: &str| auth::scrub(text, secret);
+    let request = data::Request {
+        database: evidence.database.as_deref(),
+        expected: &plan.expected,
+        deadline,
+    };
+    let listing = data::collections(&client, &request);
+    // One stop-signal listener for the status check and the CRUD step: once
+    // installed it replaces the default, so a signal must always be awaited.
+    let mut interrupt = (plan.crud || plan.status).then(crate::crud::Interrupt::install);
+    let mut stopped_by = None;
+    let status = async {
+        if !plan.status {
+            return None;
+        }
+        let run = status::run(&client, &status_database, deadline, &scrub);
+        match interrupt.as_mut().and_then(|i| i.as_mut().ok()) {
+            Some(interrupt) => tokio::select! {
+                status = run => Some(status),
+                signal = interrupt.next() => {
+                    stopped_by = Some(signal);
+                    None
+                }
+            },
+            None => Some(run.await),
+        }
+    };
+    let (outcome, status) = tokio::join!(listing, status);
     evidence.data = Some(outcome);
+    evidence.status = status;
+    evidence.interrupted = stopped_by.is_some();
 
-    // ---- crud and status (checklist): Ctrl-C stops them, after the cleanup.
-    if plan.crud || plan.status {
-        after_data(evidence, &client, settings, plan, cs).await;
+    // ---- crud (checklist): a stop signal ends it, after the cleanup.
+    if let (true, false, Some(interrupt)) = (plan.crud, evidence.interrupted, interrupt) {
+        after_data(evidence, &client, settings, cs, interrupt).await;
     }
 }
 
-/// The checklist's CRUD round trip and database status, with one Ctrl-C
-/// listener covering both: once a handler is installed, a Ctrl-C that nobody
-/// listens for would be swallowed and the run would go on.
+/// The checklist's CRUD round trip, with the stop-signal listener installed
+/// before the scratch collection exists.
 async fn after_data(
     evidence: &mut Evidence,
     client: &Client,
     settings: &Settings,
-    plan: &Plan,
     cs: &ConnectionString,
+    interrupt: std::io::Result<crate::crud::Interrupt>,
 ) {
     let database = evidence
         .database
@@ -228,41 +283,23 @@ async fn after_data(
         .unwrap_or_else(|| "test".to_string());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
-    let mut interrupt = match crate::crud::Interrupt::install() {
+    let mut interrupt = match interrupt {
         Ok(interrupt) => interrupt,
         Err(e) => {
-            if plan.crud {
-                evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
-            }
-            if plan.status {
-                evidence.status = Some(
-                    status::run(client, &database, Instant::now() + settings.timeout, &scrub).await,
-                );
-            }
+            evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
             return;
         }
     };
-    if plan.crud {
-        let crud = crate::crud::round_trip(
-            client,
-            &database,
-            settings.timeout,
-            interrupt.next(),
-            &scrub,
-        )
-        .await;
-        evidence.interrupted = crud.interrupted;
-        evidence.crud = Some(crud);
-    }
-    if plan.status && !evidence.interrupted {
-        let deadline = Instant::now() + settings.timeout;
-        tokio::select! {
-            status = status::run(client, &database, deadline, &scrub) => {
-                evidence.status = Some(status);
-            }
-            () = interrupt.next() => evidence.interrupted = true,
-        }
-    }
+    let crud = crate::crud::round_trip(
+        client,
+        &database,
+        settings.timeout,
+        interrupt.next(),
+        &scrub,
+    )
+    .await;
+    evidence.interrupted = crud.interrupted;
+    evidence.crud = Some(crud);
 }
 
 /// Starts the `--atlas-api` cross-check for this connection string; `None` when off.
@@ -377,6 +414,7 @@ pub fn probe_options(settings: &Settings) -> probe::Options {
         atlas: settings.atlas || settings.atlas_api.is_some(),
         ping_count: 0,
         login_user: settings.target.username.clone(),
+        hello_vetted: None,
     }
 }
 

@@ -432,82 +432,176 @@ fn crud_without_write_permission_fails_and_still_leaves_nothing() {
     run.assert_no_secret(&bed.user("reader").password);
 }
 
+/// Starts `checklist --crud` on `db` through `uri` with `extra` environment, waits until
+/// `ready` says the moment has come, sends `signal`, and returns the exit code, the JSON
+/// and how long it took from the signal.
 #[cfg(unix)]
-#[test]
-fn crud_interrupted_by_sigint_drops_the_scratch_collection_and_exits_130() {
-    let bed = Bed::load();
-    let (rt, admin) = admin_client(&bed);
+fn crud_with_signal(
+    uri: &str,
+    db: &str,
+    extra: &[(&str, &str)],
+    args: &[&str],
+    signal: &str,
+    ready: &dyn Fn() -> bool,
+) -> (Option<i32>, Value) {
     let work = tempfile::tempdir().unwrap();
     let tree = clean_tree();
-    // Our own database, so a parallel test's scratch collection cannot confuse us.
-    let db = format!("sigint_{}", std::process::id());
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"))
-        .env_clear()
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"));
+    cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("NO_COLOR", "1")
         .env("HOME", work.path())
-        .env("MONGODB_URI", bed.auth_uri("admin", ""))
-        .env(atlas_doctor::crud::PAUSE_ENV, "20000")
+        .env("MONGODB_URI", uri)
         .current_dir(work.path())
-        .args([
-            "--format",
-            "json",
-            "checklist",
-            "--crud",
-            "--db",
-            &db,
-            "--scan",
-        ])
+        .args(["--format", "json"])
+        .args(args)
+        .args(["checklist", "--crud", "--db", db, "--scan"])
         .arg(tree.path())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(std::process::Stdio::piped());
+    for (key, value) in extra {
+        cmd.env(key, value);
+    }
+    let child = cmd.spawn().unwrap();
     let started = Instant::now();
-    loop {
-        if !probe_collections(&rt, &admin, &db).is_empty() {
-            break;
-        }
+    while !ready() {
         assert!(
             started.elapsed() < Duration::from_secs(15),
-            "the scratch collection never appeared"
+            "the moment to send {signal} never came"
         );
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(20));
     }
     let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
     let output = child.wait_with_output().unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "did not stop promptly after SIGINT"
-    );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(130),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let json: Value = serde_json::from_str(&stdout).expect("one JSON object");
-    let crud = json["checks"]
+    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
+        panic!(
+            "one JSON object expected after {signal}: {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), json)
+}
+
+fn crud_check(json: &Value) -> &Value {
+    json["checks"]
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["id"] == "crud")
-        .unwrap();
-    assert_eq!(crud["status"], "skip");
-    assert!(
-        crud["summary"].as_str().unwrap().contains("interrupted"),
-        "{crud}"
+        .unwrap()
+}
+
+/// SIGINT, SIGTERM (a CI runner cancelling the job) and SIGHUP (the terminal closed) while
+/// the scratch collection exists: each is handled like Ctrl-C, the collection is dropped
+/// and the run exits 130 with a report. (SIGTERM and SIGHUP killed it before, leaving the
+/// collection: issue 15 item 9.)
+#[cfg(unix)]
+#[test]
+fn r15_crud_stopped_by_int_term_or_hup_drops_the_scratch_collection_and_exits_130() {
+    let bed = Bed::load();
+    let (rt, admin) = admin_client(&bed);
+    for signal in ["INT", "TERM", "HUP"] {
+        // Our own database, so a parallel test's scratch collection cannot confuse us.
+        let db = format!("sig{}_{}", signal.to_lowercase(), std::process::id());
+        let (code, json) = crud_with_signal(
+            &bed.auth_uri("admin", ""),
+            &db,
+            &[(atlas_doctor::crud::PAUSE_ENV, "20000")],
+            &[],
+            signal,
+            &|| !probe_collections(&rt, &admin, &db).is_empty(),
+        );
+        assert_eq!(code, Some(130), "SIG{signal}: {json}");
+        let crud = crud_check(&json);
+        assert_eq!(crud["status"], "skip", "SIG{signal}: {crud}");
+        assert!(
+            crud["summary"].as_str().unwrap().contains(&format!(
+                "interrupted by SIG{signal}; the scratch collection was dropped"
+            )),
+            "{crud}"
+        );
+        assert!(
+            probe_collections(&rt, &admin, &db).is_empty(),
+            "SIG{signal}: scratch collection left behind"
+        );
+        support::assert_no_secret(&json.to_string(), &bed.user("admin").password);
+        let _ = rt.block_on(admin.database(&db).drop().into_future());
+    }
+}
+
+/// The insert is held 2 s on its way to the server (a slow write). Ctrl-C arrives while it
+/// is in flight: the cleanup waits for it to settle before dropping, so it cannot land
+/// after the drop and recreate the collection (before: dropped at once, the insert landed
+/// later and the collection stayed, while the report said the drop worked).
+#[cfg(unix)]
+#[test]
+fn r15_an_insert_in_flight_at_ctrl_c_does_not_land_after_the_drop() {
+    let bed = Bed::load();
+    let (rt, admin) = admin_client(&bed);
+    let proxy =
+        support::proxy::slow_write_proxy(bed.mongo_auth, b"\x02insert\x00", Duration::from_secs(2));
+    let uri = format!(
+        "mongodb://admin:{}@{}/?authSource=admin",
+        support::percent_encode(&bed.user("admin").password),
+        proxy.host()
     );
+    let db = format!("inflight_int_{}", std::process::id());
+    let (code, json) = crud_with_signal(&uri, &db, &[], &[], "INT", &|| proxy.held() > 0);
+    assert_eq!(code, Some(130), "{json}");
+    // The held insert reaches the server 2 s after it was sent; wait past that.
+    std::thread::sleep(Duration::from_millis(2500));
     assert!(
         probe_collections(&rt, &admin, &db).is_empty(),
-        "scratch collection left behind"
+        "the insert landed after the drop: {}",
+        crud_check(&json)
     );
-    support::assert_no_secret(&stdout, &bed.user("admin").password);
+    let _ = rt.block_on(admin.database(&db).drop().into_future());
+}
+
+/// The same slow insert with `--timeout 1`: the step gives up at its deadline while the
+/// insert is still on its way. The cleanup lets it settle (its own deadline, at least 3 s,
+/// not the tiny layer one) and then drops: nothing is left, and the item fails honestly.
+#[cfg(unix)]
+#[test]
+fn r15_an_insert_cut_off_by_the_deadline_does_not_land_after_the_drop() {
+    let bed = Bed::load();
+    let (rt, admin) = admin_client(&bed);
+    let proxy =
+        support::proxy::slow_write_proxy(bed.mongo_auth, b"\x02insert\x00", Duration::from_secs(2));
+    let uri = format!(
+        "mongodb://admin:{}@{}/?authSource=admin",
+        support::percent_encode(&bed.user("admin").password),
+        proxy.host()
+    );
+    let db = format!("inflight_deadline_{}", std::process::id());
+    let mut cmd = cli();
+    cmd.env("MONGODB_URI", &uri).args([
+        "--timeout",
+        "1",
+        "checklist",
+        "--crud",
+        "--db",
+        &db,
+        "--scan",
+        ".",
+    ]);
+    let run = cmd.run_json();
+    let crud = crud_check(&run.json).clone();
+    assert_eq!(crud["status"], "fail", "{}", run.dump());
+    assert!(
+        crud["summary"].as_str().unwrap().contains("insert"),
+        "{crud}"
+    );
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(
+        probe_collections(&rt, &admin, &db).is_empty(),
+        "the insert landed after the drop: {crud}"
+    );
     let _ = rt.block_on(admin.database(&db).drop().into_future());
 }
 

@@ -3,11 +3,13 @@
 //! can pin a command's round trips (issue 10), not its time, on any machine.
 //!
 //! Counting: a chunk the client sends has a depth one more than the deepest server chunk
-//! already delivered to the client (over every connection of the run); a server chunk has
-//! the depth of the client chunk it answers. The deepest delivered server chunk is the
-//! number of data round trips the run waited for one after another. TCP connects are not
-//! counted; a TLS handshake is. The delay keeps this honest: work started together is
-//! sent together, long before any answer arrives, so it shares a depth.
+//! already delivered on its connection, or than the deepest delivered on any connection
+//! when its connection was opened (a connection is opened because of what came before);
+//! a server chunk has the depth of the client chunk it answers. The deepest delivered
+//! server chunk is the number of data round trips the run waited for one after another.
+//! TCP connects are not counted; a TLS handshake is. Per connection, so two connections
+//! that progress side by side do not inflate each other; a command that waits for an
+//! answer on another, older connection is not seen as waiting (a lower bound there).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -39,6 +41,8 @@ pub struct Counts {
 #[derive(Default)]
 struct State {
     counts: Counts,
+    /// Client chunks held back as slow writes, since the start (never reset).
+    held: usize,
 }
 
 struct Shared {
@@ -63,6 +67,11 @@ impl Proxy {
 
     pub fn port(&self) -> u16 {
         self.server.port()
+    }
+
+    /// How many client chunks were held back as slow writes so far.
+    pub fn held(&self) -> usize {
+        self.shared.state.lock().expect("proxy state").held
     }
 
     /// The counts since the last `take` (or the start), and a fresh start.
@@ -99,10 +108,12 @@ fn proxy(upstream: u16, hold: Option<(Vec<u8>, Duration)>) -> Proxy {
     Proxy { server, shared }
 }
 
-/// Per connection: the depth of the latest client chunk (what a server chunk answers)
-/// and which side spoke last.
+/// Per connection: the depth when it was opened, the deepest server chunk delivered on it,
+/// the depth of the latest client chunk (what a server chunk answers), who spoke last.
 #[derive(Default)]
 struct Conn {
+    opened_at: usize,
+    delivered: usize,
     client_depth: usize,
     client_spoke_last: bool,
 }
@@ -111,8 +122,15 @@ async fn relay(client: TcpStream, shared: Arc<Shared>) {
     let Ok(server) = TcpStream::connect((LOCALHOST, shared.upstream)).await else {
         return;
     };
-    shared.state.lock().expect("proxy state").counts.connections += 1;
-    let conn = Arc::new(Mutex::new(Conn::default()));
+    let opened_at = {
+        let mut state = shared.state.lock().expect("proxy state");
+        state.counts.connections += 1;
+        state.counts.sequential
+    };
+    let conn = Arc::new(Mutex::new(Conn {
+        opened_at,
+        ..Conn::default()
+    }));
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
     tokio::join!(
@@ -136,6 +154,7 @@ async fn pump(
 ) {
     let (tx, mut rx) = mpsc::unbounded_channel::<(Instant, Vec<u8>, usize)>();
     let delivering = Arc::clone(&shared);
+    let delivered_on = Arc::clone(&conn);
     let writer = tokio::spawn(async move {
         while let Some((due, data, depth)) = rx.recv().await {
             tokio::time::sleep_until(due).await;
@@ -145,6 +164,8 @@ async fn pump(
             if !from_client {
                 let mut state = delivering.state.lock().expect("proxy state");
                 state.counts.sequential = state.counts.sequential.max(depth);
+                let mut conn = delivered_on.lock().expect("proxy connection");
+                conn.delivered = conn.delivered.max(depth);
             }
         }
         let _ = to.shutdown().await;
@@ -165,7 +186,7 @@ async fn pump(
                     state.counts.turns += 1;
                 }
                 conn.client_spoke_last = true;
-                conn.client_depth = state.counts.sequential + 1;
+                conn.client_depth = conn.opened_at.max(conn.delivered) + 1;
                 conn.client_depth
             } else {
                 state.counts.server_chunks += 1;
@@ -179,6 +200,7 @@ async fn pump(
             && data.windows(pattern.len()).any(|w| w == pattern.as_slice())
         {
             delay += *hold;
+            shared.state.lock().expect("proxy state").held += 1;
         }
         if tx.send((Instant::now() + delay, data, depth)).is_err() {
             break;

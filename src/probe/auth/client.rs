@@ -20,13 +20,51 @@ use crate::uri;
 /// and connecting. So the auth layer tests what the application's driver does.
 pub(super) async fn client_options(
     req: &Request<'_>,
+    hosts: Vec<ServerAddress>,
     creds: &Creds,
-    steps: &mut Vec<Step>,
 ) -> Result<ClientOptions, Failure> {
+    let target = Target {
+        uri: req.uri,
+        cs: req.cs,
+        hosts,
+        txt: &req.connectivity.txt_options,
+        roots: req.connectivity.roots.as_ref(),
+        deadline: req.deadline,
+    };
+    options_for(&target, creds).await
+}
+
+/// The addresses the driver dials: the hosts the earlier layers reached.
+pub(super) async fn driver_addresses(
+    req: &Request<'_>,
+    steps: &mut Vec<Step>,
+) -> Vec<ServerAddress> {
     let mut hosts = Vec::new();
     for host in &req.connectivity.healthy {
         hosts.push(driver_address(host, req.deadline, steps).await);
     }
+    hosts
+}
+
+/// What the driver's options are made from: the application's string, the
+/// hosts to pin, the SRV cluster's TXT options, the TLS layer's roots, the
+/// deadline. The early start (before the layers answer) has the seed list
+/// and no TXT; the usual path has the hosts the layers reached.
+pub(super) struct Target<'a> {
+    pub(super) uri: &'a uri::SecretString,
+    pub(super) cs: &'a uri::ConnectionString,
+    pub(super) hosts: Vec<ServerAddress>,
+    pub(super) txt: &'a [(String, String)],
+    pub(super) roots: Option<&'a std::sync::Arc<crate::probe::trust::Roots>>,
+    pub(super) deadline: Instant,
+}
+
+/// The driver's options for `target` (see `client_options`).
+pub(super) async fn options_for(
+    target: &Target<'_>,
+    creds: &Creds,
+) -> Result<ClientOptions, Failure> {
+    let hosts = target.hosts.clone();
     if hosts.is_empty() {
         return Err(Failure::Driver {
             message: "no healthy host to authenticate against".into(),
@@ -35,7 +73,7 @@ pub(super) async fn client_options(
     let refused = |reason: String| Failure::Config {
         reason: super::scrub(&reason, creds.password.as_ref()),
     };
-    let mut own = uri::driver_connection_string(req.uri.expose()).map_err(refused)?;
+    let mut own = uri::driver_connection_string(target.uri.expose()).map_err(refused)?;
     let srv = matches!(own.host_info, HostInfo::DnsRecord(_));
     // Pinned hosts, so the driver does no SRV lookup of its own; what SRV
     // implies (TLS on, the TXT record's options) is applied below.
@@ -50,8 +88,8 @@ pub(super) async fn client_options(
         .map_err(|e| refused(e.kind.to_string()))?;
 
     let txt = |name: &str| {
-        req.connectivity
-            .txt_options
+        target
+            .txt
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
@@ -62,13 +100,13 @@ pub(super) async fn client_options(
     // The application's TLS options, with the one root store the TLS layer
     // used: the two layers never disagree about a certificate.
     if let Some(Tls::Enabled(own_tls)) = &mut options.tls {
-        let Some(roots) = &req.connectivity.roots else {
+        let Some(roots) = target.roots else {
             return Err(Failure::Driver {
                 message: "TLS is on but the trust roots were not built".into(),
             });
         };
         let shared = roots
-            .driver_tls(req.cs)
+            .driver_tls(target.cs)
             .await
             .map_err(|e| Failure::Driver {
                 message: e.to_string(),
@@ -101,7 +139,7 @@ pub(super) async fn client_options(
         .get_or_insert_with(|| "atlas-doctor".into());
     // The application's own timeouts where shorter, else what is left of the
     // layer's one deadline, so selection and connecting cannot outlast it.
-    let left = crate::pipeline::remaining(req.deadline);
+    let left = crate::pipeline::remaining(target.deadline);
     let bound = |own: Option<std::time::Duration>| Some(own.map_or(left, |own| own.min(left)));
     options.server_selection_timeout = bound(options.server_selection_timeout);
     options.connect_timeout = bound(options.connect_timeout);

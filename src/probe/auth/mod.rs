@@ -13,13 +13,13 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use mongodb::Client;
-use mongodb::bson::doc;
-use mongodb::error::Error as DriverError;
-use mongodb::options::{ReadPreference, SelectionCriteria};
+use mongodb::bson::{Document, doc};
+use mongodb::error::{Error as DriverError, ErrorKind};
+use mongodb::options::{ReadPreference, SelectionCriteria, ServerAddress};
 use tokio::time::Instant;
 
 use super::{Connectivity, HealthyHost, Layer, Status, Step};
-use crate::uri::{ConnectionString, SecretString};
+use crate::uri::{self, ConnectionString, SecretString};
 use classify::classify;
 pub use classify::{code_from_text, driver_text, scrub, server_error};
 use client::client_options;
@@ -180,9 +180,196 @@ fn needs_password(mechanism: Option<&str>) -> bool {
     )
 }
 
+/// Why the credentials cannot even be tried, before any connection.
+fn refusal(creds: &Creds) -> Option<Failure> {
+    if let Some(user) = &creds.user
+        && creds.password.is_none()
+        && needs_password(creds.mechanism.as_deref())
+    {
+        return Some(Failure::NoPassword { user: user.clone() });
+    }
+    if let Some(mechanism @ ("MONGODB-AWS" | "GSSAPI")) = creds.mechanism.as_deref() {
+        return Some(Failure::MechanismNotBuilt {
+            mechanism: mechanism.to_string(),
+            reason: format!(
+                "{mechanism} cannot be tried by this build: the driver's {} feature is not compiled in",
+                if mechanism == "GSSAPI" {
+                    "gssapi-auth"
+                } else {
+                    "aws-auth"
+                }
+            ),
+        });
+    }
+    None
+}
+
+/// The auth layer's commands and what they answered: `connectionStatus`, and
+/// without credentials an unauthenticated `listDatabases` sent beside it (one
+/// round trip, not two), with the time both took.
+struct Answers {
+    status: Result<Document, Bounded>,
+    unauthenticated: Option<Result<Document, Bounded>>,
+    took: Duration,
+}
+
+/// Sends the auth layer's commands on `client` and waits for them, by `deadline`.
+async fn ask(client: Client, auth_db: String, no_user: bool, deadline: Instant) -> Answers {
+    let start = Instant::now();
+    let status_db = client.database(&auth_db);
+    let admin = client.database("admin");
+    let status = bounded(
+        deadline,
+        "connectionStatus",
+        status_db
+            .run_command(doc! { "connectionStatus": 1, "showPrivileges": true })
+            .selection_criteria(any_member()),
+    );
+    let unauthenticated = async {
+        if no_user {
+            Some(
+                bounded(
+                    deadline,
+                    "listDatabases",
+                    admin
+                        .run_command(doc! { "listDatabases": 1, "nameOnly": true })
+                        .selection_criteria(any_member()),
+                )
+                .await,
+            )
+        } else {
+            None
+        }
+    };
+    let (status, unauthenticated) = tokio::join!(status, unauthenticated);
+    Answers {
+        status,
+        unauthenticated,
+        took: start.elapsed(),
+    }
+}
+
+/// The driver's side of the auth layer, started as soon as the addresses are
+/// known (a seed list, not `+srv`), beside the layer probes: its connection,
+/// its handshake (with speculative authentication) and `connectionStatus`
+/// overlap our own tcp, tls and hello instead of following them. Its result is
+/// used only if the layers pass; a failure to reach the deployment is not
+/// taken from it (the layers explain that) but retried the usual way.
+pub struct Early {
+    task: tokio::task::JoinHandle<Option<(Client, Answers)>>,
+    /// The client, once made: kept when its answer does not come in time.
+    client: std::sync::Arc<std::sync::OnceLock<Client>>,
+}
+
+/// What the early start came to by the auth layer's deadline.
+enum Settled {
+    /// Its client and answers.
+    Answered(Client, Answers),
+    /// Its client, still waiting for `connectionStatus`: the layer's deadline passed.
+    Silent(Client, Duration),
+    /// It could not reach the deployment (or never started): the usual path runs.
+    Retry,
+}
+
+impl Early {
+    /// Stops the early work: the layers failed, so its answer is not needed.
+    pub fn abort(self) {
+        self.task.abort();
+    }
+
+    /// Its client and answers; its client alone when the answer did not come
+    /// by `deadline`; `Retry` when it could not reach the deployment at all
+    /// (then the usual path runs, on the addresses the layers found).
+    async fn settle(self, deadline: Instant) -> Settled {
+        let started = Instant::now();
+        let (client, answers) = match tokio::time::timeout_at(deadline, self.task).await {
+            Ok(Ok(Some(done))) => done,
+            Ok(_) => return Settled::Retry,
+            Err(_) => {
+                return match self.client.get() {
+                    Some(client) => Settled::Silent(client.clone(), started.elapsed()),
+                    None => Settled::Retry,
+                };
+            }
+        };
+        let unreachable = |result: &Result<Document, Bounded>| {
+            matches!(result, Err(Bounded::Driver(error)) if matches!(
+                *error.kind,
+                ErrorKind::ServerSelection { .. }
+                    | ErrorKind::Io(_)
+                    | ErrorKind::DnsResolve { .. }
+                    | ErrorKind::ConnectionPoolCleared { .. }
+            ))
+        };
+        if unreachable(&answers.status) {
+            Settled::Retry
+        } else {
+            Settled::Answered(client, answers)
+        }
+    }
+}
+
+/// Starts the driver's side of the auth layer at once, for a seed list (a
+/// `+srv` URI needs the dns layer's answer first). `deadline` bounds it all.
+pub fn start(
+    uri: &SecretString,
+    cs: &ConnectionString,
+    login: &Login,
+    vetted: std::sync::Arc<tokio::sync::Notify>,
+    deadline: Instant,
+) -> Option<Early> {
+    if cs.scheme == uri::Scheme::Srv {
+        return None;
+    }
+    let creds = resolve_creds(cs, &[], login);
+    if refusal(&creds).is_some() {
+        return None;
+    }
+    let hosts = cs
+        .hosts
+        .iter()
+        .map(|h| ServerAddress::Tcp {
+            host: h.name.clone(),
+            port: Some(h.port_or_default()),
+        })
+        .collect();
+    let cs = cs.clone();
+    let uri = uri.clone();
+    let slot = std::sync::Arc::new(std::sync::OnceLock::new());
+    let client_slot = std::sync::Arc::clone(&slot);
+    let task = tokio::spawn(async move {
+        let roots = if cs.tls_enabled() {
+            Some(super::trust::Roots::load(cs.tls_ca_file()).await.ok()?)
+        } else {
+            None
+        };
+        let target = client::Target {
+            uri: &uri,
+            cs: &cs,
+            hosts,
+            txt: &[],
+            roots: roots.as_ref(),
+            deadline,
+        };
+        let options = client::options_for(&target, &creds).await.ok()?;
+        // Not before our own decoder has seen a reply of this deployment.
+        vetted.notified().await;
+        let client = Client::with_options(options).ok()?;
+        let _ = client_slot.set(client.clone());
+        let no_user = creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509");
+        let answers = ask(client.clone(), creds.auth_db.clone(), no_user, deadline).await;
+        Some((client, answers))
+    });
+    Some(Early { task, client: slot })
+}
+
 /// Authenticates and runs `connectionStatus {showPrivileges: true}`, all by
-/// the request's deadline. Returns the client too, for the later layers.
-pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
+/// the request's deadline, taking the early start's answers when it has them.
+/// Returns the client too, for the later layers.
+pub async fn authenticate(
+    req: &Request<'_>,
+    early: Option<Early>,
+) -> (AuthOutcome, Option<Client>) {
     let mut steps = Vec::new();
     let creds = resolve_creds(req.cs, &req.connectivity.txt_options, req.login);
     let fail = |steps, failure| {
@@ -195,53 +382,34 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
         )
     };
 
-    if let Some(user) = &creds.user
-        && creds.password.is_none()
-        && needs_password(creds.mechanism.as_deref())
-    {
-        let failure = Failure::NoPassword { user: user.clone() };
-        steps.push(Step::new(
-            Layer::Auth,
-            format!("authenticate {user}@{}", creds.auth_db),
-            Status::Fail,
-            failure.to_string(),
-        ));
-        return fail(steps, failure);
-    }
-
-    if let Some(mechanism @ ("MONGODB-AWS" | "GSSAPI")) = creds.mechanism.as_deref() {
-        let failure = Failure::MechanismNotBuilt {
-            mechanism: mechanism.to_string(),
-            reason: format!(
-                "{mechanism} cannot be tried by this build: the driver's {} feature is not compiled in",
-                if mechanism == "GSSAPI" {
-                    "gssapi-auth"
-                } else {
-                    "aws-auth"
-                }
-            ),
-        };
-        steps.push(Step::new(
-            Layer::Auth,
-            format!("mechanism {mechanism}"),
-            Status::Skip,
-            failure.to_string(),
-        ));
-        return fail(steps, failure);
-    }
-
-    let options = match client_options(req, &creds, &mut steps).await {
-        Ok(options) => options,
-        Err(failure) => {
+    match refusal(&creds) {
+        Some(failure @ Failure::NoPassword { .. }) => {
             steps.push(Step::new(
                 Layer::Auth,
-                "client options",
+                format!(
+                    "authenticate {}@{}",
+                    creds.user.as_deref().unwrap_or_default(),
+                    creds.auth_db
+                ),
                 Status::Fail,
                 failure.to_string(),
             ));
             return fail(steps, failure);
         }
-    };
+        Some(failure) => {
+            steps.push(Step::new(
+                Layer::Auth,
+                format!(
+                    "mechanism {}",
+                    creds.mechanism.as_deref().unwrap_or_default()
+                ),
+                Status::Skip,
+                failure.to_string(),
+            ));
+            return fail(steps, failure);
+        }
+        None => {}
+    }
 
     // What the server offers this user, over our own connection: the driver
     // negotiates silently, and a mechanism it does not offer needs naming.
@@ -280,33 +448,74 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
         );
     }
 
-    let start = Instant::now();
-    let client = match Client::with_options(options) {
-        Ok(client) => client,
-        Err(error) => {
-            let failure = Failure::Config {
-                reason: driver_text(&error, creds.password.as_ref()),
-            };
-            steps.push(Step::new(
-                Layer::Auth,
-                "client",
-                Status::Fail,
-                failure.to_string(),
-            ));
-            return fail(steps, failure);
+    let hosts = client::driver_addresses(req, &mut steps).await;
+    // The early client dials the seed list's names; when the system resolver
+    // does not know one (it came from --dns-server), the driver must dial the
+    // address our probe reached instead, and the early work is no use.
+    let renamed = hosts
+        .iter()
+        .zip(&req.connectivity.healthy)
+        .any(|(address, healthy)| matches!(address, ServerAddress::Tcp { host, .. } if *host != healthy.name));
+    let settled = match early {
+        Some(early) if !renamed => early.settle(req.deadline + crate::pipeline::GRACE).await,
+        Some(early) => {
+            early.abort();
+            Settled::Retry
         }
+        None => Settled::Retry,
     };
-    let status = bounded(
-        req.deadline + crate::pipeline::GRACE,
-        "connectionStatus",
-        client
-            .database(&creds.auth_db)
-            .run_command(doc! { "connectionStatus": 1, "showPrivileges": true })
-            .selection_criteria(any_member()),
-    )
-    .await;
-    let took = start.elapsed();
-    let status = match status {
+    let (client, answers) = if let Settled::Answered(client, answers) = settled {
+        (client, answers)
+    } else if let Settled::Silent(client, after) = settled {
+        let answers = Answers {
+            status: Err(Bounded::Silent {
+                command: "connectionStatus",
+                after,
+            }),
+            unauthenticated: None,
+            took: after,
+        };
+        (client, answers)
+    } else {
+        let options = match client_options(req, hosts, &creds).await {
+            Ok(options) => options,
+            Err(failure) => {
+                steps.push(Step::new(
+                    Layer::Auth,
+                    "client options",
+                    Status::Fail,
+                    failure.to_string(),
+                ));
+                return fail(steps, failure);
+            }
+        };
+        let client = match Client::with_options(options) {
+            Ok(client) => client,
+            Err(error) => {
+                let failure = Failure::Config {
+                    reason: driver_text(&error, creds.password.as_ref()),
+                };
+                steps.push(Step::new(
+                    Layer::Auth,
+                    "client",
+                    Status::Fail,
+                    failure.to_string(),
+                ));
+                return fail(steps, failure);
+            }
+        };
+        let no_user = creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509");
+        let answers = ask(
+            client.clone(),
+            creds.auth_db.clone(),
+            no_user,
+            req.deadline + crate::pipeline::GRACE,
+        )
+        .await;
+        (client, answers)
+    };
+    let took = answers.took;
+    let status = match answers.status {
         Ok(status) => status,
         Err(error) => {
             let failure = error.into_failure(|error| {
@@ -348,16 +557,12 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
 
     if info.user.is_none() {
         // No credentials: does the server let an unauthenticated client do anything?
-        let start = Instant::now();
-        let probe = bounded(
-            req.deadline + crate::pipeline::GRACE,
-            "listDatabases",
-            client
-                .database("admin")
-                .run_command(doc! { "listDatabases": 1, "nameOnly": true })
-                .selection_criteria(any_member()),
-        )
-        .await;
+        let probe = answers.unauthenticated.unwrap_or_else(|| {
+            Err(Bounded::Silent {
+                command: "listDatabases",
+                after: Duration::ZERO,
+            })
+        });
         match probe {
             Ok(_) => steps.push(
                 Step::new(
@@ -366,7 +571,7 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
                     Status::Warn,
                     "no credentials given, and the server does not require authentication",
                 )
-                .took(took + start.elapsed()),
+                .took(took),
             ),
             Err(error) => {
                 let failure = error.into_failure(|error| match server_error(error) {
@@ -383,7 +588,7 @@ pub async fn authenticate(req: &Request<'_>) -> (AuthOutcome, Option<Client>) {
                         Status::Fail,
                         failure.to_string(),
                     )
-                    .took(start.elapsed()),
+                    .took(took),
                 );
                 return (
                     AuthOutcome {
