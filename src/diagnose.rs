@@ -517,13 +517,22 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
             } else {
                 "read"
             };
+            // The server names `cluster` for cluster-wide actions (listDatabases):
+            // no database role grants those.
+            let fix = if namespace == "cluster" {
+                format!(
+                    "Grant the user a role with the {action} action on the cluster (for example readAnyDatabase), or name the database with --db NAME."
+                )
+            } else {
+                format!(
+                    "Grant the user the {role} role on database {database:?} (in Atlas: Database Access, edit the user, Specific Privileges), or use a user that has it."
+                )
+            };
             Diagnosis::from_finding(Finding::Unauthorized)
                 .with_summary(format!(
                     "Authenticated, but the user may not run {action} on {namespace}."
                 ))
-                .with_specific_fix(format!(
-                    "Grant the user the {role} role on database {database:?} (in Atlas: Database Access, edit the user, Specific Privileges), or use a user that has it."
-                ))
+                .with_specific_fix(fix)
                 .with_evidence(evidence)
         }
         data::Failure::Missing {
@@ -961,6 +970,34 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// Issue 11 item 7: a cluster-wide refusal advised "the read role on database \"cluster\"".
+    #[test]
+    fn r11_a_cluster_wide_refusal_names_no_database_role() {
+        let d = data_failure(&data::Failure::Unauthorized {
+            action: "listDatabases".into(),
+            namespace: "cluster".into(),
+            database: "cluster".into(),
+            message: "not authorized on cluster".into(),
+        });
+        assert!(
+            !d.fixes[0].contains("database \"cluster\""),
+            "{:?}",
+            d.fixes
+        );
+        assert!(d.fixes[0].contains("--db NAME"), "{:?}", d.fixes);
+        let d = data_failure(&data::Failure::Unauthorized {
+            action: "find".into(),
+            namespace: "probe.users".into(),
+            database: "probe".into(),
+            message: "not authorized on probe".into(),
+        });
+        assert!(
+            d.fixes[0].contains("read role on database \"probe\""),
+            "{:?}",
+            d.fixes
+        );
+    }
 
     #[test]
     fn every_layer_maps_to_its_class() {

@@ -276,11 +276,11 @@ findings! {
         causes ["Another service (an HTTP server, a proxy) on this port, or a wrong port number."],
         fixes ["Check the port: MongoDB listens on 27017 by default; Atlas hosts on 27017."];
     NoReply => "no_reply", Server,
-        "The connection opened but the server never answered the MongoDB handshake.",
+        "The connection opened, but the server never answered the MongoDB handshake.",
         causes ["A stuck or overloaded server, or a proxy that accepts connections without forwarding them."],
         fixes ["Check the server's logs and load; check any proxy or port forward in between."];
     ServerSilent => "server_silent", Server,
-        "The server answered the handshake, then stopped answering commands within the deadline.",
+        "The server answered the handshake, then answered no command within the deadline.",
         causes ["A stuck or overloaded server that still answers the handshake from its connection thread.", "A proxy or load balancer that answers hello itself but cannot reach the server behind it."],
         fixes ["Check the server's logs, load and slow operations; check any proxy in between.", "Raise --timeout if the server is only slow."];
     ClosedWithoutReply => "closed_without_reply", Server,

@@ -37,6 +37,27 @@ fn ping_as(format: &str, uri: &str) -> support::Run {
     cmd.run()
 }
 
+/// `checklist --scan src` (against a refusing port) after writing `contents` to
+/// `file` (a path under `src/`) in the work dir; the run, and the command whose
+/// temp dirs (the work dir with any report file) live as long as it does.
+fn checklist_scanning(file: &str, contents: &str, more: &[&str]) -> (support::Run, support::Cli) {
+    let mut cmd = cli();
+    let path = cmd.work_dir().join(file);
+    std::fs::create_dir_all(path.parent().expect("a file under src/")).unwrap();
+    std::fs::write(&path, contents).unwrap();
+    cmd.args([
+        "checklist",
+        "--timeout",
+        "1",
+        "--uri",
+        "mongodb://127.0.0.1:1/",
+        "--scan",
+        "src",
+    ]);
+    cmd.args(more);
+    (cmd.run(), cmd)
+}
+
 fn no_terminal_controls(text: &str) -> bool {
     !text.chars().any(|c| c.is_control() && c != '\n')
 }
@@ -253,27 +274,15 @@ fn r11_a_report_file_that_cannot_be_written_is_a_usage_error() {
 #[test]
 fn r14_the_credential_scan_is_sarif_with_file_and_line() {
     let password = format!("pw{}", "Zq7".repeat(4));
-    let mut cmd = cli();
-    let dir = cmd.work_dir();
-    std::fs::create_dir_all(dir.join("src/config")).unwrap();
-    std::fs::write(
-        dir.join("src/config/db.js"),
-        format!("// db\n\nconst uri = \"mongodb+srv://app:{password}@cluster0.ab1cd.mongodb.net/app\";\n"),
-    )
-    .unwrap();
-    cmd.args([
-        "checklist",
-        "--timeout",
-        "1",
-        "--uri",
-        "mongodb://127.0.0.1:1/",
-        "--scan",
-        "src",
-        "--report-file",
-        "scan.sarif",
-    ]);
-    let run = cmd.run();
-    let sarif_text = std::fs::read_to_string(dir.join("scan.sarif")).expect("scan.sarif written");
+    let (run, cmd) = checklist_scanning(
+        "src/config/db.js",
+        &format!(
+            "// db\n\nconst uri = \"mongodb+srv://app:{password}@cluster0.ab1cd.mongodb.net/app\";\n"
+        ),
+        &["--report-file", "scan.sarif"],
+    );
+    let sarif_text =
+        std::fs::read_to_string(cmd.work_dir().join("scan.sarif")).expect("scan.sarif written");
     support::assert_no_secret(&sarif_text, &password);
     run.assert_no_secret(&password);
     let sarif: Value = serde_json::from_str(&sarif_text).unwrap();
@@ -327,27 +336,14 @@ fn r14_the_credential_scan_is_sarif_with_file_and_line() {
 /// Issue 15 item 13: scanned file names are untrusted text too.
 #[test]
 fn r15_a_hostile_file_name_from_the_scan_is_escaped() {
-    let mut cmd = cli();
-    let dir = cmd.work_dir();
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(
-        dir.join("src").join("evil\u{1b}[2J\rOK.env"),
-        format!(
+    let (run, _) = checklist_scanning(
+        "src/evil\u{1b}[2J\rOK.env",
+        &format!(
             "MONGODB_URI=mongodb://app:{}@db.example.net/\n",
             "Xy9".repeat(5)
         ),
-    )
-    .unwrap();
-    cmd.args([
-        "checklist",
-        "--timeout",
-        "1",
-        "--uri",
-        "mongodb://127.0.0.1:1/",
-        "--scan",
-        "src",
-    ]);
-    let run = cmd.run();
+        &[],
+    );
     assert!(no_terminal_controls(&run.stdout), "{:?}", run.stdout);
     assert!(
         run.stdout.contains("evil\\x1b[2J\\rOK.env"),

@@ -33,8 +33,8 @@ pub fn collections(outcome: &data::DataOutcome, database: &str, expected: &[Stri
         .map(|c| c.name.as_str())
         .collect();
     let mut evidence = vec![format!(
-        "{database}: {} collection(s){}",
-        names.len(),
+        "{database}: {}{}",
+        crate::words::count(names.len(), "collection"),
         if names.is_empty() {
             String::new()
         } else {
@@ -46,8 +46,8 @@ pub fn collections(outcome: &data::DataOutcome, database: &str, expected: &[Stri
             ID,
             Status::Pass,
             format!(
-                "{} collection(s) in {database}; none expected (set expected-collections or --expect)",
-                names.len()
+                "{} in {database}; none expected (set expected-collections or --expect)",
+                crate::words::count(names.len(), "collection")
             ),
             None,
             evidence,
@@ -56,8 +56,12 @@ pub fn collections(outcome: &data::DataOutcome, database: &str, expected: &[Stri
             ID,
             Status::Pass,
             format!(
-                "all {} expected collection(s) exist in {database}",
-                expected.len()
+                "{} in {database}",
+                if expected.len() == 1 {
+                    "the expected collection exists".to_string()
+                } else {
+                    format!("all {} expected collections exist", expected.len())
+                }
             ),
             None,
             evidence,
@@ -68,9 +72,9 @@ pub fn collections(outcome: &data::DataOutcome, database: &str, expected: &[Stri
                 ID,
                 Status::Fail,
                 format!(
-                    "{} of {} expected collection(s) missing in {database}: {}",
+                    "{} of {} missing in {database}: {}",
                     missing.len(),
-                    expected.len(),
+                    crate::words::count(expected.len(), "expected collection"),
                     missing.join(", ")
                 ),
                 Some(&format!(
