@@ -336,12 +336,16 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
     if let Some(note) = reading.note {
         d = d.with_first_cause(note);
     }
-    for alt in alternatives {
-        d.causes.push(format!(
-            "Also possible ({}): {}",
-            alt.id(),
-            alt.advice().summary
-        ));
+    // An undecidable text lists its alternatives once, as ordered `candidates`
+    // with why; repeating them as causes said each of them twice.
+    if decidable {
+        for alt in alternatives {
+            d.causes.push(format!(
+                "Also possible ({}): {}",
+                alt.id(),
+                alt.advice().summary
+            ));
+        }
     }
     if let Some(fix) = reading.fix {
         d = d.with_first_fix(fix);
@@ -366,7 +370,8 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
             d = d.with_first_fix(hint);
         }
     }
-    if !decidable && reading.tier == Tier::Wrapper {
+    // The rule's own note, when it has one, already says why the text cannot decide.
+    if !decidable && reading.tier == Tier::Wrapper && reading.note.is_none() {
         d = d.with_first_cause(
             "The text cannot tell the cause: it is the driver's summary that no server became usable in time, without the per-server error that says why.",
         );
@@ -712,11 +717,17 @@ mod tests {
         let e = explain("MongoTimeoutError: Server selection timed out after 30000 ms");
         assert_eq!(e.class(), Class::NetworkTimeout);
         assert!(!e.alternatives.is_empty());
+        // Undecidable: the alternatives are the ordered candidates, said once there,
+        // not a second time among the causes.
+        assert!(!e.decidable);
+        assert!(e.candidates.len() > 1, "{:?}", e.candidates);
         assert!(
-            e.diagnosis
+            !e.diagnosis
                 .causes
                 .iter()
-                .any(|c| c.starts_with("Also possible"))
+                .any(|c| c.starts_with("Also possible")),
+            "{:?}",
+            e.diagnosis.causes
         );
         assert!(
             e.diagnosis

@@ -64,7 +64,10 @@ pub fn render(report: &Report) -> String {
                 seconds: ms(s.duration) / 1000.0,
             })
             .collect();
-        suites.push((format!("atlas-doctor {}", report.command), cases));
+        suites.push((
+            format!("atlas-doctor {}", report.command),
+            unique_names(cases),
+        ));
     } else {
         for section in [Section::Security, Section::Testing] {
             let cases: Vec<Case> = report
@@ -134,8 +137,22 @@ pub fn render(report: &Report) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    let _ = report.class;
     out
+}
+
+/// Numbers the second and later cases of one name (`tcp connect [localhost:27017] (2)`):
+/// with the addresses left out of names, the `::1` and `127.0.0.1` attempts on one host
+/// would otherwise be two cases of one name, which CI reporters merge or drop.
+fn unique_names(mut cases: Vec<Case>) -> Vec<Case> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for case in &mut cases {
+        let count = seen.entry(case.name.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            case.name = format!("{} ({count})", case.name);
+        }
+    }
+    cases
 }
 
 fn check_case(c: &Check) -> Case {
@@ -196,6 +213,35 @@ mod tests {
         assert!(
             before.contains(&"tcp connect [shard-00-00.c.example.net:27017]".to_string()),
             "{before:?}"
+        );
+    }
+
+    /// `localhost` tried on `::1` and on 127.0.0.1: with the addresses out of the
+    /// names, the two attempts were two test cases of one name.
+    #[test]
+    fn two_addresses_of_one_host_are_two_distinct_cases() {
+        let mut report = Report::new("ping", "mongodb://localhost:1/".into(), "default".into());
+        for ip in ["[::1]", "127.0.0.1"] {
+            report.steps.push(
+                crate::probe::Step::new(
+                    crate::probe::Layer::Tcp,
+                    format!("connect {ip}:1"),
+                    Status::Fail,
+                    "connection refused",
+                )
+                .on("localhost:1"),
+            );
+        }
+        let xml = render(&report);
+        let names: Vec<&str> = xml
+            .lines()
+            .filter(|l| l.contains("<testcase"))
+            .filter_map(|l| l.split("name=\"").nth(1))
+            .filter_map(|l| l.split('"').next())
+            .collect();
+        assert_eq!(
+            names,
+            ["tcp connect [localhost:1]", "tcp connect [localhost:1] (2)"]
         );
     }
 
