@@ -60,6 +60,10 @@ pub struct Hickory {
     resolver: TokioResolver,
     description: String,
     deadline: Duration,
+    /// The dns layer's one deadline, counted from when the resolver is made
+    /// (just before the layer's lookups): SRV and TXT, then A/AAAA, spend one
+    /// budget between them, not one each.
+    ends: tokio::time::Instant,
     /// The nameservers asked, to tell a dead one from a slow one.
     servers: Vec<SocketAddr>,
 }
@@ -131,6 +135,7 @@ impl Hickory {
             resolver,
             description,
             deadline,
+            ends: tokio::time::Instant::now() + deadline,
             servers,
         })
     }
@@ -140,7 +145,7 @@ impl Hickory {
         record: &'static str,
         lookup: impl Future<Output = Result<T, NetError>>,
     ) -> Result<T, Error> {
-        match tokio::time::timeout(self.deadline, lookup).await {
+        match tokio::time::timeout_at(self.ends, lookup).await {
             Ok(Ok(answer)) => Ok(answer),
             Ok(Err(e)) => Err(classify(&e, record, self.deadline)),
             Err(_) => Err(self.timeout_or_unreachable().await),
