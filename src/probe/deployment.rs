@@ -115,11 +115,17 @@ pub(super) fn pick_for_ping(healthy: &[HealthyHost]) -> Option<usize> {
 
 /// `ping --count N`: the pings share one deadline (the hello layer's), so a
 /// peer that stops answering costs one deadline, not one per ping.
-pub(super) async fn time_pings(stream: &mut BoxStream, options: &Options, out: &mut Connectivity) {
+/// `host` is the address of the host whose stream is pinged (the primary when
+/// there is one), so a failure names the host that stopped answering.
+pub(super) async fn time_pings(
+    stream: &mut BoxStream,
+    host: String,
+    options: &Options,
+    out: &mut Connectivity,
+) {
     let mut times = Vec::new();
     let start = Instant::now();
     let deadline = start + options.timeout;
-    let host = out.healthy.first().map(|h| h.address.clone());
     for i in 0..options.ping_count {
         let left = deadline.saturating_duration_since(Instant::now());
         let result = if left.is_zero() {
@@ -140,12 +146,13 @@ pub(super) async fn time_pings(stream: &mut BoxStream, options: &Options, out: &
         match result {
             Ok(rtt) => times.push(rtt),
             Err(e) => {
-                let mut step = Step::new(Layer::Hello, "ping", Status::Fail, e.to_string())
-                    .took(start.elapsed());
-                step.host.clone_from(&host);
-                out.steps.push(step);
+                out.steps.push(
+                    Step::new(Layer::Hello, "ping", Status::Fail, e.to_string())
+                        .on(host.clone())
+                        .took(start.elapsed()),
+                );
                 out.failure.get_or_insert(Failure::AfterHandshake {
-                    host: host.unwrap_or_default(),
+                    host,
                     command: "ping",
                     error: e,
                 });
@@ -172,6 +179,6 @@ pub(super) async fn time_pings(stream: &mut BoxStream, options: &Options, out: &
         ms(max)
     );
     let mut step = Step::new(Layer::Hello, "ping", Status::Pass, detail).took(start.elapsed());
-    step.host = host;
+    step.host = Some(host);
     out.steps.push(step);
 }

@@ -424,7 +424,8 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         if options.ping_count == 0 {
             out.rtt = Some(RttStats::once("hello", out.healthy[index].hello.round_trip));
         } else if let Some(stream) = streams.get_mut(index) {
-            time_pings(stream, options, &mut out).await;
+            let host = out.healthy[index].address.clone();
+            time_pings(stream, host, options, &mut out).await;
         }
     }
     out
