@@ -17,14 +17,15 @@ static SCHEME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)mongodb(?:\+srv)?://").expect("valid regex"));
 
 /// `key=value`, `key: value`, `"key": "value"`, `'key': 'value'` where the key
-/// ends in password/passwd/pwd/secret (`tlsCertificateKeyFilePassword`,
+/// ends in password/passwd/pwd/secret/token, or the misspelt pasword that
+/// `uri::options::is_secret_option` also hides (`tlsCertificateKeyFilePassword`,
 /// `DB_PASSWORD`, `client_secret`). Group 1 is everything before the value,
 /// group 2 the value: quoted (with escapes) or up to a delimiter. The word
 /// boundary is ASCII: a Unicode one makes the fast engines give up on
 /// non-ASCII text.
 static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)((?-u:\b)[a-z_.\-]*(?:password|passwd|pwd|secret)["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s"'&;,}\])]+)"#,
+        r#"(?i)((?-u:\b)[a-z_.\-]*(?:password|passwd|pasword|pwd|secret|token)["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s"'&;,}\])]+)"#,
     )
     .expect("valid regex")
 });
@@ -347,6 +348,20 @@ mod tests {
                 "MongoCredential{mechanism=null, userName='u', source='admin', password=<hidden>}"
             ),
             "MongoCredential{mechanism=null, userName='u', source='admin', password=****}"
+        );
+    }
+
+    #[test]
+    fn tokens_and_misspelt_password_keys_are_masked_in_free_text_too() {
+        // The URI's secret-option rule hides `proxyPasword` and `...token`; free
+        // text (driver errors, clap errors, explain) must hide them as well.
+        assert_eq!(
+            redact_text("proxyPasword=hunter22 x"),
+            "proxyPasword=**** x"
+        );
+        assert_eq!(
+            redact_text("AWS_SESSION_TOKEN: abcdef123"),
+            "AWS_SESSION_TOKEN: ****"
         );
     }
 
