@@ -132,7 +132,8 @@ impl Client {
         }
     }
 
-    /// Replaces every secret (and the bearer token) in `text` with `****`.
+    /// Masks every secret (and the bearer token) in `text` through the one
+    /// secret masker, so its percent-encoded, base64 and hex forms go too.
     pub fn scrub(&self, text: &str) -> String {
         let mut out = text.to_string();
         let token = match &self.auth {
@@ -143,7 +144,7 @@ impl Client {
         };
         for secret in self.secrets.iter().map(String::as_str).chain(token) {
             if secret.len() >= 4 {
-                out = out.replace(secret, "****");
+                out = crate::redact::redact_secret(&out, secret);
             }
         }
         out

@@ -270,10 +270,12 @@ fn read_profile(name: &str, path: Option<&Path>) -> Result<toml::Table, Error> {
             message: "cannot locate the Atlas CLI config".into(),
         });
     };
-    let text = std::fs::read_to_string(path).map_err(|e| Error::File {
-        path: shown(path),
-        message: e.to_string(),
-    })?;
+    // The one capped reader: a FIFO or a device at this path must not hang the run.
+    let text =
+        crate::file::read_text(path, crate::file::CONFIG_MAX_BYTES).map_err(|e| Error::File {
+            path: shown(path),
+            message: e.to_string(),
+        })?;
     // Only toml's first line: the rest quotes the file, which holds secrets.
     let mut file: toml::Table = toml::from_str(&text).map_err(|e| Error::File {
         path: shown(path),

@@ -188,11 +188,6 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// The errors of the API layer, worded for `atlas.errors` and warnings.
-    pub fn error_texts(&self) -> Vec<String> {
-        self.errors.iter().map(ToString::to_string).collect()
-    }
-
     /// The first error that means the API refused us altogether (credentials, its own
     /// access list), rather than one resource being missing.
     pub fn refused(&self) -> Option<&CallError> {
@@ -275,7 +270,7 @@ pub fn run(request: &Request, deadline: Instant) -> Facts {
                     "cluster",
                     Status::Warn,
                     format!(
-                        "no cluster of project {project} lists the host(s) {}; name it with --atlas-cluster",
+                        "no cluster of project {project} names any of these hosts: {}; name the cluster with --atlas-cluster",
                         request.hosts.join(", ")
                     ),
                 )
