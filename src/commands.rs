@@ -228,11 +228,7 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
 /// Folds the connectivity layers into the report: steps, facts, warnings, failure.
 pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity) {
     report.deployment = connectivity.deployment();
-    report.tls = connectivity
-        .healthy
-        .iter()
-        .filter_map(|h| h.tls.as_ref().map(|t| (h.address.clone(), t.clone())))
-        .collect();
+    report.tls = connectivity.tls_evidence();
     report.rtt = connectivity.rtt;
     if let Some(host) = connectivity.speaker() {
         let version = host

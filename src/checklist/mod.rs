@@ -99,11 +99,7 @@ pub fn checks(
     // ---- connectivity
     let empty = probe::Connectivity::default();
     let connectivity = evidence.connectivity.as_ref().unwrap_or(&empty);
-    let tls_evidence: Vec<(String, probe::tls::Evidence)> = connectivity
-        .healthy
-        .iter()
-        .filter_map(|h| h.tls.clone().map(|t| (h.address.clone(), t)))
-        .collect();
+    let tls_evidence = connectivity.tls_evidence();
     let hosts: Vec<(String, Vec<std::net::IpAddr>)> = if connectivity.addresses.is_empty() {
         cs.hosts
             .iter()

@@ -255,6 +255,14 @@ impl Connectivity {
             .or(self.healthy.first())
     }
 
+    /// Each answering host's TLS evidence, by `host:port` (empty without TLS).
+    pub fn tls_evidence(&self) -> Vec<(String, tls::Evidence)> {
+        self.healthy
+            .iter()
+            .filter_map(|h| h.tls.as_ref().map(|t| (h.address.clone(), t.clone())))
+            .collect()
+    }
+
     /// The deployment's typed facts; `None` when no host completed the handshake.
     pub fn deployment(&self) -> Option<Deployment> {
         let host = self.speaker()?;

@@ -91,14 +91,6 @@ pub struct Evidence {
     pub client_certificate_sent: bool,
 }
 
-impl Evidence {
-    /// The server asked for a client certificate and got none: a session it
-    /// then ends was refused for that.
-    pub fn client_certificate_missing(&self) -> bool {
-        self.client_certificate_requested && !self.client_certificate_sent
-    }
-}
-
 /// Where trust comes from.
 #[derive(Debug, Clone)]
 pub struct TlsOptions {
