@@ -188,6 +188,7 @@ async fn data_plane(
                 cs,
                 &login,
                 vetted,
+                options.roots.clone(),
                 Instant::now() + settings.timeout * EARLY_LAYERS,
             )
         })
@@ -415,6 +416,7 @@ pub fn probe_options(settings: &Settings) -> probe::Options {
         ping_count: 0,
         login_user: settings.target.username.clone(),
         hello_vetted: None,
+        roots: probe::trust::Shared::default(),
     }
 }
 

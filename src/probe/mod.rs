@@ -47,6 +47,8 @@ pub struct Options {
     /// driver's early start waits for it, so a hostile reply (nested deep
     /// enough to overflow the driver's recursive decoder) meets our layer first.
     pub hello_vetted: Option<Arc<tokio::sync::Notify>>,
+    /// The run's one root store, shared with the driver's early start.
+    pub roots: trust::Shared,
 }
 
 /// A failed probe, typed, with the names it concerns. Layer order decides which one
@@ -337,7 +339,7 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
     let tls_enabled = cs.tls_enabled();
     // One root store for the run: the TLS layer and the driver's login use it.
     let roots = if tls_enabled {
-        trust::Roots::load(cs.tls_ca_file()).await
+        options.roots.get(cs.tls_ca_file()).await
     } else {
         Ok(trust::Roots::bundled())
     };

@@ -55,6 +55,19 @@ pub struct Roots {
     pem_file: OnceCell<Arc<tempfile::TempPath>>,
 }
 
+/// The run's one root store, loaded by whichever asks first (the TLS probes
+/// or the driver's early start, which run side by side) and shared with the
+/// other, so the system store and the CA file are read once per run.
+#[derive(Debug, Clone, Default)]
+pub struct Shared(Arc<tokio::sync::OnceCell<Result<Arc<Roots>, Error>>>);
+
+impl Shared {
+    /// The roots for `ca_file` (tlsCAFile), loading them on the first call.
+    pub async fn get(&self, ca_file: Option<&str>) -> Result<Arc<Roots>, Error> {
+        self.0.get_or_init(|| Roots::load(ca_file)).await.clone()
+    }
+}
+
 impl Roots {
     /// Builds the roots on a blocking thread (the system store and the CA
     /// file are file reads): the async runtime never waits on the disk.

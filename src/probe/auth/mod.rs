@@ -316,6 +316,7 @@ pub fn start(
     cs: &ConnectionString,
     login: &Login,
     vetted: std::sync::Arc<tokio::sync::Notify>,
+    roots: super::trust::Shared,
     deadline: Instant,
 ) -> Option<Early> {
     if cs.scheme == uri::Scheme::Srv {
@@ -339,7 +340,7 @@ pub fn start(
     let client_slot = std::sync::Arc::clone(&slot);
     let task = tokio::spawn(async move {
         let roots = if cs.tls_enabled() {
-            Some(super::trust::Roots::load(cs.tls_ca_file()).await.ok()?)
+            Some(roots.get(cs.tls_ca_file()).await.ok()?)
         } else {
             None
         };
