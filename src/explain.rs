@@ -221,14 +221,11 @@ fn explain_log(text: &str, model: &learned::Model) -> Option<Explanation> {
         .into_iter()
         .filter_map(|r| wording::read(&text[r.clone()]).map(|reading| (r, reading)))
         .collect();
-    let mut findings: Vec<Finding> = read.iter().map(|(_, r)| r.finding).collect();
-    findings.dedup();
-    let distinct = {
-        let mut all = findings.clone();
-        all.sort_by_key(|f| f.id());
-        all.dedup();
-        all.len()
-    };
+    let distinct = read
+        .iter()
+        .map(|(_, r)| r.finding.id())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     if distinct < 2 {
         return None;
     }
