@@ -490,9 +490,7 @@ pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
                 "The password of {user:?} cannot be used with SCRAM-SHA-256: SASLprep refuses some of its characters, so nothing was sent to the server."
             ))
             .with_evidence(evidence),
-        auth::Failure::Driver { .. } => {
-            Diagnosis::from_finding(Finding::DriverFailed).with_evidence(evidence)
-        }
+        auth::Failure::Driver { message } => driver_failure(message, evidence),
         auth::Failure::Silent { .. } => {
             Diagnosis::from_finding(Finding::ServerSilent).with_evidence(evidence)
         }
@@ -559,12 +557,26 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
                 "Expected collections were given, but no database to look in: pass --db or set `database` in the config.",
             )
             .with_evidence(evidence),
-        data::Failure::Driver { .. } => {
-            Diagnosis::from_finding(Finding::DriverFailed).with_evidence(evidence)
-        }
+        data::Failure::Driver { message, .. } => driver_failure(message, evidence),
         data::Failure::Silent { .. } => {
             Diagnosis::from_finding(Finding::ServerSilent).with_evidence(evidence)
         }
+    }
+}
+
+/// A driver failure after the layers below passed. Where its words say the peer is
+/// not MongoDB (a reply no server writes), that is the cause, not the driver.
+fn driver_failure(message: &str, evidence: String) -> Diagnosis {
+    match crate::wording::read(message) {
+        Some(reading) if reading.finding == Finding::NotMongodb => {
+            Diagnosis::from_finding(Finding::NotMongodb)
+                .with_summary(
+                    "The server answered the handshake like MongoDB, then sent a reply no MongoDB server writes."
+                        .to_string(),
+                )
+                .with_evidence(evidence)
+        }
+        _ => Diagnosis::from_finding(Finding::DriverFailed).with_evidence(evidence),
     }
 }
 

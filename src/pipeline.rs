@@ -189,6 +189,7 @@ async fn data_plane(
                 &login,
                 vetted,
                 options.roots.clone(),
+                settings.timeout,
                 Instant::now() + settings.timeout * EARLY_LAYERS,
             )
         })

@@ -7,7 +7,7 @@
 mod support;
 
 use support::hostile::{
-    self, BIG_CLUSTER, close_after_request, dns_truncating, drip, huge_header, random_stream,
+    self, BIG_CLUSTER, Deep, close_after_request, dns_truncating, drip, huge_header, random_stream,
     tls_long_chain,
 };
 use support::{Bed, JsonRun, LOCALHOST, cli, close_after_accept, exit_code_of, garbage, http};
@@ -134,13 +134,65 @@ fn an_http_server_is_not_mongodb() {
 /// before decoding and names the peer.
 #[test]
 fn r15_a_reply_nested_4000_deep_is_not_mongodb_not_a_crash() {
-    let server = hostile::deep_reply(4000, false);
+    let server = hostile::deep_reply(4000, Deep::Everything);
     for command in ["ping", "auth-check"] {
         let run = doctor(command, &server.uri(), &[]);
         assert_outcome_in(&run, "server", &["not_mongodb"]);
         assert!(
             run.diagnosis_text().contains("nested"),
             "the evidence should say the reply is nested too deep\n{}",
+            run.dump()
+        );
+    }
+}
+
+/// The same reply on the driver's connection, after an ordinary handshake: the driver
+/// decodes every reply (command replies, error bodies, its own connections' handshakes)
+/// with bson's recursive decoder, which aborted the process (exit 134, no report) at
+/// about 2,000 levels in a debug build. The bson the driver is built with
+/// (`vendor/bson`) refuses nesting deeper than 200 levels, and the run names the peer.
+#[test]
+fn r15_a_driver_reply_nested_4000_deep_is_not_mongodb_not_a_crash() {
+    for (which, commands) in [
+        (
+            Deep::Commands,
+            &["auth-check", "collections", "checklist"][..],
+        ),
+        (Deep::CommandErrors, &["auth-check", "collections"][..]),
+        (Deep::LaterHandshakes, &["auth-check", "collections"][..]),
+    ] {
+        let server = hostile::deep_reply(4000, which);
+        for command in commands {
+            let run = doctor(command, &server.uri(), &[]);
+            assert_outcome_in(&run, "server", &["not_mongodb"]);
+            if which != Deep::LaterHandshakes {
+                assert!(
+                    run.diagnosis_text().contains("nested"),
+                    "{which:?}: the evidence should say the reply is nested too deep\n{}",
+                    run.dump()
+                );
+            }
+        }
+    }
+}
+
+/// `checklist --crud` against a server whose reply to one CRUD command (or the scratch
+/// collection's drop) is nested 4,000 levels deep: the step fails and says so, the
+/// drop is reported honestly, and the process does not abort.
+#[test]
+fn r15_a_crud_reply_nested_4000_deep_fails_the_step_not_the_process() {
+    for command in ["insert", "drop"] {
+        let server = hostile::deep_reply(4000, Deep::Only(command));
+        let run = doctor("checklist", &server.uri(), &["--crud"]);
+        assert_ne!(
+            run.code,
+            0,
+            "{command}: a deep reply cannot pass\n{}",
+            run.dump()
+        );
+        assert!(
+            run.stdout.contains("nested deeper"),
+            "{command}: the crud step should say the reply was nested too deep\n{}",
             run.dump()
         );
     }

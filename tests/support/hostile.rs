@@ -335,15 +335,41 @@ pub fn deep_ok_reply(depth: usize) -> Vec<u8> {
     out
 }
 
+/// Which replies of a `deep_reply` peer are nested deep; the others are an ordinary
+/// standalone's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deep {
+    /// Every reply, the handshake's too.
+    Everything,
+    /// Every command's reply but the handshake's (`hello`, `isMaster`, `buildInfo`):
+    /// the driver's `connectionStatus`, `listDatabases`, ...
+    Commands,
+    /// The same, as a failed command (`ok: 0`): the driver reads it as an error.
+    CommandErrors,
+    /// The handshake of every connection after the first (the driver's own, beside
+    /// the probe's); other commands get ordinary replies.
+    LaterHandshakes,
+    /// The reply to this one command (`drop`, `insert`, ...), as a failed command (the
+    /// driver decodes an error body whole); the others are ordinary.
+    Only(&'static str),
+}
+
 /// A MongoDB peer whose replies are nested `depth` levels deep (a few KB: far under any
-/// size cap). With `handshake_ok`, the handshake commands (`hello`, `isMaster`,
-/// `buildInfo`) get an ordinary standalone's reply and every other command (the
-/// driver's `connectionStatus`, `listDatabases`, ...) the deep one. (The benchmark and a
-/// manual check use that mode: the driver decodes such a reply recursively.)
-pub fn deep_reply(depth: usize, handshake_ok: bool) -> Server {
-    let deep = Arc::new(deep_ok_reply(depth));
+/// size cap), which ones as `which` says.
+pub fn deep_reply(depth: usize, which: Deep) -> Server {
+    let deep_ok = deep_ok_reply(depth);
+    let mut deep_error = deep_ok.clone();
+    // `ok` is the first field: its double (after the length, type byte and "ok\0").
+    deep_error[8..16].copy_from_slice(&0.0f64.to_le_bytes());
+    let deep = Arc::new(if matches!(which, Deep::CommandErrors | Deep::Only(_)) {
+        deep_error
+    } else {
+        deep_ok
+    });
+    let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     tcp_server(move |mut stream| {
         let deep = Arc::clone(&deep);
+        let connection = connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         async move {
             let mut next_id = 1;
             loop {
@@ -373,12 +399,26 @@ pub fn deep_reply(depth: usize, handshake_ok: bool) -> Server {
                 }
                 let name = command.keys().next().cloned().unwrap_or_default();
                 let handshake = matches!(name.as_str(), "hello" | "isMaster" | "ismaster");
-                let payload_doc = if handshake_ok && handshake {
+                let deep_here = match which {
+                    Deep::Everything => true,
+                    Deep::Commands | Deep::CommandErrors => !handshake && name != "buildInfo",
+                    Deep::LaterHandshakes => handshake && connection > 0,
+                    Deep::Only(command) => name == command,
+                };
+                let payload_doc = if deep_here {
+                    deep.to_vec()
+                } else if handshake {
                     document_bytes(&default_hello())
-                } else if handshake_ok && name == "buildInfo" {
+                } else if name == "buildInfo" {
                     document_bytes(&doc! {"version": "7.0.0", "ok": 1.0})
                 } else {
-                    deep.to_vec()
+                    // An ordinary answer to whatever else the driver asks.
+                    document_bytes(&doc! {
+                        "ok": 1.0,
+                        "authInfo": {"authenticatedUsers": [], "authenticatedUserRoles": []},
+                        "databases": [],
+                        "cursor": {"id": 0i64, "ns": "test.$cmd", "firstBatch": []},
+                    })
                 };
                 let mut payload = 0u32.to_le_bytes().to_vec();
                 payload.push(0);

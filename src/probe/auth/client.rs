@@ -137,9 +137,11 @@ pub(super) async fn options_for(
     options
         .app_name
         .get_or_insert_with(|| "atlas-doctor".into());
-    // The application's own timeouts where shorter, else what is left of the
-    // layer's one deadline, so selection and connecting cannot outlast it.
-    let left = crate::pipeline::remaining(target.deadline);
+    // The application's own timeouts where shorter, else most of what is left of
+    // the layer's one deadline, so selection and connecting cannot outlast it, and
+    // a selection that fails (every server's handshake refused, say) ends with the
+    // driver's own words for why a little before the deadline cuts it short.
+    let left = crate::pipeline::remaining(target.deadline).mul_f64(0.9);
     let bound = |own: Option<std::time::Duration>| Some(own.map_or(left, |own| own.min(left)));
     options.server_selection_timeout = bound(options.server_selection_timeout);
     options.connect_timeout = bound(options.connect_timeout);

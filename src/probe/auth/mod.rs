@@ -317,6 +317,7 @@ pub fn start(
     login: &Login,
     vetted: std::sync::Arc<tokio::sync::Notify>,
     roots: super::trust::Shared,
+    layer_timeout: Duration,
     deadline: Instant,
 ) -> Option<Early> {
     if cs.scheme == uri::Scheme::Srv {
@@ -350,7 +351,11 @@ pub fn start(
             hosts,
             txt: &[],
             roots: roots.as_ref(),
-            deadline,
+            // Selection and connecting get one layer's time, counted from the
+            // first command: a driver whose handshakes all fail then says why
+            // before the auth layer's deadline, which comes a layer's time after
+            // the layers it waits for, and its whole work `deadline`.
+            deadline: Instant::now() + layer_timeout,
         };
         let options = client::options_for(&target, &creds).await.ok()?;
         // Not before our own decoder has seen a reply of this deployment.

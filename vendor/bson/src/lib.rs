@@ -281,6 +281,8 @@
 //! is, it will only happen in a minor or major version release.
 
 #![allow(clippy::cognitive_complexity, clippy::derive_partial_eq_without_eq)]
+// atlas-doctor patch: the published source predates this lint; keep the build quiet.
+#![allow(unknown_lints, mismatched_lifetime_syntaxes)]
 #![doc(html_root_url = "https://docs.rs/bson/2.6.0")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -337,6 +339,7 @@ mod bson;
 pub mod datetime;
 pub mod de;
 pub mod decimal128;
+mod depth;
 pub mod document;
 pub mod extjson;
 pub mod oid;

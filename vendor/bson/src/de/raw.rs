@@ -322,14 +322,19 @@ struct DocumentAccess<'de> {
     iter: RawIter<'de>,
     elem: Option<RawElement<'de>>,
     options: DeserializerOptions,
+    // atlas-doctor patch: every nested document or array is visited through one of
+    // these, so holding a level here bounds the recursion (see crate::depth).
+    _level: crate::depth::DepthGuard,
 }
 
 impl<'de> DocumentAccess<'de> {
     fn new(doc: &'de RawDocument, options: DeserializerOptions) -> Result<Self> {
+        let level = crate::depth::DepthGuard::enter().map_err(Error::deserialization)?;
         Ok(Self {
             iter: doc.iter_elements(),
             elem: None,
             options,
+            _level: level,
         })
     }
 

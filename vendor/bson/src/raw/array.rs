@@ -235,6 +235,8 @@ impl TryFrom<&RawArray> for Vec<Bson> {
     type Error = Error;
 
     fn try_from(arr: &RawArray) -> Result<Vec<Bson>> {
+        // atlas-doctor patch: bound the recursion (see crate::depth).
+        let _level = crate::depth::DepthGuard::enter().map_err(Error::malformed)?;
         arr.into_iter()
             .map(|result| {
                 let rawbson = result?;

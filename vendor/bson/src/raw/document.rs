@@ -608,6 +608,8 @@ impl TryFrom<&RawDocument> for crate::Document {
     type Error = Error;
 
     fn try_from(rawdoc: &RawDocument) -> Result<Document> {
+        // atlas-doctor patch: bound the recursion (see crate::depth).
+        let _level = crate::depth::DepthGuard::enter().map_err(Error::malformed)?;
         rawdoc
             .into_iter()
             .map(|res| res.and_then(|(k, v)| Ok((k.to_owned(), v.try_into()?))))
