@@ -120,7 +120,14 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
             report
         }
         Ok(settings) => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
+            // Worker threads: the driver's connections authenticate side by side
+            // (one SCRAM key derivation each, a few ms of CPU), so they spread over
+            // the cores. Their stacks are the main thread's size: decoding a reply
+            // nests up to 200 levels (vendor/bson), about 1.3 MB in a debug build.
+            let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(workers)
+                .thread_stack_size(8 << 20)
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?;
