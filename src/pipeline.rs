@@ -7,7 +7,6 @@
 //! status). A later layer that can run beside the others (the Atlas API) plugs
 //! in after `data`, reading the same evidence.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use mongodb::Client;
@@ -170,25 +169,25 @@ async fn data_plane(
     cs: &ConnectionString,
 ) {
     // ---- dns, tcp, tls, hello: each layer bounds its own concurrent work.
-    let vetted = Arc::new(tokio::sync::Notify::new());
     let options = probe::Options {
         ping_count: plan.ping_count,
-        hello_vetted: Some(Arc::clone(&vetted)),
         ..probe_options(settings)
     };
     let login = login(settings);
-    // The driver's connection starts beside the layer probes (issue 10), as
-    // soon as one host's hello passed our bounded decoder: its handshake and
-    // authentication overlap the rest of ours instead of following them all.
-    // Bounded by the layers it waits for (dns, tcp, tls, hello) and its own.
+    let reads = early_reads(plan, evidence.database.as_deref());
+    // The driver's connection starts at once, beside the layer probes (issue
+    // 10): its handshake and authentication overlap ours instead of following
+    // them. A hostile reply cannot take the process down inside the driver:
+    // its bson is bounded in nesting (vendor/bson). Bounded by the layers it
+    // waits for (dns, tcp, tls, hello) and its own.
     let early = (plan.depth >= Depth::Auth)
         .then(|| {
             auth::start(
                 &settings.target.uri,
                 cs,
                 &login,
-                vetted,
                 options.roots.clone(),
+                reads.clone(),
                 settings.timeout,
                 Instant::now() + settings.timeout * EARLY_LAYERS,
             )
@@ -211,11 +210,12 @@ async fn data_plane(
         connectivity,
         login: &login,
         deadline: Instant::now() + settings.timeout,
+        reads: &reads,
     };
-    let (outcome, client) = auth::authenticate(&request, early).await;
+    let (outcome, driver) = auth::authenticate(&request, early).await;
     let authenticated = outcome.result.is_ok();
     evidence.auth = Some(outcome);
-    let Some(client) = client.filter(|_| authenticated) else {
+    let Some(auth::Driver { client, prefetched }) = driver.filter(|_| authenticated) else {
         return;
     };
     if plan.depth < Depth::Data {
@@ -227,16 +227,14 @@ async fn data_plane(
     // CRUD round trip comes after both, so its scratch collection shows in
     // neither the listing nor dbStats.
     let deadline = Instant::now() + settings.timeout;
-    let status_database = evidence
-        .database
-        .clone()
-        .unwrap_or_else(|| "test".to_string());
+    let status_database = status_database(evidence.database.as_deref());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
     let request = data::Request {
         database: evidence.database.as_deref(),
         expected: &plan.expected,
         deadline,
+        prefetched: &prefetched,
     };
     let listing = data::collections(&client, &request);
     // One stop-signal listener for the status check and the CRUD step: once
@@ -247,7 +245,7 @@ async fn data_plane(
         if !plan.status {
             return None;
         }
-        let run = status::run(&client, &status_database, deadline, &scrub);
+        let run = status::run(&client, status_database, &prefetched, deadline, &scrub);
         match interrupt.as_mut().and_then(|i| i.as_mut().ok()) {
             Some(interrupt) => tokio::select! {
                 status = run => Some(status),
@@ -268,6 +266,26 @@ async fn data_plane(
     if let (true, false, Some(interrupt)) = (plan.crud, evidence.interrupted, interrupt) {
         after_data(evidence, &client, settings, cs, interrupt).await;
     }
+}
+
+/// The database the status layer asks about: the run's, else `test` (as drivers
+/// default to).
+fn status_database(database: Option<&str>) -> &str {
+    database.unwrap_or("test")
+}
+
+/// The later layers' reads that depend on no answer, sent beside the auth layer's
+/// `connectionStatus` (see `probe::prefetch`): what the plan's data and status
+/// layers send first.
+fn early_reads(plan: &Plan, database: Option<&str>) -> Vec<probe::prefetch::Read> {
+    let mut reads = Vec::new();
+    if plan.depth >= Depth::Data {
+        reads.extend(data::reads(database));
+        if plan.status {
+            reads.extend(status::reads(status_database(database)));
+        }
+    }
+    reads
 }
 
 /// The checklist's CRUD round trip, with the stop-signal listener installed
@@ -416,7 +434,6 @@ pub fn probe_options(settings: &Settings) -> probe::Options {
         atlas: settings.atlas || settings.atlas_api.is_some(),
         ping_count: 0,
         login_user: settings.target.username.clone(),
-        hello_vetted: None,
         roots: probe::trust::Shared::default(),
     }
 }

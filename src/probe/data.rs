@@ -10,6 +10,7 @@ use regex::Regex;
 use tokio::time::Instant;
 
 use super::auth::{code_from_text, scrub, server_error};
+use super::prefetch::{Prefetched, Read};
 use super::{Layer, Status, Step};
 
 /// At most this many collections get a document estimate (one command each).
@@ -29,6 +30,25 @@ pub struct Request<'a> {
     pub expected: &'a [String],
     /// The layer's one deadline: every listing and estimate ends by then.
     pub deadline: Instant,
+    /// The answers to `reads` sent early, beside the auth layer's commands.
+    pub prefetched: &'a Prefetched,
+}
+
+/// `listDatabases`, as the layer sends it: names only, the databases the user may read.
+fn list_databases() -> Document {
+    doc! { "listDatabases": 1, "nameOnly": true, "authorizedDatabases": true }
+}
+
+/// `listCollections`, as the layer sends it for the database asked about.
+fn list_collections_command() -> Document {
+    doc! { "listCollections": 1 }
+}
+
+/// The layer's first commands, which depend on no answer: sent early (see `prefetch`).
+pub fn reads(database: Option<&str>) -> Vec<Read> {
+    let mut reads = vec![Read::new("admin", list_databases())];
+    reads.extend(database.map(|db| Read::new(db, list_collections_command())));
+    reads
 }
 
 /// One collection (or view) of the database.
@@ -101,9 +121,7 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
     let start = Instant::now();
     let listed = bounded(
         req.deadline,
-        client.database("admin").run_command(
-            doc! { "listDatabases": 1, "nameOnly": true, "authorizedDatabases": true },
-        ),
+        req.prefetched.run(client, "admin", list_databases()),
     )
     .await;
     match listed {
@@ -318,7 +336,12 @@ async fn list_collections(
 ) {
     let start = Instant::now();
     let db = client.database(database);
-    let listed = bounded(req.deadline, db.run_command(doc! { "listCollections": 1 })).await;
+    let listed = bounded(
+        req.deadline,
+        req.prefetched
+            .run(client, database, list_collections_command()),
+    )
+    .await;
     let specs = match listed {
         Ok(reply) => collection_specs(&reply),
         Err(error) => {

@@ -125,9 +125,6 @@ pub(super) async fn probe_host(
     let start = Instant::now();
     match hello::hello(&mut stream, sasl_user.as_deref(), options.timeout).await {
         Ok(info) => {
-            if let Some(vetted) = &options.hello_vetted {
-                vetted.notify_one();
-            }
             steps.push(
                 Step::new(
                     Layer::Hello,

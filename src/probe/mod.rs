@@ -8,6 +8,7 @@ mod deployment;
 pub mod dns;
 pub mod hello;
 mod host;
+pub mod prefetch;
 mod resolve;
 pub mod status;
 pub mod step;
@@ -43,10 +44,6 @@ pub struct Options {
     /// The user name given apart from the URI (config `username`), so the
     /// handshake can ask which mechanisms the server offers that user.
     pub login_user: Option<String>,
-    /// Notified once a host's hello reply has passed our bounded decoder: the
-    /// driver's early start waits for it, so a hostile reply (nested deep
-    /// enough to overflow the driver's recursive decoder) meets our layer first.
-    pub hello_vetted: Option<Arc<tokio::sync::Notify>>,
     /// The run's one root store, shared with the driver's early start.
     pub roots: trust::Shared,
 }

@@ -6,6 +6,8 @@ use mongodb::Client;
 use mongodb::bson::{Bson, Document, doc};
 use tokio::time::Instant;
 
+use super::prefetch::{Prefetched, Read};
+
 /// What `hello` said through the driver.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hello {
@@ -40,24 +42,38 @@ pub struct Evidence {
     pub server_status: Result<ServerStatus, String>,
 }
 
-/// Runs the four commands concurrently; each ends at `deadline` at the latest.
+/// The four commands, in the order `run` reads their answers: none depends on
+/// another, so all are sent early (see `prefetch`).
+pub fn reads(database: &str) -> Vec<Read> {
+    vec![
+        Read::new("admin", doc! {"hello": 1}),
+        Read::new(database, doc! {"dbStats": 1}),
+        Read::new("admin", doc! {"buildInfo": 1}),
+        Read::new(
+            "admin",
+            doc! {"serverStatus": 1, "repl": 0, "metrics": 0, "locks": 0, "wiredTiger": 0},
+        ),
+    ]
+}
+
+/// Runs the four commands concurrently (or takes their early answers); each ends
+/// at `deadline` at the latest.
 pub async fn run(
     client: &Client,
     database: &str,
+    prefetched: &Prefetched,
     deadline: Instant,
     scrub: &(dyn Fn(&str) -> String + Sync),
 ) -> Evidence {
+    let [hello, stats, build, status] =
+        <[Read; 4]>::try_from(reads(database)).expect("status::reads lists four commands");
     let (hello, stats, build, status) = tokio::join!(
-        command(client, "admin", doc! {"hello": 1}, deadline),
-        command(client, database, doc! {"dbStats": 1}, deadline),
-        command(client, "admin", doc! {"buildInfo": 1}, deadline),
-        command(
-            client,
-            "admin",
-            doc! {"serverStatus": 1, "repl": 0, "metrics": 0, "locks": 0, "wiredTiger": 0},
-            deadline,
-        ),
+        command(client, prefetched, hello, deadline),
+        command(client, prefetched, stats, deadline),
+        command(client, prefetched, build, deadline),
+        command(client, prefetched, status, deadline),
     );
+
     Evidence {
         database: database.to_string(),
         hello: hello
@@ -92,11 +108,12 @@ pub async fn run(
 
 async fn command(
     client: &Client,
-    database: &str,
-    command: Document,
+    prefetched: &Prefetched,
+    read: Read,
     deadline: Instant,
 ) -> Result<Document, String> {
-    match tokio::time::timeout_at(deadline, client.database(database).run_command(command)).await {
+    let reply = prefetched.run(client, &read.database, read.command);
+    match tokio::time::timeout_at(deadline, reply).await {
         Ok(Ok(reply)) => Ok(reply),
         Ok(Err(e)) => Err(crate::crud::driver_text(&e)),
         Err(_) => Err("no answer within the deadline".to_string()),

@@ -46,6 +46,13 @@ pub(super) async fn driver_addresses(
     hosts
 }
 
+/// The most connections the driver's pool holds per host (and opens at once): as
+/// many as the most commands a run sends side by side (the checklist's: the auth
+/// layer's two, the data layer's two, the status layer's four), so none waits for
+/// another's connection. Fewer than the driver's default pool of 10; a run opens only
+/// as many as it sends at once (one for `auth-check` with a user).
+const POOL_SIZE: u32 = 8;
+
 /// What the driver's options are made from: the application's string, the
 /// hosts to pin, the SRV cluster's TXT options, the TLS layer's roots, the
 /// deadline. The early start (before the layers answer) has the seed list
@@ -145,6 +152,17 @@ pub(super) async fn options_for(
     let bound = |own: Option<std::time::Duration>| Some(own.map_or(left, |own| own.min(left)));
     options.server_selection_timeout = bound(options.server_selection_timeout);
     options.connect_timeout = bound(options.connect_timeout);
+    // The later layers' reads go out beside connectionStatus, each on its own
+    // connection: open them side by side (the driver opens two at a time by
+    // default), and hold no more of the server's connections than POOL_SIZE. A
+    // smaller maxPoolSize of the application stands; minPoolSize would only fill
+    // the pool in the background, after the run needs it.
+    options.max_pool_size = Some(match options.max_pool_size {
+        Some(own) if own > 0 => own.min(POOL_SIZE),
+        _ => POOL_SIZE,
+    });
+    options.max_connecting = options.max_pool_size;
+    options.min_pool_size = None;
 
     if creds.mechanism.as_deref() == Some("MONGODB-X509") {
         let has_key_file = matches!(

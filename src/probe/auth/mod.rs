@@ -18,6 +18,7 @@ use mongodb::error::{Error as DriverError, ErrorKind};
 use mongodb::options::{ReadPreference, SelectionCriteria, ServerAddress};
 use tokio::time::Instant;
 
+use super::prefetch::{Prefetched, Read};
 use super::{Connectivity, HealthyHost, Layer, Status, Step};
 use crate::uri::{self, ConnectionString, SecretString};
 use classify::classify;
@@ -44,6 +45,8 @@ pub struct Request<'a> {
     /// The layer's deadline: option building, the driver's server selection and
     /// connection, authentication and `connectionStatus` all end by then.
     pub deadline: Instant,
+    /// The later layers' reads, sent beside `connectionStatus` (see `prefetch`).
+    pub reads: &'a [Read],
 }
 
 /// Who the server says we are.
@@ -211,11 +214,23 @@ struct Answers {
     status: Result<Document, Bounded>,
     unauthenticated: Option<Result<Document, Bounded>>,
     took: Duration,
+    /// The later layers' reads, sent with them.
+    prefetched: Prefetched,
 }
 
-/// Sends the auth layer's commands on `client` and waits for them, by `deadline`.
-async fn ask(client: Client, auth_db: String, no_user: bool, deadline: Instant) -> Answers {
+/// Sends the auth layer's commands on `client`, and the later layers' `reads`
+/// beside them, and waits for its own by `deadline`.
+async fn ask(
+    client: Client,
+    auth_db: String,
+    no_user: bool,
+    reads: Vec<Read>,
+    deadline: Instant,
+) -> Answers {
     let start = Instant::now();
+    // Sent at once with connectionStatus: each needs a connection of its own
+    // now, and the pool opens them side by side (see client::options_for).
+    let prefetched = Prefetched::send(&client, reads);
     let status_db = client.database(&auth_db);
     let admin = client.database("admin");
     let status = bounded(
@@ -241,11 +256,30 @@ async fn ask(client: Client, auth_db: String, no_user: bool, deadline: Instant) 
             None
         }
     };
-    let (status, unauthenticated) = tokio::join!(status, unauthenticated);
+    let (mut status, mut unauthenticated) = tokio::join!(status, unauthenticated);
+    // A read that failed first cleared the pool: its error, not "pool cleared",
+    // is what connectionStatus met (see Prefetched::cause_of_cleared_pool).
+    let cleared = |answer: &Result<Document, Bounded>| {
+        matches!(answer, Err(Bounded::Driver(error))
+            if matches!(*error.kind, ErrorKind::ConnectionPoolCleared { .. }))
+    };
+    if (cleared(&status) || unauthenticated.as_ref().is_some_and(cleared))
+        && let Some(cause) = prefetched.cause_of_cleared_pool(deadline).await
+    {
+        for answer in [Some(&mut status), unauthenticated.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if cleared(answer) {
+                *answer = Err(Bounded::Driver(cause.clone()));
+            }
+        }
+    }
     Answers {
         status,
         unauthenticated,
         took: start.elapsed(),
+        prefetched,
     }
 }
 
@@ -264,7 +298,7 @@ pub struct Early {
 /// What the early start came to by the auth layer's deadline.
 enum Settled {
     /// Its client and answers.
-    Answered(Client, Answers),
+    Answered(Client, Box<Answers>),
     /// Its client, still waiting for `connectionStatus`: the layer's deadline passed.
     Silent(Client, Duration),
     /// It could not reach the deployment (or never started): the usual path runs.
@@ -304,7 +338,7 @@ impl Early {
         if unreachable(&answers.status) {
             Settled::Retry
         } else {
-            Settled::Answered(client, answers)
+            Settled::Answered(client, Box::new(answers))
         }
     }
 }
@@ -315,8 +349,8 @@ pub fn start(
     uri: &SecretString,
     cs: &ConnectionString,
     login: &Login,
-    vetted: std::sync::Arc<tokio::sync::Notify>,
     roots: super::trust::Shared,
+    reads: Vec<Read>,
     layer_timeout: Duration,
     deadline: Instant,
 ) -> Option<Early> {
@@ -358,15 +392,27 @@ pub fn start(
             deadline: Instant::now() + layer_timeout,
         };
         let options = client::options_for(&target, &creds).await.ok()?;
-        // Not before our own decoder has seen a reply of this deployment.
-        vetted.notified().await;
         let client = Client::with_options(options).ok()?;
         let _ = client_slot.set(client.clone());
         let no_user = creds.user.is_none() && creds.mechanism.as_deref() != Some("MONGODB-X509");
-        let answers = ask(client.clone(), creds.auth_db.clone(), no_user, deadline).await;
+        let answers = ask(
+            client.clone(),
+            creds.auth_db.clone(),
+            no_user,
+            reads,
+            deadline,
+        )
+        .await;
         Some((client, answers))
     });
     Some(Early { task, client: slot })
+}
+
+/// The driver's client as the auth layer leaves it to the later layers, with
+/// their reads already in flight.
+pub struct Driver {
+    pub client: Client,
+    pub prefetched: Prefetched,
 }
 
 /// Authenticates and runs `connectionStatus {showPrivileges: true}`, all by
@@ -375,7 +421,7 @@ pub fn start(
 pub async fn authenticate(
     req: &Request<'_>,
     early: Option<Early>,
-) -> (AuthOutcome, Option<Client>) {
+) -> (AuthOutcome, Option<Driver>) {
     let mut steps = Vec::new();
     let creds = resolve_creds(req.cs, &req.connectivity.txt_options, req.login);
     let fail = |steps, failure| {
@@ -471,7 +517,7 @@ pub async fn authenticate(
         None => Settled::Retry,
     };
     let (client, answers) = if let Settled::Answered(client, answers) = settled {
-        (client, answers)
+        (client, *answers)
     } else if let Settled::Silent(client, after) = settled {
         let answers = Answers {
             status: Err(Bounded::Silent {
@@ -480,6 +526,7 @@ pub async fn authenticate(
             }),
             unauthenticated: None,
             took: after,
+            prefetched: Prefetched::default(),
         };
         (client, answers)
     } else {
@@ -515,13 +562,20 @@ pub async fn authenticate(
             client.clone(),
             creds.auth_db.clone(),
             no_user,
+            req.reads.to_vec(),
             req.deadline + crate::pipeline::GRACE,
         )
         .await;
         (client, answers)
     };
-    let took = answers.took;
-    let status = match answers.status {
+    let Answers {
+        status,
+        unauthenticated,
+        took,
+        prefetched,
+    } = answers;
+    let driver = Driver { client, prefetched };
+    let status = match status {
         Ok(status) => status,
         Err(error) => {
             let failure = error.into_failure(|error| {
@@ -563,7 +617,7 @@ pub async fn authenticate(
 
     if info.user.is_none() {
         // No credentials: does the server let an unauthenticated client do anything?
-        let probe = answers.unauthenticated.unwrap_or_else(|| {
+        let probe = unauthenticated.unwrap_or_else(|| {
             Err(Bounded::Silent {
                 command: "listDatabases",
                 after: Duration::ZERO,
@@ -601,7 +655,7 @@ pub async fn authenticate(
                         steps,
                         result: Err(failure),
                     },
-                    Some(client),
+                    Some(driver),
                 );
             }
         }
@@ -625,7 +679,7 @@ pub async fn authenticate(
             steps,
             result: Ok(info),
         },
-        Some(client),
+        Some(driver),
     )
 }
 
