@@ -11,12 +11,18 @@ use support::proxy::{Counts, counting_proxy};
 use support::{Bed, cli, percent_encode};
 
 /// Runs `atlas-doctor ARGS` with `MONGODB_URI=uri` and returns its JSON and the proxy's
-/// counts. Up to three runs, keeping the fewest round trips: a loaded machine can only
-/// make an independent send look dependent (late), never the reverse, so the least is
-/// the truth and an added sequential command shows in every run.
-fn counted(proxy: &support::proxy::Proxy, uri: &str, args: &[&str]) -> (support::JsonRun, Counts) {
+/// counts. Up to five runs, keeping the fewest round trips and stopping at the first at
+/// or under `most`: a loaded machine can only make an independent send look dependent
+/// (late), never the reverse, so the least is the truth, and an added sequential command
+/// shows in every run.
+fn counted(
+    proxy: &support::proxy::Proxy,
+    uri: &str,
+    args: &[&str],
+    most: usize,
+) -> (support::JsonRun, Counts) {
     let mut best: Option<(support::JsonRun, Counts)> = None;
-    for _ in 0..3 {
+    for _ in 0..5 {
         proxy.take();
         let mut cmd = cli();
         cmd.env("MONGODB_URI", uri)
@@ -32,8 +38,11 @@ fn counted(proxy: &support::proxy::Proxy, uri: &str, args: &[&str]) -> (support:
         {
             best = Some((run, counts));
         }
+        if counts.sequential <= most {
+            break;
+        }
     }
-    best.expect("three runs")
+    best.expect("at least one run")
 }
 
 fn auth_uri(bed: &Bed, host: &str) -> String {
@@ -66,7 +75,12 @@ fn assert_at_most(what: &str, counts: Counts, most: usize, run: &support::JsonRu
 fn r10_ping_is_one_round_trip_on_one_connection() {
     let bed = Bed::load();
     let proxy = counting_proxy(bed.mongo_plain);
-    let (run, counts) = counted(&proxy, &format!("mongodb://{}/", proxy.host()), &["ping"]);
+    let (run, counts) = counted(
+        &proxy,
+        &format!("mongodb://{}/", proxy.host()),
+        &["ping"],
+        1,
+    );
     run.assert_ok();
     assert_eq!(
         counts.sequential,
@@ -86,7 +100,7 @@ fn r10_ping_is_one_round_trip_on_one_connection() {
 fn r10_ping_over_tls_adds_one_round_trip() {
     let bed = Bed::load();
     let proxy = counting_proxy(bed.mongo_tls);
-    let (run, counts) = counted(&proxy, &tls_uri(&bed, &proxy.host()), &["ping"]);
+    let (run, counts) = counted(&proxy, &tls_uri(&bed, &proxy.host()), &["ping"], 2);
     run.assert_ok();
     assert_eq!(
         counts.sequential,
@@ -102,7 +116,7 @@ fn r10_ping_count_adds_one_round_trip_per_ping() {
     let bed = Bed::load();
     let proxy = counting_proxy(bed.mongo_plain);
     let uri = format!("mongodb://{}/", proxy.host());
-    let (run, counts) = counted(&proxy, &uri, &["ping", "--count", "3"]);
+    let (run, counts) = counted(&proxy, &uri, &["ping", "--count", "3"], 4);
     run.assert_ok();
     assert_eq!(counts.sequential, 4, "{counts:?}\n{}", run.dump());
     assert_eq!(run.json["rtt_ms"]["count"], 3, "{}", run.dump());
@@ -112,7 +126,12 @@ fn r10_ping_count_adds_one_round_trip_per_ping() {
 fn r10_auth_check_round_trips() {
     let bed = Bed::load();
     let proxy = counting_proxy(bed.mongo_auth);
-    let (run, counts) = counted(&proxy, &auth_uri(&bed, &proxy.host()), &["auth-check"]);
+    let (run, counts) = counted(
+        &proxy,
+        &auth_uri(&bed, &proxy.host()),
+        &["auth-check"],
+        AUTH_CHECK,
+    );
     assert_eq!(run.code, 0, "{}", run.dump());
     assert_at_most("auth-check", counts, AUTH_CHECK, &run);
 }
@@ -121,7 +140,12 @@ fn r10_auth_check_round_trips() {
 fn r10_auth_check_over_tls_round_trips() {
     let bed = Bed::load();
     let proxy = counting_proxy(bed.mongo_tls);
-    let (run, counts) = counted(&proxy, &tls_uri(&bed, &proxy.host()), &["auth-check"]);
+    let (run, counts) = counted(
+        &proxy,
+        &tls_uri(&bed, &proxy.host()),
+        &["auth-check"],
+        AUTH_CHECK_TLS,
+    );
     assert_eq!(run.code, 0, "{}", run.dump());
     assert_at_most("auth-check over TLS", counts, AUTH_CHECK_TLS, &run);
 }
@@ -134,6 +158,7 @@ fn r10_collections_round_trips() {
         &proxy,
         &auth_uri(&bed, &proxy.host()),
         &["collections", "--db", "probe"],
+        COLLECTIONS,
     );
     assert_eq!(run.code, 0, "{}", run.dump());
     assert_at_most("collections", counts, COLLECTIONS, &run);
@@ -148,6 +173,7 @@ fn r10_checklist_crud_round_trips() {
         &proxy,
         &auth_uri(&bed, &proxy.host()),
         &["checklist", "--crud", "--db", &db, "--scan", "."],
+        CHECKLIST_CRUD,
     );
     assert!(
         run.json["checks"]
@@ -160,8 +186,16 @@ fn r10_checklist_crud_round_trips() {
 }
 
 // The pinned counts; lower them when a change saves a round trip, never raise them
-// without saying why in the commit.
-const AUTH_CHECK: usize = 6;
-const AUTH_CHECK_TLS: usize = 8;
-const COLLECTIONS: usize = 11;
-const CHECKLIST_CRUD: usize = 17;
+// without saying why in the commit. What the protocol needs, as the driver does it:
+// - auth-check: the driver's monitor hello, its pool connection's hello (with
+//   speculative authentication), saslContinue, connectionStatus (issue 10's goal: 4);
+// - over TLS (no user, no SASL): a TLS handshake for the monitor's connection and the
+//   pool's each, no saslContinue: 5;
+// - collections: the same 4, with listDatabases and listCollections beside
+//   connectionStatus, then the estimates at once: 5;
+// - checklist --crud: the same 4 with the status layer's reads beside them, the
+//   estimates, then insert, find, update, delete, drop one after another: 10.
+const AUTH_CHECK: usize = 4;
+const AUTH_CHECK_TLS: usize = 5;
+const COLLECTIONS: usize = 5;
+const CHECKLIST_CRUD: usize = 10;

@@ -7,6 +7,8 @@
 //! when its connection was opened (a connection is opened because of what came before);
 //! a server chunk has the depth of the client chunk it answers. The deepest delivered
 //! server chunk is the number of data round trips the run waited for one after another.
+//! A server chunk that arrives after the client closed its side was waited for by no one
+//! (the driver's fire-and-forget `endSessions` as the process exits): not counted.
 //! TCP connects are not counted; a TLS handshake is. Per connection, so two connections
 //! that progress side by side do not inflate each other; a command that waits for an
 //! answer on another, older connection is not seen as waiting (a lower bound there).
@@ -116,6 +118,8 @@ struct Conn {
     delivered: usize,
     client_depth: usize,
     client_spoke_last: bool,
+    /// The client closed its side: nothing delivered after that was waited for.
+    client_closed: bool,
 }
 
 async fn relay(client: TcpStream, shared: Arc<Shared>) {
@@ -163,9 +167,11 @@ async fn pump(
             }
             if !from_client {
                 let mut state = delivering.state.lock().expect("proxy state");
-                state.counts.sequential = state.counts.sequential.max(depth);
                 let mut conn = delivered_on.lock().expect("proxy connection");
-                conn.delivered = conn.delivered.max(depth);
+                if !conn.client_closed {
+                    state.counts.sequential = state.counts.sequential.max(depth);
+                    conn.delivered = conn.delivered.max(depth);
+                }
             }
         }
         let _ = to.shutdown().await;
@@ -173,7 +179,12 @@ async fn pump(
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match from.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
+            Ok(0) | Err(_) => {
+                if from_client {
+                    conn.lock().expect("proxy connection").client_closed = true;
+                }
+                break;
+            }
             Ok(n) => n,
         };
         let data = buf[..n].to_vec();
