@@ -135,6 +135,47 @@ fn r15_a_huge_server_message_is_capped_in_every_format() {
     }
 }
 
+/// Issue 15 item 11, the Atlas Administration API too: its error `detail` (900 KB here)
+/// reached every format whole, in the `atlas` object and the API layer's steps.
+#[test]
+fn r15_a_huge_atlas_api_error_is_capped_in_every_format() {
+    let api = support::http_error_flood(900 * 1024);
+    let uri = format!("mongodb://127.0.0.1:{}/", refusing_port());
+    for format in ["human", "json", "markdown", "junit"] {
+        let mut cmd = cli();
+        cmd.env(
+            "MONGODB_ATLAS_BASE_URL",
+            format!("http://127.0.0.1:{}/", api.port()),
+        )
+        .env("MONGODB_ATLAS_PROJECT_ID", "5f0e0e0e0e0e0e0e0e0e0e0e")
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", "public-key")
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", "private-key-123")
+        .args([
+            "ping",
+            "--timeout",
+            "2",
+            "--atlas-api",
+            "--egress-ip",
+            "192.0.2.1",
+        ])
+        .args(["--format", format, "--uri", &uri]);
+        let run = cmd.run();
+        assert_eq!(run.code, 11, "{format}\n{}", run.dump());
+        assert!(
+            run.stdout.len() < 64 * 1024,
+            "{format}: {} bytes on stdout",
+            run.stdout.len()
+        );
+        if format != "human" {
+            assert!(
+                run.stdout.contains("more bytes cut"),
+                "{format}\n{}",
+                run.stdout
+            );
+        }
+    }
+}
+
 /// Issue 11 item 9: with every host refusing, hosts 2..n repeated the headline as WARN
 /// lines, and the headline came two to four times.
 #[test]

@@ -298,6 +298,9 @@ impl Report {
                 cap(&mut hit.redacted);
             }
         }
+        if let Some(atlas) = &mut self.atlas {
+            cap_atlas(atlas);
+        }
         if let Some(data) = &mut self.data {
             data.databases.iter_mut().for_each(cap);
             data.database.iter_mut().for_each(cap);
@@ -339,6 +342,57 @@ pub fn rfc3339(unix_secs: i64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+}
+
+/// The strings of the Atlas Administration API's answers and errors, capped like
+/// every other server-supplied string (its `detail` can be megabytes).
+fn cap_atlas(atlas: &mut crate::atlas::Facts) {
+    use crate::atlas::{Error as ApiError, ErrorKind};
+    use text::cap_in_place as cap;
+    for step in &mut atlas.steps {
+        cap(&mut step.name);
+        cap(&mut step.detail);
+    }
+    for error in &mut atlas.errors {
+        cap(&mut error.call);
+        if let ErrorKind::Api(api) = &mut error.error {
+            match api {
+                ApiError::Api { code, detail, .. } => {
+                    code.iter_mut().for_each(cap);
+                    cap(detail);
+                }
+                ApiError::Token { detail, .. } => cap(detail),
+                ApiError::Transport { message } | ApiError::Decode { message } => cap(message),
+                ApiError::Timeout => {}
+            }
+        }
+    }
+    if let Some(cluster) = &mut atlas.cluster {
+        cap(&mut cluster.name);
+        cluster.state.iter_mut().for_each(cap);
+        cluster.mongodb_version.iter_mut().for_each(cap);
+        cluster.change_status.iter_mut().for_each(cap);
+    }
+    if let Some(entry) = atlas
+        .access_list
+        .as_mut()
+        .and_then(|l| l.covered_by.as_mut())
+    {
+        cap(&mut entry.value);
+        entry.comment.iter_mut().for_each(cap);
+        entry.status.iter_mut().for_each(cap);
+        entry.delete_after.iter_mut().for_each(cap);
+    }
+    if let Some(user) = &mut atlas.user {
+        cap(&mut user.name);
+        cap(&mut user.database);
+        user.scopes.iter_mut().for_each(cap);
+        for (role, db) in &mut user.roles {
+            cap(role);
+            cap(db);
+        }
+        user.expires.iter_mut().for_each(cap);
+    }
 }
 
 #[cfg(test)]

@@ -799,6 +799,29 @@ pub fn http() -> Server {
     })
 }
 
+/// An HTTP API that answers every request with `500` and the JSON error body of the
+/// Atlas Administration API, its `detail` `detail_bytes` long (a flood).
+pub fn http_error_flood(detail_bytes: usize) -> Server {
+    let body = Arc::new(format!(
+        r#"{{"error":500,"errorCode":"UNEXPECTED_ERROR","reason":"Internal Server Error","detail":"{}"}}"#,
+        "E".repeat(detail_bytes)
+    ));
+    tcp_server(move |mut stream| {
+        let body = Arc::clone(&body);
+        async move {
+            let mut buf = [0u8; 4096];
+            if matches!(stream.read(&mut buf).await, Ok(n) if n > 0) {
+                let response = format!(
+                    "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                send_and_close(stream, response.as_bytes()).await;
+            }
+        }
+    })
+}
+
 /// Accepts and closes at once.
 pub fn close_after_accept() -> Server {
     tcp_server(|stream| async move { drop(stream) })
