@@ -169,28 +169,38 @@ async fn data_plane(
     cs: &ConnectionString,
 ) {
     // ---- dns, tcp, tls, hello: each layer bounds its own concurrent work.
+    let driver_early = plan.depth >= Depth::Auth;
+    let (found, found_rx) = if driver_early && cs.scheme == uri::Scheme::Srv {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (Some(tx), Some(rx))
+    } else {
+        (None, None)
+    };
     let options = probe::Options {
         ping_count: plan.ping_count,
+        found,
         ..probe_options(settings)
     };
     let login = login(settings);
     let reads = early_reads(plan, evidence.database.as_deref());
-    // The driver's connection starts at once, beside the layer probes (issue
-    // 10): its handshake and authentication overlap ours instead of following
+    // The driver's connection starts beside the layer probes (issue 10): for a
+    // seed list at once, for a +srv URI as soon as the dns layer has found the
+    // hosts. Its handshake and authentication overlap ours instead of following
     // them. A hostile reply cannot take the process down inside the driver:
     // its bson is bounded in nesting (vendor/bson). Bounded by the layers it
     // waits for (dns, tcp, tls, hello) and its own.
-    let early = (plan.depth >= Depth::Auth)
+    let early = driver_early
         .then(|| {
-            auth::start(
-                &settings.target.uri,
+            auth::start(auth::Start {
+                uri: &settings.target.uri,
                 cs,
-                &login,
-                options.roots.clone(),
-                reads.clone(),
-                settings.timeout,
-                Instant::now() + settings.timeout * EARLY_LAYERS,
-            )
+                login: &login,
+                roots: options.roots.clone(),
+                reads: reads.clone(),
+                layer_timeout: settings.timeout,
+                deadline: Instant::now() + settings.timeout * EARLY_LAYERS,
+                found: found_rx,
+            })
         })
         .flatten();
     let connectivity = probe::connectivity(cs, &options).await;
@@ -435,6 +445,7 @@ pub fn probe_options(settings: &Settings) -> probe::Options {
         ping_count: 0,
         login_user: settings.target.username.clone(),
         roots: probe::trust::Shared::default(),
+        found: None,
     }
 }
 

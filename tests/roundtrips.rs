@@ -150,6 +150,41 @@ fn r10_auth_check_over_tls_round_trips() {
     assert_at_most("auth-check over TLS", counts, AUTH_CHECK_TLS, &run);
 }
 
+/// A `+srv` URI, Atlas's own form: the driver starts as soon as the dns layer has found
+/// the hosts (beside the tcp and hello probes, not after them), so `auth-check` takes the
+/// same round trips as with a seed list. (DNS answers come over UDP from a dnsmasq of the
+/// test's own and are not counted; the name is unknown to the system resolver, so the
+/// driver dials the address the dns layer found, as the usual path would.)
+#[test]
+fn r10_auth_check_of_a_srv_uri_round_trips() {
+    let bed = Bed::load();
+    let proxy = counting_proxy(bed.mongo_auth);
+    let cluster = "rtt.example.test";
+    let host = format!("shard-00-00.{cluster}");
+    let dns = support::hostile::dnsmasq(&[
+        format!("--local=/{cluster}/"),
+        format!(
+            "--srv-host=_mongodb._tcp.{cluster},{host},{},0,0",
+            proxy.port()
+        ),
+        format!("--host-record={host},127.0.0.1"),
+        format!("--txt-record={cluster},authSource=admin"),
+    ]);
+    let uri = format!(
+        "mongodb+srv://admin:{}@{cluster}/?tls=false",
+        percent_encode(&bed.user("admin").password)
+    );
+    let dns_server = dns.addr.to_string();
+    let (run, counts) = counted(
+        &proxy,
+        &uri,
+        &["auth-check", "--dns-server", &dns_server],
+        AUTH_CHECK,
+    );
+    assert_eq!(run.code, 0, "{}", run.dump());
+    assert_at_most("auth-check of a +srv URI", counts, AUTH_CHECK, &run);
+}
+
 #[test]
 fn r10_collections_round_trips() {
     let bed = Bed::load();

@@ -46,6 +46,17 @@ pub struct Options {
     pub login_user: Option<String>,
     /// The run's one root store, shared with the driver's early start.
     pub roots: trust::Shared,
+    /// Told what the dns layer found, before the hosts are probed: the driver's
+    /// early start for a `+srv` URI waits for it (issue 10).
+    pub found: Option<tokio::sync::mpsc::UnboundedSender<Found>>,
+}
+
+/// What the dns layer found: each host with its port and addresses, and the TXT
+/// record's options.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub hosts: Vec<(String, u16, Vec<IpAddr>)>,
+    pub txt_options: Vec<(String, String)>,
 }
 
 /// A failed probe, typed, with the names it concerns. Layer order decides which one
@@ -303,6 +314,17 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
     let (resolved, decisive) = resolve_all(cs, options, &mut out.steps).await;
     out.failure = decisive;
     let Some(resolved) = resolved else { return out };
+    if let Some(found) = &options.found {
+        // Nobody listening (the early start gave up) is no failure of the probes.
+        let _ = found.send(Found {
+            hosts: resolved
+                .hosts
+                .iter()
+                .map(|h| (h.name.clone(), h.port, h.ips.clone()))
+                .collect(),
+            txt_options: resolved.txt_options.clone(),
+        });
+    }
     out.txt_options.clone_from(&resolved.txt_options);
     out.hosts = resolved
         .hosts

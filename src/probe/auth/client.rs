@@ -1,7 +1,7 @@
 //! The driver's client for the auth layer and every layer after it: its
 //! options, and the addresses it dials (the hosts the earlier layers reached).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr as _;
 
 use mongodb::options::{
@@ -9,7 +9,7 @@ use mongodb::options::{
 };
 use tokio::time::Instant;
 
-use super::{Creds, Failure, HealthyHost, Layer, Request, Status, Step};
+use super::{Creds, Failure, Layer, Request, Status, Step};
 use crate::uri;
 
 /// The driver's options: the application's own connection string as the
@@ -41,7 +41,15 @@ pub(super) async fn driver_addresses(
 ) -> Vec<ServerAddress> {
     let mut hosts = Vec::new();
     for host in &req.connectivity.healthy {
-        hosts.push(driver_address(host, req.deadline, steps).await);
+        let address = dial_address(
+            &host.name,
+            host.socket,
+            req.deadline,
+            steps,
+            Some(&host.address),
+        )
+        .await;
+        hosts.push(address);
     }
     hosts
 }
@@ -201,14 +209,17 @@ pub(super) async fn options_for(
 }
 
 /// The host as the driver should dial it: its name when the system resolver knows
-/// it (TLS checks the name), else the address our own probe connected to.
-async fn driver_address(
-    host: &HealthyHost,
+/// it (TLS checks the name), else `reached`, the address our own dns layer found
+/// for it (with a warning step, on `shown` when given).
+pub(super) async fn dial_address(
+    name: &str,
+    reached: SocketAddr,
     deadline: Instant,
     steps: &mut Vec<Step>,
+    shown: Option<&str>,
 ) -> ServerAddress {
-    let port = host.socket.port();
-    let name = host.name.clone();
+    let port = reached.port();
+    let name = name.to_string();
     if name.parse::<IpAddr>().is_ok() {
         return ServerAddress::Tcp {
             host: name,
@@ -228,18 +239,19 @@ async fn driver_address(
             port: Some(port),
         };
     }
-    let ip = host.socket.ip().to_string();
-    steps.push(
-        Step::new(
-            Layer::Auth,
-            format!("driver address {name}"),
-            Status::Warn,
-            format!(
-                "the system resolver does not know {name}; the driver connects to {ip} instead (the address the probe reached; with TLS the certificate must also name that address)"
-            ),
-        )
-        .on(&host.address),
+    let ip = reached.ip().to_string();
+    let step = Step::new(
+        Layer::Auth,
+        format!("driver address {name}"),
+        Status::Warn,
+        format!(
+            "the system resolver does not know {name}; the driver connects to {ip} instead (the address the probe reached; with TLS the certificate must also name that address)"
+        ),
     );
+    steps.push(match shown {
+        Some(address) => step.on(address),
+        None => step,
+    });
     ServerAddress::Tcp {
         host: ip,
         port: Some(port),

@@ -10,6 +10,7 @@ mod client;
 mod connection_status;
 
 use std::fmt::Write as _;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use mongodb::Client;
@@ -19,7 +20,7 @@ use mongodb::options::{ReadPreference, SelectionCriteria, ServerAddress};
 use tokio::time::Instant;
 
 use super::prefetch::{Prefetched, Read};
-use super::{Connectivity, HealthyHost, Layer, Status, Step};
+use super::{Connectivity, Layer, Status, Step};
 use crate::uri::{self, ConnectionString, SecretString};
 use classify::classify;
 pub use classify::{code_from_text, driver_text, scrub, server_error};
@@ -284,7 +285,8 @@ async fn ask(
 }
 
 /// The driver's side of the auth layer, started as soon as the addresses are
-/// known (a seed list, not `+srv`), beside the layer probes: its connection,
+/// known (a seed list at once, a `+srv` URI after the dns layer), beside the
+/// layer probes: its connection,
 /// its handshake (with speculative authentication) and `connectionStatus`
 /// overlap our own tcp, tls and hello instead of following them. Its result is
 /// used only if the layers pass; a failure to reach the deployment is not
@@ -293,6 +295,8 @@ pub struct Early {
     task: tokio::task::JoinHandle<Option<(Client, Answers)>>,
     /// The client, once made: kept when its answer does not come in time.
     client: std::sync::Arc<std::sync::OnceLock<Client>>,
+    /// The addresses it dials, once known.
+    dialed: std::sync::Arc<std::sync::OnceLock<Vec<ServerAddress>>>,
 }
 
 /// What the early start came to by the auth layer's deadline.
@@ -343,25 +347,36 @@ impl Early {
     }
 }
 
-/// Starts the driver's side of the auth layer at once, for a seed list (a
-/// `+srv` URI needs the dns layer's answer first). `deadline` bounds it all.
-pub fn start(
-    uri: &SecretString,
-    cs: &ConnectionString,
-    login: &Login,
-    roots: super::trust::Shared,
-    reads: Vec<Read>,
-    layer_timeout: Duration,
-    deadline: Instant,
-) -> Option<Early> {
-    if cs.scheme == uri::Scheme::Srv {
+/// What the driver's early start needs.
+pub struct Start<'a> {
+    pub uri: &'a SecretString,
+    pub cs: &'a ConnectionString,
+    pub login: &'a Login,
+    pub roots: super::trust::Shared,
+    /// The later layers' reads, sent beside `connectionStatus`.
+    pub reads: Vec<Read>,
+    /// One layer's time: the bound of the driver's selection and connecting.
+    pub layer_timeout: Duration,
+    /// The bound of all its work (it may wait through the layers before it).
+    pub deadline: Instant,
+    /// For a `+srv` URI: what the dns layer found, when it has.
+    pub found: Option<tokio::sync::mpsc::UnboundedReceiver<super::Found>>,
+}
+
+/// Starts the driver's side of the auth layer at once: for a seed list with its
+/// hosts, for a `+srv` URI as soon as the dns layer has found the hosts and the
+/// TXT options (beside the tcp, tls and hello probes, not after them).
+pub fn start(start: Start<'_>) -> Option<Early> {
+    let srv = start.cs.scheme == uri::Scheme::Srv;
+    let mut found = start.found;
+    if srv && found.is_none() {
         return None;
     }
-    let creds = resolve_creds(cs, &[], login);
-    if refusal(&creds).is_some() {
+    if !srv && refusal(&resolve_creds(start.cs, &[], start.login)).is_some() {
         return None;
     }
-    let hosts = cs
+    let seed: Vec<ServerAddress> = start
+        .cs
         .hosts
         .iter()
         .map(|h| ServerAddress::Tcp {
@@ -369,11 +384,44 @@ pub fn start(
             port: Some(h.port_or_default()),
         })
         .collect();
-    let cs = cs.clone();
-    let uri = uri.clone();
+    let (cs, uri, login, roots) = (
+        start.cs.clone(),
+        start.uri.clone(),
+        start.login.clone(),
+        start.roots,
+    );
+    let (reads, layer_timeout, deadline) = (start.reads, start.layer_timeout, start.deadline);
     let slot = std::sync::Arc::new(std::sync::OnceLock::new());
     let client_slot = std::sync::Arc::clone(&slot);
+    let dialed = std::sync::Arc::new(std::sync::OnceLock::new());
+    let dialed_slot = std::sync::Arc::clone(&dialed);
     let task = tokio::spawn(async move {
+        let (hosts, txt) = match found.as_mut() {
+            Some(found) => {
+                let found = tokio::time::timeout_at(deadline, found.recv())
+                    .await
+                    .ok()
+                    .flatten()?;
+                let mut hosts = Vec::new();
+                for (name, port, ips) in &found.hosts {
+                    if let Some(ip) = ips.first() {
+                        let reached = SocketAddr::new(*ip, *port);
+                        // The usual path words any renaming; here it only decides.
+                        let mut unshown = Vec::new();
+                        hosts.push(
+                            client::dial_address(name, reached, deadline, &mut unshown, None).await,
+                        );
+                    }
+                }
+                (hosts, found.txt_options)
+            }
+            None => (seed, Vec::new()),
+        };
+        let creds = resolve_creds(&cs, &txt, &login);
+        if refusal(&creds).is_some() {
+            return None;
+        }
+        let _ = dialed_slot.set(hosts.clone());
         let roots = if cs.tls_enabled() {
             Some(roots.get(cs.tls_ca_file()).await.ok()?)
         } else {
@@ -383,7 +431,7 @@ pub fn start(
             uri: &uri,
             cs: &cs,
             hosts,
-            txt: &[],
+            txt: &txt,
             roots: roots.as_ref(),
             // Selection and connecting get one layer's time, counted from the
             // first command: a driver whose handshakes all fail then says why
@@ -405,7 +453,11 @@ pub fn start(
         .await;
         Some((client, answers))
     });
-    Some(Early { task, client: slot })
+    Some(Early {
+        task,
+        client: slot,
+        dialed,
+    })
 }
 
 /// The driver's client as the auth layer leaves it to the later layers, with
@@ -501,15 +553,20 @@ pub async fn authenticate(
     }
 
     let hosts = client::driver_addresses(req, &mut steps).await;
-    // The early client dials the seed list's names; when the system resolver
-    // does not know one (it came from --dns-server), the driver must dial the
-    // address our probe reached instead, and the early work is no use.
-    let renamed = hosts
-        .iter()
-        .zip(&req.connectivity.healthy)
-        .any(|(address, healthy)| matches!(address, ServerAddress::Tcp { host, .. } if *host != healthy.name));
+    // The early client dials the seed list's names (or what the dns layer found);
+    // when the usual path would dial another address (the system resolver does
+    // not know a name that came from --dns-server, so the driver must dial the
+    // address our probe reached), the early work is no use.
+    let renamed = |early: &Early| {
+        early
+            .dialed
+            .get()
+            .is_none_or(|dialed| hosts.iter().any(|address| !dialed.contains(address)))
+    };
     let settled = match early {
-        Some(early) if !renamed => early.settle(req.deadline + crate::pipeline::GRACE).await,
+        Some(early) if !renamed(&early) => {
+            early.settle(req.deadline + crate::pipeline::GRACE).await
+        }
         Some(early) => {
             early.abort();
             Settled::Retry
