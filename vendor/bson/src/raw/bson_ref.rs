@@ -368,7 +368,15 @@ impl<'a> TryFrom<RawBsonRef<'a>> for Bson {
     type Error = Error;
 
     fn try_from(rawbson: RawBsonRef<'a>) -> Result<Bson> {
-        rawbson.to_raw_bson().try_into()
+        // atlas-doctor patch: documents and arrays convert in place. Copying each
+        // subtree first (`to_raw_bson`) kept a copy per level alive while the next
+        // level converted: memory grew with depth x size (a 4 MB reply nested 199
+        // deep took 834 MB).
+        Ok(match rawbson {
+            RawBsonRef::Document(doc) => Bson::Document(doc.try_into()?),
+            RawBsonRef::Array(array) => Bson::Array(array.try_into()?),
+            other => other.to_raw_bson().try_into()?,
+        })
     }
 }
 
