@@ -28,7 +28,7 @@ $Version = if ($env:ATLAS_DOCTOR_VERSION) { $env:ATLAS_DOCTOR_VERSION.TrimStart(
 $Arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture
 switch ($Arch) {
     'X64' { $Target = 'x86_64-pc-windows-msvc' }
-    default { Fail "no prebuilt binary for $Arch Windows; install from source: cargo install --locked atlas-doctor" }
+    default { Fail "no prebuilt binary for $Arch Windows; install from source: cargo install --locked --git $Repository atlas-doctor" }
 }
 $Archive = "$Bin-$Target.zip"
 

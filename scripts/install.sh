@@ -42,12 +42,12 @@ case "$(uname -s)" in
     Linux) os=unknown-linux-gnu ;;
     Darwin) os=apple-darwin ;;
     MINGW* | MSYS* | CYGWIN*) die "on Windows use the PowerShell installer: irm $repository/releases/latest/download/atlas-doctor-installer.ps1 | iex" ;;
-    *) die "no prebuilt binary for $(uname -s); install from source: cargo install --locked atlas-doctor" ;;
+    *) die "no prebuilt binary for $(uname -s); install from source: cargo install --locked --git $repository atlas-doctor" ;;
 esac
 case "$(uname -m)" in
     x86_64 | amd64) arch=x86_64 ;;
     aarch64 | arm64) arch=aarch64 ;;
-    *) die "no prebuilt binary for $(uname -m); install from source: cargo install --locked atlas-doctor" ;;
+    *) die "no prebuilt binary for $(uname -m); install from source: cargo install --locked --git $repository atlas-doctor" ;;
 esac
 target=$arch-$os
 archive=$bin-$target.tar.gz
@@ -89,7 +89,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 say "downloading $from/$archive"
 fetch "$from/$archive" "$tmp/$archive" ||
-    die "could not download $archive (is there a $target build of version $version?); or install from source: cargo install --locked atlas-doctor"
+    die "could not download $archive (is there a $target build of version $version?); or install from source: cargo install --locked --git $repository atlas-doctor"
 fetch "$from/$archive.sha256" "$tmp/$archive.sha256" || die "could not download $archive.sha256"
 expected=$(cut -d' ' -f1 <"$tmp/$archive.sha256")
 actual=$(sha256_of "$tmp/$archive")

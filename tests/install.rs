@@ -289,8 +289,12 @@ fn a_missing_release_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("could not download"), "{stderr}");
+    // From the repository (its vendored, patched bson), not crates.io (which ignores
+    // `[patch]`, see vendor/README.md).
     assert!(
-        stderr.contains("cargo install --locked atlas-doctor"),
+        stderr.contains(
+            "cargo install --locked --git https://github.com/atlas-doctor/atlas-doctor atlas-doctor"
+        ),
         "{stderr}"
     );
 }
