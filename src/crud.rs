@@ -148,16 +148,14 @@ pub async fn round_trip(
     // Set by a signal: the steps stop before the next one, never in the middle
     // of one (a write cut off on our side may still land on the server's).
     let stop = AtomicBool::new(false);
-    let in_flight: Mutex<Option<InFlight<'_>>> = Mutex::new(None);
+    let in_flight: Mutex<Vec<InFlight<'_>>> = Mutex::new(Vec::new());
 
     let work = async {
         let mut evidence = Vec::new();
-        let step = |what: &'static str, started: Instant| {
-            format!(
-                "{what}: ok ({:.1} ms)",
-                started.elapsed().as_secs_f64() * 1000.0
-            )
+        let took = |what: &'static str, took: Duration| {
+            format!("{what}: ok ({:.1} ms)", took.as_secs_f64() * 1000.0)
         };
+        let step = |what: &'static str, started: Instant| took(what, started.elapsed());
         let halt_if_stopped = || {
             if stop.load(Ordering::Relaxed) {
                 Err(Halt::Stopped)
@@ -183,36 +181,46 @@ pub async fn round_trip(
             }
         }
         halt_if_stopped()?;
+        // find and update depend on the insert, not on each other (find looks
+        // the document up, whichever n it holds): one round trip, not two.
         let t = Instant::now();
-        let found = timed(
-            deadline,
-            "find",
-            collection.find_one(doc! {"_id": id}),
-            &in_flight,
-        )
-        .await?;
-        if found.is_none() {
+        let (found, updated) = tokio::join!(
+            async {
+                let found = timed(
+                    deadline,
+                    "find",
+                    collection.find_one(doc! {"_id": id}),
+                    &in_flight,
+                )
+                .await;
+                (found, t.elapsed())
+            },
+            async {
+                let updated = timed(
+                    deadline,
+                    "update",
+                    collection.update_one(doc! {"_id": id}, doc! {"$set": {"n": 2}}),
+                    &in_flight,
+                )
+                .await;
+                (updated, t.elapsed())
+            },
+        );
+        let ((found, find_took), (updated, update_took)) = (found, updated);
+        if found?.is_none() {
             return Err(Halt::Failed(
                 "find: the inserted document was not found".to_string(),
             ));
         }
-        evidence.push(step("find", t));
-        halt_if_stopped()?;
-        let t = Instant::now();
-        let updated = timed(
-            deadline,
-            "update",
-            collection.update_one(doc! {"_id": id}, doc! {"$set": {"n": 2}}),
-            &in_flight,
-        )
-        .await?;
+        evidence.push(took("find", find_took));
+        let updated = updated?;
         if updated.modified_count != 1 {
             return Err(Halt::Failed(format!(
                 "update: modified {} documents, expected 1",
                 updated.modified_count
             )));
         }
-        evidence.push(step("update", t));
+        evidence.push(took("update", update_took));
         halt_if_stopped()?;
         let t = Instant::now();
         let deleted = timed(
@@ -255,13 +263,15 @@ pub async fn round_trip(
     // reply means the server is done with it), then drop, both within the
     // cleanup's own deadline.
     let cleanup_start = Instant::now();
-    let pending = in_flight.lock().ok().and_then(|mut slot| slot.take());
-    let unsettled = match pending {
-        Some(pending) => tokio::time::timeout(cleanup_deadline, pending)
-            .await
-            .is_err(),
-        None => false,
-    };
+    let pending = in_flight
+        .lock()
+        .map(|mut slots| std::mem::take(&mut *slots))
+        .unwrap_or_default();
+    let settle_by = tokio::time::Instant::now() + cleanup_deadline;
+    let mut unsettled = false;
+    for pending in pending {
+        unsettled |= tokio::time::timeout_at(settle_by, pending).await.is_err();
+    }
     let left = cleanup_deadline.saturating_sub(cleanup_start.elapsed());
     let drop_result = drop_scratch(client, database, &name, left.max(deadline)).await;
     let mut evidence = vec![format!("scratch collection {database}.{name}")];
@@ -341,15 +351,15 @@ async fn timed<'a, T: 'a>(
     deadline: Duration,
     what: &str,
     op: impl IntoFuture<Output = mongodb::error::Result<T>, IntoFuture: Send + 'a>,
-    in_flight: &Mutex<Option<InFlight<'a>>>,
+    in_flight: &Mutex<Vec<InFlight<'a>>>,
 ) -> Result<T, Halt> {
     let mut op = Box::pin(op.into_future());
     match tokio::time::timeout(deadline, &mut op).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(Halt::Failed(format!("{what} failed: {}", driver_text(&e)))),
         Err(_) => {
-            if let Ok(mut slot) = in_flight.lock() {
-                *slot = Some(Box::pin(async move {
+            if let Ok(mut slots) = in_flight.lock() {
+                slots.push(Box::pin(async move {
                     let _ = op.await;
                 }));
             }
