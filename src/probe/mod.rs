@@ -29,6 +29,7 @@ pub use step::{Layer, Status, Step};
 use deployment::{check_deployment, pick_for_ping, time_pings};
 use host::{HostResult, probe_host};
 use resolve::resolve_all;
+pub use resolve::{Resolved, ResolvedHost};
 
 /// What the probes need besides the connection string.
 #[derive(Debug, Clone)]
@@ -48,15 +49,7 @@ pub struct Options {
     pub roots: trust::Shared,
     /// Told what the dns layer found, before the hosts are probed: the driver's
     /// early start for a `+srv` URI waits for it (issue 10).
-    pub found: Option<tokio::sync::mpsc::UnboundedSender<Found>>,
-}
-
-/// What the dns layer found: each host with its port and addresses, and the TXT
-/// record's options.
-#[derive(Debug, Clone, Default)]
-pub struct Found {
-    pub hosts: Vec<(String, u16, Vec<IpAddr>)>,
-    pub txt_options: Vec<(String, String)>,
+    pub found: Option<tokio::sync::mpsc::UnboundedSender<Resolved>>,
 }
 
 /// A failed probe, typed, with the names it concerns. Layer order decides which one
@@ -316,14 +309,7 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
     let Some(resolved) = resolved else { return out };
     if let Some(found) = &options.found {
         // Nobody listening (the early start gave up) is no failure of the probes.
-        let _ = found.send(Found {
-            hosts: resolved
-                .hosts
-                .iter()
-                .map(|h| (h.name.clone(), h.port, h.ips.clone()))
-                .collect(),
-            txt_options: resolved.txt_options.clone(),
-        });
+        let _ = found.send(resolved.clone());
     }
     out.txt_options.clone_from(&resolved.txt_options);
     out.hosts = resolved

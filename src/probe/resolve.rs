@@ -11,15 +11,17 @@ use crate::uri::{self, ConnectionString, Scheme};
 
 /// A host of the seed list with the addresses it resolved to.
 #[derive(Debug, Clone)]
-pub(super) struct ResolvedHost {
-    pub(super) name: String,
-    pub(super) port: u16,
-    pub(super) ips: Vec<IpAddr>,
+pub struct ResolvedHost {
+    pub name: String,
+    pub port: u16,
+    pub ips: Vec<IpAddr>,
 }
 
-pub(super) struct Resolved {
-    pub(super) hosts: Vec<ResolvedHost>,
-    pub(super) txt_options: Vec<(String, String)>,
+/// What the dns layer found: the hosts, and the TXT record's options.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub hosts: Vec<ResolvedHost>,
+    pub txt_options: Vec<(String, String)>,
 }
 
 /// DNS through the chosen resolver; on failure, once more through the fallback.

@@ -360,7 +360,7 @@ pub struct Start<'a> {
     /// The bound of all its work (it may wait through the layers before it).
     pub deadline: Instant,
     /// For a `+srv` URI: what the dns layer found, when it has.
-    pub found: Option<tokio::sync::mpsc::UnboundedReceiver<super::Found>>,
+    pub found: Option<tokio::sync::mpsc::UnboundedReceiver<super::Resolved>>,
 }
 
 /// Starts the driver's side of the auth layer at once: for a seed list with its
@@ -375,15 +375,6 @@ pub fn start(start: Start<'_>) -> Option<Early> {
     if !srv && refusal(&resolve_creds(start.cs, &[], start.login)).is_some() {
         return None;
     }
-    let seed: Vec<ServerAddress> = start
-        .cs
-        .hosts
-        .iter()
-        .map(|h| ServerAddress::Tcp {
-            host: h.name.clone(),
-            port: Some(h.port_or_default()),
-        })
-        .collect();
     let (cs, uri, login, roots) = (
         start.cs.clone(),
         start.uri.clone(),
@@ -396,26 +387,30 @@ pub fn start(start: Start<'_>) -> Option<Early> {
     let dialed = std::sync::Arc::new(std::sync::OnceLock::new());
     let dialed_slot = std::sync::Arc::clone(&dialed);
     let task = tokio::spawn(async move {
-        let (hosts, txt) = match found.as_mut() {
-            Some(found) => {
-                let found = tokio::time::timeout_at(deadline, found.recv())
-                    .await
-                    .ok()
-                    .flatten()?;
-                let mut hosts = Vec::new();
-                for (name, port, ips) in &found.hosts {
-                    if let Some(ip) = ips.first() {
-                        let reached = SocketAddr::new(*ip, *port);
-                        // The usual path words any renaming; here it only decides.
-                        let mut unshown = Vec::new();
-                        hosts.push(
-                            client::dial_address(name, reached, deadline, &mut unshown, None).await,
-                        );
-                    }
+        let (hosts, txt) = if let Some(found) = found.as_mut() {
+            let found = tokio::time::timeout_at(deadline, found.recv())
+                .await
+                .ok()
+                .flatten()?;
+            let mut hosts = Vec::new();
+            for host in &found.hosts {
+                if let Some(ip) = host.ips.first() {
+                    let reached = SocketAddr::new(*ip, host.port);
+                    // The usual path words any renaming; here it only decides.
+                    let mut unshown = Vec::new();
+                    hosts.push(
+                        client::dial_address(&host.name, reached, deadline, &mut unshown, None)
+                            .await,
+                    );
                 }
-                (hosts, found.txt_options)
             }
-            None => (seed, Vec::new()),
+            (hosts, found.txt_options)
+        } else {
+            let seed = cs.hosts.iter().map(|h| ServerAddress::Tcp {
+                host: h.name.clone(),
+                port: Some(h.port_or_default()),
+            });
+            (seed.collect(), Vec::new())
         };
         let creds = resolve_creds(&cs, &txt, &login);
         if refusal(&creds).is_some() {
