@@ -115,8 +115,9 @@ fn r20_13_readme_is_for_its_three_users() {
         assert!(repo().join(path).is_file(), "README links {link}");
     }
     for entry in std::fs::read_dir(repo().join("docs")).expect("docs/") {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        if name.ends_with(".md") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let name = path.file_name().unwrap().to_string_lossy();
             assert!(
                 links.iter().any(|l| l == &format!("docs/{name}")),
                 "docs/{name} is not linked from the README"
