@@ -108,7 +108,7 @@ pub struct GlobalArgs {
         env = "ATLAS_DOCTOR_DNS_SERVER",
         hide_env_values = true,
         value_name = "IP[:PORT]",
-        value_parser = crate::config::parse_resolver
+        value_parser = parse_resolver
     )]
     pub dns_server: Option<SocketAddr>,
 
@@ -119,7 +119,7 @@ pub struct GlobalArgs {
         env = "ATLAS_DOCTOR_DNS_FALLBACK",
         hide_env_values = true,
         value_name = "IP[:PORT]",
-        value_parser = crate::config::parse_resolver
+        value_parser = parse_resolver
     )]
     pub dns_fallback: Option<SocketAddr>,
 
@@ -298,7 +298,7 @@ impl Cli {
             ));
         }
         for path in &self.global.report_file {
-            crate::report::file::check(path, crate::command_name(&self.command)).map_err(|e| {
+            crate::output::check(path, self.command.name()).map_err(|e| {
                 Cli::command().error(clap::error::ErrorKind::InvalidValue, e.to_string())
             })?;
         }
@@ -383,7 +383,7 @@ fn timeout_secs(raw: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| "expected a number of seconds, e.g. 5 or 0.5".to_string())?;
-    crate::config::timeout_from_secs(secs)?;
+    timeout_from_secs(secs)?;
     Ok(secs)
 }
 
@@ -411,6 +411,48 @@ pub enum FailOn {
     Fail,
     /// Failed items and warnings.
     Warn,
+}
+
+impl Command {
+    /// The subcommand as typed (`auth-check`): reports and report files name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Ping(_) => "ping",
+            Command::AuthCheck => "auth-check",
+            Command::Collections(_) => "collections",
+            Command::Checklist(_) => "checklist",
+            Command::Explain(_) => "explain",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+        }
+    }
+}
+
+/// The per-layer deadline from seconds: more than 0, at most an hour. The one
+/// range check for `--timeout` (clap calls it) and `timeout-secs`.
+pub fn timeout_from_secs(secs: f64) -> Result<std::time::Duration, String> {
+    if !secs.is_finite() || secs <= 0.0 || secs > 3600.0 {
+        return Err(format!(
+            "must be more than 0 and at most 3600 seconds, not {secs}"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
+pub fn parse_resolver(raw: &str) -> Result<SocketAddr, String> {
+    let raw = raw.trim();
+    if let Ok(addr) = raw.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Ok(ip) = raw
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+    {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    Err("expected an IP address with an optional port, e.g. 1.1.1.1 or 127.0.0.1:5353".to_string())
 }
 
 #[cfg(test)]

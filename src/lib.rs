@@ -13,6 +13,7 @@ pub mod explain;
 pub mod file;
 pub mod generate;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod probe;
 pub mod redact;
@@ -38,10 +39,7 @@ use crate::model::step::{Layer, Status, Step};
 use crate::report::human::Detail;
 use crate::report::style::Palette;
 
-/// The lowest wire version the bundled driver speaks (MongoDB 4.4).
-pub const DRIVER_MIN_WIRE_VERSION: i32 = 9;
-/// The highest wire version the bundled driver speaks.
-pub const DRIVER_MAX_WIRE_VERSION: i32 = 29;
+pub use model::deployment::{DRIVER_MAX_WIRE_VERSION, DRIVER_MIN_WIRE_VERSION};
 
 /// Input that cannot be used at all (stdin is a directory): a usage error
 /// (exit 2) that `main` prints, not a failure of atlas-doctor itself.
@@ -103,7 +101,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         );
     }
 
-    let command_name = command_name(&cli.command);
+    let command_name = cli.command.name();
     let mut report = match settings {
         Err(error) => {
             let mut report = Report::new(
@@ -165,11 +163,11 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     };
     let mut files = Vec::new();
     for path in &cli.global.report_file {
-        let contents = match report::file::Kind::of(path)? {
-            report::file::Kind::Json => report::json::render(&report),
-            report::file::Kind::Junit => report::junit::render(&report),
-            report::file::Kind::Markdown => report::markdown::render(&report, &generated_at),
-            report::file::Kind::Sarif => report::sarif::render(&report),
+        let contents = match output::Kind::of(path)? {
+            output::Kind::Json => report::json::render(&report),
+            output::Kind::Junit => report::junit::render(&report),
+            output::Kind::Markdown => report::markdown::render(&report, &generated_at),
+            output::Kind::Sarif => report::sarif::render(&report),
         };
         files.push((path.clone(), contents));
     }
@@ -214,9 +212,9 @@ fn run_explain(
     };
     let mut files = Vec::new();
     for path in report_files {
-        let contents = match report::file::Kind::of(path)? {
-            report::file::Kind::Json => report::explain::json(&explanation),
-            report::file::Kind::Markdown => report::explain::markdown(&explanation, &text),
+        let contents = match output::Kind::of(path)? {
+            output::Kind::Json => report::explain::json(&explanation),
+            output::Kind::Markdown => report::explain::markdown(&explanation, &text),
             // Refused at parse time (`Cli::validate`), like --format junit.
             kind => anyhow::bail!("explain cannot write a {kind:?} report file"),
         };
@@ -227,18 +225,6 @@ fn run_explain(
         exit_code: exit::OK,
         files,
     })
-}
-
-pub(crate) fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Ping(_) => "ping",
-        Command::AuthCheck => "auth-check",
-        Command::Collections(_) => "collections",
-        Command::Checklist(_) => "checklist",
-        Command::Explain(_) => "explain",
-        Command::Completions(_) => "completions",
-        Command::Man => "man",
-    }
 }
 
 fn spinner(command: &str) -> indicatif::ProgressBar {

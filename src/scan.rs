@@ -15,42 +15,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ignore::{WalkBuilder, WalkState};
+
+pub use crate::model::scan::{Hit, MAX_ENTRIES, Scan};
 use regex::bytes::Regex;
 
 /// Files larger than this are skipped (generated data, dumps, bundles).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-/// The walk stops after this many entries (files and directories), so a root
-/// such as `/` or `/proc` cannot make a CI gate run for ever.
-pub const MAX_ENTRIES: usize = 200_000;
-
-/// One connection string with a password, found in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    pub path: PathBuf,
-    /// 1-based.
-    pub line: usize,
-    /// The connection string with its password replaced by `****`.
-    pub redacted: String,
-}
-
-/// What a scan saw.
-#[derive(Debug, Clone, Default)]
-pub struct Scan {
-    pub roots: Vec<PathBuf>,
-    pub files: usize,
-    pub skipped_binary: usize,
-    pub skipped_large: usize,
-    pub unreadable: usize,
-    /// FIFOs, sockets, devices and empty files (a pseudo filesystem's files
-    /// report a size of 0): never opened.
-    pub skipped_special: usize,
-    /// The walk stopped at `MAX_ENTRIES`: files past it were not scanned.
-    pub truncated: bool,
-    /// Wall time of the walk.
-    pub elapsed: std::time::Duration,
-    /// Sorted by path, then line.
-    pub hits: Vec<Hit>,
-}
 
 /// Where a connection string starts: the scheme in any case, written plainly,
 /// JSON-escaped (`mongodb:\/\/`) or URL-encoded (`mongodb%3A%2F%2F`).

@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use crate::config::Environment;
+pub use crate::model::atlas::CredentialsError as Error;
 use crate::uri::SecretString;
 
 /// The public Atlas API.
@@ -36,31 +37,6 @@ impl Credentials {
             Credentials::ApiKey { .. } => "API key",
         }
     }
-}
-
-/// Why no credentials could be used. Messages name variables and files, never values.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    #[error(
-        "no Atlas API credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account) or MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY (API key), or pass --atlas-profile NAME"
-    )]
-    Missing,
-    #[error("{message}")]
-    Variable { message: String },
-    #[error("{set} is set but {missing} is not")]
-    Half { set: String, missing: String },
-    #[error("Atlas CLI config {path}: {message}")]
-    File { path: String, message: String },
-    #[error("Atlas CLI profile {name:?} is not in {path} (profiles: {available})")]
-    NoProfile {
-        name: String,
-        path: String,
-        available: String,
-    },
-    #[error(
-        "Atlas CLI profile {name:?} in {path} holds no secrets: this Atlas CLI keeps them in the OS keyring, which atlas-doctor does not read; export MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (or the API key pair) instead"
-    )]
-    InKeyring { name: String, path: String },
 }
 
 /// Where the egress address to match against the access list comes from.

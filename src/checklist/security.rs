@@ -5,10 +5,11 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use crate::config::PasswordSource;
+use crate::model::failure::Failure;
 use crate::model::report::{Check, Section};
+use crate::model::scan::Scan;
 use crate::model::step::Status;
-use crate::probe::{Failure, tls};
-use crate::scan::Scan;
+use crate::model::tls;
 use crate::uri::ConnectionString;
 
 /// Certificates expiring sooner than this are a warning.
@@ -181,7 +182,7 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
     if scan.truncated {
         evidence.push(format!(
             "the walk stopped after {} entries: files past that point were not scanned",
-            crate::scan::MAX_ENTRIES
+            crate::model::scan::MAX_ENTRIES
         ));
     }
     if scan.hits.is_empty() && scan.truncated {
@@ -191,7 +192,7 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
             format!(
                 "no connection string with a password in {}, but the walk stopped after {} entries",
                 crate::words::count(scan.files, "file"),
-                crate::scan::MAX_ENTRIES
+                crate::model::scan::MAX_ENTRIES
             ),
             Some("scan a narrower path (the source tree, not / or a pseudo filesystem)"),
             evidence,

@@ -1,7 +1,7 @@
 //! The Atlas control plane's facts (`--atlas-api`) applied to a data-plane
 //! diagnosis, and private endpoint strings used from outside.
 
-use crate::atlas::{self, matching};
+use crate::model::atlas::{self, UriKind};
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
 
@@ -112,7 +112,7 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
             &d,
         );
     }
-    if let Some(c) = cluster.filter(|c| c.uri_kind.is_some_and(matching::UriKind::is_private)) {
+    if let Some(c) = cluster.filter(|c| c.uri_kind.is_some_and(UriKind::is_private)) {
         return private_string_outside(&d, c.strings.public()).with_evidence(seen);
     }
     let covered = if matches!(d.finding, Some(Finding::NetworkTimeout)) {
@@ -146,7 +146,10 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
 /// A connection that timed out or was refused on an Atlas host that only a VPC can
 /// reach (private endpoint or peering string, private address) is named as such,
 /// without any API: the access list or firewall guess would send the user astray.
-pub fn private_route(d: Diagnosis, private_hosts: &[crate::probe::PrivateHost]) -> Diagnosis {
+pub fn private_route(
+    d: Diagnosis,
+    private_hosts: &[crate::model::deployment::PrivateHost],
+) -> Diagnosis {
     let network = matches!(
         d.finding,
         Some(
@@ -281,7 +284,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlas::{AccessList, Cluster, Entry, Facts, User};
+    use crate::model::atlas::{AccessList, Cluster, Entry, Facts, User};
     use crate::model::class::Class;
     use test_case::test_case;
 
@@ -314,7 +317,7 @@ mod tests {
             mongodb_version: Some("8.0.4".into()),
             change_status: Some(change.into()),
             uri_kind: None,
-            strings: matching::ConnectionStrings::default(),
+            strings: crate::model::atlas::ConnectionStrings::default(),
         }
     }
 

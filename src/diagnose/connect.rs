@@ -3,9 +3,10 @@
 
 use super::internal;
 use crate::config;
+use crate::model::failure::Failure;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
-use crate::probe::{Failure, dns, hello, tcp};
+use crate::model::{dns, hello, tcp};
 use crate::uri;
 
 /// A connection string the uri layer refused.
@@ -142,7 +143,7 @@ pub fn failure(failure: &Failure) -> Diagnosis {
             let shown = version
                 .clone()
                 .unwrap_or_else(|| format!("about {}", hello::release_for_wire_version(*max)));
-            let finding = if *max < crate::DRIVER_MIN_WIRE_VERSION {
+            let finding = if *max < crate::model::deployment::DRIVER_MIN_WIRE_VERSION {
                 Finding::WireVersionTooOld
             } else {
                 Finding::WireVersionTooNew
@@ -150,13 +151,15 @@ pub fn failure(failure: &Failure) -> Diagnosis {
             let summary = if finding == Finding::WireVersionTooOld {
                 format!(
                     "{host} runs MongoDB {shown} (wire version {max}); drivers need at least wire version {} (MongoDB {}).",
-                    crate::DRIVER_MIN_WIRE_VERSION,
-                    hello::release_for_wire_version(crate::DRIVER_MIN_WIRE_VERSION)
+                    crate::model::deployment::DRIVER_MIN_WIRE_VERSION,
+                    hello::release_for_wire_version(
+                        crate::model::deployment::DRIVER_MIN_WIRE_VERSION
+                    )
                 )
             } else {
                 format!(
                     "{host} needs wire version {min} or newer, beyond what current drivers speak ({}).",
-                    crate::DRIVER_MAX_WIRE_VERSION
+                    crate::model::deployment::DRIVER_MAX_WIRE_VERSION
                 )
             };
             Diagnosis::from_finding(finding)
@@ -286,7 +289,7 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
 mod tests {
     use super::*;
     use crate::model::class::Class;
-    use crate::probe::tls;
+    use crate::model::tls;
     use std::time::Duration;
 
     #[test]

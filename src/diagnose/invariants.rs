@@ -97,7 +97,8 @@ pub fn settle(report: &mut Report) {
 mod tests {
     use super::*;
     use crate::diagnose::{auth_failure, failure};
-    use crate::probe::{Failure, auth};
+    use crate::model::auth;
+    use crate::model::failure::Failure;
     use std::time::Duration;
 
     fn report_with(steps: Vec<Step>) -> Report {

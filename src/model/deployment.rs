@@ -1,9 +1,15 @@
 //! The hello layer's facts about the deployment: what answered, which topology,
 //! which wire versions, how fast (JSON `deployment`).
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde::Serialize;
+
+/// The lowest wire version the bundled driver speaks (MongoDB 4.4).
+pub const DRIVER_MIN_WIRE_VERSION: i32 = 9;
+/// The highest wire version the bundled driver speaks.
+pub const DRIVER_MAX_WIRE_VERSION: i32 = 29;
 
 /// Round-trip times of repeated pings, or of the one handshake.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,4 +58,13 @@ pub struct Deployment {
     pub hosts_answered: usize,
     pub hosts_total: usize,
     pub rtt: Option<RttStats>,
+}
+
+/// An Atlas host of a private endpoint or peering connection string: by its name
+/// (`-pl-0`, `-pri`), or by the private address it resolved to (RFC 1918, 100.64/10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateHost {
+    pub name: String,
+    /// The private address, when the address (not the name) gave it away.
+    pub address: Option<IpAddr>,
 }

@@ -41,9 +41,9 @@ pub struct Report {
     /// Stopped by Ctrl-C after cleaning up: exit `exit::INTERRUPTED` (130).
     pub interrupted: bool,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
-    pub atlas: Option<crate::atlas::Facts>,
+    pub atlas: Option<crate::model::atlas::Facts>,
     /// checklist: the credential scan, when it ran (SARIF's results).
-    pub scan: Option<crate::scan::Scan>,
+    pub scan: Option<crate::model::scan::Scan>,
 }
 
 /// The identity `connectionStatus` reported.
