@@ -1,9 +1,9 @@
 //! The Atlas control plane's facts (`--atlas-api`) applied to a data-plane
 //! diagnosis, and private endpoint strings used from outside.
 
-use super::Diagnosis;
 use crate::atlas::{self, matching};
-use crate::finding::Finding;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
 
 /// Sharpens a data-plane diagnosis with what the Atlas Administration API said
 /// (`--atlas-api`): an inferred access-list or `bad auth` cause becomes a confirmed
@@ -282,7 +282,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
 mod tests {
     use super::*;
     use crate::atlas::{AccessList, Cluster, Entry, Facts, User};
-    use crate::class::Class;
+    use crate::model::class::Class;
     use test_case::test_case;
 
     fn facts(covered: Option<&str>, status: &str, cluster: Cluster, user: Option<User>) -> Facts {
