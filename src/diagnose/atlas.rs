@@ -1,10 +1,10 @@
 //! The Atlas control plane's facts (`--atlas-api`) applied to a data-plane
 //! diagnosis, and private endpoint strings used from outside.
 
-use super::Diagnosis;
 use crate::atlas::{self, matching};
-use crate::class::Class;
-use crate::finding::Finding;
+use crate::model::class::Class;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
 
 /// Sharpens a data-plane diagnosis with what the Atlas Administration API said
 /// (`--atlas-api`). Facts outrank inference: a paused (or not serving) cluster
@@ -192,9 +192,9 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
         // A timeout with the address covered: keep the timeout, drop the access-list guess.
         let mut d = d;
         d.causes
-            .retain(|c| c != crate::finding::TIMEOUT_ACCESS_LIST_CAUSE);
+            .retain(|c| c != crate::model::finding::TIMEOUT_ACCESS_LIST_CAUSE);
         d.fixes
-            .retain(|f| f != crate::finding::TIMEOUT_ACCESS_LIST_FIX);
+            .retain(|f| f != crate::model::finding::TIMEOUT_ACCESS_LIST_FIX);
         d.with_first_cause(format!(
             "Not the Atlas IP access list: {ip} is covered by entry {} ({status}).",
             entry.value
@@ -357,7 +357,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
 mod tests {
     use super::*;
     use crate::atlas::{AccessList, Cluster, Entry, Facts, User};
-    use crate::class::Class;
+    use crate::model::class::Class;
     use test_case::test_case;
 
     fn facts(covered: Option<&str>, status: &str, cluster: Cluster, user: Option<User>) -> Facts {
