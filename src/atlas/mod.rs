@@ -108,6 +108,7 @@ pub fn run(request: &Request, deadline: Instant) -> Facts {
             return facts;
         }
     };
+    facts.credentials = Some(credentials.kind());
     let mut api = client::Client::new(&settings.base_url, credentials, deadline);
     let Some(project) = settings.project_id.clone() else {
         fail(&mut facts, "project", ErrorKind::NoProject);

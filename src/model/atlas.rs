@@ -114,6 +114,8 @@ pub enum ErrorKind {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     pub project_id: Option<String>,
+    /// `service account` or `API key`: whose refusal a 401 or 403 is.
+    pub credentials: Option<&'static str>,
     pub cluster: Option<Cluster>,
     pub access_list: Option<AccessList>,
     pub user: Option<User>,

@@ -16,6 +16,7 @@ pub mod finding;
 pub mod hello;
 pub mod report;
 pub mod scan;
+pub mod signal;
 pub mod step;
 pub mod tcp;
 pub mod tls;
