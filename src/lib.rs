@@ -6,6 +6,7 @@ pub mod atlas;
 pub mod checklist;
 pub mod class;
 pub mod cli;
+pub mod code;
 pub mod commands;
 pub mod config;
 pub mod crud;
@@ -21,6 +22,7 @@ pub mod redact;
 pub mod report;
 pub mod scan;
 pub mod uri;
+pub mod walk;
 pub mod wording;
 pub mod words;
 
