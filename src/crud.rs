@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use mongodb::Client;
 use mongodb::bson::{Document, doc};
 
-use crate::probe::Status;
-use crate::report::{Check, Section};
+use crate::model::report::{Check, Section};
+use crate::model::step::Status;
 
 /// The prefix of every scratch collection.
 pub const PREFIX: &str = "atlas_doctor_probe_";

@@ -13,7 +13,8 @@ use mongodb::Client;
 use tokio::time::Instant;
 
 use crate::config::{PasswordSource, Settings};
-use crate::probe::{self, Layer, Status, Step, auth, data, status};
+use crate::model::step::{Layer, Status, Step};
+use crate::probe::{self, auth, data, status};
 use crate::uri::{self, ConnectionString};
 
 /// How long after a layer's deadline our own bound on a driver call fires: the

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::probe::{Layer, Status, Step};
+use crate::model::step::{Layer, Status, Step};
 pub use client::Error;
 pub use credentials::{ApiSettings, Credentials, Egress};
 use matching::{ConnectionStrings, Network, UriKind};

@@ -10,13 +10,14 @@ pub mod testing;
 
 use std::path::{Path, PathBuf};
 
-use crate::class::Class;
 use crate::cli::{ChecklistArgs, FailOn};
 use crate::config::{PasswordSource, Settings};
-use crate::diagnose::Diagnosis;
+use crate::model::class::Class;
+use crate::model::report::{Check, Report, Section};
+use crate::model::step::{self, Status};
+use crate::model::verdict::Diagnosis;
 use crate::pipeline::{self, Depth, Evidence, Plan};
-use crate::probe::{self, Status, auth};
-use crate::report::{Check, Report, Section};
+use crate::probe::{self, auth};
 use crate::uri::ConnectionString;
 
 /// What the checklist asks of the pipeline: every layer in the database
@@ -132,7 +133,7 @@ pub fn checks(
                 crate::words::count(connectivity.hosts.len(), "host"),
                 connectivity
                     .rtt
-                    .map(|r| format!("; {} {:.1} ms", r.command, probe::ms(r.avg)))
+                    .map(|r| format!("; {} {:.1} ms", r.command, step::ms(r.avg)))
                     .unwrap_or_default()
             ),
             None,

@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Check, Report, Section, without_addresses};
-use crate::probe::{Status, ms};
+use super::without_addresses;
+use crate::model::report::{Check, Report, Section};
+use crate::model::step::{Status, ms};
 
 /// Escapes text for XML attributes and content.
 pub fn escape(text: &str) -> String {

@@ -2,7 +2,7 @@
 //! its stable `reason` id (JSON `diagnosis.reason`), and the plain-words summary,
 //! causes and fixes shared by the live probes (`diagnose`) and `explain`.
 
-use crate::class::Class;
+use crate::model::class::Class;
 
 /// Standard advice for one finding. Live diagnosis adds evidence and may
 /// sharpen the summary with names it saw (issuer, host, replica set).
