@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use super::Code;
+use super::facts::Code;
 pub use super::names::Closeness as NearKind;
 use super::names::closeness;
 

@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::facts::Kind;
 use super::syntax::{Cx, nth_argument};
 
 pub fn visit(cx: &mut Cx, node: Node) {
@@ -43,17 +43,5 @@ fn invocation(cx: &mut Cx, node: Node) {
             .and_then(|a| a.named_child(0))
     {
         cx.argument(arg, str::to_string, Kind::Call);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::facts_of;
-
-    #[test]
-    fn r23_csharp_driver() {
-        let read = facts_of("csharp/Store.cs");
-        assert_eq!(read.references(), [("Orders", 8, "call")]);
-        assert_eq!(read.unresolved_lines(), [11]);
     }
 }

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::facts::Kind;
 use super::syntax::{Cx, nth_argument};
 
 pub fn visit(cx: &mut Cx, node: Node) {
@@ -37,17 +37,5 @@ fn call(cx: &mut Cx, node: Node) {
             .and_then(|a| nth_argument(a, 0))
     {
         cx.argument(arg, str::to_string, Kind::Call);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::facts_of;
-
-    #[test]
-    fn r23_go_driver() {
-        let read = facts_of("go/store.go");
-        assert_eq!(read.references(), [("cart", 8, "call")]);
-        assert_eq!(read.unresolved_lines(), [8]);
     }
 }

@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::facts::Kind;
 use super::names;
 use super::syntax::{Cx, nth_argument};
 
@@ -73,24 +73,5 @@ fn class(cx: &mut Cx, node: Node) {
                 cx.reference(&derived, name, Kind::Derived);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::facts_of;
-
-    #[test]
-    fn r23_java_driver_and_spring_data() {
-        let read = facts_of("java/Payment.java");
-        assert_eq!(
-            read.references(),
-            [
-                ("payments", 8, "declared"),
-                ("shippingLabel", 14, "derived"),
-                ("audit_log", 20, "call"),
-            ]
-        );
-        assert_eq!(read.unresolved_lines(), [21]);
     }
 }

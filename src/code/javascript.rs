@@ -8,7 +8,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::facts::Kind;
 use super::names;
 use super::syntax::{Cx, Literal, argument_count, nth_argument};
 
@@ -140,45 +140,5 @@ fn model(cx: &mut Cx, args: Node) {
         Some(Literal::Text(collection)) => cx.reference(&collection, schema, Kind::Declared),
         Some(Literal::Built) => cx.unresolved(schema),
         None => cx.argument(name, names::mongoose_collection, Kind::Derived),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::facts_of;
-
-    #[test]
-    fn r23_javascript_node_driver_and_mongoose() {
-        let store = facts_of("js/store.js");
-        assert_eq!(
-            store.references(),
-            [("carts", 6, "call"), ("wishlists", 7, "call")]
-        );
-        assert_eq!(store.unresolved_lines(), [9]);
-
-        let models = facts_of("js/models.js");
-        assert_eq!(
-            models.references(),
-            [
-                ("invoices", 9, "derived"),
-                ("people", 10, "derived"),
-                ("stock", 11, "declared"),
-                ("categories_v2", 12, "declared"),
-                ("boxes", 13, "derived"),
-            ]
-        );
-        assert!(models.unresolved_lines().is_empty());
-    }
-
-    #[test]
-    fn r23_typescript_node_driver_with_type_arguments_and_accessors() {
-        let repo = facts_of("ts/repo.ts");
-        assert_eq!(repo.references(), [("orders", 8, "call")]);
-        assert_eq!(repo.unresolved_lines(), [13]);
-        assert_eq!(
-            repo.facts.accessor_calls,
-            [("getOrdersCollection".to_string(), 12)]
-        );
-        assert_eq!(repo.facts.accessor_definitions, ["getOrdersCollection"]);
     }
 }

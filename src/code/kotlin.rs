@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::facts::Kind;
 use super::names;
 use super::syntax::{Cx, last_named_child};
 
@@ -125,24 +125,5 @@ fn class(cx: &mut Cx, node: Node) {
             }
         }
         return;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::facts_of;
-
-    #[test]
-    fn r23_kotlin_driver_and_spring_data() {
-        let read = facts_of("kotlin/Reviews.kt");
-        assert_eq!(
-            read.references(),
-            [
-                ("coupons", 6, "declared"),
-                ("giftCard", 10, "derived"),
-                ("reviews", 14, "call"),
-            ]
-        );
-        assert_eq!(read.unresolved_lines(), [15]);
     }
 }

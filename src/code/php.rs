@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::facts::Kind;
 use super::syntax::{Cx, argument_count, nth_argument};
 
 pub fn visit(cx: &mut Cx, node: Node) {
@@ -104,24 +104,5 @@ fn property(cx: &mut Cx, node: Node) {
     if name.kind() == "name" && is_database(cx, object) {
         let text = cx.text(name);
         cx.reference(text, name, Kind::Attribute);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::facts_of;
-
-    #[test]
-    fn r23_php_library() {
-        let read = facts_of("php/store.php");
-        assert_eq!(
-            read.references(),
-            [
-                ("wishlists", 7, "call"),
-                ("orders", 8, "call"),
-                ("users", 9, "attribute"),
-            ]
-        );
-        assert_eq!(read.unresolved_lines(), [12]);
     }
 }

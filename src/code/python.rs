@@ -11,7 +11,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::facts::Kind;
 use super::names;
 use super::syntax::{Cx, Literal, nth_argument};
 
@@ -368,54 +368,4 @@ fn mongoengine_meta<'t>(cx: &Cx, body: Node<'t>) -> Meta<'t> {
         }
     }
     found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::facts_of;
-
-    #[test]
-    fn r23_python_pymongo_motor_beanie_and_mongoengine() {
-        let analytics = facts_of("python/analytics.py");
-        assert_eq!(
-            analytics.references(),
-            [
-                ("page_views", 11, "attribute"),
-                ("orders", 12, "subscript"),
-                ("users", 13, "call"),
-                ("audit_log", 14, "subscript"),
-            ]
-        );
-        assert_eq!(analytics.unresolved_lines(), [18, 20]);
-        assert!(analytics.facts.accessor_calls.is_empty());
-
-        let hooks = facts_of("python/hooks.py");
-        assert_eq!(
-            hooks.references(),
-            [
-                ("webhook_subscriptions", 8, "attribute"),
-                ("users", 13, "attribute")
-            ]
-        );
-        assert_eq!(
-            hooks.facts.accessor_calls,
-            [
-                ("get_webhooks_collection".to_string(), 6),
-                ("get_users_collection".to_string(), 9)
-            ]
-        );
-        assert_eq!(hooks.facts.accessor_definitions, ["get_users_collection"]);
-
-        let models = facts_of("python/models.py");
-        assert_eq!(
-            models.references(),
-            [
-                ("invoices", 9, "declared"),
-                ("Product", 12, "derived"),
-                ("clients", 17, "declared"),
-                ("line_item", 20, "derived"),
-            ]
-        );
-        assert!(facts_of("python/no_mongo.py").facts == super::super::FileFacts::default());
-    }
 }

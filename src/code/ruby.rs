@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::Kind;
+use super::facts::Kind;
 use super::names;
 use super::syntax::Cx;
 
@@ -83,19 +83,4 @@ fn class(cx: &mut Cx, node: Node) {
     }
     let collection = names::mongoid_collection(&qualified.join("::"));
     cx.reference(&collection, name, Kind::Derived);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::tests::facts_of;
-
-    #[test]
-    fn r23_ruby_mongoid() {
-        let read = facts_of("ruby/models.rb");
-        assert_eq!(
-            read.references(),
-            [("invoices", 4, "declared"), ("people", 7, "derived")]
-        );
-        assert_eq!(read.unresolved_lines(), [13]);
-    }
 }

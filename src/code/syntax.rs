@@ -5,7 +5,8 @@
 
 use tree_sitter::Node;
 
-use super::{FileFacts, Kind, MAX_EXPRESSION_CHARS, Mentions, names};
+use super::facts::{FileFacts, Kind, MAX_EXPRESSION_CHARS, Mentions};
+use super::names;
 
 /// Calls `visit` on every node of the tree, parents before children, in source order.
 pub fn preorder(root: Node, mut visit: impl FnMut(Node)) {
