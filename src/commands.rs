@@ -76,9 +76,15 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         report.scan = Some(scan.clone());
     }
     if let (Command::Checklist(args), Some(statics), Ok(cs)) = (command, &statics, &evidence.uri) {
-        report
-            .checks
-            .extend(checklist::checks(settings, cs, &evidence, statics, &plan));
+        let checks = checklist::checks(
+            settings,
+            cs,
+            &evidence,
+            statics,
+            &plan,
+            report.diagnosis.as_ref(),
+        );
+        report.checks.extend(checks);
         checklist::decide(&mut report, args.fail_on);
     }
     report.interrupted = evidence.interrupted;

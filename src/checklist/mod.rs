@@ -76,13 +76,16 @@ pub async fn static_checks(settings: &Settings, args: &ChecklistArgs) -> Static 
 }
 
 /// Both checklists, as functions of the pipeline's evidence (for a connection
-/// string that parsed) and the static checks.
+/// string that parsed), the static checks, and the verdict the judge reached on
+/// the layers (`verdict`: a failed connection item says the judge's words, which
+/// may rest on facts the connectivity layers never saw, such as a paused cluster).
 pub fn checks(
     settings: &Settings,
     cs: &ConnectionString,
     evidence: &Evidence,
     statics: &Static,
     plan: &Plan,
+    verdict: Option<&Diagnosis>,
 ) -> Vec<Check> {
     let database = evidence.database.as_deref().unwrap_or("test");
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
@@ -151,7 +154,9 @@ pub fn checks(
             .unwrap_or_default(),
         )
     } else {
-        let d = failure.map(crate::diagnose::failure);
+        let d = verdict
+            .cloned()
+            .or_else(|| failure.map(crate::diagnose::failure));
         testing::check(
             "connection",
             Status::Fail,
@@ -225,9 +230,6 @@ pub fn checks(
                 });
                 testing_checks.push(match &evidence.status {
                     Some(status) => testing::database_status(status),
-                    None if evidence.interrupted => {
-                        testing::skipped("database-status", "interrupted by Ctrl-C")
-                    }
                     None => testing::skipped("database-status", "the status layer did not run"),
                 });
             }

@@ -60,7 +60,13 @@ pub fn render(report: &Report) -> String {
                     .diagnosis
                     .as_ref()
                     .filter(|_| s.status == Status::Fail)
-                    .map(|d| d.fixes.join("\n"))
+                    .map(|d| {
+                        std::iter::once(&d.summary)
+                            .chain(&d.fixes)
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
                     .unwrap_or_default(),
                 seconds: ms(s.duration) / 1000.0,
             })
