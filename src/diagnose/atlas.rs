@@ -1,17 +1,24 @@
 //! The Atlas control plane's facts (`--atlas-api`) applied to a data-plane
 //! diagnosis, and private endpoint strings used from outside.
 
-use super::Diagnosis;
 use crate::atlas::{self, matching};
-use crate::finding::Finding;
+use crate::model::class::Class;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
 
 /// Sharpens a data-plane diagnosis with what the Atlas Administration API said
-/// (`--atlas-api`): an inferred access-list or `bad auth` cause becomes a confirmed
-/// one, or is ruled out. A diagnosis the facts do not bear on is returned unchanged,
-/// and an API that could not answer changes nothing (its failure is a warning step).
-/// `auth_db` is the database the failed login used, when the auth layer ran.
+/// (`--atlas-api`). Facts outrank inference: a paused (or not serving) cluster
+/// decides the class whatever the connectivity layers saw; an inferred
+/// access-list or `bad auth` cause becomes a confirmed one, or is ruled out. A
+/// diagnosis the facts do not bear on keeps its class, and says so when an API
+/// failure is why it could not be confirmed. `auth_db` is the database the failed
+/// login used, when the auth layer ran.
 pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) -> Diagnosis {
-    match d.finding {
+    if let Some(fact) = cluster_not_serving(&d, facts) {
+        return fact;
+    }
+    let before = d.clone();
+    let sharpened = match d.finding {
         Some(
             Finding::IpAccessListAlert
             | Finding::IpAccessListClosed
@@ -29,7 +36,101 @@ pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) -> 
             }
         }
         _ => d,
+    };
+    match unconfirmed(facts) {
+        Some(why) if sharpened == before => {
+            let summary = format!("{} Not confirmed: {why}.", sharpened.summary);
+            sharpened.with_summary(summary)
+        }
+        _ => sharpened,
     }
+}
+
+/// Whether a failure belongs to the layers a cluster that serves no connections
+/// would fail (dns, tcp, tls, hello): then the cluster's state is the cause.
+fn connectivity_class(class: Class) -> bool {
+    matches!(
+        class,
+        Class::Dns
+            | Class::TcpRefused
+            | Class::NetworkTimeout
+            | Class::IpAccessList
+            | Class::Tls
+            | Class::Server
+    )
+}
+
+/// A paused cluster, or one being created, deleted or repaired, named by the API:
+/// that is the cause of a connectivity failure, whatever the data plane saw
+/// (silence, a refused or aborted handshake), and no data-plane fix applies
+/// (removing `tls=true`, adding an access-list entry).
+fn cluster_not_serving(d: &Diagnosis, facts: &atlas::Facts) -> Option<Diagnosis> {
+    let c = facts
+        .cluster
+        .as_ref()
+        .filter(|c| !c.serving() && connectivity_class(d.class))?;
+    let project = project_of(facts);
+    let name = &c.name;
+    let fact = if c.paused {
+        Diagnosis::from_finding(Finding::AtlasClusterPaused)
+            .with_summary(format!(
+                "Cluster {name} is paused: resume it. A paused cluster refuses every connection, whatever the network or TLS settings."
+            ))
+            .with_specific_fix(format!(
+                "Resume it: atlas clusters start {name} --projectId {project} (or Atlas UI: the cluster's ... menu > Resume)."
+            ))
+            .with_evidence(format!("Atlas API: cluster {name} paused"))
+    } else {
+        let state = c.unavailable_state().unwrap_or_default();
+        Diagnosis::from_finding(Finding::AtlasClusterUnavailable)
+            .with_summary(format!(
+                "Cluster {name} is {state}, not serving connections: wait until it is IDLE."
+            ))
+            .with_evidence(format!("Atlas API: cluster {name} state {state}"))
+    };
+    let fact = match facts
+        .access_list
+        .as_ref()
+        .and_then(|l| l.covered_by.as_ref().map(|e| (l.egress_ip, e)))
+    {
+        Some((ip, entry)) => fact.with_evidence(format!(
+            "Atlas API: {ip} is covered by access-list entry {} ({})",
+            entry.value,
+            entry.status.as_deref().unwrap_or("ACTIVE")
+        )),
+        None => fact,
+    };
+    Some(carried(fact, d))
+}
+
+/// Why the API could not confirm or rule out the data plane's inference, from
+/// the first call that failed (a refusal of the credentials first).
+fn unconfirmed(facts: &atlas::Facts) -> Option<String> {
+    use crate::atlas::{Error, ErrorKind};
+    let failed = facts.refused().or_else(|| facts.errors.first())?;
+    let who = facts.credentials.unwrap_or("credentials");
+    Some(match &failed.error {
+        ErrorKind::Api(error) => match (error, error.status(), error.code()) {
+            (_, Some(status), Some("IP_ADDRESS_NOT_ON_ACCESS_LIST")) => {
+                format!("the Atlas API's own access list refused this machine (HTTP {status})")
+            }
+            (_, Some(status @ (401 | 403)), _) => {
+                format!("the Atlas API refused the {who} (HTTP {status})")
+            }
+            (_, Some(status), _) => format!(
+                "the Atlas API answered HTTP {status} when asked for the {}",
+                failed.call
+            ),
+            (Error::Timeout, ..) => "the Atlas API did not answer within the deadline".to_string(),
+            (Error::Transport { .. }, ..) => "the Atlas API could not be reached".to_string(),
+            (Error::Api { .. } | Error::Token { .. } | Error::Decode { .. }, ..) => format!(
+                "the Atlas API's answer about the {} could not be read",
+                failed.call
+            ),
+        },
+        ErrorKind::Credentials(_) => "no usable Atlas API credentials".to_string(),
+        ErrorKind::NoProject => "no Atlas project id (--atlas-project ID)".to_string(),
+    })
 }
 
 fn project_of(facts: &atlas::Facts) -> &str {
@@ -84,42 +185,16 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
         );
     }
     let cluster = facts.cluster.as_ref();
-    if let Some(c) = cluster.filter(|c| c.paused) {
-        return carried(
-            Diagnosis::from_finding(Finding::AtlasClusterPaused)
-                .with_summary(format!(
-                    "Cluster {} is paused: it refuses every connection until it is resumed (the IP access list is not the cause).",
-                    c.name
-                ))
-                .with_specific_fix(format!(
-                    "Resume it: atlas clusters start {} --projectId {project} (or Atlas UI: the cluster's ... menu > Resume).",
-                    c.name
-                ))
-                .with_evidence(seen)
-                .with_evidence(format!("Atlas API: cluster {} paused", c.name)),
-            &d,
-        );
-    }
-    if let Some((c, state)) = cluster.and_then(|c| c.unavailable_state().map(|s| (c, s))) {
-        return carried(
-            Diagnosis::from_finding(Finding::AtlasClusterUnavailable)
-                .with_summary(format!(
-                    "Cluster {} is {state}, not serving connections (the IP access list is not the cause).",
-                    c.name
-                ))
-                .with_evidence(seen)
-                .with_evidence(format!("Atlas API: cluster {} state {state}", c.name)),
-            &d,
-        );
-    }
     if let Some(c) = cluster.filter(|c| c.uri_kind.is_some_and(matching::UriKind::is_private)) {
         return private_string_outside(&d, c.strings.public()).with_evidence(seen);
     }
     let covered = if matches!(d.finding, Some(Finding::NetworkTimeout)) {
         // A timeout with the address covered: keep the timeout, drop the access-list guess.
         let mut d = d;
-        d.causes.retain(|c| !c.contains("access list"));
-        d.fixes.retain(|f| !f.contains("access list"));
+        d.causes
+            .retain(|c| c != crate::model::finding::TIMEOUT_ACCESS_LIST_CAUSE);
+        d.fixes
+            .retain(|f| f != crate::model::finding::TIMEOUT_ACCESS_LIST_FIX);
         d.with_first_cause(format!(
             "Not the Atlas IP access list: {ip} is covered by entry {} ({status}).",
             entry.value
@@ -282,7 +357,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
 mod tests {
     use super::*;
     use crate::atlas::{AccessList, Cluster, Entry, Facts, User};
-    use crate::class::Class;
+    use crate::model::class::Class;
     use test_case::test_case;
 
     fn facts(covered: Option<&str>, status: &str, cluster: Cluster, user: Option<User>) -> Facts {

@@ -1,7 +1,7 @@
 //! The auth layer's failures, and a driver failure after the handshake.
 
-use super::Diagnosis;
-use crate::finding::Finding;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
 use crate::probe::auth;
 
 /// An auth-layer failure, in plain words. The server cannot tell a wrong

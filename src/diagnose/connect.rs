@@ -1,9 +1,10 @@
 //! The connectivity layers' failures (uri, dns, tcp, hello) and the dispatch of
 //! a deciding `probe::Failure` to its layer's rules.
 
-use super::{Diagnosis, internal};
+use super::internal;
 use crate::config;
-use crate::finding::Finding;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
 use crate::probe::{Failure, dns, hello, tcp};
 use crate::uri;
 
@@ -284,7 +285,7 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::class::Class;
+    use crate::model::class::Class;
     use crate::probe::tls;
     use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! The data layer's failures.
 
-use super::Diagnosis;
 use super::auth::driver_failure;
-use crate::finding::Finding;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
 use crate::probe::data;
 
 /// A data-layer failure, in plain words.

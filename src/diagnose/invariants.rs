@@ -1,9 +1,9 @@
 //! The invariants of a verdict (DESIGN.md), enforced once on every report.
 
 use super::{internal, layer_of};
-use crate::class::Class;
-use crate::probe::{Layer, Status, Step};
-use crate::report::Report;
+use crate::model::class::Class;
+use crate::model::report::Report;
+use crate::model::step::{Layer, Status, Step};
 
 /// The invariants of a verdict (DESIGN.md), enforced here, once, on every
 /// report before any renderer sees it, so that no format can disagree:
@@ -122,7 +122,7 @@ mod tests {
         assert_ne!(report.class, Class::Ok);
         assert_eq!(report.verdict(), crate::report::Verdict::Fail);
         assert_eq!(report.class, Class::Internal);
-        assert_eq!(report.exit_code(), crate::exit::INTERNAL);
+        assert_eq!(report.exit_code(), crate::model::exit::INTERNAL);
     }
 
     #[test]
@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(json["exit_code"], u64::from(report.exit_code()));
         assert_eq!(json["class"], "server");
         assert_eq!(json["verdict"], "fail");
-        assert_eq!(report.exit_code(), crate::exit::SERVER);
+        assert_eq!(report.exit_code(), crate::model::exit::SERVER);
     }
 
     #[test]

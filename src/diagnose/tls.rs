@@ -1,7 +1,7 @@
 //! The tls layer's failures.
 
-use super::Diagnosis;
-use crate::finding::Finding;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
 use crate::probe::tls;
 
 pub(super) fn tls_failure(host: &str, error: &tls::Error, atlas: bool) -> Diagnosis {
