@@ -21,7 +21,9 @@ Exit codes:
   16  auth_failed      credentials rejected
   17  authorization    authenticated but not allowed
   70  internal         atlas-doctor itself failed
- 130  interrupted      Ctrl-C during the CRUD check, after its scratch collection was dropped
+ 129  interrupted      SIGHUP, at any point (after the CRUD check's scratch collection was dropped)
+ 130  interrupted      Ctrl-C (SIGINT), at any point (likewise)
+ 143  interrupted      SIGTERM, at any point (likewise)
 
 Target: --uri, else $MONGODB_URI, else the config file, else mongodb://localhost:27017.
 Every global option can also be set with an ATLAS_DOCTOR_* variable (ATLAS_DOCTOR_TIMEOUT=10).";
@@ -147,7 +149,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROJECT",
         hide_env_values = true,
-        value_name = "ID"
+        value_name = "ID",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_atlas_project,
     )]
     pub atlas_project: Option<String>,
 
@@ -157,7 +161,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_atlas_cluster,
     )]
     pub atlas_cluster: Option<String>,
 
@@ -167,7 +173,8 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROFILE",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        requires = "atlas_api"
     )]
     pub atlas_profile: Option<String>,
 
@@ -177,7 +184,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_EGRESS_IP",
         hide_env_values = true,
-        value_name = "IP|auto"
+        value_name = "IP|auto",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_egress_ip,
     )]
     pub egress_ip: Option<String>,
 

@@ -18,6 +18,7 @@ pub mod probe;
 pub mod redact;
 pub mod report;
 pub mod scan;
+pub mod stop;
 pub mod uri;
 pub mod wording;
 pub mod words;
@@ -132,6 +133,13 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?;
+            // From here to the last write a stop signal ends the run (see `stop`).
+            // Without a listener the default action still ends it; only the CRUD
+            // check needs one, and says so when there is none.
+            {
+                let _runtime = runtime.enter();
+                let _ = stop::install();
+            }
             let show_spinner =
                 format == Format::Human && !settings.quiet && std::io::stderr().is_terminal();
             let spinner = show_spinner.then(|| spinner(command_name));

@@ -91,8 +91,8 @@ pub struct Evidence {
     pub status: Option<status::Evidence>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
     pub atlas: Option<crate::atlas::Facts>,
-    /// Ctrl-C stopped the run after cleaning up.
-    pub interrupted: bool,
+    /// A stop signal ended the CRUD check, after its cleanup.
+    pub interrupted: Option<crate::stop::Signal>,
 }
 
 impl Evidence {
@@ -125,7 +125,7 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         crud: None,
         status: None,
         atlas: None,
-        interrupted: false,
+        interrupted: None,
     };
     let cs = match &evidence.uri {
         Ok(cs) => cs.clone(),
@@ -157,7 +157,12 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
     let atlas = start_atlas(settings, &cs);
     data_plane(&mut evidence, settings, plan, &cs).await;
     if let Some(atlas) = atlas {
-        evidence.atlas = Some(finish_atlas(atlas).await);
+        // After a stop signal the run only reports what it has.
+        if evidence.interrupted.is_some() {
+            atlas.abort();
+        } else {
+            evidence.atlas = Some(finish_atlas(atlas).await);
+        }
     }
     evidence
 }
@@ -241,41 +246,36 @@ async fn data_plane(
     let status_database = status_database(evidence.database.as_deref());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
+    // Where to look for expected collections when no database is named and
+    // listDatabases is refused: the databases the user's roles name.
+    let role_databases: Vec<String> = evidence
+        .auth
+        .as_ref()
+        .and_then(|a| a.result.as_ref().ok())
+        .map(|info| info.roles.iter().map(|r| r.db.clone()).collect())
+        .unwrap_or_default();
     let request = data::Request {
         database: evidence.database.as_deref(),
         expected: &plan.expected,
+        role_databases: &role_databases,
         deadline,
         prefetched: &prefetched,
     };
     let listing = data::collections(&client, &request);
-    // One stop-signal listener for the status check and the CRUD step: once
-    // installed it replaces the default, so a signal must always be awaited.
-    let mut interrupt = (plan.crud || plan.status).then(crate::crud::Interrupt::install);
-    let mut stopped_by = None;
     let status = async {
-        if !plan.status {
-            return None;
-        }
-        let run = status::run(&client, status_database, &prefetched, deadline, &scrub);
-        match interrupt.as_mut().and_then(|i| i.as_mut().ok()) {
-            Some(interrupt) => tokio::select! {
-                status = run => Some(status),
-                signal = interrupt.next() => {
-                    stopped_by = Some(signal);
-                    None
-                }
-            },
-            None => Some(run.await),
+        if plan.status {
+            Some(status::run(&client, status_database, &prefetched, deadline, &scrub).await)
+        } else {
+            None
         }
     };
     let (outcome, status) = tokio::join!(listing, status);
     evidence.data = Some(outcome);
     evidence.status = status;
-    evidence.interrupted = stopped_by.is_some();
 
     // ---- crud (checklist): a stop signal ends it, after the cleanup.
-    if let (true, false, Some(interrupt)) = (plan.crud, evidence.interrupted, interrupt) {
-        after_data(evidence, &client, settings, cs, interrupt).await;
+    if plan.crud {
+        after_data(evidence, &client, settings, cs).await;
     }
 }
 
@@ -299,14 +299,13 @@ fn early_reads(plan: &Plan, database: Option<&str>) -> Vec<probe::prefetch::Read
     reads
 }
 
-/// The checklist's CRUD round trip, with the stop-signal listener installed
-/// before the scratch collection exists.
+/// The checklist's CRUD round trip, holding a stop-signal cleanup from before
+/// the scratch collection exists until it is dropped.
 async fn after_data(
     evidence: &mut Evidence,
     client: &Client,
     settings: &Settings,
     cs: &ConnectionString,
-    interrupt: std::io::Result<crate::crud::Interrupt>,
 ) {
     let database = evidence
         .database
@@ -314,8 +313,8 @@ async fn after_data(
         .unwrap_or_else(|| "test".to_string());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
-    let mut interrupt = match interrupt {
-        Ok(interrupt) => interrupt,
+    let mut cleanup = match crate::stop::Cleanup::begin() {
+        Ok(cleanup) => cleanup,
         Err(e) => {
             evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
             return;
@@ -325,7 +324,7 @@ async fn after_data(
         client,
         &database,
         settings.timeout,
-        interrupt.next(),
+        cleanup.signalled(),
         &scrub,
     )
     .await;

@@ -9,6 +9,7 @@ pub mod deployment;
 pub mod exit;
 pub mod finding;
 pub mod report;
+pub mod signal;
 pub mod step;
 pub mod tls;
 pub mod verdict;

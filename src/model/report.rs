@@ -32,8 +32,8 @@ pub struct Report {
     pub auth: Option<AuthSummary>,
     /// What the user may see (collections).
     pub data: Option<DataSummary>,
-    /// Stopped by Ctrl-C after cleaning up: exit `exit::INTERRUPTED` (130).
-    pub interrupted: bool,
+    /// Stopped by a signal after cleaning up: exit 128 + its number.
+    pub interrupted: Option<crate::model::signal::Signal>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
     pub atlas: Option<crate::atlas::Facts>,
     /// checklist: the credential scan, when it ran (SARIF's results).
@@ -159,7 +159,7 @@ impl Report {
             tls: Vec::new(),
             auth: None,
             data: None,
-            interrupted: false,
+            interrupted: None,
             atlas: None,
             scan: None,
         }
@@ -189,8 +189,8 @@ impl Report {
     }
 
     pub fn exit_code(&self) -> u8 {
-        if self.interrupted {
-            return crate::model::exit::INTERRUPTED;
+        if let Some(signal) = self.interrupted {
+            return signal.exit_code();
         }
         self.class.exit_code()
     }
