@@ -132,8 +132,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("diagnose::tls", "probe::tls"),
     // Cycles inside a layer: a child reaching back into its parent's items.
     ("commands", "crate"),
-    ("diagnose::connect", "diagnose"),
-    ("diagnose::invariants", "diagnose"),
     ("probe::auth", "probe"),
     ("probe::auth::classify", "probe::auth"),
     ("probe::auth::client", "probe::auth"),
