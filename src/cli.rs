@@ -149,7 +149,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROJECT",
         hide_env_values = true,
-        value_name = "ID"
+        value_name = "ID",
+        requires = "atlas_api",
+        value_parser = parse_atlas_project,
     )]
     pub atlas_project: Option<String>,
 
@@ -159,7 +161,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        requires = "atlas_api",
+        value_parser = parse_atlas_cluster,
     )]
     pub atlas_cluster: Option<String>,
 
@@ -169,7 +173,8 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROFILE",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        requires = "atlas_api"
     )]
     pub atlas_profile: Option<String>,
 
@@ -179,7 +184,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_EGRESS_IP",
         hide_env_values = true,
-        value_name = "IP|auto"
+        value_name = "IP|auto",
+        requires = "atlas_api",
+        value_parser = parse_egress_ip,
     )]
     pub egress_ip: Option<String>,
 
@@ -455,6 +462,21 @@ pub fn parse_resolver(raw: &str) -> Result<SocketAddr, String> {
         return Ok(SocketAddr::new(ip, 53));
     }
     Err("expected an IP address with an optional port, e.g. 1.1.1.1 or 127.0.0.1:5353".to_string())
+}
+
+/// `--atlas-project`: checked when parsed, so a malformed id is a usage error.
+pub fn parse_atlas_project(raw: &str) -> Result<String, String> {
+    crate::model::atlas::check_project_id(raw.trim()).map(|()| raw.trim().to_string())
+}
+
+/// `--atlas-cluster`: checked when parsed, so a malformed name is a usage error.
+pub fn parse_atlas_cluster(raw: &str) -> Result<String, String> {
+    crate::model::atlas::check_cluster_name(raw).map(|()| raw.to_string())
+}
+
+/// `--egress-ip`: an IP or `auto`, checked when parsed (a usage error otherwise).
+pub fn parse_egress_ip(raw: &str) -> Result<String, String> {
+    crate::model::atlas::egress(raw).map(|_| raw.trim().to_string())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Environment;
 pub use crate::model::atlas::CredentialsError as Error;
+pub use crate::model::atlas::{Egress, check_cluster_name, check_project_id, egress};
 use crate::uri::SecretString;
 
 /// The public Atlas API.
@@ -37,15 +38,6 @@ impl Credentials {
             Credentials::ApiKey { .. } => "API key",
         }
     }
-}
-
-/// Where the egress address to match against the access list comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Egress {
-    /// `--egress-ip IP`.
-    Given(IpAddr),
-    /// `--egress-ip auto` (the default): the address the Atlas API sees.
-    Auto,
 }
 
 /// Everything the API layer needs, resolved.
@@ -104,30 +96,15 @@ pub fn resolve(flags: &Flags<'_>, env: &dyn Environment) -> Result<ApiSettings, 
         Some(id) => Some(id.to_string()),
         None => setting("MONGODB_ATLAS_PROJECT_ID")?.or_else(|| from_profile("project_id")),
     };
-    if let Some(id) = &project_id
-        && !(id.len() == 24 && id.chars().all(|c| c.is_ascii_hexdigit()))
-    {
-        return Err((
-            "--atlas-project".to_string(),
-            "a project id is 24 hexadecimal digits (Atlas: Project Settings)".to_string(),
-        ));
+    if let Some(id) = &project_id {
+        check_project_id(id).map_err(|m| ("--atlas-project".to_string(), m))?;
     }
-    if let Some(name) = flags.cluster
-        && !is_cluster_name(name)
-    {
-        return Err((
-            format!("--atlas-cluster {name:?}"),
-            "a cluster name has letters, digits and hyphens only".to_string(),
-        ));
+    if let Some(name) = flags.cluster {
+        check_cluster_name(name).map_err(|m| (format!("--atlas-cluster {name:?}"), m))?;
     }
-    let egress = match flags.egress_ip.map(str::trim) {
-        None | Some("auto") => Egress::Auto,
-        Some(text) => Egress::Given(text.parse().map_err(|_| {
-            (
-                format!("--egress-ip {text:?}"),
-                "expected an IPv4 or IPv6 address, or auto".to_string(),
-            )
-        })?),
+    let egress = match flags.egress_ip {
+        None => Egress::Auto,
+        Some(text) => egress(text).map_err(|m| (format!("--egress-ip {text:?}"), m))?,
     };
 
     let (credentials, source) = match (flags.profile, profile) {
@@ -152,13 +129,6 @@ pub fn resolve(flags: &Flags<'_>, env: &dyn Environment) -> Result<ApiSettings, 
         credentials,
         source,
     })
-}
-
-fn is_cluster_name(name: &str) -> bool {
-    name.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// https anywhere; plain http only to a loopback address (a local fake or tunnel).

@@ -182,7 +182,7 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
     if scan.truncated {
         evidence.push(format!(
             "the walk stopped after {} entries: files past that point were not scanned",
-            crate::model::scan::MAX_ENTRIES
+            crate::walk::MAX_ENTRIES
         ));
     }
     if scan.hits.is_empty() && scan.truncated {
@@ -192,7 +192,7 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
             format!(
                 "no connection string with a password in {}, but the walk stopped after {} entries",
                 crate::words::count(scan.files, "file"),
-                crate::model::scan::MAX_ENTRIES
+                crate::walk::MAX_ENTRIES
             ),
             Some("scan a narrower path (the source tree, not / or a pseudo filesystem)"),
             evidence,

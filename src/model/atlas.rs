@@ -242,3 +242,47 @@ impl UriKind {
 pub struct ConnectionStrings {
     pub strings: Vec<(UriKind, String)>,
 }
+
+/// Where the egress address to match against the access list comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Egress {
+    /// `--egress-ip IP`.
+    Given(IpAddr),
+    /// `--egress-ip auto` (the default): the address the Atlas API sees.
+    Auto,
+}
+
+/// The egress address to look up: an IPv4 or IPv6 address, or `auto`.
+pub fn egress(text: &str) -> Result<Egress, String> {
+    match text.trim() {
+        "auto" => Ok(Egress::Auto),
+        ip => ip
+            .parse()
+            .map(Egress::Given)
+            .map_err(|_| "expected an IPv4 or IPv6 address, or auto".to_string()),
+    }
+}
+
+/// An Atlas project id: 24 hexadecimal digits. The one rule for the flag (a usage
+/// error) and for the environment and the Atlas CLI profile.
+pub fn check_project_id(id: &str) -> Result<(), String> {
+    if id.len() == 24 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err("a project id is 24 hexadecimal digits (Atlas: Project Settings)".to_string())
+    }
+}
+
+/// An Atlas cluster name: letters, digits and hyphens, starting with a letter or digit.
+pub fn check_cluster_name(name: &str) -> Result<(), String> {
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err("a cluster name has letters, digits and hyphens only".to_string())
+    }
+}

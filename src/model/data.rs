@@ -29,15 +29,26 @@ pub enum Failure {
         names: Vec<String>,
         present: Vec<String>,
     },
-    /// Expected collections given, but no database to look in.
-    #[error(
-        "expected collections were given, but no database: pass --db or set `database` in the config"
-    )]
-    NoDatabase,
+    /// No database chosen: expected collections found in none of the databases
+    /// looked in (`looked_in` empty when the user could see none).
+    #[error("{} in none of the databases looked in ({})", .names.join(", "), looked_in_words(.looked_in))]
+    NotFound {
+        names: Vec<String>,
+        looked_in: Vec<String>,
+    },
     /// Any other driver error.
     #[error("{command} failed: {message}")]
     Driver { command: String, message: String },
     /// The server answered the handshake but not this command before the layer's deadline.
     #[error("no answer to {command} within the data layer's deadline")]
     Silent { command: String },
+}
+
+/// The databases looked in, as words: "app, probe", or "none could be seen".
+pub fn looked_in_words(looked_in: &[String]) -> String {
+    if looked_in.is_empty() {
+        "the user could see none".to_string()
+    } else {
+        looked_in.join(", ")
+    }
 }

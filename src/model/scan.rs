@@ -3,10 +3,6 @@
 
 use std::path::PathBuf;
 
-/// The walk stops after this many entries (files and directories), so a root
-/// such as `/` or `/proc` cannot make a CI gate run for ever.
-pub const MAX_ENTRIES: usize = 200_000;
-
 /// One connection string with a password, found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
