@@ -15,6 +15,7 @@ pub mod file;
 pub mod generate;
 pub mod model;
 pub mod output;
+pub mod panic;
 pub mod pipeline;
 pub mod probe;
 pub mod redact;
