@@ -12,7 +12,7 @@ mod tls;
 
 pub use atlas::{private_route, private_string_outside, with_atlas};
 pub use auth::auth_failure;
-pub use connect::{config_error, failure, unix_socket, uri_error};
+pub use connect::{config_error, default_target, failure, unix_socket, uri_error};
 pub use data::data_failure;
 pub use invariants::settle;
 
