@@ -14,6 +14,7 @@ pub mod explain;
 pub mod file;
 pub mod generate;
 pub mod model;
+pub mod panic;
 pub mod pipeline;
 pub mod probe;
 pub mod redact;

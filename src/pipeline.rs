@@ -362,9 +362,9 @@ fn start_atlas(
     Some(tokio::spawn(crate::atlas::cross_check(request)))
 }
 
-/// Waits for the cross-check; a task that died is an API error, not a failed run.
+/// Waits for the cross-check; a task that died takes the run with it (`internal`).
 async fn finish_atlas(handle: tokio::task::JoinHandle<crate::atlas::Facts>) -> crate::atlas::Facts {
-    handle.await.unwrap_or_else(|_| crate::atlas::Facts::lost())
+    handle.await.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 
 /// What the uri layer checks on this machine before any traffic: the files the
