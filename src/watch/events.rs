@@ -331,3 +331,139 @@ fn clip(text: &str) -> String {
         None => text.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::watch::sample::Sample;
+
+    fn at(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn round(number: u64, target: TargetRound) -> Round {
+        Round {
+            number,
+            started: at(number * 10),
+            duration: Duration::ZERO,
+            targets: vec![target],
+        }
+    }
+
+    fn kinds(events: &[Event]) -> Vec<&'static str> {
+        events.iter().map(|e| e.kind.as_str()).collect()
+    }
+
+    fn with_primary(primary: Option<&str>) -> TargetRound {
+        let mut t = TargetRound::empty(Class::Ok);
+        t.primary_known = true;
+        t.primary = primary.map(str::to_string);
+        t
+    }
+
+    #[test]
+    fn a_row_fails_once_and_recovers_once() {
+        let mut tracker = Tracker::new(1);
+        let sample = |outcome| {
+            let mut t = TargetRound::empty(Class::Ok);
+            t.samples.push(Sample {
+                host: "h:1".into(),
+                check: Check::Tcp,
+                outcome,
+            });
+            t
+        };
+        let ok = Ok(Duration::from_millis(1));
+        let refused = Err(Class::TcpRefused);
+        let seen: Vec<Vec<&str>> = [ok, refused, refused, ok, ok]
+            .into_iter()
+            .enumerate()
+            .map(|(n, o)| kinds(&tracker.observe(&round(n as u64 + 1, sample(o)))))
+            .collect();
+        assert_eq!(
+            seen,
+            [vec![], vec!["failing"], vec![], vec!["recovered"], vec![]]
+        );
+        let mut tracker = Tracker::new(1);
+        tracker.observe(&round(1, sample(refused)));
+        let events = tracker.observe(&round(3, sample(ok)));
+        assert_eq!(
+            events[0].detail,
+            "tcp: after 1 failed round (tcp_refused for 20.0s)"
+        );
+    }
+
+    #[test]
+    fn the_primary_moves_goes_and_comes_back_elsewhere() {
+        let mut tracker = Tracker::new(1);
+        assert!(
+            tracker
+                .observe(&round(1, with_primary(Some("a:1"))))
+                .is_empty(),
+            "the start is no change"
+        );
+        let moved = tracker.observe(&round(2, with_primary(Some("b:1"))));
+        assert_eq!(kinds(&moved), ["primary_changed"]);
+        assert_eq!(moved[0].detail, "a:1 -> b:1");
+        let gone = tracker.observe(&round(3, with_primary(None)));
+        assert_eq!(kinds(&gone), ["no_primary"]);
+        assert_eq!(gone[0].host.as_deref(), Some("b:1"));
+        assert!(
+            tracker.observe(&round(4, with_primary(None))).is_empty(),
+            "said once"
+        );
+        // A round that never reached a member says nothing either way.
+        assert!(
+            tracker
+                .observe(&round(5, TargetRound::empty(Class::TcpRefused)))
+                .is_empty()
+        );
+        let back = tracker.observe(&round(6, with_primary(Some("a:1"))));
+        assert_eq!(kinds(&back), ["primary_changed"]);
+        assert_eq!(back[0].detail, "b:1 -> a:1 after 30.0s without a primary");
+        assert_eq!(back[0].without_primary, Some(Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn dns_certificate_and_egress_changes_are_events() {
+        let mut tracker = Tracker::new(1);
+        let target = |ip: &str, not_after: &str, egress: &str| {
+            let mut t = TargetRound::empty(Class::Ok);
+            t.dns = Some(vec![("h".into(), vec![ip.parse().unwrap()])]);
+            t.certificates = vec![(
+                "h:1".into(),
+                Certificate {
+                    subject: "CN=h".into(),
+                    issuer: "CN=ca".into(),
+                    not_before: "2026-01-01".into(),
+                    not_after: not_after.into(),
+                },
+            )];
+            t.egress_ip = Some(egress.into());
+            t
+        };
+        assert!(
+            tracker
+                .observe(&round(1, target("10.0.0.1", "2027-01-01", "203.0.113.7")))
+                .is_empty()
+        );
+        assert!(
+            tracker
+                .observe(&round(2, target("10.0.0.1", "2027-01-01", "203.0.113.7")))
+                .is_empty()
+        );
+        let events = tracker.observe(&round(3, target("10.0.0.2", "2027-06-01", "203.0.113.8")));
+        assert_eq!(
+            kinds(&events),
+            ["dns_changed", "certificate_changed", "egress_ip_changed"]
+        );
+        assert_eq!(events[0].detail, "h=10.0.0.1 -> h=10.0.0.2");
+        assert_eq!(events[1].detail, "CN=h: not after 2027-01-01 -> 2027-06-01");
+        assert_eq!(events[1].host.as_deref(), Some("h:1"));
+        assert_eq!(events[2].detail, "203.0.113.7 -> 203.0.113.8");
+        // A failed lookup is not a changed answer.
+        let mut failed = target("10.0.0.2", "2027-06-01", "203.0.113.8");
+        failed.dns = None;
+        assert!(tracker.observe(&round(4, failed)).is_empty());
+    }
+}
