@@ -21,7 +21,9 @@ Exit codes:
   16  auth_failed      credentials rejected
   17  authorization    authenticated but not allowed
   70  internal         atlas-doctor itself failed
- 130  interrupted      Ctrl-C during the CRUD check, after its scratch collection was dropped
+ 129  interrupted      SIGHUP, at any point (after the CRUD check's scratch collection was dropped)
+ 130  interrupted      Ctrl-C (SIGINT), at any point (likewise)
+ 143  interrupted      SIGTERM, at any point (likewise)
 
 Target: --uri, else $MONGODB_URI, else the config file, else mongodb://localhost:27017.
 Every global option can also be set with an ATLAS_DOCTOR_* variable (ATLAS_DOCTOR_TIMEOUT=10).";

@@ -7,9 +7,11 @@ use crate::checklist;
 use crate::cli::Command;
 use crate::config::Settings;
 use crate::diagnose;
+use crate::model::report::Report;
+use crate::model::step::{Layer, Status, Step};
 use crate::pipeline::{self, Depth, Evidence, Plan};
-use crate::probe::{self, Layer, Status, Step};
-use crate::report::{self, Report};
+use crate::probe;
+use crate::report;
 use crate::uri;
 
 /// Runs one probing command (everything but `explain`).
@@ -74,9 +76,15 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         report.scan = Some(scan.clone());
     }
     if let (Command::Checklist(args), Some(statics), Ok(cs)) = (command, &statics, &evidence.uri) {
-        report
-            .checks
-            .extend(checklist::checks(settings, cs, &evidence, statics, &plan));
+        let checks = checklist::checks(
+            settings,
+            cs,
+            &evidence,
+            statics,
+            &plan,
+            report.diagnosis.as_ref(),
+        );
+        report.checks.extend(checks);
         checklist::decide(&mut report, args.fail_on);
     }
     report.interrupted = evidence.interrupted;
@@ -124,7 +132,7 @@ pub fn apply_atlas(report: &mut Report, facts: crate::atlas::Facts, auth_db: Opt
     report.steps.extend(facts.steps.iter().cloned());
     if let Some(diagnosis) = report.diagnosis.take() {
         report.fail(diagnose::with_atlas(diagnosis, &facts, auth_db));
-    } else if report.class == crate::class::Class::Ok
+    } else if report.class == crate::model::class::Class::Ok
         && let Some(list) = facts
             .access_list
             .as_ref()

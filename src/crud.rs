@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use mongodb::Client;
 use mongodb::bson::{Document, doc};
 
-use crate::probe::Status;
-use crate::report::{Check, Section};
+use crate::model::report::{Check, Section};
+use crate::model::step::Status;
 
 /// The prefix of every scratch collection.
 pub const PREFIX: &str = "atlas_doctor_probe_";
@@ -32,8 +32,8 @@ pub const CLEANUP_MIN: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub check: Check,
-    /// A stop signal arrived: the caller exits with `exit::INTERRUPTED` after reporting.
-    pub interrupted: bool,
+    /// A stop signal arrived: the caller exits with its code after reporting.
+    pub interrupted: Option<crate::stop::Signal>,
 }
 
 /// A collection name no one else uses: time and process id, in hex.
@@ -51,55 +51,7 @@ enum End {
     Done(Vec<String>),
     Failed(String),
     TimedOut,
-    Interrupted(&'static str),
-}
-
-/// The stop signals, listened for from `install` on: SIGINT (Ctrl-C), SIGTERM
-/// (`kill`, a CI runner cancelling the job) and SIGHUP (the terminal closed).
-/// Installed eagerly: the handlers are in place before the scratch collection
-/// exists, and one listener serves every later step, since once installed they
-/// replace the default (a signal nobody awaits would be swallowed).
-pub struct Interrupt {
-    #[cfg(unix)]
-    signals: [(tokio::signal::unix::Signal, &'static str); 3],
-}
-
-impl Interrupt {
-    pub fn install() -> std::io::Result<Self> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Interrupt {
-                signals: [
-                    (signal(SignalKind::interrupt())?, "SIGINT"),
-                    (signal(SignalKind::terminate())?, "SIGTERM"),
-                    (signal(SignalKind::hangup())?, "SIGHUP"),
-                ],
-            })
-        }
-        #[cfg(not(unix))]
-        {
-            Ok(Interrupt {})
-        }
-    }
-
-    /// Resolves on the next stop signal, with its name.
-    pub async fn next(&mut self) -> &'static str {
-        #[cfg(unix)]
-        {
-            let [(int, a), (term, b), (hup, c)] = &mut self.signals;
-            tokio::select! {
-                _ = int.recv() => a,
-                _ = term.recv() => b,
-                _ = hup.recv() => c,
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-            "Ctrl-C"
-        }
-    }
+    Interrupted(crate::stop::Signal),
 }
 
 impl Outcome {
@@ -114,7 +66,7 @@ impl Outcome {
                 None,
                 Vec::new(),
             ),
-            interrupted: false,
+            interrupted: None,
         }
     }
 }
@@ -136,7 +88,7 @@ pub async fn round_trip(
     client: &Client,
     database: &str,
     deadline: Duration,
-    interrupted: impl Future<Output = &'static str>,
+    interrupted: impl Future<Output = crate::stop::Signal>,
     scrub: &(dyn Fn(&str) -> String + Sync),
 ) -> Outcome {
     let name = scratch_name();
@@ -248,7 +200,9 @@ pub async fn round_trip(
             Ok(Ok(evidence)) => End::Done(evidence),
             Ok(Err(Halt::Failed(message))) => End::Failed(message),
             // Only a signal sets `stop`, and that branch is below.
-            Ok(Err(Halt::Stopped)) => End::Interrupted("a signal"),
+            Ok(Err(Halt::Stopped)) => {
+                End::Interrupted(crate::stop::received().unwrap_or(crate::stop::Signal::Int))
+            }
             Err(_) => End::TimedOut,
         },
         signal = interrupted => {
@@ -295,14 +249,14 @@ pub async fn round_trip(
                     Status::Pass,
                     format!("insert, find, update, delete and drop worked in {database}"),
                     None,
-                    false,
+                    None,
                 )
             } else {
                 (
                     Status::Fail,
                     "the round trip worked but the scratch collection could not be dropped".to_string(),
                     Some(format!("drop {database}.{name} by hand; grant dropCollection on {database}")),
-                    false,
+                    None,
                 )
             }
         }
@@ -312,23 +266,23 @@ pub async fn round_trip(
             Some(format!(
                 "grant the user readWrite on {database} (or check the server's log for the failed operation)"
             )),
-            false,
+            None,
         ),
         End::TimedOut => (
             Status::Fail,
             format!("the round trip did not finish within {}s", (deadline * 5).as_secs_f64()),
             Some("check the server's load and the network; raise --timeout if the server is just slow".to_string()),
-            false,
+            None,
         ),
         End::Interrupted(signal) => (
             Status::Skip,
             if clean {
-                format!("interrupted by {signal}; the scratch collection was dropped")
+                format!("interrupted by {}; the scratch collection was dropped", signal.name())
             } else {
-                format!("interrupted by {signal}; the scratch collection may be left: {database}.{name}")
+                format!("interrupted by {}; the scratch collection may be left: {database}.{name}", signal.name())
             },
             None,
-            true,
+            Some(signal),
         ),
     };
     evidence.push(drop_line);

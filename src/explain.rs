@@ -16,9 +16,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::class::Class;
-use crate::diagnose::Diagnosis;
-use crate::finding::Finding;
+use crate::model::class::Class;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
 use crate::redact::redact_text;
 use crate::wording::{self, Family, Reading, Tier, learned, rules};
 

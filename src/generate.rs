@@ -190,8 +190,8 @@ mod tests {
     #[test]
     fn the_man_page_lists_every_exit_code_of_the_contract() {
         let page = man_page().unwrap();
-        for class in crate::class::Class::ALL {
-            if class == crate::class::Class::Unknown {
+        for class in crate::model::class::Class::ALL {
+            if class == crate::model::class::Class::Unknown {
                 continue;
             }
             let entry = format!(".TP\n\\fB{}\\fR  {}\n", class.exit_code(), class.as_str());

@@ -13,7 +13,8 @@ use mongodb::Client;
 use tokio::time::Instant;
 
 use crate::config::{PasswordSource, Settings};
-use crate::probe::{self, Layer, Status, Step, auth, data, status};
+use crate::model::step::{Layer, Status, Step};
+use crate::probe::{self, auth, data, status};
 use crate::uri::{self, ConnectionString};
 
 /// How long after a layer's deadline our own bound on a driver call fires: the
@@ -90,8 +91,8 @@ pub struct Evidence {
     pub status: Option<status::Evidence>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
     pub atlas: Option<crate::atlas::Facts>,
-    /// Ctrl-C stopped the run after cleaning up.
-    pub interrupted: bool,
+    /// A stop signal ended the CRUD check, after its cleanup.
+    pub interrupted: Option<crate::stop::Signal>,
 }
 
 impl Evidence {
@@ -124,7 +125,7 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         crud: None,
         status: None,
         atlas: None,
-        interrupted: false,
+        interrupted: None,
     };
     let cs = match &evidence.uri {
         Ok(cs) => cs.clone(),
@@ -156,7 +157,12 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
     let atlas = start_atlas(settings, &cs);
     data_plane(&mut evidence, settings, plan, &cs).await;
     if let Some(atlas) = atlas {
-        evidence.atlas = Some(finish_atlas(atlas).await);
+        // After a stop signal the run only reports what it has.
+        if evidence.interrupted.is_some() {
+            atlas.abort();
+        } else {
+            evidence.atlas = Some(finish_atlas(atlas).await);
+        }
     }
     evidence
 }
@@ -247,34 +253,20 @@ async fn data_plane(
         prefetched: &prefetched,
     };
     let listing = data::collections(&client, &request);
-    // One stop-signal listener for the status check and the CRUD step: once
-    // installed it replaces the default, so a signal must always be awaited.
-    let mut interrupt = (plan.crud || plan.status).then(crate::crud::Interrupt::install);
-    let mut stopped_by = None;
     let status = async {
-        if !plan.status {
-            return None;
-        }
-        let run = status::run(&client, status_database, &prefetched, deadline, &scrub);
-        match interrupt.as_mut().and_then(|i| i.as_mut().ok()) {
-            Some(interrupt) => tokio::select! {
-                status = run => Some(status),
-                signal = interrupt.next() => {
-                    stopped_by = Some(signal);
-                    None
-                }
-            },
-            None => Some(run.await),
+        if plan.status {
+            Some(status::run(&client, status_database, &prefetched, deadline, &scrub).await)
+        } else {
+            None
         }
     };
     let (outcome, status) = tokio::join!(listing, status);
     evidence.data = Some(outcome);
     evidence.status = status;
-    evidence.interrupted = stopped_by.is_some();
 
     // ---- crud (checklist): a stop signal ends it, after the cleanup.
-    if let (true, false, Some(interrupt)) = (plan.crud, evidence.interrupted, interrupt) {
-        after_data(evidence, &client, settings, cs, interrupt).await;
+    if plan.crud {
+        after_data(evidence, &client, settings, cs).await;
     }
 }
 
@@ -298,14 +290,13 @@ fn early_reads(plan: &Plan, database: Option<&str>) -> Vec<probe::prefetch::Read
     reads
 }
 
-/// The checklist's CRUD round trip, with the stop-signal listener installed
-/// before the scratch collection exists.
+/// The checklist's CRUD round trip, holding a stop-signal cleanup from before
+/// the scratch collection exists until it is dropped.
 async fn after_data(
     evidence: &mut Evidence,
     client: &Client,
     settings: &Settings,
     cs: &ConnectionString,
-    interrupt: std::io::Result<crate::crud::Interrupt>,
 ) {
     let database = evidence
         .database
@@ -313,8 +304,8 @@ async fn after_data(
         .unwrap_or_else(|| "test".to_string());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
-    let mut interrupt = match interrupt {
-        Ok(interrupt) => interrupt,
+    let mut cleanup = match crate::stop::Cleanup::begin() {
+        Ok(cleanup) => cleanup,
         Err(e) => {
             evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
             return;
@@ -324,7 +315,7 @@ async fn after_data(
         client,
         &database,
         settings.timeout,
-        interrupt.next(),
+        cleanup.signalled(),
         &scrub,
     )
     .await;

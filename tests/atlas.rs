@@ -821,3 +821,161 @@ fn r12_a_flex_cluster_is_found_by_the_uris_host_although_the_clusters_list_leave
         run.dump()
     );
 }
+
+// ------------------------------------------------------------------ issue 19: facts outrank inference
+
+/// `atlas-doctor ARGS --atlas-api --timeout 2 --format json` (a silent peer takes a deadline).
+fn quick_json(mut cli: Cli, args: &[&str]) -> JsonRun {
+    cli.args(args).args(["--atlas-api", "--timeout", "2"]);
+    cli.run_json()
+}
+
+/// `atlas-doctor ARGS --atlas-api --timeout 2 --format FORMAT`: exit code and stdout.
+fn atlas_run_format(mut cli: Cli, args: &[&str], format: &str) -> support::Run {
+    cli.args(args)
+        .args(["--atlas-api", "--timeout", "2", "--format", format]);
+    cli.run()
+}
+
+/// Issue 19 item 3: a paused cluster seen by the API decided nothing when the data
+/// plane saw silence: the verdict said the server never answered the TLS handshake
+/// and advised removing tls=true, which on Atlas makes things worse.
+#[test]
+fn r19_a_paused_cluster_is_server_whatever_the_data_plane_saw() {
+    let bed = Bed::load();
+    let silent = support::silent();
+    let uri = alert_uri(silent.port());
+    // 192.0.2.55 is on no entry: the paused cluster outranks the access list too.
+    let args = [
+        "ping",
+        "--uri",
+        &uri,
+        "--atlas-cluster",
+        "Paused0",
+        "--egress-ip",
+        "192.0.2.55",
+    ];
+    let run = quick_json(bed.atlas_cli(), &args);
+    assert_outcome(&run, "ping", "server", "atlas_cluster_paused");
+    assert!(
+        summary(&run).starts_with("Cluster Paused0 is paused: resume it."),
+        "{}",
+        run.dump()
+    );
+    let said = run.json["diagnosis"].to_string().to_lowercase();
+    assert!(!said.contains("remove tls"), "{}", run.dump());
+    // What the data plane saw stays as evidence.
+    assert!(
+        run.json["diagnosis"]["evidence"]
+            .as_array()
+            .is_some_and(|e| e
+                .iter()
+                .any(|e| e.as_str().is_some_and(|e| e.contains("TLS")))),
+        "{}",
+        run.dump()
+    );
+    for format in ["human", "markdown", "junit"] {
+        let out = atlas_run_format(bed.atlas_cli(), &args, format);
+        assert_eq!(out.code, 15, "{format}\n{}", out.dump());
+        assert!(
+            out.stdout.contains("Paused0 is paused: resume it"),
+            "{format}\n{}",
+            out.dump()
+        );
+        assert!(
+            !out.stdout.to_lowercase().contains("remove tls"),
+            "{format}\n{}",
+            out.dump()
+        );
+    }
+
+    // A dropped connection (tcp timeout) is the paused cluster too, not the access list.
+    let blackhole = support::blackhole();
+    let uri = alert_uri(blackhole.port());
+    let run = quick_json(
+        bed.atlas_cli(),
+        &[
+            "ping",
+            "--uri",
+            &uri,
+            "--atlas-cluster",
+            "Paused0",
+            "--egress-ip",
+            "192.0.2.55",
+        ],
+    );
+    assert_outcome(&run, "ping", "server", "atlas_cluster_paused");
+
+    // The checklist's connection item says the same, not the data plane's guess.
+    let uri = alert_uri(silent.port());
+    let run = quick_json(
+        bed.atlas_cli(),
+        &[
+            "checklist",
+            "--uri",
+            &uri,
+            "--atlas-cluster",
+            "Paused0",
+            "--scan",
+            ".",
+        ],
+    );
+    assert_outcome(&run, "checklist", "server", "atlas_cluster_paused");
+    let connection = run.json["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "connection"))
+        .expect("connection item");
+    assert_eq!(connection["status"], "fail", "{}", run.dump());
+    assert!(
+        connection["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("Paused0 is paused: resume it"))
+            && !connection.to_string().to_lowercase().contains("remove tls"),
+        "{}",
+        run.dump()
+    );
+}
+
+/// Issue 19 item 3: when the API refused the credentials, the verdict read exactly
+/// as without --atlas-api; it now says the cross-check could not confirm it, and why.
+#[test]
+fn r19_an_api_failure_is_said_in_the_verdict() {
+    let bed = Bed::load();
+    let server = tls_alert(80);
+    let uri = alert_uri(server.port());
+    let args = ["ping", "--uri", &uri, "--egress-ip", "192.0.2.55"];
+    let said = "Not confirmed: the Atlas API refused the API key (HTTP 401).";
+    let wrong_key = |mut cli: Cli| {
+        cli.env("MONGODB_ATLAS_PRIVATE_API_KEY", "ak-wrong-private-key-123");
+        cli
+    };
+    let run = atlas_run_with(&mut wrong_key(bed.atlas_cli()), &args);
+    // The data-plane class stands.
+    assert_outcome(&run, "ping", "ip_access_list", "ip_access_list");
+    assert!(summary(&run).ends_with(said), "{}", run.dump());
+    for format in ["human", "markdown", "junit"] {
+        let out = atlas_run_format(wrong_key(bed.atlas_cli()), &args, format);
+        assert_eq!(out.code, 13, "{format}\n{}", out.dump());
+        assert!(out.stdout.contains(said), "{format}\n{}", out.dump());
+    }
+
+    // A service account whose secret is refused at the token request.
+    let sa = &bed.atlas.service_account;
+    let mut cli = bed.atlas_cli();
+    cli.env_remove("MONGODB_ATLAS_PUBLIC_API_KEY")
+        .env_remove("MONGODB_ATLAS_PRIVATE_API_KEY")
+        .env("MONGODB_ATLAS_CLIENT_ID", &sa.client_id)
+        .env("MONGODB_ATLAS_CLIENT_SECRET", "mdb_sa_sk_wrong0123456789");
+    let run = atlas_run_with(&mut cli, &args);
+    assert_outcome(&run, "ping", "ip_access_list", "ip_access_list");
+    assert!(
+        summary(&run)
+            .ends_with("Not confirmed: the Atlas API refused the service account (HTTP 401)."),
+        "{}",
+        run.dump()
+    );
+
+    // A confirmed verdict says nothing of the kind.
+    let run = alert_80(&bed, "Cluster0", Some("192.0.2.55"));
+    assert!(!summary(&run).contains("Not confirmed"), "{}", run.dump());
+}

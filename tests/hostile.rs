@@ -386,3 +386,127 @@ fn srv_target_outside_the_domain_is_dns() {
         assert!(out.stdout.contains("db.attacker.test"), "{}", out.dump());
     }
 }
+
+// ------------------------------------------------------------------ issue 21: round 2
+
+/// Starts `atlas-doctor ARGS --report-file report.json` (pinned environment plus `env`)
+/// in a fresh directory, sends `signal` (INT, TERM, HUP) after `after`, and returns the
+/// exit code (`None`: killed by the signal), how long the run took after the signal,
+/// stdout, and whether the report file exists.
+#[cfg(unix)]
+fn signalled_run(
+    args: &[&str],
+    env: &[(&str, String)],
+    after: std::time::Duration,
+    signal: &str,
+) -> (Option<i32>, std::time::Duration, String, bool) {
+    let cmd = cli();
+    let work = cmd.work_dir();
+    let report = work.join("report.json");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("HOME", cmd.home_dir())
+        .current_dir(&work)
+        .args(args)
+        .arg("--report-file")
+        .arg(&report)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let child = command.spawn().expect("spawn");
+    std::thread::sleep(after);
+    let sent = std::time::Instant::now();
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wait");
+    (
+        output.status.code(),
+        sent.elapsed(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        report.exists(),
+    )
+}
+
+/// A phase of the run: its name, the arguments, the environment.
+#[cfg(unix)]
+type Phase<'a> = (&'a str, Vec<&'a str>, Vec<(&'a str, String)>);
+
+/// Issue 21 item 1: once the checklist had passed its data phase, SIGINT, SIGTERM and
+/// SIGHUP were swallowed: with the Atlas API dripping a byte a second the run went on to
+/// `--timeout 20` and exited 0 with its reports written. Before the data phase they
+/// killed the process (no exit code, no cleanup path). In every phase (authentication
+/// against a peer gone silent, the data layer waiting on a silent listing, the Atlas API
+/// dripping) the signal now ends the run within about a second, with 130, 143 or 129,
+/// and no report claiming a finished run.
+#[cfg(unix)]
+#[test]
+fn r21_a_stop_signal_ends_every_phase_at_once_with_its_code_and_no_report() {
+    use std::time::Duration;
+    let bed = Bed::load();
+    let silent_auth = support::hello_then_silent();
+    let silent_listing = support::fake_mongod_with(
+        mongodb::bson::doc! {},
+        [
+            ("listDatabases", support::silence()),
+            ("listCollections", support::silence()),
+        ],
+    );
+    let api = hostile::http_drip();
+    let api_env = vec![
+        (
+            "MONGODB_ATLAS_BASE_URL",
+            format!("http://{LOCALHOST}:{}/", api.port()),
+        ),
+        (
+            "MONGODB_ATLAS_PROJECT_ID",
+            "5f0000000000000000000001".into(),
+        ),
+        ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub".into()),
+        ("MONGODB_ATLAS_PRIVATE_API_KEY", "priv-secret-1".into()),
+    ];
+    let plain = bed.plain_uri();
+    let (auth_uri, listing_uri) = (silent_auth.uri(), silent_listing.uri());
+    let phases: [Phase; 3] = [
+        (
+            "auth",
+            vec!["checklist", "--uri", &auth_uri, "--timeout", "20"],
+            vec![],
+        ),
+        (
+            "data",
+            vec!["checklist", "--uri", &listing_uri, "--timeout", "20"],
+            vec![],
+        ),
+        (
+            "atlas api",
+            vec![
+                "checklist",
+                "--uri",
+                &plain,
+                "--timeout",
+                "20",
+                "--atlas-api",
+            ],
+            api_env,
+        ),
+    ];
+    for (phase, args, env) in &phases {
+        for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+            let (got, took, stdout, report) =
+                signalled_run(args, env, Duration::from_millis(2500), signal);
+            let context = format!("{phase}, SIG{signal}: exit {got:?} after {took:?}\n{stdout}");
+            assert_eq!(got, Some(code), "{context}");
+            assert!(took < Duration::from_secs(8), "{context}");
+            assert!(!report, "a report file after the signal: {context}");
+            assert!(stdout.is_empty(), "a report on stdout: {context}");
+        }
+    }
+}

@@ -291,14 +291,9 @@ fn r15_ctrl_c_during_the_final_status_check_exits_130() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let json: Value = serde_json::from_str(&stdout).expect("one JSON object");
-    let status_check = json["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "database-status")
-        .unwrap();
-    assert_eq!(status_check["status"], "skip", "{stdout}");
+    // Issue 21 item 1: a signal outside the CRUD check's cleanup ends the run at once,
+    // with no report that could pass for a finished run.
+    assert!(stdout.is_empty(), "a report after the signal: {stdout}");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::probe::{Layer, Status, Step};
+use crate::model::step::{Layer, Status, Step};
 pub use client::Error;
 pub use credentials::{ApiSettings, Credentials, Egress};
 use matching::{ConnectionStrings, Network, UriKind};
@@ -178,6 +178,8 @@ fn hint(error: &Error) -> &'static str {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     pub project_id: Option<String>,
+    /// `service account` or `API key`: whose refusal a 401 or 403 is.
+    pub credentials: Option<&'static str>,
     pub cluster: Option<Cluster>,
     pub access_list: Option<AccessList>,
     pub user: Option<User>,
@@ -238,6 +240,7 @@ pub fn run(request: &Request, deadline: Instant) -> Facts {
             return facts;
         }
     };
+    facts.credentials = Some(credentials.kind());
     let mut api = client::Client::new(&settings.base_url, credentials, deadline);
     let Some(project) = settings.project_id.clone() else {
         fail(&mut facts, "project", ErrorKind::NoProject);

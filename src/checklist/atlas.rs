@@ -3,8 +3,8 @@
 //! An item the API could not answer is `skip`, naming the API's error.
 
 use crate::atlas::Facts;
-use crate::probe::Status;
-use crate::report::{Check, Section};
+use crate::model::report::{Check, Section};
+use crate::model::step::Status;
 
 /// The three items, in this order.
 pub fn checks(facts: &Facts) -> [Check; 3] {

@@ -10,13 +10,14 @@ pub mod testing;
 
 use std::path::{Path, PathBuf};
 
-use crate::class::Class;
 use crate::cli::{ChecklistArgs, FailOn};
 use crate::config::{PasswordSource, Settings};
-use crate::diagnose::Diagnosis;
+use crate::model::class::Class;
+use crate::model::report::{Check, Report, Section};
+use crate::model::step::{self, Status};
+use crate::model::verdict::Diagnosis;
 use crate::pipeline::{self, Depth, Evidence, Plan};
-use crate::probe::{self, Status, auth};
-use crate::report::{Check, Report, Section};
+use crate::probe::{self, auth};
 use crate::uri::ConnectionString;
 
 /// What the checklist asks of the pipeline: every layer in the database
@@ -75,13 +76,16 @@ pub async fn static_checks(settings: &Settings, args: &ChecklistArgs) -> Static 
 }
 
 /// Both checklists, as functions of the pipeline's evidence (for a connection
-/// string that parsed) and the static checks.
+/// string that parsed), the static checks, and the verdict the judge reached on
+/// the layers (`verdict`: a failed connection item says the judge's words, which
+/// may rest on facts the connectivity layers never saw, such as a paused cluster).
 pub fn checks(
     settings: &Settings,
     cs: &ConnectionString,
     evidence: &Evidence,
     statics: &Static,
     plan: &Plan,
+    verdict: Option<&Diagnosis>,
 ) -> Vec<Check> {
     let database = evidence.database.as_deref().unwrap_or("test");
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
@@ -132,7 +136,7 @@ pub fn checks(
                 crate::words::count(connectivity.hosts.len(), "host"),
                 connectivity
                     .rtt
-                    .map(|r| format!("; {} {:.1} ms", r.command, probe::ms(r.avg)))
+                    .map(|r| format!("; {} {:.1} ms", r.command, step::ms(r.avg)))
                     .unwrap_or_default()
             ),
             None,
@@ -150,7 +154,9 @@ pub fn checks(
             .unwrap_or_default(),
         )
     } else {
-        let d = failure.map(crate::diagnose::failure);
+        let d = verdict
+            .cloned()
+            .or_else(|| failure.map(crate::diagnose::failure));
         testing::check(
             "connection",
             Status::Fail,
@@ -224,9 +230,6 @@ pub fn checks(
                 });
                 testing_checks.push(match &evidence.status {
                     Some(status) => testing::database_status(status),
-                    None if evidence.interrupted => {
-                        testing::skipped("database-status", "interrupted by Ctrl-C")
-                    }
                     None => testing::skipped("database-status", "the status layer did not run"),
                 });
             }

@@ -5,8 +5,9 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use crate::config::PasswordSource;
-use crate::probe::{Failure, Status, tls};
-use crate::report::{Check, Section};
+use crate::model::report::{Check, Section};
+use crate::model::step::Status;
+use crate::probe::{Failure, tls};
 use crate::scan::Scan;
 use crate::uri::ConnectionString;
 

@@ -4,8 +4,9 @@
 
 use std::fmt::Write as _;
 
-use crate::probe::{Status, data, status};
-use crate::report::{Check, Section};
+use crate::model::report::{Check, Section};
+use crate::model::step::Status;
+use crate::probe::{data, status};
 
 /// A testing checklist item.
 pub(crate) fn check(

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 
 use super::auth::{code_from_text, scrub, server_error};
 use super::prefetch::{Prefetched, Read};
-use super::{Layer, Status, Step};
+use crate::model::step::{Layer, Status, Step};
 
 /// At most this many collections get a document estimate (one command each).
 const MAX_COUNTED: usize = 100;

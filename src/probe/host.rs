@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
 use super::resolve::ResolvedHost;
-use super::{Failure, HealthyHost, Layer, Options, Status, Step, hello, tcp, tls};
+use super::{Failure, HealthyHost, Options, hello, tcp, tls};
+use crate::model::step::{Layer, Status, Step};
 use crate::uri;
 
 pub(super) type BoxStream = Box<dyn hello::Stream>;

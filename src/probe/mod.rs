@@ -12,7 +12,6 @@ pub mod kept;
 pub mod prefetch;
 mod resolve;
 pub mod status;
-pub mod step;
 pub mod tcp;
 pub mod tls;
 pub mod trust;
@@ -21,11 +20,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
 use tokio::task::JoinSet;
 
+pub use crate::model::deployment::{Deployment, RttStats, Topology};
+pub use crate::model::step::{Layer, Status, Step, ms};
 use crate::uri::{self, ConnectionString};
-pub use step::{Layer, Status, Step};
 
 use deployment::{check_deployment, pick_for_ping, time_pings};
 use host::{HostResult, probe_host};
@@ -157,30 +156,6 @@ impl Failure {
     }
 }
 
-/// Round-trip times of repeated pings, or of the one handshake.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RttStats {
-    /// What was timed: `ping` (`ping --count`) or `hello` (the handshake).
-    pub command: &'static str,
-    pub count: u32,
-    pub min: Duration,
-    pub avg: Duration,
-    pub max: Duration,
-}
-
-impl RttStats {
-    /// One sample.
-    pub fn once(command: &'static str, rtt: Duration) -> RttStats {
-        RttStats {
-            command,
-            count: 1,
-            min: rtt,
-            avg: rtt,
-            max: rtt,
-        }
-    }
-}
-
 /// A host that completed the handshake.
 #[derive(Debug, Clone)]
 pub struct HealthyHost {
@@ -192,31 +167,6 @@ pub struct HealthyHost {
     pub tls: Option<tls::Evidence>,
     /// The address that connected, for auth/data layers.
     pub socket: SocketAddr,
-}
-
-/// What kind of deployment answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Topology {
-    Standalone,
-    ReplicaSet,
-    Sharded,
-}
-
-/// The deployment as the hosts' handshakes describe it (JSON `deployment`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Deployment {
-    /// `buildInfo.version` of the host that speaks for the deployment.
-    pub server_version: Option<String>,
-    pub min_wire_version: i32,
-    pub max_wire_version: i32,
-    pub topology: Topology,
-    pub set_name: Option<String>,
-    /// The primary the members name, else the host that says it is writable primary.
-    pub primary: Option<String>,
-    pub hosts_answered: usize,
-    pub hosts_total: usize,
-    pub rtt: Option<RttStats>,
 }
 
 /// Everything the connectivity layers found.
@@ -465,15 +415,10 @@ pub fn lost_task(error: &tokio::task::JoinError) -> Failure {
     }
 }
 
-/// Milliseconds as a float, for display.
-pub fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 #[cfg(test)]
 mod lost_task_tests {
     use super::*;
-    use crate::class::Class;
+    use crate::model::class::Class;
 
     #[tokio::test]
     async fn a_panicked_probe_is_internal_never_ok() {

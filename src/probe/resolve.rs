@@ -6,7 +6,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::dns::{self, Resolver as _};
-use super::{Failure, Layer, Options, Status, Step};
+use super::{Failure, Options};
+use crate::model::step::{Layer, Status, Step};
 use crate::uri::{self, ConnectionString, Scheme};
 
 /// A host of the seed list with the addresses it resolved to.

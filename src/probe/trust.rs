@@ -227,7 +227,10 @@ pub fn partial_trust(trusted_by: &[&str]) -> Option<String> {
         }
         _ => return None,
     };
-    Some(format!("{which}. {}", crate::finding::DRIVER_TRUST_STORES))
+    Some(format!(
+        "{which}. {}",
+        crate::model::finding::DRIVER_TRUST_STORES
+    ))
 }
 
 /// The client certificate chain and key of `tlsCertificateKeyFile` (one PEM

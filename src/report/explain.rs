@@ -27,9 +27,9 @@ use serde::Serialize;
 use super::human::{Width, wrap};
 use super::style::{Palette, Tone};
 use super::text::{self, terminal};
-use crate::class::Class;
-use crate::diagnose::Diagnosis;
 use crate::explain::Explanation;
+use crate::model::class::Class;
+use crate::model::verdict::Diagnosis;
 
 /// The JSON schema version of `explain`'s output.
 pub const SCHEMA_VERSION: u32 = 1;

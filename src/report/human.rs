@@ -16,8 +16,9 @@ use unicode_width::UnicodeWidthStr as _;
 
 use super::style::{Palette, Tone};
 use super::text::terminal;
-use super::{Check, Report, Section, Verdict, without_addresses};
-use crate::probe::{Status, Step, ms};
+use super::without_addresses;
+use crate::model::report::{Check, Report, Section, Verdict};
+use crate::model::step::{Status, Step, ms};
 
 /// How much to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -541,7 +542,7 @@ pub fn wrap(text: &str, width: Width, first: usize, indent: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::Layer;
+    use crate::model::step::Layer;
 
     #[test]
     fn wrap_breaks_between_words_under_the_indent() {
@@ -591,9 +592,9 @@ mod tests {
         assert_eq!(rows[0].hosts, ["h1:27017", "h2:27017", "h3:27017"]);
     }
 
-    use crate::diagnose::Diagnosis;
-    use crate::finding::Finding;
-    use crate::report::{AuthSummary, DataSummary};
+    use crate::model::finding::Finding;
+    use crate::model::report::{AuthSummary, DataSummary};
+    use crate::model::verdict::Diagnosis;
     use std::time::Duration;
 
     fn step(layer: Layer, name: &str, host: Option<&str>, status: Status, detail: &str) -> Step {

@@ -31,10 +31,12 @@
 
 use serde::Serialize;
 
-use super::{Check, Report};
-use crate::class::Class;
-use crate::diagnose::Diagnosis;
-use crate::probe::{Deployment, Layer, Status, Step, Topology, ms, tls};
+use crate::model::class::Class;
+use crate::model::deployment::{Deployment, Topology};
+use crate::model::report::{Check, Report};
+use crate::model::step::{Layer, Status, Step, ms};
+use crate::model::tls;
+use crate::model::verdict::Diagnosis;
 
 /// The JSON schema version; bumped only when a key is renamed or removed.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -470,7 +472,7 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Finding;
+    use crate::model::finding::Finding;
     use std::time::Duration;
 
     #[test]

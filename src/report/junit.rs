@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Check, Report, Section, without_addresses};
-use crate::probe::{Status, ms};
+use super::without_addresses;
+use crate::model::report::{Check, Report, Section};
+use crate::model::step::{Status, ms};
 
 /// Escapes text for XML attributes and content.
 pub fn escape(text: &str) -> String {
@@ -59,7 +60,13 @@ pub fn render(report: &Report) -> String {
                     .diagnosis
                     .as_ref()
                     .filter(|_| s.status == Status::Fail)
-                    .map(|d| d.fixes.join("\n"))
+                    .map(|d| {
+                        std::iter::once(&d.summary)
+                            .chain(&d.fixes)
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
                     .unwrap_or_default(),
                 seconds: ms(s.duration) / 1000.0,
             })

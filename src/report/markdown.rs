@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::text::{markdown as md, markdown_code as code};
-use super::{Report, Section};
+use crate::model::report::{Report, Section};
 use crate::probe::ms;
 
 /// Renders the report as Markdown.
@@ -158,10 +158,10 @@ pub(super) fn list(out: &mut String, title: &str, lines: &[String]) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::diagnose::Diagnosis;
-    use crate::finding::Finding;
-    use crate::probe::{Layer, Status, Step};
-    use crate::report::{Check, CollectionRow, DataSummary};
+    use crate::model::finding::Finding;
+    use crate::model::report::{Check, CollectionRow, DataSummary};
+    use crate::model::step::{Layer, Status, Step};
+    use crate::model::verdict::Diagnosis;
     use pulldown_cmark::{Event, Options, Parser};
 
     /// Strings that Markdown would eat or reshape if written as they are.

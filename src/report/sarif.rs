@@ -9,8 +9,8 @@
 
 use serde::Serialize;
 
-use super::Report;
 use crate::checklist::security::NO_COMMITTED_CREDENTIALS;
+use crate::model::report::Report;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
 
-use crate::class::Class;
+use crate::model::class::Class;
 
 use super::sample::{Certificate, Check, Round, TargetRound};
 use super::stats::MAX_ROWS;

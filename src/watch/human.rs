@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use unicode_width::UnicodeWidthStr as _;
 
-use crate::class::Class;
+use crate::model::class::Class;
 use crate::report::style::{Palette, Tone};
 
 use super::events::{Event, Kind};

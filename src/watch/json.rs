@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
-use crate::class::Class;
+use crate::model::class::Class;
 
 use super::events::Event;
 use super::sample::{Round, TargetRound};

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-use crate::class::Class;
+use crate::model::class::Class;
 
 use super::histogram::PROMETHEUS_BOUNDS;
 use super::stats::Stats;

@@ -18,9 +18,9 @@ use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
-use crate::class::Class;
 use crate::cli::{Cli, Format, WatchArgs, WatchDepth};
 use crate::config::{self, UriOrigin};
+use crate::model::class::Class;
 use crate::pipeline::Depth;
 use crate::report::style::Palette;
 
@@ -220,8 +220,12 @@ pub async fn run(mut targets: Vec<Target>, args: &WatchArgs, format: Format, qui
     };
     let mut stats = Stats::new(targets.len());
     let mut tracker = Tracker::new(targets.len());
-    let mut interrupt = match crate::crud::Interrupt::install() {
-        Ok(interrupt) => Some(interrupt),
+    // A stop signal ends the round in progress and prints the summary: the
+    // watch holds a `Cleanup` for its whole life, so the signal is handed to it
+    // instead of ending the process with no report.
+    let _ = crate::stop::install();
+    let mut interrupt = match crate::stop::Cleanup::begin() {
+        Ok(cleanup) => Some(cleanup),
         Err(e) => {
             eprintln!(
                 "atlas-doctor: warning: cannot listen for Ctrl-C ({e}); the summary needs --count or --for"
@@ -229,9 +233,9 @@ pub async fn run(mut targets: Vec<Target>, args: &WatchArgs, format: Format, qui
             None
         }
     };
-    let stop = async |interrupt: &mut Option<crate::crud::Interrupt>| match interrupt {
-        Some(interrupt) => {
-            interrupt.next().await;
+    let stop = async |interrupt: &mut Option<crate::stop::Cleanup>| match interrupt {
+        Some(cleanup) => {
+            cleanup.signalled().await;
         }
         None => std::future::pending().await,
     };
@@ -295,9 +299,13 @@ pub async fn run(mut targets: Vec<Target>, args: &WatchArgs, format: Format, qui
         }
     }
     sink.finish(&stats, interrupted);
+    // Dropping the cleanup after a signal would end the process a second
+    // later with "no report written"; the summary is written, and the process
+    // ends as soon as this returns.
+    std::mem::forget(interrupt);
     match stats.exit_code() {
         // A job that asked for the metrics file must not pass without it.
-        0 if metrics_failed => crate::exit::INTERNAL,
+        0 if metrics_failed => crate::model::exit::INTERNAL,
         code => code,
     }
 }
@@ -331,7 +339,7 @@ async fn run_round(targets: &mut Vec<Target>) -> Vec<TargetRound> {
             // The target starts over without its kept connection.
             Err(error) => {
                 targets.push(spare);
-                rounds.push(TargetRound::lost(&error));
+                rounds.push(target::lost(&error));
             }
         }
     }

@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime};
 
-use crate::class::Class;
+use crate::model::class::Class;
 
 /// A row's check: a layer of the fresh connections, or the kept connection's ping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,12 +95,6 @@ impl TargetRound {
             certificates: Vec::new(),
             egress_ip: None,
         }
-    }
-
-    /// The round of a target whose task panicked or was cancelled: atlas-doctor's
-    /// own failure (`internal`), never `ok`.
-    pub fn lost(error: &tokio::task::JoinError) -> TargetRound {
-        TargetRound::empty(crate::diagnose::failure(&crate::probe::lost_task(error)).class)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-use crate::class::Class;
+use crate::model::class::Class;
 
 use super::histogram::Histogram;
 use super::sample::{Check, Round};

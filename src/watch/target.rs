@@ -6,11 +6,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::class::Class;
 use crate::config::Settings;
 use crate::diagnose;
+use crate::model::class::Class;
+use crate::model::step::{Layer, Status};
 use crate::pipeline::{self, Depth, Evidence, Plan};
-use crate::probe::{self, Failure, Layer, Status, kept::Kept};
+use crate::probe::{self, Failure, kept::Kept};
 use crate::uri::{self, ConnectionString};
 
 use super::sample::{Certificate, Check, HostReach, Sample, TargetRound};
@@ -93,6 +94,12 @@ impl Target {
         }
         round
     }
+}
+
+/// The round of a target whose task panicked or was cancelled: atlas-doctor's
+/// own failure (`internal`), never `ok`.
+pub fn lost(error: &tokio::task::JoinError) -> TargetRound {
+    TargetRound::empty(class_of(&probe::lost_task(error)))
 }
 
 /// The class of a failed probe, as every command would report it.

@@ -14,8 +14,8 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::{Reading, Tier, compile};
-use crate::class::Class;
-use crate::finding::Finding;
+use crate::model::class::Class;
+use crate::model::finding::Finding;
 
 /// The training corpus, embedded: one source of truth for the tests that
 /// measure `explain` and for the model.

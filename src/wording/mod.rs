@@ -29,7 +29,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::finding::Finding;
+use crate::model::finding::Finding;
 use rules::RULES;
 pub use tables::{Family, driver_family};
 

@@ -16,7 +16,7 @@
 //! are patterns looked for anywhere in the text. Every rule carries one example
 //! that must be decided by it; `explain`'s tests check each one.
 
-use crate::finding::Finding;
+use crate::model::finding::Finding;
 
 /// One line of the table.
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexBuilder};
 
 use super::{Reading, Tier, compile, names_atlas_or_no_host};
-use crate::finding::Finding;
+use crate::model::finding::Finding;
 
 const SERVER_CODES: &str = include_str!("data/server_codes.tsv");
 const OS_ERRORS: &str = include_str!("data/os_errors.tsv");

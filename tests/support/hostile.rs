@@ -435,3 +435,85 @@ pub fn deep_reply(depth: usize, which: Deep) -> Server {
         }
     })
 }
+
+// ------------------------------------------------------------------ hostile HTTP peers (issue 21)
+
+/// Reads one HTTP request head (to the blank line) and the body its `Content-Length`
+/// announces; the request line (`GET /path HTTP/1.1`), or `None` when the peer went away.
+async fn read_http_request(stream: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() > 1 << 20 || stream.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())
+                .flatten()
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length.min(1 << 20)];
+    stream.read_exact(&mut body).await.ok()?;
+    head.lines().next().map(str::to_string)
+}
+
+/// An HTTP/1.1 server that answers every request with `answer(request line)` (the
+/// whole response, head and body), then closes the connection.
+pub fn http_answering<F>(answer: F) -> Server
+where
+    F: Fn(&str) -> Vec<u8> + Send + Sync + 'static,
+{
+    let answer = Arc::new(answer);
+    tcp_server(move |mut stream| {
+        let answer = Arc::clone(&answer);
+        async move {
+            if let Some(line) = read_http_request(&mut stream).await {
+                let bytes = answer(&line);
+                let _ = stream.write_all(&bytes).await;
+                let _ = stream.shutdown().await;
+            }
+        }
+    })
+}
+
+/// A whole HTTP response: `status` (`200 OK`), extra header lines, a JSON body.
+pub fn http_response(status: &str, headers: &[&str], body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for header in headers {
+        out.push_str(header);
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// Reads each request, then answers one byte a second, forever (an API that never
+/// finishes its answer).
+pub fn http_drip() -> Server {
+    tcp_server(|mut stream| async move {
+        if read_http_request(&mut stream).await.is_none() {
+            return;
+        }
+        for byte in b"HTTP/1.1 200 OK\r\n"
+            .iter()
+            .chain(std::iter::repeat(&b'x'))
+        {
+            if stream.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    })
+}

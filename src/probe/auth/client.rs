@@ -9,7 +9,8 @@ use mongodb::options::{
 };
 use tokio::time::Instant;
 
-use super::{Creds, Failure, Layer, Request, Status, Step};
+use super::{Creds, Failure, Request};
+use crate::model::step::{Layer, Status, Step};
 use crate::uri;
 
 /// The driver's options: the application's own connection string as the

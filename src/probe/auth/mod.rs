@@ -19,8 +19,9 @@ use mongodb::error::{Error as DriverError, ErrorKind};
 use mongodb::options::{ReadPreference, SelectionCriteria, ServerAddress};
 use tokio::time::Instant;
 
+use super::Connectivity;
 use super::prefetch::{Prefetched, Read};
-use super::{Connectivity, Layer, Status, Step};
+use crate::model::step::{Layer, Status, Step};
 use crate::uri::{self, ConnectionString, SecretString};
 use classify::classify;
 pub use classify::{code_from_text, driver_text, scrub, server_error};

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::exit;
+use crate::model::exit;
 
 /// One class per run. The names are public (JSON `class`); never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

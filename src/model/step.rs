@@ -108,3 +108,8 @@ impl Step {
         self
     }
 }
+
+/// Milliseconds as a float, for display.
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

@@ -26,5 +26,9 @@ pub const AUTH_FAILED: u8 = 16;
 pub const AUTHORIZATION: u8 = 17;
 /// Stopped by Ctrl-C (128 + SIGINT), after cleaning up.
 pub const INTERRUPTED: u8 = 130;
+/// Stopped by SIGTERM (128 + 15), after cleaning up.
+pub const TERMINATED: u8 = 143;
+/// Stopped by SIGHUP (128 + 1), after cleaning up.
+pub const HANGUP: u8 = 129;
 /// atlas-doctor itself failed.
 pub const INTERNAL: u8 = 70;

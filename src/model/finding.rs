@@ -2,7 +2,7 @@
 //! its stable `reason` id (JSON `diagnosis.reason`), and the plain-words summary,
 //! causes and fixes shared by the live probes (`diagnose`) and `explain`.
 
-use crate::class::Class;
+use crate::model::class::Class;
 
 /// Standard advice for one finding. Live diagnosis adds evidence and may
 /// sharpen the summary with names it saw (issuer, host, replica set).
@@ -17,9 +17,17 @@ pub struct Advice {
 /// happens. One sentence, said by the TLS diagnosis and the TLS layer's warning.
 pub const DRIVER_TRUST_STORES: &str = "Drivers do not share one trust store: Node.js and mongosh use their bundled Mozilla list plus NODE_EXTRA_CA_CERTS, Python the OS store or certifi, Java its own truststore (cacerts or javax.net.ssl.trustStore), Go the OS store, the Rust driver the Mozilla list; a CA added to one is not seen by the others, while tlsCAFile works in every driver.";
 
+/// The access-list cause and fix of a network timeout, named so that the Atlas
+/// API's fact (the address is covered) can drop exactly these two.
+pub const TIMEOUT_ACCESS_LIST_CAUSE: &str =
+    "The Atlas IP access list of a dedicated cluster dropping this address.";
+/// See `TIMEOUT_ACCESS_LIST_CAUSE`.
+pub const TIMEOUT_ACCESS_LIST_FIX: &str =
+    "Add this machine's public IP address to the Atlas IP access list (Network Access).";
+
 macro_rules! findings {
     ($( $variant:ident => $id:literal, $class:ident, $summary:literal,
-        causes [$($cause:expr),* $(,)?], fixes [$($fix:literal),* $(,)?]; )*) => {
+        causes [$($cause:expr),* $(,)?], fixes [$($fix:expr),* $(,)?]; )*) => {
         /// A named cause. The `id` strings are public (JSON `diagnosis.reason`): add, never rename.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Finding { $($variant),* }
@@ -149,8 +157,8 @@ findings! {
         fixes ["Start the server, check the port, or connect to 127.0.0.1 instead of localhost.", "For a server in a container, publish the port and bind to 0.0.0.0."];
     NetworkTimeout => "network_timeout", NetworkTimeout,
         "No answer in time: the connection attempt was silently dropped.",
-        causes ["A firewall or corporate network blocking outbound port 27017.", "The Atlas IP access list of a dedicated cluster dropping this address.", "A host that is down or a wrong address."],
-        fixes ["Add this machine's public IP address to the Atlas IP access list (Network Access).", "Try from another network (a phone hotspot) to rule out an egress firewall on port 27017."];
+        causes ["A firewall or corporate network blocking outbound port 27017.", TIMEOUT_ACCESS_LIST_CAUSE, "A host that is down or a wrong address."],
+        fixes [TIMEOUT_ACCESS_LIST_FIX, "Try from another network (a phone hotspot) to rule out an egress firewall on port 27017."];
     NetworkUnreachable => "network_unreachable", NetworkTimeout,
         "The network path to the host does not exist (host or network unreachable).",
         causes ["No route to the address: an offline network, a VPN that is down, or an IPv6 address without IPv6 connectivity."],

@@ -1,0 +1,401 @@
+//! The connectivity layers' failures (uri, dns, tcp, hello) and the dispatch of
+//! a deciding `probe::Failure` to its layer's rules.
+
+use super::internal;
+use crate::config;
+use crate::model::finding::Finding;
+use crate::model::verdict::Diagnosis;
+use crate::probe::{Failure, dns, hello, tcp};
+use crate::uri;
+
+/// A connection string the uri layer refused.
+pub fn uri_error(error: &uri::Error) -> Diagnosis {
+    let finding = match error {
+        uri::Error::UnescapedCharacter { .. } | uri::Error::BadPercentEncoding { .. } => {
+            Finding::UriUnescapedCharacter
+        }
+        uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
+        uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
+        uri::Error::UnknownScheme { .. } | uri::Error::SchemeCase { .. } => {
+            Finding::UriUnknownScheme
+        }
+        uri::Error::EmptyHost => Finding::UriEmptyHost,
+        uri::Error::InvalidOption { .. } | uri::Error::OptionFile { .. } => {
+            Finding::UriInvalidOption
+        }
+        uri::Error::UnixSocket { path } => return unix_socket(path),
+        uri::Error::InvalidPort { .. }
+        | uri::Error::InvalidHost { .. }
+        | uri::Error::Refused { .. } => Finding::UriMalformed,
+    };
+    let diagnosis = Diagnosis::from_finding(finding).with_evidence(error.to_string());
+    match error {
+        uri::Error::UnescapedCharacter { part, ch, encoded } => diagnosis
+            .with_summary(format!(
+                "The {part} in the connection string contains an unescaped {ch:?}."
+            ))
+            .with_specific_fix(format!("Write {ch:?} as {encoded} in the {part}, or pass the password apart from the URI through `password-env`.")),
+        uri::Error::OptionFile { .. } => diagnosis.with_summary(format!(
+            "The connection string names a file that cannot be used: {error}."
+        )),
+        _ => diagnosis,
+    }
+}
+
+/// A configuration that could not be resolved.
+pub fn config_error(error: &config::Error) -> Diagnosis {
+    let finding = if matches!(error, config::Error::Placeholder { .. }) {
+        Finding::UriPlaceholder
+    } else if error.is_missing_value() {
+        Finding::ConfigMissingValue
+    } else {
+        Finding::ConfigFileInvalid
+    };
+    Diagnosis::from_finding(finding)
+        .with_summary(capitalize(&error.to_string()))
+        .with_evidence(error.to_string())
+}
+
+/// A unix socket host: said to be one, with what the path is on this machine.
+pub fn unix_socket(path: &str) -> Diagnosis {
+    use std::os::unix::fs::FileTypeExt as _;
+    let state = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_socket() => "it exists here and is a socket",
+        Ok(_) => "it exists here but is not a socket",
+        Err(_) => "it does not exist on this machine",
+    };
+    Diagnosis::from_finding(Finding::UriUnixSocket)
+        .with_summary(format!(
+            "The connection string names the unix socket {path} ({state}): atlas-doctor probes TCP hosts only."
+        ))
+        .with_evidence(format!("host {path}: a unix domain socket; {state}"))
+}
+
+fn capitalize(s: &str) -> String {
+    // A message that starts with a key or flag (`uri-env ...`, `--timeout: ...`) keeps its case.
+    if s.split_whitespace().next().is_some_and(|w| w.contains('-')) {
+        return s.to_string();
+    }
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+
+/// The failure that decides a run, in plain words.
+pub fn failure(failure: &Failure) -> Diagnosis {
+    match failure {
+        Failure::Uri(error) => uri_error(error),
+        Failure::Dns {
+            query,
+            resolver,
+            error,
+        } => dns_failure(query, resolver, error),
+        Failure::DnsResolverBroken {
+            query,
+            resolver,
+            error,
+            fallback,
+            workaround,
+        } => {
+            let mut d = Diagnosis::from_finding(Finding::DnsResolverBroken)
+                .with_summary(format!("The resolver {resolver} failed ({error}) where {fallback} answered: your DNS resolver is the problem, not the cluster."))
+                .with_evidence(format!("{query} via {resolver}: {error}"))
+                .with_evidence(format!("{query} via {fallback}: answered"));
+            if let Some(standard) = workaround {
+                d = d
+                    .with_evidence(format!("equivalent standard connection string: {standard}"))
+                    .with_specific_fix(format!("Use the standard connection string, which needs no SRV lookup: {standard} (put your password back in place of ****)"));
+            }
+            d
+        }
+        Failure::Tcp { host, error } => tcp_failure(host, error),
+        Failure::Tls { host, error, atlas } => super::tls::tls_failure(host, error, *atlas),
+        Failure::TlsPlainServer { host } => Diagnosis::from_finding(Finding::TlsPlainServer)
+            .with_summary(format!(
+                "TLS was asked for, but {host} speaks MongoDB without TLS."
+            ))
+            .with_evidence(format!(
+                "{host}: no TLS handshake, but a plain hello was answered"
+            )),
+        Failure::TlsRequired { host, atlas } => {
+            let d = Diagnosis::from_finding(Finding::TlsRequired)
+                .with_summary(format!(
+                    "This server requires TLS: add tls=true ({host} dropped a plain connection)."
+                ))
+                .with_evidence(format!(
+                    "{host}: plain hello reset or closed; the port answers TLS"
+                ));
+            if *atlas {
+                d.with_first_cause("Atlas accepts TLS connections only.")
+            } else {
+                d
+            }
+        }
+        Failure::Hello { host, error, atlas } => hello_failure(host, error, *atlas),
+        Failure::WireVersion {
+            host,
+            min,
+            max,
+            version,
+        } => {
+            let shown = version
+                .clone()
+                .unwrap_or_else(|| format!("about {}", hello::release_for_wire_version(*max)));
+            let finding = if *max < crate::DRIVER_MIN_WIRE_VERSION {
+                Finding::WireVersionTooOld
+            } else {
+                Finding::WireVersionTooNew
+            };
+            let summary = if finding == Finding::WireVersionTooOld {
+                format!(
+                    "{host} runs MongoDB {shown} (wire version {max}); drivers need at least wire version {} (MongoDB {}).",
+                    crate::DRIVER_MIN_WIRE_VERSION,
+                    hello::release_for_wire_version(crate::DRIVER_MIN_WIRE_VERSION)
+                )
+            } else {
+                format!(
+                    "{host} needs wire version {min} or newer, beyond what current drivers speak ({}).",
+                    crate::DRIVER_MAX_WIRE_VERSION
+                )
+            };
+            Diagnosis::from_finding(finding)
+                .with_summary(summary)
+                .with_evidence(format!(
+                    "{host}: minWireVersion {min}, maxWireVersion {max}"
+                ))
+        }
+        Failure::ReplicaSetMismatch {
+            host,
+            expected,
+            found,
+        } => {
+            let found_text = found.as_deref().map_or_else(
+                || "no replica set (standalone)".to_string(),
+                |f| format!("replica set {f:?}"),
+            );
+            let fix = match found {
+                Some(found) => format!(
+                    "Set replicaSet={found} in the connection string, or remove the option."
+                ),
+                None => {
+                    "Remove replicaSet= from the connection string: the server is a standalone."
+                        .to_string()
+                }
+            };
+            Diagnosis::from_finding(Finding::ReplicaSetMismatch)
+                .with_summary(format!("The connection string asks for replica set {expected:?}, but {host} reports {found_text}."))
+                .with_specific_fix(fix)
+                .with_evidence(format!("{host}: setName {}, expected {expected:?}", found.as_deref().map_or_else(|| "(none)".to_string(), |f| format!("{f:?}"))))
+        }
+        Failure::NoPrimary { members } => {
+            let mut d = Diagnosis::from_finding(Finding::NoPrimary);
+            for member in members {
+                d = d.with_evidence(member.clone());
+            }
+            d
+        }
+        Failure::AfterHandshake {
+            host,
+            command,
+            error,
+        } => match error {
+            hello::Error::NoReply { .. } => Diagnosis::from_finding(Finding::ServerSilent)
+                .with_evidence(format!("{host}: hello answered, then {command}: {error}")),
+            _ => hello_failure(host, error, false)
+                .with_evidence(format!("after a working hello, on {command}")),
+        },
+        Failure::Internal { what } => internal(what),
+    }
+}
+
+fn dns_failure(query: &str, resolver: &str, error: &dns::Error) -> Diagnosis {
+    let finding = match error {
+        dns::Error::NoSuchName => Finding::DnsNoSuchName,
+        dns::Error::NoRecords { .. } => Finding::DnsNoRecords,
+        dns::Error::ServerFailure { .. } | dns::Error::Other { .. } => Finding::DnsServerFailure,
+        dns::Error::Timeout { .. } => Finding::DnsTimeout,
+        dns::Error::Unreachable { .. } => Finding::DnsResolverUnreachable,
+        dns::Error::MultipleTxt { .. } | dns::Error::ForbiddenTxtOption { .. } => {
+            Finding::DnsTxtForbiddenOption
+        }
+        dns::Error::TargetOutsideDomain { .. } => Finding::DnsSrvTargetOutsideDomain,
+    };
+    let d =
+        Diagnosis::from_finding(finding).with_evidence(format!("{query} via {resolver}: {error}"));
+    match error {
+        dns::Error::NoSuchName => d.with_summary(format!("The name in {query} does not exist (NXDOMAIN).")),
+        dns::Error::NoRecords { record } if query.starts_with("SRV") => d
+            .with_summary(format!("{query}: the name exists but publishes no {record} record, so mongodb+srv:// cannot work.")),
+        _ => d,
+    }
+}
+
+fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
+    let finding = match error {
+        tcp::Error::Refused => Finding::TcpRefused,
+        tcp::Error::TimedOut { .. } => Finding::NetworkTimeout,
+        tcp::Error::Unreachable { .. } | tcp::Error::Other { .. } => Finding::NetworkUnreachable,
+    };
+    let d = Diagnosis::from_finding(finding).with_evidence(format!("{host}: {error}"));
+    match error {
+        tcp::Error::Refused => d.with_summary(format!(
+            "{host} answered, but nothing listens on that port (connection refused)."
+        )),
+        tcp::Error::TimedOut { after } => d.with_summary(format!(
+            "{host} did not answer within {}s: the connection attempt was silently dropped.",
+            after.as_secs_f64()
+        )),
+        _ => d,
+    }
+}
+
+fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
+    let evidence = format!("{host}: {error}");
+    match error {
+        hello::Error::NotMongodb { evidence: seen } => Diagnosis::from_finding(Finding::NotMongodb)
+            .with_summary(format!(
+                "This port is not MongoDB: {host} answered with {seen}."
+            ))
+            .with_evidence(evidence),
+        hello::Error::SpokeTls => {
+            Diagnosis::from_finding(Finding::TlsRequired).with_evidence(evidence)
+        }
+        hello::Error::NoReply { .. } => {
+            Diagnosis::from_finding(Finding::NoReply).with_evidence(evidence)
+        }
+        hello::Error::Closed | hello::Error::Reset if atlas => {
+            Diagnosis::from_finding(Finding::IpAccessListClosed).with_evidence(evidence)
+        }
+        hello::Error::Closed | hello::Error::Reset | hello::Error::Io { .. } => {
+            Diagnosis::from_finding(Finding::ClosedWithoutReply).with_evidence(evidence)
+        }
+        hello::Error::CommandFailed {
+            code,
+            code_name,
+            message,
+        } => Diagnosis::from_finding(Finding::NotMongodb)
+            .with_summary(format!(
+                "{host} refused the MongoDB handshake: {message} (code {code} {code_name})."
+            ))
+            .with_evidence(evidence),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::class::Class;
+    use crate::probe::tls;
+    use std::time::Duration;
+
+    #[test]
+    fn every_layer_maps_to_its_class() {
+        let cases = [
+            (
+                Failure::Tcp {
+                    host: "h:1".into(),
+                    error: tcp::Error::Refused,
+                },
+                "tcp_refused",
+            ),
+            (
+                Failure::Tcp {
+                    host: "h:1".into(),
+                    error: tcp::Error::TimedOut {
+                        after: Duration::from_secs(1),
+                    },
+                },
+                "network_timeout",
+            ),
+            (
+                Failure::Tls {
+                    host: "h:1".into(),
+                    error: tls::Error::Alert {
+                        code: 80,
+                        name: "internal_error".into(),
+                    },
+                    atlas: true,
+                },
+                "ip_access_list",
+            ),
+            (
+                Failure::Tls {
+                    host: "h:1".into(),
+                    error: tls::Error::Alert {
+                        code: 80,
+                        name: "internal_error".into(),
+                    },
+                    atlas: false,
+                },
+                "tls_alert",
+            ),
+            (
+                Failure::Tls {
+                    host: "h:1".into(),
+                    error: tls::Error::UnknownIssuer {
+                        issuer: "CN=Zscaler".into(),
+                    },
+                    atlas: false,
+                },
+                "tls_unknown_issuer",
+            ),
+            (
+                Failure::Hello {
+                    host: "h:1".into(),
+                    error: hello::Error::NotMongodb {
+                        evidence: "HTTP".into(),
+                    },
+                    atlas: false,
+                },
+                "not_mongodb",
+            ),
+            (
+                Failure::Dns {
+                    query: "SRV x".into(),
+                    resolver: "r".into(),
+                    error: dns::Error::NoSuchName,
+                },
+                "dns_no_such_name",
+            ),
+            (
+                Failure::WireVersion {
+                    host: "h:1".into(),
+                    min: 0,
+                    max: 6,
+                    version: None,
+                },
+                "wire_version_too_old",
+            ),
+        ];
+        for (failure, reason) in cases {
+            let d = super::failure(&failure);
+            assert_eq!(d.finding.unwrap().id(), reason, "{failure:?}");
+            assert!(!d.fixes.is_empty() && !d.evidence.is_empty());
+        }
+    }
+
+    #[test]
+    fn an_unescaped_character_names_its_encoding_not_the_password() {
+        let err = uri::ConnectionString::parse("mongodb://app:hunter@2@h/").unwrap_err();
+        let d = uri_error(&err);
+        assert_eq!(d.class, Class::ConfigInvalid);
+        assert!(d.fixes[0].contains("%40"), "{:?}", d.fixes);
+        assert!(!format!("{d:?}").contains("hunter"));
+    }
+
+    #[test]
+    fn an_old_server_is_named_with_its_version() {
+        let d = super::failure(&Failure::WireVersion {
+            host: "h:1".into(),
+            min: 0,
+            max: 6,
+            version: Some("3.6.23".into()),
+        });
+        assert!(
+            d.summary.contains("3.6.23") && d.summary.contains("wire version 9"),
+            "{}",
+            d.summary
+        );
+    }
+}
