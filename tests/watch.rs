@@ -217,7 +217,9 @@ fn r24_a_flapping_listener_fails_and_recovers_and_ctrl_c_prints_the_summary() {
         assert!(round["hosts"][0]["rtt_ms"].as_f64().is_some(), "{round}");
     }
     // The kept connection is open from the first round on: its ping passes.
-    watch.wait_for("a kept row", WAIT, |v| is_round(v) && v["round"] == 3);
+    let third = watch.wait_for("a kept row", WAIT, |v| is_round(v) && v["round"] == 3);
+    assert_eq!(third["kept"]["host"], host.as_str(), "{third}");
+    assert_eq!(third["kept"]["class"], "ok", "{third}");
 
     flap.down();
     let failing = watch.wait_for("failing tcp", WAIT, |v| {
@@ -407,8 +409,19 @@ fn r24_piped_output_is_one_line_per_round_and_event() {
         "{}",
         run.stdout
     );
+    let n = lines.len();
     assert!(
-        lines[lines.len() - 2].starts_with("FAIL 0 of 3 rounds passed"),
+        lines[n - 3].starts_with("FAIL 0 of 3 rounds passed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[n - 3].contains("failed: tcp_refused 3; 1 events"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[n - 1].starts_with("FAIL tcp_refused (exit 11"),
         "{}",
         run.stdout
     );

@@ -184,7 +184,7 @@ fn rows(
                     index,
                     Some(sample.host.clone()),
                     format!(
-                        "{}: after {} failed {} ({} for {:.1}s)",
+                        "{}: after {} failed {}, {:.1}s",
                         sample.check.as_str(),
                         failing.rounds,
                         if failing.rounds == 1 {
@@ -192,7 +192,6 @@ fn rows(
                         } else {
                             "rounds"
                         },
-                        failing.class,
                         lasted.as_secs_f64()
                     ),
                 );
@@ -387,10 +386,7 @@ mod tests {
         let mut tracker = Tracker::new(1);
         tracker.observe(&round(1, sample(refused)));
         let events = tracker.observe(&round(3, sample(ok)));
-        assert_eq!(
-            events[0].detail,
-            "tcp: after 1 failed round (tcp_refused for 20.0s)"
-        );
+        assert_eq!(events[0].detail, "tcp: after 1 failed round, 20.0s");
     }
 
     #[test]

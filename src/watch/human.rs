@@ -114,6 +114,11 @@ pub fn round_lines(round: &Round, targets: &Targets, palette: Palette) -> String
             let _ = write!(rest, " {}", target.class);
         }
         let _ = write!(rest, " in {}:", duration(round.duration));
+        // The kept connection's ping failing while fresh ones pass is the
+        // drop a long-lived connection sees: say it, or the line reads PASS-like.
+        if let Some(Err(class)) = target.kept().map(|k| k.outcome) {
+            let _ = write!(rest, " kept ping {class};");
+        }
         let hosts: Vec<String> = target
             .hosts
             .iter()
@@ -284,12 +289,12 @@ pub fn summary(stats: &Stats, interrupted: bool, palette: Palette, width: usize)
     if !failures.is_empty() {
         let listed: Vec<String> = failures.iter().map(|(c, n)| format!("{c} {n}")).collect();
         let _ = write!(first, "; failed: {}", listed.join(", "));
-        let _ = write!(first, "; exit {} ({worst})", worst.exit_code());
     }
     if interrupted {
         first.push_str("; stopped by a signal");
     }
-    let mut second = match stats.rtt.quantiles() {
+    let _ = write!(first, "; {} events", stats.events);
+    let second = match stats.rtt.quantiles() {
         Some(q) => format!(
             "hello round trip: p50 {}, p95 {}, max {}",
             duration(q.p50),
@@ -298,11 +303,20 @@ pub fn summary(stats: &Stats, interrupted: bool, palette: Palette, width: usize)
         ),
         None => "no host answered the handshake".to_string(),
     };
-    let _ = write!(second, "; {} events", stats.events);
-    format!(
+    let mut out = format!(
         "{}{}\n{}\n",
         palette.paint(tone, word),
         fit(&first, width.saturating_sub(word.len())),
         fit(&second, width)
-    )
+    );
+    // The last line as every command ends: the class and its exit code.
+    if worst != Class::Ok {
+        let _ = writeln!(
+            out,
+            "{} {worst} (exit {}, the class that failed most often)",
+            palette.paint(tone, word),
+            worst.exit_code()
+        );
+    }
+    out
 }

@@ -3,7 +3,9 @@
 //! public, added to and never renamed:
 //!
 //! - `{"type": "round", "round", "target", "started", "verdict", "class",
-//!   "exit_code", "duration_ms", "hosts": [{"host", "layer", "rtt_ms", "class"}]}`
+//!   "exit_code", "duration_ms", "hosts": [{"host", "layer", "rtt_ms", "class"}],
+//!   "kept"}`: `kept` is the kept connection's ping (`{"host", "layer": "kept",
+//!   "rtt_ms", "class"}`), null in a round that held none
 //! - `{"type": "event", "at", "target", "kind", "host", "detail"}`, kinds
 //!   `failing`, `recovered`, `primary_changed`, `no_primary`, `dns_changed`,
 //!   `certificate_changed`, `egress_ip_changed`; `failing` and `recovered`
@@ -37,6 +39,7 @@ struct RoundLine<'a> {
     exit_code: u8,
     duration_ms: f64,
     hosts: Vec<HostLine<'a>>,
+    kept: Option<HostLine<'a>>,
 }
 
 #[derive(Serialize)]
@@ -128,6 +131,12 @@ pub fn round(round: &Round, names: &[String]) -> String {
                     class: h.class,
                 })
                 .collect(),
+            kept: target.kept().map(|k| HostLine {
+                host: &k.host,
+                layer: k.check.as_str(),
+                rtt_ms: k.outcome.ok().map(ms),
+                class: k.outcome.err().unwrap_or(Class::Ok),
+            }),
         };
         out.push_str(&serde_json::to_string(&line).expect("plain data serialises"));
         out.push('\n');

@@ -82,6 +82,11 @@ pub struct TargetRound {
 }
 
 impl TargetRound {
+    /// The kept connection's ping this round, if one was held.
+    pub fn kept(&self) -> Option<&Sample> {
+        self.samples.iter().find(|s| s.check == Check::Kept)
+    }
+
     /// A round with nothing found and this class.
     pub fn empty(class: Class) -> TargetRound {
         TargetRound {
