@@ -150,7 +150,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROJECT",
         hide_env_values = true,
-        value_name = "ID"
+        value_name = "ID",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_atlas_project,
     )]
     pub atlas_project: Option<String>,
 
@@ -160,7 +162,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_atlas_cluster,
     )]
     pub atlas_cluster: Option<String>,
 
@@ -170,7 +174,8 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROFILE",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        requires = "atlas_api"
     )]
     pub atlas_profile: Option<String>,
 
@@ -180,7 +185,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_EGRESS_IP",
         hide_env_values = true,
-        value_name = "IP|auto"
+        value_name = "IP|auto",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_egress_ip,
     )]
     pub egress_ip: Option<String>,
 

@@ -246,9 +246,18 @@ async fn data_plane(
     let status_database = status_database(evidence.database.as_deref());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
+    // Where to look for expected collections when no database is named and
+    // listDatabases is refused: the databases the user's roles name.
+    let role_databases: Vec<String> = evidence
+        .auth
+        .as_ref()
+        .and_then(|a| a.result.as_ref().ok())
+        .map(|info| info.roles.iter().map(|r| r.db.clone()).collect())
+        .unwrap_or_default();
     let request = data::Request {
         database: evidence.database.as_deref(),
         expected: &plan.expected,
+        role_databases: &role_databases,
         deadline,
         prefetched: &prefetched,
     };
@@ -353,9 +362,9 @@ fn start_atlas(
     Some(tokio::spawn(crate::atlas::cross_check(request)))
 }
 
-/// Waits for the cross-check; a task that died is an API error, not a failed run.
+/// Waits for the cross-check; a task that died takes the run with it (`internal`).
 async fn finish_atlas(handle: tokio::task::JoinHandle<crate::atlas::Facts>) -> crate::atlas::Facts {
-    handle.await.unwrap_or_else(|_| crate::atlas::Facts::lost())
+    handle.await.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 
 /// What the uri layer checks on this machine before any traffic: the files the

@@ -1,9 +1,10 @@
 //! The connectivity layers' failures (uri, dns, tcp, hello) and the dispatch of
 //! a deciding `probe::Failure` to its layer's rules.
 
-use super::internal;
 use crate::config;
 use crate::model::finding::Finding;
+use crate::model::report::Report;
+use crate::model::step::{Layer, Status, Step};
 use crate::model::verdict::Diagnosis;
 use crate::probe::{Failure, dns, hello, tcp};
 use crate::uri;
@@ -282,9 +283,80 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
     }
 }
 
+/// atlas-doctor's own failure inside a run (a probe panicked or was cancelled):
+/// `internal`, never `ok`.
+pub fn internal(what: &str) -> Diagnosis {
+    Diagnosis::from_finding(Finding::ProbeFailed).with_evidence(what.to_string())
+}
+
+/// A task of the run that panicked or was cancelled (the scan beside the
+/// probes): the run is `internal`, whatever else it found, because atlas-doctor
+/// cannot vouch for it; the verdict it had reached stays as evidence.
+pub fn lost(report: &mut Report, what: &str) {
+    let mut d = internal(what);
+    if let Some(before) = report.diagnosis.take() {
+        d = d.with_evidence(format!("before that: {}", before.summary));
+    }
+    report.fail(d);
+}
+
+/// Judges the connectivity layers' steps of a deployment where some hosts
+/// answered: one address of a host failing while another address of the same
+/// host connected (IPv6 refused, IPv4 up) is not a failure at all (`skip`); a
+/// host that failed (`degraded`) or never answered while another host did
+/// (`answered`) is a warning, not the run's failure.
+pub fn judge_steps(steps: Vec<Step>, answered: &[String], degraded: &[String]) -> Vec<Step> {
+    let connected: Vec<String> = steps
+        .iter()
+        .filter(|s| s.layer == Layer::Tcp && s.status == Status::Pass)
+        .filter_map(|s| s.host.clone())
+        .collect();
+    steps
+        .into_iter()
+        .map(|mut step| {
+            let Some(host) = step.host.as_deref().filter(|_| step.status == Status::Fail) else {
+                return step;
+            };
+            if step.layer == Layer::Tcp && connected.iter().any(|h| h == host) {
+                step.status = Status::Skip;
+                step.detail = format!("{}; another address of this host connected", step.detail);
+            } else if degraded.iter().any(|h| h == host)
+                || (step.layer <= Layer::Hello
+                    && !answered.is_empty()
+                    && !answered.iter().any(|h| h == host))
+            {
+                step.status = Status::Warn;
+            }
+            step
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 19 item 4: a scanner panic became a SKIP item and the checklist could
+    /// exit 0; a lost task makes the run `internal` whatever else it found.
+    #[test]
+    fn r19_a_lost_task_makes_the_run_internal_whatever_it_found() {
+        let mut ok = Report::new("checklist", "mongodb://h/".into(), "flag:--uri".into());
+        lost(&mut ok, "a panic in the scan layer (src/scan.rs:1): boom");
+        assert_eq!(ok.class, Class::Internal);
+        let mut failed = Report::new("checklist", "mongodb://h/".into(), "flag:--uri".into());
+        failed.fail(failure(&Failure::Tcp {
+            host: "h:1".into(),
+            error: tcp::Error::Refused,
+        }));
+        lost(
+            &mut failed,
+            "a panic in the scan layer (src/scan.rs:1): boom",
+        );
+        assert_eq!(failed.class, Class::Internal);
+        let d = failed.diagnosis.expect("diagnosis");
+        assert!(d.evidence.iter().any(|e| e.contains("scan layer")));
+        assert!(d.evidence.iter().any(|e| e.starts_with("before that: ")));
+    }
     use crate::model::class::Class;
     use crate::probe::tls;
     use std::time::Duration;

@@ -323,7 +323,8 @@ impl Early {
         let started = Instant::now();
         let (client, answers) = match tokio::time::timeout_at(deadline, self.task).await {
             Ok(Ok(Some(done))) => done,
-            Ok(_) => return Settled::Retry,
+            Ok(Ok(None)) => return Settled::Retry,
+            Ok(Err(joined)) => crate::panic::rethrow(joined),
             Err(_) => {
                 return match self.client.get() {
                     Some(client) => Settled::Silent(client.clone(), started.elapsed()),
