@@ -149,7 +149,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROJECT",
         hide_env_values = true,
-        value_name = "ID"
+        value_name = "ID",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_atlas_project,
     )]
     pub atlas_project: Option<String>,
 
@@ -159,7 +161,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_atlas_cluster,
     )]
     pub atlas_cluster: Option<String>,
 
@@ -169,7 +173,8 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROFILE",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        requires = "atlas_api"
     )]
     pub atlas_profile: Option<String>,
 
@@ -179,7 +184,9 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_EGRESS_IP",
         hide_env_values = true,
-        value_name = "IP|auto"
+        value_name = "IP|auto",
+        requires = "atlas_api",
+        value_parser = crate::config::parse_egress_ip,
     )]
     pub egress_ip: Option<String>,
 

@@ -85,7 +85,7 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             report.diagnosis.as_ref(),
         );
         report.checks.extend(checks);
-        checklist::decide(&mut report, args.fail_on);
+        diagnose::judge_checklist(&mut report, args.fail_on == crate::cli::FailOn::Warn);
     }
     report.interrupted = evidence.interrupted;
     Ok(report)
@@ -255,15 +255,16 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
     // Only while another host works is a host's failure a warning; when none
     // works, the other hosts' failures are the failure itself (their steps show
     // them), not warnings repeating its sentence.
-    report.answered_hosts = connectivity
+    let answered: Vec<String> = connectivity
         .healthy
         .iter()
         .map(|h| h.address.clone())
         .collect();
+    let mut degraded = Vec::new();
     if !connectivity.healthy.is_empty() {
         for failure in &connectivity.host_failures {
             if let Some(host) = failure.host() {
-                report.degraded_hosts.push(host.to_string());
+                degraded.push(host.to_string());
             }
             let summary = diagnose::failure(failure).summary;
             let host = failure.host().unwrap_or("deployment");
@@ -280,5 +281,9 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
             &connectivity.private_hosts,
         ));
     }
-    report.steps.extend(connectivity.steps);
+    report.steps.extend(diagnose::judge_steps(
+        connectivity.steps,
+        &answered,
+        &degraded,
+    ));
 }

@@ -691,6 +691,21 @@ fn file_resolver(raw: Option<&str>, key: &str) -> Result<Option<SocketAddr>, Err
         })
 }
 
+/// `--atlas-project`: checked when parsed, so a malformed id is a usage error.
+pub fn parse_atlas_project(raw: &str) -> Result<String, String> {
+    crate::atlas::credentials::check_project_id(raw.trim()).map(|()| raw.trim().to_string())
+}
+
+/// `--atlas-cluster`: checked when parsed, so a malformed name is a usage error.
+pub fn parse_atlas_cluster(raw: &str) -> Result<String, String> {
+    crate::atlas::credentials::check_cluster_name(raw).map(|()| raw.to_string())
+}
+
+/// `--egress-ip`: an IP or `auto`, checked when parsed (a usage error otherwise).
+pub fn parse_egress_ip(raw: &str) -> Result<String, String> {
+    crate::atlas::credentials::egress(raw).map(|_| raw.trim().to_string())
+}
+
 /// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
 pub fn parse_resolver(raw: &str) -> Result<SocketAddr, String> {
     let raw = raw.trim();

@@ -5,6 +5,7 @@
 pub mod atlas;
 pub mod checklist;
 pub mod cli;
+pub mod code;
 pub mod commands;
 pub mod config;
 pub mod crud;
@@ -20,6 +21,7 @@ pub mod report;
 pub mod scan;
 pub mod stop;
 pub mod uri;
+pub mod walk;
 pub mod wording;
 pub mod words;
 

@@ -246,9 +246,18 @@ async fn data_plane(
     let status_database = status_database(evidence.database.as_deref());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
+    // Where to look for expected collections when no database is named and
+    // listDatabases is refused: the databases the user's roles name.
+    let role_databases: Vec<String> = evidence
+        .auth
+        .as_ref()
+        .and_then(|a| a.result.as_ref().ok())
+        .map(|info| info.roles.iter().map(|r| r.db.clone()).collect())
+        .unwrap_or_default();
     let request = data::Request {
         database: evidence.database.as_deref(),
         expected: &plan.expected,
+        role_databases: &role_databases,
         deadline,
         prefetched: &prefetched,
     };

@@ -17,17 +17,39 @@ static SCHEME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)mongodb(?:\+srv)?://").expect("valid regex"));
 
 /// `key=value`, `key: value`, `"key": "value"`, `'key': 'value'` where the key
-/// ends in password/passwd/pwd/secret/token, or the misspelt pasword that
+/// names a password or secret: it ends in password/passwd/pwd/passphrase/secret/
+/// token, an API or private key, the misspelt pasword that
 /// `uri::options::is_secret_option` also hides (`tlsCertificateKeyFilePassword`,
-/// `DB_PASSWORD`, `client_secret`). Group 1 is everything before the value,
+/// `DB_PASSWORD`, `client_secret`), or is `pass` as a word of its own (`DB_PASS`,
+/// `pass`, never `bypass` or `Compass`). Group 1 is everything before the value,
 /// group 2 the value: quoted (with escapes) or up to a delimiter. The word
 /// boundary is ASCII: a Unicode one makes the fast engines give up on
 /// non-ASCII text.
 static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)((?-u:\b)[a-z_.\-]*(?:password|passwd|pasword|pwd|secret|token)["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s"'&;,}\])]+)"#,
+        r#"(?i)((?-u:\b)(?:[a-z0-9_.\-]*(?:password|passwd|pasword|passphrase|pwd|secret|token|api[_\-]?key|private[_\-]?key)|(?:[a-z0-9_.\-]*[_.\-])?pass)["']?\s*[:=]\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s"'&;,}\])]+)"#,
     )
     .expect("valid regex")
+});
+
+/// A command-line flag naming a password or secret followed by its value, as
+/// people paste shell lines: `--password X`, `--pass 'X Y'`, `--client-secret=X`,
+/// and mongosh's (and mysql's) `-p X`. A value starting with `-` is the next flag
+/// (`--password` alone prompts), so it is left alone. Group 1 is everything
+/// before the value, group 2 the value.
+static FLAG_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"((?:^|[\s"'(\[,;])(?:(?i:--?[a-z0-9_\-]*(?:password|passwd|pasword|passphrase|pwd|pass|secret|token|api[_\-]?key|private[_\-]?key))(?:\s+|\s*=\s*)|-p\s+))("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[^\s"'`\-][^\s"'`]*)"#,
+    )
+    .expect("valid regex")
+});
+
+/// The scheme of a percent-encoded connection string (a URL parameter, an
+/// encoded log field): `mongodb%3A%2F%2F`, `mongodb%2Bsrv%3A%2F%2F`, once or
+/// twice encoded (`%253A`). Group 1 is `25` when twice encoded.
+static ENCODED_SCHEME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)mongodb(?:(?:\+|%(?:25)?2b)srv)?%(25)?3a%(?:25)?2f%(?:25)?2f")
+        .expect("valid regex")
 });
 
 /// Returns `text` with every password it can recognise replaced by `****`.
@@ -36,19 +58,32 @@ static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| {
 /// rest of the text is untouched. Over-hiding is preferred to under-hiding: when
 /// the end of the credentials is ambiguous, more is masked.
 pub fn redact_text(text: &str) -> String {
-    redact_key_values(&redact_uris(text))
+    redact_key_values(&redact_flags(&redact_encoded_uris(&redact_uris(text))))
+}
+
+/// Masks the value of every password or secret flag in `text` (`--password X`,
+/// `-p X`, `--client-secret 'X Y'`).
+pub fn redact_flags(text: &str) -> String {
+    FLAG_VALUE
+        .replace_all(text, |caps: &regex::Captures<'_>| {
+            format!("{}{}", &caps[1], masked_like(&caps[2]))
+        })
+        .into_owned()
+}
+
+/// `****`, inside the value's quotes when it had them.
+fn masked_like(value: &str) -> String {
+    match value.chars().next() {
+        Some(q @ ('"' | '\'')) => format!("{q}{MASK}{q}"),
+        _ => MASK.to_string(),
+    }
 }
 
 /// Masks the value of every `password=`, `"password": "..."` and kin in `text`.
 pub fn redact_key_values(text: &str) -> String {
     KEY_VALUE
         .replace_all(text, |caps: &regex::Captures<'_>| {
-            let value = &caps[2];
-            let masked = match value.chars().next() {
-                Some(q @ ('"' | '\'')) => format!("{q}{MASK}{q}"),
-                _ => MASK.to_string(),
-            };
-            format!("{}{masked}", &caps[1])
+            format!("{}{}", &caps[1], masked_like(&caps[2]))
         })
         .into_owned()
 }
@@ -216,6 +251,54 @@ fn redact_uris(text: &str) -> String {
         }
         let password_start = range.start + scheme_end + colon + 1;
         let password_end = range.start + scheme_end + at;
+        out.push_str(&text[last..password_start]);
+        out.push_str(MASK);
+        last = password_end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Replaces the password of every percent-encoded connection string
+/// (`mongodb%3A%2F%2Fapp%3AX%40host`): the same rule as `redact_uris`, with the
+/// encoded `:`, `@`, `/` and `?`. The string ends at whitespace, a quote or a
+/// literal `&` (the next parameter of the URL it sits in).
+fn redact_encoded_uris(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut from = 0;
+    while let Some(caps) = ENCODED_SCHEME.captures_at(text, from) {
+        let scheme = caps.get(0).expect("whole match");
+        let pct = if caps.get(1).is_some() { "%25" } else { "%" };
+        let rest = &text[scheme.end()..];
+        let len = rest
+            .find(|c: char| is_uri_end(c) || matches!(c, '&' | '<' | '>' | ')'))
+            .unwrap_or(rest.len());
+        from = scheme.end() + len;
+        // ASCII lower case keeps byte offsets.
+        let token = rest[..len].to_ascii_lowercase();
+        let (at_sign, colon, slash, question) = (
+            format!("{pct}40"),
+            format!("{pct}3a"),
+            format!("{pct}2f"),
+            format!("{pct}3f"),
+        );
+        let before_query = token
+            .find(&question)
+            .map_or(token.as_str(), |q| &token[..q]);
+        let at = match before_query.rfind(&at_sign) {
+            Some(at) if before_query[at..].contains(&slash) => Some(at),
+            _ => token.rfind(&at_sign),
+        };
+        let Some(at) = at else { continue };
+        let Some(c) = token[..at].find(&colon) else {
+            continue; // a user name alone is not a secret
+        };
+        let password_start = scheme.end() + c + colon.len();
+        let password_end = scheme.end() + at;
+        if password_start == password_end {
+            continue;
+        }
         out.push_str(&text[last..password_start]);
         out.push_str(MASK);
         last = password_end;
@@ -424,6 +507,55 @@ mod tests {
         );
         assert_eq!(redact_secret("p%40ss and p@ss", "p@ss"), "**** and ****");
         assert_eq!(redact_secret("nothing here", ""), "nothing here");
+    }
+
+    /// Issue 20 item 1: the shapes people paste beside a driver error leaked into
+    /// `explain --format markdown`: CLI flags, KEY=value for any key naming a
+    /// password or secret (quoted values with spaces too), percent-encoded URIs.
+    #[test]
+    fn r20_1_flags_key_values_and_encoded_uris_are_redacted() {
+        for (text, want) in [
+            (
+                r#"mongosh "mongodb+srv://c0.x.mongodb.net/app" --username app --password Hx2s"#,
+                r#"mongosh "mongodb+srv://c0.x.mongodb.net/app" --username app --password ****"#,
+            ),
+            (
+                "mongosh -u app -p Hx2s --quiet",
+                "mongosh -u app -p **** --quiet",
+            ),
+            ("mongo --pass 'Hx 2s' db", "mongo --pass '****' db"),
+            ("atlas --client-secret=Hx2s", "atlas --client-secret=****"),
+            ("DB_PASS=Hx2s node app.js", "DB_PASS=**** node app.js"),
+            ("export DB_PASS='Hx 2s'", "export DB_PASS='****'"),
+            (r#"MONGO_SECRET="Hx 2s""#, r#"MONGO_SECRET="****""#),
+            ("pass: Hx2s", "pass: ****"),
+            ("ATLAS_API_KEY=Hx2s", "ATLAS_API_KEY=****"),
+            (
+                "url=mongodb%3A%2F%2Fapp%3AHx2s%40c0.x.mongodb.net%2Fapp&x=1",
+                "url=mongodb%3A%2F%2Fapp%3A****%40c0.x.mongodb.net%2Fapp&x=1",
+            ),
+            (
+                "u=MONGODB%2BSRV%3A%2F%2Fapp%3AH%40x%3As%40c0.x.mongodb.net%2F%3Fw%3D1",
+                "u=MONGODB%2BSRV%3A%2F%2Fapp%3A****%40c0.x.mongodb.net%2F%3Fw%3D1",
+            ),
+            (
+                "u=mongodb%253A%252F%252Fapp%253AHx2s%2540h%252Fdb",
+                "u=mongodb%253A%252F%252Fapp%253A****%2540h%252Fdb",
+            ),
+        ] {
+            assert_eq!(redact_text(text), want, "{text}");
+        }
+        // Left alone: a flag that prompts, prose, words that merely end in "pass".
+        for text in [
+            "mongosh --password --quiet",
+            "mongosh -p",
+            "bypass=true",
+            "MongoDB Compass: connection failed",
+            "mongodb%3A%2F%2Fapp%40host%2Fdb",
+            "pass the URI with --uri",
+        ] {
+            assert_eq!(redact_text(text), text);
+        }
     }
 
     #[test]

@@ -3,25 +3,19 @@
 //! `ignore` crate, as ripgrep does). Hits are reported as `file:line` with the
 //! secret already redacted: the password never leaves this module.
 //!
-//! The walk stays on one filesystem unless asked, reads only regular files
-//! through `file::read_capped` (never a FIFO, device or socket; `/proc/kmsg`
-//! fails instead of blocking), and stops after `MAX_ENTRIES` entries, so
-//! `--scan /proc` or `--scan /` ends. Connection strings are found as written in
+//! The walk (`walk`) stays on one filesystem unless asked, reads only regular
+//! files (never a FIFO, device or socket; `/proc/kmsg` fails instead of
+//! blocking), and stops after `MAX_ENTRIES` entries, so `--scan /proc` or
+//! `--scan /` ends. Connection strings are found as written in
 //! any case (`MONGODB://`), JSON-escaped (`mongodb:\/\/`), URL-encoded
 //! (`mongodb%3A%2F%2F`) and base64-encoded (a Kubernetes secret).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use ignore::{WalkBuilder, WalkState};
 use regex::bytes::Regex;
 
-/// Files larger than this are skipped (generated data, dumps, bundles).
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-/// The walk stops after this many entries (files and directories), so a root
-/// such as `/` or `/proc` cannot make a CI gate run for ever.
-pub const MAX_ENTRIES: usize = 200_000;
+pub use crate::walk::{MAX_ENTRIES, MAX_FILE_BYTES};
 
 /// One connection string with a password, found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,101 +76,34 @@ fn is_token_end(b: u8) -> bool {
 /// What base64 of "mongodb" contains at each of the three alignments.
 const BASE64_SIGNATURES: [&[u8]; 3] = [b"bW9uZ29kY", b"1vbmdvZG", b"tb25nb2Ri"];
 
-/// Scans every root; `.gitignore`, `.ignore` and git's exclude files are honoured
-/// even outside a git repository; hidden files (`.env`) are scanned, `.git` is not.
-/// The walk stays on the roots' filesystems unless `cross_filesystems`.
+/// Scans every root (see `walk::walk`: `.gitignore` honoured, hidden files
+/// such as `.env` scanned, `.git` not, one filesystem unless `cross_filesystems`).
 pub fn scan(roots: &[PathBuf], cross_filesystems: bool) -> Scan {
-    let mut out = Scan {
-        roots: roots.to_vec(),
-        ..Scan::default()
-    };
     let started = std::time::Instant::now();
-    let Some((first, rest)) = roots.split_first() else {
-        return out;
-    };
-    let mut builder = WalkBuilder::new(first);
-    for root in rest {
-        builder.add(root);
-    }
-    builder
-        .hidden(false)
-        .require_git(false)
-        .follow_links(false)
-        .same_file_system(!cross_filesystems)
-        .filter_entry(|entry| entry.file_name() != ".git");
-
-    let entries = AtomicUsize::new(0);
-    let files = AtomicUsize::new(0);
-    let binary = AtomicUsize::new(0);
-    let large = AtomicUsize::new(0);
-    let unreadable = AtomicUsize::new(0);
-    let special = AtomicUsize::new(0);
     let hits = Mutex::new(Vec::new());
     let regex = scheme_pattern();
-    builder.build_parallel().run(|| {
-        let regex = regex.clone();
-        let (entries, files, binary, large, unreadable, special, hits) = (
-            &entries,
-            &files,
-            &binary,
-            &large,
-            &unreadable,
-            &special,
-            &hits,
-        );
-        Box::new(move |entry| {
-            if entries.fetch_add(1, Ordering::Relaxed) >= MAX_ENTRIES {
-                return WalkState::Quit;
-            }
-            let Ok(entry) = entry else {
-                unreadable.fetch_add(1, Ordering::Relaxed);
-                return WalkState::Continue;
-            };
-            let Some(kind) = entry.file_type() else {
-                return WalkState::Continue;
-            };
-            if kind.is_dir() || kind.is_symlink() {
-                return WalkState::Continue;
-            }
-            let size = entry.metadata().map_or(0, |m| m.len());
-            if !kind.is_file() || size == 0 {
-                special.fetch_add(1, Ordering::Relaxed);
-                return WalkState::Continue;
-            }
-            files.fetch_add(1, Ordering::Relaxed);
-            let bytes = match crate::file::read_capped(entry.path(), MAX_FILE_BYTES) {
-                Ok(bytes) => bytes,
-                Err(crate::file::Error::TooLarge { .. }) => {
-                    large.fetch_add(1, Ordering::Relaxed);
-                    return WalkState::Continue;
-                }
-                Err(_) => {
-                    unreadable.fetch_add(1, Ordering::Relaxed);
-                    return WalkState::Continue;
-                }
-            };
-            if memchr::memchr(0, &bytes).is_some() {
-                binary.fetch_add(1, Ordering::Relaxed);
-                return WalkState::Continue;
-            }
-            let found = scan_bytes(&regex, entry.path(), &bytes);
+    let counts = crate::walk::walk(roots, cross_filesystems, &|_| true, || {
+        let (regex, hits) = (regex.clone(), &hits);
+        move |path: &Path, bytes: &[u8]| {
+            let found = scan_bytes(&regex, path, bytes);
             if !found.is_empty() {
                 hits.lock().expect("hits lock").extend(found);
             }
-            WalkState::Continue
-        })
+        }
     });
-    out.truncated = entries.into_inner() > MAX_ENTRIES;
-    out.files = files.into_inner();
-    out.skipped_binary = binary.into_inner();
-    out.skipped_large = large.into_inner();
-    out.unreadable = unreadable.into_inner();
-    out.skipped_special = special.into_inner();
-    out.hits = hits.into_inner().expect("hits lock");
-    out.elapsed = started.elapsed();
-    out.hits
-        .sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
-    out
+    let mut hits = hits.into_inner().expect("hits lock");
+    hits.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+    Scan {
+        roots: roots.to_vec(),
+        files: counts.files,
+        skipped_binary: counts.skipped_binary,
+        skipped_large: counts.skipped_large,
+        unreadable: counts.unreadable,
+        skipped_special: counts.skipped_special,
+        truncated: counts.truncated,
+        elapsed: started.elapsed(),
+        hits,
+    }
 }
 
 /// The hits in one file's contents: connection strings as written or escaped,

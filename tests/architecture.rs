@@ -18,14 +18,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The types that cross layers: imports nothing of ours.
     ("model", &["model"]),
     // Small helpers every layer may use: they know no layer.
-    ("helper", &["words", "file", "stop"]),
+    ("helper", &["words", "file", "stop", "walk"]),
     // What the connection string and the driver's words mean; scrubbing secrets.
     ("knowledge", &["uri", "wording", "redact"]),
     // Raw flags (clap), then the resolved settings.
     ("cli", &["cli"]),
     ("config", &["config"]),
     // The probes of each layer, the Atlas control plane, the static scans.
-    ("probe", &["probe", "atlas", "scan", "crud"]),
+    ("probe", &["probe", "atlas", "scan", "crud", "code"]),
     // The one run: the layers in order, each under its deadline.
     ("pipeline", &["pipeline"]),
     // The judge, the checklists, offline explanation.
@@ -132,8 +132,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("diagnose::tls", "probe::tls"),
     // Cycles inside a layer: a child reaching back into its parent's items.
     ("commands", "crate"),
-    ("diagnose::connect", "diagnose"),
-    ("diagnose::invariants", "diagnose"),
     ("probe::auth", "probe"),
     ("probe::auth::classify", "probe::auth"),
     ("probe::auth::client", "probe::auth"),

@@ -701,3 +701,71 @@ fn r9_verbose_changes_what_is_shown_not_what_is_recorded() {
     );
     assert_no_passwords(&json, &bed, &[]);
 }
+
+/// Issue 20 item 2: `collections --expect a,b` on an Atlas-style URI (no database in
+/// the path) probed everything, then exited 3 `config_invalid`. Now it looks in the
+/// databases the user can see: a pass names where each was found; a miss fails
+/// (exit 1) naming where it looked; never exit 3 after probing.
+#[test]
+fn r20_2_expect_without_a_database_looks_in_every_visible_database() {
+    let bed = Bed::load();
+    // admin may list databases: probe holds both, otherdb holds items.
+    let run = doctor(
+        "collections",
+        &bed.auth_uri("admin", "authSource=admin"),
+        &["--expect", "users,items"],
+    );
+    assert_outcome(&run, "collections", "ok", None);
+    let detail = |name: &str| {
+        run.steps("data")
+            .iter()
+            .find(|s| s["name"] == name)
+            .and_then(|s| s["detail"].as_str())
+            .unwrap_or_else(|| panic!("no step {name}\n{}", run.dump()))
+            .to_string()
+    };
+    assert_eq!(detail("expect users"), "present in probe");
+    assert_eq!(detail("expect items"), "present in otherdb");
+
+    let run = doctor(
+        "collections",
+        &bed.auth_uri("admin", "authSource=admin"),
+        &["--expect", "users,no_such_collection"],
+    );
+    assert_outcome(
+        &run,
+        "collections",
+        "checks_failed",
+        Some("collections_missing"),
+    );
+    let summary = run.str("/diagnosis/summary");
+    assert!(
+        summary.contains("no_such_collection") && summary.contains("otherdb, probe"),
+        "{summary}"
+    );
+
+    // reader may not list databases: its roles name probe, and it looks there.
+    let run = doctor(
+        "collections",
+        &bed.auth_uri("reader", "authSource=admin"),
+        &["--expect", "users,webhook_subscriptions"],
+    );
+    assert_outcome(&run, "collections", "ok", None);
+    let run = doctor(
+        "collections",
+        &bed.auth_uri("reader", "authSource=admin"),
+        &["--expect", "users,payments"],
+    );
+    assert_outcome(
+        &run,
+        "collections",
+        "checks_failed",
+        Some("collections_missing"),
+    );
+    assert!(
+        run.str("/diagnosis/summary").contains("probe"),
+        "{}",
+        run.dump()
+    );
+    assert_no_passwords(&run, &bed, &[]);
+}

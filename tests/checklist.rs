@@ -806,3 +806,66 @@ fn r11_scan_of_a_pseudo_filesystem_ends() {
     let evidence = item["evidence"][0].as_str().unwrap_or_default();
     assert!(evidence.contains("special or empty"), "{evidence}");
 }
+
+/// The JUnit test cases that fail, by name.
+fn junit_failures(xml: &str) -> Vec<String> {
+    let mut failed = Vec::new();
+    let mut name = String::new();
+    for line in xml.lines() {
+        if let Some(rest) = line.trim().strip_prefix("<testcase name=\"") {
+            name = rest.split('"').next().unwrap_or_default().to_string();
+        } else if line.trim().starts_with("<failure") {
+            failed.push(name.clone());
+        }
+    }
+    failed
+}
+
+/// Issue 19 item 2: `--fail-on warn` marked the passing `collections` item as the
+/// failure (JSON `collections: fail`, JUnit's failure on it) while the warned items
+/// stayed green. Now exactly the warned items fail, and nothing else changes.
+#[test]
+fn r19_fail_on_warn_fails_exactly_the_warned_items() {
+    let bed = Bed::load();
+    let tree = clean_tree();
+    let args = ["--db", "otherdb"];
+    let before = statuses(&checklist_as(&bed, "admin", tree.path(), &args).run_json());
+    let warned: Vec<&String> = before
+        .iter()
+        .filter(|(_, s)| *s == "warn")
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!warned.is_empty(), "{before:?}");
+    assert!(!before.values().any(|s| s == "fail"), "{before:?}");
+
+    let strict = ["--db", "otherdb", "--fail-on", "warn"];
+    let run = checklist_as(&bed, "admin", tree.path(), &strict).run_json();
+    assert_eq!(
+        (run.code, run.str("/class")),
+        (1, "checks_failed"),
+        "{}",
+        run.dump()
+    );
+    let after = statuses(&run);
+    let expected: BTreeMap<String, String> = before
+        .iter()
+        .map(|(id, s)| {
+            let s = if s == "warn" { "fail" } else { s.as_str() };
+            (id.clone(), s.to_string())
+        })
+        .collect();
+    assert_eq!(after, expected, "{}", run.dump());
+
+    let mut c = checklist_as(&bed, "admin", tree.path(), &strict);
+    c.args(["--format", "junit"]);
+    let junit = c.run();
+    assert_eq!(junit.code, 1, "{}", junit.dump());
+    let mut warned_ids: Vec<String> = warned
+        .iter()
+        .map(|id| id.rsplit('/').next().unwrap_or_default().to_string())
+        .collect();
+    warned_ids.sort();
+    let mut failed = junit_failures(&junit.stdout);
+    failed.sort();
+    assert_eq!(failed, warned_ids, "{}", junit.dump());
+}

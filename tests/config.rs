@@ -532,3 +532,50 @@ fn r11_empty_atlas_doctor_variables_are_named() {
     let run = doctor(&[], &[("ATLAS_DOCTOR_PROFILE", "")], &[]);
     assert_config_error(&run, &["ATLAS_DOCTOR_PROFILE", "set but empty"]);
 }
+
+/// Issue 20 item 4: `--egress-ip garbage` and `--atlas-project notanid` exited 3 with a
+/// TOML-syntax cause; without `--atlas-api` the Atlas flags were silently ignored. Both
+/// are usage errors (exit 2) naming the flag, before anything is probed.
+#[test]
+fn r20_4_atlas_flags_are_usage_errors_naming_the_flag() {
+    let uri = closed_uri();
+    for (args, flag) in [
+        (vec!["--atlas-api", "--egress-ip", "garbage"], "--egress-ip"),
+        (
+            vec!["--atlas-api", "--atlas-project", "notanid"],
+            "--atlas-project",
+        ),
+        (
+            vec!["--atlas-api", "--atlas-cluster", "a/b"],
+            "--atlas-cluster",
+        ),
+        (vec!["--egress-ip", "203.0.113.7"], "--atlas-api"),
+        (
+            vec!["--atlas-project", "65f0c0ffee43f8b8fa4d7b14"],
+            "--atlas-api",
+        ),
+        (vec!["--atlas-cluster", "Cluster0"], "--atlas-api"),
+        (vec!["--atlas-profile", "default"], "--atlas-api"),
+    ] {
+        let run = doctor(
+            &[],
+            &[],
+            &[&["--uri", uri.as_str()], args.as_slice()].concat(),
+        );
+        assert_eq!(run.code, 2, "{args:?}\n{}", run.dump());
+        assert!(
+            run.stdout.is_empty(),
+            "{args:?}: nothing probed\n{}",
+            run.dump()
+        );
+        assert!(run.stderr.contains(flag), "{args:?}\n{}", run.dump());
+        assert!(!run.stderr.contains("TOML"), "{args:?}\n{}", run.dump());
+    }
+    // The same values through their variables.
+    let run = doctor(
+        &[],
+        &[("ATLAS_DOCTOR_EGRESS_IP", "203.0.113.7")],
+        &["--uri", uri.as_str()],
+    );
+    assert_eq!(run.code, 2, "{}", run.dump());
+}

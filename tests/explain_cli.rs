@@ -174,3 +174,54 @@ fn a_password_in_the_pasted_text_is_never_printed() {
         assert!(!all.contains("Sup3r"), "{format}: {all}");
     }
 }
+
+/// Issue 20 item 1: `explain --format markdown` quoted passwords the other formats
+/// hid. Every format, argument or stdin, goes through the same redaction, and the
+/// shapes people paste are covered: CLI flags, KEY=value and quoted values for any
+/// key naming a password or secret, percent-encoded connection strings.
+#[test]
+fn r20_1_no_format_shows_a_pasted_password() {
+    let secrets = [
+        "Qz7flagpw",
+        "Qz7shortp",
+        "Qz7envpw",
+        "Qz7 quoted",
+        "Qz7encpw",
+    ];
+    let pasted = format!(
+        "MongoServerError: bad auth : authentication failed\n\
+         $ mongosh \"mongodb+srv://c0.ab1cd.mongodb.net/app\" --username app --password {}\n\
+         $ mongosh -u app -p {}\n\
+         DB_PASS={} node app.js\n\
+         DB_PASS='{}'\n\
+         GET /connect?uri=mongodb%3A%2F%2Fapp%3A{}%40c0.ab1cd.mongodb.net%2Fapp HTTP/1.1\n",
+        secrets[0], secrets[1], secrets[2], secrets[3], secrets[4]
+    );
+    for format in ["human", "json", "markdown"] {
+        for stdin in [false, true] {
+            let mut cmd = cli();
+            cmd.args(["--format", format, "explain"]);
+            if stdin {
+                cmd.write_stdin(pasted.clone());
+            } else {
+                cmd.arg(&pasted).write_stdin("");
+            }
+            let output = cmd.assert().code(0).get_output().clone();
+            let shown = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            for secret in secrets {
+                assert!(
+                    !shown.contains(secret) && !shown.contains("Qz7"),
+                    "{format} (stdin {stdin}) shows {secret:?}:\n{shown}"
+                );
+            }
+            if format == "markdown" {
+                assert!(shown.contains("--password ****"), "{shown}");
+                assert!(shown.contains("%3A****%40"), "{shown}");
+            }
+        }
+    }
+}

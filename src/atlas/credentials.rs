@@ -128,30 +128,15 @@ pub fn resolve(flags: &Flags<'_>, env: &dyn Environment) -> Result<ApiSettings, 
         Some(id) => Some(id.to_string()),
         None => setting("MONGODB_ATLAS_PROJECT_ID")?.or_else(|| from_profile("project_id")),
     };
-    if let Some(id) = &project_id
-        && !(id.len() == 24 && id.chars().all(|c| c.is_ascii_hexdigit()))
-    {
-        return Err((
-            "--atlas-project".to_string(),
-            "a project id is 24 hexadecimal digits (Atlas: Project Settings)".to_string(),
-        ));
+    if let Some(id) = &project_id {
+        check_project_id(id).map_err(|m| ("--atlas-project".to_string(), m))?;
     }
-    if let Some(name) = flags.cluster
-        && !is_cluster_name(name)
-    {
-        return Err((
-            format!("--atlas-cluster {name:?}"),
-            "a cluster name has letters, digits and hyphens only".to_string(),
-        ));
+    if let Some(name) = flags.cluster {
+        check_cluster_name(name).map_err(|m| (format!("--atlas-cluster {name:?}"), m))?;
     }
-    let egress = match flags.egress_ip.map(str::trim) {
-        None | Some("auto") => Egress::Auto,
-        Some(text) => Egress::Given(text.parse().map_err(|_| {
-            (
-                format!("--egress-ip {text:?}"),
-                "expected an IPv4 or IPv6 address, or auto".to_string(),
-            )
-        })?),
+    let egress = match flags.egress_ip {
+        None => Egress::Auto,
+        Some(text) => egress(text).map_err(|m| (format!("--egress-ip {text:?}"), m))?,
     };
 
     let (credentials, source) = match (flags.profile, profile) {
@@ -178,11 +163,39 @@ pub fn resolve(flags: &Flags<'_>, env: &dyn Environment) -> Result<ApiSettings, 
     })
 }
 
-fn is_cluster_name(name: &str) -> bool {
-    name.chars()
+/// An Atlas project id: 24 hexadecimal digits. The one rule for the flag (a usage
+/// error) and for the environment and the Atlas CLI profile.
+pub fn check_project_id(id: &str) -> Result<(), String> {
+    if id.len() == 24 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err("a project id is 24 hexadecimal digits (Atlas: Project Settings)".to_string())
+    }
+}
+
+/// An Atlas cluster name: letters, digits and hyphens, starting with a letter or digit.
+pub fn check_cluster_name(name: &str) -> Result<(), String> {
+    let ok = name
+        .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err("a cluster name has letters, digits and hyphens only".to_string())
+    }
+}
+
+/// The egress address to look up: an IPv4 or IPv6 address, or `auto`.
+pub fn egress(text: &str) -> Result<Egress, String> {
+    match text.trim() {
+        "auto" => Ok(Egress::Auto),
+        ip => ip
+            .parse()
+            .map(Egress::Given)
+            .map_err(|_| "expected an IPv4 or IPv6 address, or auto".to_string()),
+    }
 }
 
 /// https anywhere; plain http only to a loopback address (a local fake or tunnel).

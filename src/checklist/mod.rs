@@ -1,8 +1,7 @@
 //! `atlas-doctor checklist`: the security and testing checklists as pure
 //! functions of the pipeline's evidence plus the static checks (credential scan,
 //! config file mode); an item whose layer failed or did not run is `skip`.
-//! Classing: a failed connectivity or auth layer decides the run's class; otherwise
-//! any failed item (or warning, with `--fail-on warn`) is `checks_failed`, exit 1.
+//! The items are judged, and the class decided, by `diagnose` (`judge_checklist`).
 
 pub mod atlas;
 pub mod security;
@@ -10,10 +9,9 @@ pub mod testing;
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{ChecklistArgs, FailOn};
+use crate::cli::ChecklistArgs;
 use crate::config::{PasswordSource, Settings};
-use crate::model::class::Class;
-use crate::model::report::{Check, Report, Section};
+use crate::model::report::{Check, Section};
 use crate::model::step::{self, Status};
 use crate::model::verdict::Diagnosis;
 use crate::pipeline::{self, Depth, Evidence, Plan};
@@ -254,49 +252,6 @@ pub fn checks(
     }
     security_checks.extend(testing_checks);
     security_checks
-}
-
-/// The class of a run whose layers all worked: `checks_failed` when an item failed
-/// (or warned, with `--fail-on warn`).
-pub fn decide(report: &mut Report, fail_on: FailOn) {
-    if report.class != Class::Ok {
-        return;
-    }
-    let failing = |c: &&Check| {
-        c.status == Status::Fail || (fail_on == FailOn::Warn && c.status == Status::Warn)
-    };
-    let failed: Vec<&Check> = report.checks.iter().filter(failing).collect();
-    if failed.is_empty() {
-        return;
-    }
-    let names = failed
-        .iter()
-        .map(|c| format!("{}/{}", c.section.as_str(), c.id))
-        .collect::<Vec<_>>();
-    let diagnosis = Diagnosis {
-        class: Class::ChecksFailed,
-        finding: None,
-        summary: format!(
-            "{} {}: {}",
-            crate::words::count(failed.len(), "checklist item"),
-            if fail_on == FailOn::Warn {
-                "failed or warned (--fail-on warn)"
-            } else {
-                "failed"
-            },
-            names.join(", ")
-        ),
-        causes: failed
-            .iter()
-            .map(|c| format!("{}: {}", c.id, c.summary))
-            .collect(),
-        fixes: failed
-            .iter()
-            .filter_map(|c| c.fix.as_ref().map(|f| format!("{}: {f}", c.id)))
-            .collect(),
-        evidence: Vec::new(),
-    };
-    report.fail(diagnosis);
 }
 
 /// The item ids of a section, in order (the contract tests rely on). With

@@ -1,9 +1,9 @@
 //! The connectivity layers' failures (uri, dns, tcp, hello) and the dispatch of
 //! a deciding `probe::Failure` to its layer's rules.
 
-use super::internal;
 use crate::config;
 use crate::model::finding::Finding;
+use crate::model::step::{Layer, Status, Step};
 use crate::model::verdict::Diagnosis;
 use crate::probe::{Failure, dns, hello, tcp};
 use crate::uri;
@@ -280,6 +280,44 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
             ))
             .with_evidence(evidence),
     }
+}
+
+/// atlas-doctor's own failure inside a run (a probe panicked or was cancelled):
+/// `internal`, never `ok`.
+pub fn internal(what: &str) -> Diagnosis {
+    Diagnosis::from_finding(Finding::ProbeFailed).with_evidence(what.to_string())
+}
+
+/// Judges the connectivity layers' steps of a deployment where some hosts
+/// answered: one address of a host failing while another address of the same
+/// host connected (IPv6 refused, IPv4 up) is not a failure at all (`skip`); a
+/// host that failed (`degraded`) or never answered while another host did
+/// (`answered`) is a warning, not the run's failure.
+pub fn judge_steps(steps: Vec<Step>, answered: &[String], degraded: &[String]) -> Vec<Step> {
+    let connected: Vec<String> = steps
+        .iter()
+        .filter(|s| s.layer == Layer::Tcp && s.status == Status::Pass)
+        .filter_map(|s| s.host.clone())
+        .collect();
+    steps
+        .into_iter()
+        .map(|mut step| {
+            let Some(host) = step.host.as_deref().filter(|_| step.status == Status::Fail) else {
+                return step;
+            };
+            if step.layer == Layer::Tcp && connected.iter().any(|h| h == host) {
+                step.status = Status::Skip;
+                step.detail = format!("{}; another address of this host connected", step.detail);
+            } else if degraded.iter().any(|h| h == host)
+                || (step.layer <= Layer::Hello
+                    && !answered.is_empty()
+                    && !answered.iter().any(|h| h == host))
+            {
+                step.status = Status::Warn;
+            }
+            step
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -54,17 +54,33 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
             Diagnosis::from_finding(Finding::CollectionsMissing)
                 .with_summary(format!(
                     "{} missing from database {database:?}: {}.",
-                    crate::words::count_as(names.len(), "expected collection is", "expected collections are"),
+                    crate::words::count_as(
+                        names.len(),
+                        "expected collection is",
+                        "expected collections are"
+                    ),
                     names.join(", ")
                 ))
                 .with_evidence(format!("missing: {}", names.join(", ")))
                 .with_evidence(format!("present in {database}: {shown}"))
         }
-        data::Failure::NoDatabase => Diagnosis::from_finding(Finding::ConfigMissingValue)
-            .with_summary(
-                "Expected collections were given, but no database to look in: pass --db or set `database` in the config.",
-            )
-            .with_evidence(evidence),
+        data::Failure::NotFound { names, looked_in } => {
+            let looked = if looked_in.is_empty() {
+                "the user could see no database to look in".to_string()
+            } else {
+                format!("looked in {}", looked_in.join(", "))
+            };
+            Diagnosis::from_finding(Finding::CollectionsMissing)
+                .with_summary(format!(
+                    "{} in no database the user can see ({looked}): {}.",
+                    crate::words::count_as(names.len(), "expected collection is", "expected collections are"),
+                    names.join(", ")
+                ))
+                .with_specific_fix(
+                    "Name the application's database with --db NAME (or in the connection string's path, or `database` in the config), or create the collections there.",
+                )
+                .with_evidence(evidence)
+        }
         data::Failure::Driver { message, .. } => driver_failure(message, evidence),
         data::Failure::Silent { .. } => {
             Diagnosis::from_finding(Finding::ServerSilent).with_evidence(evidence)

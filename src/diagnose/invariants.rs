@@ -1,47 +1,19 @@
 //! The invariants of a verdict (DESIGN.md), enforced once on every report.
 
-use super::{internal, layer_of};
+use super::connect::internal;
 use crate::model::class::Class;
-use crate::model::report::Report;
-use crate::model::step::{Layer, Status, Step};
+use crate::model::report::{Check, Report, Section};
+use crate::model::step::{Status, Step};
 
 /// The invariants of a verdict (DESIGN.md), enforced here, once, on every
-/// report before any renderer sees it, so that no format can disagree:
-/// - one address of a host failing while another address of the same host
-///   connected (IPv6 refused, IPv4 up) is not a failure: that step is `skip`;
-/// - a host that failed while another host of the deployment works is `warn`;
+/// report before any renderer sees it, so that no format can disagree. They
+/// may add to the report, never rewrite what the layers and the judge said:
 /// - a `fail` step or check means a failing class: one left on a passing run
 ///   is atlas-doctor's own inconsistency, reported as `internal`, never `ok`;
 /// - a failing class has at least one `fail` step (and, for the checklist, a
-///   failing item), so JUnit shows a failing case and human output a FAIL line.
+///   failing item), so JUnit shows a failing case and human output a FAIL line:
+///   when none failed, a `verdict` step (and item) saying the verdict is added.
 pub fn settle(report: &mut Report) {
-    let connected_hosts: Vec<String> = report
-        .steps
-        .iter()
-        .filter(|s| s.layer == Layer::Tcp && s.status == Status::Pass)
-        .filter_map(|s| s.host.clone())
-        .collect();
-    for step in &mut report.steps {
-        let Some(host) = step.host.as_deref() else {
-            continue;
-        };
-        if step.status != Status::Fail {
-            continue;
-        }
-        if step.layer == Layer::Tcp && connected_hosts.iter().any(|h| h == host) {
-            step.status = Status::Skip;
-            step.detail = format!("{}; another address of this host connected", step.detail);
-        } else if report.degraded_hosts.iter().any(|h| h == host)
-            || (step.layer <= Layer::Hello
-                && !report.answered_hosts.is_empty()
-                && !report.answered_hosts.iter().any(|h| h == host))
-        {
-            // Another host of the deployment answered (a host whose name did
-            // not resolve, or that refused, while the others work).
-            step.status = Status::Warn;
-        }
-    }
-
     let failing_step = report.steps.iter().any(|s| s.status == Status::Fail);
     let failing_check = report.checks.iter().any(|c| c.status == Status::Fail);
     if report.class == Class::Ok && (failing_step || failing_check) {
@@ -74,31 +46,34 @@ pub fn settle(report: &mut Report) {
         .unwrap_or_default();
     if !report.steps.iter().any(|s| s.status == Status::Fail) {
         report.steps.push(Step::new(
-            layer_of(report.class),
+            report.class.layer(),
             "verdict",
             Status::Fail,
             summary.clone(),
         ));
     }
     if !report.checks.is_empty() && !report.checks.iter().any(|c| c.status == Status::Fail) {
-        let id = match layer_of(report.class) {
-            Layer::Auth => "authentication",
-            Layer::Data => "collections",
-            _ => "connection",
-        };
-        if let Some(check) = report.checks.iter_mut().find(|c| c.id == id) {
-            check.status = Status::Fail;
-            check.summary = summary;
-        }
+        let fix = report
+            .diagnosis
+            .as_ref()
+            .and_then(|d| d.fixes.first().cloned());
+        report.checks.push(Check::new(
+            Section::Testing,
+            "verdict",
+            Status::Fail,
+            summary,
+            fix.as_deref(),
+            Vec::new(),
+        ));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::{auth_failure, failure};
-    use crate::probe::{Failure, auth};
-    use std::time::Duration;
+    use crate::diagnose::connect::{failure, judge_steps};
+    use crate::model::step::Layer;
+    use crate::probe::Failure;
 
     fn report_with(steps: Vec<Step>) -> Report {
         let mut report = Report::new("ping", "mongodb://h/".into(), "flag:--uri".into());
@@ -144,6 +119,7 @@ mod tests {
             .on("localhost:27017"),
             Step::new(Layer::Hello, "hello", Status::Pass, "ok").on("localhost:27017"),
         ]);
+        report.steps = judge_steps(std::mem::take(&mut report.steps), &[], &[]);
         settle(&mut report);
         assert_eq!(report.class, Class::Ok);
         assert_eq!(report.verdict(), crate::report::Verdict::Ok);
@@ -163,8 +139,12 @@ mod tests {
             .on("a:1"),
             Step::new(Layer::Tcp, "connect 127.0.0.1:2", Status::Pass, "connected").on("b:2"),
         ]);
-        report.degraded_hosts.push("a:1".into());
         report.warnings.push("a:1: refused".into());
+        report.steps = judge_steps(
+            std::mem::take(&mut report.steps),
+            &["b:2".into()],
+            &["a:1".into()],
+        );
         settle(&mut report);
         assert_eq!(report.class, Class::Ok);
         assert_eq!(report.steps[0].status, Status::Warn);
@@ -191,7 +171,11 @@ mod tests {
             .on("a.example.test:27017"),
             Step::new(Layer::Hello, "hello", Status::Pass, "ok").on("a.example.test:27017"),
         ]);
-        report.answered_hosts.push("a.example.test:27017".into());
+        report.steps = judge_steps(
+            std::mem::take(&mut report.steps),
+            &["a.example.test:27017".into()],
+            &[],
+        );
         settle(&mut report);
         assert_eq!(report.class, Class::Ok);
         assert_eq!(report.steps[0].status, Status::Warn);
@@ -218,12 +202,12 @@ mod tests {
     }
 
     #[test]
-    fn a_failing_class_fails_the_checklist_item_of_its_layer() {
+    fn a_failing_class_without_a_failing_item_gains_one_and_rewrites_none() {
         let mut report = report_with(Vec::new());
         report.command = "checklist";
         for id in ["connection", "authentication", "collections"] {
-            report.checks.push(crate::report::Check::new(
-                crate::report::Section::Testing,
+            report.checks.push(Check::new(
+                Section::Testing,
                 id,
                 Status::Pass,
                 "fine",
@@ -231,20 +215,20 @@ mod tests {
                 Vec::new(),
             ));
         }
-        report.fail(auth_failure(&auth::Failure::Silent {
-            command: "connectionStatus".into(),
-            after: Duration::from_secs(1),
+        let before = report.checks.clone();
+        report.fail(failure(&Failure::NoPrimary {
+            members: vec!["h:1 (secondary of replica set rs0)".into()],
         }));
         settle(&mut report);
-        assert_eq!(report.class, Class::Server);
-        assert!(failing_junit_cases(&report) >= 1);
+        assert_eq!(report.checks[..3], before[..]);
         let failed: Vec<_> = report
             .checks
             .iter()
             .filter(|c| c.status == Status::Fail)
             .map(|c| c.id)
             .collect();
-        assert_eq!(failed, ["connection"]);
+        assert_eq!(failed, ["verdict"]);
+        assert!(failing_junit_cases(&report) >= 1);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::model::exit;
+use crate::model::step::Layer;
 
 /// One class per run. The names are public (JSON `class`); never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -26,6 +27,21 @@ pub enum Class {
 }
 
 impl Class {
+    /// The layer a class of failure belongs to (DESIGN.md's table).
+    pub fn layer(self) -> Layer {
+        match self {
+            Class::Dns => Layer::Dns,
+            Class::TcpRefused | Class::NetworkTimeout => Layer::Tcp,
+            Class::IpAccessList | Class::Tls => Layer::Tls,
+            Class::Server => Layer::Hello,
+            Class::AuthFailed => Layer::Auth,
+            Class::Authorization | Class::ChecksFailed => Layer::Data,
+            Class::Ok | Class::Usage | Class::ConfigInvalid | Class::Internal | Class::Unknown => {
+                Layer::Uri
+            }
+        }
+    }
+
     /// Every class, in exit-code order.
     pub const ALL: [Class; 14] = [
         Class::Ok,

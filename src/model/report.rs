@@ -19,12 +19,6 @@ pub struct Report {
     pub diagnosis: Option<Diagnosis>,
     /// Things that did not fail the run but deserve a look.
     pub warnings: Vec<String>,
-    /// Hosts (`host:port`) that failed while another host of the deployment
-    /// worked: their failed steps are warnings (`diagnose::settle`).
-    pub degraded_hosts: Vec<String>,
-    /// Hosts (`host:port`) that completed the handshake: while one does, a
-    /// connectivity step failing on another host is a warning.
-    pub answered_hosts: Vec<String>,
     pub steps: Vec<Step>,
     pub checks: Vec<Check>,
     pub rtt: Option<RttStats>,
@@ -157,8 +151,6 @@ impl Report {
             class: Class::Ok,
             diagnosis: None,
             warnings: Vec::new(),
-            degraded_hosts: Vec::new(),
-            answered_hosts: Vec::new(),
             steps: Vec::new(),
             checks: Vec::new(),
             rtt: None,

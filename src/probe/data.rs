@@ -26,8 +26,12 @@ const SYSTEM_DATABASES: [&str; 3] = ["admin", "config", "local"];
 pub struct Request<'a> {
     /// The database to list; `None` lists databases only.
     pub database: Option<&'a str>,
-    /// Collections that must exist in `database`.
+    /// Collections that must exist in `database` (with none chosen: in one of the
+    /// databases the user can see).
     pub expected: &'a [String],
+    /// The databases the user's roles name: where expected collections are looked
+    /// for when no database is chosen and `listDatabases` is refused.
+    pub role_databases: &'a [String],
     /// The layer's one deadline: every listing and estimate ends by then.
     pub deadline: Instant,
     /// The answers to `reads` sent early, beside the auth layer's commands.
@@ -80,17 +84,28 @@ pub enum Failure {
         names: Vec<String>,
         present: Vec<String>,
     },
-    /// Expected collections given, but no database to look in.
-    #[error(
-        "expected collections were given, but no database: pass --db or set `database` in the config"
-    )]
-    NoDatabase,
+    /// No database chosen: expected collections found in none of the databases
+    /// looked in (`looked_in` empty when the user could see none).
+    #[error("{} in none of the databases looked in ({})", .names.join(", "), looked_in_words(.looked_in))]
+    NotFound {
+        names: Vec<String>,
+        looked_in: Vec<String>,
+    },
     /// Any other driver error.
     #[error("{command} failed: {message}")]
     Driver { command: String, message: String },
     /// The server answered the handshake but not this command before the layer's deadline.
     #[error("no answer to {command} within the data layer's deadline")]
     Silent { command: String },
+}
+
+/// The databases looked in, as words: "app, probe", or "none could be seen".
+fn looked_in_words(looked_in: &[String]) -> String {
+    if looked_in.is_empty() {
+        "the user could see none".to_string()
+    } else {
+        looked_in.join(", ")
+    }
 }
 
 /// The data layer's result.
@@ -167,6 +182,28 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
                 list_collections(&mut out, client, req, database).await;
                 return out;
             }
+            if let (Failure::Unauthorized { .. }, None, false) =
+                (&failure, req.database, req.expected.is_empty())
+            {
+                // Atlas's copy-paste string names no database: look for the
+                // expected collections in the databases the user's roles name.
+                out.databases = user_databases(req.role_databases.iter());
+                out.steps.push(
+                    Step::new(
+                        Layer::Data,
+                        "listDatabases",
+                        Status::Warn,
+                        format!(
+                            "{failure}; looking in the databases the user's roles name ({})",
+                            looked_in_words(&out.databases)
+                        ),
+                    )
+                    .took(start.elapsed()),
+                );
+                list_every_database(&mut out, client, req).await;
+                find_expected(&mut out, req.expected);
+                return out;
+            }
             if let (Failure::Unauthorized { .. }, None, true) =
                 (&failure, req.database, req.expected.is_empty())
             {
@@ -198,18 +235,10 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
     }
 
     let Some(database) = req.database else {
-        if req.expected.is_empty() {
-            // Atlas's copy-paste string names no database: show what is in each.
-            list_every_database(&mut out, client, req).await;
-        } else {
-            out.steps.push(Step::new(
-                Layer::Data,
-                "expected collections",
-                Status::Fail,
-                Failure::NoDatabase.to_string(),
-            ));
-            out.failure = Some(Failure::NoDatabase);
-        }
+        // Atlas's copy-paste string names no database: show what is in each, and
+        // look for the expected collections there.
+        list_every_database(&mut out, client, req).await;
+        find_expected(&mut out, req.expected);
         return out;
     };
 
@@ -221,12 +250,7 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
 /// (system databases aside, at most `MAX_DATABASES_LISTED`, at once under the
 /// layer's deadline). A database the user may not list is a warning, not a failure.
 async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Request<'_>) {
-    let user_databases: Vec<String> = out
-        .databases
-        .iter()
-        .filter(|d| !SYSTEM_DATABASES.contains(&d.as_str()))
-        .cloned()
-        .collect();
+    let user_databases = user_databases(out.databases.iter());
     out.databases_not_listed = user_databases.len().saturating_sub(MAX_DATABASES_LISTED);
     let start = Instant::now();
     let mut listings = tokio::task::JoinSet::new();
@@ -301,6 +325,61 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
         )
         .took(start.elapsed()),
     );
+}
+
+/// The databases of `names` that are not the server's own, each once, in order.
+fn user_databases<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        if !SYSTEM_DATABASES.contains(&name.as_str()) && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// No database chosen: each expected collection passes naming the databases it
+/// was found in, or fails naming where it was looked for.
+fn find_expected(out: &mut DataOutcome, expected: &[String]) {
+    let looked_in: Vec<String> = out
+        .every_database
+        .iter()
+        .map(|(db, _)| db.clone())
+        .collect();
+    let mut missing = Vec::new();
+    for name in expected {
+        let found: Vec<&str> = out
+            .every_database
+            .iter()
+            .filter(|(_, collections)| collections.iter().any(|c| &c.name == name))
+            .map(|(db, _)| db.as_str())
+            .collect();
+        if found.is_empty() {
+            out.steps.push(Step::new(
+                Layer::Data,
+                format!("expect {name}"),
+                Status::Fail,
+                format!(
+                    "collection {name:?} is in none of the databases looked in ({})",
+                    looked_in_words(&looked_in)
+                ),
+            ));
+            missing.push(name.clone());
+        } else {
+            out.steps.push(Step::new(
+                Layer::Data,
+                format!("expect {name}"),
+                Status::Pass,
+                format!("present in {}", found.join(", ")),
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        out.failure = Some(Failure::NotFound {
+            names: missing,
+            looked_in,
+        });
+    }
 }
 
 /// One collection of a `listCollections` reply (no estimate yet).

@@ -104,8 +104,6 @@ impl Report {
                 cert.names.iter_mut().for_each(cap);
             }
         }
-        self.degraded_hosts.iter_mut().for_each(cap);
-        self.answered_hosts.iter_mut().for_each(cap);
         if let Some(scan) = &mut self.scan {
             for hit in &mut scan.hits {
                 cap(&mut hit.redacted);
