@@ -88,34 +88,7 @@ pub struct Paged {
     pub cut_short: Option<CutShort>,
 }
 
-/// Why a paged list was not read to the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CutShort {
-    /// [`MAX_PAGES`] pages read and `totalCount` still not reached.
-    Pages { pages: usize, total: Option<u64> },
-    /// [`MAX_LIST_BYTES`] read and `totalCount` still not reached.
-    Bytes { bytes: u64, total: Option<u64> },
-}
-
-impl std::fmt::Display for CutShort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let total = |t: &Option<u64>| {
-            t.map(|t| format!(" of the {t} the API announced"))
-                .unwrap_or_default()
-        };
-        match self {
-            CutShort::Pages { pages, total: t } => {
-                write!(f, "the list was cut short after {pages} pages{}", total(t))
-            }
-            CutShort::Bytes { bytes, total: t } => write!(
-                f,
-                "the list was cut short after {} MB{}",
-                bytes / (1024 * 1024),
-                total(t)
-            ),
-        }
-    }
-}
+pub use crate::model::paging::CutShort;
 
 /// One answer: status, the headers that matter, the body.
 struct Answer {

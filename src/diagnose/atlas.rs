@@ -453,7 +453,7 @@ mod tests {
         );
         if let Some(list) = f.access_list.as_mut() {
             list.entries = 5000;
-            list.cut_short = Some(crate::atlas::client::CutShort::Pages {
+            list.cut_short = Some(crate::model::paging::CutShort::Pages {
                 pages: 50,
                 total: Some(1_000_000_000_000_000),
             });
