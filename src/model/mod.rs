@@ -13,3 +13,4 @@ pub mod signal;
 pub mod step;
 pub mod tls;
 pub mod verdict;
+pub mod wire;
