@@ -87,6 +87,9 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         report.checks.extend(checks);
         diagnose::judge_checklist(&mut report, args.fail_on == crate::cli::FailOn::Warn);
     }
+    if let Some(what) = statics.as_ref().and_then(|s| s.lost.as_deref()) {
+        diagnose::lost(&mut report, what);
+    }
     report.interrupted = evidence.interrupted;
     Ok(report)
 }

@@ -207,27 +207,12 @@ impl Facts {
     }
 }
 
-impl Facts {
-    /// The facts of a layer whose task died: one error, nothing else.
-    pub fn lost() -> Facts {
-        let mut facts = Facts::default();
-        fail(
-            &mut facts,
-            "Atlas API",
-            ErrorKind::Api(Error::Decode {
-                message: "the API layer stopped unexpectedly".into(),
-            }),
-        );
-        facts
-    }
-}
-
 /// Runs the API layer on a blocking thread, under one deadline for all its calls.
 pub async fn cross_check(request: Request) -> Facts {
     let timeout = request.timeout;
     let started = Instant::now();
     let joined = tokio::task::spawn_blocking(move || run(&request, started + timeout)).await;
-    joined.unwrap_or_else(|_| Facts::lost())
+    joined.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 
 /// The API layer, blocking.

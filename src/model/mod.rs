@@ -14,3 +14,4 @@ pub mod signal;
 pub mod step;
 pub mod tls;
 pub mod verdict;
+pub mod wire;

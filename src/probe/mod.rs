@@ -398,13 +398,8 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
 
 /// A probe task that did not finish: panicked or cancelled, never silently dropped.
 pub fn lost_task(error: &tokio::task::JoinError) -> Failure {
-    let what = if error.is_panic() {
-        "a probe panicked"
-    } else {
-        "a probe was cancelled"
-    };
     Failure::Internal {
-        what: what.to_string(),
+        what: crate::panic::lost(error),
     }
 }
 
