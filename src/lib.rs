@@ -43,11 +43,6 @@ use crate::model::step::{Layer, Status, Step};
 use crate::report::human::Detail;
 use crate::report::style::Palette;
 
-/// The lowest wire version the bundled driver speaks (MongoDB 4.4).
-pub const DRIVER_MIN_WIRE_VERSION: i32 = 9;
-/// The highest wire version the bundled driver speaks.
-pub const DRIVER_MAX_WIRE_VERSION: i32 = 29;
-
 /// Input that cannot be used at all (stdin is a directory): a usage error
 /// (exit 2) that `main` prints, not a failure of atlas-doctor itself.
 #[derive(Debug, thiserror::Error)]
