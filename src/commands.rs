@@ -34,8 +34,8 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             ..Plan::to(Depth::Data)
         },
         Command::Checklist(args) => checklist::plan(settings, args),
-        Command::Explain(_) | Command::Completions(_) | Command::Man => {
-            unreachable!("explain, completions and man run offline, before any probe")
+        Command::Explain(_) | Command::Completions(_) | Command::Man | Command::Watch(_) => {
+            unreachable!("explain, completions and man run offline, watch on its own loop")
         }
     };
 

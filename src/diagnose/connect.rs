@@ -142,8 +142,8 @@ pub fn failure(failure: &Failure) -> Diagnosis {
         } => {
             let shown = version
                 .clone()
-                .unwrap_or_else(|| format!("about {}", hello::release_for_wire_version(*max)));
-            let finding = if *max < crate::DRIVER_MIN_WIRE_VERSION {
+                .unwrap_or_else(|| format!("about {}", crate::model::wire::release_words(*max)));
+            let finding = if *max < crate::model::wire::DRIVER_MIN {
                 Finding::WireVersionTooOld
             } else {
                 Finding::WireVersionTooNew
@@ -151,13 +151,13 @@ pub fn failure(failure: &Failure) -> Diagnosis {
             let summary = if finding == Finding::WireVersionTooOld {
                 format!(
                     "{host} runs MongoDB {shown} (wire version {max}); drivers need at least wire version {} (MongoDB {}).",
-                    crate::DRIVER_MIN_WIRE_VERSION,
-                    hello::release_for_wire_version(crate::DRIVER_MIN_WIRE_VERSION)
+                    crate::model::wire::DRIVER_MIN,
+                    crate::model::wire::release_words(crate::model::wire::DRIVER_MIN)
                 )
             } else {
                 format!(
                     "{host} needs wire version {min} or newer, beyond what current drivers speak ({}).",
-                    crate::DRIVER_MAX_WIRE_VERSION
+                    crate::model::wire::DRIVER_MAX
                 )
             };
             Diagnosis::from_finding(finding)
