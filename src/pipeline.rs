@@ -339,12 +339,7 @@ fn start_atlas(
 ) -> Option<tokio::task::JoinHandle<crate::atlas::Facts>> {
     let api = settings.atlas_api.clone()?;
     // Atlas keeps X.509, AWS IAM, LDAP and OIDC users in $external, all others in admin.
-    let external = matches!(
-        cs.option("authMechanism")
-            .map(str::to_ascii_uppercase)
-            .as_deref(),
-        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC" | "PLAIN")
-    );
+    let external = uri::mechanism::is_external(cs.option("authMechanism"));
     let request = crate::atlas::Request {
         settings: api,
         hosts: cs
@@ -356,7 +351,12 @@ fn start_atlas(
             .username
             .clone()
             .or_else(|| settings.target.username.clone()),
-        user_database: if external { "$external" } else { "admin" }.to_string(),
+        user_database: if external {
+            uri::mechanism::EXTERNAL
+        } else {
+            "admin"
+        }
+        .to_string(),
         timeout: settings.timeout,
     };
     Some(tokio::spawn(crate::atlas::cross_check(request)))

@@ -143,8 +143,8 @@ pub fn failure(failure: &Failure) -> Diagnosis {
         } => {
             let shown = version
                 .clone()
-                .unwrap_or_else(|| format!("about {}", hello::release_for_wire_version(*max)));
-            let finding = if *max < crate::model::deployment::DRIVER_MIN_WIRE_VERSION {
+                .unwrap_or_else(|| format!("about {}", crate::model::wire::release_words(*max)));
+            let finding = if *max < crate::model::wire::DRIVER_MIN {
                 Finding::WireVersionTooOld
             } else {
                 Finding::WireVersionTooNew
@@ -152,15 +152,13 @@ pub fn failure(failure: &Failure) -> Diagnosis {
             let summary = if finding == Finding::WireVersionTooOld {
                 format!(
                     "{host} runs MongoDB {shown} (wire version {max}); drivers need at least wire version {} (MongoDB {}).",
-                    crate::model::deployment::DRIVER_MIN_WIRE_VERSION,
-                    hello::release_for_wire_version(
-                        crate::model::deployment::DRIVER_MIN_WIRE_VERSION
-                    )
+                    crate::model::wire::DRIVER_MIN,
+                    crate::model::wire::release_words(crate::model::wire::DRIVER_MIN)
                 )
             } else {
                 format!(
                     "{host} needs wire version {min} or newer, beyond what current drivers speak ({}).",
-                    crate::model::deployment::DRIVER_MAX_WIRE_VERSION
+                    crate::model::wire::DRIVER_MAX
                 )
             };
             Diagnosis::from_finding(finding)
@@ -243,7 +241,10 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
     };
     let d = Diagnosis::from_finding(finding).with_evidence(format!("{host}: {error}"));
     match error {
-        tcp::Error::Refused => d.with_summary(format!(
+        // A live run dialled every address itself: when all were refused, the
+        // server is not listening on any, and the Node.js ::1 story (which needs
+        // 127.0.0.1 to work) is not what happened.
+        tcp::Error::Refused => without_localhost_advice(d).with_summary(format!(
             "{host} answered, but nothing listens on that port (connection refused)."
         )),
         tcp::Error::TimedOut { after } => d.with_summary(format!(
@@ -252,6 +253,24 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
         )),
         _ => d,
     }
+}
+
+/// A refusal's advice without the Node.js localhost-to-::1 cause and fix.
+fn without_localhost_advice(d: Diagnosis) -> Diagnosis {
+    use crate::model::finding::{TCP_REFUSED_LOCALHOST_CAUSE, TCP_REFUSED_LOCALHOST_FIX};
+    d.without(TCP_REFUSED_LOCALHOST_CAUSE, TCP_REFUSED_LOCALHOST_FIX)
+}
+
+/// No target was configured, so the run tried the default: the verdict says so
+/// first, and how to name one, before the layer's own advice.
+pub fn default_target(d: Diagnosis, uri: &str) -> Diagnosis {
+    let summary = format!(
+        "No target was configured (no --uri, MONGODB_URI or config file), so atlas-doctor tried the default {uri}: {}",
+        d.summary
+    );
+    d.with_summary(summary).with_first_fix(
+        "Name the deployment to check: export MONGODB_URI='mongodb+srv://USER@CLUSTER.mongodb.net/' (or pass --uri, or set uri-env in atlas-doctor.toml).",
+    )
 }
 
 fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {

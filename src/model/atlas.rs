@@ -32,7 +32,11 @@ pub struct AccessList {
     /// API may differ from the route to port 27017 (proxies, split tunnels).
     pub egress_auto: bool,
     pub covered_by: Option<Entry>,
+    /// Entries read.
     pub entries: usize,
+    /// Why the list was not read to the end (`None`: it was): an address not
+    /// found in a list cut short is not known to be absent.
+    pub cut_short: Option<crate::model::paging::CutShort>,
 }
 
 /// The cluster the connection string belongs to.

@@ -6,11 +6,6 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-/// The lowest wire version the bundled driver speaks (MongoDB 4.4).
-pub const DRIVER_MIN_WIRE_VERSION: i32 = 9;
-/// The highest wire version the bundled driver speaks.
-pub const DRIVER_MAX_WIRE_VERSION: i32 = 29;
-
 /// Round-trip times of repeated pings, or of the one handshake.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RttStats {
