@@ -20,7 +20,7 @@ use crate::model::class::Class;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
 use crate::redact::redact_text;
-use crate::wording::{self, Family, Reading, Tier, learned, rules};
+use crate::wording::{self, Family, Knowledge, Reading, Tier, learned, rules};
 
 /// The most input `explain` reads; the rest is ignored. Whole stack traces and
 /// log excerpts fit many times over.
@@ -100,26 +100,28 @@ pub fn decode_input_owned(mut bytes: Vec<u8>) -> String {
 /// Classifies `text`. Never panics, whatever the input; reads at most
 /// `MAX_INPUT_BYTES` of it.
 pub fn explain(text: &str) -> Explanation {
-    explain_with(text, &learned::MODEL)
+    explain_with(text, Knowledge::full())
 }
 
-/// `explain` with another learned model (cross-validation trains one per fold).
-pub fn explain_with(text: &str, model: &learned::Model) -> Explanation {
+/// `explain` with other data: a model trained on part of the corpus, or the
+/// driver messages without a fold (cross-validation scores what was left out).
+pub fn explain_with(text: &str, knowledge: Knowledge<'_>) -> Explanation {
     let text = redact_text(truncate(text, MAX_INPUT_BYTES));
     if let Some(own) = own_report(&text) {
         return own;
     }
-    if let Some(log) = explain_log(&text, model) {
+    if let Some(log) = explain_log(&text, knowledge) {
         return log;
     }
-    explain_one(&text, &text, model)
+    explain_one(&text, &text, knowledge)
 }
 
 /// Reads `part` (all of `text`, or one record of a log) and explains it; the
 /// whole `text` still lends its context (hosts, the driver, the URI).
-fn explain_one(text: &str, part: &str, model: &learned::Model) -> Explanation {
-    let readings = wording::readings(part);
-    let Some(reading) = wording::best(readings.clone()).or_else(|| learned::reading(model, part))
+fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation {
+    let readings = wording::readings_in(part, knowledge.templates);
+    let Some(reading) =
+        wording::best(readings.clone()).or_else(|| learned::reading(knowledge.model, part))
     else {
         return unknown(text);
     };
@@ -212,14 +214,17 @@ fn records(text: &str) -> Vec<Range<usize>> {
 /// A pasted log with errors of more than one finding: each distinct one is
 /// reported and the first in time is the verdict (a record that only says no
 /// server was usable yields to one that says why). `None` for a single error.
-fn explain_log(text: &str, model: &learned::Model) -> Option<Explanation> {
+fn explain_log(text: &str, knowledge: Knowledge<'_>) -> Option<Explanation> {
     let records = records(text);
     if records.len() < 2 || records.len() > MAX_RECORDS {
         return None;
     }
     let read: Vec<(Range<usize>, Reading)> = records
         .into_iter()
-        .filter_map(|r| wording::read(&text[r.clone()]).map(|reading| (r, reading)))
+        .filter_map(|r| {
+            wording::best(wording::readings_in(&text[r.clone()], knowledge.templates))
+                .map(|reading| (r, reading))
+        })
         .collect();
     let distinct = read
         .iter()
@@ -231,7 +236,7 @@ fn explain_log(text: &str, model: &learned::Model) -> Option<Explanation> {
     }
     let root = read.iter().position(|(_, r)| r.decidable()).unwrap_or(0);
     let (range, _) = &read[root];
-    let mut e = explain_one(text, &text[range.clone()], model);
+    let mut e = explain_one(text, &text[range.clone()], knowledge);
     let mut errors: Vec<Seen> = Vec::new();
     for (i, (range, reading)) in read.iter().enumerate() {
         if let Some(seen) = errors.iter_mut().find(|s| s.finding == reading.finding) {

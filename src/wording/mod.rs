@@ -31,7 +31,27 @@ use regex::Regex;
 
 use crate::model::finding::Finding;
 use rules::RULES;
-pub use tables::{Family, driver_family};
+pub use tables::{Family, TEMPLATES, Template, Templates, driver_family};
+
+/// What readings draw on that comes from data rather than from written rules:
+/// the mined driver messages and the learned model. A live run and `explain`
+/// use all of both; the accuracy tests build one without a fold of either, to
+/// score texts on what was left out.
+#[derive(Clone, Copy)]
+pub struct Knowledge<'a> {
+    pub templates: &'a Templates,
+    pub model: &'a learned::Model,
+}
+
+impl Knowledge<'static> {
+    /// All the mined templates and the model trained on the whole corpus.
+    pub fn full() -> Knowledge<'static> {
+        Knowledge {
+            templates: &tables::ALL_TEMPLATES,
+            model: &learned::MODEL,
+        }
+    }
+}
 
 /// How strongly a reading decides; the highest present wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,8 +96,13 @@ impl Reading {
 
 /// Every reading of `text`, unordered (rules in table order first).
 pub fn readings(text: &str) -> Vec<Reading> {
+    readings_in(text, &tables::ALL_TEMPLATES)
+}
+
+/// `readings` with the given set of driver messages.
+pub fn readings_in(text: &str, templates: &Templates) -> Vec<Reading> {
     let mut out = rule_readings(text);
-    out.extend(tables::template_readings(text));
+    out.extend(templates.readings(text));
     out.extend(tables::structure_readings(text));
     out
 }

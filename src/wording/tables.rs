@@ -90,6 +90,7 @@ static OS: LazyLock<Vec<OsError>> = LazyLock::new(|| {
 });
 
 /// One driver's error message template.
+#[derive(Debug)]
 pub struct Template {
     pub driver: &'static str,
     pub finding: Finding,
@@ -103,7 +104,8 @@ pub struct Template {
 /// any message may hold.
 const MIN_KEY: usize = 16;
 
-static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
+/// Every mined template, in table order.
+pub static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
     rows(DRIVER_MESSAGES)
         .filter_map(|r| {
             let key = r[2]
@@ -122,55 +124,78 @@ static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
         .collect()
 });
 
-/// All template keys in one case-insensitive alternation (the regex engine
-/// turns it into one Aho-Corasick scan), and which template each key belongs to.
-static TEMPLATE_SCAN: LazyLock<(Regex, HashMap<String, usize>)> = LazyLock::new(|| {
-    let mut index = HashMap::new();
-    let mut keys: Vec<&str> = Vec::new();
-    for (i, t) in TEMPLATES.iter().enumerate() {
-        if index.insert(t.key.clone(), i).is_none() {
-            keys.push(&t.key);
+/// A set of driver messages to read texts with: all of them, or (to measure
+/// how `explain` does on messages it was not given) all but some.
+pub struct Templates {
+    chosen: Vec<&'static Template>,
+    /// All keys in one case-insensitive alternation (the regex engine turns it
+    /// into one Aho-Corasick scan), and which template each key belongs to.
+    scan: Regex,
+    index: HashMap<String, usize>,
+}
+
+impl Templates {
+    /// The templates for which `keep` holds.
+    pub fn only(keep: impl Fn(&Template) -> bool) -> Templates {
+        let chosen: Vec<&'static Template> = TEMPLATES.iter().filter(|t| keep(t)).collect();
+        let mut index = HashMap::new();
+        let mut keys: Vec<&str> = Vec::new();
+        for (i, t) in chosen.iter().enumerate() {
+            if index.insert(t.key.clone(), i).is_none() {
+                keys.push(&t.key);
+            }
+        }
+        // Longest first, so that a key inside a longer key loses to it.
+        keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        let pattern = if keys.is_empty() {
+            // Matches nothing.
+            r"[^\s\S]".to_string()
+        } else {
+            keys.iter()
+                .map(|k| regex::escape(k))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let scan = RegexBuilder::new(&pattern)
+            .case_insensitive(true)
+            .unicode(false)
+            .size_limit(1 << 24)
+            .build()
+            .expect("template keys compile");
+        Templates {
+            chosen,
+            scan,
+            index,
         }
     }
-    // Longest first, so that a key inside a longer key loses to it.
-    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    let pattern = keys
-        .iter()
-        .map(|k| regex::escape(k))
-        .collect::<Vec<_>>()
-        .join("|");
-    let re = RegexBuilder::new(&pattern)
-        .case_insensitive(true)
-        .unicode(false)
-        .size_limit(1 << 24)
-        .build()
-        .expect("template keys compile");
-    (re, index)
-});
 
-/// Readings of the drivers' own messages found in `text`, in text order.
-pub fn template_readings(text: &str) -> Vec<Reading> {
-    let (re, index) = &*TEMPLATE_SCAN;
-    re.find_iter(text)
-        .filter_map(|m| {
-            let t = &TEMPLATES[*index.get(&m.as_str().to_ascii_lowercase())?];
-            Some(Reading {
-                finding: t.finding,
-                rule: "driver_message",
-                tier: Tier::Template,
-                at: m.range(),
-                also_at: None,
-                also: Vec::new(),
-                note: None,
-                fix: None,
-                evidence: Some(format!(
-                    "{} driver message \"{}\" ({})",
-                    t.driver, t.message, t.source
-                )),
+    /// Readings of the drivers' own messages found in `text`, in text order.
+    pub fn readings(&self, text: &str) -> Vec<Reading> {
+        self.scan
+            .find_iter(text)
+            .filter_map(|m| {
+                let t = self.chosen[*self.index.get(&m.as_str().to_ascii_lowercase())?];
+                Some(Reading {
+                    finding: t.finding,
+                    rule: "driver_message",
+                    tier: Tier::Template,
+                    at: m.range(),
+                    also_at: None,
+                    also: Vec::new(),
+                    note: None,
+                    fix: None,
+                    evidence: Some(format!(
+                        "{} driver message \"{}\" ({})",
+                        t.driver, t.message, t.source
+                    )),
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
 }
+
+/// All the mined templates, indexed once.
+pub static ALL_TEMPLATES: LazyLock<Templates> = LazyLock::new(|| Templates::only(|_| true));
 
 static SERVER_CODE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?:\bcode\W{0,4}|\berror code |\bfailed with error |\berror (?:code )?)(\d{1,5})\b")
@@ -497,14 +522,14 @@ mod tests {
 
     #[test]
     fn driver_messages_and_families_are_recognised() {
-        let r = template_readings("pymongo.errors.InvalidURI: Bad database name \"a b\"");
+        let r = ALL_TEMPLATES.readings("pymongo.errors.InvalidURI: Bad database name \"a b\"");
         assert_eq!(r[0].finding, Finding::UriMalformed);
-        let r = super::super::best(template_readings(
-            "error parsing uri: unescaped @ sign in user info",
-        ));
+        let r = super::super::best(
+            ALL_TEMPLATES.readings("error parsing uri: unescaped @ sign in user info"),
+        );
         assert_eq!(r.unwrap().finding, Finding::UriUnescapedCharacter);
         // The Rust driver's words, mined like the others.
-        let r = super::super::best(template_readings(
+        let r = super::super::best(ALL_TEMPLATES.readings(
             "Kind: An invalid argument was provided: a port cannot be specified with 'mongodb+srv', labels: {}",
         ));
         assert_eq!(r.unwrap().finding, Finding::UriSrvWithPort);
