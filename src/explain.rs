@@ -350,6 +350,9 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
         }
     }
     if let Some(fix) = reading.fix {
+        if reading.replaces_fixes {
+            d.fixes.clear();
+        }
         d = d.with_first_fix(fix);
     }
     let family = wording::driver_family(text);

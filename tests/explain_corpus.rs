@@ -435,7 +435,10 @@ fn driver_messages_left_out_of_the_tables_are_printed_and_above_their_floor() {
     let folds: Vec<Templates> = (0..TEMPLATE_FOLDS)
         .map(|fold| Templates::only(|t| template_fold(&t.key) != fold))
         .collect();
-    let indexed: Vec<(usize, &Entry)> = entries.iter().map(|(f, e)| (*f as usize, e)).collect();
+    let indexed: Vec<(usize, &Entry)> = entries
+        .iter()
+        .map(|(f, e)| (usize::try_from(*f).expect("a fold"), e))
+        .collect();
     let s = score_with(&indexed, |fold, text| {
         explain_with(
             text,

@@ -185,6 +185,7 @@ pub fn reading(model: &Model, text: &str) -> Option<Reading> {
             "No known wording, driver message or error number is in this text: the class is a guess from the words it shares with real errors of each class.",
         ),
         fix: None,
+        replaces_fixes: false,
         evidence: Some(format!(
             "learned guess: naive Bayes over {} real error texts, p={p:.2}",
             model.examples()

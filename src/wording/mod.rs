@@ -7,7 +7,9 @@
 //! A text is read structure first, then words. Every reading has a `Tier`, and
 //! the highest tier decides; within a tier the wording rules keep their table
 //! order and the other readings the order they appear in:
-//! - `Specific`: a wording rule that names one cause (`rules::RULES`);
+//! - `Specific`: a wording rule that names one cause (`rules::RULES`), or the
+//!   errors of the servers in a driver's server-selection dump (`topology`),
+//!   which come first;
 //! - `Template`: an error message an official driver raises, mined from its
 //!   source (`data/driver_messages.tsv`);
 //! - `Vague`: a wording rule whose words fit several causes (a closed
@@ -23,6 +25,7 @@
 pub mod learned;
 pub mod rules;
 mod tables;
+pub mod topology;
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -82,6 +85,8 @@ pub struct Reading {
     /// A sharper cause and fix than the finding's own.
     pub note: Option<&'static str>,
     pub fix: Option<&'static str>,
+    /// Whether `fix` replaces the finding's own fixes (it says the same, sharper).
+    pub replaces_fixes: bool,
     /// What the structure said (`server error code 18 (AuthenticationFailed)`).
     pub evidence: Option<String>,
 }
@@ -99,8 +104,16 @@ pub fn readings(text: &str) -> Vec<Reading> {
     readings_in(text, &tables::ALL_TEMPLATES)
 }
 
-/// `readings` with the given set of driver messages.
+/// `readings` with the given set of driver messages. A server-selection dump's
+/// own reading (its servers' errors) comes first: it outranks the words around it.
 pub fn readings_in(text: &str, templates: &Templates) -> Vec<Reading> {
+    let mut out: Vec<Reading> = topology::reading(text, templates).into_iter().collect();
+    out.extend(flat_readings(text, templates));
+    out
+}
+
+/// The readings of the words, the driver messages and the numbers of a text.
+fn flat_readings(text: &str, templates: &Templates) -> Vec<Reading> {
     let mut out = rule_readings(text);
     out.extend(templates.readings(text));
     out.extend(tables::structure_readings(text));
@@ -172,6 +185,7 @@ fn rule_readings(text: &str) -> Vec<Reading> {
             also: rule.also.to_vec(),
             note: rule.note,
             fix: rule.fix,
+            replaces_fixes: rule.replaces_fixes,
             evidence: None,
         });
     }

@@ -184,6 +184,7 @@ impl Templates {
                     also: Vec::new(),
                     note: None,
                     fix: None,
+                    replaces_fixes: false,
                     evidence: Some(format!(
                         "{} driver message \"{}\" ({})",
                         t.driver, t.message, t.source
@@ -348,6 +349,7 @@ pub fn structure_readings(text: &str) -> Vec<Reading> {
                 also: Vec::new(),
                 note: None,
                 fix: None,
+                replaces_fixes: false,
                 evidence: Some(evidence),
             });
         };
