@@ -120,9 +120,13 @@ pub fn explain_with(text: &str, knowledge: Knowledge<'_>) -> Explanation {
 /// whole `text` still lends its context (hosts, the driver, the URI).
 fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation {
     let readings = wording::readings_in(part, knowledge.templates);
-    let Some(reading) =
-        wording::best(readings.clone()).or_else(|| learned::reading(knowledge.model, part))
-    else {
+    let best = wording::best(readings.clone());
+    if best.is_none()
+        && let Some(at) = wording::application_error(part)
+    {
+        return not_a_connection_error(&part[at]);
+    }
+    let Some(reading) = best.or_else(|| learned::reading(knowledge.model, part)) else {
         return unknown(text);
     };
     let alternatives = alternatives(&reading, &readings);
@@ -321,6 +325,31 @@ static WINDOWS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z]:\\(?:users|program files|projects|code|dev|[a-z0-9_ -]+\\)|\bwin32\b|\bWinError\b|\bwindows\b|\.exe\b").expect("valid regex")
 });
 
+/// What a text that cannot decide lacks, said for the driver that wrote it:
+/// the per-server error each driver prints next to its summary.
+fn deciding_line(family: Option<Family>) -> &'static str {
+    match family {
+        Some(Family::Node) => {
+            "What would decide it: the error's `reason` with each server's `error` (log `err.reason.servers`, or `console.dir(err, { depth: null })`), or the MongoNetworkError logged before this one."
+        }
+        Some(Family::Python) => {
+            "What would decide it: the whole exception, whose Topology Description holds each server's `error=...` (NetworkTimeout, AutoReconnect('... refused'), an SSL error)."
+        }
+        Some(Family::Java) => {
+            "What would decide it: the 'Client view of cluster state is ...' part, where each server has `exception={...}, caused by {...}`."
+        }
+        Some(Family::Go) => {
+            "What would decide it: the 'current topology' part of the error, where each server has its 'Last error'."
+        }
+        Some(Family::CSharp) => {
+            "What would decide it: the 'Client view of cluster state is ...' part, where each server has its HeartbeatException."
+        }
+        Some(Family::Php | Family::Ruby | Family::Rust | Family::Shell) | None => {
+            "What would decide it: the innermost error printed with this summary (its 'caused by', 'reason' or per-server error, such as connection refused, timed out, or a TLS or DNS error)."
+        }
+    }
+}
+
 /// Builds the diagnosis of the deciding reading: the finding's words, sharpened
 /// by the reading and by what the text names, plus the alternatives as causes.
 fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: bool) -> Diagnosis {
@@ -381,6 +410,12 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
             "The text cannot tell the cause: it is the driver's summary that no server became usable in time, without the per-server error that says why.",
         );
     }
+    if !decidable {
+        // The first candidate is the likeliest; the line that would settle it
+        // is named, in the words of the driver that wrote the text.
+        d.fixes
+            .insert(1.min(d.fixes.len()), deciding_line(family).to_string());
+    }
     d = d.with_evidence(format!("rule: {}", reading.rule));
     if let Some(evidence) = &reading.evidence {
         d = d.with_evidence(evidence.clone());
@@ -426,6 +461,34 @@ fn unknown(text: &str) -> Explanation {
         matched: Vec::new(),
         alternatives: Vec::new(),
         rule: None,
+        decidable: true,
+        candidates: Vec::new(),
+        errors: Vec::new(),
+    }
+}
+
+/// The diagnosis of a text that is an application's or data error (a
+/// duplicate key, a cast or validation error, a warning, a type error in the
+/// code): class `unknown`, saying so, rather than a guess at a connection cause.
+fn not_a_connection_error(matched: &str) -> Explanation {
+    let diagnosis = Diagnosis {
+        class: Class::Unknown,
+        finding: None,
+        summary: "This is an application or data error, not a connection problem.".to_string(),
+        causes: vec![
+            "The words in the text come from the application's code, its data or its ODM (a duplicate key, a failed cast or validation, a deprecation warning, a type error), not from connecting to MongoDB.".to_string(),
+        ],
+        fixes: vec![
+            "Fix it where the application or its data is wrong; atlas-doctor checks connections, not application code.".to_string(),
+            "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.".to_string(),
+        ],
+        evidence: vec!["rule: application_error".to_string()],
+    };
+    Explanation {
+        diagnosis,
+        matched: vec![fragment(matched)],
+        alternatives: Vec::new(),
+        rule: Some("application_error"),
         decidable: true,
         candidates: Vec::new(),
         errors: Vec::new(),
@@ -622,9 +685,69 @@ mod tests {
 
     #[test]
     fn unrelated_text_is_unknown() {
-        let e = explain("TypeError: Cannot read properties of undefined (reading 'map')");
+        let e = explain("the weather in Lisbon is mild in December");
         assert_eq!(e.class(), Class::Unknown);
         assert_eq!(e.rule, None);
+    }
+
+    #[test]
+    fn r22_5_an_undecidable_text_names_the_line_that_would_decide_it() {
+        let py = explain(
+            "pymongo.errors.ServerSelectionTimeoutError: No servers found yet, Timeout: 30.0s",
+        );
+        assert!(!py.decidable);
+        assert_eq!(py.candidates[0].finding, py.diagnosis.finding.unwrap());
+        assert!(
+            py.diagnosis.fixes.iter().any(
+                |f| f.starts_with("What would decide it") && f.contains("Topology Description")
+            ),
+            "{:?}",
+            py.diagnosis.fixes
+        );
+        let node = explain("MongoServerSelectionError: Server selection timed out after 30000 ms");
+        assert!(
+            node.diagnosis
+                .fixes
+                .iter()
+                .any(|f| f.contains("err.reason.servers")),
+            "{:?}",
+            node.diagnosis.fixes
+        );
+        // A text that decides needs no such line.
+        let refused = explain("MongoServerSelectionError: connect ECONNREFUSED 127.0.0.1:27017");
+        assert!(
+            !refused
+                .diagnosis
+                .fixes
+                .iter()
+                .any(|f| f.starts_with("What would decide it"))
+        );
+    }
+
+    #[test]
+    fn r22_4_application_and_data_errors_are_unknown_and_say_so() {
+        for text in [
+            "TypeError: Cannot read properties of undefined (reading 'map')",
+            "MongoServerError: E11000 duplicate key error collection: shop.users index: email_1 dup key: { email: \"a@b.c\" }",
+            "CastError: Cast to ObjectId failed for value \"abc\" (type string) at path \"_id\" for model \"User\"",
+            "ValidationError: User validation failed: email: Path `email` is required.",
+            "(node:1234) [MONGOOSE] DeprecationWarning: Mongoose: the `strictQuery` option will be switched back to `false` by default in Mongoose 7.",
+            "TypeError: mongoose.connect is not a function",
+            "AttributeError: 'Collection' object has no attribute 'insert'",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
+            assert_eq!(e.rule, Some("application_error"), "{text}");
+            assert!(
+                e.diagnosis.summary.contains("application or data error"),
+                "{text}"
+            );
+        }
+        // A connection failure inside the same text still decides.
+        let e = explain(
+            "TypeError: x is undefined\nMongoServerSelectionError: connect ECONNREFUSED 127.0.0.1:27017",
+        );
+        assert_eq!(e.class(), Class::TcpRefused);
     }
 
     #[test]

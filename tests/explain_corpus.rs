@@ -23,8 +23,9 @@
 //! wording that nobody mined.
 //!
 //! The corpus is also scored by 10-fold cross-validation: the one learned part
-//! of `wording` (a naive Bayes guess for texts nothing else reads) is trained on
-//! nine folds and scored on the tenth. The hand-written rules and the mined
+//! of `wording` (a naive Bayes guess for texts nothing else reads, trained on
+//! the corpus and the mined driver messages) is trained on nine folds (and all
+//! the messages) and scored on the tenth. The hand-written rules and the mined
 //! tables are the same in every fold and were written with the corpus in view,
 //! so that figure cross-validates only what is learned.
 //!
@@ -40,7 +41,7 @@ use std::fmt::Write as _;
 use atlas_doctor::class::Class;
 use atlas_doctor::explain::{Explanation, explain, explain_with};
 use atlas_doctor::redact::redact_text;
-use atlas_doctor::wording::learned::{MODEL, Model};
+use atlas_doctor::wording::learned::{Model, corpus_examples, template_examples};
 use atlas_doctor::wording::{Knowledge, TEMPLATES, Templates};
 use serde::Deserialize;
 
@@ -282,6 +283,9 @@ fn class(name: &str) -> Option<Class> {
 #[test]
 fn cross_validated_accuracy_is_printed_and_above_its_floor() {
     let entries = load("explain_corpus.toml");
+    // The model learns from the corpus and the mined driver messages: per fold,
+    // the corpus without that fold, and every message.
+    let messages = template_examples(|_| true);
     let models: Vec<Model> = (0..FOLDS)
         .map(|fold| {
             Model::train(
@@ -289,7 +293,8 @@ fn cross_validated_accuracy_is_printed_and_above_its_floor() {
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| i % FOLDS != fold)
-                    .filter_map(|(_, e)| Some((e.text.as_str(), class(&e.class)?))),
+                    .filter_map(|(_, e)| Some((e.text.as_str(), class(&e.class)?)))
+                    .chain(messages.iter().map(|(t, c)| (t.as_str(), *c))),
             )
         })
         .collect();
@@ -394,7 +399,7 @@ const TEMPLATE_FOLDS: u64 = 10;
 
 /// The least accuracy the suite accepts on driver messages left out of the
 /// tables. Set below the figure first measured, as a guard.
-const TEMPLATE_FLOOR: f64 = 30.0;
+const TEMPLATE_FLOOR: f64 = 85.0;
 
 /// A template's fold, from its key: every template with the same key (the same
 /// message in several versions or drivers) is in the same fold, so that no
@@ -432,8 +437,17 @@ fn driver_messages_left_out_of_the_tables_are_printed_and_above_their_floor() {
             )
         })
         .collect();
-    let folds: Vec<Templates> = (0..TEMPLATE_FOLDS)
-        .map(|fold| Templates::only(|t| template_fold(&t.key) != fold))
+    // Per fold, the fold's messages are out of the tables and out of what the
+    // model learned from (it learns from the corpus and the other messages).
+    let folds: Vec<(Templates, Model)> = (0..TEMPLATE_FOLDS)
+        .map(|fold| {
+            let mut examples = corpus_examples();
+            examples.extend(template_examples(|t| template_fold(&t.key) != fold));
+            (
+                Templates::only(|t| template_fold(&t.key) != fold),
+                Model::train(examples.iter().map(|(t, c)| (t.as_str(), *c))),
+            )
+        })
         .collect();
     let indexed: Vec<(usize, &Entry)> = entries
         .iter()
@@ -443,8 +457,8 @@ fn driver_messages_left_out_of_the_tables_are_printed_and_above_their_floor() {
         explain_with(
             text,
             Knowledge {
-                templates: &folds[fold],
-                model: &MODEL,
+                templates: &folds[fold].0,
+                model: &folds[fold].1,
             },
         )
     });

@@ -251,6 +251,21 @@ pub fn is_saslprep_refusal(text: &str) -> bool {
     text.to_ascii_lowercase().contains("saslprep failure")
 }
 
+/// Errors of the application or of its data, not of the connection: a
+/// duplicate key, an ODM's cast or validation error, a document too large, a
+/// deprecation warning, a type or name error in the application's code.
+static APPLICATION_ERROR: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"\bE11000\b|duplicate key error|\bDuplicateKey\b|\bCastError\b|Cast to \w+ failed for value|\bValidat(?:ion|or)Error\b|validation failed|Document failed validation|\bStrictModeError\b|OverwriteModelError|Cannot overwrite `?\w+`? model once compiled|MissingSchemaError|Schema hasn't been registered for model|DeprecationWarning|\[MONGOOSE\] Warning|\bstrictQuery\b|is deprecated|BSONObjectTooLarge|document is larger than the maximum size|\bBSONTypeError\b|must be a 24 character hex string|must be a single String of 12 bytes|\b(?:TypeError|ReferenceError|SyntaxError|RangeError|NameError|AttributeError|KeyError|IndexError|ImportError|ModuleNotFoundError|NullPointerException|ClassCastException|NoMethodError|ArgumentError|InvalidCastException|NullReferenceException)\b|Cannot find module|is not a function|is not defined\b|Cannot read propert(?:y|ies) of (?:undefined|null)|undefined method",
+    )
+});
+
+/// Where `text` says it is an application's or data error, when nothing in
+/// it reads as a connection failure: `explain` then says `unknown`, naming it.
+pub fn application_error(text: &str) -> Option<Range<usize>> {
+    APPLICATION_ERROR.find(text).map(|m| m.range())
+}
+
 /// A host of MongoDB Atlas (or an Atlas replica-set name) in the text.
 pub static ATLAS: LazyLock<Regex> = LazyLock::new(|| compile(rules::ATLAS));
 

@@ -295,6 +295,27 @@ fn os_error(number: i32) -> Option<&'static OsError> {
     }
 }
 
+/// Socket and resolver errors by name: POSIX, Winsock and getaddrinfo names;
+/// .NET's `SocketError` member names; Erlang's inet atoms. Case matters.
+static OS_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?P<posix>E[A-Z]{4,}|WSAE?[A-Z_]{4,}|EAI_[A-Z]+|ERROR_[A-Z_]+)(?-u:\b)|SocketError(?:Code)?\W{1,4}(?P<dotnet>[A-Z][A-Za-z]+)|(?:[\s(\[]:|\{error,\s*|\{:error,\s*:)(?P<erlang>[a-z]{4,})(?-u:\b)",
+    )
+    .expect("valid regex")
+});
+
+/// The OS error a symbol names, on the platforms that use that kind of name.
+fn os_symbol(kind: &str, symbol: &str) -> Option<&'static OsError> {
+    OS.iter().find(|e| {
+        e.symbol == symbol
+            && match kind {
+                "dotnet" => e.platform == "dotnet",
+                "erlang" => e.platform == "erlang",
+                _ => !matches!(e.platform, "dotnet" | "erlang"),
+            }
+    })
+}
+
 static ALERT_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| compile(r"\b(?:SSL |TLS )?alert (?:number )?(\d{1,3})\b"));
 
@@ -371,6 +392,22 @@ pub fn structure_readings(text: &str) -> Vec<Reading> {
                 "os_error",
                 m.range(),
                 format!("{} error {} ({})", e.platform, e.number, e.symbol),
+            );
+        }
+    }
+    for c in OS_SYMBOL.captures_iter(text) {
+        let Some((kind, m)) = ["posix", "dotnet", "erlang"]
+            .into_iter()
+            .find_map(|k| Some((k, c.name(k)?)))
+        else {
+            continue;
+        };
+        if let Some(e) = os_symbol(kind, m.as_str()) {
+            push(
+                e.finding,
+                "os_error",
+                m.range(),
+                format!("{} error {}", e.platform, e.symbol),
             );
         }
     }
@@ -469,7 +506,27 @@ mod tests {
             assert!(t.source.contains('@'), "{} has no commit", t.message);
             assert!(
                 [
-                    "python", "node", "java", "go", "rust", "csharp", "ruby", "c"
+                    "python",
+                    "node",
+                    "java",
+                    "go",
+                    "rust",
+                    "csharp",
+                    "ruby",
+                    "c",
+                    "php",
+                    "swift",
+                    "kotlin",
+                    "scala",
+                    "cpp",
+                    "elixir",
+                    "mongoose",
+                    "mongoid",
+                    "mongoengine",
+                    "spring",
+                    "prisma",
+                    "shell",
+                    "server"
                 ]
                 .contains(&t.driver)
             );
@@ -496,6 +553,37 @@ mod tests {
             let r = structure_readings(text);
             assert!(r.iter().any(|r| r.finding == finding), "{text}: {r:?}");
         }
+    }
+
+    #[test]
+    fn r22_3_socket_errors_are_read_by_name_on_every_platform() {
+        let cases = [
+            // By name: .NET's SocketError, Erlang's atoms, Winsock and POSIX names.
+            (
+                "System.Net.Sockets.SocketException: SocketErrorCode: TimedOut",
+                Finding::NetworkTimeout,
+            ),
+            (
+                "localhost:27017 tcp connect: connection refused - :econnrefused",
+                Finding::TcpRefused,
+            ),
+            ("{error,etimedout}", Finding::NetworkTimeout),
+            (
+                "db.example.test tcp connect: non-existing domain - :nxdomain",
+                Finding::DnsNoSuchName,
+            ),
+            ("WSAEHOSTUNREACH", Finding::NetworkUnreachable),
+            (
+                "connect EHOSTDOWN 10.0.0.7:27017",
+                Finding::NetworkUnreachable,
+            ),
+        ];
+        for (text, finding) in cases {
+            let r = structure_readings(text);
+            assert!(r.iter().any(|r| r.finding == finding), "{text}: {r:?}");
+        }
+        // An unknown name, a lower-case word after a colon: nothing.
+        assert!(structure_readings("ERRORS: :fine").is_empty());
     }
 
     #[test]
