@@ -224,6 +224,7 @@ fn r20_1_no_format_shows_a_pasted_password() {
             }
         }
     }
+}
 
 /// `explain --format json` of `text` on stdin.
 fn explain_json(text: &str) -> Value {

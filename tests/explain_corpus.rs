@@ -98,6 +98,18 @@ fn load(name: &str) -> Vec<Entry> {
         .entry
 }
 
+/// `load` for a set whose texts must never be shown: a failure to read or
+/// parse it says so without quoting any of it.
+fn load_quietly(name: &str) -> Vec<Entry> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{name} cannot be read"));
+    toml::from_str::<Corpus>(&text)
+        .unwrap_or_else(|_| {
+            panic!("{name} does not parse as a holdout (source, driver, class, text, ...)")
+        })
+        .entry
+}
+
 #[derive(Default)]
 struct Tally {
     total: usize,
@@ -140,7 +152,8 @@ struct Score {
     by_driver: BTreeMap<String, Tally>,
     misses: Vec<String>,
     /// Wrong answers given as certain: `decidable: true` and a class other
-    /// than the expected one (`unknown` is counted apart: it claims nothing).
+    /// than the expected one (`unknown` with no rule is counted apart: it
+    /// claims nothing).
     confident_mistakes: usize,
     /// Texts answered `unknown`.
     unknown: usize,
@@ -197,7 +210,9 @@ fn score_with(
         }
         s.all.total += 1;
         s.all.right += usize::from(ok);
-        if got_class == "unknown" {
+        // `unknown` with no rule claims nothing; `unknown` because the text
+        // reads as an application's error is a claim like any other.
+        if got_class == "unknown" && e.rule.is_none() {
             s.unknown += 1;
         } else if !ok && e.decidable {
             s.confident_mistakes += 1;
@@ -341,7 +356,7 @@ fn cross_validated_accuracy_is_printed_and_above_its_floor() {
 
 /// Scores a holdout, prints its tables (never its misses) and asserts its floor.
 fn check_holdout(file: &str, title: &str, floor: f64) {
-    let s = score(&load(file));
+    let s = score(&load_quietly(file));
     println!("{}", report(title, &s, false));
     assert!(
         s.all.percent() >= floor,
@@ -373,8 +388,7 @@ fn second_holdout_accuracy_is_printed_and_above_its_floor() {
     );
 }
 
-/// The least accuracy the suite accepts on the third holdout (335 texts or
-/// more, gathered by someone who did not read the rules, under a written
+/// The least accuracy the suite accepts on the third holdout (305 texts, gathered by someone who did not read the rules, under a written
 /// protocol). Set before the set was first scored: a guard, not a target.
 const THIRD_HOLDOUT_FLOOR: f64 = 80.0;
 

@@ -14,7 +14,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::{Reading, TEMPLATES, Template, Tier, compile};
+use super::reading::{Reading, Tier, compile};
+use super::tables::{self, TEMPLATES, Template, Templates};
 use crate::model::class::Class;
 use crate::model::finding::Finding;
 
@@ -221,6 +222,26 @@ pub fn reading(model: &Model, text: &str) -> Option<Reading> {
             model.examples()
         )),
     })
+}
+
+/// What readings draw on that comes from data rather than from written rules:
+/// the mined driver messages and the learned model. A live run and `explain`
+/// use all of both; the accuracy tests build one without a fold of either, to
+/// score texts on what was left out.
+#[derive(Clone, Copy)]
+pub struct Knowledge<'a> {
+    pub templates: &'a Templates,
+    pub model: &'a Model,
+}
+
+impl Knowledge<'static> {
+    /// All the mined templates and the model trained on the whole corpus.
+    pub fn full() -> Knowledge<'static> {
+        Knowledge {
+            templates: &tables::ALL_TEMPLATES,
+            model: &MODEL,
+        }
+    }
 }
 
 #[cfg(test)]

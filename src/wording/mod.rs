@@ -23,6 +23,7 @@
 //!   corpus (`learned`), for texts plainly about MongoDB; undecidable too.
 
 pub mod learned;
+mod reading;
 pub mod rules;
 mod tables;
 pub mod topology;
@@ -33,71 +34,13 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::finding::Finding;
+pub use learned::Knowledge;
+pub use reading::{ATLAS, Reading, Tier};
+use reading::{compile, names_atlas_or_no_host};
 use rules::RULES;
-pub use tables::{Family, TEMPLATES, Template, Templates, driver_family};
-
-/// What readings draw on that comes from data rather than from written rules:
-/// the mined driver messages and the learned model. A live run and `explain`
-/// use all of both; the accuracy tests build one without a fold of either, to
-/// score texts on what was left out.
-#[derive(Clone, Copy)]
-pub struct Knowledge<'a> {
-    pub templates: &'a Templates,
-    pub model: &'a learned::Model,
-}
-
-impl Knowledge<'static> {
-    /// All the mined templates and the model trained on the whole corpus.
-    pub fn full() -> Knowledge<'static> {
-        Knowledge {
-            templates: &tables::ALL_TEMPLATES,
-            model: &learned::MODEL,
-        }
-    }
-}
-
-/// How strongly a reading decides; the highest present wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Tier {
-    Learned,
-    Wrapper,
-    Structure,
-    Vague,
-    Template,
-    Specific,
-}
-
-/// One cause read from a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reading {
-    /// What it means.
-    pub finding: Finding,
-    /// The rule, or the table (`server_code`, `os_error`, `tls_alert`,
-    /// `driver_message`), that read it.
-    pub rule: &'static str,
-    pub tier: Tier,
-    /// The bytes of the text that said it.
-    pub at: Range<usize>,
-    /// The fragment a rule's `requires` condition found, when there is one.
-    pub also_at: Option<Range<usize>>,
-    /// Other findings the same words are known to mean.
-    pub also: Vec<Finding>,
-    /// A sharper cause and fix than the finding's own.
-    pub note: Option<&'static str>,
-    pub fix: Option<&'static str>,
-    /// Whether `fix` replaces the finding's own fixes (it says the same, sharper).
-    pub replaces_fixes: bool,
-    /// What the structure said (`server error code 18 (AuthenticationFailed)`).
-    pub evidence: Option<String>,
-}
-
-impl Reading {
-    /// A wrapper decides alone only when nothing else speaks, and a learned
-    /// guess only when nothing at all does: then the text cannot tell the cause.
-    pub fn decidable(&self) -> bool {
-        !matches!(self.tier, Tier::Wrapper | Tier::Learned)
-    }
-}
+pub use tables::{
+    Family, TEMPLATES, Template, Templates, alert_finding, alert_name, driver_family,
+};
 
 /// Every reading of `text`, unordered (rules in table order first).
 pub fn readings(text: &str) -> Vec<Reading> {
@@ -107,7 +50,12 @@ pub fn readings(text: &str) -> Vec<Reading> {
 /// `readings` with the given set of driver messages. A server-selection dump's
 /// own reading (its servers' errors) comes first: it outranks the words around it.
 pub fn readings_in(text: &str, templates: &Templates) -> Vec<Reading> {
-    let mut out: Vec<Reading> = topology::reading(text, templates).into_iter().collect();
+    let read_part = |part: &str| {
+        let mut found = flat_readings(part, templates);
+        found.retain(Reading::decidable);
+        best(found)
+    };
+    let mut out: Vec<Reading> = topology::reading(text, read_part).into_iter().collect();
     out.extend(flat_readings(text, templates));
     out
 }
@@ -192,24 +140,6 @@ fn rule_readings(text: &str) -> Vec<Reading> {
     out
 }
 
-/// What a TLS alert from a server means. Alert 80 (internal_error) is how Atlas
-/// refuses an address outside its IP access list; from any other server it is
-/// a TLS failure on the server's side. `atlas` is whether the server is Atlas
-/// (known live from the host name or `--atlas`; in pasted text, an Atlas host
-/// named or, when no host is named at all, the likelier case).
-pub fn alert_finding(code: u8, atlas: bool) -> Finding {
-    match tables::alert(code).map(|a| a.finding) {
-        Some(Finding::IpAccessListAlert) if !atlas => Finding::TlsAlert,
-        Some(finding) => finding,
-        None => Finding::TlsAlert,
-    }
-}
-
-/// The IANA name of a TLS alert (`internal_error`), or `unknown alert`.
-pub fn alert_name(code: u8) -> &'static str {
-    tables::alert(code).map_or("unknown alert", |a| a.name)
-}
-
 /// The server error code a driver's message implies, where the driver gives
 /// only text: the code written in it (`code: 18`, `error 13 (Unauthorized)`,
 /// `(AuthenticationFailed)`), else the server's own words for it.
@@ -264,40 +194,6 @@ static APPLICATION_ERROR: LazyLock<Regex> = LazyLock::new(|| {
 /// it reads as a connection failure: `explain` then says `unknown`, naming it.
 pub fn application_error(text: &str) -> Option<Range<usize>> {
     APPLICATION_ERROR.find(text).map(|m| m.range())
-}
-
-/// A host of MongoDB Atlas (or an Atlas replica-set name) in the text.
-pub static ATLAS: LazyLock<Regex> = LazyLock::new(|| compile(rules::ATLAS));
-
-static HOST_PORT: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
-        r"\b(?:[a-z0-9][a-z0-9-]*\.)+[a-z][a-z0-9-]*:\d{2,5}\b|\b\d{1,3}(?:\.\d{1,3}){3}:\d{2,5}\b|\blocalhost:\d{2,5}\b|\[[0-9a-f:]+\]:\d{2,5}",
-    )
-});
-
-/// File extensions that make `name.ext:123` a file and line, not a host and port.
-const SOURCE_FILES: &[&str] = &[
-    "c", "cc", "cpp", "cs", "dart", "ex", "exs", "go", "h", "java", "js", "json", "jsx", "kt",
-    "mjs", "cjs", "php", "py", "rb", "rs", "scala", "ts", "tsx",
-];
-
-/// Whether the text names an Atlas host, or names no host at all (file names
-/// with line numbers, `connect.js:379`, are not hosts).
-fn names_atlas_or_no_host(text: &str) -> bool {
-    ATLAS.is_match(text)
-        || !HOST_PORT.find_iter(text).any(|m| {
-            let host = m.as_str().rsplit_once(':').map_or(m.as_str(), |(h, _)| h);
-            let last = host.rsplit('.').next().unwrap_or_default();
-            !SOURCE_FILES.contains(&last.to_ascii_lowercase().as_str())
-        })
-}
-
-/// Case-insensitive, with ASCII word boundaries: a Unicode `\b` makes the fast
-/// engines give up on non-ASCII input (pasted logs in any language, binary
-/// junk), which would cost seconds per kilobyte. The rules' words are ASCII.
-fn compile(pattern: &str) -> Regex {
-    let pattern = format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"));
-    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern:?}: {e}"))
 }
 
 /// The rule table compiled once.

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
 
-use super::{Reading, Tier, compile, names_atlas_or_no_host};
+use super::reading::{Reading, Tier, compile, names_atlas_or_no_host};
 use crate::model::finding::Finding;
 
 const SERVER_CODES: &str = include_str!("data/server_codes.tsv");
@@ -63,6 +63,24 @@ static ALERTS: LazyLock<Vec<Alert>> = LazyLock::new(|| {
         })
         .collect()
 });
+
+/// What a TLS alert from a server means. Alert 80 (internal_error) is how Atlas
+/// refuses an address outside its IP access list; from any other server it is
+/// a TLS failure on the server's side. `atlas` is whether the server is Atlas
+/// (known live from the host name or `--atlas`; in pasted text, an Atlas host
+/// named or, when no host is named at all, the likelier case).
+pub fn alert_finding(code: u8, atlas: bool) -> Finding {
+    match alert(code).map(|a| a.finding) {
+        Some(Finding::IpAccessListAlert) if !atlas => Finding::TlsAlert,
+        Some(finding) => finding,
+        None => Finding::TlsAlert,
+    }
+}
+
+/// The IANA name of a TLS alert (`internal_error`), or `unknown alert`.
+pub fn alert_name(code: u8) -> &'static str {
+    alert(code).map_or("unknown alert", |a| a.name)
+}
 
 pub fn alert(code: u8) -> Option<&'static Alert> {
     ALERTS.iter().find(|a| a.code == code)
@@ -434,10 +452,10 @@ pub fn structure_readings(text: &str) -> Vec<Reading> {
     for (code, at) in alert_numbers.chain(alert_words) {
         if alert(code).is_some() {
             push(
-                super::alert_finding(code, atlas),
+                alert_finding(code, atlas),
                 "tls_alert",
                 at,
-                format!("TLS alert {code} ({})", super::alert_name(code)),
+                format!("TLS alert {code} ({})", alert_name(code)),
             );
         }
     }

@@ -15,8 +15,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Reading, Templates, Tier, compile};
-use crate::finding::Finding;
+use super::reading::{Reading, Tier, compile};
+use crate::model::finding::Finding;
 
 /// One server of a dump.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,7 +152,9 @@ fn primary_or_router(kind: &str) -> bool {
 }
 
 /// The reading of the dump in `text`: its servers' errors, or their states.
-pub fn reading(text: &str, templates: &Templates) -> Option<Reading> {
+/// `read_entry` reads one server's entry as a text of its own (the caller's rules,
+/// tables and numbers, without summaries or guesses).
+pub fn reading(text: &str, read_entry: impl Fn(&str) -> Option<Reading>) -> Option<Reading> {
     let servers = servers(text);
     if servers.is_empty() {
         return None;
@@ -166,8 +168,6 @@ pub fn reading(text: &str, templates: &Templates) -> Option<Reading> {
         };
         let range = server.entry.clone();
         let part = &text[range.clone()];
-        let mut found = super::flat_readings(part, templates);
-        found.retain(Reading::decidable);
         let named = || {
             exception_name(&text[error.clone()]).map(|mut r| {
                 let shift = error.start - range.start;
@@ -175,7 +175,7 @@ pub fn reading(text: &str, templates: &Templates) -> Option<Reading> {
                 r
             })
         };
-        if let Some(mut r) = super::best(found).or_else(named) {
+        if let Some(mut r) = read_entry(part).or_else(named) {
             r.at = range.start + r.at.start..range.start + r.at.end;
             r.also_at = r
                 .also_at
@@ -286,8 +286,9 @@ fn exception_name(part: &str) -> Option<Reading> {
 mod tests {
     use super::*;
 
-    fn all() -> Templates {
-        Templates::only(|_| true)
+    /// A reader that knows no words: what decides is the dump's own structure.
+    fn none(_: &str) -> Option<Reading> {
+        None
     }
 
     #[test]
@@ -322,13 +323,16 @@ mod tests {
     #[test]
     fn r22_2_the_servers_errors_decide_and_states_speak() {
         let py = "pymongo.errors.ServerSelectionTimeoutError: Timeout: 30s, Topology Description: <TopologyDescription id: 1, topology_type: ReplicaSetNoPrimary, servers: [<ServerDescription ('ac-a-shard-00-00.b.mongodb.net', 27017) server_type: Unknown, rtt: None, error=NetworkTimeout('ac-a-shard-00-00.b.mongodb.net:27017: timed out')>]>";
-        let r = reading(py, &all()).unwrap();
-        assert_eq!(r.finding.class(), crate::class::Class::NetworkTimeout);
+        let r = reading(py, none).unwrap();
+        assert_eq!(
+            r.finding.class(),
+            crate::model::class::Class::NetworkTimeout
+        );
         assert!(r.decidable());
         assert!(r.evidence.unwrap().starts_with("topology: 1 server;"));
         let states = "Timed out after 30000 ms while waiting for a server that matches WritableServerSelector. Client view of cluster state is {type=REPLICA_SET, servers=[{address=a:27017, type=REPLICA_SET_SECONDARY, state=CONNECTED}, {address=b:27017, type=REPLICA_SET_ARBITER, state=CONNECTED}]";
-        assert_eq!(reading(states, &all()).unwrap().finding, Finding::NoPrimary);
+        assert_eq!(reading(states, none).unwrap().finding, Finding::NoPrimary);
         let elided = "TopologyDescription { type: 'ReplicaSetNoPrimary', servers: Map(3) { 'a:27017' => [ServerDescription] } }";
-        assert!(reading(elided, &all()).is_none());
+        assert!(reading(elided, none).is_none());
     }
 }
