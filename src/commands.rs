@@ -33,8 +33,8 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             ..Plan::to(Depth::Data)
         },
         Command::Checklist(args) => checklist::plan(settings, args),
-        Command::Explain(_) | Command::Completions(_) | Command::Man => {
-            unreachable!("explain, completions and man run offline, before any probe")
+        Command::Explain(_) | Command::Completions(_) | Command::Man | Command::Watch(_) => {
+            unreachable!("explain, completions and man run offline, watch on its own loop")
         }
     };
 
@@ -86,6 +86,9 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         );
         report.checks.extend(checks);
         diagnose::judge_checklist(&mut report, args.fail_on == crate::cli::FailOn::Warn);
+    }
+    if let Some(what) = statics.as_ref().and_then(|s| s.lost.as_deref()) {
+        diagnose::lost(&mut report, what);
     }
     report.interrupted = evidence.interrupted;
     Ok(report)

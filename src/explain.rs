@@ -588,13 +588,9 @@ fn wire_version_summary(finding: Finding, text: &str) -> Option<String> {
 
 /// " (MongoDB x.y)" for a known wire version, else nothing.
 fn release(wire: u32) -> String {
-    const RELEASES: [&str; 26] = [
-        "2.4", "2.6", "2.6", "3.0", "3.2", "3.4", "3.6", "4.0", "4.2", "4.4", "4.7", "4.8", "4.9",
-        "5.0", "5.1", "5.2", "5.3", "6.0", "6.1", "6.2", "6.3", "7.0", "7.1", "7.2", "7.3", "8.0",
-    ];
-    usize::try_from(wire)
+    i32::try_from(wire)
         .ok()
-        .and_then(|i| RELEASES.get(i))
+        .and_then(crate::model::wire::release)
         .map(|v| format!(" (MongoDB {v})"))
         .unwrap_or_default()
 }

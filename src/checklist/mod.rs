@@ -53,6 +53,8 @@ fn scan_roots(args: &ChecklistArgs) -> Result<Vec<PathBuf>, &'static str> {
 pub struct Static {
     pub scan: Result<crate::scan::Scan, &'static str>,
     pub config_mode: Option<u32>,
+    /// The scan's task panicked: what `panic::lost` says of it (the run is `internal`).
+    pub lost: Option<String>,
 }
 
 /// Runs the static checks (file system only; blocking, so off the async runtime's threads).
@@ -61,16 +63,24 @@ pub async fn static_checks(settings: &Settings, args: &ChecklistArgs) -> Static 
         PasswordSource::ConfigFile(path) => security::file_mode(path),
         _ => None,
     };
+    let mut lost = None;
     let scan = match scan_roots(args) {
         Ok(roots) => {
             let cross = args.scan_all_filesystems;
             let scanned =
                 tokio::task::spawn_blocking(move || crate::scan::scan(&roots, cross)).await;
-            scanned.map_err(|_| "the scan stopped unexpectedly")
+            scanned.map_err(|error| {
+                lost = Some(crate::panic::lost(&error));
+                "the scan stopped unexpectedly"
+            })
         }
         Err(why) => Err(why),
     };
-    Static { scan, config_mode }
+    Static {
+        scan,
+        config_mode,
+        lost,
+    }
 }
 
 /// Both checklists, as functions of the pipeline's evidence (for a connection

@@ -9,6 +9,7 @@
 
 mod judge;
 mod lint;
+pub mod mechanism;
 mod options;
 mod parse;
 mod redact;
