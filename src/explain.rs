@@ -448,8 +448,12 @@ fn fragment(raw: &str) -> String {
 }
 
 static ATLAS_HOST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.mongodb\.net(?-u:\b)")
-        .expect("valid regex")
+    Regex::new(concat!(
+        r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.",
+        crate::uri::atlas_domain_pattern!(),
+        r"(?-u:\b)"
+    ))
+    .expect("valid regex")
 });
 
 /// Distinct Atlas host names in the text (at most three), for the evidence.

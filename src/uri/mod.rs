@@ -7,6 +7,7 @@
 //! (parsed or not) without its secrets; `options` holds the option tables
 //! all three consult.
 
+mod atlas_host;
 mod judge;
 mod lint;
 pub mod mechanism;
@@ -16,6 +17,8 @@ mod redact;
 
 use std::fmt;
 
+pub(crate) use atlas_host::atlas_domain_pattern;
+pub use atlas_host::is_atlas_host;
 pub use lint::{Lint, atlas_placeholder};
 pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, option_kind};
 pub use parse::percent_encode_char;
