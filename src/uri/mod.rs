@@ -24,6 +24,11 @@ pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, o
 pub use parse::percent_encode_char;
 pub use redact::redact_raw;
 
+/// The database drivers and shells use when the connection string names none
+/// (mongosh's and the Node, Python and Java drivers' `test`): the checklist's
+/// data, status and CRUD layers look there when nothing else names one.
+pub const DEFAULT_DATABASE: &str = "test";
+
 /// The connection string as the official driver reads it (no I/O), for
 /// building the driver's client from the application's own options; the
 /// driver's message when it refuses.
