@@ -8,6 +8,7 @@ pub mod class;
 pub mod deployment;
 pub mod exit;
 pub mod finding;
+pub mod paging;
 pub mod report;
 pub mod signal;
 pub mod step;
