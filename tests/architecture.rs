@@ -95,7 +95,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("uri::lint", "uri"),
     ("uri::parse", "uri"),
     ("uri::redact", "uri"),
-    ("wording::tables", "wording"),
 ];
 
 #[test]
