@@ -33,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Renderers only.
     ("report", &["report"]),
     // The glue: command plans, generated scripts, the crate root.
-    ("glue", &["commands", "generate", "crate"]),
+    ("glue", &["commands", "generate", "crate", "watch"]),
 ];
 
 /// Which layers each layer may import (its own always).

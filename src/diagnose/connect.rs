@@ -240,7 +240,10 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
     };
     let d = Diagnosis::from_finding(finding).with_evidence(format!("{host}: {error}"));
     match error {
-        tcp::Error::Refused => d.with_summary(format!(
+        // A live run dialled every address itself: when all were refused, the
+        // server is not listening on any, and the Node.js ::1 story (which needs
+        // 127.0.0.1 to work) is not what happened.
+        tcp::Error::Refused => without_localhost_advice(d).with_summary(format!(
             "{host} answered, but nothing listens on that port (connection refused)."
         )),
         tcp::Error::TimedOut { after } => d.with_summary(format!(
@@ -249,6 +252,24 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
         )),
         _ => d,
     }
+}
+
+/// A refusal's advice without the Node.js localhost-to-::1 cause and fix.
+fn without_localhost_advice(d: Diagnosis) -> Diagnosis {
+    use crate::model::finding::{TCP_REFUSED_LOCALHOST_CAUSE, TCP_REFUSED_LOCALHOST_FIX};
+    d.without(TCP_REFUSED_LOCALHOST_CAUSE, TCP_REFUSED_LOCALHOST_FIX)
+}
+
+/// No target was configured, so the run tried the default: the verdict says so
+/// first, and how to name one, before the layer's own advice.
+pub fn default_target(d: Diagnosis, uri: &str) -> Diagnosis {
+    let summary = format!(
+        "No target was configured (no --uri, MONGODB_URI or config file), so atlas-doctor tried the default {uri}: {}",
+        d.summary
+    );
+    d.with_summary(summary).with_first_fix(
+        "Name the deployment to check: export MONGODB_URI='mongodb+srv://USER@CLUSTER.mongodb.net/' (or pass --uri, or set uri-env in atlas-doctor.toml).",
+    )
 }
 
 fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
