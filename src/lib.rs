@@ -8,7 +8,7 @@ pub mod cli;
 pub mod code;
 pub mod commands;
 pub mod config;
-pub mod crud;
+pub mod deadline;
 pub mod diagnose;
 pub mod explain;
 pub mod file;

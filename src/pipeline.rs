@@ -7,8 +7,6 @@
 //! status). A later layer that can run beside the others (the Atlas API) plugs
 //! in after `data`, reading the same evidence.
 
-use std::time::Duration;
-
 use mongodb::Client;
 use tokio::time::Instant;
 
@@ -17,11 +15,7 @@ use crate::model::step::{Layer, Status, Step};
 use crate::probe::{self, auth, data, status};
 use crate::uri::{self, ConnectionString};
 
-/// How long after a layer's deadline our own bound on a driver call fires: the
-/// driver's timers (server selection, connect) end at the deadline itself, and
-/// its error names the cause (an untrusted certificate, a refused host), so it
-/// should win the race against our plain "no answer".
-pub const GRACE: Duration = Duration::from_millis(500);
+pub use crate::deadline::{GRACE, remaining};
 
 /// The layers an early driver start may wait through (dns, tcp, tls, hello,
 /// then auth itself), each with one deadline: the bound of its own work. The
@@ -87,7 +81,7 @@ pub struct Evidence {
     pub connectivity: Option<probe::Connectivity>,
     pub auth: Option<auth::AuthOutcome>,
     pub data: Option<data::DataOutcome>,
-    pub crud: Option<crate::crud::Outcome>,
+    pub crud: Option<crate::probe::crud::Outcome>,
     pub status: Option<status::Evidence>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
     pub atlas: Option<crate::atlas::Facts>,
@@ -316,11 +310,11 @@ async fn after_data(
     let mut cleanup = match crate::stop::Cleanup::begin() {
         Ok(cleanup) => cleanup,
         Err(e) => {
-            evidence.crud = Some(crate::crud::Outcome::no_handler(&e));
+            evidence.crud = Some(crate::probe::crud::Outcome::no_handler(&e));
             return;
         }
     };
-    let crud = crate::crud::round_trip(
+    let crud = crate::probe::crud::round_trip(
         client,
         &database,
         settings.timeout,
@@ -480,9 +474,4 @@ pub fn expected_collections(config: &[String], flag: &[String]) -> Vec<String> {
         }
     }
     out
-}
-
-/// The time left before `deadline`, for driver options that take a duration.
-pub fn remaining(deadline: Instant) -> Duration {
-    deadline.saturating_duration_since(Instant::now())
 }

@@ -18,14 +18,17 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The types that cross layers: imports nothing of ours.
     ("model", &["model"]),
     // Small helpers every layer may use: they know no layer.
-    ("helper", &["words", "file", "output", "stop", "walk"]),
+    (
+        "helper",
+        &["words", "file", "output", "stop", "walk", "deadline"],
+    ),
     // What the connection string and the driver's words mean; scrubbing secrets.
     ("knowledge", &["uri", "wording", "redact", "panic"]),
     // Raw flags (clap), then the resolved settings.
     ("cli", &["cli"]),
     ("config", &["config"]),
     // The probes of each layer, the Atlas control plane, the static scans.
-    ("probe", &["probe", "atlas", "scan", "crud", "code"]),
+    ("probe", &["probe", "atlas", "scan", "code"]),
     // The one run: the layers in order, each under its deadline.
     ("pipeline", &["pipeline"]),
     // The judge, the checklists, offline explanation.
@@ -80,8 +83,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("checklist::testing", "probe::status"),
     ("config", "atlas"),
     ("config", "atlas::credentials"),
-    ("probe::auth", "pipeline"),
-    ("probe::auth::client", "pipeline"),
     // Cycles inside a layer: a child reaching back into its parent's items.
     ("probe::auth", "probe"),
     ("probe::auth::classify", "probe::auth"),

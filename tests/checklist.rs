@@ -532,7 +532,7 @@ fn r15_crud_stopped_by_int_term_or_hup_drops_the_scratch_collection_and_exits_13
         let (code, json) = crud_with_signal(
             &bed.auth_uri("admin", ""),
             &db,
-            &[(atlas_doctor::crud::PAUSE_ENV, "20000")],
+            &[(atlas_doctor::probe::crud::PAUSE_ENV, "20000")],
             &[],
             signal,
             &|| !probe_collections(&rt, &admin, &db).is_empty(),

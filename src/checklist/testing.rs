@@ -1,6 +1,6 @@
 //! The testing checklist items read off the data and status layers' evidence:
 //! collections and database-status. (`connection` and `authentication` are read
-//! off the earlier layers; the `crud` round trip lives in `crate::crud`.)
+//! off the earlier layers; the `crud` round trip lives in `crate::probe::crud`.)
 
 use std::fmt::Write as _;
 

@@ -115,7 +115,7 @@ async fn command(
     let reply = prefetched.run(client, &read.database, read.command);
     match tokio::time::timeout_at(deadline, reply).await {
         Ok(Ok(reply)) => Ok(reply),
-        Ok(Err(e)) => Err(crate::crud::driver_text(&e)),
+        Ok(Err(e)) => Err(crate::probe::crud::driver_text(&e)),
         Err(_) => Err("no answer within the deadline".to_string()),
     }
 }

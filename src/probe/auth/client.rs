@@ -157,7 +157,7 @@ pub(super) async fn options_for(
     // the layer's one deadline, so selection and connecting cannot outlast it, and
     // a selection that fails (every server's handshake refused, say) ends with the
     // driver's own words for why a little before the deadline cuts it short.
-    let left = crate::pipeline::remaining(target.deadline).mul_f64(0.9);
+    let left = crate::deadline::remaining(target.deadline).mul_f64(0.9);
     let bound = |own: Option<std::time::Duration>| Some(own.map_or(left, |own| own.min(left)));
     options.server_selection_timeout = bound(options.server_selection_timeout);
     options.connect_timeout = bound(options.connect_timeout);

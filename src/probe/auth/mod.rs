@@ -475,7 +475,9 @@ pub async fn authenticate(
     };
     let settled = match early {
         Some(early) if !renamed(&early) => {
-            early.settle(req.deadline + crate::pipeline::GRACE).await
+            early
+                .settle(crate::deadline::Deadline::at(req.deadline).with_grace())
+                .await
         }
         Some(early) => {
             early.abort();
@@ -530,7 +532,7 @@ pub async fn authenticate(
             creds.auth_db.clone(),
             no_user,
             req.reads.to_vec(),
-            req.deadline + crate::pipeline::GRACE,
+            crate::deadline::Deadline::at(req.deadline).with_grace(),
         )
         .await;
         (client, answers)

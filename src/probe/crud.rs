@@ -22,6 +22,7 @@ pub const PREFIX: &str = "atlas_doctor_probe_";
 
 /// A test hook: pause this many milliseconds after the insert, so an
 /// integration test can interrupt the round trip while the collection exists.
+/// Read only by debug builds (the tests'); a release build never looks.
 pub const PAUSE_ENV: &str = "ATLAS_DOCTOR_TEST_CRUD_PAUSE_MS";
 
 /// The least time the cleanup gets (settling a write in flight, then the drop),
@@ -93,8 +94,9 @@ pub async fn round_trip(
 ) -> Outcome {
     let name = scratch_name();
     let collection = client.database(database).collection::<Document>(&name);
-    let pause = std::env::var(PAUSE_ENV)
-        .ok()
+    let pause = cfg!(debug_assertions)
+        .then(|| std::env::var(PAUSE_ENV).ok())
+        .flatten()
         .and_then(|v| v.parse::<u64>().ok())
         .map(Duration::from_millis);
     // Set by a signal: the steps stop before the next one, never in the middle
