@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::cli::{ColorChoice, Format, GlobalArgs, parse_resolver, timeout_from_secs};
+pub use crate::environment::{Environment, ProcessEnv};
 use crate::uri::SecretString;
 
 /// The default target when nothing else names one.
@@ -191,33 +192,6 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// `--atlas-api`: the Atlas Administration API cross-check; `None` when off.
     pub atlas_api: Option<crate::atlas::ApiSettings>,
-}
-
-/// What the environment holds, read once so resolution is testable.
-pub trait Environment {
-    /// The raw value: a variable may be set to bytes that are not UTF-8.
-    fn var_os(&self, name: &str) -> Option<std::ffi::OsString>;
-    fn current_dir(&self) -> Option<PathBuf>;
-    fn user_config_dir(&self) -> Option<PathBuf>;
-    /// The Atlas CLI's own config file (`--atlas-profile`).
-    fn atlas_cli_config(&self) -> Option<PathBuf> {
-        dirs::config_dir().map(|d| crate::atlas::credentials::atlas_cli_config_in(&d))
-    }
-}
-
-/// The real process environment.
-pub struct ProcessEnv;
-
-impl Environment for ProcessEnv {
-    fn var_os(&self, name: &str) -> Option<std::ffi::OsString> {
-        std::env::var_os(name)
-    }
-    fn current_dir(&self) -> Option<PathBuf> {
-        std::env::current_dir().ok()
-    }
-    fn user_config_dir(&self) -> Option<PathBuf> {
-        dirs::config_dir().map(|d| d.join("atlas-doctor").join("config.toml"))
-    }
 }
 
 /// How the `--uri` value arrived, which clap knows and the raw struct does not.

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod deadline;
 pub mod diagnose;
+pub mod environment;
 pub mod explain;
 pub mod file;
 pub mod generate;

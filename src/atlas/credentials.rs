@@ -5,9 +5,10 @@
 //! are configuration errors; missing credentials are a finding of the API layer.
 
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::config::Environment;
+use crate::environment::Environment;
+pub use crate::environment::atlas_cli_config_in;
 pub use crate::model::atlas::CredentialsError as Error;
 pub use crate::model::atlas::{Egress, check_cluster_name, check_project_id, egress};
 use crate::uri::SecretString;
@@ -273,15 +274,11 @@ fn profile_credentials(name: &str, table: &toml::Table, path: &str) -> Result<Cr
     })
 }
 
-/// The Atlas CLI's config file in a config directory (`atlascli/config.toml`).
-pub fn atlas_cli_config_in(config_dir: &Path) -> PathBuf {
-    config_dir.join("atlascli").join("config.toml")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::path::PathBuf;
 
     struct Env {
         vars: HashMap<&'static str, &'static str>,

@@ -3,6 +3,7 @@
 //! and keeps failures as typed data for `diagnose`. Probes never print.
 
 pub mod auth;
+mod cert;
 pub mod crud;
 pub mod data;
 mod deployment;

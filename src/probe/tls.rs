@@ -1,7 +1,6 @@
 //! The tls layer: handshake with SNI and the URI's CA options; record protocol,
 //! cipher and the presented chain; name what failed (issuer, expiry, name, alert).
 
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,6 +14,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
+use super::cert::describe;
 use super::trust::Roots;
 pub use crate::model::tls::{CertInfo, Error, Evidence};
 
@@ -342,50 +342,6 @@ pub fn alert_name(code: u8) -> String {
     crate::wording::alert_name(code).to_string()
 }
 
-/// Subject, issuer, names and validity of one DER certificate.
-pub fn describe(der: &CertificateDer<'_>) -> Option<CertInfo> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
-    let mut names = Vec::new();
-    if let Ok(Some(san)) = cert.subject_alternative_name() {
-        for name in &san.value.general_names {
-            match name {
-                x509_parser::extensions::GeneralName::DNSName(dns) => {
-                    names.push((*dns).to_string());
-                }
-                x509_parser::extensions::GeneralName::IPAddress(ip) => names.push(format_ip(ip)),
-                _ => {}
-            }
-        }
-    }
-    let validity = cert.validity();
-    let now = x509_parser::time::ASN1Time::now();
-    let expires_in_secs = validity.not_after.timestamp() - now.timestamp();
-    Some(CertInfo {
-        subject: cert.subject().to_string(),
-        issuer: cert.issuer().to_string(),
-        names,
-        not_before: validity.not_before.to_string(),
-        not_after: validity.not_after.to_string(),
-        not_after_unix: validity.not_after.timestamp(),
-        expires_in_secs,
-    })
-}
-
-fn format_ip(bytes: &[u8]) -> String {
-    match bytes.len() {
-        4 => std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string(),
-        16 => {
-            let mut octets = [0u8; 16];
-            octets.copy_from_slice(bytes);
-            std::net::Ipv6Addr::from(octets).to_string()
-        }
-        _ => bytes.iter().fold(String::new(), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        }),
-    }
-}
-
 /// Whether the first bytes a peer sent look like a TLS record (handshake or alert).
 pub fn looks_like_tls(bytes: &[u8]) -> bool {
     matches!(bytes, [0x15 | 0x16, 0x03, 0x00..=0x04, ..])
@@ -401,19 +357,5 @@ mod tests {
         assert!(looks_like_tls(&[0x16, 0x03, 0x01]));
         assert!(!looks_like_tls(b"HTTP/1.1 400"));
         assert!(!looks_like_tls(&[]));
-    }
-
-    #[test]
-    fn describes_a_generated_certificate() {
-        let key = rcgen::KeyPair::generate().unwrap();
-        let params = rcgen::CertificateParams::new(vec![
-            "db.example.test".to_string(),
-            "127.0.0.1".to_string(),
-        ])
-        .unwrap();
-        let cert = params.self_signed(&key).unwrap();
-        let info = describe(cert.der()).unwrap();
-        assert_eq!(info.names, ["db.example.test", "127.0.0.1"]);
-        assert!(info.expires_in_secs > 0);
     }
 }

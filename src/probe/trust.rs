@@ -18,7 +18,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::sign::CertifiedKey;
 use tokio::sync::OnceCell;
 
-use super::tls::Error;
+use crate::model::tls::Error;
 
 /// Where a trust anchor came from, as `tls[].trusted_by` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,7 +331,7 @@ fn write_temp(text: &str) -> Result<tempfile::TempPath, Error> {
 
 /// A name the leaf is issued for, so a name check cannot hide the answer.
 fn leaf_name(leaf: &CertificateDer<'_>) -> Option<ServerName<'static>> {
-    let info = super::tls::describe(leaf)?;
+    let info = super::cert::describe(leaf)?;
     info.names
         .iter()
         .find_map(|name| ServerName::try_from(name.trim_start_matches("*.").to_string()).ok())
