@@ -5,6 +5,7 @@
 //! ours from outside `model` (tests/architecture.rs checks it).
 
 pub mod class;
+pub mod code;
 pub mod deployment;
 pub mod exit;
 pub mod finding;
