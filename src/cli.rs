@@ -6,31 +6,22 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES_HELP: &str = "\
-Exit codes:
-   0  ok               everything asked for works (warnings allowed)
-   1  checks_failed    reachable and authenticated, but checks or expected collections failed
-   2  usage            command-line usage error
-   3  config_invalid   connection string or config file malformed; nothing was probed
-  10  dns              SRV, TXT or host lookup failed
-  11  tcp_refused      the host answered but nothing listens on the port
-  12  network_timeout  no answer in time (firewall, blocked port, access list)
-  13  ip_access_list   evidence that this address is not on the Atlas IP access list
-  14  tls              untrusted, expired or misnamed certificate; TLS/plain mix-up
-  15  server           not a usable MongoDB deployment (not MongoDB, wire version, set name)
-  16  auth_failed      credentials rejected
-  17  authorization    authenticated but not allowed
-  70  internal         atlas-doctor itself failed
- 129  interrupted      SIGHUP, at any point (after the CRUD check's scratch collection was dropped)
- 130  interrupted      Ctrl-C (SIGINT), at any point (likewise)
- 143  interrupted      SIGTERM, at any point (likewise)
-
-Target: --uri, else $MONGODB_URI, else the config file, else mongodb://localhost:27017.
-Every global option can also be set with an ATLAS_DOCTOR_* variable (ATLAS_DOCTOR_TIMEOUT=10).";
+/// `--help`'s closing text: the exit codes (from their one table) and where the target comes from.
+fn exit_codes_help() -> String {
+    let mut help = String::from("Exit codes:\n");
+    for (code, name, meaning) in crate::model::exit::TABLE {
+        let _ = writeln!(help, "{code:>4}  {name:<15}  {meaning}");
+    }
+    help.push_str(
+        "\nTarget: --uri, else $MONGODB_URI, else the config file, else mongodb://localhost:27017.\n\
+         Every global option can also be set with an ATLAS_DOCTOR_* variable (ATLAS_DOCTOR_TIMEOUT=10).",
+    );
+    help
+}
 
 /// Find the broken layer of a MongoDB or Atlas connection, say why, and what to do.
 #[derive(Debug, Parser)]
-#[command(name = "atlas-doctor", version, about, after_help = EXIT_CODES_HELP)]
+#[command(name = "atlas-doctor", version, about, after_help = exit_codes_help())]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -52,15 +43,16 @@ pub struct GlobalArgs {
     )]
     pub uri: Option<String>,
 
-    /// Use the named [profiles.NAME] section of the config file.
+    /// Use the named [profiles.NAME] section of the config file (`watch` takes several).
     #[arg(
         long,
         global = true,
         env = "ATLAS_DOCTOR_PROFILE",
         hide_env_values = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        action = clap::ArgAction::Append
     )]
-    pub profile: Option<String>,
+    pub profile: Vec<String>,
 
     /// Config file to read instead of ./atlas-doctor.toml or the user config dir.
     #[arg(
@@ -229,6 +221,80 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff): `atlas-doctor man | man -l -`.
     Man,
+    /// Probe again and again: per-layer success share, round trips, and events as they happen (intermittent failures).
+    #[command(after_help = WATCH_HELP)]
+    Watch(WatchArgs),
+}
+
+const WATCH_HELP: &str = "\
+Example:
+  atlas-doctor watch --interval 5s --for 1h --metrics-file /var/lib/node_exporter/atlas.prom
+
+Each round runs the layers to --depth on fresh connections (one deadline per layer) and
+pings over one kept connection, which sees drops of long-lived connections that fresh
+ones do not. Events: failing, recovered, primary_changed, no_primary, dns_changed,
+certificate_changed, egress_ip_changed (with --atlas-api). Ctrl-C ends the current round
+and prints the summary. Exit 0 when every round passed, else the exit code of the class
+that failed most often.";
+
+/// Options of `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Time from one round's start to the next (10s, 500ms, 2m); a slow round delays the next, rounds never overlap.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = duration)]
+    pub interval: std::time::Duration,
+
+    /// Stop after N rounds.
+    #[arg(long, value_name = "N", conflicts_with = "for_", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Stop after DURATION (30s, 15m, 2h); no round starts after it.
+    #[arg(long = "for", value_name = "DURATION", value_parser = duration)]
+    pub for_: Option<std::time::Duration>,
+
+    /// How deep each round goes: ping (dns, tcp, tls, hello) or auth-check (and authentication).
+    #[arg(long, value_enum, default_value_t = WatchDepth::Ping, value_name = "DEPTH")]
+    pub depth: WatchDepth,
+
+    /// Rewrite PATH each round with Prometheus metrics (node_exporter's textfile collector).
+    #[arg(long, value_name = "PATH")]
+    pub metrics_file: Option<PathBuf>,
+
+    /// Watch every [profiles.NAME] of the config file at once, one group of rows each.
+    #[arg(long)]
+    pub all_profiles: bool,
+}
+
+/// How deep each `watch` round goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchDepth {
+    /// uri, dns, tcp, tls, hello: what `ping` runs.
+    Ping,
+    /// ... and authentication, as `auth-check` runs.
+    AuthCheck,
+}
+
+/// A duration flag: a number with a unit (ms, s, m, h); a bare number is seconds.
+pub fn duration(raw: &str) -> Result<std::time::Duration, String> {
+    let raw = raw.trim();
+    let split = raw
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| "expected a duration such as 10s, 500ms, 2m or 1h".to_string())?;
+    let secs = match unit.trim() {
+        "ms" => number / 1000.0,
+        "" | "s" => number,
+        "m" => number * 60.0,
+        "h" => number * 3600.0,
+        other => return Err(format!("unknown unit {other:?}: use ms, s, m or h")),
+    };
+    if !(0.01..=7.0 * 86_400.0 * 52.0).contains(&secs) {
+        return Err("expected a duration from 10ms to a year".to_string());
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }
 
 /// Options of `ping`.
@@ -313,6 +379,26 @@ impl Cli {
                 clap::error::ErrorKind::ArgumentConflict,
                 "explain has no JUnit form: use --format human, json or markdown",
             ));
+        }
+        if self.global.profile.len() > 1 && !matches!(self.command, Command::Watch(_)) {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "only watch takes several --profile: other commands check one target",
+            ));
+        }
+        if let Command::Watch(args) = &self.command {
+            let refused = if matches!(self.global.format, Format::Markdown | Format::Junit) {
+                Some("watch prints human lines or JSON lines: use --format human or json")
+            } else if !self.global.report_file.is_empty() {
+                Some("watch has no --report-file: use --metrics-file, or redirect its JSON lines")
+            } else if args.all_profiles && !self.global.profile.is_empty() {
+                Some("--all-profiles and --profile: give one or the other")
+            } else {
+                None
+            };
+            if let Some(message) = refused {
+                return Err(Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message));
+            }
         }
         for path in &self.global.report_file {
             crate::report::file::check(path, crate::command_name(&self.command)).map_err(|e| {

@@ -7,6 +7,7 @@ use crate::checklist;
 use crate::cli::Command;
 use crate::config::Settings;
 use crate::diagnose;
+use crate::model::class::Class;
 use crate::model::report::Report;
 use crate::model::step::{Layer, Status, Step};
 use crate::pipeline::{self, Depth, Evidence, Plan};
@@ -33,8 +34,8 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             ..Plan::to(Depth::Data)
         },
         Command::Checklist(args) => checklist::plan(settings, args),
-        Command::Explain(_) | Command::Completions(_) | Command::Man => {
-            unreachable!("explain, completions and man run offline, before any probe")
+        Command::Explain(_) | Command::Completions(_) | Command::Man | Command::Watch(_) => {
+            unreachable!("explain, completions and man run offline, watch on its own loop")
         }
     };
 
@@ -79,6 +80,16 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         &evidence,
         !matches!(command, Command::Checklist(_)),
     );
+    // Nothing named a target: a connection failure is first of all that.
+    if settings.target.source == crate::config::Source::Default
+        && matches!(
+            report.class,
+            Class::Dns | Class::TcpRefused | Class::NetworkTimeout
+        )
+        && let Some(d) = report.diagnosis.take()
+    {
+        report.diagnosis = Some(diagnose::default_target(d, &report.target_uri));
+    }
     // The scan's hits for SARIF, also when the connection string did not parse.
     if let Some(checklist::Static { scan: Ok(scan), .. }) = &statics {
         report.scan = Some(scan.clone());
@@ -110,6 +121,9 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         }
         report.checks.extend(checks);
         diagnose::judge_checklist(&mut report, args.fail_on == crate::cli::FailOn::Warn);
+    }
+    if let Some(what) = statics.as_ref().and_then(|s| s.lost.as_deref()) {
+        diagnose::lost(&mut report, what);
     }
     report.interrupted = evidence.interrupted;
     report.code = code;

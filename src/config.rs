@@ -39,6 +39,10 @@ pub enum Error {
         "--profile {name:?} given but no config file was found (looked for --config, ./{LOCAL_CONFIG}, the user config dir)"
     )]
     ProfileWithoutFile { name: String },
+    #[error(
+        "--all-profiles given but {where_} (looked for --config, ./{LOCAL_CONFIG}, the user config dir)"
+    )]
+    NoProfiles { where_: String },
     #[error("{key} names the variable {var}, which is not set")]
     MissingVariable { key: &'static str, var: String },
     /// Set but empty: a missing CI secret, a fork's pull request. Never a silent
@@ -72,6 +76,7 @@ impl Error {
                 | Error::Placeholder { .. }
                 | Error::UnknownProfile { .. }
                 | Error::ProfileWithoutFile { .. }
+                | Error::NoProfiles { .. }
         )
     }
 }
@@ -228,8 +233,44 @@ pub fn resolve(
     uri_origin: UriOrigin,
     env: &dyn Environment,
 ) -> Result<Settings, Error> {
+    resolve_profile(
+        global,
+        global.profile.first().map(String::as_str),
+        uri_origin,
+        env,
+    )
+}
+
+/// The names of the config file's profiles (`watch --all-profiles`), in order;
+/// an error when no config file is found or it has none.
+pub fn profile_names(global: &GlobalArgs, env: &dyn Environment) -> Result<Vec<String>, Error> {
+    let (path, file) = load_file(global.config.as_deref(), env)?;
+    let Some(path) = path else {
+        return Err(Error::NoProfiles {
+            where_: "no config file was found".to_string(),
+        });
+    };
+    if file.profiles.is_empty() {
+        return Err(Error::NoProfiles {
+            where_: format!(
+                "config file {} has no [profiles.NAME] section",
+                path.display()
+            ),
+        });
+    }
+    Ok(file.profiles.keys().cloned().collect())
+}
+
+/// Like [`resolve`], for the named profile instead of the first `--profile`
+/// (`watch` resolves each of its targets this way).
+pub fn resolve_profile(
+    global: &GlobalArgs,
+    profile: Option<&str>,
+    uri_origin: UriOrigin,
+    env: &dyn Environment,
+) -> Result<Settings, Error> {
     let (config_path, file) = load_file(global.config.as_deref(), env)?;
-    let file_settings = select_profile(&file, global.profile.as_deref(), config_path.as_deref())?;
+    let file_settings = select_profile(&file, profile, config_path.as_deref())?;
 
     // Flag values were checked by clap (a usage error); the file's are checked here.
     let timeout = match (global.timeout, file_settings.timeout_secs) {
@@ -253,6 +294,7 @@ pub fn resolve(
     };
     let target = resolve_target(
         global,
+        profile,
         uri_origin,
         &file_settings,
         config_path.as_deref(),
@@ -519,6 +561,7 @@ pub const MONGODB_URI: &str = "MONGODB_URI";
 
 fn resolve_target(
     global: &GlobalArgs,
+    profile: Option<&str>,
     uri_origin: UriOrigin,
     file: &FileSettings,
     path: Option<&Path>,
@@ -550,7 +593,7 @@ fn resolve_target(
             });
         }
         (uri, source)
-    } else if let Some(profile) = global.profile.as_deref()
+    } else if let Some(profile) = profile
         && let Some((uri, source)) = file_target(file, path, env)?
     {
         // An explicit --profile is a choice made for this run; MONGODB_URI is

@@ -230,8 +230,11 @@ pub async fn round_trip(
     let drop_result = drop_scratch(client, database, &name, left.max(deadline)).await;
     let mut evidence = vec![format!("scratch collection {database}.{name}")];
     let drop_line = match (&drop_result, unsettled) {
-        (Ok(()), false) => format!("drop {name}: ok"),
-        (Ok(()), true) => format!(
+        (Ok(Cleaned::Dropped), false) => format!("drop {name}: ok"),
+        (Ok(Cleaned::NeverCreated), false) => {
+            format!("drop {name}: not needed, the collection was never created")
+        }
+        (Ok(_), true) => format!(
             "drop {name}: done, but a write was still unanswered after {}s and may land later: check for {database}.{name}",
             cleanup_deadline.as_secs_f64()
         ),
@@ -332,34 +335,56 @@ pub fn driver_text(error: &mongodb::error::Error) -> String {
     text.lines().next().unwrap_or_default().to_string()
 }
 
-/// Drops exactly the scratch collection (by its full name), then makes sure it is gone.
+/// What the cleanup found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cleaned {
+    /// The scratch collection was dropped.
+    Dropped,
+    /// The drop was refused or failed, but the collection does not exist: the
+    /// first write never created it (a read-only user), so nothing is left.
+    NeverCreated,
+}
+
+/// Drops exactly the scratch collection (by its full name), then makes sure it is
+/// gone. A drop that fails is checked against the listing: a collection the
+/// round trip never created is not left behind, and needs no drop by hand.
 async fn drop_scratch(
     client: &Client,
     database: &str,
     name: &str,
     deadline: Duration,
-) -> Result<(), String> {
+) -> Result<Cleaned, String> {
     debug_assert!(name.starts_with(PREFIX));
     let collection = client.database(database).collection::<Document>(name);
-    for _ in 0..3 {
-        match tokio::time::timeout(deadline, collection.drop()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(driver_text(&e)),
-            Err(_) => return Err(format!("no answer within {}s", deadline.as_secs_f64())),
-        }
-        let listed = tokio::time::timeout(
+    let exists = || async {
+        tokio::time::timeout(
             deadline,
             client
                 .database(database)
                 .list_collection_names()
                 .filter(doc! {"name": name}),
         )
-        .await;
-        match listed {
-            Ok(Ok(names)) if names.is_empty() => return Ok(()),
-            Ok(Ok(_)) => {}
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .map(|names| !names.is_empty())
+    };
+    for _ in 0..3 {
+        match tokio::time::timeout(deadline, collection.drop()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                return match exists().await {
+                    Some(false) => Ok(Cleaned::NeverCreated),
+                    _ => Err(driver_text(&e)),
+                };
+            }
+            Err(_) => return Err(format!("no answer within {}s", deadline.as_secs_f64())),
+        }
+        match exists().await {
+            Some(false) => return Ok(Cleaned::Dropped),
+            Some(true) => {}
             // Dropped, but not allowed or able to list: trust the drop.
-            Ok(Err(_)) | Err(_) => return Ok(()),
+            None => return Ok(Cleaned::Dropped),
         }
     }
     Err("the collection still exists after three drops".to_string())

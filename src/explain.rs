@@ -288,6 +288,13 @@ fn own_report(text: &str) -> Option<Explanation> {
     })
 }
 
+/// Whether the text names localhost or the IPv6 loopback address.
+fn mentions_localhost(text: &str) -> bool {
+    static LOCALHOST: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\blocalhost\b|::1\b|\[::1\]").expect("valid regex"));
+    LOCALHOST.is_match(text)
+}
+
 /// The fix that comes first for a finding in the ecosystem the text shows: the
 /// same failure has a different usual cure in Python, Node.js on Windows, Java.
 fn ecosystem_fix(finding: Finding, family: Option<Family>, text: &str) -> Option<&'static str> {
@@ -329,6 +336,21 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
         d = d.with_first_cause(format!(
             "The connection string names the database '{db}' but no authSource, so the driver authenticates against '{db}'; users created in Atlas or with the shell usually live in 'admin' (add authSource=admin)."
         ));
+    }
+    // The Node.js localhost-to-::1 story needs localhost (or ::1) in the text of
+    // a Node.js (or unknown) driver: a refused 127.0.0.1, a remote address or a
+    // Python trace is not it. A rule's own note tells it more precisely.
+    let node_or_unknown = matches!(
+        wording::driver_family(text),
+        None | Some(Family::Node | Family::Shell)
+    );
+    if reading.finding == Finding::TcpRefused
+        && (reading.note.is_some() || !mentions_localhost(text) || !node_or_unknown)
+    {
+        d = d.without(
+            crate::model::finding::TCP_REFUSED_LOCALHOST_CAUSE,
+            crate::model::finding::TCP_REFUSED_LOCALHOST_FIX,
+        );
     }
     if let Some(note) = reading.note {
         d = d.with_first_cause(note);
@@ -448,8 +470,12 @@ fn fragment(raw: &str) -> String {
 }
 
 static ATLAS_HOST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.mongodb\.net(?-u:\b)")
-        .expect("valid regex")
+    Regex::new(concat!(
+        r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.",
+        crate::uri::atlas_domain_pattern!(),
+        r"(?-u:\b)"
+    ))
+    .expect("valid regex")
 });
 
 /// Distinct Atlas host names in the text (at most three), for the evidence.
@@ -517,13 +543,9 @@ fn wire_version_summary(finding: Finding, text: &str) -> Option<String> {
 
 /// " (MongoDB x.y)" for a known wire version, else nothing.
 fn release(wire: u32) -> String {
-    const RELEASES: [&str; 26] = [
-        "2.4", "2.6", "2.6", "3.0", "3.2", "3.4", "3.6", "4.0", "4.2", "4.4", "4.7", "4.8", "4.9",
-        "5.0", "5.1", "5.2", "5.3", "6.0", "6.1", "6.2", "6.3", "7.0", "7.1", "7.2", "7.3", "8.0",
-    ];
-    usize::try_from(wire)
+    i32::try_from(wire)
         .ok()
-        .and_then(|i| RELEASES.get(i))
+        .and_then(crate::model::wire::release)
         .map(|v| format!(" (MongoDB {v})"))
         .unwrap_or_default()
 }
@@ -1187,6 +1209,40 @@ mod live_agreement {
         assert_eq!(
             explain("Authentication error: SASLprep failure: prohibited character").class(),
             diagnose::auth_failure(&auth::Failure::PasswordUnusable { user: "app".into() }).class
+        );
+    }
+
+    /// Issue 20 item 6: a refused 127.0.0.1 (or a Python trace) got the Node.js
+    /// "localhost resolved to ::1" cause and fix, which need localhost in a Node.js text.
+    #[test]
+    fn r20_6_the_localhost_ipv6_advice_needs_localhost_in_the_text() {
+        use crate::model::finding::{TCP_REFUSED_LOCALHOST_CAUSE, TCP_REFUSED_LOCALHOST_FIX};
+        for text in [
+            "MongoServerSelectionError: connect ECONNREFUSED 127.0.0.1:27017",
+            "pymongo.errors.ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused",
+        ] {
+            let d = explain(text).diagnosis;
+            assert!(
+                !d.causes.iter().any(|c| c == TCP_REFUSED_LOCALHOST_CAUSE),
+                "{text}: {d:?}"
+            );
+            assert!(
+                !d.fixes.iter().any(|f| f == TCP_REFUSED_LOCALHOST_FIX),
+                "{text}: {d:?}"
+            );
+        }
+        let d =
+            explain("MongoServerSelectionError: connect ECONNREFUSED localhost:27017").diagnosis;
+        assert!(
+            d.causes.iter().any(|c| c == TCP_REFUSED_LOCALHOST_CAUSE),
+            "{d:?}"
+        );
+        // The ::1 rule says it once, in its own words.
+        let d = explain("MongoServerSelectionError: connect ECONNREFUSED ::1:27017").diagnosis;
+        assert_eq!(
+            d.causes.iter().filter(|c| c.contains("::1")).count(),
+            1,
+            "{d:?}"
         );
     }
 }

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod file;
 pub mod generate;
 pub mod model;
+pub mod panic;
 pub mod pipeline;
 pub mod probe;
 pub mod redact;
@@ -22,6 +23,7 @@ pub mod scan;
 pub mod stop;
 pub mod uri;
 pub mod walk;
+pub mod watch;
 pub mod wording;
 pub mod words;
 
@@ -40,11 +42,6 @@ use crate::model::report::Report;
 use crate::model::step::{Layer, Status, Step};
 use crate::report::human::Detail;
 use crate::report::style::Palette;
-
-/// The lowest wire version the bundled driver speaks (MongoDB 4.4).
-pub const DRIVER_MIN_WIRE_VERSION: i32 = 9;
-/// The highest wire version the bundled driver speaks.
-pub const DRIVER_MAX_WIRE_VERSION: i32 = 29;
 
 /// Input that cannot be used at all (stdin is a directory): a usage error
 /// (exit 2) that `main` prints, not a failure of atlas-doctor itself.
@@ -79,6 +76,9 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         Command::Completions(args) => return Ok(Outcome::ok(generate::completions(args.shell))),
         Command::Man => return Ok(Outcome::ok(generate::man_page()?)),
         _ => {}
+    }
+    if let Command::Watch(args) = &cli.command {
+        return run_watch(cli, args, uri_origin);
     }
     let settings = config::resolve(&cli.global, uri_origin, &config::ProcessEnv);
     let format = cli.global.format;
@@ -124,17 +124,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
             report
         }
         Ok(settings) => {
-            // Worker threads: the driver's connections authenticate side by side
-            // (one SCRAM key derivation each, a few ms of CPU), so they spread over
-            // the cores. Their stacks are the main thread's size: decoding a reply
-            // nests up to 200 levels (vendor/bson), about 1.3 MB in a debug build.
-            let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(workers)
-                .thread_stack_size(8 << 20)
-                .enable_all()
-                .build()
-                .context("starting the async runtime")?;
+            let runtime = runtime()?;
             // From here to the last write a stop signal ends the run (see `stop`).
             // Without a listener the default action still ends it; only the CRUD
             // check needs one, and says so when there is none.
@@ -187,6 +177,53 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         stdout,
         exit_code: report.exit_code(),
         files,
+    })
+}
+
+/// The async runtime of a probing command. Worker threads: the driver's
+/// connections authenticate side by side (one SCRAM key derivation each, a
+/// few ms of CPU), so they spread over the cores. Their stacks are the main
+/// thread's size: decoding a reply nests up to 200 levels (vendor/bson), about
+/// 1.3 MB in a debug build.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_stack_size(8 << 20)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// `watch`: streams its own lines to stdout as the rounds come, so the outcome
+/// holds only the exit code. A target that cannot be set up is a message on
+/// stderr and `config_invalid`.
+fn run_watch(cli: &Cli, args: &cli::WatchArgs, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
+    let targets = match watch::targets(cli, args, uri_origin) {
+        Ok(targets) => targets,
+        Err(error) => {
+            eprintln!("atlas-doctor: error: {error}");
+            return Ok(Outcome {
+                stdout: String::new(),
+                exit_code: error.exit_code,
+                files: Vec::new(),
+            });
+        }
+    };
+    colored::control::set_override(targets.first().is_some_and(|t| t.settings.color));
+    let runtime = runtime()?;
+    let exit_code = runtime.block_on(watch::run(
+        targets,
+        args,
+        cli.global.format,
+        cli.global.quiet,
+    ));
+    // As for the other commands: never shut the runtime down (see `run`).
+    std::mem::forget(runtime);
+    Ok(Outcome {
+        stdout: String::new(),
+        exit_code,
+        files: Vec::new(),
     })
 }
 
@@ -248,6 +285,7 @@ pub(crate) fn command_name(command: &Command) -> &'static str {
         Command::Explain(_) => "explain",
         Command::Completions(_) => "completions",
         Command::Man => "man",
+        Command::Watch(_) => "watch",
     }
 }
 

@@ -10,6 +10,8 @@ use clap::parser::ValueSource;
 use clap::{CommandFactory as _, FromArgMatches as _};
 
 fn main() -> ExitCode {
+    // A panic anywhere is atlas-doctor's own failure: exit 70 naming the layer.
+    atlas_doctor::panic::install();
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();

@@ -279,10 +279,10 @@ async fn data_plane(
     }
 }
 
-/// The database the status layer asks about: the run's, else `test` (as drivers
-/// default to).
+/// The database the status layer asks about: the run's, else the one drivers
+/// default to.
 fn status_database(database: Option<&str>) -> &str {
-    database.unwrap_or("test")
+    database.unwrap_or(uri::DEFAULT_DATABASE)
 }
 
 /// The later layers' reads that depend on no answer, sent beside the auth layer's
@@ -310,7 +310,7 @@ async fn after_data(
     let database = evidence
         .database
         .clone()
-        .unwrap_or_else(|| "test".to_string());
+        .unwrap_or_else(|| uri::DEFAULT_DATABASE.to_string());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
     let mut cleanup = match crate::stop::Cleanup::begin() {
@@ -339,12 +339,7 @@ fn start_atlas(
 ) -> Option<tokio::task::JoinHandle<crate::atlas::Facts>> {
     let api = settings.atlas_api.clone()?;
     // Atlas keeps X.509, AWS IAM, LDAP and OIDC users in $external, all others in admin.
-    let external = matches!(
-        cs.option("authMechanism")
-            .map(str::to_ascii_uppercase)
-            .as_deref(),
-        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC" | "PLAIN")
-    );
+    let external = uri::mechanism::is_external(cs.option("authMechanism"));
     let request = crate::atlas::Request {
         settings: api,
         hosts: cs
@@ -356,15 +351,20 @@ fn start_atlas(
             .username
             .clone()
             .or_else(|| settings.target.username.clone()),
-        user_database: if external { "$external" } else { "admin" }.to_string(),
+        user_database: if external {
+            uri::mechanism::EXTERNAL
+        } else {
+            "admin"
+        }
+        .to_string(),
         timeout: settings.timeout,
     };
     Some(tokio::spawn(crate::atlas::cross_check(request)))
 }
 
-/// Waits for the cross-check; a task that died is an API error, not a failed run.
+/// Waits for the cross-check; a task that died takes the run with it (`internal`).
 async fn finish_atlas(handle: tokio::task::JoinHandle<crate::atlas::Facts>) -> crate::atlas::Facts {
-    handle.await.unwrap_or_else(|_| crate::atlas::Facts::lost())
+    handle.await.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 
 /// What the uri layer checks on this machine before any traffic: the files the

@@ -133,6 +133,22 @@ pub fn redact_secret(text: &str, secret: &str) -> String {
     out
 }
 
+/// A pattern matching one known secret in any letter case and with spaces or
+/// punctuation between its characters (`S3CRET`, `s 3 c r e t`, `s-3-c-r-e-t`):
+/// the forms a server's error text may turn a secret into. For secrets of 4
+/// characters or more (shorter ones would mask ordinary words).
+pub fn loose_secret_pattern(secret: &str) -> Option<Regex> {
+    if secret.chars().count() < 4 {
+        return None;
+    }
+    let body = secret
+        .chars()
+        .map(|c| regex::escape(&c.to_string()))
+        .collect::<Vec<_>>()
+        .join(r"[\s\-_.,:;/|]{0,3}");
+    Regex::new(&format!("(?i){body}")).ok()
+}
+
 /// Whether an encoded run (hex, `0x` hex, or base64 of either alphabet,
 /// padded or not) decodes to bytes that contain `needle`.
 fn decodes_to(run: &str, needle: &[u8]) -> bool {

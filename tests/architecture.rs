@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Small helpers every layer may use: they know no layer.
     ("helper", &["words", "file", "stop", "walk"]),
     // What the connection string and the driver's words mean; scrubbing secrets.
-    ("knowledge", &["uri", "wording", "redact"]),
+    ("knowledge", &["uri", "wording", "redact", "panic"]),
     // Raw flags (clap), then the resolved settings.
     ("cli", &["cli"]),
     ("config", &["config"]),
@@ -33,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Renderers only.
     ("report", &["report"]),
     // The glue: command plans, generated scripts, the crate root.
-    ("glue", &["commands", "generate", "crate"]),
+    ("glue", &["commands", "generate", "crate", "watch"]),
 ];
 
 /// Which layers each layer may import (its own always).

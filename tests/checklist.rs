@@ -432,6 +432,27 @@ fn crud_without_write_permission_fails_and_still_leaves_nothing() {
     run.assert_no_secret(&bed.user("reader").password);
 }
 
+/// Issue 20 item 5: a refused insert (read-only user) was followed by "drop ... by
+/// hand" for a collection that was never created. A manual drop is asked for only
+/// when the collection exists.
+#[test]
+fn r20_5_a_refused_insert_asks_for_no_manual_drop() {
+    let bed = Bed::load();
+    let (rt, admin) = admin_client(&bed);
+    let tree = clean_tree();
+    let mut c = checklist_as(&bed, "reader", tree.path(), &["--db", "probe", "--crud"]);
+    let run = c.run_json();
+    let item = check_of(&run, "crud");
+    assert_eq!(item["status"], "fail", "{}", run.dump());
+    let shown = format!("{}{}", run.stdout, run.stderr);
+    assert!(!shown.contains("by hand"), "{item}");
+    assert!(
+        item["evidence"].to_string().contains("never created"),
+        "{item}"
+    );
+    assert!(probe_collections(&rt, &admin, "probe").is_empty());
+}
+
 /// Starts `checklist --crud` on `db` through `uri` with `extra` environment, waits until
 /// `ready` says the moment has come, sends `signal`, and returns the exit code, the JSON
 /// and how long it took from the signal.

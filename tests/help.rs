@@ -75,3 +75,9 @@ fn r15_a_connection_string_as_an_argument_is_redacted_and_hinted() {
     // --help still prints, exit 0.
     assert!(help(&["ping", "--help"]).contains("--count"));
 }
+
+/// Issue 24: `watch --help` shows an example and what the events are.
+#[test]
+fn r24_watch_help() {
+    insta::assert_snapshot!(help(&["watch", "--help"]));
+}

@@ -510,3 +510,456 @@ fn r21_a_stop_signal_ends_every_phase_at_once_with_its_code_and_no_report() {
         }
     }
 }
+
+// ------------------------------------------------------------------ issue 21: a hostile Atlas API
+
+const PROJECT: &str = "5f0000000000000000000001";
+/// The service account's secret and the bearer token the hostile API hands out.
+const CLIENT_SECRET: &str = "Cl1ent-S3cret-Value";
+const TOKEN: &str = "eyTok3n-Bearer-Value";
+
+/// `atlas-doctor ARGS --atlas-api --timeout T --format FORMAT` against the hostile API
+/// `api`, as a service account (client id `sa`, secret [`CLIENT_SECRET`]).
+fn hostile_api_run(
+    api: &support::Server,
+    args: &[&str],
+    timeout: &str,
+    format: &str,
+) -> support::Run {
+    let mut cmd = cli();
+    cmd.env(
+        "MONGODB_ATLAS_BASE_URL",
+        format!("http://{LOCALHOST}:{}/", api.port()),
+    )
+    .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
+    .env("MONGODB_ATLAS_CLIENT_ID", "sa")
+    .env("MONGODB_ATLAS_CLIENT_SECRET", CLIENT_SECRET)
+    .args(args)
+    .args(["--atlas-api", "--timeout", timeout, "--format", format]);
+    cmd.run()
+}
+
+/// The token answer every hostile API gives first.
+fn token_answer() -> Vec<u8> {
+    hostile::http_response(
+        "200 OK",
+        &[],
+        format!(r#"{{"access_token":"{TOKEN}","token_type":"Bearer","expires_in":3600}}"#)
+            .as_bytes(),
+    )
+}
+
+/// An API that grants the token, then answers every GET with `get(request line)`.
+fn hostile_api<F>(get: F) -> support::Server
+where
+    F: Fn(&str) -> Vec<u8> + Send + Sync + 'static,
+{
+    hostile::http_answering(move |line| {
+        if line.starts_with("POST /api/oauth/token") {
+            token_answer()
+        } else {
+            get(line)
+        }
+    })
+}
+
+/// An access-list page of `entries` entries (none covering 192.0.2.55), each padded to
+/// about `entry_bytes`, announcing `total` entries in all and a `next` link to itself.
+fn access_list_page(entries: usize, entry_bytes: usize, total: u64) -> Vec<u8> {
+    let pad = "p".repeat(entry_bytes.saturating_sub(80));
+    let results: Vec<String> = (0..entries)
+        .map(|i| {
+            format!(
+                r#"{{"ipAddress":"198.18.{}.{}","comment":"{pad}"}}"#,
+                i / 250 % 250,
+                i % 250 + 1
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"links":[{{"rel":"next","href":"http://127.0.0.1/self"}}],"totalCount":{total},"results":[{}]}}"#,
+        results.join(",")
+    )
+    .into_bytes()
+}
+
+/// `ping` of an alert-80 listener (Atlas refusing the address) with `--egress-ip 192.0.2.55`.
+fn alert_80_args(alert: &support::Server) -> Vec<String> {
+    vec![
+        "ping".into(),
+        "--uri".into(),
+        format!("mongodb://{LOCALHOST}:{}/?tls=true", alert.port()),
+        "--egress-ip".into(),
+        "192.0.2.55".into(),
+        "--atlas-cluster".into(),
+        "Cluster0".into(),
+    ]
+}
+
+fn json_of(run: &support::Run) -> serde_json::Value {
+    serde_json::from_str(run.stdout.trim())
+        .unwrap_or_else(|e| panic!("not JSON ({e})\n{}", run.dump()))
+}
+
+/// Issue 21 items 2 and 6: access-list pages of 7.5 MB (150,000 entries each) announcing
+/// 10^15 entries grew the
+/// process to 2.5 GB and aborted it (exit 134): every page was kept whole. Pages over the
+/// answer cap (4 MB) are refused, and pages under it are read for 16 MB in all: the list is
+/// cut short, only the covering entry would have been kept, and absence is "not confirmed".
+#[test]
+fn r21_huge_access_list_pages_are_bounded_and_never_confirm_absence() {
+    let alert = support::tls_alert(80);
+    let args = alert_80_args(&alert);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // Small entries, as many as fit: parsed, each costs many times its text.
+    for (entries, entry_bytes) in [(150_000, 50), (60_000, 50)] {
+        let page = std::sync::Arc::new(access_list_page(
+            entries,
+            entry_bytes,
+            1_000_000_000_000_000,
+        ));
+        let api = hostile_api(move |line| {
+            if line.contains("/accessList?") {
+                hostile::http_response("200 OK", &[], &page)
+            } else {
+                hostile::http_response(
+                    "404 Not Found",
+                    &[],
+                    br#"{"error":404,"errorCode":"NOT_FOUND","detail":"no"}"#,
+                )
+            }
+        });
+        let run = hostile_api_run(&api, &args, "20", "json");
+        let context = format!(
+            "pages of {} KB\n{}",
+            entries * entry_bytes / 1024,
+            run.dump()
+        );
+        assert_eq!(run.code, 13, "the data plane's verdict stands: {context}");
+        let json = json_of(&run);
+        let summary = json["diagnosis"]["summary"].as_str().unwrap_or_default();
+        assert!(!summary.contains("Confirmed"), "{context}");
+        assert_ne!(
+            json["diagnosis"]["reason"], "ip_access_list_confirmed",
+            "{context}"
+        );
+        let list = &json["atlas"]["access_list"];
+        if entries > 100_000 {
+            // 7.5 MB answers: refused, and said so (not "could not reach").
+            let message = json["atlas"]["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(message.contains("larger than 4 MB"), "{context}");
+            assert!(!message.contains("could not reach"), "{context}");
+        } else {
+            assert_eq!(list["complete"], false, "{context}");
+            assert!(
+                list["cut_short"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("16 MB")),
+                "{context}"
+            );
+            assert!(summary.contains("Not confirmed"), "{context}");
+        }
+    }
+}
+
+/// Issue 21 item 6: a `next` link to itself and a `totalCount` of 10^15, 100 entries a page:
+/// cut at 50 pages, the verdict said "Confirmed by the Atlas API ... not on the IP access
+/// list (5000 entries checked)". A list not read to the end cannot confirm absence.
+#[test]
+fn r21_a_self_referencing_list_cut_at_50_pages_is_not_confirmed() {
+    let alert = support::tls_alert(80);
+    let args = alert_80_args(&alert);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let page = std::sync::Arc::new(access_list_page(100, 80, 1_000_000_000_000_000));
+    let api = hostile_api(move |line| {
+        if line.contains("/accessList?") {
+            hostile::http_response("200 OK", &[], &page)
+        } else {
+            hostile::http_response(
+                "404 Not Found",
+                &[],
+                br#"{"error":404,"errorCode":"NOT_FOUND","detail":"no"}"#,
+            )
+        }
+    });
+    for format in ["json", "human"] {
+        let run = hostile_api_run(&api, &args, "20", format);
+        assert_eq!(run.code, 13, "{}", run.dump());
+        assert!(!run.stdout.contains("Confirmed"), "{}", run.dump());
+        assert!(
+            run.stdout.contains("cut short after 50 pages"),
+            "{}",
+            run.dump()
+        );
+        if format == "json" {
+            let json = json_of(&run);
+            assert_eq!(
+                json["atlas"]["access_list"]["complete"],
+                false,
+                "{}",
+                run.dump()
+            );
+            assert_eq!(
+                json["atlas"]["access_list"]["entries"],
+                5000,
+                "{}",
+                run.dump()
+            );
+        }
+    }
+}
+
+/// The forms of [`CLIENT_SECRET`] and [`TOKEN`] an API's error text may carry: as is,
+/// upper-cased, lower-cased and spaced out.
+fn secret_forms() -> Vec<String> {
+    let mut forms = Vec::new();
+    for secret in [CLIENT_SECRET, TOKEN] {
+        let spaced: String = secret
+            .chars()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        forms.extend([
+            secret.to_string(),
+            secret.to_uppercase(),
+            secret.to_lowercase(),
+            spaced.clone(),
+            spaced.to_uppercase(),
+        ]);
+    }
+    forms
+}
+
+/// No form of the secrets, case-insensitively, in either stream.
+fn assert_no_api_secret(run: &support::Run, context: &str) {
+    for secret in [CLIENT_SECRET, TOKEN] {
+        run.assert_no_secret(secret);
+    }
+    let out = format!("{}\n{}", run.stdout, run.stderr).to_lowercase();
+    for form in secret_forms() {
+        assert!(
+            !out.contains(&form.to_lowercase()),
+            "{context}: {form:?} leaked\n{}",
+            run.dump()
+        );
+    }
+}
+
+const FORMATS: [&str; 4] = ["json", "human", "markdown", "junit"];
+
+/// Issue 21 item 3: an API returning the client secret and the bearer token in `errorCode`
+/// got both printed (human WARN line, JSON `atlas.errors[].code` and `.message`, XML,
+/// Markdown), and `error_description` kept upper-cased and spaced-out forms of the secret.
+/// Every string from the API goes through one scrubber, in every field and format.
+#[test]
+fn r21_secrets_in_any_field_of_the_apis_errors_are_scrubbed_in_every_format() {
+    let alert = support::tls_alert(80);
+    let args = alert_80_args(&alert);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let forms = secret_forms().join(" | ");
+    // Before a token is granted, only the client secret is ours to hide.
+    let refused = {
+        let forms = secret_forms()[..5].join(" | ");
+        hostile::http_answering(move |_| {
+            let body = serde_json::json!({
+                "error": format!("invalid_client {forms}"),
+                "error_description": format!("the client secret {forms} is wrong"),
+            });
+            hostile::http_response("400 Bad Request", &[], body.to_string().as_bytes())
+        })
+    };
+    let echoing = hostile_api(move |_| {
+        let body = serde_json::json!({
+            "error": 401,
+            "errorCode": format!("{CLIENT_SECRET} Bearer {TOKEN}"),
+            "reason": forms,
+            "detail": format!("token {forms}"),
+        });
+        hostile::http_response("401 Unauthorized", &[], body.to_string().as_bytes())
+    });
+    for (name, api) in [("token refused", &refused), ("errorCode echo", &echoing)] {
+        for format in FORMATS {
+            let run = hostile_api_run(api, &args, "5", format);
+            let context = format!("{name}, {format}");
+            assert_eq!(run.code, 13, "{context}\n{}", run.dump());
+            assert_no_api_secret(&run, &context);
+        }
+    }
+}
+
+/// The cluster the hostile API lists, named `name`, whose connection string names the
+/// alert listener `alert` (so it is found by the URI's hosts).
+fn cluster_list(name: &str, alert: &support::Server) -> Vec<u8> {
+    let body = serde_json::json!({
+        "totalCount": 1,
+        "results": [{
+            "name": name,
+            "stateName": "IDLE",
+            "paused": false,
+            "mongoDBVersion": "8.0.4\nOK\r\u{1b}[2J",
+            "connectionStrings": {"standard": format!("mongodb://{LOCALHOST}:{}/?tls=true", alert.port())},
+        }],
+    });
+    hostile::http_response("200 OK", &[], body.to_string().as_bytes())
+}
+
+/// Every line of `text` that a peer could have forged: one starting with a verdict word.
+fn forged_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with("OK auth-check") || l.starts_with("OK "))
+        .collect()
+}
+
+/// Issue 21 item 4: a cluster named `Cluster0\n\nOK auth-check: all layers passed (exit 0)`
+/// printed that line at column 0 in the step list, and JUnit kept raw CR from API strings.
+/// No string from the API starts a line of its own or carries CR or ESC into any format.
+#[test]
+fn r21_a_cluster_name_cannot_forge_a_line_or_carry_cr_or_esc_into_any_format() {
+    let alert = support::tls_alert(80);
+    let uri = format!("mongodb://{LOCALHOST}:{}/?tls=true", alert.port());
+    let name = "Cluster0\n\nOK auth-check: all layers passed (exit 0)\r\u{1b}]0;owned\u{7}";
+    let list = std::sync::Arc::new(cluster_list(name, &alert));
+    let api = hostile_api(move |line| {
+        if line.contains("/clusters?") {
+            list.to_vec()
+        } else {
+            hostile::http_response(
+                "404 Not Found",
+                &[],
+                br#"{"error":404,"errorCode":"NOT_FOUND","detail":"none"}"#,
+            )
+        }
+    });
+    for format in FORMATS {
+        let run = hostile_api_run(
+            &api,
+            &[
+                "ping",
+                "--uri",
+                &uri,
+                "--egress-ip",
+                "192.0.2.55",
+                "--verbose",
+            ],
+            "5",
+            format,
+        );
+        let context = format!("{format}\n{}", run.dump());
+        assert_eq!(run.code, 13, "{context}");
+        assert!(
+            run.stdout.contains("Cluster0"),
+            "the cluster was not found: {context}"
+        );
+        assert!(forged_lines(&run.stdout).is_empty(), "{context}");
+        assert!(
+            !run.stdout.contains('\r')
+                && !run.stdout.contains('\u{1b}')
+                && !run.stdout.contains('\u{7}'),
+            "raw CR, ESC or BEL: {context}"
+        );
+    }
+}
+
+/// Issue 21 item 8: a redirect showed as "HTTP 307 without an error body" without its
+/// Location; an answer over the size cap or not UTF-8 was "could not reach the Atlas API"
+/// although the API answered; a timed-out step showed 0.0 ms; `--egress-ip auto` took an
+/// answer of 0.0.0.0 (covered by any 0.0.0.0/0 entry).
+#[test]
+fn r21_api_failures_after_an_answer_are_worded_as_such() {
+    let alert = support::tls_alert(80);
+    let args = alert_80_args(&alert);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let message = |run: &support::Run| {
+        let json = json_of(run);
+        json["atlas"]["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+
+    let redirect = hostile_api(|_| {
+        hostile::http_response(
+            "307 Temporary Redirect",
+            &[&format!(
+                "Location: https://elsewhere.example/steal?secret={CLIENT_SECRET}"
+            )],
+            b"",
+        )
+    });
+    let run = hostile_api_run(&redirect, &args, "5", "json");
+    let text = message(&run);
+    assert!(
+        text.contains("redirect to https://elsewhere.example/steal?secret=****"),
+        "{}",
+        run.dump()
+    );
+    assert_no_api_secret(&run, "redirect");
+
+    let not_utf8 =
+        hostile_api(|_| hostile::http_response("200 OK", &[], b"{\"results\": [\"\xff\xfe\"]}"));
+    let run = hostile_api_run(&not_utf8, &args, "5", "json");
+    let text = message(&run);
+    assert!(text.contains("not UTF-8"), "{}", run.dump());
+    assert!(!text.contains("could not reach"), "{}", run.dump());
+
+    let huge = hostile_api(|_| hostile::http_response("200 OK", &[], &vec![b' '; 5 << 20]));
+    let run = hostile_api_run(&huge, &args, "5", "json");
+    let text = message(&run);
+    assert!(text.contains("larger than 4 MB"), "{}", run.dump());
+    assert!(!text.contains("could not reach"), "{}", run.dump());
+
+    let silent = support::silent();
+    let mut cmd = cli();
+    cmd.env(
+        "MONGODB_ATLAS_BASE_URL",
+        format!("http://{LOCALHOST}:{}/", silent.port()),
+    )
+    .env("MONGODB_ATLAS_PROJECT_ID", PROJECT)
+    .env("MONGODB_ATLAS_PUBLIC_API_KEY", "pub")
+    .env("MONGODB_ATLAS_PRIVATE_API_KEY", "priv-secret-1")
+    .args(&args)
+    .args(["--atlas-api", "--timeout", "1"]);
+    let run = cmd.run_json();
+    let timed_out = run.steps("atlas");
+    assert!(
+        timed_out
+            .iter()
+            .any(|s| s["duration_ms"].as_f64().is_some_and(|d| d >= 500.0)),
+        "a timed-out step shows how long it waited\n{}",
+        run.dump()
+    );
+
+    let zero = hostile_api(|line| {
+        if line.contains("/ipinfo") {
+            hostile::http_response("200 OK", &[], br#"{"currentIpv4Address":"0.0.0.0"}"#)
+        } else if line.contains("/accessList?") {
+            hostile::http_response(
+                "200 OK",
+                &[],
+                br#"{"totalCount":1,"results":[{"cidrBlock":"0.0.0.0/0"}]}"#,
+            )
+        } else {
+            hostile::http_response(
+                "404 Not Found",
+                &[],
+                br#"{"error":404,"errorCode":"NOT_FOUND","detail":"none"}"#,
+            )
+        }
+    });
+    let uri = format!("mongodb://{LOCALHOST}:{}/?tls=true", alert.port());
+    let run = hostile_api_run(
+        &zero,
+        &["ping", "--uri", &uri, "--egress-ip", "auto"],
+        "5",
+        "json",
+    );
+    let json = json_of(&run);
+    assert!(json["atlas"]["access_list"].is_null(), "{}", run.dump());
+    assert!(
+        message(&run).contains("0.0.0.0 is not an address"),
+        "{}",
+        run.dump()
+    );
+}

@@ -816,3 +816,41 @@ fn a_password_on_the_command_line_is_a_warning() {
     assert!(!run.stdout.contains("shell history"), "{}", run.dump());
     run.assert_no_secret(SECRET);
 }
+
+/// Issue 20 item 6: advice that ignored the evidence. A refused 127.0.0.1 was told
+/// "Node.js resolved localhost to ::1 ... connect to 127.0.0.1 instead of localhost";
+/// with no target configured, the verdict said only "Start the server", not that
+/// nothing was configured, that it tried the default, and how to name one.
+#[test]
+fn r20_6_advice_follows_the_evidence() {
+    let port = support::refusing_port().to_string();
+    let uri = format!("mongodb://127.0.0.1:{port}/");
+    let run = ping(&["--uri", &uri, "--timeout", "2"]);
+    assert_eq!(run.str("/class"), "tcp_refused", "{}", run.dump());
+    let diagnosis = run.json["diagnosis"].to_string();
+    assert!(
+        !diagnosis.contains("::1") && !diagnosis.contains("instead of localhost"),
+        "{}",
+        run.dump()
+    );
+
+    // No --uri, no MONGODB_URI, no config file: the default, said as such.
+    let run = ping(&["--timeout", "1"]);
+    assert_eq!(run.str("/target/source"), "default", "{}", run.dump());
+    assert_ne!(
+        run.str("/class"),
+        "ok",
+        "something listens on localhost:27017"
+    );
+    let summary = run.str("/diagnosis/summary");
+    assert!(
+        summary.starts_with("No target was configured")
+            && summary.contains("mongodb://localhost:27017"),
+        "{summary}"
+    );
+    let first_fix = run.str("/diagnosis/fixes/0");
+    assert!(
+        first_fix.contains("MONGODB_URI") && first_fix.contains("--uri"),
+        "{first_fix}"
+    );
+}

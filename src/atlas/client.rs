@@ -15,9 +15,14 @@ use crate::uri::SecretString;
 /// How many entries one page asks for (the API allows up to 500).
 pub const PAGE_SIZE: usize = 100;
 /// A project with more pages than this is cut short rather than read forever.
-const MAX_PAGES: usize = 50;
+pub const MAX_PAGES: usize = 50;
 /// The largest answer body read (a page of 100 clusters is far below this).
-const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
+/// Parsed JSON takes about 16 times its text: 4 MB stays far under the 200 MB
+/// the whole run may use.
+pub const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
+/// The most bytes one paged list is read for, all its pages together: past it
+/// the list is cut short, whatever `totalCount` says.
+pub const MAX_LIST_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why a call failed. Texts come from the API or the transport, scrubbed of secrets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -75,6 +80,24 @@ enum Auth {
     },
 }
 
+/// How a paged list ended: how many items were seen, and whether it was read to
+/// the end (a list cut short cannot tell that something is absent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paged {
+    pub items: usize,
+    pub cut_short: Option<CutShort>,
+}
+
+pub use crate::model::paging::CutShort;
+
+/// One answer: status, the headers that matter, the body.
+struct Answer {
+    status: u16,
+    challenge: Option<String>,
+    location: Option<String>,
+    body: String,
+}
+
 /// One client per run; not shared between threads.
 pub struct Client {
     agent: ureq::Agent,
@@ -84,6 +107,8 @@ pub struct Client {
     deadline: Instant,
     /// Every secret value, to scrub from texts the server or transport return.
     secrets: Vec<String>,
+    /// The secrets (and the token, once known) in any case, spaced out.
+    loose: Vec<regex::Regex>,
     /// How many HTTP requests were sent (a test counts round trips, not time).
     pub requests: u32,
 }
@@ -122,12 +147,17 @@ impl Client {
                 vec![client_secret.expose().to_string()],
             ),
         };
+        let loose = secrets
+            .iter()
+            .filter_map(|s| crate::redact::loose_secret_pattern(s))
+            .collect();
         Client {
             agent,
             base: base.trim_end_matches('/').to_string(),
             auth,
             deadline,
             secrets,
+            loose,
             requests: 0,
         }
     }
@@ -147,7 +177,29 @@ impl Client {
                 out = crate::redact::redact_secret(&out, secret);
             }
         }
-        out
+        for pattern in &self.loose {
+            if let std::borrow::Cow::Owned(masked) = pattern.replace_all(&out, crate::redact::MASK)
+            {
+                out = masked;
+            }
+        }
+        one_line(&out)
+    }
+
+    /// Scrubs every string of an answer (keys too) through [`Client::scrub`].
+    fn scrub_value(&self, value: &mut Value) {
+        match value {
+            Value::String(text) => *text = self.scrub(text),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_value(v)),
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (key, mut v) in entries {
+                    self.scrub_value(&mut v);
+                    map.insert(self.scrub(&key), v);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
     }
 
     fn remaining(&self) -> Result<Duration, Error> {
@@ -163,7 +215,8 @@ impl Client {
         path: &str,
         accept: &str,
         authorization: Option<String>,
-    ) -> Result<(u16, Option<String>, String), Error> {
+        limit: u64,
+    ) -> Result<Answer, Error> {
         let timeout = self.remaining()?;
         let mut request = self
             .agent
@@ -177,26 +230,54 @@ impl Client {
         }
         self.requests += 1;
         let response = request.call().map_err(|e| self.transport(&e))?;
-        self.read(response)
+        self.read(response, limit)
     }
 
+    /// The answer, its body read up to `limit` bytes. Past the status line the
+    /// API has answered: what goes wrong from there is the answer's fault (too
+    /// large, not UTF-8, cut off), never "could not reach".
     fn read(
         &self,
         mut response: ureq::http::Response<ureq::Body>,
-    ) -> Result<(u16, Option<String>, String), Error> {
+        limit: u64,
+    ) -> Result<Answer, Error> {
         let status = response.status().as_u16();
-        let challenge = response
-            .headers()
-            .get("www-authenticate")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = response
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        };
+        let (challenge, location) = (header("www-authenticate"), header("location"));
+        let bytes = response
             .body_mut()
             .with_config()
-            .limit(MAX_BODY_BYTES)
-            .read_to_string()
-            .map_err(|e| self.transport(&e))?;
-        Ok((status, challenge, body))
+            .limit(limit)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::Timeout(_) => Error::Timeout,
+                ureq::Error::BodyExceedsLimit(_) => Error::Decode {
+                    message: format!(
+                        "HTTP {status}: the answer is larger than {} MB",
+                        limit.div_ceil(1024 * 1024)
+                    ),
+                },
+                other => Error::Decode {
+                    message: format!(
+                        "HTTP {status}: the answer broke off: {}",
+                        self.scrub(&other.to_string())
+                    ),
+                },
+            })?;
+        let body = String::from_utf8(bytes).map_err(|_| Error::Decode {
+            message: format!("HTTP {status}: the answer is not UTF-8 text"),
+        })?;
+        Ok(Answer {
+            status,
+            challenge,
+            location,
+            body,
+        })
     }
 
     fn transport(&self, error: &ureq::Error) -> Error {
@@ -238,7 +319,7 @@ impl Client {
             .header("Authorization", format!("Basic {basic}"))
             .send_form([("grant_type", "client_credentials")])
             .map_err(|e| self.transport(&e))?;
-        let (status, _, body) = self.read(response)?;
+        let Answer { status, body, .. } = self.read(response, MAX_BODY_BYTES)?;
         if status != 200 {
             let detail = serde_json::from_str::<Value>(&body)
                 .ok()
@@ -265,43 +346,68 @@ impl Client {
                 message: "token answer without access_token".into(),
             })?
             .to_string();
+        self.loose
+            .extend(crate::redact::loose_secret_pattern(&access));
         if let Auth::Bearer { token, .. } = &mut self.auth {
             *token = Some(SecretString::new(access.clone()));
         }
         Ok(access)
     }
 
-    /// GET `path` with `Accept: accept`, authenticated; the JSON body of a 200.
+    /// GET `path` with `Accept: accept`, authenticated; the JSON body of a 200,
+    /// every string in it scrubbed of the secrets.
     pub fn get(&mut self, path: &str, accept: &str) -> Result<Value, Error> {
-        let (status, _, body) = match &self.auth {
+        self.get_limited(path, accept, MAX_BODY_BYTES, true)
+            .map(|(value, _)| value)
+    }
+
+    /// [`Client::get`] with a body limit, scrubbed or not (a page's items are
+    /// scrubbed once kept); also the body's size.
+    fn get_limited(
+        &mut self,
+        path: &str,
+        accept: &str,
+        limit: u64,
+        scrub: bool,
+    ) -> Result<(Value, u64), Error> {
+        let answer = match &self.auth {
             Auth::Bearer { .. } => {
                 let token = self.token()?;
-                self.send(path, accept, Some(format!("Bearer {token}")))?
+                self.send(path, accept, Some(format!("Bearer {token}")), limit)?
             }
             Auth::Digest { .. } => {
                 let authorization = self.digest_answer(path)?;
-                let first = self.send(path, accept, authorization)?;
+                let first = self.send(path, accept, authorization, limit)?;
                 match first {
-                    (401, Some(challenge), _)
-                        if challenge
-                            .trim_start()
-                            .to_ascii_lowercase()
-                            .starts_with("digest") =>
+                    Answer {
+                        status: 401,
+                        challenge: Some(challenge),
+                        ..
+                    } if challenge
+                        .trim_start()
+                        .to_ascii_lowercase()
+                        .starts_with("digest") =>
                     {
                         self.set_challenge(&challenge)?;
                         let authorization = self.digest_answer(path)?;
-                        self.send(path, accept, authorization)?
+                        self.send(path, accept, authorization, limit)?
                     }
                     other => other,
                 }
             }
         };
-        if status == 200 {
-            return serde_json::from_str(&body).map_err(|e| Error::Decode {
-                message: format!("{path}: {e}"),
-            });
+        if answer.status == 200 {
+            let mut value: Value =
+                serde_json::from_str(&answer.body).map_err(|e| Error::Decode {
+                    message: format!("{path}: {e}"),
+                })?;
+            if scrub {
+                self.scrub_value(&mut value);
+            }
+            let size = u64::try_from(answer.body.len()).unwrap_or(u64::MAX);
+            return Ok((value, size));
         }
-        Err(self.api_error(status, &body))
+        Err(self.api_error(&answer))
     }
 
     fn set_challenge(&mut self, header: &str) -> Result<(), Error> {
@@ -332,34 +438,92 @@ impl Client {
         Ok(Some(answer.to_header_string()))
     }
 
-    fn api_error(&self, status: u16, body: &str) -> Error {
-        let value: Option<Value> = serde_json::from_str(body).ok();
+    /// The API's error body as a typed error, every string scrubbed; a redirect
+    /// names where it pointed (never followed: credentials stay here).
+    fn api_error(&self, answer: &Answer) -> Error {
+        let status = answer.status;
+        let value: Option<Value> = serde_json::from_str(&answer.body).ok();
         let text = |k: &str| {
             value
                 .as_ref()
                 .and_then(|v| v.get(k))
                 .and_then(Value::as_str)
-                .map(str::to_string)
+                .map(|t| self.scrub(t))
         };
-        let detail = text("detail")
+        let redirect = (300..400)
+            .contains(&status)
+            .then_some(answer.location.as_deref())
+            .flatten()
+            .map(|to| {
+                format!(
+                    "a redirect to {}, not followed (credentials are never sent on)",
+                    self.scrub(to)
+                )
+            });
+        let detail = redirect
+            .or_else(|| text("detail"))
             .or_else(|| text("reason"))
             .unwrap_or_else(|| format!("HTTP {status} without an error body"));
         Error::Api {
             status,
             code: text("errorCode"),
-            detail: self.scrub(&detail),
+            detail,
         }
     }
 
-    /// Every item of a paged list (`results`, `totalCount`), page by page.
-    pub fn get_all(&mut self, path: &str, accept: &str) -> Result<Vec<Value>, Error> {
-        let mut items = Vec::new();
+    /// Every item of a paged list (`results`, `totalCount`), page by page, shown
+    /// to `keep`: only the items it keeps stay in memory, scrubbed as every answer
+    /// is (scrubbing a whole page of entries nobody reads would cost more than
+    /// reading it). The pages
+    /// together are read for at most [`MAX_LIST_BYTES`] (plus the one answer that
+    /// passes it) and [`MAX_PAGES`]; past either, the list is cut short and
+    /// [`Paged`] says so.
+    pub fn for_each(
+        &mut self,
+        path: &str,
+        accept: &str,
+        mut keep: impl FnMut(&Value) -> bool,
+    ) -> Result<(Paged, Vec<Value>), Error> {
+        let mut kept = Vec::new();
+        let paged = self.pages(path, accept, |item| {
+            if keep(item) {
+                kept.push(item.clone());
+            }
+        })?;
+        for item in &mut kept {
+            self.scrub_value(item);
+        }
+        Ok((paged, kept))
+    }
+
+    fn pages(
+        &mut self,
+        path: &str,
+        accept: &str,
+        mut each: impl FnMut(&Value),
+    ) -> Result<Paged, Error> {
+        let mut seen = 0usize;
+        let mut budget = MAX_LIST_BYTES;
+        let mut total = None;
         for page in 1..=MAX_PAGES {
+            if budget == 0 {
+                return Ok(Paged {
+                    items: seen,
+                    cut_short: Some(CutShort::Bytes {
+                        bytes: MAX_LIST_BYTES,
+                        total,
+                    }),
+                });
+            }
             let separator = if path.contains('?') { '&' } else { '?' };
-            let value = self.get(
+            // The last page read may pass the budget by up to one answer.
+            let (value, size) = self.get_limited(
                 &format!("{path}{separator}itemsPerPage={PAGE_SIZE}&pageNum={page}"),
                 accept,
+                MAX_BODY_BYTES,
+                false,
             )?;
+            budget = budget.saturating_sub(size);
             let results = value
                 .get("results")
                 .and_then(Value::as_array)
@@ -367,21 +531,46 @@ impl Client {
                     message: format!("{path}: no results array"),
                 })?;
             let got = results.len();
-            items.extend(results.iter().cloned());
-            let total = value
-                .get("totalCount")
-                .and_then(Value::as_u64)
-                .and_then(|t| usize::try_from(t).ok());
+            results.iter().for_each(&mut each);
+            seen += got;
+            total = value.get("totalCount").and_then(Value::as_u64);
             let done = match total {
-                Some(total) => items.len() >= total,
+                Some(total) => u64::try_from(seen).unwrap_or(u64::MAX) >= total,
                 None => got < PAGE_SIZE,
             };
             if done || got == 0 {
-                break;
+                return Ok(Paged {
+                    items: seen,
+                    cut_short: (!done).then_some(CutShort::Pages { pages: page, total }),
+                });
             }
         }
-        Ok(items)
+        Ok(Paged {
+            items: seen,
+            cut_short: Some(CutShort::Pages {
+                pages: MAX_PAGES,
+                total,
+            }),
+        })
     }
+}
+
+/// `text` on one line: line breaks, carriage returns, escapes and every other
+/// control character written as a visible `\u{..}`, so no string from the API
+/// can start a line of its own or move a terminal's cursor in any format.
+pub fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `Accept: application/vnd.atlas.YYYY-MM-DD+json`: the API version a resource is read with.

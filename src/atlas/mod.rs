@@ -67,7 +67,11 @@ pub struct AccessList {
     /// API may differ from the route to port 27017 (proxies, split tunnels).
     pub egress_auto: bool,
     pub covered_by: Option<Entry>,
+    /// Entries read.
     pub entries: usize,
+    /// Why the list was not read to the end (`None`: it was): an address not
+    /// found in a list cut short is not known to be absent.
+    pub cut_short: Option<client::CutShort>,
 }
 
 /// The cluster the connection string belongs to.
@@ -203,27 +207,12 @@ impl Facts {
     }
 }
 
-impl Facts {
-    /// The facts of a layer whose task died: one error, nothing else.
-    pub fn lost() -> Facts {
-        let mut facts = Facts::default();
-        fail(
-            &mut facts,
-            "Atlas API",
-            ErrorKind::Api(Error::Decode {
-                message: "the API layer stopped unexpectedly".into(),
-            }),
-        );
-        facts
-    }
-}
-
 /// Runs the API layer on a blocking thread, under one deadline for all its calls.
 pub async fn cross_check(request: Request) -> Facts {
     let timeout = request.timeout;
     let started = Instant::now();
     let joined = tokio::task::spawn_blocking(move || run(&request, started + timeout)).await;
-    joined.unwrap_or_else(|_| Facts::lost())
+    joined.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 
 /// The API layer, blocking.
@@ -257,7 +246,7 @@ pub fn run(request: &Request, deadline: Instant) -> Facts {
                 .push(access_list_step(&list).took(started.elapsed()));
             facts.access_list = Some(list);
         }
-        Err((call, e)) => fail(&mut facts, call, ErrorKind::Api(e)),
+        Err((call, e)) => fail_after(&mut facts, call, ErrorKind::Api(e), started.elapsed()),
     }
     // Refused credentials or the API's own access list: every further call would say the same.
     if facts.refused().is_none() {
@@ -279,7 +268,7 @@ pub fn run(request: &Request, deadline: Instant) -> Facts {
                 )
                 .took(started.elapsed()),
             ),
-            Err((call, e)) => fail(&mut facts, call, ErrorKind::Api(e)),
+            Err((call, e)) => fail_after(&mut facts, call, ErrorKind::Api(e), started.elapsed()),
         }
         if let Some(name) = &request.user {
             let started = Instant::now();
@@ -290,7 +279,9 @@ pub fn run(request: &Request, deadline: Instant) -> Facts {
                         .push(user_step(&u, &project).took(started.elapsed()));
                     facts.user = Some(u);
                 }
-                Err((call, e)) => fail(&mut facts, call, ErrorKind::Api(e)),
+                Err((call, e)) => {
+                    fail_after(&mut facts, call, ErrorKind::Api(e), started.elapsed());
+                }
             }
         }
     }
@@ -299,16 +290,18 @@ pub fn run(request: &Request, deadline: Instant) -> Facts {
 }
 
 fn fail(facts: &mut Facts, call: impl Into<String>, error: ErrorKind) {
+    fail_after(facts, call, error, Duration::ZERO);
+}
+
+/// A failed call that took `took` (a timed-out step shows how long it waited).
+fn fail_after(facts: &mut Facts, call: impl Into<String>, error: ErrorKind, took: Duration) {
     let error = CallError {
         call: call.into(),
         error,
     };
-    facts.steps.push(Step::new(
-        Layer::Atlas,
-        "Atlas API",
-        Status::Warn,
-        error.to_string(),
-    ));
+    facts
+        .steps
+        .push(Step::new(Layer::Atlas, "Atlas API", Status::Warn, error.to_string()).took(took));
     facts.errors.push(error);
 }
 
@@ -328,7 +321,7 @@ fn egress_auto(api: &mut client::Client) -> CallResult<IpAddr> {
     let value = api
         .get("/api/private/ipinfo", "application/json")
         .map_err(|e| ("egress IP (auto)".to_string(), e))?;
-    text(&value, "currentIpv4Address")
+    let ip: IpAddr = text(&value, "currentIpv4Address")
         .or_else(|| text(&value, "currentIpv6Address"))
         .and_then(|ip| ip.parse().ok())
         .ok_or_else(|| {
@@ -338,7 +331,17 @@ fn egress_auto(api: &mut client::Client) -> CallResult<IpAddr> {
                     message: "no currentIpv4Address in the answer".into(),
                 },
             )
-        })
+        })?;
+    // No machine reaches Atlas from these: 0.0.0.0 would be "covered" by 0.0.0.0/0.
+    if ip.is_unspecified() || ip.is_multicast() || ip == IpAddr::from([255, 255, 255, 255]) {
+        return Err((
+            "egress IP (auto)".to_string(),
+            Error::Decode {
+                message: format!("{ip} is not an address a machine reaches Atlas from"),
+            },
+        ));
+    }
+    Ok(ip)
 }
 
 fn access_list(api: &mut client::Client, group: &str, egress: Egress) -> CallResult<AccessList> {
@@ -347,43 +350,57 @@ fn access_list(api: &mut client::Client, group: &str, egress: Egress) -> CallRes
         Egress::Auto => (egress_auto(api)?, true),
     };
     let accept = client::versioned(versions::ACCESS_LIST);
-    let items = api
-        .get_all(&format!("{group}/accessList"), &accept)
-        .map_err(|e| ("access list".to_string(), e))?;
-    // The narrowest entry that covers the address is the one that matters.
-    let covering = items
-        .iter()
-        .filter_map(|item| {
-            let value = text(item, "cidrBlock").or_else(|| text(item, "ipAddress"))?;
-            let network = Network::parse(&value)?;
-            network
-                .contains(egress_ip)
-                .then_some((network.prefix, value, item))
+    // Only the narrowest entry that covers the address matters: the pages go by
+    // and only an entry narrower than any before it is kept.
+    let narrowest = |item: &Value| {
+        let value = text(item, "cidrBlock").or_else(|| text(item, "ipAddress"))?;
+        Network::parse(&value)
+            .filter(|n| n.contains(egress_ip))
+            .map(|n| n.prefix)
+    };
+    let mut best: Option<u8> = None;
+    let (paged, kept) = api
+        .for_each(&format!("{group}/accessList"), &accept, |item| {
+            let better = narrowest(item).filter(|p| best.is_none_or(|b| *p > b));
+            if better.is_some() {
+                best = better;
+            }
+            better.is_some()
         })
-        .max_by_key(|(prefix, _, _)| *prefix);
-    let covered_by = match covering {
-        Some((_, value, item)) => {
-            let status = api
-                .get(
-                    &format!("{group}/accessList/{}/status", client::segment(&value)),
-                    &accept,
-                )
-                .ok()
-                .and_then(|v| text(&v, "STATUS"));
-            Some(Entry {
+        .map_err(|e| ("access list".to_string(), e))?;
+    // The last one kept is the narrowest (read again: the kept copy is scrubbed).
+    let covering = kept.last().and_then(|item| {
+        let value = text(item, "cidrBlock").or_else(|| text(item, "ipAddress"))?;
+        let prefix = narrowest(item)?;
+        Some((
+            prefix,
+            Entry {
                 comment: text(item, "comment"),
                 delete_after: text(item, "deleteAfterDate"),
                 value,
-                status,
-            })
-        }
-        None => None,
-    };
+                status: None,
+            },
+        ))
+    });
+    let covered_by = covering.map(|(_, mut entry)| {
+        entry.status = api
+            .get(
+                &format!(
+                    "{group}/accessList/{}/status",
+                    client::segment(&entry.value)
+                ),
+                &accept,
+            )
+            .ok()
+            .and_then(|v| text(&v, "STATUS"));
+        entry
+    });
     Ok(AccessList {
         egress_ip,
         egress_auto,
         covered_by,
-        entries: items.len(),
+        entries: paged.items,
+        cut_short: paged.cut_short,
     })
 }
 
@@ -466,22 +483,23 @@ fn cluster(
             Err(e) => return Err((call, e)),
         }
     } else {
-        // The clusters list leaves Flex clusters out: look in both.
-        let dedicated = api
-            .get_all(&format!("{group}/clusters"), &clusters)
-            .map_err(|e| ("clusters".to_string(), e))?;
-        let found = dedicated
-            .iter()
-            .map(|v| cluster_from(v, false, hosts))
-            .find(|c| c.uri_kind.is_some());
-        match found {
+        // The clusters list leaves Flex clusters out: look in both. Only the
+        // cluster that names the hosts is kept as the pages go by.
+        let mut first = |path: &str, accept: &str, flex: bool| {
+            let mut matched = false;
+            let kept = api.for_each(path, accept, |v| {
+                let keep = !matched && strings_of(v).kind_for(hosts).is_some();
+                matched |= keep;
+                keep
+            });
+            kept.map(|(_, kept)| kept.first().map(|v| cluster_from(v, flex, hosts)))
+        };
+        match first(&format!("{group}/clusters"), &clusters, false)
+            .map_err(|e| ("clusters".to_string(), e))?
+        {
             Some(c) => Some(c),
-            None => api
-                .get_all(&format!("{group}/flexClusters"), &flex)
-                .map_err(|e| ("flex clusters".to_string(), e))?
-                .iter()
-                .map(|v| cluster_from(v, true, hosts))
-                .find(|c| c.uri_kind.is_some()),
+            None => first(&format!("{group}/flexClusters"), &flex, true)
+                .map_err(|e| ("flex clusters".to_string(), e))?,
         }
     };
     if let Some(c) = found.as_mut().filter(|c| !c.flex && !c.name.is_empty()) {
@@ -578,10 +596,16 @@ fn access_list_step(list: &AccessList) -> Step {
             Layer::Atlas,
             "IP access list",
             Status::Warn,
-            format!(
-                "{}{source} is not covered by any of the {} entries",
-                list.egress_ip, list.entries
-            ),
+            match list.cut_short {
+                Some(cut) => format!(
+                    "{}{source} is not covered by any of the {} entries read, but {cut}: not confirmed",
+                    list.egress_ip, list.entries
+                ),
+                None => format!(
+                    "{}{source} is not covered by any of the {} entries",
+                    list.egress_ip, list.entries
+                ),
+            },
         ),
     }
 }

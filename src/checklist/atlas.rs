@@ -25,6 +25,20 @@ pub fn checks(facts: &Facts) -> [Check; 3] {
             Vec::new(),
         ),
         Some(list) => match &list.covered_by {
+            // Not found in a list cut short: absence is not known.
+            None if list.cut_short.is_some() => Check::new(
+                Section::Security,
+                "atlas-access-list",
+                Status::Warn,
+                format!(
+                    "{} was not found in the {} entries read, but {}: not confirmed",
+                    list.egress_ip,
+                    list.entries,
+                    list.cut_short.map(|c| c.to_string()).unwrap_or_default()
+                ),
+                Some("look the address up in Atlas: Security > Network Access"),
+                vec![format!("{} entries checked", list.entries)],
+            ),
             None => Check::new(
                 Section::Security,
                 "atlas-access-list",

@@ -24,7 +24,7 @@ use crate::uri::ConnectionString;
 pub fn plan(settings: &Settings, args: &ChecklistArgs) -> Plan {
     Plan {
         database: args.db.clone(),
-        default_database: Some("test"),
+        default_database: Some(crate::uri::DEFAULT_DATABASE),
         expected: pipeline::expected_collections(&settings.expected_collections, &args.expect),
         crud: settings.crud_check || args.crud,
         status: true,
@@ -53,6 +53,8 @@ fn scan_roots(args: &ChecklistArgs) -> Result<Vec<PathBuf>, &'static str> {
 pub struct Static {
     pub scan: Result<crate::scan::Scan, &'static str>,
     pub config_mode: Option<u32>,
+    /// The scan's task panicked: what `panic::lost` says of it (the run is `internal`).
+    pub lost: Option<String>,
 }
 
 /// Runs the static checks (file system only; blocking, so off the async runtime's threads).
@@ -61,16 +63,24 @@ pub async fn static_checks(settings: &Settings, args: &ChecklistArgs) -> Static 
         PasswordSource::ConfigFile(path) => security::file_mode(path),
         _ => None,
     };
+    let mut lost = None;
     let scan = match scan_roots(args) {
         Ok(roots) => {
             let cross = args.scan_all_filesystems;
             let scanned =
                 tokio::task::spawn_blocking(move || crate::scan::scan(&roots, cross)).await;
-            scanned.map_err(|_| "the scan stopped unexpectedly")
+            scanned.map_err(|error| {
+                lost = Some(crate::panic::lost(&error));
+                "the scan stopped unexpectedly"
+            })
         }
         Err(why) => Err(why),
     };
-    Static { scan, config_mode }
+    Static {
+        scan,
+        config_mode,
+        lost,
+    }
 }
 
 /// Both checklists, as functions of the pipeline's evidence (for a connection
@@ -85,7 +95,10 @@ pub fn checks(
     plan: &Plan,
     verdict: Option<&Diagnosis>,
 ) -> Vec<Check> {
-    let database = evidence.database.as_deref().unwrap_or("test");
+    let database = evidence
+        .database
+        .as_deref()
+        .unwrap_or(crate::uri::DEFAULT_DATABASE);
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
 
     // ---- static security items (no network)

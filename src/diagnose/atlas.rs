@@ -151,6 +151,17 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
     let project = project_of(facts);
     let ip = list.egress_ip;
     let route = "The address was checked as the Atlas API sees this machine; traffic to port 27017 may leave through another address (a proxy, a VPN split tunnel): if so, pass that one with --egress-ip.";
+    if let (None, Some(cut)) = (&list.covered_by, list.cut_short) {
+        // Absence in a list not read to the end is not a fact: the inference stands.
+        let summary = format!(
+            "{} Not confirmed: {ip} is not among the {} access-list entries read, but {cut}.",
+            d.summary, list.entries
+        );
+        return d.with_summary(summary).with_evidence(format!(
+            "Atlas API: {ip} not among the first {} access-list entries ({cut})",
+            list.entries
+        ));
+    }
     let Some(entry) = &list.covered_by else {
         let confirmed = Diagnosis::from_finding(Finding::IpAccessListConfirmed)
             .with_summary(format!(
@@ -373,6 +384,7 @@ mod tests {
                     delete_after: None,
                 }),
                 entries: 3,
+                cut_short: None,
             }),
             cluster: Some(cluster),
             user,
@@ -426,6 +438,34 @@ mod tests {
             d.evidence.iter().any(|e| e == "h:1: alert 80"),
             "{:?}",
             d.evidence
+        );
+    }
+
+    /// Issue 21 item 6: a list cut short (a self-referencing `next`, a huge
+    /// `totalCount`) was "Confirmed by the Atlas API ... not on the IP access list".
+    #[test]
+    fn r21_an_address_missing_from_a_list_cut_short_is_not_confirmed() {
+        let mut f = facts(
+            None,
+            "ACTIVE",
+            cluster("Cluster0", false, "IDLE", "APPLIED"),
+            None,
+        );
+        if let Some(list) = f.access_list.as_mut() {
+            list.entries = 5000;
+            list.cut_short = Some(crate::model::paging::CutShort::Pages {
+                pages: 50,
+                total: Some(1_000_000_000_000_000),
+            });
+        }
+        let d = with_atlas(alert(), &f, None);
+        assert_eq!(d.finding, Some(Finding::IpAccessListAlert), "{d:?}");
+        assert!(!d.summary.contains("Confirmed"), "{}", d.summary);
+        assert!(
+            d.summary
+                .contains("Not confirmed: 203.0.113.7 is not among the 5000 access-list entries read, but the list was cut short after 50 pages"),
+            "{}",
+            d.summary
         );
     }
 

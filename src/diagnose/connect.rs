@@ -3,6 +3,7 @@
 
 use crate::config;
 use crate::model::finding::Finding;
+use crate::model::report::Report;
 use crate::model::step::{Layer, Status, Step};
 use crate::model::verdict::Diagnosis;
 use crate::probe::{Failure, dns, hello, tcp};
@@ -141,8 +142,8 @@ pub fn failure(failure: &Failure) -> Diagnosis {
         } => {
             let shown = version
                 .clone()
-                .unwrap_or_else(|| format!("about {}", hello::release_for_wire_version(*max)));
-            let finding = if *max < crate::DRIVER_MIN_WIRE_VERSION {
+                .unwrap_or_else(|| format!("about {}", crate::model::wire::release_words(*max)));
+            let finding = if *max < crate::model::wire::DRIVER_MIN {
                 Finding::WireVersionTooOld
             } else {
                 Finding::WireVersionTooNew
@@ -150,13 +151,13 @@ pub fn failure(failure: &Failure) -> Diagnosis {
             let summary = if finding == Finding::WireVersionTooOld {
                 format!(
                     "{host} runs MongoDB {shown} (wire version {max}); drivers need at least wire version {} (MongoDB {}).",
-                    crate::DRIVER_MIN_WIRE_VERSION,
-                    hello::release_for_wire_version(crate::DRIVER_MIN_WIRE_VERSION)
+                    crate::model::wire::DRIVER_MIN,
+                    crate::model::wire::release_words(crate::model::wire::DRIVER_MIN)
                 )
             } else {
                 format!(
                     "{host} needs wire version {min} or newer, beyond what current drivers speak ({}).",
-                    crate::DRIVER_MAX_WIRE_VERSION
+                    crate::model::wire::DRIVER_MAX
                 )
             };
             Diagnosis::from_finding(finding)
@@ -239,7 +240,10 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
     };
     let d = Diagnosis::from_finding(finding).with_evidence(format!("{host}: {error}"));
     match error {
-        tcp::Error::Refused => d.with_summary(format!(
+        // A live run dialled every address itself: when all were refused, the
+        // server is not listening on any, and the Node.js ::1 story (which needs
+        // 127.0.0.1 to work) is not what happened.
+        tcp::Error::Refused => without_localhost_advice(d).with_summary(format!(
             "{host} answered, but nothing listens on that port (connection refused)."
         )),
         tcp::Error::TimedOut { after } => d.with_summary(format!(
@@ -248,6 +252,24 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
         )),
         _ => d,
     }
+}
+
+/// A refusal's advice without the Node.js localhost-to-::1 cause and fix.
+fn without_localhost_advice(d: Diagnosis) -> Diagnosis {
+    use crate::model::finding::{TCP_REFUSED_LOCALHOST_CAUSE, TCP_REFUSED_LOCALHOST_FIX};
+    d.without(TCP_REFUSED_LOCALHOST_CAUSE, TCP_REFUSED_LOCALHOST_FIX)
+}
+
+/// No target was configured, so the run tried the default: the verdict says so
+/// first, and how to name one, before the layer's own advice.
+pub fn default_target(d: Diagnosis, uri: &str) -> Diagnosis {
+    let summary = format!(
+        "No target was configured (no --uri, MONGODB_URI or config file), so atlas-doctor tried the default {uri}: {}",
+        d.summary
+    );
+    d.with_summary(summary).with_first_fix(
+        "Name the deployment to check: export MONGODB_URI='mongodb+srv://USER@CLUSTER.mongodb.net/' (or pass --uri, or set uri-env in atlas-doctor.toml).",
+    )
 }
 
 fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
@@ -288,6 +310,17 @@ pub fn internal(what: &str) -> Diagnosis {
     Diagnosis::from_finding(Finding::ProbeFailed).with_evidence(what.to_string())
 }
 
+/// A task of the run that panicked or was cancelled (the scan beside the
+/// probes): the run is `internal`, whatever else it found, because atlas-doctor
+/// cannot vouch for it; the verdict it had reached stays as evidence.
+pub fn lost(report: &mut Report, what: &str) {
+    let mut d = internal(what);
+    if let Some(before) = report.diagnosis.take() {
+        d = d.with_evidence(format!("before that: {}", before.summary));
+    }
+    report.fail(d);
+}
+
 /// Judges the connectivity layers' steps of a deployment where some hosts
 /// answered: one address of a host failing while another address of the same
 /// host connected (IPv6 refused, IPv4 up) is not a failure at all (`skip`); a
@@ -323,6 +356,28 @@ pub fn judge_steps(steps: Vec<Step>, answered: &[String], degraded: &[String]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 19 item 4: a scanner panic became a SKIP item and the checklist could
+    /// exit 0; a lost task makes the run `internal` whatever else it found.
+    #[test]
+    fn r19_a_lost_task_makes_the_run_internal_whatever_it_found() {
+        let mut ok = Report::new("checklist", "mongodb://h/".into(), "flag:--uri".into());
+        lost(&mut ok, "a panic in the scan layer (src/scan.rs:1): boom");
+        assert_eq!(ok.class, Class::Internal);
+        let mut failed = Report::new("checklist", "mongodb://h/".into(), "flag:--uri".into());
+        failed.fail(failure(&Failure::Tcp {
+            host: "h:1".into(),
+            error: tcp::Error::Refused,
+        }));
+        lost(
+            &mut failed,
+            "a panic in the scan layer (src/scan.rs:1): boom",
+        );
+        assert_eq!(failed.class, Class::Internal);
+        let d = failed.diagnosis.expect("diagnosis");
+        assert!(d.evidence.iter().any(|e| e.contains("scan layer")));
+        assert!(d.evidence.iter().any(|e| e.starts_with("before that: ")));
+    }
     use crate::model::class::Class;
     use crate::probe::tls;
     use std::time::Duration;

@@ -15,7 +15,9 @@ mod tls;
 pub use atlas::{private_route, private_string_outside, with_atlas};
 pub use auth::auth_failure;
 pub use checklist::judge as judge_checklist;
-pub use connect::{config_error, failure, internal, judge_steps, unix_socket, uri_error};
+pub use connect::{
+    config_error, default_target, failure, internal, judge_steps, lost, unix_socket, uri_error,
+};
 pub use data::data_failure;
 pub use invariants::settle;
 

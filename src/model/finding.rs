@@ -25,6 +25,14 @@ pub const TIMEOUT_ACCESS_LIST_CAUSE: &str =
 pub const TIMEOUT_ACCESS_LIST_FIX: &str =
     "Add this machine's public IP address to the Atlas IP access list (Network Access).";
 
+/// The Node.js localhost-to-::1 cause and fix of a refused connection, named so
+/// that a live run, which saw the addresses it dialled, can drop exactly these
+/// (they are only evidence when localhost's ::1 was refused and 127.0.0.1 was not).
+pub const TCP_REFUSED_LOCALHOST_CAUSE: &str =
+    "Node.js resolved localhost to ::1 while the server listens on 127.0.0.1 only.";
+/// See `TCP_REFUSED_LOCALHOST_CAUSE`.
+pub const TCP_REFUSED_LOCALHOST_FIX: &str = "Connect to 127.0.0.1 instead of localhost.";
+
 macro_rules! findings {
     ($( $variant:ident => $id:literal, $class:ident, $summary:literal,
         causes [$($cause:expr),* $(,)?], fixes [$($fix:expr),* $(,)?]; )*) => {
@@ -153,8 +161,8 @@ findings! {
     // ---- tcp (exit 11, 12) -----------------------------------------------------
     TcpRefused => "tcp_refused", TcpRefused,
         "The host answered, but nothing listens on that port (connection refused).",
-        causes ["The server is not running, or listens on another port or only on another interface (bindIp).", "Node.js resolved localhost to ::1 while the server listens on 127.0.0.1 only."],
-        fixes ["Start the server, check the port, or connect to 127.0.0.1 instead of localhost.", "For a server in a container, publish the port and bind to 0.0.0.0."];
+        causes ["The server is not running, or listens on another port or only on another interface (bindIp).", TCP_REFUSED_LOCALHOST_CAUSE],
+        fixes ["Start the server, or check the port and the server's bindIp.", TCP_REFUSED_LOCALHOST_FIX, "For a server in a container, publish the port and bind to 0.0.0.0."];
     NetworkTimeout => "network_timeout", NetworkTimeout,
         "No answer in time: the connection attempt was silently dropped.",
         causes ["A firewall or corporate network blocking outbound port 27017.", TIMEOUT_ACCESS_LIST_CAUSE, "A host that is down or a wrong address."],

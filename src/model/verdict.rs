@@ -78,6 +78,15 @@ impl Diagnosis {
         self
     }
 
+    /// Drops one cause and one fix of the catalogue's advice, by identity (the
+    /// named constants of `finding`), when the evidence rules them out.
+    #[must_use]
+    pub fn without(mut self, cause: &str, fix: &str) -> Self {
+        self.causes.retain(|c| c != cause);
+        self.fixes.retain(|f| f != fix);
+        self
+    }
+
     /// Puts a cause first.
     #[must_use]
     pub fn with_first_cause(mut self, cause: impl Into<String>) -> Self {

@@ -274,9 +274,7 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
     }
     let mut results = Vec::new();
     while let Some(joined) = listings.join_next().await {
-        if let Ok(result) = joined {
-            results.push(result);
-        }
+        results.push(joined.unwrap_or_else(|e| crate::panic::rethrow(e)));
     }
     results.sort_by_key(|(index, _, _)| *index);
     for (_, name, listed) in results {
@@ -457,9 +455,8 @@ async fn list_collections(
         });
     }
     while let Some(joined) = counts.join_next().await {
-        if let Ok((index, documents)) = joined {
-            collections[index].documents = documents;
-        }
+        let (index, documents) = joined.unwrap_or_else(|e| crate::panic::rethrow(e));
+        collections[index].documents = documents;
     }
     let in_db = if out.databases_listed
         && database != "admin"

@@ -26,8 +26,8 @@ pub(super) fn check_deployment(
     while index < out.healthy.len() {
         let host = &out.healthy[index];
         let info = &host.hello;
-        let failure = if info.max_wire_version < crate::DRIVER_MIN_WIRE_VERSION
-            || info.min_wire_version > crate::DRIVER_MAX_WIRE_VERSION
+        let failure = if info.max_wire_version < crate::model::wire::DRIVER_MIN
+            || info.min_wire_version > crate::model::wire::DRIVER_MAX
         {
             Some(Failure::WireVersion {
                 host: host.address.clone(),
@@ -90,8 +90,8 @@ pub(super) fn describe_deployment_failure(failure: &Failure) -> String {
     match failure {
         Failure::WireVersion { max, .. } => format!(
             "wire version {max} is outside what drivers support ({}..{})",
-            crate::DRIVER_MIN_WIRE_VERSION,
-            crate::DRIVER_MAX_WIRE_VERSION
+            crate::model::wire::DRIVER_MIN,
+            crate::model::wire::DRIVER_MAX
         ),
         Failure::ReplicaSetMismatch {
             expected, found, ..

@@ -523,30 +523,6 @@ pub async fn ping<S: Stream + ?Sized>(
     Ok(start.elapsed())
 }
 
-/// The MongoDB release that introduced a wire version, for messages.
-pub fn release_for_wire_version(wire: i32) -> &'static str {
-    match wire {
-        ..=0 => "before 2.6",
-        1 | 2 => "2.6",
-        3 => "3.0",
-        4 => "3.2",
-        5 => "3.4",
-        6 => "3.6",
-        7 => "4.0",
-        8 => "4.2",
-        9 => "4.4",
-        10..=12 => "5.0",
-        13 => "5.0",
-        14..=16 => "5.x",
-        17 => "6.0",
-        18..=20 => "6.x/7.0",
-        21 => "7.0",
-        22..=24 => "7.x",
-        25 => "8.0",
-        _ => "8.x or later",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ mod deployment;
 pub mod dns;
 pub mod hello;
 mod host;
+pub mod kept;
 pub mod prefetch;
 mod resolve;
 pub mod status;
@@ -292,26 +293,8 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
         .collect();
 
     let tls_enabled = cs.tls_enabled();
-    // One root store for the run: the TLS layer and the driver's login use it.
-    let roots = if tls_enabled {
-        options.roots.get(cs.tls_ca_file()).await
-    } else {
-        Ok(trust::Roots::bundled())
-    };
-    out.roots = roots.as_ref().ok().cloned();
-    let identity = if tls_enabled {
-        trust::load_identity(cs.certificate_key_file()).await
-    } else {
-        Ok(None)
-    };
-    let tls_options = Arc::new(tls::TlsOptions {
-        roots,
-        identity,
-        allow_invalid_certificates: cs.bool_option("tlsAllowInvalidCertificates") == Some(true)
-            || cs.bool_option("tlsInsecure") == Some(true),
-        allow_invalid_hostnames: cs.bool_option("tlsAllowInvalidHostnames") == Some(true)
-            || cs.bool_option("tlsInsecure") == Some(true),
-    });
+    let tls_options = tls_options(cs, options).await;
+    out.roots = tls_options.roots.as_ref().ok().cloned();
 
     // `saslSupportedMechs` rides on the handshake, so auth-check needs no second connection.
     let login = auth::Login {
@@ -396,15 +379,34 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
     out
 }
 
+/// How the TLS layer trusts and identifies itself for this connection string:
+/// one root store for the run, which the driver's login uses too.
+async fn tls_options(cs: &ConnectionString, options: &Options) -> Arc<tls::TlsOptions> {
+    let tls_enabled = cs.tls_enabled();
+    let roots = if tls_enabled {
+        options.roots.get(cs.tls_ca_file()).await
+    } else {
+        Ok(trust::Roots::bundled())
+    };
+    let identity = if tls_enabled {
+        trust::load_identity(cs.certificate_key_file()).await
+    } else {
+        Ok(None)
+    };
+    Arc::new(tls::TlsOptions {
+        roots,
+        identity,
+        allow_invalid_certificates: cs.bool_option("tlsAllowInvalidCertificates") == Some(true)
+            || cs.bool_option("tlsInsecure") == Some(true),
+        allow_invalid_hostnames: cs.bool_option("tlsAllowInvalidHostnames") == Some(true)
+            || cs.bool_option("tlsInsecure") == Some(true),
+    })
+}
+
 /// A probe task that did not finish: panicked or cancelled, never silently dropped.
 pub fn lost_task(error: &tokio::task::JoinError) -> Failure {
-    let what = if error.is_panic() {
-        "a probe panicked"
-    } else {
-        "a probe was cancelled"
-    };
     Failure::Internal {
-        what: what.to_string(),
+        what: crate::panic::lost(error),
     }
 }
 

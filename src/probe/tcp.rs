@@ -75,9 +75,7 @@ pub async fn connect_all(addrs: &[SocketAddr], deadline: Duration) -> Outcome {
     let mut connected = None;
     let mut attempts = Vec::new();
     while let Some(joined) = set.join_next().await {
-        let Ok((addr, duration, result)) = joined else {
-            continue;
-        };
+        let (addr, duration, result) = joined.unwrap_or_else(|e| crate::panic::rethrow(e));
         match result {
             Ok(stream) => {
                 attempts.push(Attempt {

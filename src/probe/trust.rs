@@ -75,9 +75,7 @@ impl Roots {
         let ca_file = ca_file.map(str::to_string);
         tokio::task::spawn_blocking(move || Roots::load_blocking(ca_file.as_deref()).map(Arc::new))
             .await
-            .map_err(|e| Error::Protocol {
-                reason: format!("loading the trust roots failed: {e}"),
-            })?
+            .unwrap_or_else(|e| crate::panic::rethrow(e))
     }
 
     /// Only the Mozilla bundle, which is compiled in (no file is read): for

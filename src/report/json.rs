@@ -263,6 +263,11 @@ struct JsonAccessList<'a> {
     entry_status: Option<&'a str>,
     entry_delete_after: Option<&'a str>,
     entries: usize,
+    /// False when the list was cut short (page or size limit): then an address
+    /// not found in it is not known to be absent.
+    complete: bool,
+    /// Why it was cut short; null when complete.
+    cut_short: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -307,6 +312,8 @@ fn atlas(facts: &crate::atlas::Facts) -> JsonAtlas<'_> {
                 .as_ref()
                 .and_then(|e| e.delete_after.as_deref()),
             entries: a.entries,
+            complete: a.cut_short.is_none(),
+            cut_short: a.cut_short.map(|c| c.to_string()),
         }),
         user: facts.user.as_ref().map(|u| JsonAtlasUser {
             name: &u.name,

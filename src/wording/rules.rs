@@ -17,6 +17,7 @@
 //! that must be decided by it; `explain`'s tests check each one.
 
 use crate::model::finding::Finding;
+use crate::uri::atlas_domain_pattern;
 
 /// One line of the table.
 #[derive(Debug)]
@@ -49,10 +50,14 @@ pub struct Rule {
 }
 
 /// A host of MongoDB Atlas (or an Atlas replica-set name) in the text.
-pub const ATLAS: &str = r"\.mongodb\.net\b|\batlas-[a-z0-9]+-shard-|MongoDB Atlas";
+pub const ATLAS: &str = concat!(
+    r"\.",
+    atlas_domain_pattern!(),
+    r"\b|\batlas-[a-z0-9]+-shard-|MongoDB Atlas"
+);
 
 /// A standard `mongodb://` string that lists Atlas hosts: TLS is off unless it says so.
-const ATLAS_PLAIN_URI: &str = r#"mongodb://[^\s"'/?]*\.mongodb\.net"#;
+const ATLAS_PLAIN_URI: &str = concat!(r#"mongodb://[^\s"'/?]*\."#, atlas_domain_pattern!());
 
 /// Signs that TLS was in use on the connection.
 const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routines|_ssl\.c|SSL handshake|TLS handshake|SslStream|SSLHandshakeException|remote party has closed the transport stream|\btls: ";

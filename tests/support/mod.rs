@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod client_auth;
+pub mod flap;
 pub mod hostile;
 pub mod proxy;
 
@@ -214,21 +215,30 @@ pub struct Cli {
 /// `XDG_CONFIG_HOME` in a fresh temp dir, and a fresh empty current dir (so no
 /// `./atlas-doctor.toml` and no user config can be found).
 pub fn cli() -> Cli {
+    let (cmd, dir) = pinned_command();
+    let mut cmd = assert_cmd::Command::from_std(cmd);
+    cmd.write_stdin("");
+    Cli { cmd, dir }
+}
+
+/// The `atlas-doctor` binary with the environment [`cli`] pins, as a plain
+/// `std::process::Command` (for a test that spawns it and reads it as it runs),
+/// and the temp dir holding its `HOME` and current dir (`work`).
+pub fn pinned_command() -> (std::process::Command, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let home = dir.path().join("home");
     let config = home.join(".config");
     let work = dir.path().join("work");
     std::fs::create_dir_all(&config).expect("mkdir home/.config");
     std::fs::create_dir_all(&work).expect("mkdir work");
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("NO_COLOR", "1")
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", &config)
-        .current_dir(&work)
-        .write_stdin("");
-    Cli { cmd, dir }
+        .current_dir(&work);
+    (cmd, dir)
 }
 
 impl Cli {
@@ -700,9 +710,18 @@ where
     F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    tcp_server_on(0, handler)
+}
+
+/// Like [`tcp_server`], on a given port (0: any free one).
+fn tcp_server_on<F, Fut>(port: u16, handler: F) -> Server
+where
+    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let rt = runtime();
     // Bound with std, registered under `enter`: constructors must also work inside async tests.
-    let std_listener = StdTcpListener::bind((LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    let std_listener = StdTcpListener::bind((LOCALHOST, port)).expect("bind 127.0.0.1");
     std_listener.set_nonblocking(true).expect("nonblocking");
     let addr = std_listener.local_addr().expect("local addr");
     let listener = {
@@ -1265,10 +1284,21 @@ pub fn sasl_echo_payload() -> Document {
 }
 
 async fn serve_wire(
-    mut stream: TcpStream,
+    stream: TcpStream,
     table: &HashMap<String, Document>,
     seen: &Mutex<Vec<Document>>,
 ) {
+    serve_commands(stream, |command| {
+        seen.lock().expect("record").push(command.clone());
+        reply_for(table, command)
+    })
+    .await;
+}
+
+/// Serves MongoDB's wire protocol on `stream`, answering each command with
+/// `answer(command)` (a reply holding `$silence` is never sent: the connection
+/// is held, silent), until the peer hangs up or sends what it does not speak.
+async fn serve_commands(mut stream: TcpStream, answer: impl Fn(&Document) -> Document) {
     let mut next_id = 1i32;
     loop {
         let mut header = [0u8; 16];
@@ -1291,11 +1321,12 @@ async fn serve_wire(
         let reply = match op_code {
             OP_MSG => match parse_op_msg(&body) {
                 Some((command, more_to_come)) => {
-                    seen.lock().expect("record").push(command.clone());
                     if more_to_come {
+                        // Seen (and recorded) all the same; never answered.
+                        let _ = answer(&command);
                         continue;
                     }
-                    let reply = reply_for(table, &command);
+                    let reply = answer(&command);
                     if reply.contains_key("$silence") {
                         return hold_silently(stream).await;
                     }
@@ -1305,8 +1336,7 @@ async fn serve_wire(
             },
             OP_QUERY => match parse_op_query(&body) {
                 Some(command) => {
-                    seen.lock().expect("record").push(command.clone());
-                    let reply = reply_for(table, &command);
+                    let reply = answer(&command);
                     if reply.contains_key("$silence") {
                         return hold_silently(stream).await;
                     }

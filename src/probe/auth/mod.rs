@@ -22,7 +22,7 @@ use tokio::time::Instant;
 use super::Connectivity;
 use super::prefetch::{Prefetched, Read};
 use crate::model::step::{Layer, Status, Step};
-use crate::uri::{self, ConnectionString, SecretString};
+use crate::uri::{self, ConnectionString, SecretString, mechanism};
 use classify::classify;
 pub use classify::{code_from_text, driver_text, scrub, server_error};
 use client::client_options;
@@ -154,15 +154,10 @@ fn resolve_creds(cs: &ConnectionString, txt: &[(String, String)], login: &Login)
             .find(|(k, _)| k.eq_ignore_ascii_case("authSource"))
             .map(|(_, v)| v.clone())
     });
-    // The mechanisms that bring their own proof authenticate against $external.
-    let external = !needs_password(mechanism.as_deref());
+    let external = mechanism::is_external(mechanism.as_deref());
     let path_db = cs.database.clone().filter(|db| !db.is_empty());
     let auth_db = auth_source.clone().unwrap_or_else(|| {
-        if external {
-            "$external".to_string()
-        } else {
-            path_db.clone().unwrap_or_else(|| "admin".to_string())
-        }
+        mechanism::default_auth_source(mechanism.as_deref(), path_db.as_deref())
     });
     let suspect_auth_source = (user.is_some() && auth_source.is_none() && !external)
         .then(|| path_db.filter(|db| db != "admin"))
@@ -176,20 +171,11 @@ fn resolve_creds(cs: &ConnectionString, txt: &[(String, String)], login: &Login)
     }
 }
 
-/// Whether a mechanism (negotiated when `None`) authenticates with a password:
-/// SCRAM and PLAIN do; X.509, AWS, Kerberos and OIDC bring their own proof.
-fn needs_password(mechanism: Option<&str>) -> bool {
-    !matches!(
-        mechanism,
-        Some("MONGODB-X509" | "MONGODB-AWS" | "GSSAPI" | "MONGODB-OIDC")
-    )
-}
-
 /// Why the credentials cannot even be tried, before any connection.
 fn refusal(creds: &Creds) -> Option<Failure> {
     if let Some(user) = &creds.user
         && creds.password.is_none()
-        && needs_password(creds.mechanism.as_deref())
+        && mechanism::needs_password(creds.mechanism.as_deref())
     {
         return Some(Failure::NoPassword { user: user.clone() });
     }
@@ -323,7 +309,8 @@ impl Early {
         let started = Instant::now();
         let (client, answers) = match tokio::time::timeout_at(deadline, self.task).await {
             Ok(Ok(Some(done))) => done,
-            Ok(_) => return Settled::Retry,
+            Ok(Ok(None)) => return Settled::Retry,
+            Ok(Err(joined)) => crate::panic::rethrow(joined),
             Err(_) => {
                 return match self.client.get() {
                     Some(client) => Settled::Silent(client.clone(), started.elapsed()),
