@@ -183,7 +183,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
 /// The async runtime of a probing command. Worker threads: the driver's
 /// connections authenticate side by side (one SCRAM key derivation each, a
 /// few ms of CPU), so they spread over the cores. Their stacks are the main
-/// thread's size: decoding a reply nests up to 200 levels (vendor/bson), about
+/// thread's size: decoding a reply nests up to `bson::MAX_NESTING_DEPTH` levels (vendor/bson), about
 /// 1.3 MB in a debug build.
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));

@@ -17,8 +17,12 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
+            // A raw CR from a peer would start a line of its own in the reader's
+            // view (issue 21): shown, not kept.
+            '\r' => out.push_str("\\r"),
+            // XML 1.0 forbids most control characters even escaped; ESC and the
+            // C1 controls would reach a terminal that shows the report.
+            c if c.is_control() && !matches!(c, '\t' | '\n') => out.push('?'),
             c => out.push(c),
         }
     }
