@@ -55,7 +55,7 @@ fn main() -> ExitCode {
             }
             // After stdout, so a file that cannot be written never costs the report.
             for (path, contents) in &outcome.files {
-                if let Err(e) = atlas_doctor::report::file::write(path, contents) {
+                if let Err(e) = atlas_doctor::output::write(path, contents) {
                     failed(&e);
                 }
             }
