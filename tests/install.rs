@@ -412,8 +412,8 @@ fn r20_9_ci_examples_and_the_action_script_work_as_written() {
         .expect("action-run")
         .lines()
         .filter(|l| !l.trim_start().starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
+        .collect::<Vec<_>>()
+        .join("\n");
     // Every array expansion is the form bash 3.2 accepts empty under set -u,
     // except the command (checked non-empty first).
     for (at, _) in script.match_indices("\"${") {
