@@ -6,31 +6,22 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES_HELP: &str = "\
-Exit codes:
-   0  ok               everything asked for works (warnings allowed)
-   1  checks_failed    reachable and authenticated, but checks or expected collections failed
-   2  usage            command-line usage error
-   3  config_invalid   connection string or config file malformed; nothing was probed
-  10  dns              SRV, TXT or host lookup failed
-  11  tcp_refused      the host answered but nothing listens on the port
-  12  network_timeout  no answer in time (firewall, blocked port, access list)
-  13  ip_access_list   evidence that this address is not on the Atlas IP access list
-  14  tls              untrusted, expired or misnamed certificate; TLS/plain mix-up
-  15  server           not a usable MongoDB deployment (not MongoDB, wire version, set name)
-  16  auth_failed      credentials rejected
-  17  authorization    authenticated but not allowed
-  70  internal         atlas-doctor itself failed
- 129  interrupted      SIGHUP, at any point (after the CRUD check's scratch collection was dropped)
- 130  interrupted      Ctrl-C (SIGINT), at any point (likewise)
- 143  interrupted      SIGTERM, at any point (likewise)
-
-Target: --uri, else $MONGODB_URI, else the config file, else mongodb://localhost:27017.
-Every global option can also be set with an ATLAS_DOCTOR_* variable (ATLAS_DOCTOR_TIMEOUT=10).";
+/// `--help`'s closing text: the exit codes (from their one table) and where the target comes from.
+fn exit_codes_help() -> String {
+    let mut help = String::from("Exit codes:\n");
+    for (code, name, meaning) in crate::model::exit::TABLE {
+        let _ = writeln!(help, "{code:>4}  {name:<15}  {meaning}");
+    }
+    help.push_str(
+        "\nTarget: --uri, else $MONGODB_URI, else the config file, else mongodb://localhost:27017.\n\
+         Every global option can also be set with an ATLAS_DOCTOR_* variable (ATLAS_DOCTOR_TIMEOUT=10).",
+    );
+    help
+}
 
 /// Find the broken layer of a MongoDB or Atlas connection, say why, and what to do.
 #[derive(Debug, Parser)]
-#[command(name = "atlas-doctor", version, about, after_help = EXIT_CODES_HELP)]
+#[command(name = "atlas-doctor", version, about, after_help = exit_codes_help())]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

@@ -20,7 +20,7 @@ use crate::model::class::Class;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
 use crate::redact::redact_text;
-use crate::wording::{self, Family, Reading, Tier, learned, rules};
+use crate::wording::{self, Family, Knowledge, Reading, Tier, learned, rules};
 
 /// The most input `explain` reads; the rest is ignored. Whole stack traces and
 /// log excerpts fit many times over.
@@ -100,27 +100,33 @@ pub fn decode_input_owned(mut bytes: Vec<u8>) -> String {
 /// Classifies `text`. Never panics, whatever the input; reads at most
 /// `MAX_INPUT_BYTES` of it.
 pub fn explain(text: &str) -> Explanation {
-    explain_with(text, &learned::MODEL)
+    explain_with(text, Knowledge::full())
 }
 
-/// `explain` with another learned model (cross-validation trains one per fold).
-pub fn explain_with(text: &str, model: &learned::Model) -> Explanation {
+/// `explain` with other data: a model trained on part of the corpus, or the
+/// driver messages without a fold (cross-validation scores what was left out).
+pub fn explain_with(text: &str, knowledge: Knowledge<'_>) -> Explanation {
     let text = redact_text(truncate(text, MAX_INPUT_BYTES));
     if let Some(own) = own_report(&text) {
         return own;
     }
-    if let Some(log) = explain_log(&text, model) {
+    if let Some(log) = explain_log(&text, knowledge) {
         return log;
     }
-    explain_one(&text, &text, model)
+    explain_one(&text, &text, knowledge)
 }
 
 /// Reads `part` (all of `text`, or one record of a log) and explains it; the
 /// whole `text` still lends its context (hosts, the driver, the URI).
-fn explain_one(text: &str, part: &str, model: &learned::Model) -> Explanation {
-    let readings = wording::readings(part);
-    let Some(reading) = wording::best(readings.clone()).or_else(|| learned::reading(model, part))
-    else {
+fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation {
+    let readings = wording::readings_in(part, knowledge.templates);
+    let best = wording::best(readings.clone());
+    if best.is_none()
+        && let Some(at) = wording::application_error(part)
+    {
+        return not_a_connection_error(&part[at]);
+    }
+    let Some(reading) = best.or_else(|| learned::reading(knowledge.model, part)) else {
         return unknown(text);
     };
     let alternatives = alternatives(&reading, &readings);
@@ -212,14 +218,17 @@ fn records(text: &str) -> Vec<Range<usize>> {
 /// A pasted log with errors of more than one finding: each distinct one is
 /// reported and the first in time is the verdict (a record that only says no
 /// server was usable yields to one that says why). `None` for a single error.
-fn explain_log(text: &str, model: &learned::Model) -> Option<Explanation> {
+fn explain_log(text: &str, knowledge: Knowledge<'_>) -> Option<Explanation> {
     let records = records(text);
     if records.len() < 2 || records.len() > MAX_RECORDS {
         return None;
     }
     let read: Vec<(Range<usize>, Reading)> = records
         .into_iter()
-        .filter_map(|r| wording::read(&text[r.clone()]).map(|reading| (r, reading)))
+        .filter_map(|r| {
+            wording::best(wording::readings_in(&text[r.clone()], knowledge.templates))
+                .map(|reading| (r, reading))
+        })
         .collect();
     let distinct = read
         .iter()
@@ -231,7 +240,7 @@ fn explain_log(text: &str, model: &learned::Model) -> Option<Explanation> {
     }
     let root = read.iter().position(|(_, r)| r.decidable()).unwrap_or(0);
     let (range, _) = &read[root];
-    let mut e = explain_one(text, &text[range.clone()], model);
+    let mut e = explain_one(text, &text[range.clone()], knowledge);
     let mut errors: Vec<Seen> = Vec::new();
     for (i, (range, reading)) in read.iter().enumerate() {
         if let Some(seen) = errors.iter_mut().find(|s| s.finding == reading.finding) {
@@ -323,6 +332,31 @@ static WINDOWS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)[a-z]:\\(?:users|program files|projects|code|dev|[a-z0-9_ -]+\\)|\bwin32\b|\bWinError\b|\bwindows\b|\.exe\b").expect("valid regex")
 });
 
+/// What a text that cannot decide lacks, said for the driver that wrote it:
+/// the per-server error each driver prints next to its summary.
+fn deciding_line(family: Option<Family>) -> &'static str {
+    match family {
+        Some(Family::Node) => {
+            "What would decide it: the error's `reason` with each server's `error` (log `err.reason.servers`, or `console.dir(err, { depth: null })`), or the MongoNetworkError logged before this one."
+        }
+        Some(Family::Python) => {
+            "What would decide it: the whole exception, whose Topology Description holds each server's `error=...` (NetworkTimeout, AutoReconnect('... refused'), an SSL error)."
+        }
+        Some(Family::Java) => {
+            "What would decide it: the 'Client view of cluster state is ...' part, where each server has `exception={...}, caused by {...}`."
+        }
+        Some(Family::Go) => {
+            "What would decide it: the 'current topology' part of the error, where each server has its 'Last error'."
+        }
+        Some(Family::CSharp) => {
+            "What would decide it: the 'Client view of cluster state is ...' part, where each server has its HeartbeatException."
+        }
+        Some(Family::Php | Family::Ruby | Family::Rust | Family::Shell) | None => {
+            "What would decide it: the innermost error printed with this summary (its 'caused by', 'reason' or per-server error, such as connection refused, timed out, or a TLS or DNS error)."
+        }
+    }
+}
+
 /// Builds the diagnosis of the deciding reading: the finding's words, sharpened
 /// by the reading and by what the text names, plus the alternatives as causes.
 fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: bool) -> Diagnosis {
@@ -367,6 +401,9 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
         }
     }
     if let Some(fix) = reading.fix {
+        if reading.replaces_fixes {
+            d.fixes.clear();
+        }
         d = d.with_first_fix(fix);
     }
     let family = wording::driver_family(text);
@@ -394,6 +431,12 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
         d = d.with_first_cause(
             "The text cannot tell the cause: it is the driver's summary that no server became usable in time, without the per-server error that says why.",
         );
+    }
+    if !decidable {
+        // The first candidate is the likeliest; the line that would settle it
+        // is named, in the words of the driver that wrote the text.
+        d.fixes
+            .insert(1.min(d.fixes.len()), deciding_line(family).to_string());
     }
     d = d.with_evidence(format!("rule: {}", reading.rule));
     if let Some(evidence) = &reading.evidence {
@@ -446,6 +489,34 @@ fn unknown(text: &str) -> Explanation {
     }
 }
 
+/// The diagnosis of a text that is an application's or data error (a
+/// duplicate key, a cast or validation error, a warning, a type error in the
+/// code): class `unknown`, saying so, rather than a guess at a connection cause.
+fn not_a_connection_error(matched: &str) -> Explanation {
+    let diagnosis = Diagnosis {
+        class: Class::Unknown,
+        finding: None,
+        summary: "This is an application or data error, not a connection problem.".to_string(),
+        causes: vec![
+            "The words in the text come from the application's code, its data or its ODM (a duplicate key, a failed cast or validation, a deprecation warning, a type error), not from connecting to MongoDB.".to_string(),
+        ],
+        fixes: vec![
+            "Fix it where the application or its data is wrong; atlas-doctor checks connections, not application code.".to_string(),
+            "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.".to_string(),
+        ],
+        evidence: vec!["rule: application_error".to_string()],
+    };
+    Explanation {
+        diagnosis,
+        matched: vec![fragment(matched)],
+        alternatives: Vec::new(),
+        rule: Some("application_error"),
+        decidable: true,
+        candidates: Vec::new(),
+        errors: Vec::new(),
+    }
+}
+
 /// `text` cut to at most `max` bytes, on a character boundary.
 fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -470,8 +541,12 @@ fn fragment(raw: &str) -> String {
 }
 
 static ATLAS_HOST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.mongodb\.net(?-u:\b)")
-        .expect("valid regex")
+    Regex::new(concat!(
+        r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.",
+        crate::uri::atlas_domain_pattern!(),
+        r"(?-u:\b)"
+    ))
+    .expect("valid regex")
 });
 
 /// Distinct Atlas host names in the text (at most three), for the evidence.
@@ -632,9 +707,69 @@ mod tests {
 
     #[test]
     fn unrelated_text_is_unknown() {
-        let e = explain("TypeError: Cannot read properties of undefined (reading 'map')");
+        let e = explain("the weather in Lisbon is mild in December");
         assert_eq!(e.class(), Class::Unknown);
         assert_eq!(e.rule, None);
+    }
+
+    #[test]
+    fn r22_5_an_undecidable_text_names_the_line_that_would_decide_it() {
+        let py = explain(
+            "pymongo.errors.ServerSelectionTimeoutError: No servers found yet, Timeout: 30.0s",
+        );
+        assert!(!py.decidable);
+        assert_eq!(py.candidates[0].finding, py.diagnosis.finding.unwrap());
+        assert!(
+            py.diagnosis.fixes.iter().any(
+                |f| f.starts_with("What would decide it") && f.contains("Topology Description")
+            ),
+            "{:?}",
+            py.diagnosis.fixes
+        );
+        let node = explain("MongoServerSelectionError: Server selection timed out after 30000 ms");
+        assert!(
+            node.diagnosis
+                .fixes
+                .iter()
+                .any(|f| f.contains("err.reason.servers")),
+            "{:?}",
+            node.diagnosis.fixes
+        );
+        // A text that decides needs no such line.
+        let refused = explain("MongoServerSelectionError: connect ECONNREFUSED 127.0.0.1:27017");
+        assert!(
+            !refused
+                .diagnosis
+                .fixes
+                .iter()
+                .any(|f| f.starts_with("What would decide it"))
+        );
+    }
+
+    #[test]
+    fn r22_4_application_and_data_errors_are_unknown_and_say_so() {
+        for text in [
+            "TypeError: Cannot read properties of undefined (reading 'map')",
+            "MongoServerError: E11000 duplicate key error collection: shop.users index: email_1 dup key: { email: \"a@b.c\" }",
+            "CastError: Cast to ObjectId failed for value \"abc\" (type string) at path \"_id\" for model \"User\"",
+            "ValidationError: User validation failed: email: Path `email` is required.",
+            "(node:1234) [MONGOOSE] DeprecationWarning: Mongoose: the `strictQuery` option will be switched back to `false` by default in Mongoose 7.",
+            "TypeError: mongoose.connect is not a function",
+            "AttributeError: 'Collection' object has no attribute 'insert'",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
+            assert_eq!(e.rule, Some("application_error"), "{text}");
+            assert!(
+                e.diagnosis.summary.contains("application or data error"),
+                "{text}"
+            );
+        }
+        // A connection failure inside the same text still decides.
+        let e = explain(
+            "TypeError: x is undefined\nMongoServerSelectionError: connect ECONNREFUSED 127.0.0.1:27017",
+        );
+        assert_eq!(e.class(), Class::TcpRefused);
     }
 
     #[test]

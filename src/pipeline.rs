@@ -279,10 +279,10 @@ async fn data_plane(
     }
 }
 
-/// The database the status layer asks about: the run's, else `test` (as drivers
-/// default to).
+/// The database the status layer asks about: the run's, else the one drivers
+/// default to.
 fn status_database(database: Option<&str>) -> &str {
-    database.unwrap_or("test")
+    database.unwrap_or(uri::DEFAULT_DATABASE)
 }
 
 /// The later layers' reads that depend on no answer, sent beside the auth layer's
@@ -310,7 +310,7 @@ async fn after_data(
     let database = evidence
         .database
         .clone()
-        .unwrap_or_else(|| "test".to_string());
+        .unwrap_or_else(|| uri::DEFAULT_DATABASE.to_string());
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
     let scrub = |text: &str| auth::scrub(text, secret);
     let mut cleanup = match crate::stop::Cleanup::begin() {

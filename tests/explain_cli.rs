@@ -225,3 +225,88 @@ fn r20_1_no_format_shows_a_pasted_password() {
         }
     }
 }
+
+/// `explain --format json` of `text` on stdin.
+fn explain_json(text: &str) -> Value {
+    let out = cli()
+        .args(["--format", "json", "explain"])
+        .write_stdin(text)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    json_of(&out)
+}
+
+#[test]
+fn r20_7_node_monitor_closed_on_a_cloud_address_points_to_the_access_list() {
+    let v = explain_json(
+        "MongoServerSelectionError: connection <monitor> to 3.210.1.4:27017 closed\n    at Timeout._onTimeout (/app/node_modules/mongodb/lib/sdam/topology.js:278:38)",
+    );
+    assert_eq!(v["class"], "ip_access_list", "{v:#}");
+    assert_eq!(v["diagnosis"]["reason"], "ip_access_list_closed");
+    // The same words from a local server are not the access list.
+    let v =
+        explain_json("MongoServerSelectionError: connection <monitor> to 127.0.0.1:27017 closed");
+    assert_ne!(v["class"], "ip_access_list", "{v:#}");
+}
+
+#[test]
+fn r20_7_an_atlas_host_dialling_a_private_address_names_the_private_route() {
+    let v = explain_json(
+        "server selection error: context deadline exceeded, current topology: { Type: ReplicaSetNoPrimary, Servers: [{ Addr: ac-q1w2e3r-shard-00-00.ab1cd.mongodb.net:27017, Type: Unknown, Last error: dial tcp 10.8.1.20:27017: i/o timeout }, { Addr: ac-q1w2e3r-shard-00-01.ab1cd.mongodb.net:27017, Type: Unknown, Last error: dial tcp 10.8.2.21:27017: i/o timeout }, ] }",
+    );
+    assert_eq!(
+        v["diagnosis"]["reason"], "atlas_private_string_outside",
+        "{v:#}"
+    );
+    let fixes = v["diagnosis"]["fixes"].to_string();
+    assert!(fixes.contains("private endpoint"), "{fixes}");
+    assert!(!fixes.contains("add this machine's public IP"), "{fixes}");
+}
+
+#[test]
+fn r20_7_pymongo_per_server_network_timeouts_decide() {
+    let v = explain_json(
+        "pymongo.errors.ServerSelectionTimeoutError: No replica set members found yet, Timeout: 30s, Topology Description: <TopologyDescription id: 6571f0, topology_type: ReplicaSetNoPrimary, servers: [<ServerDescription ('ac-zz9-shard-00-00.qq1ww.mongodb.net', 27017) server_type: Unknown, rtt: None, error=NetworkTimeout('ac-zz9-shard-00-00.qq1ww.mongodb.net:27017: timed out (configured timeouts: socketTimeoutMS: 20000.0ms, connectTimeoutMS: 20000.0ms)')>, <ServerDescription ('ac-zz9-shard-00-01.qq1ww.mongodb.net', 27017) server_type: Unknown, rtt: None, error=NetworkTimeout('ac-zz9-shard-00-01.qq1ww.mongodb.net:27017: timed out (configured timeouts: socketTimeoutMS: 20000.0ms, connectTimeoutMS: 20000.0ms)')>]>",
+    );
+    assert_eq!(v["class"], "network_timeout", "{v:#}");
+    assert_eq!(v["decidable"], true, "{v:#}");
+    let said = v.to_string();
+    assert!(!said.contains("not in the text"), "{said}");
+    for ruled_out in ["\"dns_", "\"tls_"] {
+        assert!(
+            !v["alternatives"].to_string().contains(ruled_out),
+            "{}",
+            v["alternatives"]
+        );
+    }
+    assert!(
+        v["diagnosis"]["evidence"]
+            .to_string()
+            .contains("topology: 2 servers"),
+        "{}",
+        v["diagnosis"]["evidence"]
+    );
+}
+
+#[test]
+fn r20_12_a_log_with_several_dns_errors_gives_each_fix_once() {
+    let v = explain_json(
+        "2024-05-01T10:00:00Z ERROR connect: querySrv ETIMEOUT _mongodb._tcp.c0.ab1cd.mongodb.net\n\
+2024-05-01T10:00:31Z ERROR MongooseError: Operation `users.findOne()` buffering timed out after 10000ms\n\
+2024-05-01T10:01:02Z ERROR Error: querySrv ECONNREFUSED _mongodb._tcp.c0.ab1cd.mongodb.net\n",
+    );
+    let fixes: Vec<String> = v["diagnosis"]["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_lowercase())
+        .collect();
+    let standard = fixes
+        .iter()
+        .filter(|f| f.contains("standard") && f.contains("connection string"))
+        .count();
+    assert_eq!(standard, 1, "{fixes:#?}");
+}

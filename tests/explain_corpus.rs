@@ -9,11 +9,23 @@
 //!   added moved to training, so its figure now flatters;
 //! - `tests/fixtures/explain_holdout_2.toml`, a second holdout gathered after
 //!   the rules were written (by then the first holdout's misses had been seen)
-//!   and never tuned on.
+//!   and never tuned on; later sessions saw its figures, so it flatters too;
+//! - `tests/fixtures/explain_holdout_3.toml`, a third holdout gathered by
+//!   someone who did not read the rules, under a written protocol, frozen in
+//!   its own commit before the rules of issue 22 changed: only its aggregate
+//!   figures are ever printed.
+//!
+//! Each set's headline carries a 95% Wilson interval, the share of confident
+//! mistakes (`decidable: true` and wrong) and the share of `unknown`.
+//!
+//! The drivers' own messages are scored too, with a fold of the mined
+//! templates left out of the tables at a time: how `explain` reads a driver's
+//! wording that nobody mined.
 //!
 //! The corpus is also scored by 10-fold cross-validation: the one learned part
-//! of `wording` (a naive Bayes guess for texts nothing else reads) is trained on
-//! nine folds and scored on the tenth. The hand-written rules and the mined
+//! of `wording` (a naive Bayes guess for texts nothing else reads, trained on
+//! the corpus and the mined driver messages) is trained on nine folds (and all
+//! the messages) and scored on the tenth. The hand-written rules and the mined
 //! tables are the same in every fold and were written with the corpus in view,
 //! so that figure cross-validates only what is learned.
 //!
@@ -29,7 +41,8 @@ use std::fmt::Write as _;
 use atlas_doctor::class::Class;
 use atlas_doctor::explain::{Explanation, explain, explain_with};
 use atlas_doctor::redact::redact_text;
-use atlas_doctor::wording::learned::Model;
+use atlas_doctor::wording::learned::{Model, corpus_examples, template_examples};
+use atlas_doctor::wording::{Knowledge, TEMPLATES, Templates};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -85,6 +98,18 @@ fn load(name: &str) -> Vec<Entry> {
         .entry
 }
 
+/// `load` for a set whose texts must never be shown: a failure to read or
+/// parse it says so without quoting any of it.
+fn load_quietly(name: &str) -> Vec<Entry> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{name} cannot be read"));
+    toml::from_str::<Corpus>(&text)
+        .unwrap_or_else(|_| {
+            panic!("{name} does not parse as a holdout (source, driver, class, text, ...)")
+        })
+        .entry
+}
+
 #[derive(Default)]
 struct Tally {
     total: usize,
@@ -99,6 +124,24 @@ impl Tally {
         }
         100.0 * self.right as f64 / self.total as f64
     }
+
+    /// The 95% Wilson score interval of the accuracy, in percent: honest for
+    /// small sets and for accuracies near 100%, where the normal one is not.
+    #[allow(clippy::cast_precision_loss)]
+    fn wilson(&self) -> (f64, f64) {
+        if self.total == 0 {
+            return (0.0, 100.0);
+        }
+        let z: f64 = 1.96;
+        let n = self.total as f64;
+        let p = self.right as f64 / n;
+        let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+        let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
+        (
+            100.0 * (centre - half).max(0.0),
+            100.0 * (centre + half).min(1.0),
+        )
+    }
 }
 
 /// One set's score: overall, per class, per driver family, and the misses.
@@ -108,6 +151,31 @@ struct Score {
     by_class: BTreeMap<String, Tally>,
     by_driver: BTreeMap<String, Tally>,
     misses: Vec<String>,
+    /// Wrong answers given as certain: `decidable: true` and a class other
+    /// than the expected one (`unknown` with no rule is counted apart: it
+    /// claims nothing).
+    confident_mistakes: usize,
+    /// Texts answered `unknown`.
+    unknown: usize,
+}
+
+impl Score {
+    /// The headline: accuracy with its interval, confident mistakes, unknowns.
+    #[allow(clippy::cast_precision_loss)]
+    fn headline(&self) -> String {
+        let (low, high) = self.all.wilson();
+        let share = |n: usize| 100.0 * n as f64 / self.all.total.max(1) as f64;
+        format!(
+            "{}/{} right, {:.1}% (95% interval {low:.1}-{high:.1}%); confident mistakes {} ({:.1}%); unknown {} ({:.1}%)",
+            self.all.right,
+            self.all.total,
+            self.all.percent(),
+            self.confident_mistakes,
+            share(self.confident_mistakes),
+            self.unknown,
+            share(self.unknown),
+        )
+    }
 }
 
 /// Scores `entries`: right when the class matches (and the finding, where the
@@ -142,6 +210,13 @@ fn score_with(
         }
         s.all.total += 1;
         s.all.right += usize::from(ok);
+        // `unknown` with no rule claims nothing; `unknown` because the text
+        // reads as an application's error is a claim like any other.
+        if got_class == "unknown" && e.rule.is_none() {
+            s.unknown += 1;
+        } else if !ok && e.decidable {
+            s.confident_mistakes += 1;
+        }
         if !ok {
             s.misses.push(format!(
                 "#{i} {} ({}): expected {}{} got {}{} by rule {:?}",
@@ -183,10 +258,8 @@ fn table(title: &str, tallies: &BTreeMap<String, Tally>) -> String {
 /// holdout: whoever reads them would be tempted to tune on them).
 fn report(name: &str, s: &Score, misses: bool) -> String {
     format!(
-        "== {name}: {}/{} right, {:.1}%\n\n{}\n{}{}",
-        s.all.right,
-        s.all.total,
-        s.all.percent(),
+        "== {name}: {}\n\n{}\n{}{}",
+        s.headline(),
         table("class", &s.by_class),
         table("driver family", &s.by_driver),
         if misses {
@@ -225,6 +298,9 @@ fn class(name: &str) -> Option<Class> {
 #[test]
 fn cross_validated_accuracy_is_printed_and_above_its_floor() {
     let entries = load("explain_corpus.toml");
+    // The model learns from the corpus and the mined driver messages: per fold,
+    // the corpus without that fold, and every message.
+    let messages = template_examples(|_| true);
     let models: Vec<Model> = (0..FOLDS)
         .map(|fold| {
             Model::train(
@@ -232,12 +308,22 @@ fn cross_validated_accuracy_is_printed_and_above_its_floor() {
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| i % FOLDS != fold)
-                    .filter_map(|(_, e)| Some((e.text.as_str(), class(&e.class)?))),
+                    .filter_map(|(_, e)| Some((e.text.as_str(), class(&e.class)?)))
+                    .chain(messages.iter().map(|(t, c)| (t.as_str(), *c))),
             )
         })
         .collect();
     let indexed: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
-    let s = score_with(&indexed, |i, text| explain_with(text, &models[i % FOLDS]));
+    let templates = Knowledge::full().templates;
+    let s = score_with(&indexed, |i, text| {
+        explain_with(
+            text,
+            Knowledge {
+                templates,
+                model: &models[i % FOLDS],
+            },
+        )
+    });
     println!(
         "{}",
         report(
@@ -270,7 +356,7 @@ fn cross_validated_accuracy_is_printed_and_above_its_floor() {
 
 /// Scores a holdout, prints its tables (never its misses) and asserts its floor.
 fn check_holdout(file: &str, title: &str, floor: f64) {
-    let s = score(&load(file));
+    let s = score(&load_quietly(file));
     println!("{}", report(title, &s, false));
     assert!(
         s.all.percent() >= floor,
@@ -299,6 +385,111 @@ fn second_holdout_accuracy_is_printed_and_above_its_floor() {
         "explain_holdout_2.toml",
         "second holdout (gathered after the rules were written, never tuned on)",
         SECOND_HOLDOUT_FLOOR,
+    );
+}
+
+/// The least accuracy the suite accepts on the third holdout (305 texts, gathered by someone who did not read the rules, under a written
+/// protocol). Set before the set was first scored: a guard, not a target.
+const THIRD_HOLDOUT_FLOOR: f64 = 80.0;
+
+/// Only the aggregate figures of this set are ever printed: no text, no miss.
+#[test]
+fn third_holdout_accuracy_is_printed_and_above_its_floor() {
+    let file = "explain_holdout_3.toml";
+    let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+    if !std::path::Path::new(&path).exists() {
+        println!("== third holdout: {file} is not there yet\n");
+        return;
+    }
+    check_holdout(
+        file,
+        "third holdout (gathered by someone who did not read the rules, frozen before these rules changed)",
+        THIRD_HOLDOUT_FLOOR,
+    );
+}
+
+/// The number of folds the mined driver messages are split into.
+const TEMPLATE_FOLDS: u64 = 10;
+
+/// The least accuracy the suite accepts on driver messages left out of the
+/// tables. Set below the figure first measured, as a guard.
+const TEMPLATE_FLOOR: f64 = 85.0;
+
+/// A template's fold, from its key: every template with the same key (the same
+/// message in several versions or drivers) is in the same fold, so that no
+/// copy of a left-out message stays in the table.
+fn template_fold(key: &str) -> u64 {
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash % TEMPLATE_FOLDS
+}
+
+/// Driver messages the tables do not hold, measured by leaving a fold of the
+/// mined templates out of the tables and explaining each left-out message
+/// (its placeholders filled with a neutral word) with the rest: what `explain`
+/// makes of a driver's own wording that nobody mined. The rules were written
+/// with some of these messages in view, so this flatters the rules a little.
+#[test]
+fn driver_messages_left_out_of_the_tables_are_printed_and_above_their_floor() {
+    let entries: Vec<(u64, Entry)> = TEMPLATES
+        .iter()
+        .map(|t| {
+            (
+                template_fold(&t.key),
+                Entry {
+                    source: t.source.to_string(),
+                    driver: t.driver.to_string(),
+                    client: None,
+                    class: t.finding.class().as_str().to_string(),
+                    reason: None,
+                    note: None,
+                    set: None,
+                    text: t.message.replace("{}", "x"),
+                },
+            )
+        })
+        .collect();
+    // Per fold, the fold's messages are out of the tables and out of what the
+    // model learned from (it learns from the corpus and the other messages).
+    let folds: Vec<(Templates, Model)> = (0..TEMPLATE_FOLDS)
+        .map(|fold| {
+            let mut examples = corpus_examples();
+            examples.extend(template_examples(|t| template_fold(&t.key) != fold));
+            (
+                Templates::only(|t| template_fold(&t.key) != fold),
+                Model::train(examples.iter().map(|(t, c)| (t.as_str(), *c))),
+            )
+        })
+        .collect();
+    let indexed: Vec<(usize, &Entry)> = entries
+        .iter()
+        .map(|(f, e)| (usize::try_from(*f).expect("a fold"), e))
+        .collect();
+    let s = score_with(&indexed, |fold, text| {
+        explain_with(
+            text,
+            Knowledge {
+                templates: &folds[fold].0,
+                model: &folds[fold].1,
+            },
+        )
+    });
+    println!(
+        "{}",
+        report(
+            &format!(
+                "driver messages left out of the tables ({TEMPLATE_FOLDS}-fold over the mined templates)"
+            ),
+            &s,
+            false
+        )
+    );
+    assert!(
+        s.all.percent() >= TEMPLATE_FLOOR,
+        "accuracy on left-out driver messages {:.1}% under the floor {TEMPLATE_FLOOR}%",
+        s.all.percent()
     );
 }
 

@@ -24,7 +24,7 @@ use crate::uri::ConnectionString;
 pub fn plan(settings: &Settings, args: &ChecklistArgs) -> Plan {
     Plan {
         database: args.db.clone(),
-        default_database: Some("test"),
+        default_database: Some(crate::uri::DEFAULT_DATABASE),
         expected: pipeline::expected_collections(&settings.expected_collections, &args.expect),
         crud: settings.crud_check || args.crud,
         status: true,
@@ -95,7 +95,10 @@ pub fn checks(
     plan: &Plan,
     verdict: Option<&Diagnosis>,
 ) -> Vec<Check> {
-    let database = evidence.database.as_deref().unwrap_or("test");
+    let database = evidence
+        .database
+        .as_deref()
+        .unwrap_or(crate::uri::DEFAULT_DATABASE);
     let secret = cs.password.as_ref().or(settings.target.password.as_ref());
 
     // ---- static security items (no network)

@@ -32,3 +32,102 @@ pub const TERMINATED: u8 = 143;
 pub const HANGUP: u8 = 129;
 /// atlas-doctor itself failed.
 pub const INTERNAL: u8 = 70;
+
+/// Every exit code with its name and what it means in a few words, in order:
+/// the one table `--help` prints (the README and DESIGN.md say the same).
+pub const TABLE: &[(u8, &str, &str)] = &[
+    (OK, "ok", "everything asked for works (warnings allowed)"),
+    (
+        CHECKS_FAILED,
+        "checks_failed",
+        "reachable and authenticated, but checks or expected collections failed",
+    ),
+    (USAGE, "usage", "command-line usage error"),
+    (
+        CONFIG_INVALID,
+        "config_invalid",
+        "connection string or config file malformed; nothing was probed",
+    ),
+    (DNS, "dns", "SRV, TXT or host lookup failed"),
+    (
+        TCP_REFUSED,
+        "tcp_refused",
+        "the host answered but nothing listens on the port",
+    ),
+    (
+        NETWORK_TIMEOUT,
+        "network_timeout",
+        "no answer in time (firewall, blocked port, access list)",
+    ),
+    (
+        IP_ACCESS_LIST,
+        "ip_access_list",
+        "evidence that this address is not on the Atlas IP access list",
+    ),
+    (
+        TLS,
+        "tls",
+        "untrusted, expired or misnamed certificate; TLS/plain mix-up",
+    ),
+    (
+        SERVER,
+        "server",
+        "not a usable MongoDB deployment (not MongoDB, wire version, set name)",
+    ),
+    (AUTH_FAILED, "auth_failed", "credentials rejected"),
+    (
+        AUTHORIZATION,
+        "authorization",
+        "authenticated but not allowed",
+    ),
+    (INTERNAL, "internal", "atlas-doctor itself failed"),
+    (
+        HANGUP,
+        "interrupted",
+        "SIGHUP, at any point (after the CRUD check's scratch collection was dropped)",
+    ),
+    (
+        INTERRUPTED,
+        "interrupted",
+        "Ctrl-C (SIGINT), at any point (likewise)",
+    ),
+    (
+        TERMINATED,
+        "interrupted",
+        "SIGTERM, at any point (likewise)",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::class::Class;
+
+    /// Issue 19 item 4: `--help` wrote the exit codes by hand beside these
+    /// constants; its table now comes from `TABLE`, which names each class with
+    /// its own code.
+    #[test]
+    fn r19_the_exit_code_table_is_the_class_table() {
+        for class in Class::ALL {
+            if class == Class::Unknown {
+                continue;
+            }
+            assert!(
+                TABLE.contains(&(
+                    class.exit_code(),
+                    class.as_str(),
+                    TABLE
+                        .iter()
+                        .find(|(code, _, _)| *code == class.exit_code())
+                        .map_or("", |row| row.2)
+                )),
+                "{class}"
+            );
+        }
+        let codes: Vec<u8> = TABLE.iter().map(|row| row.0).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes.len(), sorted.len(), "one row per code");
+    }
+}

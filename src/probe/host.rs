@@ -22,11 +22,7 @@ pub(super) struct HostResult {
 }
 
 pub(super) fn is_atlas_host(name: &str, options: &Options) -> bool {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    options.atlas
-        || name.ends_with(".mongodb.net")
-        || name.ends_with(".mongodb-dev.net")
-        || name.ends_with(".mongodbgov.net")
+    options.atlas || uri::is_atlas_host(name)
 }
 
 /// tcp, then tls when asked, then hello, on one host.

@@ -7,6 +7,7 @@
 //! (parsed or not) without its secrets; `options` holds the option tables
 //! all three consult.
 
+mod atlas_host;
 mod judge;
 mod lint;
 pub mod mechanism;
@@ -16,10 +17,17 @@ mod redact;
 
 use std::fmt;
 
+pub(crate) use atlas_host::atlas_domain_pattern;
+pub use atlas_host::is_atlas_host;
 pub use lint::{Lint, atlas_placeholder};
 pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, option_kind};
 pub use parse::percent_encode_char;
 pub use redact::redact_raw;
+
+/// The database drivers and shells use when the connection string names none
+/// (mongosh's and the Node, Python and Java drivers' `test`): the checklist's
+/// data, status and CRUD layers look there when nothing else names one.
+pub const DEFAULT_DATABASE: &str = "test";
 
 /// The connection string as the official driver reads it (no I/O), for
 /// building the driver's client from the application's own options; the

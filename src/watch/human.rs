@@ -60,6 +60,16 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// The interval as it was likely typed: 10s, 500ms, 2m.
+fn interval(d: Duration) -> String {
+    match (d.as_secs(), d.subsec_millis()) {
+        (secs, 0) if secs % 60 == 0 && secs > 0 => format!("{}m", secs / 60),
+        (secs, 0) => format!("{secs}s"),
+        (0, ms) => format!("{ms}ms"),
+        _ => format!("{:.1}s", d.as_secs_f64()),
+    }
+}
+
 /// Cuts `text` to `width` columns, marking the cut with `~`.
 fn fit(text: &str, width: usize) -> String {
     if text.width() <= width {
@@ -117,7 +127,7 @@ pub fn round_lines(round: &Round, targets: &Targets, palette: Palette) -> String
         // The kept connection's ping failing while fresh ones pass is the
         // drop a long-lived connection sees: say it, or the line reads PASS-like.
         if let Some(Err(class)) = target.kept().map(|k| k.outcome) {
-            let _ = write!(rest, " kept ping {class};");
+            let _ = write!(rest, " kept: {class};");
         }
         let hosts: Vec<String> = target
             .hosts
@@ -212,7 +222,7 @@ pub fn table(
             "watch: {} of {} rounds passed, every {}; {} events",
             stats.ok_rounds,
             stats.rounds,
-            duration(interval),
+            self::interval(interval),
             stats.events
         ),
         width,

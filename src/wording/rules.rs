@@ -17,6 +17,7 @@
 //! that must be decided by it; `explain`'s tests check each one.
 
 use crate::model::finding::Finding;
+use crate::uri::atlas_domain_pattern;
 
 /// One line of the table.
 #[derive(Debug)]
@@ -35,6 +36,9 @@ pub struct Rule {
     pub note: Option<&'static str>,
     /// A sharper fix, shown first.
     pub fix: Option<&'static str>,
+    /// Whether `fix` says what the finding's own fixes say, sharper: then it
+    /// replaces them rather than repeating them in other words.
+    pub replaces_fixes: bool,
     /// Other findings the same wording is known to mean: listed as alternatives.
     pub also: &'static [Finding],
     /// A summary that other errors are wrapped in (server selection): when a
@@ -49,10 +53,14 @@ pub struct Rule {
 }
 
 /// A host of MongoDB Atlas (or an Atlas replica-set name) in the text.
-pub const ATLAS: &str = r"\.mongodb\.net\b|\batlas-[a-z0-9]+-shard-|MongoDB Atlas";
+pub const ATLAS: &str = concat!(
+    r"\.",
+    atlas_domain_pattern!(),
+    r"\b|\batlas-[a-z0-9]+-shard-|MongoDB Atlas"
+);
 
 /// A standard `mongodb://` string that lists Atlas hosts: TLS is off unless it says so.
-const ATLAS_PLAIN_URI: &str = r#"mongodb://[^\s"'/?]*\.mongodb\.net"#;
+const ATLAS_PLAIN_URI: &str = concat!(r#"mongodb://[^\s"'/?]*\."#, atlas_domain_pattern!());
 
 /// Signs that TLS was in use on the connection.
 const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routines|_ssl\.c|SSL handshake|TLS handshake|SslStream|SSLHandshakeException|remote party has closed the transport stream|\btls: ";
@@ -61,13 +69,21 @@ const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routin
 const ALERT_80: &str = r"alert internal error|ALERT_INTERNAL_ERROR|alert number 80\b|fatal alert: ?InternalError|tls: internal error|received fatal alert: internal_error|InternalError alert";
 
 /// The peer closed or reset the connection before a reply.
-const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b";
+const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b|socket hang up";
 
 /// The TLS handshake itself ran out of time.
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
 
 /// The TCP connection attempt ran out of time.
-const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
+const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
+
+/// A private IPv4 address (RFC 1918, and 100.64.0.0/10 as AWS and Azure use
+/// it); a macro so that patterns can `concat!` it.
+macro_rules! private_v4 {
+    () => {
+        r"\b(?:10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])(?:\.\d{1,3}){2})"
+    };
+}
 
 /// A driver's server-selection summary: no server became usable in time.
 const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded";
@@ -93,6 +109,7 @@ macro_rules! rule {
     (@wrap also $value:expr) => { $value };
     (@wrap wrapper $value:expr) => { $value };
     (@wrap vague $value:expr) => { $value };
+    (@wrap replaces_fixes $value:expr) => { $value };
     (@wrap example $value:expr) => { $value };
     (@wrap $field:ident $value:expr) => { Some($value) };
 }
@@ -107,6 +124,7 @@ impl Rule {
         finding: Finding::UriMalformed,
         note: None,
         fix: None,
+        replaces_fixes: false,
         also: &[],
         wrapper: false,
         vague: false,
@@ -207,13 +225,6 @@ pub static RULES: &[Rule] = &[
         r"Expecting replica set member from set|replica ?set name \S+ (?:does not|doesn't) match|setName \S+ (?:does not|doesn't) match|(?:does not|doesn't) match (?:the )?(?:expected )?(?:replica ?set|setName)|replica ?set name mismatch|is not a member of (?:the )?replica set",
         ReplicaSetMismatch,
         example: "Expecting replica set member from set 'rs0', but found one from set 'rs1'. Removing localhost:27017 from client view of cluster."),
-    rule!("java_no_primary",
-        r"type=REPLICA_SET_(?:SECONDARY|OTHER|ARBITER)",
-        NoPrimary,
-        requires: r"readPreference=primary|WritableServerSelector|while waiting for a server",
-        unless: r"type=REPLICA_SET_PRIMARY",
-        note: "Members answered, but none of them is primary, and the operation needs the primary.",
-        example: "Timed out after 30000 ms while waiting for a server that matches ReadPreferenceServerSelector{readPreference=primary}. Client view of cluster state is {type=REPLICA_SET, servers=[{address=10.0.0.5:27017, type=REPLICA_SET_OTHER, roundTripTime=0.5 ms, state=CONNECTED}]"),
     rule!("no_primary",
         r#"no primary (?:found|available|server)|No replica set members match selector "Primary\(\)"|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state"#,
         NoPrimary,
@@ -280,7 +291,7 @@ pub static RULES: &[Rule] = &[
     // ---- DNS -------------------------------------------------------------------------
     rule!("dns_unmarshal", r"cannot unmarshal DNS message", DnsResolverBroken,
         note: "Go cannot parse the SRV answer of this resolver (systemd-resolved on older Ubuntu is a known case).",
-        fix: SRV_FIX,
+        fix: SRV_FIX, replaces_fixes: true,
         example: "error parsing uri: lookup cluster0.ab1cd.mongodb.net on 127.0.0.53:53: cannot unmarshal DNS message"),
     rule!("dns_resolver_config",
         r"cannot open /etc/resolv\.conf|no nameservers|Resolver configuration could not be read|is not a dns\.nameserver|DNS resolution: proto error: io error",
@@ -288,21 +299,21 @@ pub static RULES: &[Rule] = &[
         example: "pymongo.errors.ConfigurationError: cannot open /etc/resolv.conf"),
     rule!("dns_srv_refused", r"query(?:Srv|Txt) ECONNREFUSED|ECONNREFUSED\s+_mongodb\._tcp", DnsResolverUnreachable,
         note: "Node.js looks SRV records up with its own resolver (c-ares), talking to the DNS servers of the system; many home routers, VPNs and Windows setups refuse those queries.",
-        fix: SRV_FIX,
+        fix: SRV_FIX, replaces_fixes: true,
         example: "Error: querySrv ECONNREFUSED _mongodb._tcp.cluster0.ab1cd.mongodb.net"),
     rule!("dns_timeout",
         r"query(?:Srv|Txt|A|Aaaa) ETIMEOUT|\bETIMEOUT\b|DNS operation timed out|DNS resolution: (?:\w+ error: )?request timed out|resolution lifetime expired|LifetimeTimeout|:53: i/o timeout|DNS (?:query|lookup|request) timed out",
         DnsTimeout,
-        fix: SRV_FIX,
+        fix: SRV_FIX, replaces_fixes: true,
         example: "Error: querySrv ETIMEOUT _mongodb._tcp.midnight.t37c9.mongodb.net"),
     rule!("dns_lookup_timeout", r"(?:looking up|look up|lookup of) (?:SRV|TXT) record", DnsTimeout,
         requires: r"TimeoutException|timed out|\btimeout\b",
-        fix: SRV_FIX,
+        fix: SRV_FIX, replaces_fixes: true,
         example: "MongoConfigurationException: Failed looking up SRV record for '_mongodb._tcp.c.ab1cd.mongodb.net'.\nCaused by: io.smallrye.mutiny.TimeoutException"),
     rule!("dns_server_failure",
         r"query(?:Srv|Txt) (?:ESERVFAIL|EREFUSED|EBADRESP|EFORMERR|ENOTIMP)|\bE?SERVFAIL\b|\bEBADRESP\b|temporary error occurred on an authoritative name server|server misbehaving|Record reader index out of sync|DnsResponseException|All nameservers failed to answer",
         DnsServerFailure,
-        fix: SRV_FIX,
+        fix: SRV_FIX, replaces_fixes: true,
         example: "Error: querySrv ESERVFAIL _mongodb._tcp.cluster0-s1rkv.mongodb.net"),
     rule!("dns_txt_forbidden",
         r"TXT record (?:is )?only permitted|only permitted to contain the keys|multiple TXT records|more than one TXT record",
@@ -328,7 +339,7 @@ pub static RULES: &[Rule] = &[
         r"(?:looking up|look up|lookup of) (?:SRV|TXT) record|DNSException|\bDNS error\b|\bquery(?:Srv|Txt)\b|error occurred during DNS resolution",
         DnsServerFailure,
         also: &[Finding::DnsResolverUnreachable, Finding::DnsNoSuchName, Finding::DnsTimeout],
-        fix: SRV_FIX,
+        fix: SRV_FIX, replaces_fixes: true,
         vague: true,
         example: "com.mongodb.MongoConfigurationException: Unable to look up SRV record for host _mongodb._tcp.c.ab1cd.mongodb.net"),
     // ---- TCP -------------------------------------------------------------------------
@@ -355,6 +366,11 @@ pub static RULES: &[Rule] = &[
         requires: ATLAS,
         also: &[Finding::TlsRequired],
         example: "MongoNetworkError: connection 3 to cluster0-shard-00-00-a9jet.mongodb.net:27017 closed\n   at TLSSocket.<anonymous>"),
+    rule!("node_monitor_closed", r"connection <monitor> to \S+ closed", IpAccessListClosed,
+        unless: r"<monitor> to (?:\[?::1|127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|localhost\b)",
+        note: "Node.js and Mongoose say 'connection <monitor> to <address> closed' when the server closes the driver's monitoring connection during its handshake: against a cloud address like this one it is the best-known sign that this machine's IP address is not on the Atlas IP access list.",
+        also: &[Finding::TlsRequired, Finding::ClosedWithoutReply],
+        example: "MongoServerSelectionError: connection <monitor> to 3.210.1.4:27017 closed"),
     rule!("closed_during_tls", CLOSED, TlsClosedAfterHello,
         requires: TLS_ON,
         also: &[Finding::ClosedWithoutReply, Finding::IpAccessListClosed],
@@ -363,6 +379,23 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::TlsRequired, Finding::TlsClosedAfterHello],
         example: "No suitable servers found (`serverSelectionTryOnce` set): [Server closed connection. calling ismaster on 'x.x.x.x:27017']"),
     // ---- timeouts --------------------------------------------------------------------
+    rule!("atlas_private_address_timeout",
+        concat!(r"dial tcp ", private_v4!(), r":\d{2,5}: i/o timeout|ETIMEDOUT ", private_v4!(), r":\d{2,5}|timed out connecting to ", private_v4!()),
+        AtlasPrivateStringOutside,
+        requires: ATLAS,
+        unless: r"ECONNREFUSED|connection refused",
+        note: "An Atlas host name resolved to a private address and the connection timed out: the cluster is reached through a private endpoint or VPC peering, and this machine is not on that route.",
+        fix: "Connect from inside the peered VPC or through the private endpoint (VPN or transit routes to it, security groups allowing port 27017), or use the cluster's public connection string and put this machine's address on the IP access list.",
+        also: &[Finding::NetworkTimeout],
+        example: "server selection error: context deadline exceeded, current topology: { Type: ReplicaSetNoPrimary, Servers: [{ Addr: ac-abc123-shard-00-00.x1y2z.mongodb.net:27017, Type: Unknown, Last error: dial tcp 10.12.3.4:27017: i/o timeout }, ] }"),
+    rule!("atlas_private_host_timeout",
+        r"\b[a-z0-9-]+-(?:pl-\d+|pri)\.[a-z0-9]+\.mongodb\.net\b",
+        AtlasPrivateStringOutside,
+        requires: CONNECT_TIMEOUT,
+        note: "A private endpoint (-pl-N) or VPC peering (-pri) host name that timed out: it is reachable only through that route.",
+        fix: "Connect from inside the peered VPC or through the private endpoint, or use the cluster's public connection string and put this machine's address on the IP access list.",
+        also: &[Finding::NetworkTimeout],
+        example: "MongoServerSelectionError: connect ETIMEDOUT cluster0-pl-0.ab1cd.mongodb.net:27017"),
     rule!("tls_handshake_timeout_atlas", HANDSHAKE_TIMEOUT, NetworkTimeout,
         requires: ATLAS,
         note: "Atlas hosts that never finish the TLS handshake: the connection is being dropped on the way, by a firewall or by the IP access list of a dedicated cluster.",

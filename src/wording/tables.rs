@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
 
-use super::{Reading, Tier, compile, names_atlas_or_no_host};
+use super::reading::{Reading, Tier, compile, names_atlas_or_no_host};
 use crate::model::finding::Finding;
 
 const SERVER_CODES: &str = include_str!("data/server_codes.tsv");
@@ -64,6 +64,24 @@ static ALERTS: LazyLock<Vec<Alert>> = LazyLock::new(|| {
         .collect()
 });
 
+/// What a TLS alert from a server means. Alert 80 (internal_error) is how Atlas
+/// refuses an address outside its IP access list; from any other server it is
+/// a TLS failure on the server's side. `atlas` is whether the server is Atlas
+/// (known live from the host name or `--atlas`; in pasted text, an Atlas host
+/// named or, when no host is named at all, the likelier case).
+pub fn alert_finding(code: u8, atlas: bool) -> Finding {
+    match alert(code).map(|a| a.finding) {
+        Some(Finding::IpAccessListAlert) if !atlas => Finding::TlsAlert,
+        Some(finding) => finding,
+        None => Finding::TlsAlert,
+    }
+}
+
+/// The IANA name of a TLS alert (`internal_error`), or `unknown alert`.
+pub fn alert_name(code: u8) -> &'static str {
+    alert(code).map_or("unknown alert", |a| a.name)
+}
+
 pub fn alert(code: u8) -> Option<&'static Alert> {
     ALERTS.iter().find(|a| a.code == code)
 }
@@ -90,6 +108,7 @@ static OS: LazyLock<Vec<OsError>> = LazyLock::new(|| {
 });
 
 /// One driver's error message template.
+#[derive(Debug)]
 pub struct Template {
     pub driver: &'static str,
     pub finding: Finding,
@@ -103,7 +122,8 @@ pub struct Template {
 /// any message may hold.
 const MIN_KEY: usize = 16;
 
-static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
+/// Every mined template, in table order.
+pub static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
     rows(DRIVER_MESSAGES)
         .filter_map(|r| {
             let key = r[2]
@@ -122,55 +142,79 @@ static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
         .collect()
 });
 
-/// All template keys in one case-insensitive alternation (the regex engine
-/// turns it into one Aho-Corasick scan), and which template each key belongs to.
-static TEMPLATE_SCAN: LazyLock<(Regex, HashMap<String, usize>)> = LazyLock::new(|| {
-    let mut index = HashMap::new();
-    let mut keys: Vec<&str> = Vec::new();
-    for (i, t) in TEMPLATES.iter().enumerate() {
-        if index.insert(t.key.clone(), i).is_none() {
-            keys.push(&t.key);
+/// A set of driver messages to read texts with: all of them, or (to measure
+/// how `explain` does on messages it was not given) all but some.
+pub struct Templates {
+    chosen: Vec<&'static Template>,
+    /// All keys in one case-insensitive alternation (the regex engine turns it
+    /// into one Aho-Corasick scan), and which template each key belongs to.
+    scan: Regex,
+    index: HashMap<String, usize>,
+}
+
+impl Templates {
+    /// The templates for which `keep` holds.
+    pub fn only(keep: impl Fn(&Template) -> bool) -> Templates {
+        let chosen: Vec<&'static Template> = TEMPLATES.iter().filter(|t| keep(t)).collect();
+        let mut index = HashMap::new();
+        let mut keys: Vec<&str> = Vec::new();
+        for (i, t) in chosen.iter().enumerate() {
+            if index.insert(t.key.clone(), i).is_none() {
+                keys.push(&t.key);
+            }
+        }
+        // Longest first, so that a key inside a longer key loses to it.
+        keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        let pattern = if keys.is_empty() {
+            // Matches nothing.
+            r"[^\s\S]".to_string()
+        } else {
+            keys.iter()
+                .map(|k| regex::escape(k))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let scan = RegexBuilder::new(&pattern)
+            .case_insensitive(true)
+            .unicode(false)
+            .size_limit(1 << 24)
+            .build()
+            .expect("template keys compile");
+        Templates {
+            chosen,
+            scan,
+            index,
         }
     }
-    // Longest first, so that a key inside a longer key loses to it.
-    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    let pattern = keys
-        .iter()
-        .map(|k| regex::escape(k))
-        .collect::<Vec<_>>()
-        .join("|");
-    let re = RegexBuilder::new(&pattern)
-        .case_insensitive(true)
-        .unicode(false)
-        .size_limit(1 << 24)
-        .build()
-        .expect("template keys compile");
-    (re, index)
-});
 
-/// Readings of the drivers' own messages found in `text`, in text order.
-pub fn template_readings(text: &str) -> Vec<Reading> {
-    let (re, index) = &*TEMPLATE_SCAN;
-    re.find_iter(text)
-        .filter_map(|m| {
-            let t = &TEMPLATES[*index.get(&m.as_str().to_ascii_lowercase())?];
-            Some(Reading {
-                finding: t.finding,
-                rule: "driver_message",
-                tier: Tier::Template,
-                at: m.range(),
-                also_at: None,
-                also: Vec::new(),
-                note: None,
-                fix: None,
-                evidence: Some(format!(
-                    "{} driver message \"{}\" ({})",
-                    t.driver, t.message, t.source
-                )),
+    /// Readings of the drivers' own messages found in `text`, in text order.
+    pub fn readings(&self, text: &str) -> Vec<Reading> {
+        self.scan
+            .find_iter(text)
+            .filter_map(|m| {
+                let t = self.chosen[*self.index.get(&m.as_str().to_ascii_lowercase())?];
+                Some(Reading {
+                    finding: t.finding,
+                    rule: "driver_message",
+                    tier: Tier::Template,
+                    at: m.range(),
+                    also_at: None,
+                    also: Vec::new(),
+                    note: None,
+                    fix: None,
+                    replaces_fixes: false,
+                    evidence: Some(format!(
+                        "{} driver message \"{}\" ({})",
+                        t.driver, t.message, t.source
+                    )),
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
 }
+
+/// All the mined templates, indexed once.
+pub static ALL_TEMPLATES: LazyLock<Templates> = LazyLock::new(|| Templates::only(|_| true));
 
 static SERVER_CODE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?:\bcode\W{0,4}|\berror code |\bfailed with error |\berror (?:code )?)(\d{1,5})\b")
@@ -269,6 +313,27 @@ fn os_error(number: i32) -> Option<&'static OsError> {
     }
 }
 
+/// Socket and resolver errors by name: POSIX, Winsock and getaddrinfo names;
+/// .NET's `SocketError` member names; Erlang's inet atoms. Case matters.
+static OS_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?P<posix>E[A-Z]{4,}|WSAE?[A-Z_]{4,}|EAI_[A-Z]+|ERROR_[A-Z_]+)(?-u:\b)|SocketError(?:Code)?\W{1,4}(?P<dotnet>[A-Z][A-Za-z]+)|(?:[\s(\[]:|\{error,\s*|\{:error,\s*:)(?P<erlang>[a-z]{4,})(?-u:\b)",
+    )
+    .expect("valid regex")
+});
+
+/// The OS error a symbol names, on the platforms that use that kind of name.
+fn os_symbol(kind: &str, symbol: &str) -> Option<&'static OsError> {
+    OS.iter().find(|e| {
+        e.symbol == symbol
+            && match kind {
+                "dotnet" => e.platform == "dotnet",
+                "erlang" => e.platform == "erlang",
+                _ => !matches!(e.platform, "dotnet" | "erlang"),
+            }
+    })
+}
+
 static ALERT_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| compile(r"\b(?:SSL |TLS )?alert (?:number )?(\d{1,3})\b"));
 
@@ -323,6 +388,7 @@ pub fn structure_readings(text: &str) -> Vec<Reading> {
                 also: Vec::new(),
                 note: None,
                 fix: None,
+                replaces_fixes: false,
                 evidence: Some(evidence),
             });
         };
@@ -344,6 +410,22 @@ pub fn structure_readings(text: &str) -> Vec<Reading> {
                 "os_error",
                 m.range(),
                 format!("{} error {} ({})", e.platform, e.number, e.symbol),
+            );
+        }
+    }
+    for c in OS_SYMBOL.captures_iter(text) {
+        let Some((kind, m)) = ["posix", "dotnet", "erlang"]
+            .into_iter()
+            .find_map(|k| Some((k, c.name(k)?)))
+        else {
+            continue;
+        };
+        if let Some(e) = os_symbol(kind, m.as_str()) {
+            push(
+                e.finding,
+                "os_error",
+                m.range(),
+                format!("{} error {}", e.platform, e.symbol),
             );
         }
     }
@@ -370,10 +452,10 @@ pub fn structure_readings(text: &str) -> Vec<Reading> {
     for (code, at) in alert_numbers.chain(alert_words) {
         if alert(code).is_some() {
             push(
-                super::alert_finding(code, atlas),
+                alert_finding(code, atlas),
                 "tls_alert",
                 at,
-                format!("TLS alert {code} ({})", super::alert_name(code)),
+                format!("TLS alert {code} ({})", alert_name(code)),
             );
         }
     }
@@ -442,7 +524,27 @@ mod tests {
             assert!(t.source.contains('@'), "{} has no commit", t.message);
             assert!(
                 [
-                    "python", "node", "java", "go", "rust", "csharp", "ruby", "c"
+                    "python",
+                    "node",
+                    "java",
+                    "go",
+                    "rust",
+                    "csharp",
+                    "ruby",
+                    "c",
+                    "php",
+                    "swift",
+                    "kotlin",
+                    "scala",
+                    "cpp",
+                    "elixir",
+                    "mongoose",
+                    "mongoid",
+                    "mongoengine",
+                    "spring",
+                    "prisma",
+                    "shell",
+                    "server"
                 ]
                 .contains(&t.driver)
             );
@@ -472,6 +574,37 @@ mod tests {
     }
 
     #[test]
+    fn r22_3_socket_errors_are_read_by_name_on_every_platform() {
+        let cases = [
+            // By name: .NET's SocketError, Erlang's atoms, Winsock and POSIX names.
+            (
+                "System.Net.Sockets.SocketException: SocketErrorCode: TimedOut",
+                Finding::NetworkTimeout,
+            ),
+            (
+                "localhost:27017 tcp connect: connection refused - :econnrefused",
+                Finding::TcpRefused,
+            ),
+            ("{error,etimedout}", Finding::NetworkTimeout),
+            (
+                "db.example.test tcp connect: non-existing domain - :nxdomain",
+                Finding::DnsNoSuchName,
+            ),
+            ("WSAEHOSTUNREACH", Finding::NetworkUnreachable),
+            (
+                "connect EHOSTDOWN 10.0.0.7:27017",
+                Finding::NetworkUnreachable,
+            ),
+        ];
+        for (text, finding) in cases {
+            let r = structure_readings(text);
+            assert!(r.iter().any(|r| r.finding == finding), "{text}: {r:?}");
+        }
+        // An unknown name, a lower-case word after a colon: nothing.
+        assert!(structure_readings("ERRORS: :fine").is_empty());
+    }
+
+    #[test]
     fn leading_code_names_and_erlang_alerts_are_read() {
         let finding = |text: &str| structure_readings(text).first().map(|r| r.finding);
         assert_eq!(
@@ -497,14 +630,14 @@ mod tests {
 
     #[test]
     fn driver_messages_and_families_are_recognised() {
-        let r = template_readings("pymongo.errors.InvalidURI: Bad database name \"a b\"");
+        let r = ALL_TEMPLATES.readings("pymongo.errors.InvalidURI: Bad database name \"a b\"");
         assert_eq!(r[0].finding, Finding::UriMalformed);
-        let r = super::super::best(template_readings(
-            "error parsing uri: unescaped @ sign in user info",
-        ));
+        let r = super::super::best(
+            ALL_TEMPLATES.readings("error parsing uri: unescaped @ sign in user info"),
+        );
         assert_eq!(r.unwrap().finding, Finding::UriUnescapedCharacter);
         // The Rust driver's words, mined like the others.
-        let r = super::super::best(template_readings(
+        let r = super::super::best(ALL_TEMPLATES.readings(
             "Kind: An invalid argument was provided: a port cannot be specified with 'mongodb+srv', labels: {}",
         ));
         assert_eq!(r.unwrap().finding, Finding::UriSrvWithPort);
