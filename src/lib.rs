@@ -14,6 +14,7 @@ pub mod explain;
 pub mod file;
 pub mod generate;
 pub mod model;
+pub mod output;
 pub mod panic;
 pub mod pipeline;
 pub mod probe;
@@ -106,7 +107,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         );
     }
 
-    let command_name = command_name(&cli.command);
+    let command_name = cli.command.name();
     let mut report = match settings {
         Err(error) => {
             let mut report = Report::new(
@@ -165,11 +166,11 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     };
     let mut files = Vec::new();
     for path in &cli.global.report_file {
-        let contents = match report::file::Kind::of(path)? {
-            report::file::Kind::Json => report::json::render(&report),
-            report::file::Kind::Junit => report::junit::render(&report),
-            report::file::Kind::Markdown => report::markdown::render(&report, &generated_at),
-            report::file::Kind::Sarif => report::sarif::render(&report),
+        let contents = match output::Kind::of(path)? {
+            output::Kind::Json => report::json::render(&report),
+            output::Kind::Junit => report::junit::render(&report),
+            output::Kind::Markdown => report::markdown::render(&report, &generated_at),
+            output::Kind::Sarif => report::sarif::render(&report),
         };
         files.push((path.clone(), contents));
     }
@@ -183,7 +184,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
 /// The async runtime of a probing command. Worker threads: the driver's
 /// connections authenticate side by side (one SCRAM key derivation each, a
 /// few ms of CPU), so they spread over the cores. Their stacks are the main
-/// thread's size: decoding a reply nests up to 200 levels (vendor/bson), about
+/// thread's size: decoding a reply nests up to `bson::MAX_NESTING_DEPTH` levels (vendor/bson), about
 /// 1.3 MB in a debug build.
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
@@ -261,9 +262,9 @@ fn run_explain(
     };
     let mut files = Vec::new();
     for path in report_files {
-        let contents = match report::file::Kind::of(path)? {
-            report::file::Kind::Json => report::explain::json(&explanation),
-            report::file::Kind::Markdown => report::explain::markdown(&explanation, &text),
+        let contents = match output::Kind::of(path)? {
+            output::Kind::Json => report::explain::json(&explanation),
+            output::Kind::Markdown => report::explain::markdown(&explanation, &text),
             // Refused at parse time (`Cli::validate`), like --format junit.
             kind => anyhow::bail!("explain cannot write a {kind:?} report file"),
         };
@@ -274,19 +275,6 @@ fn run_explain(
         exit_code: exit::OK,
         files,
     })
-}
-
-pub(crate) fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Ping(_) => "ping",
-        Command::AuthCheck => "auth-check",
-        Command::Collections(_) => "collections",
-        Command::Checklist(_) => "checklist",
-        Command::Explain(_) => "explain",
-        Command::Completions(_) => "completions",
-        Command::Man => "man",
-        Command::Watch(_) => "watch",
-    }
 }
 
 fn spinner(command: &str) -> indicatif::ProgressBar {

@@ -15,36 +15,8 @@ use std::sync::Mutex;
 
 use regex::bytes::Regex;
 
+pub use crate::model::scan::{DEADLINE, Hit, MAX_HITS, MAX_HITS_PER_FILE, Scan};
 pub use crate::walk::{MAX_ENTRIES, MAX_FILE_BYTES};
-
-/// One connection string with a password, found in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    pub path: PathBuf,
-    /// 1-based.
-    pub line: usize,
-    /// The connection string with its password replaced by `****`.
-    pub redacted: String,
-}
-
-/// What a scan saw.
-#[derive(Debug, Clone, Default)]
-pub struct Scan {
-    pub roots: Vec<PathBuf>,
-    pub files: usize,
-    pub skipped_binary: usize,
-    pub skipped_large: usize,
-    pub unreadable: usize,
-    /// FIFOs, sockets, devices and empty files (a pseudo filesystem's files
-    /// report a size of 0): never opened.
-    pub skipped_special: usize,
-    /// The walk stopped at `MAX_ENTRIES`: files past it were not scanned.
-    pub truncated: bool,
-    /// Wall time of the walk.
-    pub elapsed: std::time::Duration,
-    /// Sorted by path, then line.
-    pub hits: Vec<Hit>,
-}
 
 /// Where a connection string starts: the scheme in any case, written plainly,
 /// JSON-escaped (`mongodb:\/\/`) or URL-encoded (`mongodb%3A%2F%2F`).
@@ -79,19 +51,47 @@ const BASE64_SIGNATURES: [&[u8]; 3] = [b"bW9uZ29kY", b"1vbmdvZG", b"tb25nb2Ri"];
 /// Scans every root (see `walk::walk`: `.gitignore` honoured, hidden files
 /// such as `.env` scanned, `.git` not, one filesystem unless `cross_filesystems`).
 pub fn scan(roots: &[PathBuf], cross_filesystems: bool) -> Scan {
+    scan_until(
+        roots,
+        cross_filesystems,
+        std::time::Instant::now() + DEADLINE,
+    )
+}
+
+/// [`scan`] that stops walking at `deadline`.
+pub fn scan_until(
+    roots: &[PathBuf],
+    cross_filesystems: bool,
+    deadline: std::time::Instant,
+) -> Scan {
     let started = std::time::Instant::now();
-    let hits = Mutex::new(Vec::new());
+    let hits = Mutex::new((Vec::new(), 0usize));
     let regex = scheme_pattern();
-    let counts = crate::walk::walk(roots, cross_filesystems, &|_| true, || {
+    let options = crate::walk::Options {
+        cross_filesystems,
+        deadline: Some(deadline),
+        // A connection string is found in any bytes; a NUL does not hide it.
+        binaries: true,
+    };
+    let counts = crate::walk::walk_with(roots, options, &|_| true, || {
         let (regex, hits) = (regex.clone(), &hits);
         move |path: &Path, bytes: &[u8]| {
-            let found = scan_bytes(&regex, path, bytes);
-            if !found.is_empty() {
-                hits.lock().expect("hits lock").extend(found);
+            let decoded = utf16_text(bytes);
+            let mut found = scan_bytes(&regex, path, decoded.as_deref().unwrap_or(bytes));
+            if found.is_empty() {
+                return;
             }
+            let mut hits = hits.lock().expect("hits lock");
+            let (kept, omitted) = &mut *hits;
+            let room = MAX_HITS_PER_FILE.min(MAX_HITS.saturating_sub(kept.len()));
+            if found.len() > room {
+                *omitted += found.len() - room;
+                found.truncate(room);
+            }
+            kept.extend(found);
         }
     });
-    let mut hits = hits.into_inner().expect("hits lock");
+    let (mut hits, hits_omitted) = hits.into_inner().expect("hits lock");
     hits.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     Scan {
         roots: roots.to_vec(),
@@ -101,9 +101,35 @@ pub fn scan(roots: &[PathBuf], cross_filesystems: bool) -> Scan {
         unreadable: counts.unreadable,
         skipped_special: counts.skipped_special,
         truncated: counts.truncated,
+        timed_out: counts.timed_out,
+        read: counts.read,
+        hits_omitted,
         elapsed: started.elapsed(),
         hits,
     }
+}
+
+/// A UTF-16 file (with its byte order mark: Windows PowerShell 5 writes `.env`
+/// files so) as UTF-8 bytes; `None` for any other file.
+fn utf16_text(bytes: &[u8]) -> Option<Vec<u8>> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units = bytes[2..].chunks_exact(2).map(|pair| {
+        if little {
+            u16::from_le_bytes([pair[0], pair[1]])
+        } else {
+            u16::from_be_bytes([pair[0], pair[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+            .into_bytes(),
+    )
 }
 
 /// The hits in one file's contents: connection strings as written or escaped,
@@ -297,7 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn finds_hits_with_line_numbers_honours_gitignore_and_skips_binaries() {
+    fn finds_hits_with_line_numbers_honours_gitignore_and_reads_files_holding_a_nul() {
         let dir = tempfile::tempdir().unwrap();
         let pw = format!("Zq{}", "9".repeat(12));
         let root = dir.path();
@@ -333,14 +359,63 @@ mod tests {
                 )
             })
             .collect();
+        // A NUL does not hide a connection string (issue 21 item 7: such files were
+        // skipped as binary and the check passed).
         assert_eq!(
             found,
-            [(".env".to_string(), 1), ("src/db.js".to_string(), 3)]
+            [
+                (".env".to_string(), 1),
+                ("blob.bin".to_string(), 1),
+                ("src/db.js".to_string(), 3)
+            ]
         );
-        assert_eq!(scan.skipped_binary, 1);
+        assert_eq!(scan.skipped_binary, 0);
         for hit in &scan.hits {
             assert!(!hit.redacted.contains(&pw), "{}", hit.redacted);
             assert!(hit.redacted.contains(":****@"), "{}", hit.redacted);
         }
+    }
+
+    /// Issue 21 items 2 and 7: a UTF-16 `.env` (Windows PowerShell 5's default) was
+    /// skipped as binary; a tree dense with connection strings kept every hit (20 MB of
+    /// input gave a 509 MB SARIF file and 1.2 GB of memory).
+    #[test]
+    fn r21_utf16_files_are_read_and_hits_are_capped_per_file_and_in_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let line = format!("MONGODB_URI={}\r\n", secret_uri("app", &"k".repeat(14)));
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(line.encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(root.join(".env"), utf16).unwrap();
+        let found = scan(&[root.to_path_buf()], false);
+        assert_eq!(found.hits.len(), 1, "{found:?}");
+        assert_eq!(found.hits[0].line, 1);
+        let dense = format!("{}\n", secret_uri("app", &"k".repeat(14))).repeat(500);
+        for i in 0..60 {
+            std::fs::write(root.join(format!("dense{i}.txt")), &dense).unwrap();
+        }
+        let scan = scan(&[root.to_path_buf()], false);
+        assert_eq!(scan.hits.len(), MAX_HITS);
+        assert_eq!(scan.hits_omitted, 1 + 60 * 500 - MAX_HITS);
+        let per_file = scan
+            .hits
+            .iter()
+            .filter(|h| h.path.ends_with("dense0.txt"))
+            .count();
+        assert!(per_file <= MAX_HITS_PER_FILE, "{per_file}");
+    }
+
+    /// Issue 21 item 2: the scan has a deadline of its own.
+    #[test]
+    fn r21_a_scan_past_its_deadline_stops_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "text").unwrap();
+        let scan = scan_until(
+            &[dir.path().to_path_buf()],
+            false,
+            std::time::Instant::now(),
+        );
+        assert!(scan.timed_out);
+        assert_eq!(scan.read, 0);
     }
 }

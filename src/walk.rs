@@ -31,6 +31,20 @@ pub struct Counts {
     pub skipped_special: usize,
     /// The walk stopped at `MAX_ENTRIES`: files past it were not seen.
     pub truncated: bool,
+    /// The walk stopped at its deadline: files past it were not seen.
+    pub timed_out: bool,
+}
+
+/// How a walk goes, beyond its roots.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Cross into other filesystems (`--scan-all-filesystems`).
+    pub cross_filesystems: bool,
+    /// Stop walking at this instant (files not yet opened are not seen).
+    pub deadline: Option<std::time::Instant>,
+    /// Hand files holding a NUL byte to the visitor too, instead of skipping
+    /// them as binary (the credential scan looks for bytes, not source).
+    pub binaries: bool,
 }
 
 /// Walks every root in parallel and hands each text file's path and bytes to a
@@ -49,6 +63,26 @@ where
     M: Fn() -> V + Sync,
     V: FnMut(&Path, &[u8]) + Send,
 {
+    let options = Options {
+        cross_filesystems,
+        ..Options::default()
+    };
+    walk_with(roots, options, wanted, visitor)
+}
+
+/// [`walk`] with [`Options`]: a deadline, binaries handed over.
+pub fn walk_with<M, V>(
+    roots: &[PathBuf],
+    options: Options,
+    wanted: &(dyn Fn(&Path) -> bool + Sync),
+    visitor: M,
+) -> Counts
+where
+    M: Fn() -> V + Sync,
+    V: FnMut(&Path, &[u8]) + Send,
+{
+    let cross_filesystems = options.cross_filesystems;
+    let timed_out = std::sync::atomic::AtomicBool::new(false);
     let Some((first, rest)) = roots.split_first() else {
         return Counts::default();
     };
@@ -83,8 +117,16 @@ where
             &unreadable,
             &special,
         );
+        let timed_out = &timed_out;
         Box::new(move |entry| {
             if entries.fetch_add(1, Ordering::Relaxed) >= MAX_ENTRIES {
+                return WalkState::Quit;
+            }
+            if options
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
+            {
+                timed_out.store(true, Ordering::Relaxed);
                 return WalkState::Quit;
             }
             let Ok(entry) = entry else {
@@ -117,7 +159,7 @@ where
                     return WalkState::Continue;
                 }
             };
-            if memchr::memchr(0, &bytes).is_some() {
+            if !options.binaries && memchr::memchr(0, &bytes).is_some() {
                 binary.fetch_add(1, Ordering::Relaxed);
                 return WalkState::Continue;
             }
@@ -136,5 +178,6 @@ where
         unreadable: unreadable.into_inner(),
         skipped_special: special.into_inner(),
         truncated: entries.into_inner() > MAX_ENTRIES,
+        timed_out: timed_out.into_inner(),
     }
 }

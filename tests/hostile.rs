@@ -963,3 +963,87 @@ fn r21_api_failures_after_an_answer_are_worded_as_such() {
         run.dump()
     );
 }
+
+// ------------------------------------------------------------------ issue 21: the credential scan
+
+/// `checklist --scan DIR` against a port where nothing listens; the scan's check.
+fn scan_check(dir: &std::path::Path, extra: &[&str]) -> (serde_json::Value, support::Run) {
+    let refused = support::refusing_port();
+    let mut cmd = cli();
+    cmd.args([
+        "checklist",
+        "--uri",
+        &format!("mongodb://{LOCALHOST}:{refused}/"),
+        "--timeout",
+        "1",
+        "--scan",
+    ])
+    .arg(dir)
+    .args(extra)
+    .args(["--format", "json"]);
+    let run = cmd.run();
+    let json = json_of(&run);
+    let check = json["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "no-committed-credentials"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no scan check\n{}", run.dump()));
+    (check, run)
+}
+
+/// Issue 21 item 7: the credential scan passed when it read nothing: an unreadable file
+/// gave "PASS no connection string with a password in 1 file" (the "1 unreadable" only in
+/// JSON), `--scan /proc/self` passed with 0 files, a UTF-16 `.env` was skipped as binary.
+/// Item 8: a file name that is not UTF-8 became U+FFFD in the SARIF URI, which pointed
+/// nowhere; now its bytes are percent-encoded.
+#[cfg(unix)]
+#[test]
+fn r21_a_scan_that_read_nothing_or_skipped_files_is_not_a_pass() {
+    use std::os::unix::ffi::OsStrExt as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let pw = format!("Zq{}", "7".repeat(12));
+    let uri = format!("mongodb+srv://app:{pw}@cluster0.example.net/app");
+
+    // An unreadable file (as root, permissions do not stop a read: skip that part).
+    let unreadable = tempfile::tempdir().unwrap();
+    let file = unreadable.path().join("secret.env");
+    std::fs::write(&file, "x=1\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&file).is_err() {
+        let (check, run) = scan_check(unreadable.path(), &[]);
+        assert_eq!(check["status"], "warn", "{}", run.dump());
+        assert!(
+            check["summary"].as_str().unwrap().contains("1 unreadable"),
+            "{check}"
+        );
+    }
+
+    // Nothing read at all.
+    let (check, run) = scan_check(std::path::Path::new("/proc/self"), &[]);
+    assert_ne!(check["status"], "pass", "{}", run.dump());
+
+    // A UTF-16 .env with a BOM, and a file holding a NUL: both read.
+    let tree = tempfile::tempdir().unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        format!("MONGODB_URI={uri}\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    std::fs::write(tree.path().join(".env"), utf16).unwrap();
+    std::fs::write(tree.path().join("blob.bin"), format!("\0\0{uri}\0")).unwrap();
+    // A name that is not UTF-8 (Latin-1 "café").
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.env");
+    std::fs::write(tree.path().join(name), format!("{uri}\n")).unwrap();
+    let sarif = tree.path().join("out.sarif");
+    let (check, run) = scan_check(tree.path(), &["--report-file", sarif.to_str().unwrap()]);
+    assert_eq!(check["status"], "fail", "{}", run.dump());
+    let evidence = check["evidence"].to_string();
+    assert!(evidence.contains(".env:1"), "{evidence}");
+    assert!(evidence.contains("blob.bin:1"), "{evidence}");
+    run.assert_no_secret(&pw);
+    let sarif = std::fs::read_to_string(&sarif).expect("the SARIF file");
+    assert!(sarif.contains("caf%E9.env"), "{sarif}");
+    assert!(!sarif.contains('\u{fffd}'), "{sarif}");
+    assert!(!sarif.contains(&pw));
+}

@@ -105,8 +105,30 @@ impl Watching {
         self.finish(sent)
     }
 
-    fn finish(mut self, since: Instant) -> (i32, Duration, Value, Vec<Value>) {
+    /// Like [`Watching::finish`], also reading `file` (in its current directory)
+    /// before the temp dir goes.
+    fn finish_reading(self, file: &str) -> (i32, Value, String) {
+        let path = self.work_dir().join(file);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kept = dir.path().join(file);
+        let (code, _, summary, _) = self.finish_then(Instant::now(), || {
+            std::fs::copy(&path, &kept).expect("the file was written");
+        });
+        let text = std::fs::read_to_string(kept).expect("read the copy");
+        (code, summary, text)
+    }
+
+    fn finish(self, since: Instant) -> (i32, Duration, Value, Vec<Value>) {
+        self.finish_then(since, || {})
+    }
+
+    fn finish_then(
+        mut self,
+        since: Instant,
+        after_exit: impl FnOnce(),
+    ) -> (i32, Duration, Value, Vec<Value>) {
         let status = self.child.wait().expect("wait");
+        after_exit();
         let took = since.elapsed();
         while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
             self.seen
@@ -483,5 +505,60 @@ fn r24_watch_usage_errors() {
         let run = support::run(args);
         assert_eq!(run.code, code, "{args:?}: {}", run.dump());
         assert!(run.stdout.is_empty(), "{args:?}: {}", run.dump());
+    }
+}
+
+/// Item 1: `--depth auth-check` authenticates every round (the real server of
+/// the test bed); a rejected password fails each round as `auth_failed`, and
+/// the auth layer has its own row in the metrics.
+#[test]
+fn r24_depth_auth_check_logs_in_every_round() {
+    let bed = support::Bed::load();
+    let good = bed.auth_uri("reader", "");
+    let bad = good.replacen(
+        &support::percent_encode(&bed.user("reader").password),
+        "not-the-password",
+        1,
+    );
+    let watch = Watching::start(&[
+        "--uri",
+        &good,
+        "--depth",
+        "auth-check",
+        "--count",
+        "2",
+        "--interval",
+        "50ms",
+        "--metrics-file",
+        "m.prom",
+    ]);
+    let (code, summary, text) = watch.finish_reading("m.prom");
+    assert_eq!(code, 0, "{summary}");
+    assert_eq!(summary["ok_rounds"], 2);
+    assert!(
+        text.contains("atlas_doctor_up{target=\"default\",host=\"127.0.0.1:")
+            && text.contains("layer=\"auth\"} 1"),
+        "{text}"
+    );
+    let (code, _, summary, seen) = Watching::start(&[
+        "--uri",
+        &bad,
+        "--depth",
+        "auth-check",
+        "--count",
+        "2",
+        "--interval",
+        "50ms",
+    ])
+    .finish(Instant::now());
+    assert_eq!(code, 16, "{seen:?}");
+    assert_eq!(summary["failures"]["auth_failed"], 2);
+    let failing = seen
+        .iter()
+        .find(|v| is_event(v, "failing"))
+        .expect("a failing event");
+    assert_eq!(failing["layer"], "auth");
+    for line in &seen {
+        assert!(!line.to_string().contains("not-the-password"), "{line}");
     }
 }

@@ -5,10 +5,11 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use crate::config::PasswordSource;
+use crate::model::failure::Failure;
 use crate::model::report::{Check, Section};
+use crate::model::scan::Scan;
 use crate::model::step::Status;
-use crate::probe::{Failure, tls};
-use crate::scan::Scan;
+use crate::model::tls;
 use crate::uri::ConnectionString;
 
 /// Certificates expiring sooner than this are a warning.
@@ -170,50 +171,81 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
         .collect::<Vec<_>>()
         .join(", ");
     let mut evidence = vec![format!(
-        "scanned {} under {roots} in {:.0} ms; skipped {} binary, {} larger than 1 MiB, {} special or empty, {} unreadable",
+        "scanned {} under {roots} in {:.0} ms ({} read); skipped {} binary, {} larger than 1 MiB, {} special or empty, {} unreadable",
         crate::words::count(scan.files, "file"),
         scan.elapsed.as_secs_f64() * 1000.0,
+        scan.read,
         scan.skipped_binary,
         scan.skipped_large,
         scan.skipped_special,
         scan.unreadable
     )];
-    if scan.truncated {
-        evidence.push(format!(
-            "the walk stopped after {} entries: files past that point were not scanned",
-            crate::scan::MAX_ENTRIES
+    // Why the scan cannot vouch for the tree: files it could not read, a walk cut short.
+    let skipped = scan.unreadable + scan.skipped_large + scan.skipped_binary;
+    let mut gaps = Vec::new();
+    if skipped > 0 {
+        gaps.push(format!(
+            "{} not read ({} unreadable, {} larger than 1 MiB, {} binary)",
+            crate::words::count(skipped, "file"),
+            scan.unreadable,
+            scan.skipped_large,
+            scan.skipped_binary
         ));
     }
-    if scan.hits.is_empty() && scan.truncated {
-        return check(
-            ID,
-            Status::Warn,
-            format!(
-                "no connection string with a password in {}, but the walk stopped after {} entries",
-                crate::words::count(scan.files, "file"),
-                crate::scan::MAX_ENTRIES
-            ),
-            Some("scan a narrower path (the source tree, not / or a pseudo filesystem)"),
-            evidence,
-        );
+    if scan.truncated {
+        gaps.push(format!(
+            "the walk stopped after {} entries: files past that point were not scanned",
+            crate::walk::MAX_ENTRIES
+        ));
     }
+    if scan.timed_out {
+        gaps.push(format!(
+            "the walk stopped at the scan's deadline ({} s): files past that point were not scanned",
+            crate::model::scan::DEADLINE.as_secs()
+        ));
+    }
+    evidence.extend(gaps.iter().cloned());
     if scan.hits.is_empty() {
-        return check(
-            ID,
-            Status::Pass,
-            format!(
-                "no connection string with a password in {}",
-                crate::words::count(scan.files, "file")
-            ),
-            None,
-            evidence,
-        );
+        let read = crate::words::count(scan.read, "file");
+        let (status, summary, fix) = if scan.read == 0 {
+            (
+                Status::Warn,
+                format!("no file was read under {roots}: nothing was checked"),
+                Some("point --scan at the source tree (regular files you can read)"),
+            )
+        } else if gaps.is_empty() {
+            (
+                Status::Pass,
+                format!("no connection string with a password in {read}"),
+                None,
+            )
+        } else {
+            (
+                Status::Warn,
+                format!(
+                    "no connection string with a password in {read}, but {}",
+                    gaps.join("; ")
+                ),
+                Some(
+                    "scan a narrower path (the source tree, not / or a pseudo filesystem) that you can read",
+                ),
+            )
+        };
+        return check(ID, status, summary, fix, evidence);
     }
     evidence.extend(
         scan.hits
             .iter()
             .map(|h| format!("{}:{}: {}", h.path.display(), h.line, h.redacted)),
     );
+    if scan.hits_omitted > 0 {
+        evidence.push(format!(
+            "and {} more not listed (at most {} a file, {} in all)",
+            crate::words::count(scan.hits_omitted, "connection string"),
+            crate::model::scan::MAX_HITS_PER_FILE,
+            crate::model::scan::MAX_HITS
+        ));
+    }
     let files = {
         let mut paths: Vec<_> = scan.hits.iter().map(|h| &h.path).collect();
         paths.dedup();
@@ -224,7 +256,7 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
         Status::Fail,
         format!(
             "{} with an embedded password in {}",
-            crate::words::count(scan.hits.len(), "connection string"),
+            crate::words::count(scan.hits.len() + scan.hits_omitted, "connection string"),
             crate::words::count(files, "file")
         ),
         Some(

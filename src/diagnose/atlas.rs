@@ -1,7 +1,7 @@
 //! The Atlas control plane's facts (`--atlas-api`) applied to a data-plane
 //! diagnosis, and private endpoint strings used from outside.
 
-use crate::atlas::{self, matching};
+use crate::model::atlas::{self, UriKind};
 use crate::model::class::Class;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
@@ -106,7 +106,7 @@ fn cluster_not_serving(d: &Diagnosis, facts: &atlas::Facts) -> Option<Diagnosis>
 /// Why the API could not confirm or rule out the data plane's inference, from
 /// the first call that failed (a refusal of the credentials first).
 fn unconfirmed(facts: &atlas::Facts) -> Option<String> {
-    use crate::atlas::{Error, ErrorKind};
+    use crate::model::atlas::{Error, ErrorKind};
     let failed = facts.refused().or_else(|| facts.errors.first())?;
     let who = facts.credentials.unwrap_or("credentials");
     Some(match &failed.error {
@@ -196,7 +196,7 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
         );
     }
     let cluster = facts.cluster.as_ref();
-    if let Some(c) = cluster.filter(|c| c.uri_kind.is_some_and(matching::UriKind::is_private)) {
+    if let Some(c) = cluster.filter(|c| c.uri_kind.is_some_and(UriKind::is_private)) {
         return private_string_outside(&d, c.strings.public()).with_evidence(seen);
     }
     let covered = if matches!(d.finding, Some(Finding::NetworkTimeout)) {
@@ -232,7 +232,10 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
 /// A connection that timed out or was refused on an Atlas host that only a VPC can
 /// reach (private endpoint or peering string, private address) is named as such,
 /// without any API: the access list or firewall guess would send the user astray.
-pub fn private_route(d: Diagnosis, private_hosts: &[crate::probe::PrivateHost]) -> Diagnosis {
+pub fn private_route(
+    d: Diagnosis,
+    private_hosts: &[crate::model::deployment::PrivateHost],
+) -> Diagnosis {
     let network = matches!(
         d.finding,
         Some(
@@ -367,7 +370,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlas::{AccessList, Cluster, Entry, Facts, User};
+    use crate::model::atlas::{AccessList, Cluster, Entry, Facts, User};
     use crate::model::class::Class;
     use test_case::test_case;
 
@@ -401,7 +404,7 @@ mod tests {
             mongodb_version: Some("8.0.4".into()),
             change_status: Some(change.into()),
             uri_kind: None,
-            strings: matching::ConnectionStrings::default(),
+            strings: crate::model::atlas::ConnectionStrings::default(),
         }
     }
 

@@ -476,7 +476,7 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
 }
 
 /// `round trip min/avg/max 0.31/0.40/0.52 ms over 3 pings`.
-fn rtt_text(r: crate::probe::RttStats) -> String {
+fn rtt_text(r: crate::model::deployment::RttStats) -> String {
     format!(
         "round trip min/avg/max {:.2}/{:.2}/{:.2} ms over {} {}{}",
         ms(r.min),

@@ -122,7 +122,7 @@ struct Region {
 /// resolves them against the repository root), absolute ones as `file://` URIs;
 /// characters a URI may not hold percent-encoded.
 pub fn artifact_uri(path: &std::path::Path) -> String {
-    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    use percent_encoding::{AsciiSet, CONTROLS};
     // Everything but unreserved characters and the path's own '/'.
     const SEGMENT: &AsciiSet = &CONTROLS
         .add(b' ')
@@ -140,13 +140,20 @@ pub fn artifact_uri(path: &std::path::Path) -> String {
         .add(b'{')
         .add(b'|')
         .add(b'}');
-    let text = path.to_string_lossy().replace('\\', "/");
-    let absolute = text.starts_with('/');
-    let mut relative = text.as_str();
-    while let Some(rest) = relative.strip_prefix("./") {
+    // The path's own bytes (a name that is not UTF-8 keeps them, percent-encoded,
+    // so the URI still points at the file; issue 21).
+    #[cfg(unix)]
+    let bytes: std::borrow::Cow<'_, [u8]> =
+        std::borrow::Cow::Borrowed(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()));
+    #[cfg(not(unix))]
+    let bytes: std::borrow::Cow<'_, [u8]> =
+        std::borrow::Cow::Owned(path.to_string_lossy().replace('\\', "/").into_bytes());
+    let absolute = bytes.starts_with(b"/");
+    let mut relative: &[u8] = &bytes;
+    while let Some(rest) = relative.strip_prefix(b"./") {
         relative = rest;
     }
-    let encoded = utf8_percent_encode(relative, SEGMENT).to_string();
+    let encoded = percent_encoding::percent_encode(relative, SEGMENT).to_string();
     if absolute {
         format!("file://{encoded}")
     } else {
@@ -169,7 +176,7 @@ pub fn render(report: &Report) -> String {
     let truncated = report.scan.as_ref().filter(|s| s.truncated).map(|_| {
         format!(
             "the walk stopped after {} entries: files past that point were not scanned",
-            crate::scan::MAX_ENTRIES
+            crate::walk::MAX_ENTRIES
         )
     });
     let results = report

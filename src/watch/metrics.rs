@@ -13,20 +13,16 @@ use crate::model::class::Class;
 use super::histogram::PROMETHEUS_BOUNDS;
 use super::stats::Stats;
 
-/// The failure classes a watch round can end in: each has a counter from the
-/// first write on, so a rate over it never starts from a missing series.
-const FAILURE_CLASSES: [Class; 10] = [
-    Class::ConfigInvalid,
-    Class::Dns,
-    Class::TcpRefused,
-    Class::NetworkTimeout,
-    Class::IpAccessList,
-    Class::Tls,
-    Class::Server,
-    Class::AuthFailed,
-    Class::Authorization,
-    Class::Internal,
-];
+/// The classes a watch round can end in when it fails: each has a counter
+/// from the first write on, so a rate over it never starts from a missing series.
+fn failure_classes() -> impl Iterator<Item = Class> {
+    Class::ALL.into_iter().filter(|class| {
+        !matches!(
+            class,
+            Class::Ok | Class::ChecksFailed | Class::Usage | Class::Unknown
+        )
+    })
+}
 
 /// A label value escaped as the format asks: backslash, double quote, newline.
 fn escape(value: &str) -> String {
@@ -103,7 +99,7 @@ pub fn render(stats: &Stats, names: &[String]) -> String {
     );
     out.push_str("# TYPE atlas_doctor_failures_total counter\n");
     for (index, failures) in stats.failures.iter().enumerate() {
-        for class in FAILURE_CLASSES {
+        for class in failure_classes() {
             let _ = writeln!(
                 out,
                 "atlas_doctor_failures_total{{target=\"{}\",class=\"{class}\"}} {}",

@@ -330,6 +330,8 @@ pub use self::{
 
 #[allow(deprecated)]
 pub use self::de::{from_reader_utf8_lossy, from_slice_utf8_lossy};
+/// atlas-doctor's patch: the nesting bound, public so the probes refuse at the same depth.
+pub use self::depth::MAX_NESTING_DEPTH;
 
 #[macro_use]
 mod macros;
