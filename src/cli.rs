@@ -102,7 +102,7 @@ pub struct GlobalArgs {
         env = "ATLAS_DOCTOR_DNS_SERVER",
         hide_env_values = true,
         value_name = "IP[:PORT]",
-        value_parser = crate::config::parse_resolver
+        value_parser = parse_resolver
     )]
     pub dns_server: Option<SocketAddr>,
 
@@ -113,7 +113,7 @@ pub struct GlobalArgs {
         env = "ATLAS_DOCTOR_DNS_FALLBACK",
         hide_env_values = true,
         value_name = "IP[:PORT]",
-        value_parser = crate::config::parse_resolver
+        value_parser = parse_resolver
     )]
     pub dns_fallback: Option<SocketAddr>,
 
@@ -143,7 +143,7 @@ pub struct GlobalArgs {
         hide_env_values = true,
         value_name = "ID",
         requires = "atlas_api",
-        value_parser = crate::config::parse_atlas_project,
+        value_parser = parse_atlas_project,
     )]
     pub atlas_project: Option<String>,
 
@@ -155,7 +155,7 @@ pub struct GlobalArgs {
         hide_env_values = true,
         value_name = "NAME",
         requires = "atlas_api",
-        value_parser = crate::config::parse_atlas_cluster,
+        value_parser = parse_atlas_cluster,
     )]
     pub atlas_cluster: Option<String>,
 
@@ -178,7 +178,7 @@ pub struct GlobalArgs {
         hide_env_values = true,
         value_name = "IP|auto",
         requires = "atlas_api",
-        value_parser = crate::config::parse_egress_ip,
+        value_parser = parse_egress_ip,
     )]
     pub egress_ip: Option<String>,
 
@@ -393,7 +393,7 @@ impl Cli {
             }
         }
         for path in &self.global.report_file {
-            crate::report::file::check(path, crate::command_name(&self.command)).map_err(|e| {
+            crate::output::check(path, self.command.name()).map_err(|e| {
                 Cli::command().error(clap::error::ErrorKind::InvalidValue, e.to_string())
             })?;
         }
@@ -478,7 +478,7 @@ fn timeout_secs(raw: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| "expected a number of seconds, e.g. 5 or 0.5".to_string())?;
-    crate::config::timeout_from_secs(secs)?;
+    timeout_from_secs(secs)?;
     Ok(secs)
 }
 
@@ -506,6 +506,64 @@ pub enum FailOn {
     Fail,
     /// Failed items and warnings.
     Warn,
+}
+
+impl Command {
+    /// The subcommand as typed (`auth-check`): reports and report files name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Ping(_) => "ping",
+            Command::AuthCheck => "auth-check",
+            Command::Collections(_) => "collections",
+            Command::Checklist(_) => "checklist",
+            Command::Explain(_) => "explain",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+            Command::Watch(_) => "watch",
+        }
+    }
+}
+
+/// The per-layer deadline from seconds: more than 0, at most an hour. The one
+/// range check for `--timeout` (clap calls it) and `timeout-secs`.
+pub fn timeout_from_secs(secs: f64) -> Result<std::time::Duration, String> {
+    if !secs.is_finite() || secs <= 0.0 || secs > 3600.0 {
+        return Err(format!(
+            "must be more than 0 and at most 3600 seconds, not {secs}"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
+pub fn parse_resolver(raw: &str) -> Result<SocketAddr, String> {
+    let raw = raw.trim();
+    if let Ok(addr) = raw.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    if let Ok(ip) = raw
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+    {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    Err("expected an IP address with an optional port, e.g. 1.1.1.1 or 127.0.0.1:5353".to_string())
+}
+
+/// `--atlas-project`: checked when parsed, so a malformed id is a usage error.
+pub fn parse_atlas_project(raw: &str) -> Result<String, String> {
+    crate::model::atlas::check_project_id(raw.trim()).map(|()| raw.trim().to_string())
+}
+
+/// `--atlas-cluster`: checked when parsed, so a malformed name is a usage error.
+pub fn parse_atlas_cluster(raw: &str) -> Result<String, String> {
+    crate::model::atlas::check_cluster_name(raw).map(|()| raw.to_string())
+}
+
+/// `--egress-ip`: an IP or `auto`, checked when parsed (a usage error otherwise).
+pub fn parse_egress_ip(raw: &str) -> Result<String, String> {
+    crate::model::atlas::egress(raw).map(|_| raw.trim().to_string())
 }
 
 #[cfg(test)]

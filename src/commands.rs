@@ -18,7 +18,7 @@ use crate::uri;
 /// Runs one probing command (everything but `explain`).
 pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Report> {
     let mut report = Report::new(
-        crate::command_name(command),
+        command.name(),
         uri::redact_raw(settings.target.uri.expose()),
         settings.target.source.label(),
     );

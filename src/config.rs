@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::cli::{ColorChoice, Format, GlobalArgs};
+use crate::cli::{ColorChoice, Format, GlobalArgs, parse_resolver, timeout_from_secs};
 use crate::uri::SecretString;
 
 /// The default target when nothing else names one.
@@ -710,17 +710,6 @@ fn shown_variable(var: &str) -> String {
     }
 }
 
-/// The per-layer deadline from seconds: more than 0, at most an hour. The one
-/// range check for `--timeout` (clap calls it) and `timeout-secs`.
-pub fn timeout_from_secs(secs: f64) -> Result<Duration, String> {
-    if !secs.is_finite() || secs <= 0.0 || secs > 3600.0 {
-        return Err(format!(
-            "must be more than 0 and at most 3600 seconds, not {secs}"
-        ));
-    }
-    Ok(Duration::from_secs_f64(secs))
-}
-
 /// A resolver address written in the config file (the flags are parsed by clap).
 fn file_resolver(raw: Option<&str>, key: &str) -> Result<Option<SocketAddr>, Error> {
     let Some(raw) = raw else {
@@ -732,37 +721,6 @@ fn file_resolver(raw: Option<&str>, key: &str) -> Result<Option<SocketAddr>, Err
             what: format!("{key} {raw:?}"),
             message,
         })
-}
-
-/// `--atlas-project`: checked when parsed, so a malformed id is a usage error.
-pub fn parse_atlas_project(raw: &str) -> Result<String, String> {
-    crate::atlas::credentials::check_project_id(raw.trim()).map(|()| raw.trim().to_string())
-}
-
-/// `--atlas-cluster`: checked when parsed, so a malformed name is a usage error.
-pub fn parse_atlas_cluster(raw: &str) -> Result<String, String> {
-    crate::atlas::credentials::check_cluster_name(raw).map(|()| raw.to_string())
-}
-
-/// `--egress-ip`: an IP or `auto`, checked when parsed (a usage error otherwise).
-pub fn parse_egress_ip(raw: &str) -> Result<String, String> {
-    crate::atlas::credentials::egress(raw).map(|_| raw.trim().to_string())
-}
-
-/// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 by default.
-pub fn parse_resolver(raw: &str) -> Result<SocketAddr, String> {
-    let raw = raw.trim();
-    if let Ok(addr) = raw.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    if let Ok(ip) = raw
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-    {
-        return Ok(SocketAddr::new(ip, 53));
-    }
-    Err("expected an IP address with an optional port, e.g. 1.1.1.1 or 127.0.0.1:5353".to_string())
 }
 
 fn decide_color(choice: ColorChoice, format: Format, env: &dyn Environment) -> bool {

@@ -1178,7 +1178,8 @@ mod live_agreement {
 
     use super::explain;
     use crate::diagnose;
-    use crate::probe::{Failure, auth, data, dns, hello, tcp, tls};
+    use crate::model::failure::Failure;
+    use crate::model::{auth, data, dns, hello, tcp, tls};
     use crate::wording;
 
     const ATLAS_HOST: &str = "cluster0-shard-00-00.ab1cd.mongodb.net:27017";

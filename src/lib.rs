@@ -15,6 +15,7 @@ pub mod explain;
 pub mod file;
 pub mod generate;
 pub mod model;
+pub mod output;
 pub mod panic;
 pub mod pipeline;
 pub mod probe;
@@ -107,7 +108,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         );
     }
 
-    let command_name = command_name(&cli.command);
+    let command_name = cli.command.name();
     let mut report = match settings {
         Err(error) => {
             let mut report = Report::new(
@@ -166,11 +167,11 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     };
     let mut files = Vec::new();
     for path in &cli.global.report_file {
-        let contents = match report::file::Kind::of(path)? {
-            report::file::Kind::Json => report::json::render(&report),
-            report::file::Kind::Junit => report::junit::render(&report),
-            report::file::Kind::Markdown => report::markdown::render(&report, &generated_at),
-            report::file::Kind::Sarif => report::sarif::render(&report),
+        let contents = match output::Kind::of(path)? {
+            output::Kind::Json => report::json::render(&report),
+            output::Kind::Junit => report::junit::render(&report),
+            output::Kind::Markdown => report::markdown::render(&report, &generated_at),
+            output::Kind::Sarif => report::sarif::render(&report),
         };
         files.push((path.clone(), contents));
     }
@@ -262,9 +263,9 @@ fn run_explain(
     };
     let mut files = Vec::new();
     for path in report_files {
-        let contents = match report::file::Kind::of(path)? {
-            report::file::Kind::Json => report::explain::json(&explanation),
-            report::file::Kind::Markdown => report::explain::markdown(&explanation, &text),
+        let contents = match output::Kind::of(path)? {
+            output::Kind::Json => report::explain::json(&explanation),
+            output::Kind::Markdown => report::explain::markdown(&explanation, &text),
             // Refused at parse time (`Cli::validate`), like --format junit.
             kind => anyhow::bail!("explain cannot write a {kind:?} report file"),
         };
@@ -275,19 +276,6 @@ fn run_explain(
         exit_code: exit::OK,
         files,
     })
-}
-
-pub(crate) fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Ping(_) => "ping",
-        Command::AuthCheck => "auth-check",
-        Command::Collections(_) => "collections",
-        Command::Checklist(_) => "checklist",
-        Command::Explain(_) => "explain",
-        Command::Completions(_) => "completions",
-        Command::Man => "man",
-        Command::Watch(_) => "watch",
-    }
 }
 
 fn spinner(command: &str) -> indicatif::ProgressBar {

@@ -46,7 +46,7 @@ fn main() -> ExitCode {
             // After stdout, so a file that cannot be written never costs the report.
             let mut code = outcome.exit_code;
             for (path, contents) in &outcome.files {
-                if let Err(e) = atlas_doctor::report::file::write(path, contents) {
+                if let Err(e) = atlas_doctor::output::write(path, contents) {
                     eprintln!("atlas-doctor: error: {e}");
                     // A CI job that asked for the file must not pass without it;
                     // a failing run keeps the code that says why it failed.

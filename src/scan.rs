@@ -15,51 +15,8 @@ use std::sync::Mutex;
 
 use regex::bytes::Regex;
 
+pub use crate::model::scan::{DEADLINE, Hit, MAX_HITS, MAX_HITS_PER_FILE, Scan};
 pub use crate::walk::{MAX_ENTRIES, MAX_FILE_BYTES};
-
-/// The most hits kept for one file: a generated file dense with connection
-/// strings names itself in a few, the rest are counted.
-pub const MAX_HITS_PER_FILE: usize = 20;
-/// The most hits kept in all; the rest are counted (the report says how many).
-pub const MAX_HITS: usize = 1000;
-/// The scan's own deadline, whatever `--timeout`: a tree too large to read in
-/// this time is reported as cut short, not read for minutes.
-pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// One connection string with a password, found in a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    pub path: PathBuf,
-    /// 1-based.
-    pub line: usize,
-    /// The connection string with its password replaced by `****`.
-    pub redacted: String,
-}
-
-/// What a scan saw.
-#[derive(Debug, Clone, Default)]
-pub struct Scan {
-    pub roots: Vec<PathBuf>,
-    pub files: usize,
-    pub skipped_binary: usize,
-    pub skipped_large: usize,
-    pub unreadable: usize,
-    /// FIFOs, sockets, devices and empty files (a pseudo filesystem's files
-    /// report a size of 0): never opened.
-    pub skipped_special: usize,
-    /// The walk stopped at `MAX_ENTRIES`: files past it were not scanned.
-    pub truncated: bool,
-    /// The walk stopped at [`DEADLINE`]: files past it were not scanned.
-    pub timed_out: bool,
-    /// Files whose bytes were scanned (UTF-16 ones decoded first).
-    pub read: usize,
-    /// Hits found but not kept (past [`MAX_HITS_PER_FILE`] or [`MAX_HITS`]).
-    pub hits_omitted: usize,
-    /// Wall time of the walk.
-    pub elapsed: std::time::Duration,
-    /// Sorted by path, then line.
-    pub hits: Vec<Hit>,
-}
 
 /// Where a connection string starts: the scheme in any case, written plainly,
 /// JSON-escaped (`mongodb:\/\/`) or URL-encoded (`mongodb%3A%2F%2F`).

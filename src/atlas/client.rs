@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::Value;
 
+pub use crate::model::atlas::Error;
+
 use super::credentials::Credentials;
 use crate::uri::SecretString;
 
@@ -23,48 +25,6 @@ pub const MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
 /// The most bytes one paged list is read for, all its pages together: past it
 /// the list is cut short, whatever `totalCount` says.
 pub const MAX_LIST_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Why a call failed. Texts come from the API or the transport, scrubbed of secrets.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    /// The API answered with an error status and (usually) its JSON error body.
-    #[error("HTTP {status}{}: {detail}", code.as_deref().map(|c| format!(" {c}")).unwrap_or_default())]
-    Api {
-        status: u16,
-        code: Option<String>,
-        detail: String,
-    },
-    /// The service account's token request was refused.
-    #[error("the OAuth token request was refused (HTTP {status}): {detail}")]
-    Token { status: u16, detail: String },
-    /// No answer within the layer's deadline.
-    #[error("no answer within the deadline")]
-    Timeout,
-    /// No connection (name not found, refused, TLS failure).
-    #[error("could not reach the Atlas API: {message}")]
-    Transport { message: String },
-    /// An answer that is not the JSON the reference describes.
-    #[error("unexpected answer: {message}")]
-    Decode { message: String },
-}
-
-impl Error {
-    /// The API's `errorCode`, when it gave one.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Error::Api { code, .. } => code.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// The HTTP status, when the API answered.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Error::Api { status, .. } | Error::Token { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-}
 
 enum Auth {
     Digest {

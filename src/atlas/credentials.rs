@@ -8,6 +8,8 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use crate::config::Environment;
+pub use crate::model::atlas::CredentialsError as Error;
+pub use crate::model::atlas::{Egress, check_cluster_name, check_project_id, egress};
 use crate::uri::SecretString;
 
 /// The public Atlas API.
@@ -36,40 +38,6 @@ impl Credentials {
             Credentials::ApiKey { .. } => "API key",
         }
     }
-}
-
-/// Why no credentials could be used. Messages name variables and files, never values.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    #[error(
-        "no Atlas API credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account) or MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY (API key), or pass --atlas-profile NAME"
-    )]
-    Missing,
-    #[error("{message}")]
-    Variable { message: String },
-    #[error("{set} is set but {missing} is not")]
-    Half { set: String, missing: String },
-    #[error("Atlas CLI config {path}: {message}")]
-    File { path: String, message: String },
-    #[error("Atlas CLI profile {name:?} is not in {path} (profiles: {available})")]
-    NoProfile {
-        name: String,
-        path: String,
-        available: String,
-    },
-    #[error(
-        "Atlas CLI profile {name:?} in {path} holds no secrets: this Atlas CLI keeps them in the OS keyring, which atlas-doctor does not read; export MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (or the API key pair) instead"
-    )]
-    InKeyring { name: String, path: String },
-}
-
-/// Where the egress address to match against the access list comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Egress {
-    /// `--egress-ip IP`.
-    Given(IpAddr),
-    /// `--egress-ip auto` (the default): the address the Atlas API sees.
-    Auto,
 }
 
 /// Everything the API layer needs, resolved.
@@ -161,41 +129,6 @@ pub fn resolve(flags: &Flags<'_>, env: &dyn Environment) -> Result<ApiSettings, 
         credentials,
         source,
     })
-}
-
-/// An Atlas project id: 24 hexadecimal digits. The one rule for the flag (a usage
-/// error) and for the environment and the Atlas CLI profile.
-pub fn check_project_id(id: &str) -> Result<(), String> {
-    if id.len() == 24 && id.chars().all(|c| c.is_ascii_hexdigit()) {
-        Ok(())
-    } else {
-        Err("a project id is 24 hexadecimal digits (Atlas: Project Settings)".to_string())
-    }
-}
-
-/// An Atlas cluster name: letters, digits and hyphens, starting with a letter or digit.
-pub fn check_cluster_name(name: &str) -> Result<(), String> {
-    let ok = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if ok {
-        Ok(())
-    } else {
-        Err("a cluster name has letters, digits and hyphens only".to_string())
-    }
-}
-
-/// The egress address to look up: an IPv4 or IPv6 address, or `auto`.
-pub fn egress(text: &str) -> Result<Egress, String> {
-    match text.trim() {
-        "auto" => Ok(Egress::Auto),
-        ip => ip
-            .parse()
-            .map(Egress::Given)
-            .map_err(|_| "expected an IPv4 or IPv6 address, or auto".to_string()),
-    }
 }
 
 /// https anywhere; plain http only to a loopback address (a local fake or tunnel).

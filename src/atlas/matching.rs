@@ -5,6 +5,8 @@
 
 use std::net::IpAddr;
 
+pub use crate::model::atlas::{ConnectionStrings, UriKind};
+
 /// An access-list entry's network: `ipAddress` (a /32 or /128) or `cidrBlock`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Network {
@@ -94,43 +96,6 @@ pub fn hosts_of(connection_string: &str) -> Vec<String> {
             name.trim_end_matches('.').to_ascii_lowercase()
         })
         .collect()
-}
-
-/// Which of a cluster's connection strings the user's hosts name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UriKind {
-    /// `connectionStrings.standard`: public host list.
-    Standard,
-    /// `connectionStrings.standardSrv`: public SRV name.
-    StandardSrv,
-    /// `connectionStrings.private` / `privateSrv`: VPC peering.
-    Peering,
-    /// `connectionStrings.privateEndpoint[*]`: a private endpoint (AWS PrivateLink and kin).
-    PrivateEndpoint,
-}
-
-impl UriKind {
-    /// Only usable from inside the VPC (or a network connected to it).
-    pub fn is_private(self) -> bool {
-        matches!(self, UriKind::Peering | UriKind::PrivateEndpoint)
-    }
-
-    /// In words, for steps and diagnoses.
-    pub fn describe(self) -> &'static str {
-        match self {
-            UriKind::Standard => "the cluster's standard (public) connection string",
-            UriKind::StandardSrv => "the cluster's SRV (public) connection string",
-            UriKind::Peering => "the cluster's VPC peering (private) connection string",
-            UriKind::PrivateEndpoint => "the cluster's private endpoint connection string",
-        }
-    }
-}
-
-/// A cluster's connection strings, as the API lists them, each with its kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConnectionStrings {
-    pub strings: Vec<(UriKind, String)>,
 }
 
 impl ConnectionStrings {

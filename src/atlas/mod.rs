@@ -13,8 +13,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+pub use crate::model::atlas::{
+    AccessList, CallError, Cluster, Entry, Error, ErrorKind, Facts, User,
+};
 use crate::model::step::{Layer, Status, Step};
-pub use client::Error;
 pub use credentials::{ApiSettings, Credentials, Egress};
 use matching::{ConnectionStrings, Network, UriKind};
 
@@ -38,115 +40,6 @@ pub struct Request {
     /// `$external` for X.509, AWS IAM, LDAP and OIDC users; `admin` otherwise (Atlas has no other).
     pub user_database: String,
     pub timeout: Duration,
-}
-
-/// One access-list entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    /// `ipAddress` or `cidrBlock` as the API gave it.
-    pub value: String,
-    pub comment: Option<String>,
-    /// `/status`: `ACTIVE`, `PENDING` or `FAILED`; `None` when the call failed.
-    pub status: Option<String>,
-    /// A temporary entry's expiry (ISO 8601).
-    pub delete_after: Option<String>,
-}
-
-impl Entry {
-    /// Applied by Atlas (an entry whose status could not be read is taken as applied).
-    pub fn active(&self) -> bool {
-        self.status.as_deref().is_none_or(|s| s == "ACTIVE")
-    }
-}
-
-/// The egress address and what covers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccessList {
-    pub egress_ip: IpAddr,
-    /// True when the address came from the API (`--egress-ip auto`): the route to the
-    /// API may differ from the route to port 27017 (proxies, split tunnels).
-    pub egress_auto: bool,
-    pub covered_by: Option<Entry>,
-    /// Entries read.
-    pub entries: usize,
-    /// Why the list was not read to the end (`None`: it was): an address not
-    /// found in a list cut short is not known to be absent.
-    pub cut_short: Option<client::CutShort>,
-}
-
-/// The cluster the connection string belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cluster {
-    pub name: String,
-    /// A Flex cluster (read through `/flexClusters`).
-    pub flex: bool,
-    /// `stateName`: IDLE, CREATING, UPDATING, DELETING, REPAIRING.
-    pub state: Option<String>,
-    pub paused: bool,
-    pub mongodb_version: Option<String>,
-    /// `/status` `changeStatus`: `APPLIED` or `PENDING` (new users cannot log in yet).
-    pub change_status: Option<String>,
-    /// Which of its connection strings the user's hosts name; `None` when none does.
-    pub uri_kind: Option<UriKind>,
-    pub strings: ConnectionStrings,
-}
-
-impl Cluster {
-    /// The state, when it is one that refuses connections (CREATING, DELETING, REPAIRING);
-    /// `UPDATING` still serves them (changes roll through the members).
-    pub fn unavailable_state(&self) -> Option<&str> {
-        self.state
-            .as_deref()
-            .filter(|s| !matches!(*s, "IDLE" | "UPDATING"))
-    }
-
-    /// Neither paused nor in a state that refuses connections.
-    pub fn serving(&self) -> bool {
-        !self.paused && self.unavailable_state().is_none()
-    }
-
-    /// Changes (new users among them) not yet applied: `changeStatus` PENDING.
-    pub fn changes_pending(&self) -> bool {
-        self.change_status.as_deref() == Some("PENDING")
-    }
-}
-
-/// The database user named in the connection string.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub name: String,
-    pub database: String,
-    pub exists: bool,
-    /// Cluster names the user is limited to (`scopes` of type CLUSTER); empty: all.
-    pub scopes: Vec<String>,
-    /// `(roleName, databaseName)`.
-    pub roles: Vec<(String, String)>,
-    /// `deleteAfterDate` of a temporary user.
-    pub expires: Option<String>,
-}
-
-impl User {
-    /// Limited to clusters other than `cluster`.
-    pub fn scoped_away_from(&self, cluster: &str) -> bool {
-        !self.scopes.is_empty() && !self.scopes.iter().any(|s| s == cluster)
-    }
-}
-
-/// One failed call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallError {
-    /// What was asked (`access list`, `cluster Cluster0`, `credentials`).
-    pub call: String,
-    pub error: ErrorKind,
-}
-
-/// A failed call: the API's or the transport's error, or credentials that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ErrorKind {
-    Api(Error),
-    Credentials(credentials::Error),
-    /// No project id: nothing project-scoped can be read.
-    NoProject,
 }
 
 impl std::fmt::Display for CallError {
@@ -175,35 +68,6 @@ fn hint(error: &Error) -> &'static str {
         (Some(403), _) => " (the credentials lack Project Read Only on this project)",
         (_, Some("VERSION_GONE")) => " (this atlas-doctor reads a retired API version: upgrade it)",
         _ => "",
-    }
-}
-
-/// Everything the API said.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Facts {
-    pub project_id: Option<String>,
-    /// `service account` or `API key`: whose refusal a 401 or 403 is.
-    pub credentials: Option<&'static str>,
-    pub cluster: Option<Cluster>,
-    pub access_list: Option<AccessList>,
-    pub user: Option<User>,
-    pub errors: Vec<CallError>,
-    pub steps: Vec<Step>,
-    /// HTTP requests sent.
-    pub requests: u32,
-}
-
-impl Facts {
-    /// The first error that means the API refused us altogether (credentials, its own
-    /// access list), rather than one resource being missing.
-    pub fn refused(&self) -> Option<&CallError> {
-        self.errors.iter().find(|e| match &e.error {
-            ErrorKind::Api(err) => {
-                matches!(err.status(), Some(401 | 403)) || matches!(err, Error::Token { .. })
-            }
-            ErrorKind::Credentials(_) => true,
-            ErrorKind::NoProject => false,
-        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! (security), `atlas-cluster-state` (testing), read off the Atlas API's facts.
 //! An item the API could not answer is `skip`, naming the API's error.
 
-use crate::atlas::Facts;
+use crate::model::atlas::Facts;
 use crate::model::report::{Check, Section};
 use crate::model::step::Status;
 
@@ -45,7 +45,7 @@ pub fn checks(facts: &Facts) -> [Check; 3] {
                 Status::Fail,
                 format!("{} is not on the project's IP access list", list.egress_ip),
                 Some(&format!(
-                    "atlas accessLists create {} --projectId {project}",
+                    "`atlas accessLists create {} --projectId {project}`",
                     list.egress_ip
                 )),
                 vec![format!("{} entries checked", list.entries)],

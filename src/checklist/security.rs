@@ -5,10 +5,11 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use crate::config::PasswordSource;
+use crate::model::failure::Failure;
 use crate::model::report::{Check, Section};
+use crate::model::scan::Scan;
 use crate::model::step::Status;
-use crate::probe::{Failure, tls};
-use crate::scan::Scan;
+use crate::model::tls;
 use crate::uri::ConnectionString;
 
 /// Certificates expiring sooner than this are a warning.
@@ -194,13 +195,13 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
     if scan.truncated {
         gaps.push(format!(
             "the walk stopped after {} entries: files past that point were not scanned",
-            crate::scan::MAX_ENTRIES
+            crate::walk::MAX_ENTRIES
         ));
     }
     if scan.timed_out {
         gaps.push(format!(
             "the walk stopped at the scan's deadline ({} s): files past that point were not scanned",
-            crate::scan::DEADLINE.as_secs()
+            crate::model::scan::DEADLINE.as_secs()
         ));
     }
     evidence.extend(gaps.iter().cloned());
@@ -241,8 +242,8 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
         evidence.push(format!(
             "and {} more not listed (at most {} a file, {} in all)",
             crate::words::count(scan.hits_omitted, "connection string"),
-            crate::scan::MAX_HITS_PER_FILE,
-            crate::scan::MAX_HITS
+            crate::model::scan::MAX_HITS_PER_FILE,
+            crate::model::scan::MAX_HITS
         ));
     }
     let files = {

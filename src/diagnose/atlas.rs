@@ -1,7 +1,7 @@
 //! The Atlas control plane's facts (`--atlas-api`) applied to a data-plane
 //! diagnosis, and private endpoint strings used from outside.
 
-use crate::atlas::{self, matching};
+use crate::model::atlas::{self, UriKind};
 use crate::model::class::Class;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
@@ -77,7 +77,7 @@ fn cluster_not_serving(d: &Diagnosis, facts: &atlas::Facts) -> Option<Diagnosis>
                 "Cluster {name} is paused: resume it. A paused cluster refuses every connection, whatever the network or TLS settings."
             ))
             .with_specific_fix(format!(
-                "Resume it: atlas clusters start {name} --projectId {project} (or Atlas UI: the cluster's ... menu > Resume)."
+                "Resume it: `atlas clusters start {name} --projectId {project}` (or Atlas UI: the cluster's ... menu > Resume)."
             ))
             .with_evidence(format!("Atlas API: cluster {name} paused"))
     } else {
@@ -106,7 +106,7 @@ fn cluster_not_serving(d: &Diagnosis, facts: &atlas::Facts) -> Option<Diagnosis>
 /// Why the API could not confirm or rule out the data plane's inference, from
 /// the first call that failed (a refusal of the credentials first).
 fn unconfirmed(facts: &atlas::Facts) -> Option<String> {
-    use crate::atlas::{Error, ErrorKind};
+    use crate::model::atlas::{Error, ErrorKind};
     let failed = facts.refused().or_else(|| facts.errors.first())?;
     let who = facts.credentials.unwrap_or("credentials");
     Some(match &failed.error {
@@ -169,7 +169,7 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
                 list.entries
             ))
             .with_specific_fix(format!(
-                "Add {ip} to the access list: atlas accessLists create {ip} --projectId {project} (or Atlas UI: Security > Network Access > Add IP Address > {ip})."
+                "Add {ip} to the access list: `atlas accessLists create {ip} --projectId {project}` (or Atlas UI: Security > Network Access > Add IP Address > {ip})."
             ))
             .with_evidence(format!("Atlas API: {ip} is covered by none of the {} access-list entries", list.entries));
         let confirmed = if list.egress_auto {
@@ -196,7 +196,7 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
         );
     }
     let cluster = facts.cluster.as_ref();
-    if let Some(c) = cluster.filter(|c| c.uri_kind.is_some_and(matching::UriKind::is_private)) {
+    if let Some(c) = cluster.filter(|c| c.uri_kind.is_some_and(UriKind::is_private)) {
         return private_string_outside(&d, c.strings.public()).with_evidence(seen);
     }
     let covered = if matches!(d.finding, Some(Finding::NetworkTimeout)) {
@@ -232,7 +232,10 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
 /// A connection that timed out or was refused on an Atlas host that only a VPC can
 /// reach (private endpoint or peering string, private address) is named as such,
 /// without any API: the access list or firewall guess would send the user astray.
-pub fn private_route(d: Diagnosis, private_hosts: &[crate::probe::PrivateHost]) -> Diagnosis {
+pub fn private_route(
+    d: Diagnosis,
+    private_hosts: &[crate::model::deployment::PrivateHost],
+) -> Diagnosis {
     let network = matches!(
         d.finding,
         Some(
@@ -291,7 +294,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
             Diagnosis::from_finding(Finding::AtlasUserMissing)
                 .with_summary(format!("User {name} does not exist in project {project}."))
                 .with_specific_fix(format!(
-                    "Create it (Atlas UI: Security > Database Access > Add New Database User, or atlas dbusers create --username {name} --projectId {project}), or fix the user name in the connection string."
+                    "Create it (Atlas UI: Security > Database Access > Add New Database User, or `atlas dbusers create --username {name} --projectId {project}`), or fix the user name in the connection string."
                 ))
                 .with_evidence(format!("Atlas API: no database user {name} in {} of project {project}", user.database)),
             &d,
@@ -357,7 +360,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
                 "User {name} exists and is active: the password is wrong."
             ))
             .with_specific_fix(format!(
-                "Reset the password: atlas dbusers update {name} --projectId {project} --password NEW (or Atlas UI: Security > Database Access > Edit {name} > Edit Password); percent-encode special characters in the URI."
+                "Reset the password where it is typed, never on a command line: Atlas UI, Security > Database Access > Edit {name} > Edit Password (Autogenerate Secure Password); then percent-encode special characters in the URI."
             ))
             .with_evidence(seen),
         &d,
@@ -367,7 +370,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlas::{AccessList, Cluster, Entry, Facts, User};
+    use crate::model::atlas::{AccessList, Cluster, Entry, Facts, User};
     use crate::model::class::Class;
     use test_case::test_case;
 
@@ -401,7 +404,7 @@ mod tests {
             mongodb_version: Some("8.0.4".into()),
             change_status: Some(change.into()),
             uri_kind: None,
-            strings: matching::ConnectionStrings::default(),
+            strings: crate::model::atlas::ConnectionStrings::default(),
         }
     }
 
@@ -552,6 +555,35 @@ mod tests {
             Some("admin"),
         );
         assert_eq!(d.finding, Some(Finding::AtlasWrongPassword));
+    }
+
+    /// Issue 20 item 3: the wrong-password fix was `atlas dbusers update ...
+    /// --password NEW`, a password on a command line (shell history, `ps`). The fix
+    /// is the interactive form; every command it does name is one code span.
+    #[test]
+    fn r20_3_no_fix_puts_a_password_on_a_command_line() {
+        let f = facts(
+            None,
+            "ACTIVE",
+            cluster("Cluster0", false, "IDLE", "APPLIED"),
+            Some(user(true, &[])),
+        );
+        let d = with_atlas(Diagnosis::from_finding(Finding::AuthFailedAtlas), &f, None);
+        assert_eq!(d.finding, Some(Finding::AtlasWrongPassword));
+        let mut fixes = d.fixes.clone();
+        fixes.extend(
+            Finding::ALL
+                .iter()
+                .flat_map(|f| f.advice().fixes.iter().map(ToString::to_string)),
+        );
+        for fix in &fixes {
+            assert!(!fix.contains("--password"), "{fix}");
+            // A command to copy sits inside one code span.
+            if let Some(at) = fix.find("atlas ") {
+                assert!(fix[..at].ends_with('`'), "not a code span: {fix}");
+            }
+        }
+        assert!(d.fixes[0].contains("Edit Password"), "{:?}", d.fixes);
     }
 
     #[test]

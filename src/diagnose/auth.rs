@@ -1,8 +1,8 @@
 //! The auth layer's failures, and a driver failure after the handshake.
 
+use crate::model::auth;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
-use crate::probe::auth;
 
 /// An auth-layer failure, in plain words. The server cannot tell a wrong
 /// password from an unknown user, so the causes always name both.

@@ -2,11 +2,12 @@
 //! a deciding `probe::Failure` to its layer's rules.
 
 use crate::config;
+use crate::model::failure::Failure;
 use crate::model::finding::Finding;
 use crate::model::report::Report;
 use crate::model::step::{Layer, Status, Step};
 use crate::model::verdict::Diagnosis;
-use crate::probe::{Failure, dns, hello, tcp};
+use crate::model::{dns, hello, tcp};
 use crate::uri;
 
 /// A connection string the uri layer refused.
@@ -379,7 +380,7 @@ mod tests {
         assert!(d.evidence.iter().any(|e| e.starts_with("before that: ")));
     }
     use crate::model::class::Class;
-    use crate::probe::tls;
+    use crate::model::tls;
     use std::time::Duration;
 
     #[test]

@@ -1,9 +1,9 @@
 //! The data layer's failures.
 
 use super::auth::driver_failure;
+use crate::model::data;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
-use crate::probe::data;
 
 /// A data-layer failure, in plain words.
 pub fn data_failure(failure: &data::Failure) -> Diagnosis {

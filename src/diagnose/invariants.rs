@@ -72,8 +72,8 @@ pub fn settle(report: &mut Report) {
 mod tests {
     use super::*;
     use crate::diagnose::connect::{failure, judge_steps};
+    use crate::model::failure::Failure;
     use crate::model::step::Layer;
-    use crate::probe::Failure;
 
     fn report_with(steps: Vec<Step>) -> Report {
         let mut report = Report::new("ping", "mongodb://h/".into(), "flag:--uri".into());

@@ -1,8 +1,8 @@
 //! The tls layer's failures.
 
 use crate::model::finding::Finding;
+use crate::model::tls;
 use crate::model::verdict::Diagnosis;
-use crate::probe::tls;
 
 pub(super) fn tls_failure(host: &str, error: &tls::Error, atlas: bool) -> Diagnosis {
     let evidence = format!("{host}: {error}");

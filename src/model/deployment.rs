@@ -1,6 +1,7 @@
 //! The hello layer's facts about the deployment: what answered, which topology,
 //! which wire versions, how fast (JSON `deployment`).
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -52,4 +53,13 @@ pub struct Deployment {
     pub hosts_answered: usize,
     pub hosts_total: usize,
     pub rtt: Option<RttStats>,
+}
+
+/// An Atlas host of a private endpoint or peering connection string: by its name
+/// (`-pl-0`, `-pri`), or by the private address it resolved to (RFC 1918, 100.64/10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivateHost {
+    pub name: String,
+    /// The private address, when the address (not the name) gave it away.
+    pub address: Option<IpAddr>,
 }

@@ -4,14 +4,23 @@
 //! judge them; the renderers render them. Nothing here imports anything of
 //! ours from outside `model` (tests/architecture.rs checks it).
 
+pub mod atlas;
+pub mod auth;
 pub mod class;
+pub mod data;
 pub mod deployment;
+pub mod dns;
 pub mod exit;
+pub mod failure;
 pub mod finding;
+pub mod hello;
 pub mod paging;
 pub mod report;
+pub mod scan;
 pub mod signal;
 pub mod step;
+pub mod tcp;
 pub mod tls;
+pub mod uri;
 pub mod verdict;
 pub mod wire;

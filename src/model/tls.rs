@@ -1,6 +1,8 @@
 //! The tls layer's facts: what a handshake showed (protocol, cipher, the
 //! presented chain, who trusts it).
 
+use std::time::Duration;
+
 /// One certificate of the presented chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertInfo {
@@ -31,4 +33,52 @@ pub struct Evidence {
     pub client_certificate_requested: bool,
     /// We had one to send (tlsCertificateKeyFile).
     pub client_certificate_sent: bool,
+}
+
+/// Why a TLS handshake failed. Its words (`Display`) live with the tls probe,
+/// which knows the alerts' names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    UnknownIssuer {
+        issuer: String,
+    },
+    Expired {
+        not_after: String,
+    },
+    NotYetValid {
+        not_before: String,
+    },
+    NameMismatch {
+        expected: String,
+        names: Vec<String>,
+    },
+    BadCertificate {
+        reason: String,
+    },
+    Alert {
+        code: u8,
+        name: String,
+    },
+    ClosedAfterHello,
+    NotTls,
+    Timeout {
+        after: Duration,
+    },
+    Protocol {
+        reason: String,
+    },
+    CaFile {
+        path: String,
+        reason: String,
+    },
+    ClientCertificateRequired {
+        alert: Option<u8>,
+    },
+    ClientCertificateRejected {
+        alert: Option<u8>,
+    },
+    KeyFile {
+        path: String,
+        reason: String,
+    },
 }

@@ -1,6 +1,7 @@
 //! The dns layer: SRV and TXT for `mongodb+srv://`, A/AAAA for every host, with
 //! the driver's SRV rules, through the system resolver or `--dns-server`.
 
+pub use crate::model::dns::Error;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -15,29 +16,6 @@ use hickory_resolver::{TokioResolver, system_conf};
 
 /// TXT options drivers accept from the SRV cluster's TXT record.
 pub const ALLOWED_TXT_OPTIONS: &[&str] = &["authSource", "replicaSet", "loadBalanced"];
-
-/// Why a lookup failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    #[error("no such name (NXDOMAIN)")]
-    NoSuchName,
-    #[error("no {record} records")]
-    NoRecords { record: &'static str },
-    #[error("the resolver answered {code}")]
-    ServerFailure { code: String },
-    #[error("no answer within {}s", .after.as_secs_f64())]
-    Timeout { after: Duration },
-    #[error("resolver unreachable: {reason}")]
-    Unreachable { reason: String },
-    #[error("more than one TXT record ({count}); drivers accept one")]
-    MultipleTxt { count: usize },
-    #[error("TXT option {option:?} is not allowed (only authSource, replicaSet, loadBalanced)")]
-    ForbiddenTxtOption { option: String },
-    #[error("SRV target {target} is not under the parent domain {parent}")]
-    TargetOutsideDomain { target: String, parent: String },
-    #[error("lookup failed: {reason}")]
-    Other { reason: String },
-}
 
 /// One SRV answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

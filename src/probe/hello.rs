@@ -2,6 +2,7 @@
 //! connection (OP_MSG `hello`, falling back to `isMaster`), with every read
 //! bounded in size and time, so a peer that is not MongoDB is named, not hung on.
 
+pub use crate::model::hello::Error;
 use std::time::{Duration, Instant};
 
 use mongodb::bson::{self, Bson, Document, doc};
@@ -29,30 +30,6 @@ const READ_CHUNK: usize = 16 * 1024;
 /// A byte stream the probe can speak MongoDB over (plain TCP or TLS).
 pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
-
-/// Why a MongoDB command got no usable answer.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    #[error("no reply within {}s", .after.as_secs_f64())]
-    NoReply { after: Duration },
-    #[error("the peer closed the connection without replying")]
-    Closed,
-    #[error("the peer reset the connection")]
-    Reset,
-    #[error("the peer answered with TLS bytes: it expects TLS")]
-    SpokeTls,
-    /// `evidence` is a noun phrase ("an HTTP response (...)"): sentences say "answered with {evidence}".
-    #[error("the peer is not MongoDB: it answered with {evidence}")]
-    NotMongodb { evidence: String },
-    #[error("command failed: {message} (code {code})")]
-    CommandFailed {
-        code: i32,
-        code_name: String,
-        message: String,
-    },
-    #[error("{reason}")]
-    Io { reason: String },
-}
 
 /// What the handshake showed about one host.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,13 +16,14 @@ pub mod tcp;
 pub mod tls;
 pub mod trust;
 
+pub use crate::model::failure::Failure;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::task::JoinSet;
 
-pub use crate::model::deployment::{Deployment, RttStats, Topology};
+pub use crate::model::deployment::{Deployment, PrivateHost, RttStats, Topology};
 pub use crate::model::step::{Layer, Status, Step, ms};
 use crate::uri::{self, ConnectionString};
 
@@ -50,110 +51,6 @@ pub struct Options {
     /// Told what the dns layer found, before the hosts are probed: the driver's
     /// early start for a `+srv` URI waits for it (issue 10).
     pub found: Option<tokio::sync::mpsc::UnboundedSender<Resolved>>,
-}
-
-/// A failed probe, typed, with the names it concerns. Layer order decides which one
-/// explains a run.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failure {
-    Uri(uri::Error),
-    Dns {
-        query: String,
-        resolver: String,
-        error: dns::Error,
-    },
-    /// The named resolver failed where the fallback resolver worked.
-    DnsResolverBroken {
-        query: String,
-        resolver: String,
-        error: dns::Error,
-        fallback: String,
-        workaround: Option<String>,
-    },
-    Tcp {
-        host: String,
-        error: tcp::Error,
-    },
-    Tls {
-        host: String,
-        error: tls::Error,
-        atlas: bool,
-    },
-    /// TLS asked for, but the port answers plain MongoDB.
-    TlsPlainServer {
-        host: String,
-    },
-    /// No TLS asked for, but the port wants TLS.
-    TlsRequired {
-        host: String,
-        atlas: bool,
-    },
-    Hello {
-        host: String,
-        error: hello::Error,
-        atlas: bool,
-    },
-    WireVersion {
-        host: String,
-        min: i32,
-        max: i32,
-        version: Option<String>,
-    },
-    ReplicaSetMismatch {
-        host: String,
-        expected: String,
-        found: Option<String>,
-    },
-    NoPrimary {
-        members: Vec<String>,
-    },
-    /// The handshake worked, then a later command on the same connection got no
-    /// usable answer (a peer that answers `hello` and then goes silent).
-    AfterHandshake {
-        host: String,
-        command: &'static str,
-        error: hello::Error,
-    },
-    /// A probe task panicked or was cancelled: atlas-doctor's own failure.
-    Internal {
-        what: String,
-    },
-}
-
-impl Failure {
-    /// The layer this failure belongs to.
-    pub fn layer(&self) -> Layer {
-        match self {
-            Failure::Uri(_) => Layer::Uri,
-            Failure::Dns { .. } | Failure::DnsResolverBroken { .. } => Layer::Dns,
-            Failure::Tcp { .. } => Layer::Tcp,
-            Failure::Tls { .. } | Failure::TlsPlainServer { .. } | Failure::TlsRequired { .. } => {
-                Layer::Tls
-            }
-            Failure::Hello { .. }
-            | Failure::WireVersion { .. }
-            | Failure::ReplicaSetMismatch { .. }
-            | Failure::NoPrimary { .. }
-            | Failure::AfterHandshake { .. } => Layer::Hello,
-            // Sorts first among a run's failures: nothing the probes saw can be trusted over it.
-            Failure::Internal { .. } => Layer::Uri,
-        }
-    }
-
-    /// The host it concerns, if one.
-    pub fn host(&self) -> Option<&str> {
-        match self {
-            Failure::Tcp { host, .. }
-            | Failure::Tls { host, .. }
-            | Failure::TlsPlainServer { host }
-            | Failure::TlsRequired { host, .. }
-            | Failure::Hello { host, .. }
-            | Failure::WireVersion { host, .. }
-            | Failure::ReplicaSetMismatch { host, .. }
-            | Failure::AfterHandshake { host, .. } => Some(host),
-            _ => None,
-        }
-    }
 }
 
 /// A host that completed the handshake.
@@ -189,15 +86,6 @@ pub struct Connectivity {
     pub roots: Option<Arc<trust::Roots>>,
     /// Atlas hosts reachable only from inside a VPC.
     pub private_hosts: Vec<PrivateHost>,
-}
-
-/// An Atlas host of a private endpoint or peering connection string: by its name
-/// (`-pl-0`, `-pri`), or by the private address it resolved to (RFC 1918, 100.64/10).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrivateHost {
-    pub name: String,
-    /// The private address, when the address (not the name) gave it away.
-    pub address: Option<IpAddr>,
 }
 
 impl Connectivity {

@@ -1,25 +1,13 @@
 //! The tcp layer: connect to every address of a host at once, each within the
 //! deadline; refused, unreachable or timed out, and the connect time.
 
+pub use crate::model::tcp::Error;
 use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
-
-/// Why a connection attempt failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    #[error("connection refused")]
-    Refused,
-    #[error("unreachable: {reason}")]
-    Unreachable { reason: String },
-    #[error("no answer within {}s", .after.as_secs_f64())]
-    TimedOut { after: Duration },
-    #[error("{reason}")]
-    Other { reason: String },
-}
 
 impl Error {
     fn from_io(e: &io::Error) -> Self {

@@ -16,43 +16,49 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
 use super::trust::Roots;
-pub use crate::model::tls::{CertInfo, Evidence};
+pub use crate::model::tls::{CertInfo, Error, Evidence};
 
-/// Why a TLS handshake failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    #[error("certificate issued by {issuer:?}, which this machine does not trust")]
-    UnknownIssuer { issuer: String },
-    #[error("certificate expired on {not_after}")]
-    Expired { not_after: String },
-    #[error("certificate not valid before {not_before}")]
-    NotYetValid { not_before: String },
-    #[error("certificate is for {names:?}, not {expected}")]
-    NameMismatch {
-        expected: String,
-        names: Vec<String>,
-    },
-    #[error("certificate rejected: {reason}")]
-    BadCertificate { reason: String },
-    #[error("server sent TLS alert {code} ({name})")]
-    Alert { code: u8, name: String },
-    #[error("server closed the connection after the ClientHello")]
-    ClosedAfterHello,
-    #[error("server answered with non-TLS bytes")]
-    NotTls,
-    #[error("no TLS answer within {}s", .after.as_secs_f64())]
-    Timeout { after: Duration },
-    #[error("handshake failed: {reason}")]
-    Protocol { reason: String },
-    #[error("cannot use tlsCAFile {path}: {reason}")]
-    CaFile { path: String, reason: String },
-    #[error("the server demands a client certificate and none was sent{}", alert_suffix(*.alert))]
-    ClientCertificateRequired { alert: Option<u8> },
-    #[error("the server refused the client certificate{}", alert_suffix(*.alert))]
-    ClientCertificateRejected { alert: Option<u8> },
-    #[error("cannot use tlsCertificateKeyFile {path}: {reason}")]
-    KeyFile { path: String, reason: String },
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::UnknownIssuer { issuer } => write!(
+                f,
+                "certificate issued by {issuer:?}, which this machine does not trust",
+            ),
+            Error::Expired { not_after } => write!(f, "certificate expired on {not_after}"),
+            Error::NotYetValid { not_before } => {
+                write!(f, "certificate not valid before {not_before}")
+            }
+            Error::NameMismatch { expected, names } => {
+                write!(f, "certificate is for {names:?}, not {expected}")
+            }
+            Error::BadCertificate { reason } => write!(f, "certificate rejected: {reason}"),
+            Error::Alert { code, name } => write!(f, "server sent TLS alert {code} ({name})"),
+            Error::ClosedAfterHello => {
+                f.write_str("server closed the connection after the ClientHello")
+            }
+            Error::NotTls => f.write_str("server answered with non-TLS bytes"),
+            Error::Timeout { after } => write!(f, "no TLS answer within {}s", after.as_secs_f64()),
+            Error::Protocol { reason } => write!(f, "handshake failed: {reason}"),
+            Error::CaFile { path, reason } => write!(f, "cannot use tlsCAFile {path}: {reason}"),
+            Error::ClientCertificateRequired { alert } => write!(
+                f,
+                "the server demands a client certificate and none was sent{}",
+                alert_suffix(*alert)
+            ),
+            Error::ClientCertificateRejected { alert } => write!(
+                f,
+                "the server refused the client certificate{}",
+                alert_suffix(*alert)
+            ),
+            Error::KeyFile { path, reason } => {
+                write!(f, "cannot use tlsCertificateKeyFile {path}: {reason}")
+            }
+        }
+    }
 }
+
+impl std::error::Error for Error {}
 
 fn alert_suffix(alert: Option<u8>) -> String {
     alert.map_or_else(String::new, |code| {

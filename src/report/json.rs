@@ -120,7 +120,7 @@ struct JsonAtlasCluster<'a> {
     mongodb_version: Option<&'a str>,
     change_status: Option<&'a str>,
     /// standard, standard_srv, peering, private_endpoint; null when no string names the URI's hosts.
-    uri_kind: Option<crate::atlas::matching::UriKind>,
+    uri_kind: Option<crate::model::atlas::UriKind>,
     public_connection_string: Option<&'a str>,
 }
 
@@ -158,8 +158,8 @@ struct JsonAtlasError<'a> {
     message: String,
 }
 
-fn atlas(facts: &crate::atlas::Facts) -> JsonAtlas<'_> {
-    use crate::atlas::ErrorKind;
+fn atlas(facts: &crate::model::atlas::Facts) -> JsonAtlas<'_> {
+    use crate::model::atlas::ErrorKind;
     JsonAtlas {
         project_id: facts.project_id.as_deref(),
         cluster: facts.cluster.as_ref().map(|c| JsonAtlasCluster {

@@ -200,14 +200,17 @@ mod tests {
             );
             for (layer, name) in [
                 (
-                    crate::probe::Layer::Dns,
+                    crate::model::step::Layer::Dns,
                     "A/AAAA shard-00-00.c.example.net".to_string(),
                 ),
-                (crate::probe::Layer::Tcp, format!("connect {ip}:27017")),
-                (crate::probe::Layer::Tls, "handshake".to_string()),
+                (
+                    crate::model::step::Layer::Tcp,
+                    format!("connect {ip}:27017"),
+                ),
+                (crate::model::step::Layer::Tls, "handshake".to_string()),
             ] {
                 report.steps.push(
-                    crate::probe::Step::new(layer, name, Status::Pass, ip)
+                    crate::model::step::Step::new(layer, name, Status::Pass, ip)
                         .on("shard-00-00.c.example.net:27017"),
                 );
             }
@@ -234,8 +237,8 @@ mod tests {
         let mut report = Report::new("ping", "mongodb://localhost:1/".into(), "default".into());
         for ip in ["[::1]", "127.0.0.1"] {
             report.steps.push(
-                crate::probe::Step::new(
-                    crate::probe::Layer::Tcp,
+                crate::model::step::Step::new(
+                    crate::model::step::Layer::Tcp,
                     format!("connect {ip}:1"),
                     Status::Fail,
                     "connection refused",

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::text::{markdown as md, markdown_code as code};
 use crate::model::report::{Report, Section};
-use crate::probe::ms;
+use crate::model::step::ms;
 
 /// Renders the report as Markdown.
 pub fn render(report: &Report, generated_at: &str) -> String {

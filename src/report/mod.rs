@@ -2,7 +2,6 @@
 //! `Report` and return text; they never probe and never decide the verdict.
 
 pub mod explain;
-pub mod file;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -150,8 +149,8 @@ pub fn rfc3339(unix_secs: i64) -> String {
 
 /// The strings of the Atlas Administration API's answers and errors, capped like
 /// every other server-supplied string (its `detail` can be megabytes).
-fn cap_atlas(atlas: &mut crate::atlas::Facts) {
-    use crate::atlas::{Error as ApiError, ErrorKind};
+fn cap_atlas(atlas: &mut crate::model::atlas::Facts) {
+    use crate::model::atlas::{Error as ApiError, ErrorKind};
     use text::cap_in_place as cap;
     for step in &mut atlas.steps {
         cap(&mut step.name);

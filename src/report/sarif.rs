@@ -176,7 +176,7 @@ pub fn render(report: &Report) -> String {
     let truncated = report.scan.as_ref().filter(|s| s.truncated).map(|_| {
         format!(
             "the walk stopped after {} entries: files past that point were not scanned",
-            crate::scan::MAX_ENTRIES
+            crate::walk::MAX_ENTRIES
         )
     });
     let results = report

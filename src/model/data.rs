@@ -1,0 +1,54 @@
+//! The data layer's facts: the collections seen, or why the layer failed.
+
+/// One collection (or view) of the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    pub name: String,
+    /// `collection`, `view` or `timeseries`.
+    pub kind: String,
+    /// `estimatedDocumentCount`, when allowed.
+    pub documents: Option<u64>,
+}
+
+/// Why the data layer failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// Authenticated, but not allowed (code 13 and kin).
+    #[error("not allowed to {action} on {namespace}: {message}")]
+    Unauthorized {
+        action: String,
+        namespace: String,
+        /// The database whose `read` role would grant it.
+        database: String,
+        message: String,
+    },
+    /// Expected collections that are not in the database.
+    #[error("missing in {database}: {}", .names.join(", "))]
+    Missing {
+        database: String,
+        names: Vec<String>,
+        present: Vec<String>,
+    },
+    /// No database chosen: expected collections found in none of the databases
+    /// looked in (`looked_in` empty when the user could see none).
+    #[error("{} in none of the databases looked in ({})", .names.join(", "), looked_in_words(.looked_in))]
+    NotFound {
+        names: Vec<String>,
+        looked_in: Vec<String>,
+    },
+    /// Any other driver error.
+    #[error("{command} failed: {message}")]
+    Driver { command: String, message: String },
+    /// The server answered the handshake but not this command before the layer's deadline.
+    #[error("no answer to {command} within the data layer's deadline")]
+    Silent { command: String },
+}
+
+/// The databases looked in, as words: "app, probe", or "none could be seen".
+pub fn looked_in_words(looked_in: &[String]) -> String {
+    if looked_in.is_empty() {
+        "the user could see none".to_string()
+    } else {
+        looked_in.join(", ")
+    }
+}
