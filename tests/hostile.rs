@@ -1047,3 +1047,94 @@ fn r21_a_scan_that_read_nothing_or_skipped_files_is_not_a_pass() {
     assert!(!sarif.contains('\u{fffd}'), "{sarif}");
     assert!(!sarif.contains(&pw));
 }
+
+// ------------------------------------------------------------------ issue 21: report files
+
+/// Runs `atlas-doctor ARGS` with stdout to `stdout`, killing it after 20 s (a hang);
+/// the exit code (`None`: killed) and stderr.
+fn run_with_stdout(args: &[&str], stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let cmd = cli();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("HOME", cmd.home_dir())
+        .current_dir(cmd.work_dir())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("output");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Issue 21 item 5: a FIFO as `--report-file` hung for ever after the verdict (now
+/// refused before the run, exit 2, as a device or a directory is); a failed stdout write
+/// turned exit 11 into 70 while a failed report write kept 11. One rule (DESIGN.md): the
+/// verdict's code when non-zero, else 70.
+#[cfg(unix)]
+#[test]
+fn r21_report_files_are_refused_up_front_and_failed_writes_follow_one_rule() {
+    use std::process::Stdio;
+    let refused = support::refusing_port();
+    let uri = format!("mongodb://{LOCALHOST}:{refused}/");
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("r.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let device = dir.path().join("d.json");
+    std::os::unix::fs::symlink("/dev/null", &device).unwrap();
+    for (path, what) in [(&fifo, "a FIFO"), (&device, "a device")] {
+        let (code, stderr) = run_with_stdout(
+            &[
+                "ping",
+                "--uri",
+                &uri,
+                "--report-file",
+                path.to_str().unwrap(),
+            ],
+            Stdio::null(),
+        );
+        assert_eq!(code, Some(2), "{what}: {stderr}");
+        assert!(stderr.contains(what), "{stderr}");
+    }
+
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    // stdout cannot be written: the failing verdict keeps its code...
+    let (code, stderr) = run_with_stdout(&["ping", "--uri", &uri], full().into());
+    assert_eq!(code, Some(11), "{stderr}");
+    // ... and a passing one (explain exits 0) becomes 70.
+    let (code, stderr) = run_with_stdout(
+        &["explain", "bad auth Authentication failed."],
+        full().into(),
+    );
+    assert_eq!(code, Some(70), "{stderr}");
+    // The same for a report file that cannot be written.
+    let (code, stderr) = run_with_stdout(
+        &["ping", "--uri", &uri, "--report-file", "/proc/self/r.json"],
+        Stdio::null(),
+    );
+    assert_eq!(code, Some(11), "{stderr}");
+    assert!(stderr.contains("r.json"), "{stderr}");
+}
