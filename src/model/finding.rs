@@ -190,7 +190,7 @@ findings! {
     IpAccessListConfirmed => "ip_access_list_confirmed", IpAccessList,
         "Confirmed by the Atlas API: this machine's IP address is not on the project's IP access list.",
         causes ["Your public IP address changed (home network, VPN, CI runner) or was never added.", "A temporary access-list entry expired."],
-        fixes ["Add the address named in the evidence: atlas accessLists create IP --projectId PROJECT (or Atlas UI: Security > Network Access > Add IP Address).", "Access list changes take a minute or two to apply."];
+        fixes ["Add the address named in the evidence: `atlas accessLists create IP --projectId PROJECT` (or Atlas UI: Security > Network Access > Add IP Address).", "Access list changes take a minute or two to apply."];
     IpAccessListPending => "ip_access_list_pending", IpAccessList,
         "The access-list entry that covers this machine's address is not active yet.",
         causes ["Atlas applies access-list changes within a minute or two; until then the entry is PENDING (or FAILED when it could not be applied)."],
@@ -202,7 +202,7 @@ findings! {
     AtlasClusterPaused => "atlas_cluster_paused", Server,
         "The Atlas cluster is paused: it refuses every connection until it is resumed.",
         causes ["The cluster was paused by hand or by an automation (paused clusters keep their data but serve no connections)."],
-        fixes ["Resume the cluster: atlas clusters start NAME --projectId PROJECT (or Atlas UI: the cluster's ... menu > Resume)."];
+        fixes ["Resume the cluster: `atlas clusters start NAME --projectId PROJECT` (or Atlas UI: the cluster's ... menu > Resume)."];
     AtlasClusterUnavailable => "atlas_cluster_unavailable", Server,
         "The Atlas cluster is not in a state that serves connections.",
         causes ["The cluster is being created, deleted or repaired."],
@@ -226,7 +226,7 @@ findings! {
     AtlasWrongPassword => "atlas_wrong_password", AuthFailed,
         "The database user exists and is active on this cluster: the password is wrong.",
         causes ["A wrong or old password, or one with special characters that were not percent-encoded."],
-        fixes ["Reset the password: atlas dbusers update USER --projectId PROJECT --password NEW (or Atlas UI: Security > Database Access > Edit > Edit Password), and percent-encode special characters in the URI."];
+        fixes ["Reset the password where it is typed, never on a command line: Atlas UI, Security > Database Access > Edit > Edit Password (Autogenerate Secure Password); then percent-encode special characters in the URI."];
 
     // ---- tls (exit 14) ---------------------------------------------------------
     TlsUnknownIssuer => "tls_unknown_issuer", Tls,
