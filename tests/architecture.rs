@@ -28,6 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "walk",
             "deadline",
             "environment",
+            "address",
         ],
     ),
     // What the connection string and the driver's words mean; scrubbing secrets.

@@ -103,7 +103,7 @@ fn r12_alert_80_with_the_ip_missing_is_confirmed_and_names_the_address() {
     assert_eq!(
         run.str("/diagnosis/fixes/0"),
         format!(
-            "Add 192.0.2.55 to the access list: atlas accessLists create 192.0.2.55 --projectId {project} (or Atlas UI: Security > Network Access > Add IP Address > 192.0.2.55)."
+            "Add 192.0.2.55 to the access list: `atlas accessLists create 192.0.2.55 --projectId {project}` (or Atlas UI: Security > Network Access > Add IP Address > 192.0.2.55)."
         )
     );
     let list = &run.json["atlas"]["access_list"];

@@ -400,3 +400,103 @@ fn the_release_config_names_what_the_packaging_produces() {
         .map(|v| v.trim().trim_matches('"').to_string());
     assert_eq!(default_version.as_deref(), Some(version.as_str()));
 }
+
+/// Issue 20 item 9: the CI examples did not work as written. The action's script
+/// expanded possibly empty arrays as `"${a[@]}"` under `set -u` (unbound in bash 3.2,
+/// macOS runners' /bin/bash); a report file listed twice was accepted silently; the
+/// JUnit example uploaded SARIF twice with one category and its exit-code comment
+/// left out 3 (what fork pull requests get: an empty secret).
+#[test]
+fn r20_9_ci_examples_and_the_action_script_work_as_written() {
+    let script: String = std::fs::read_to_string(repo().join("scripts/action-run"))
+        .expect("action-run")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Every array expansion is the form bash 3.2 accepts empty under set -u,
+    // except the command (checked non-empty first).
+    for (at, _) in script.match_indices("\"${") {
+        let rest = &script[at..];
+        let expansion = &rest[..rest.find('}').map_or(rest.len(), |e| e + 2)];
+        if expansion.contains("[@]") && !expansion.starts_with("\"${command[@]}") {
+            assert!(
+                script[..at].ends_with("[@]+"),
+                "unguarded array expansion {expansion} in scripts/action-run"
+            );
+        }
+    }
+
+    // Run with empty inputs, and with a report file listed twice, against a stand-in
+    // binary that prints its arguments.
+    let work = tempfile::tempdir().expect("temp dir");
+    let fake = work.path().join("fake-doctor");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nfor a in \"$@\"; do echo \"[$a]\"; done\nexit 11\n",
+    )
+    .expect("write fake");
+    run_ok(Command::new("chmod").arg("+x").arg(&fake));
+    let run = |args: &str, files: &str| {
+        let output = Command::new("bash")
+            .arg(repo().join("scripts/action-run"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("INPUT_ARGS", args)
+            .env("INPUT_REPORT_FILES", files)
+            .env("ATLAS_DOCTOR_BIN", &fake)
+            .current_dir(work.path())
+            .output()
+            .expect("run scripts/action-run");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = run("", "");
+    assert_eq!((code, stdout.as_str()), (Some(11), "[ping]\n"), "{stderr}");
+    assert!(!stderr.contains("unbound"), "{stderr}");
+    let (code, stdout, stderr) = run("", "a.sarif a.json a.sarif");
+    assert_eq!(code, Some(11), "{stderr}");
+    assert_eq!(
+        stdout, "[ping]\n[--report-file]\n[a.sarif]\n[--report-file]\n[a.json]\n",
+        "{stderr}"
+    );
+    assert!(stderr.contains("a.sarif is listed twice"), "{stderr}");
+
+    // The JUnit example: each SARIF category uploaded once, each report file listed
+    // once, and the exit-code comment names 3.
+    let example =
+        std::fs::read_to_string(repo().join("examples/ci-checklist-junit.yml")).expect("example");
+    let categories: Vec<&str> = example
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("category:"))
+        .map(str::trim)
+        .collect();
+    let mut unique = categories.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        categories.len(),
+        unique.len(),
+        "SARIF categories {categories:?}"
+    );
+    for line in example
+        .lines()
+        .filter(|l| l.trim().starts_with("report-files:"))
+    {
+        let files: Vec<&str> = line.split(':').nth(1).unwrap().split_whitespace().collect();
+        let mut unique = files.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(files.len(), unique.len(), "{line}");
+    }
+    let comment = example
+        .lines()
+        .skip_while(|l| !l.contains("Exit codes"))
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(comment.contains(" 3 "), "{comment}");
+}

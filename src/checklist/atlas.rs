@@ -45,7 +45,7 @@ pub fn checks(facts: &Facts) -> [Check; 3] {
                 Status::Fail,
                 format!("{} is not on the project's IP access list", list.egress_ip),
                 Some(&format!(
-                    "atlas accessLists create {} --projectId {project}",
+                    "`atlas accessLists create {} --projectId {project}`",
                     list.egress_ip
                 )),
                 vec![format!("{} entries checked", list.entries)],

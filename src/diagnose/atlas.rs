@@ -77,7 +77,7 @@ fn cluster_not_serving(d: &Diagnosis, facts: &atlas::Facts) -> Option<Diagnosis>
                 "Cluster {name} is paused: resume it. A paused cluster refuses every connection, whatever the network or TLS settings."
             ))
             .with_specific_fix(format!(
-                "Resume it: atlas clusters start {name} --projectId {project} (or Atlas UI: the cluster's ... menu > Resume)."
+                "Resume it: `atlas clusters start {name} --projectId {project}` (or Atlas UI: the cluster's ... menu > Resume)."
             ))
             .with_evidence(format!("Atlas API: cluster {name} paused"))
     } else {
@@ -169,7 +169,7 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
                 list.entries
             ))
             .with_specific_fix(format!(
-                "Add {ip} to the access list: atlas accessLists create {ip} --projectId {project} (or Atlas UI: Security > Network Access > Add IP Address > {ip})."
+                "Add {ip} to the access list: `atlas accessLists create {ip} --projectId {project}` (or Atlas UI: Security > Network Access > Add IP Address > {ip})."
             ))
             .with_evidence(format!("Atlas API: {ip} is covered by none of the {} access-list entries", list.entries));
         let confirmed = if list.egress_auto {
@@ -294,7 +294,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
             Diagnosis::from_finding(Finding::AtlasUserMissing)
                 .with_summary(format!("User {name} does not exist in project {project}."))
                 .with_specific_fix(format!(
-                    "Create it (Atlas UI: Security > Database Access > Add New Database User, or atlas dbusers create --username {name} --projectId {project}), or fix the user name in the connection string."
+                    "Create it (Atlas UI: Security > Database Access > Add New Database User, or `atlas dbusers create --username {name} --projectId {project}`), or fix the user name in the connection string."
                 ))
                 .with_evidence(format!("Atlas API: no database user {name} in {} of project {project}", user.database)),
             &d,
@@ -360,7 +360,7 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
                 "User {name} exists and is active: the password is wrong."
             ))
             .with_specific_fix(format!(
-                "Reset the password: atlas dbusers update {name} --projectId {project} --password NEW (or Atlas UI: Security > Database Access > Edit {name} > Edit Password); percent-encode special characters in the URI."
+                "Reset the password where it is typed, never on a command line: Atlas UI, Security > Database Access > Edit {name} > Edit Password (Autogenerate Secure Password); then percent-encode special characters in the URI."
             ))
             .with_evidence(seen),
         &d,
@@ -555,6 +555,35 @@ mod tests {
             Some("admin"),
         );
         assert_eq!(d.finding, Some(Finding::AtlasWrongPassword));
+    }
+
+    /// Issue 20 item 3: the wrong-password fix was `atlas dbusers update ...
+    /// --password NEW`, a password on a command line (shell history, `ps`). The fix
+    /// is the interactive form; every command it does name is one code span.
+    #[test]
+    fn r20_3_no_fix_puts_a_password_on_a_command_line() {
+        let f = facts(
+            None,
+            "ACTIVE",
+            cluster("Cluster0", false, "IDLE", "APPLIED"),
+            Some(user(true, &[])),
+        );
+        let d = with_atlas(Diagnosis::from_finding(Finding::AuthFailedAtlas), &f, None);
+        assert_eq!(d.finding, Some(Finding::AtlasWrongPassword));
+        let mut fixes = d.fixes.clone();
+        fixes.extend(
+            Finding::ALL
+                .iter()
+                .flat_map(|f| f.advice().fixes.iter().map(ToString::to_string)),
+        );
+        for fix in &fixes {
+            assert!(!fix.contains("--password"), "{fix}");
+            // A command to copy sits inside one code span.
+            if let Some(at) = fix.find("atlas ") {
+                assert!(fix[..at].ends_with('`'), "not a code span: {fix}");
+            }
+        }
+        assert!(d.fixes[0].contains("Edit Password"), "{:?}", d.fixes);
     }
 
     #[test]

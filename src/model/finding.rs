@@ -190,7 +190,7 @@ findings! {
     IpAccessListConfirmed => "ip_access_list_confirmed", IpAccessList,
         "Confirmed by the Atlas API: this machine's IP address is not on the project's IP access list.",
         causes ["Your public IP address changed (home network, VPN, CI runner) or was never added.", "A temporary access-list entry expired."],
-        fixes ["Add the address named in the evidence: atlas accessLists create IP --projectId PROJECT (or Atlas UI: Security > Network Access > Add IP Address).", "Access list changes take a minute or two to apply."];
+        fixes ["Add the address named in the evidence: `atlas accessLists create IP --projectId PROJECT` (or Atlas UI: Security > Network Access > Add IP Address).", "Access list changes take a minute or two to apply."];
     IpAccessListPending => "ip_access_list_pending", IpAccessList,
         "The access-list entry that covers this machine's address is not active yet.",
         causes ["Atlas applies access-list changes within a minute or two; until then the entry is PENDING (or FAILED when it could not be applied)."],
@@ -202,7 +202,7 @@ findings! {
     AtlasClusterPaused => "atlas_cluster_paused", Server,
         "The Atlas cluster is paused: it refuses every connection until it is resumed.",
         causes ["The cluster was paused by hand or by an automation (paused clusters keep their data but serve no connections)."],
-        fixes ["Resume the cluster: atlas clusters start NAME --projectId PROJECT (or Atlas UI: the cluster's ... menu > Resume)."];
+        fixes ["Resume the cluster: `atlas clusters start NAME --projectId PROJECT` (or Atlas UI: the cluster's ... menu > Resume)."];
     AtlasClusterUnavailable => "atlas_cluster_unavailable", Server,
         "The Atlas cluster is not in a state that serves connections.",
         causes ["The cluster is being created, deleted or repaired."],
@@ -226,7 +226,7 @@ findings! {
     AtlasWrongPassword => "atlas_wrong_password", AuthFailed,
         "The database user exists and is active on this cluster: the password is wrong.",
         causes ["A wrong or old password, or one with special characters that were not percent-encoded."],
-        fixes ["Reset the password: atlas dbusers update USER --projectId PROJECT --password NEW (or Atlas UI: Security > Database Access > Edit > Edit Password), and percent-encode special characters in the URI."];
+        fixes ["Reset the password where it is typed, never on a command line: Atlas UI, Security > Database Access > Edit > Edit Password (Autogenerate Secure Password); then percent-encode special characters in the URI."];
 
     // ---- tls (exit 14) ---------------------------------------------------------
     TlsUnknownIssuer => "tls_unknown_issuer", Tls,
@@ -377,6 +377,20 @@ findings! {
         "Expected collections are missing from the database.",
         causes ["The application's migrations or first writes have not run against this database.", "The connection string or `database` names another database than the application uses.", "The user may list only collections it has privileges on."],
         fixes ["Create the collections (or run the migrations), or point --db / `database` at the right database."];
+
+    // ---- the code's collections (`--from-code`, issue 23) ----------------------
+    CodeCollectionsMissing => "code_collections_missing", ChecksFailed,
+        "Collections the application's code uses are missing from the database.",
+        causes ["A typo in the code or in the database (case, `_` against camelCase, singular against plural).", "The migrations or first writes have not run against this database.", "The connection string or --db names another database than the application uses."],
+        fixes ["Fix the spelling on one side, create the collections, or point --db at the application's database."];
+    CodeAccessorsUndefined => "code_accessors_undefined", ChecksFailed,
+        "The code calls collection accessors that are defined nowhere in its tree.",
+        causes ["The accessor was renamed or removed while its callers stayed.", "It is defined in code outside the paths given to --from-code."],
+        fixes ["Define the accessor or call the one that exists; or pass the directory that defines it too (--from-code is repeatable)."];
+    CodeNoDatabase => "code_no_database", ChecksFailed,
+        "The code's collections cannot be compared: no database was listed.",
+        causes ["Neither --db nor the connection string's path names the application's database."],
+        fixes ["Name the database with --db NAME, in the connection string's path, or as `database` in the config."];
 }
 
 #[cfg(test)]

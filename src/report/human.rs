@@ -501,10 +501,38 @@ fn already_said(fact: &str, report: &Report) -> bool {
         .any(|said| fact.contains(said) || said.contains(fact))
 }
 
+/// The unbreakable units of a paragraph: words, except that a code span (from
+/// one backtick to the next, a command to copy: `atlas accessLists create IP
+/// --projectId P`) is one unit, kept whole on one line (or run long), because a
+/// command copied half is a command that acts on the wrong thing.
+fn units(paragraph: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut in_code = false;
+    for (i, c) in paragraph.char_indices() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        match (c == ' ' && !in_code, start) {
+            (true, Some(s)) => {
+                out.push(&paragraph[s..i]);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(&paragraph[s..]);
+    }
+    out
+}
+
 /// `text` wrapped at word boundaries to `width`, the first line starting at
 /// column `first`, later lines indented by `indent`. Newlines in `text` start
 /// an indented line too, so nothing lands in the status column. A word longer
-/// than the line is not broken (a URI stays copyable). No width: no wrapping.
+/// than the line is not broken (a URI stays copyable). A code span is one word.
+/// No width: no wrapping.
 pub fn wrap(text: &str, width: Width, first: usize, indent: usize) -> String {
     let pad = " ".repeat(indent);
     let mut out = String::with_capacity(text.len());
@@ -519,7 +547,7 @@ pub fn wrap(text: &str, width: Width, first: usize, indent: usize) -> String {
         };
         let mut column = if n == 0 { first } else { indent };
         let mut at_line_start = true;
-        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+        for word in units(paragraph) {
             let w = word.width();
             if !at_line_start && column + 1 + w > width {
                 out.push('\n');
@@ -543,6 +571,32 @@ pub fn wrap(text: &str, width: Width, first: usize, indent: usize) -> String {
 mod tests {
     use super::*;
     use crate::model::step::Layer;
+
+    /// Issue 20 item 3: a fix command was split at 80 columns (`atlas accessLists
+    /// create IP` on one line, `--projectId ...` on the next), so copying the first
+    /// line acted on the wrong project. A code span is one unbreakable unit.
+    #[test]
+    fn r20_3_a_command_in_backticks_is_never_split() {
+        let fix = "Add 203.0.113.7 to the access list: `atlas accessLists create 203.0.113.7 --projectId 65f0c0ffee43f8b8fa4d7b14` (or Atlas UI: Security > Network Access).";
+        for width in [40, 60, 80, 100] {
+            let wrapped = wrap(fix, Some(width), 4, 6);
+            let holding: Vec<&str> = wrapped
+                .lines()
+                .filter(|l| l.contains("atlas accessLists") || l.contains("--projectId"))
+                .collect();
+            assert_eq!(holding.len(), 1, "width {width}:\n{wrapped}");
+            assert!(
+                holding[0].contains(
+                    "`atlas accessLists create 203.0.113.7 --projectId 65f0c0ffee43f8b8fa4d7b14`"
+                ),
+                "width {width}:\n{wrapped}"
+            );
+            assert_eq!(
+                wrapped.split_whitespace().collect::<Vec<_>>(),
+                fix.split_whitespace().collect::<Vec<_>>()
+            );
+        }
+    }
 
     #[test]
     fn wrap_breaks_between_words_under_the_indent() {
