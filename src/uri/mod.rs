@@ -22,7 +22,7 @@ pub(crate) use atlas_host::atlas_domain_pattern;
 pub use atlas_host::is_atlas_host;
 pub use lint::{Lint, atlas_placeholder};
 pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, option_kind};
-pub use parse::percent_encode_char;
+pub use parse::{MUST_ENCODE, percent_encode_char};
 pub use redact::redact_raw;
 
 /// The database drivers and shells use when the connection string names none

@@ -9,8 +9,10 @@ use super::options::{AUTH_MECHANISMS, OptionKind, eq_ignore_case, is_one_of, opt
 use super::redact::{mask_non_numeric_ports, real_scheme_end};
 use super::{ConnectionString, Error, Host, Scheme, SecretString, judge};
 
-/// Characters that must be percent-encoded in user names and passwords.
-const USERINFO_RESERVED: &[char] = &['@', ':', '/', '?', '#', '[', ']'];
+/// Characters that must be percent-encoded in user names and passwords: the
+/// URI's delimiters, and `%` itself (a literal `%` starts an escape). The one
+/// home of that list: the parser refuses them, the auth diagnosis names them.
+pub const MUST_ENCODE: &[char] = &['@', ':', '/', '?', '#', '[', ']', '%'];
 
 impl ConnectionString {
     /// Parses a connection string. The official driver decides whether it is
@@ -331,7 +333,8 @@ fn parse_userinfo(info: &str) -> Result<(Option<String>, Option<SecretString>), 
 
 /// Raw reserved characters in credentials are the most common URI mistake.
 fn check_userinfo_part(raw: &str, part: &'static str) -> Result<(), Error> {
-    if let Some(ch) = raw.chars().find(|c| USERINFO_RESERVED.contains(c)) {
+    // A `%` reads as an escape: a bad one is refused below, as such.
+    if let Some(ch) = raw.chars().find(|c| *c != '%' && MUST_ENCODE.contains(c)) {
         return Err(Error::UnescapedCharacter {
             part,
             ch,
@@ -489,6 +492,29 @@ fn parse_options(query: &str) -> Result<Vec<(String, String)>, Error> {
         options.push((key, value));
     }
     Ok(options)
+}
+
+#[cfg(test)]
+mod r19_tests {
+    use super::*;
+
+    /// Issue 19 item 4: two lists of the characters a password must encode (the
+    /// auth diagnosis also named `%`); each one, raw in a password, is refused.
+    #[test]
+    fn r19_every_character_a_password_must_encode_is_refused_raw() {
+        for ch in MUST_ENCODE {
+            let uri = format!("mongodb://app:pa{ch}zz@h/");
+            assert!(
+                matches!(
+                    ConnectionString::parse(&uri),
+                    Err(Error::UnescapedCharacter { .. } | Error::BadPercentEncoding { .. })
+                ),
+                "{uri}"
+            );
+            let encoded = format!("mongodb://app:pa{}zz@h/", percent_encode_char(*ch));
+            assert!(ConnectionString::parse(&encoded).is_ok(), "{encoded}");
+        }
+    }
 }
 
 #[cfg(test)]

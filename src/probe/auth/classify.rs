@@ -9,9 +9,6 @@ use mongodb::error::{Error as DriverError, ErrorKind};
 use super::{Creds, Failure};
 use crate::uri::{self, SecretString};
 
-/// Characters a password must percent-encode inside a connection string.
-const NEEDS_ENCODING: &[char] = &['@', ':', '/', '?', '#', '[', ']', '%'];
-
 /// The server's own error (code, name, message), wherever the driver put it: the
 /// error itself, or down its `source()` chain (where SecantusDB's code 18 sits).
 pub fn server_error(error: &DriverError) -> Option<(i32, String, String)> {
@@ -66,7 +63,7 @@ fn encoded_chars(password: Option<&SecretString>) -> Vec<(char, String)> {
         .unwrap_or_default()
         .chars()
     {
-        if NEEDS_ENCODING.contains(&c) && !out.iter().any(|(seen, _)| *seen == c) {
+        if uri::MUST_ENCODE.contains(&c) && !out.iter().any(|(seen, _)| *seen == c) {
             out.push((c, uri::percent_encode_char(c)));
         }
     }
