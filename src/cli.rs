@@ -316,6 +316,10 @@ pub struct CollectionsArgs {
     /// Collections that must exist, comma separated (adds to `expected-collections`).
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub expect: Vec<String>,
+
+    /// Check the collections the application's source under PATH uses against the database (repeatable).
+    #[arg(long, value_name = "PATH", value_parser = existing_path)]
+    pub from_code: Vec<PathBuf>,
 }
 
 /// Options of `checklist`.
@@ -340,6 +344,10 @@ pub struct ChecklistArgs {
     /// Collections that must exist, comma separated (adds to `expected-collections`).
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     pub expect: Vec<String>,
+
+    /// Check the collections the application's source under PATH uses against the database (repeatable).
+    #[arg(long, value_name = "PATH", value_parser = existing_path)]
+    pub from_code: Vec<PathBuf>,
 
     /// Fail the run on warnings too, not only on failures.
     #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "LEVEL")]

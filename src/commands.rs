@@ -45,6 +45,14 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         let (settings, plan) = (settings.clone(), plan.clone());
         tokio::spawn(async move { pipeline::run(&settings, &plan).await })
     };
+    // The code is read on a blocking thread while the layers probe.
+    let from_code = match command {
+        Command::Collections(args) => args.from_code.clone(),
+        Command::Checklist(args) => args.from_code.clone(),
+        _ => Vec::new(),
+    };
+    let code_task = (!from_code.is_empty())
+        .then(|| tokio::task::spawn_blocking(move || crate::code::read(&from_code, false)));
     let (evidence, statics) = match command {
         Command::Checklist(args) => {
             let (evidence, statics) = tokio::join!(task, checklist::static_checks(settings, args));
@@ -86,8 +94,21 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
     if let Some(checklist::Static { scan: Ok(scan), .. }) = &statics {
         report.scan = Some(scan.clone());
     }
+    let code = match code_task {
+        Some(task) => match task.await {
+            Ok(code) => Some(code_report(code, &evidence)),
+            Err(error) => {
+                report.fail(diagnose::failure(&probe::lost_task(&error)));
+                None
+            }
+        },
+        None => None,
+    };
+    if let (Some(cr), Command::Collections(_)) = (&code, command) {
+        apply_code(&mut report, cr);
+    }
     if let (Command::Checklist(args), Some(statics), Ok(cs)) = (command, &statics, &evidence.uri) {
-        let checks = checklist::checks(
+        let mut checks = checklist::checks(
             settings,
             cs,
             &evidence,
@@ -95,6 +116,9 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             &plan,
             report.diagnosis.as_ref(),
         );
+        if let Some(cr) = &code {
+            checks.push(checklist::testing::from_code(cr, evidence.data.is_some()));
+        }
         report.checks.extend(checks);
         diagnose::judge_checklist(&mut report, args.fail_on == crate::cli::FailOn::Warn);
     }
@@ -102,7 +126,64 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
         diagnose::lost(&mut report, what);
     }
     report.interrupted = evidence.interrupted;
+    report.code = code;
     Ok(report)
+}
+
+/// The code's facts beside the database's collections, when the data layer listed them.
+fn code_report(
+    code: crate::model::code::Code,
+    evidence: &Evidence,
+) -> crate::model::code::CodeReport {
+    let listed = evidence.data.as_ref().and_then(|data| {
+        let database = data.database.clone()?;
+        // A missing expected collection still lists the others; any other failure lists nothing.
+        let usable = data
+            .failure
+            .as_ref()
+            .is_none_or(|f| matches!(f, probe::data::Failure::Missing { .. }));
+        usable.then(|| {
+            let names: Vec<String> = data.collections.iter().map(|c| c.name.clone()).collect();
+            (database, names)
+        })
+    });
+    match listed {
+        Some((database, names)) => crate::model::code::CodeReport {
+            findings: Some(crate::code::compare(&code, &names)),
+            database: Some(database),
+            code,
+        },
+        None => crate::model::code::CodeReport {
+            code,
+            database: None,
+            findings: None,
+        },
+    }
+}
+
+/// `collections --from-code`: a step saying what the code holds, a step per
+/// group of findings (failing, skipped or informative), and the diagnosis. When the
+/// layers failed before listing the database, only what the code holds is said.
+fn apply_code(report: &mut Report, cr: &crate::model::code::CodeReport) {
+    report.steps.push(Step::new(
+        Layer::Data,
+        "collections from code",
+        Status::Pass,
+        diagnose::code::summary(cr),
+    ));
+    for group in diagnose::code::groups(cr) {
+        report.steps.push(Step::new(
+            Layer::Data,
+            group.title,
+            group.status,
+            group.entries.join(", "),
+        ));
+    }
+    if report.class == crate::model::class::Class::Ok
+        && let Some(diagnosis) = diagnose::code::failure(cr)
+    {
+        report.fail(diagnosis);
+    }
 }
 
 /// Folds the evidence into the report, layer by layer. The checklist reads the

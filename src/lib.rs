@@ -2,6 +2,7 @@
 //! why in plain words and what to do. `run` takes parsed flags and returns the
 //! rendered report and exit code; data flows cli -> config -> probe -> diagnose -> report.
 
+pub mod address;
 pub mod atlas;
 pub mod checklist;
 pub mod cli;

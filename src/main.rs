@@ -33,6 +33,17 @@ fn main() -> ExitCode {
     }
     match atlas_doctor::run(&cli, uri_origin) {
         Ok(outcome) => {
+            // One rule for every output that cannot be written (stdout or a
+            // report file): the error on stderr, and the verdict's code when
+            // that is non-zero, else 70: a CI job that asked for the output must
+            // not pass without it, and a failing run keeps the code that says why.
+            let mut code = outcome.exit_code;
+            let mut failed = |what: &dyn std::fmt::Display| {
+                eprintln!("atlas-doctor: error: {what}");
+                if code == exit::OK {
+                    code = exit::INTERNAL;
+                }
+            };
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`atlas-doctor ... | head`) is not an error worth a message.
             if let Err(e) = stdout
@@ -40,19 +51,12 @@ fn main() -> ExitCode {
                 .and_then(|()| stdout.flush())
                 && e.kind() != std::io::ErrorKind::BrokenPipe
             {
-                eprintln!("atlas-doctor: error: writing the report: {e}");
-                return ExitCode::from(exit::INTERNAL);
+                failed(&format_args!("writing the report: {e}"));
             }
             // After stdout, so a file that cannot be written never costs the report.
-            let mut code = outcome.exit_code;
             for (path, contents) in &outcome.files {
                 if let Err(e) = atlas_doctor::output::write(path, contents) {
-                    eprintln!("atlas-doctor: error: {e}");
-                    // A CI job that asked for the file must not pass without it;
-                    // a failing run keeps the code that says why it failed.
-                    if code == exit::OK {
-                        code = exit::INTERNAL;
-                    }
+                    failed(&e);
                 }
             }
             ExitCode::from(code)

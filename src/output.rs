@@ -34,6 +34,9 @@ pub enum Error {
     NoDirectory { path: PathBuf, dir: PathBuf },
     #[error("--report-file {}: is a directory, not a file", .path.display())]
     IsDirectory { path: PathBuf },
+    /// A FIFO would hang the run after its verdict, a device would swallow or refuse it.
+    #[error("--report-file {}: is {what}, not a regular file", .path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
     #[error("--report-file {}: {source}", .path.display())]
     Write {
         path: PathBuf,
@@ -95,6 +98,14 @@ pub fn check(path: &Path, command: &'static str) -> Result<Kind, Error> {
             path: path.to_path_buf(),
         });
     }
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(Error::NotAFile {
+            path: path.to_path_buf(),
+            what: special_kind(&meta),
+        });
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -108,12 +119,52 @@ pub fn check(path: &Path, command: &'static str) -> Result<Kind, Error> {
     Ok(kind)
 }
 
-/// Writes one report file.
+/// What a path that is not a regular file is, in words.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Writes one report file: into a temporary file beside it, then renamed over
+/// it, so a reader never sees a half-written report (a full disk leaves the
+/// old one in place, not a truncated new one).
 pub fn write(path: &Path, contents: &str) -> Result<(), Error> {
-    std::fs::write(path, contents).map_err(|source| Error::Write {
+    use std::io::Write as _;
+    let failed = |source| Error::Write {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".atlas-doctor-report-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    temp.write_all(contents.as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(failed)?;
+    temp.persist(path).map_err(|e| failed(e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -154,5 +205,42 @@ mod tests {
             Err(Error::NotForCommand { .. })
         ));
         assert!(check(Path::new("relative.json"), "ping").is_ok());
+    }
+
+    /// Issue 21 item 5: a FIFO as the report file hung the run after its verdict.
+    #[cfg(unix)]
+    #[test]
+    fn r21_fifos_and_devices_are_refused_before_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("r.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(matches!(
+            check(&fifo, "ping"),
+            Err(Error::NotAFile { what: "a FIFO", .. })
+        ));
+        let device = dir.path().join("d.json");
+        std::os::unix::fs::symlink("/dev/null", &device).unwrap();
+        assert!(matches!(
+            check(&device, "ping"),
+            Err(Error::NotAFile {
+                what: "a device",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_write_replaces_the_old_report_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        std::fs::write(&path, "old").unwrap();
+        write(&path, "new report").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new report");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left behind");
     }
 }

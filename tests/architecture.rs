@@ -18,7 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The types that cross layers: imports nothing of ours.
     ("model", &["model"]),
     // Small helpers every layer may use: they know no layer.
-    ("helper", &["words", "file", "output", "stop", "walk"]),
+    ("helper", &["words", "file", "output", "stop", "walk", "address"]),
     // What the connection string and the driver's words mean; scrubbing secrets.
     ("knowledge", &["uri", "wording", "redact", "panic"]),
     // Raw flags (clap), then the resolved settings.

@@ -264,6 +264,14 @@ fn r20_7_an_atlas_host_dialling_a_private_address_names_the_private_route() {
     let fixes = v["diagnosis"]["fixes"].to_string();
     assert!(fixes.contains("private endpoint"), "{fixes}");
     assert!(!fixes.contains("add this machine's public IP"), "{fixes}");
+    // One fix says where to connect from, not two in other words.
+    let from_inside = v["diagnosis"]["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.as_str().unwrap().contains("inside the"))
+        .count();
+    assert_eq!(from_inside, 1, "{fixes}");
 }
 
 #[test]

@@ -1047,3 +1047,190 @@ fn r21_a_scan_that_read_nothing_or_skipped_files_is_not_a_pass() {
     assert!(!sarif.contains('\u{fffd}'), "{sarif}");
     assert!(!sarif.contains(&pw));
 }
+
+// ------------------------------------------------------------------ issue 21: report files
+
+/// Runs `atlas-doctor ARGS` with stdout to `stdout`, killing it after 20 s (a hang);
+/// the exit code (`None`: killed) and stderr.
+fn run_with_stdout(args: &[&str], stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let cmd = cli();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_atlas-doctor"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("HOME", cmd.home_dir())
+        .current_dir(cmd.work_dir())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("output");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Issue 21 item 5: a FIFO as `--report-file` hung for ever after the verdict (now
+/// refused before the run, exit 2, as a device or a directory is); a failed stdout write
+/// turned exit 11 into 70 while a failed report write kept 11. One rule (DESIGN.md): the
+/// verdict's code when non-zero, else 70.
+#[cfg(unix)]
+#[test]
+fn r21_report_files_are_refused_up_front_and_failed_writes_follow_one_rule() {
+    use std::process::Stdio;
+    let refused = support::refusing_port();
+    let uri = format!("mongodb://{LOCALHOST}:{refused}/");
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("r.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let device = dir.path().join("d.json");
+    std::os::unix::fs::symlink("/dev/null", &device).unwrap();
+    for (path, what) in [(&fifo, "a FIFO"), (&device, "a device")] {
+        let (code, stderr) = run_with_stdout(
+            &[
+                "ping",
+                "--uri",
+                &uri,
+                "--report-file",
+                path.to_str().unwrap(),
+            ],
+            Stdio::null(),
+        );
+        assert_eq!(code, Some(2), "{what}: {stderr}");
+        assert!(stderr.contains(what), "{stderr}");
+    }
+
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    // stdout cannot be written: the failing verdict keeps its code...
+    let (code, stderr) = run_with_stdout(&["ping", "--uri", &uri], full().into());
+    assert_eq!(code, Some(11), "{stderr}");
+    // ... and a passing one (explain exits 0) becomes 70.
+    let (code, stderr) = run_with_stdout(
+        &["explain", "bad auth Authentication failed."],
+        full().into(),
+    );
+    assert_eq!(code, Some(70), "{stderr}");
+    // The same for a report file that cannot be written.
+    let (code, stderr) = run_with_stdout(
+        &["ping", "--uri", &uri, "--report-file", "/proc/self/r.json"],
+        Stdio::null(),
+    );
+    assert_eq!(code, Some(11), "{stderr}");
+    assert!(stderr.contains("r.json"), "{stderr}");
+}
+
+// ------------------------------------------------------------------ issue 21: a property over the API's strings
+
+/// A string an API might send: pieces of control characters, forged verdict lines, and
+/// the secrets as is, upper-cased and spaced out, between ordinary text.
+fn hostile_api_string() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let forms = secret_forms();
+    let piece = prop_oneof![
+        Just("\n".to_string()),
+        Just("\r".to_string()),
+        Just("\u{1b}[2J".to_string()),
+        Just("\u{1b}]0;title\u{7}".to_string()),
+        Just("\n\nOK auth-check: all layers passed (exit 0)\n".to_string()),
+        Just("\u{85}\u{2028}".to_string()),
+        prop::sample::select(forms),
+        "[a-zA-Z0-9 _.-]{0,8}",
+    ];
+    prop::collection::vec(piece, 1..6).prop_map(|pieces| pieces.concat())
+}
+
+/// Issue 21 items 3 and 4, as a property: any strings the API puts in a cluster's name,
+/// state and version and in an error's `errorCode`, `reason` and `detail` reach no format
+/// (JSON, human, Markdown, JUnit) with a secret in any form, a raw CR, ESC or BEL, or a
+/// line of their own.
+#[test]
+fn r21_any_api_string_reaches_every_format_scrubbed_and_on_one_line() {
+    use proptest::test_runner::{Config, TestRunner};
+    let alert = support::tls_alert(80);
+    let uri = format!("mongodb://app@{LOCALHOST}:{}/?tls=true", alert.port());
+    let standard = uri.clone();
+    let mut config = Config::with_cases(6);
+    if let Some(cases) = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+    {
+        config.cases = cases;
+    }
+    let mut runner = TestRunner::new(config);
+    let result = runner.run(
+        &(
+            hostile_api_string(),
+            hostile_api_string(),
+            hostile_api_string(),
+        ),
+        |(name, code, detail)| {
+            let (name, standard) = (name.clone(), standard.clone());
+            let (code, detail) = (code.clone(), detail.clone());
+            let api = hostile_api(move |line| {
+                if line.contains("/clusters?") {
+                    let body = serde_json::json!({"totalCount": 1, "results": [{
+                        "name": format!("Cluster0{name}"),
+                        "stateName": "IDLE",
+                        "mongoDBVersion": name,
+                        "connectionStrings": {"standard": standard},
+                    }]});
+                    hostile::http_response("200 OK", &[], body.to_string().as_bytes())
+                } else {
+                    let body = serde_json::json!({
+                        "error": 404, "errorCode": code, "reason": detail, "detail": detail,
+                    });
+                    hostile::http_response("404 Not Found", &[], body.to_string().as_bytes())
+                }
+            });
+            for format in FORMATS {
+                let run = hostile_api_run(
+                    &api,
+                    &[
+                        "ping",
+                        "--uri",
+                        &uri,
+                        "--egress-ip",
+                        "192.0.2.55",
+                        "--verbose",
+                    ],
+                    "5",
+                    format,
+                );
+                let context = format!("{format}\n{}", run.dump());
+                proptest::prop_assert_eq!(run.code, 13, "{}", context);
+                let leaked = std::panic::catch_unwind(|| assert_no_api_secret(&run, format));
+                proptest::prop_assert!(leaked.is_ok(), "{}", context);
+                proptest::prop_assert!(forged_lines(&run.stdout).is_empty(), "{}", context);
+                proptest::prop_assert!(
+                    !run.stdout.contains(['\r', '\u{1b}', '\u{7}']),
+                    "raw CR, ESC or BEL: {}",
+                    context
+                );
+            }
+            Ok(())
+        },
+    );
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

@@ -55,6 +55,26 @@ fn every_command_and_class_of_the_report_matches_the_schema() {
         ],
         "checks_failed",
     );
+    let app = format!(
+        "{}/tests/fixtures/from_code/app",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    check(
+        &[
+            "--uri",
+            &bed.auth_uri("admin", ""),
+            "collections",
+            "--db",
+            "probe",
+            "--from-code",
+            &app,
+        ],
+        "checks_failed",
+    );
+    check(
+        &["--uri", &plain, "checklist", "--from-code", &app],
+        "checks_failed",
+    );
     check(&["--uri", &plain, "checklist", "--crud"], "ok");
     check(&["--uri", "mongodb://h:1:2/", "ping"], "config_invalid");
     check(

@@ -32,8 +32,8 @@ impl Network {
     /// Whether `ip` falls inside. An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`)
     /// counts as its IPv4 address, as Atlas sees it.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = canonical(ip);
-        match (canonical(self.addr), ip) {
+        let ip = crate::address::canonical(ip);
+        match (crate::address::canonical(self.addr), ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
                 let mask = u32::MAX
                     .checked_shl(32 - u32::from(self.prefix))
@@ -51,24 +51,9 @@ impl Network {
     }
 }
 
-fn canonical(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        IpAddr::V4(_) => ip,
-    }
-}
-
-/// Addresses reachable only from inside a private network: RFC 1918, the
-/// carrier-grade NAT range 100.64.0.0/10 (used by some peering setups), and IPv6
-/// unique-local addresses. A client outside that network cannot reach them.
+/// Addresses reachable only from inside a private network (`address::is_private`).
 pub fn is_private_address(ip: IpAddr) -> bool {
-    match canonical(ip) {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_private() || (a == 100 && (64..128).contains(&b))
-        }
-        IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00,
-    }
+    crate::address::is_private(ip)
 }
 
 /// How Atlas names the host of a private connection string: `cluster0-pl-0.ab1cd.mongodb.net`

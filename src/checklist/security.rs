@@ -553,22 +553,6 @@ pub fn password_strength(password: Option<&str>) -> Check {
     )
 }
 
-fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.octets()[0] == 100 && (v4.octets()[1] & 0xC0) == 64
-        }
-        IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
-    }
-}
-
 /// `network-exposure`: informational. Private or loopback addresses pass; a public
 /// address is a skip, because whether the Atlas IP access list holds 0.0.0.0/0
 /// cannot be read without the Atlas Admin API.
@@ -587,9 +571,9 @@ pub fn network_exposure(addresses: &[(String, Vec<IpAddr>)]) -> Check {
     let mut public = false;
     for (host, ips) in addresses {
         for ip in ips {
-            let kind = if ip.is_loopback() {
+            let kind = if crate::address::canonical(*ip).is_loopback() {
                 "loopback"
-            } else if is_private(*ip) {
+            } else if crate::address::is_private(*ip) || crate::address::is_local(*ip) {
                 "private"
             } else {
                 public = true;

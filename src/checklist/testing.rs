@@ -4,9 +4,48 @@
 
 use std::fmt::Write as _;
 
+use crate::diagnose::code;
+use crate::model::code::CodeReport;
 use crate::model::report::{Check, Section};
 use crate::model::step::Status;
 use crate::probe::{data, status};
+
+/// `--from-code`: every collection the code names exists in the database, and
+/// every accessor it calls is defined (issue 23's item `collections-from-code`).
+pub fn from_code(cr: &CodeReport, data_ran: bool) -> Check {
+    const ID: &str = "collections-from-code";
+    let evidence: Vec<String> = std::iter::once(code::summary(cr))
+        .chain(code::groups(cr).iter().map(code::Group::line))
+        .collect();
+    if cr.findings.is_none() && !data_ran {
+        return check(
+            ID,
+            Status::Skip,
+            "the data layer did not run",
+            None,
+            evidence,
+        );
+    }
+    match code::failure(cr) {
+        Some(diagnosis) => check(
+            ID,
+            Status::Fail,
+            diagnosis.summary.clone(),
+            diagnosis.fixes.first().map(String::as_str),
+            evidence,
+        ),
+        None => check(
+            ID,
+            Status::Pass,
+            format!(
+                "every collection the code names exists in {}",
+                cr.database.as_deref().unwrap_or("the database")
+            ),
+            None,
+            evidence,
+        ),
+    }
+}
 
 /// A testing checklist item.
 pub(crate) fn check(

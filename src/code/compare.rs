@@ -5,55 +5,10 @@
 //! database's names come in as a list.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use super::facts::Code;
-pub use super::names::Closeness as NearKind;
 use super::names::closeness;
-
-/// Where the code names something.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Place {
-    pub file: PathBuf,
-    pub line: usize,
-}
-
-/// A name the code uses, with every place it does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Missing {
-    pub name: String,
-    pub places: Vec<Place>,
-}
-
-/// A name the code uses that the database lacks, beside the database's
-/// collection it likely means.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NearMiss {
-    pub code: String,
-    pub database: String,
-    pub kind: NearKind,
-    pub places: Vec<Place>,
-}
-
-/// What the comparison found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Findings {
-    /// Names the code uses that the database lacks, near misses included.
-    pub missing_in_database: Vec<Missing>,
-    /// The database's collections the code never names (`system.*` aside).
-    pub unused_in_code: Vec<String>,
-    /// Pairs of a missing name and a collection of the database close to it.
-    pub near_misses: Vec<NearMiss>,
-    /// Accessors called but defined nowhere in the tree, with each call.
-    pub accessors_missing: Vec<Missing>,
-}
-
-impl Findings {
-    /// Whether the run fails: a collection missing or an accessor undefined.
-    pub fn failed(&self) -> bool {
-        !self.missing_in_database.is_empty() || !self.accessors_missing.is_empty()
-    }
-}
+pub use crate::model::code::{Findings, Missing, NearKind, NearMiss, Place};
 
 /// Compares the code's references with the collections of the database.
 pub fn compare(code: &Code, collections: &[String]) -> Findings {

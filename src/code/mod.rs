@@ -55,15 +55,20 @@ pub fn read(roots: &[PathBuf], cross_filesystems: bool) -> Code {
                 return;
             }
             let facts = parse::extract_with(&mut parser, language, path, bytes, mentions);
+            // `--from-code .` names files `python/app.py`, not `./python/app.py`.
+            let shown = path.strip_prefix(".").unwrap_or(path).to_path_buf();
             found
                 .lock()
                 .expect("facts lock")
-                .push((path.to_path_buf(), language, facts));
+                .push((shown, language, facts));
         }
     });
     let mut code = Code {
         roots: roots.to_vec(),
-        walk,
+        files_seen: walk.files,
+        files_read: walk.read,
+        bytes_read: walk.bytes_read,
+        truncated: walk.truncated,
         ..Code::default()
     };
     for (file, language, facts) in found.into_inner().expect("facts lock") {

@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub use crate::model::code::NearKind as Closeness;
+
 /// A collection accessor: a function the application writes to hand out a
 /// collection, named get…collection in any case style (`get_webhooks_collection`,
 /// `getOrdersCollection`, `GetUsersCollection`): lower-cased and without `_`,
@@ -222,17 +224,6 @@ pub fn spring_collection(class: &str) -> String {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// How two different names are close: the first that holds, in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Closeness {
-    /// The same letters in another case: `Orders`, `orders`.
-    Case,
-    /// The same once `_`, `-` and case are ignored: `webhook_subscriptions`, `webhookSubscriptions`.
-    Separator,
-    /// Singular against plural: `cart`, `carts`; `category`, `categories`.
-    Plural,
 }
 
 /// Whether `a` and `b` are likely the same collection spelt two ways.

@@ -6,6 +6,7 @@
 mod atlas;
 mod auth;
 mod checklist;
+pub mod code;
 mod connect;
 mod data;
 mod invariants;

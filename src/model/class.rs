@@ -143,4 +143,32 @@ mod tests {
             assert_eq!(serde_json::to_value(class).unwrap(), class.as_str());
         }
     }
+
+    /// Issue 19 item 4: `--help` wrote the exit codes by hand beside these
+    /// constants; its table now comes from `exit::TABLE`, which names each class with
+    /// its own code.
+    #[test]
+    fn r19_the_exit_code_table_is_the_class_table() {
+        for class in Class::ALL {
+            if class == Class::Unknown {
+                continue;
+            }
+            assert!(
+                exit::TABLE.contains(&(
+                    class.exit_code(),
+                    class.as_str(),
+                    exit::TABLE
+                        .iter()
+                        .find(|(code, _, _)| *code == class.exit_code())
+                        .map_or("", |row| row.2)
+                )),
+                "{class}"
+            );
+        }
+        let codes: Vec<u8> = exit::TABLE.iter().map(|row| row.0).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes.len(), sorted.len(), "one row per code");
+    }
 }

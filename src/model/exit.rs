@@ -97,37 +97,3 @@ pub const TABLE: &[(u8, &str, &str)] = &[
         "SIGTERM, at any point (likewise)",
     ),
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::class::Class;
-
-    /// Issue 19 item 4: `--help` wrote the exit codes by hand beside these
-    /// constants; its table now comes from `TABLE`, which names each class with
-    /// its own code.
-    #[test]
-    fn r19_the_exit_code_table_is_the_class_table() {
-        for class in Class::ALL {
-            if class == Class::Unknown {
-                continue;
-            }
-            assert!(
-                TABLE.contains(&(
-                    class.exit_code(),
-                    class.as_str(),
-                    TABLE
-                        .iter()
-                        .find(|(code, _, _)| *code == class.exit_code())
-                        .map_or("", |row| row.2)
-                )),
-                "{class}"
-            );
-        }
-        let codes: Vec<u8> = TABLE.iter().map(|row| row.0).collect();
-        let mut sorted = codes.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(codes.len(), sorted.len(), "one row per code");
-    }
-}

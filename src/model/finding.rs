@@ -377,6 +377,20 @@ findings! {
         "Expected collections are missing from the database.",
         causes ["The application's migrations or first writes have not run against this database.", "The connection string or `database` names another database than the application uses.", "The user may list only collections it has privileges on."],
         fixes ["Create the collections (or run the migrations), or point --db / `database` at the right database."];
+
+    // ---- the code's collections (`--from-code`, issue 23) ----------------------
+    CodeCollectionsMissing => "code_collections_missing", ChecksFailed,
+        "Collections the application's code uses are missing from the database.",
+        causes ["A typo in the code or in the database (case, `_` against camelCase, singular against plural).", "The migrations or first writes have not run against this database.", "The connection string or --db names another database than the application uses."],
+        fixes ["Fix the spelling on one side, create the collections, or point --db at the application's database."];
+    CodeAccessorsUndefined => "code_accessors_undefined", ChecksFailed,
+        "The code calls collection accessors that are defined nowhere in its tree.",
+        causes ["The accessor was renamed or removed while its callers stayed.", "It is defined in code outside the paths given to --from-code."],
+        fixes ["Define the accessor or call the one that exists; or pass the directory that defines it too (--from-code is repeatable)."];
+    CodeNoDatabase => "code_no_database", ChecksFailed,
+        "The code's collections cannot be compared: no database was listed.",
+        causes ["Neither --db nor the connection string's path names the application's database."],
+        fixes ["Name the database with --db NAME, in the connection string's path, or as `database` in the config."];
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod atlas;
 pub mod auth;
 pub mod class;
+pub mod code;
 pub mod data;
 pub mod deployment;
 pub mod dns;

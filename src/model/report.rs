@@ -38,6 +38,8 @@ pub struct Report {
     pub atlas: Option<crate::model::atlas::Facts>,
     /// checklist: the credential scan, when it ran (SARIF's results).
     pub scan: Option<crate::model::scan::Scan>,
+    /// `--from-code`: the collections the application's source uses, compared.
+    pub code: Option<crate::model::code::CodeReport>,
 }
 
 /// The identity `connectionStatus` reported.
@@ -162,6 +164,7 @@ impl Report {
             interrupted: None,
             atlas: None,
             scan: None,
+            code: None,
         }
     }
 

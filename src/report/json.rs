@@ -84,6 +84,136 @@ struct JsonReport<'a> {
     /// collections with no database chosen: the databases beyond those listed.
     #[serde(skip_serializing_if = "Option::is_none")]
     databases_not_listed: Option<usize>,
+    /// `--from-code`: the collections the source uses, compared with `database`
+    /// (null, with empty comparisons, when no database was listed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<JsonCode<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCode<'a> {
+    database: Option<&'a str>,
+    /// Source files read (known extension, not binary, under the size cap).
+    files_read: usize,
+    /// Of those, the ones that mention MongoDB or a collection, parsed.
+    files_parsed: usize,
+    bytes_read: u64,
+    /// The walk stopped at its entry cap.
+    truncated: bool,
+    references: Vec<JsonReference<'a>>,
+    unresolved: Vec<JsonUnresolved<'a>>,
+    missing_in_database: Vec<JsonNamed<'a>>,
+    unused_in_code: Vec<&'a str>,
+    near_misses: Vec<JsonNearMiss<'a>>,
+    accessors_missing: Vec<JsonNamed<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonReference<'a> {
+    name: &'a str,
+    file: String,
+    line: usize,
+    language: &'static str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonUnresolved<'a> {
+    file: String,
+    line: usize,
+    language: &'static str,
+    expression: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonPlace {
+    file: String,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonNamed<'a> {
+    name: &'a str,
+    places: Vec<JsonPlace>,
+}
+
+#[derive(Serialize)]
+struct JsonNearMiss<'a> {
+    code: &'a str,
+    database: &'a str,
+    /// `case`, `separator` or `plural`.
+    kind: &'static str,
+    places: Vec<JsonPlace>,
+}
+
+fn places(places: &[crate::model::code::Place]) -> Vec<JsonPlace> {
+    places
+        .iter()
+        .map(|p| JsonPlace {
+            file: p.file.display().to_string(),
+            line: p.line,
+        })
+        .collect()
+}
+
+fn named(list: &[crate::model::code::Missing]) -> Vec<JsonNamed<'_>> {
+    list.iter()
+        .map(|m| JsonNamed {
+            name: &m.name,
+            places: places(&m.places),
+        })
+        .collect()
+}
+
+fn code(cr: &crate::model::code::CodeReport) -> JsonCode<'_> {
+    let c = &cr.code;
+    let f = cr.findings.as_ref();
+    JsonCode {
+        database: cr.database.as_deref(),
+        files_read: c.files_read,
+        files_parsed: c.files_parsed,
+        bytes_read: c.bytes_read,
+        truncated: c.truncated,
+        references: c
+            .references
+            .iter()
+            .map(|r| JsonReference {
+                name: &r.name,
+                file: r.file.display().to_string(),
+                line: r.line,
+                language: r.language.as_str(),
+                kind: r.kind.as_str(),
+            })
+            .collect(),
+        unresolved: c
+            .unresolved
+            .iter()
+            .map(|u| JsonUnresolved {
+                file: u.file.display().to_string(),
+                line: u.line,
+                language: u.language.as_str(),
+                expression: &u.expression,
+            })
+            .collect(),
+        missing_in_database: f.map(|f| named(&f.missing_in_database)).unwrap_or_default(),
+        unused_in_code: f
+            .map(|f| f.unused_in_code.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
+        near_misses: f
+            .map(|f| {
+                f.near_misses
+                    .iter()
+                    .map(|n| JsonNearMiss {
+                        code: &n.code,
+                        database: &n.database,
+                        kind: n.kind.as_str(),
+                        places: places(&n.places),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        accessors_missing: f.map(|f| named(&f.accessors_missing)).unwrap_or_default(),
+    }
 }
 
 #[derive(Serialize)]
@@ -469,6 +599,7 @@ pub fn render(report: &Report) -> String {
                 .as_ref()
                 .filter(|d| d.database.is_none())
                 .map(|d| d.databases_not_listed),
+            code: report.code.as_ref().map(code),
         };
     let mut out =
         serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -1,0 +1,209 @@
+//! `collections --from-code` and `checklist --from-code` end to end (issue 23):
+//! the sample application (tests/fixtures/from_code/app, every language) read by
+//! the built binary and compared with a real database on the bed's server.
+
+mod support;
+
+use serde_json::Value;
+use support::Bed;
+
+/// The sample application's database, as `code::tests::SAMPLE_DATABASE` has it.
+const DATABASE: &str = "r23_shop";
+const COLLECTIONS: &[&str] = &[
+    "Product",
+    "audit_log",
+    "boxes",
+    "carts",
+    "categories_v2",
+    "clients",
+    "coupons",
+    "giftCard",
+    "invoices",
+    "ledger",
+    "legacy_sessions",
+    "line_item",
+    "orders",
+    "payments",
+    "people",
+    "reviews",
+    "shippingLabel",
+    "stock",
+    "users",
+    "webhookSubscriptions",
+    "wishlists",
+];
+
+fn app() -> String {
+    format!(
+        "{}/tests/fixtures/from_code/app",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// Creates the sample database's collections on the bed's plain server (idempotent).
+fn sample_database(bed: &Bed) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let uri = format!("{}?directConnection=true", bed.plain_uri());
+    rt.block_on(async {
+        let client = mongodb::Client::with_uri_str(&uri).await.unwrap();
+        let db = client.database(DATABASE);
+        let have = db.list_collection_names().await.unwrap();
+        for name in COLLECTIONS {
+            if !have.iter().any(|h| h == name) {
+                db.create_collection(*name).await.unwrap();
+            }
+        }
+    });
+    format!("{}{DATABASE}", bed.plain_uri())
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn named(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let places: Vec<String> = m["places"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| format!("{}:{}", p["file"].as_str().unwrap(), p["line"]))
+                .collect();
+            format!("{} ({})", m["name"].as_str().unwrap(), places.join(", "))
+        })
+        .collect()
+}
+
+/// Issue 23: the whole sample application against the bed's real server.
+#[test]
+fn r23_collections_from_code_against_the_real_server() {
+    let bed = Bed::load();
+    let uri = sample_database(&bed);
+    let app = app();
+    let run = support::run_json(["--uri", &uri, "collections", "--from-code", &app]);
+    assert_eq!(run.run.code, 1, "{}", run.dump());
+    assert_eq!(run.str("/class"), "checks_failed");
+    assert_eq!(run.str("/diagnosis/reason"), "code_collections_missing");
+    let code = &run.json["code"];
+    assert_eq!(code["database"], DATABASE);
+    assert_eq!(code["files_parsed"], 13);
+    assert_eq!(code["references"].as_array().unwrap().len(), 33);
+    assert_eq!(code["unresolved"].as_array().unwrap().len(), 11);
+    let at = |p: &str| format!("{app}/{p}");
+    assert_eq!(
+        named(&code["missing_in_database"]),
+        [
+            format!("Orders ({})", at("csharp/Store.cs:8")),
+            format!("cart ({})", at("go/store.go:8")),
+            format!("page_views ({})", at("python/analytics.py:11")),
+            format!("webhook_subscriptions ({})", at("python/hooks.py:8")),
+        ]
+    );
+    assert_eq!(
+        strings(&code["unused_in_code"]),
+        ["legacy_sessions", "webhookSubscriptions"]
+    );
+    let near: Vec<String> = code["near_misses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| format!("{} {} {}", n["code"], n["database"], n["kind"]))
+        .collect();
+    assert_eq!(
+        near,
+        [
+            r#""Orders" "orders" "case""#,
+            r#""cart" "carts" "plural""#,
+            r#""webhook_subscriptions" "webhookSubscriptions" "separator""#,
+        ]
+    );
+    assert_eq!(
+        named(&code["accessors_missing"]),
+        [format!(
+            "get_webhooks_collection ({})",
+            at("python/hooks.py:6")
+        )]
+    );
+
+    // Human output: one line per group of findings, failures first, shortest first.
+    let human = support::run(["--uri", &uri, "collections", "--from-code", &app]);
+    assert_eq!(human.code, 1, "{}", human.dump());
+    let titles: Vec<&str> = human
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("FAIL  data") || l.contains("never referenced"))
+        .collect();
+    assert_eq!(titles.len(), 4, "{}", human.dump());
+    assert!(
+        titles[0].contains("missing in the database"),
+        "{}",
+        human.dump()
+    );
+    assert!(human.stdout.contains("page_views ("), "{}", human.dump());
+    assert!(!human.stdout.contains("ignored_dependency"));
+}
+
+/// Issue 23: the checklist item, failing on the sample application and passing
+/// on a tree whose collections all exist.
+#[test]
+fn r23_checklist_item_collections_from_code() {
+    let bed = Bed::load();
+    let uri = sample_database(&bed);
+    let run = support::run_json([
+        "--uri",
+        &uri,
+        "checklist",
+        "--scan",
+        &app(),
+        "--from-code",
+        &app(),
+    ]);
+    let item = run.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "collections-from-code")
+        .unwrap_or_else(|| panic!("{}", run.dump()))
+        .clone();
+    assert_eq!(item["status"], "fail", "{}", run.dump());
+    assert_eq!(item["section"], "testing");
+    assert_eq!(run.run.code, 1);
+
+    let clean = tempfile::tempdir().unwrap();
+    std::fs::write(
+        clean.path().join("app.py"),
+        "from pymongo import MongoClient\ndb = MongoClient()['r23_shop']\ndb.orders.find_one({})\n",
+    )
+    .unwrap();
+    let dir = clean.path().to_str().unwrap();
+    let run = support::run_json([
+        "--uri",
+        &uri,
+        "checklist",
+        "--scan",
+        dir,
+        "--from-code",
+        dir,
+    ]);
+    let item = run.json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "collections-from-code")
+        .unwrap()
+        .clone();
+    assert_eq!(item["status"], "pass", "{}", run.dump());
+    assert_eq!(run.json["code"]["references"][0]["name"], "orders");
+}
