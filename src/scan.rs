@@ -233,13 +233,32 @@ pub fn has_real_password(uri: &str) -> bool {
     !password.is_empty() && !is_placeholder(password)
 }
 
-/// Documentation and templates: `<password>`, `${DB_PASS}`, `$PW`, `{pw}`, `%s`, `****`, `xxx`.
+/// Documentation and templates: `<password>`, `${DB_PASS}`, `$PW`, `{pw}`, `%s`, `****`,
+/// `xxx`, and the words docs write where a password goes (`user:password@`,
+/// `username:pass@`, `your_password`, `[password]`).
 fn is_placeholder(password: &str) -> bool {
+    const WORDS: [&str; 10] = [
+        "password",
+        "pass",
+        "passwd",
+        "pwd",
+        "pw",
+        "secret",
+        "user",
+        "username",
+        "yourpassword",
+        "dbpassword",
+    ];
     let p = password;
+    let word: String = p
+        .chars()
+        .filter(|c| !matches!(c, '<' | '>' | '[' | ']' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect();
     p.starts_with(['<', '$', '{', '%'])
         || p.chars()
             .all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
-        || p.eq_ignore_ascii_case("<password>")
+        || WORDS.contains(&word.as_str())
 }
 
 #[cfg(test)]
@@ -267,6 +286,24 @@ mod tests {
         }
         assert!(!has_real_password("mongodb://app@host/"));
         assert!(!has_real_password("mongodb://host:27017/"));
+    }
+
+    /// Issue 20 item 12: the docs line `mongodb://user:password@host/db` was flagged
+    /// as a committed credential: the words docs put where a password goes are not secrets.
+    #[test]
+    fn r20_12_placeholder_words_are_not_committed_credentials() {
+        for (user, pw) in [
+            ("user", "password"),
+            ("username", "pass"),
+            ("app", "PASSWORD"),
+            ("app", "[password]"),
+            ("app", "your_password"),
+            ("user", "user"),
+        ] {
+            assert!(!has_real_password(&secret_uri(user, pw)), "{user}:{pw}");
+        }
+        assert!(has_real_password(&secret_uri("user", "password1")));
+        assert!(has_real_password(&secret_uri("user", "hunter2")));
     }
 
     /// Issue 15 item 14: the scan missed upper case, JSON-escaped, URL-encoded and

@@ -442,7 +442,7 @@ fn access_list_step(list: &AccessList) -> Step {
                     Status::Warn
                 },
                 format!(
-                    "{}{source} is covered by entry {} ({status}{}); {} entries",
+                    "{}{source} is covered by entry {} ({status}{}); {}",
                     list.egress_ip,
                     entry.value,
                     entry
@@ -450,7 +450,7 @@ fn access_list_step(list: &AccessList) -> Step {
                         .as_deref()
                         .map(|d| format!(", expires {d}"))
                         .unwrap_or_default(),
-                    list.entries
+                    crate::words::count_as(list.entries, "entry", "entries")
                 ),
             )
         }
@@ -462,12 +462,14 @@ fn access_list_step(list: &AccessList) -> Step {
             Status::Warn,
             match list.cut_short {
                 Some(cut) => format!(
-                    "{}{source} is not covered by any of the {} entries read, but {cut}: not confirmed",
-                    list.egress_ip, list.entries
+                    "{}{source} is not covered by any access-list entry ({} read), but {cut}: not confirmed",
+                    list.egress_ip,
+                    crate::words::count_as(list.entries, "entry", "entries")
                 ),
                 None => format!(
-                    "{}{source} is not covered by any of the {} entries",
-                    list.egress_ip, list.entries
+                    "{}{source} is not covered by any access-list entry ({} checked)",
+                    list.egress_ip,
+                    crate::words::count_as(list.entries, "entry", "entries")
                 ),
             },
         ),
@@ -530,4 +532,24 @@ fn user_step(u: &User, project: &str) -> Step {
                 .unwrap_or_default()
         ),
     )
+}
+
+#[cfg(test)]
+mod r20_tests {
+    use super::*;
+
+    /// Issue 20 item 12: "1 entries" in the access-list step.
+    #[test]
+    fn r20_12_one_entry_is_singular() {
+        let list = AccessList {
+            egress_ip: "203.0.113.7".parse().unwrap(),
+            egress_auto: false,
+            covered_by: None,
+            entries: 1,
+            cut_short: None,
+        };
+        let detail = access_list_step(&list).detail;
+        assert!(detail.contains("(1 entry checked)"), "{detail}");
+        assert!(!detail.contains("1 entries"), "{detail}");
+    }
 }

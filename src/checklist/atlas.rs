@@ -31,13 +31,16 @@ pub fn checks(facts: &Facts) -> [Check; 3] {
                 "atlas-access-list",
                 Status::Warn,
                 format!(
-                    "{} was not found in the {} entries read, but {}: not confirmed",
+                    "{} was not found in the {} read, but {}: not confirmed",
                     list.egress_ip,
-                    list.entries,
+                    crate::words::count_as(list.entries, "entry", "entries"),
                     list.cut_short.map(|c| c.to_string()).unwrap_or_default()
                 ),
                 Some("look the address up in Atlas: Security > Network Access"),
-                vec![format!("{} entries checked", list.entries)],
+                vec![format!(
+                    "{} checked",
+                    crate::words::count_as(list.entries, "entry", "entries")
+                )],
             ),
             None => Check::new(
                 Section::Security,
@@ -48,7 +51,10 @@ pub fn checks(facts: &Facts) -> [Check; 3] {
                     "`atlas accessLists create {} --projectId {project}`",
                     list.egress_ip
                 )),
-                vec![format!("{} entries checked", list.entries)],
+                vec![format!(
+                    "{} checked",
+                    crate::words::count_as(list.entries, "entry", "entries")
+                )],
             ),
             Some(entry) => {
                 let status = entry.status.as_deref().unwrap_or("ACTIVE");

@@ -154,24 +154,28 @@ fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
     if let (None, Some(cut)) = (&list.covered_by, list.cut_short) {
         // Absence in a list not read to the end is not a fact: the inference stands.
         let summary = format!(
-            "{} Not confirmed: {ip} is not among the {} access-list entries read, but {cut}.",
-            d.summary, list.entries
+            "{} Not confirmed: {ip} is not among the access-list entries read ({}), but {cut}.",
+            d.summary,
+            crate::words::count_as(list.entries, "entry", "entries")
         );
         return d.with_summary(summary).with_evidence(format!(
-            "Atlas API: {ip} not among the first {} access-list entries ({cut})",
-            list.entries
+            "Atlas API: {ip} not among the first {} of the access list ({cut})",
+            crate::words::count_as(list.entries, "entry", "entries")
         ));
     }
     let Some(entry) = &list.covered_by else {
         let confirmed = Diagnosis::from_finding(Finding::IpAccessListConfirmed)
             .with_summary(format!(
-                "Confirmed by the Atlas API: {ip} is not on the IP access list of project {project} ({} entries checked).",
-                list.entries
+                "Confirmed by the Atlas API: {ip} is not on the IP access list of project {project} ({} checked).",
+                crate::words::count_as(list.entries, "entry", "entries")
             ))
             .with_specific_fix(format!(
                 "Add {ip} to the access list: `atlas accessLists create {ip} --projectId {project}` (or Atlas UI: Security > Network Access > Add IP Address > {ip})."
             ))
-            .with_evidence(format!("Atlas API: {ip} is covered by none of the {} access-list entries", list.entries));
+            .with_evidence(format!(
+                "Atlas API: {ip} is covered by no access-list entry ({} checked)",
+                crate::words::count_as(list.entries, "entry", "entries")
+            ));
         let confirmed = if list.egress_auto {
             confirmed.with_first_cause(route)
         } else {

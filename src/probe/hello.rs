@@ -142,7 +142,16 @@ fn check_header(header: &[u8; 16], length: i32, op_code: i32) -> Result<(), Erro
     }
     let plausible_length =
         usize::try_from(length).is_ok_and(|len| (21..=MAX_MESSAGE_BYTES).contains(&len));
-    if !plausible_length || (op_code != OP_MSG && op_code != OP_REPLY) {
+    let mongodb_op = op_code == OP_MSG || op_code == OP_REPLY;
+    if mongodb_op && usize::try_from(length).is_ok_and(|len| len > MAX_MESSAGE_BYTES) {
+        // The wire protocol's own header, but a length no server sends.
+        return Err(Error::NotMongodb {
+            evidence: format!(
+                "a message larger than MongoDB allows ({length} bytes; at most {MAX_MESSAGE_BYTES})"
+            ),
+        });
+    }
+    if !plausible_length || !mongodb_op {
         return Err(Error::NotMongodb {
             evidence: format!(
                 "bytes that are not MongoDB's wire protocol: {}",
@@ -738,5 +747,22 @@ mod tests {
     fn printable_evidence() {
         assert_eq!(printable(b"SSH-2.0-OpenSSH"), "\"SSH-2.0-OpenSSH\"");
         assert_eq!(printable(&[0xde, 0xad]), "de ad");
+    }
+
+    /// Issue 20 item 12: a 2 GB OP_MSG length was called "not MongoDB's wire
+    /// protocol"; it is the protocol's header with a message larger than MongoDB allows.
+    #[test]
+    fn r20_12_an_oversized_op_msg_is_named_as_such() {
+        let mut header = [0u8; 16];
+        header[..4].copy_from_slice(&i32::MAX.to_le_bytes());
+        header[12..].copy_from_slice(&OP_MSG.to_le_bytes());
+        let Err(Error::NotMongodb { evidence }) = check_header(&header, i32::MAX, OP_MSG) else {
+            panic!("accepted");
+        };
+        assert!(
+            evidence.starts_with("a message larger than MongoDB allows"),
+            "{evidence}"
+        );
+        assert!(!evidence.contains("wire protocol"), "{evidence}");
     }
 }
