@@ -142,7 +142,6 @@ pub struct GlobalArgs {
         env = "ATLAS_DOCTOR_ATLAS_PROJECT",
         hide_env_values = true,
         value_name = "ID",
-        requires = "atlas_api",
         value_parser = parse_atlas_project,
     )]
     pub atlas_project: Option<String>,
@@ -154,7 +153,6 @@ pub struct GlobalArgs {
         env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
         hide_env_values = true,
         value_name = "NAME",
-        requires = "atlas_api",
         value_parser = parse_atlas_cluster,
     )]
     pub atlas_cluster: Option<String>,
@@ -165,8 +163,7 @@ pub struct GlobalArgs {
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROFILE",
         hide_env_values = true,
-        value_name = "NAME",
-        requires = "atlas_api"
+        value_name = "NAME"
     )]
     pub atlas_profile: Option<String>,
 
@@ -177,7 +174,6 @@ pub struct GlobalArgs {
         env = "ATLAS_DOCTOR_EGRESS_IP",
         hide_env_values = true,
         value_name = "IP|auto",
-        requires = "atlas_api",
         value_parser = parse_egress_ip,
     )]
     pub egress_ip: Option<String>,
@@ -400,6 +396,26 @@ impl Cli {
                 return Err(Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message));
             }
         }
+        // Checked here, not by clap's `requires`: clap checks that per level of the
+        // command line, so `--atlas-api ping --atlas-cluster X` (or the profile
+        // before the command and `--atlas-api` after it) was refused.
+        if !self.global.atlas_api {
+            let g = &self.global;
+            let given = [
+                (g.atlas_project.is_some(), "--atlas-project"),
+                (g.atlas_cluster.is_some(), "--atlas-cluster"),
+                (g.atlas_profile.is_some(), "--atlas-profile"),
+                (g.egress_ip.is_some(), "--egress-ip"),
+            ];
+            if let Some((_, flag)) = given.iter().find(|(set, _)| *set) {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    format!(
+                        "{flag} is for the Atlas Administration API cross-check: add --atlas-api"
+                    ),
+                ));
+            }
+        }
         for path in &self.global.report_file {
             crate::output::check(path, self.command.name()).map_err(|e| {
                 Cli::command().error(clap::error::ErrorKind::InvalidValue, e.to_string())
@@ -597,6 +613,45 @@ mod tests {
         .unwrap();
         assert_eq!(cli.global.format, Format::Json);
         assert_eq!(cli.global.timeout, Some(1.5));
+    }
+
+    /// Issue 20 item 4 made the Atlas flags require `--atlas-api` through clap, which
+    /// checks per level of the command line: `--atlas-api ping --atlas-cluster X` and
+    /// `--atlas-profile P ping --atlas-api` were usage errors (exit 2).
+    #[test]
+    fn r20_4_atlas_flags_need_atlas_api_wherever_it_is_given() {
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(["atlas-doctor"].iter().chain(args)).and_then(|cli| cli.validate())
+        };
+        for args in [
+            &["--atlas-api", "ping", "--atlas-cluster", "Cluster0"][..],
+            &["--atlas-profile", "default", "ping", "--atlas-api"],
+            &["--egress-ip", "192.0.2.1", "checklist", "--atlas-api"],
+            &[
+                "ping",
+                "--atlas-project",
+                "65f0c0ffee43f8b8fa4d7b14",
+                "--atlas-api",
+            ],
+        ] {
+            assert!(parse(args).is_ok(), "{args:?}: {:?}", parse(args).err());
+        }
+        for (args, flag) in [
+            (
+                &["ping", "--atlas-cluster", "Cluster0"][..],
+                "--atlas-cluster",
+            ),
+            (&["--atlas-profile", "default", "ping"], "--atlas-profile"),
+            (&["ping", "--egress-ip", "192.0.2.1"], "--egress-ip"),
+        ] {
+            let err = parse(args).expect_err("needs --atlas-api");
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+            let text = err.to_string();
+            assert!(
+                text.contains(flag) && text.contains("--atlas-api"),
+                "{args:?}: {text}"
+            );
+        }
     }
 
     #[test]

@@ -470,7 +470,7 @@ mod tests {
         assert!(!d.summary.contains("Confirmed"), "{}", d.summary);
         assert!(
             d.summary
-                .contains("Not confirmed: 203.0.113.7 is not among the 5000 access-list entries read, but the list was cut short after 50 pages"),
+                .contains("Not confirmed: 203.0.113.7 is not among the access-list entries read (5000 entries), but the list was cut short after 50 pages"),
             "{}",
             d.summary
         );

@@ -233,9 +233,12 @@ pub async fn round_trip(
     let mut evidence = vec![format!("scratch collection {database}.{name}")];
     let drop_line = match (&drop_result, unsettled) {
         (Ok(Cleaned::Dropped), false) => format!("drop {name}: ok"),
-        (Ok(Cleaned::NeverCreated), false) => {
-            format!("drop {name}: not needed, the collection was never created")
-        }
+        // The drop's own error is kept: a refusal (a read-only user) and a reply the
+        // driver could not read (nested too deep, say) read differently.
+        (Ok(Cleaned::NeverCreated(refused)), false) => format!(
+            "drop {name}: not needed, the collection was never created (the drop failed: {})",
+            scrub(refused)
+        ),
         (Ok(_), true) => format!(
             "drop {name}: done, but a write was still unanswered after {} and may land later: check for {database}.{name}",
             Secs(cleanup_deadline)
@@ -338,13 +341,14 @@ pub fn driver_text(error: &mongodb::error::Error) -> String {
 }
 
 /// What the cleanup found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Cleaned {
     /// The scratch collection was dropped.
     Dropped,
-    /// The drop was refused or failed, but the collection does not exist: the
-    /// first write never created it (a read-only user), so nothing is left.
-    NeverCreated,
+    /// The drop was refused or failed (the driver's words), but the collection
+    /// does not exist: the first write never created it (a read-only user), so
+    /// nothing is left.
+    NeverCreated(String),
 }
 
 /// Drops exactly the scratch collection (by its full name), then makes sure it is
@@ -376,7 +380,7 @@ async fn drop_scratch(
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 return match exists().await {
-                    Some(false) => Ok(Cleaned::NeverCreated),
+                    Some(false) => Ok(Cleaned::NeverCreated(driver_text(&e))),
                     _ => Err(driver_text(&e)),
                 };
             }
