@@ -80,9 +80,9 @@ pub struct Evidence {
     pub database: Option<String>,
     pub connectivity: Option<probe::Connectivity>,
     pub auth: Option<auth::AuthOutcome>,
-    pub data: Option<data::DataOutcome>,
+    pub data: Option<crate::model::data::DataOutcome>,
     pub crud: Option<crate::probe::crud::Outcome>,
-    pub status: Option<status::Evidence>,
+    pub status: Option<crate::model::status::Evidence>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
     pub atlas: Option<crate::atlas::Facts>,
     /// A stop signal ended the CRUD check, after its cleanup.

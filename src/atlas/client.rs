@@ -11,8 +11,8 @@ use serde_json::Value;
 
 pub use crate::model::atlas::Error;
 
-use super::credentials::Credentials;
-use crate::uri::SecretString;
+use crate::model::atlas::Credentials;
+use crate::model::secret::SecretString;
 
 /// How many entries one page asks for (the API allows up to 500).
 pub const PAGE_SIZE: usize = 100;

@@ -5,7 +5,6 @@
 //! OAuth token request); a failed call is data in `Facts::errors`, never an `Err`.
 
 pub mod client;
-pub mod credentials;
 pub mod matching;
 
 use std::net::IpAddr;
@@ -16,8 +15,8 @@ use serde_json::Value;
 pub use crate::model::atlas::{
     AccessList, CallError, Cluster, Entry, Error, ErrorKind, Facts, User,
 };
+use crate::model::atlas::{ApiSettings, Egress};
 use crate::model::step::{Layer, Status, Step};
-pub use credentials::{ApiSettings, Credentials, Egress};
 use matching::{ConnectionStrings, Network, UriKind};
 
 /// The API version each resource is read with (the `Accept` header's date).

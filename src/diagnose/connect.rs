@@ -248,8 +248,8 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
             "{host} answered, but nothing listens on that port (connection refused)."
         )),
         tcp::Error::TimedOut { after } => d.with_summary(format!(
-            "{host} did not answer within {}s: the connection attempt was silently dropped.",
-            after.as_secs_f64()
+            "{host} did not answer within {}: the connection attempt was silently dropped.",
+            crate::model::step::Secs(*after)
         )),
         _ => d,
     }

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use crate::model::secret::SecretString;
 use crate::model::step::Step;
 
 /// One access-list entry.
@@ -289,4 +290,42 @@ pub fn check_cluster_name(name: &str) -> Result<(), String> {
     } else {
         Err("a cluster name has letters, digits and hyphens only".to_string())
     }
+}
+
+/// How the API is authenticated.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// OAuth 2 client credentials (preferred by Atlas).
+    ServiceAccount {
+        client_id: String,
+        client_secret: SecretString,
+    },
+    /// Programmatic API key: HTTP Digest.
+    ApiKey {
+        public_key: String,
+        private_key: SecretString,
+    },
+}
+
+impl Credentials {
+    /// `service account` or `API key`, for steps.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Credentials::ServiceAccount { .. } => "service account",
+            Credentials::ApiKey { .. } => "API key",
+        }
+    }
+}
+
+/// Everything the API layer needs, resolved.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// `https://...` (or `http://` to a loopback address), with a trailing slash.
+    pub base_url: String,
+    pub project_id: Option<String>,
+    pub cluster: Option<String>,
+    pub egress: Egress,
+    pub credentials: Result<Credentials, CredentialsError>,
+    /// Where the credentials came from (`env`, `Atlas CLI profile NAME`).
+    pub source: String,
 }

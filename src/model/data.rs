@@ -1,5 +1,7 @@
 //! The data layer's facts: the collections seen, or why the layer failed.
 
+use super::step::Step;
+
 /// One collection (or view) of the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Collection {
@@ -51,4 +53,22 @@ pub fn looked_in_words(looked_in: &[String]) -> String {
     } else {
         looked_in.join(", ")
     }
+}
+
+/// The data layer's result.
+#[derive(Debug, Clone, Default)]
+pub struct DataOutcome {
+    pub steps: Vec<Step>,
+    /// Whether `listDatabases` answered (some servers refuse it without a cluster role).
+    pub databases_listed: bool,
+    pub databases: Vec<String>,
+    /// The database listed, if one.
+    pub database: Option<String>,
+    pub collections: Vec<Collection>,
+    /// No database chosen: the collections of each database the user may see
+    /// (system databases aside), at most `MAX_DATABASES_LISTED` of them.
+    pub every_database: Vec<(String, Vec<Collection>)>,
+    /// Databases beyond `MAX_DATABASES_LISTED`, not listed.
+    pub databases_not_listed: usize,
+    pub failure: Option<Failure>,
 }

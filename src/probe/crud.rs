@@ -15,7 +15,7 @@ use mongodb::Client;
 use mongodb::bson::{Document, doc};
 
 use crate::model::report::{Check, Section};
-use crate::model::step::Status;
+use crate::model::step::{Secs, Status};
 
 /// The prefix of every scratch collection.
 pub const PREFIX: &str = "atlas_doctor_probe_";
@@ -240,8 +240,8 @@ pub async fn round_trip(
             scrub(refused)
         ),
         (Ok(_), true) => format!(
-            "drop {name}: done, but a write was still unanswered after {}s and may land later: check for {database}.{name}",
-            cleanup_deadline.as_secs_f64()
+            "drop {name}: done, but a write was still unanswered after {} and may land later: check for {database}.{name}",
+            Secs(cleanup_deadline)
         ),
         (Err(e), _) => format!(
             "drop {name}: FAILED: {}; drop {database}.{name} by hand",
@@ -278,7 +278,7 @@ pub async fn round_trip(
         ),
         End::TimedOut => (
             Status::Fail,
-            format!("the round trip did not finish within {}s", (deadline * 5).as_secs_f64()),
+            format!("the round trip did not finish within {}", Secs(deadline * 5)),
             Some("check the server's load and the network; raise --timeout if the server is just slow".to_string()),
             None,
         ),
@@ -326,8 +326,8 @@ async fn timed<'a, T: 'a>(
                 }));
             }
             Err(Halt::Failed(format!(
-                "{what}: no answer within {}s",
-                deadline.as_secs_f64()
+                "{what}: no answer within {}",
+                Secs(deadline)
             )))
         }
     }
@@ -384,7 +384,7 @@ async fn drop_scratch(
                     _ => Err(driver_text(&e)),
                 };
             }
-            Err(_) => return Err(format!("no answer within {}s", deadline.as_secs_f64())),
+            Err(_) => return Err(format!("no answer within {}", Secs(deadline))),
         }
         match exists().await {
             Some(false) => return Ok(Cleaned::Dropped),

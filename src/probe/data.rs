@@ -4,7 +4,7 @@
 //! allowed), and checks the expected collections are there.
 
 use crate::model::data::looked_in_words;
-pub use crate::model::data::{Collection, Failure};
+use crate::model::data::{Collection, DataOutcome, Failure};
 use mongodb::Client;
 use mongodb::bson::{Bson, Document, doc};
 use mongodb::error::Error as DriverError;
@@ -55,24 +55,6 @@ pub fn reads(database: Option<&str>) -> Vec<Read> {
     let mut reads = vec![Read::new("admin", list_databases())];
     reads.extend(database.map(|db| Read::new(db, list_collections_command())));
     reads
-}
-
-/// The data layer's result.
-#[derive(Debug, Clone, Default)]
-pub struct DataOutcome {
-    pub steps: Vec<Step>,
-    /// Whether `listDatabases` answered (some servers refuse it without a cluster role).
-    pub databases_listed: bool,
-    pub databases: Vec<String>,
-    /// The database listed, if one.
-    pub database: Option<String>,
-    pub collections: Vec<Collection>,
-    /// No database chosen: the collections of each database the user may see
-    /// (system databases aside), at most `MAX_DATABASES_LISTED` of them.
-    pub every_database: Vec<(String, Vec<Collection>)>,
-    /// Databases beyond `MAX_DATABASES_LISTED`, not listed.
-    pub databases_not_listed: usize,
-    pub failure: Option<Failure>,
 }
 
 /// `listDatabases`, then `listCollections` and the expected-collection checks.

@@ -3,10 +3,12 @@
 
 use std::time::{Duration, Instant};
 
+use super::connectivity::{Connectivity, HealthyHost, Options};
+use super::hello;
 use super::host::BoxStream;
-use super::{
-    Connectivity, Failure, HealthyHost, Layer, Options, RttStats, Status, Step, hello, ms,
-};
+use crate::model::deployment::RttStats;
+use crate::model::failure::Failure;
+use crate::model::step::{Layer, Status, Step, ms};
 use crate::uri::ConnectionString;
 
 /// Replica set name, wire version and primary checks across the healthy hosts.

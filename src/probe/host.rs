@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 
-use super::resolve::ResolvedHost;
-use super::{Failure, HealthyHost, Options, hello, tcp, tls};
+use super::connectivity::{HealthyHost, Options, ResolvedHost};
+use super::{hello, tcp, tls};
+use crate::model::failure::Failure;
 use crate::model::step::{Layer, Status, Step};
 use crate::uri;
 

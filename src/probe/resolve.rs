@@ -5,25 +5,11 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::connectivity::{Options, Resolved, ResolvedHost};
 use super::dns::{self, Resolver as _};
-use super::{Failure, Options};
+use crate::model::failure::Failure;
 use crate::model::step::{Layer, Status, Step};
 use crate::uri::{self, ConnectionString, Scheme};
-
-/// A host of the seed list with the addresses it resolved to.
-#[derive(Debug, Clone)]
-pub struct ResolvedHost {
-    pub name: String,
-    pub port: u16,
-    pub ips: Vec<IpAddr>,
-}
-
-/// What the dns layer found: the hosts, and the TXT record's options.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    pub hosts: Vec<ResolvedHost>,
-    pub txt_options: Vec<(String, String)>,
-}
 
 /// DNS through the chosen resolver; on failure, once more through the fallback.
 pub(super) async fn resolve_all(

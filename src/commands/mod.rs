@@ -3,7 +3,8 @@
 //! The glue between `pipeline`, `diagnose`, `checklist` and the report; nothing
 //! here probes or prints.
 
-use crate::checklist;
+mod checklist;
+
 use crate::cli::Command;
 use crate::config::Settings;
 use crate::diagnose;
@@ -117,7 +118,10 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             report.diagnosis.as_ref(),
         );
         if let Some(cr) = &code {
-            checks.push(checklist::testing::from_code(cr, evidence.data.is_some()));
+            checks.push(crate::checklist::testing::from_code(
+                cr,
+                evidence.data.is_some(),
+            ));
         }
         report.checks.extend(checks);
         diagnose::judge_checklist(&mut report, args.fail_on == crate::cli::FailOn::Warn);
@@ -141,7 +145,7 @@ fn code_report(
         let usable = data
             .failure
             .as_ref()
-            .is_none_or(|f| matches!(f, probe::data::Failure::Missing { .. }));
+            .is_none_or(|f| matches!(f, crate::model::data::Failure::Missing { .. }));
         usable.then(|| {
             let names: Vec<String> = data.collections.iter().map(|c| c.name.clone()).collect();
             (database, names)
@@ -281,13 +285,13 @@ pub fn apply_auth(report: &mut Report, outcome: &probe::auth::AuthOutcome) -> bo
 }
 
 /// Folds the data layer into the report.
-pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
+pub fn apply_data(report: &mut Report, data: crate::model::data::DataOutcome) {
     report.steps.extend(data.steps);
     if let Some(database) = &data.database
         && data
             .failure
             .as_ref()
-            .is_none_or(|f| matches!(f, probe::data::Failure::Missing { .. }))
+            .is_none_or(|f| matches!(f, crate::model::data::Failure::Missing { .. }))
     {
         let visible = if data.databases_listed {
             format!(
@@ -302,7 +306,7 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
             crate::words::count(data.collections.len(), "collection")
         ));
     }
-    let rows = |collections: Vec<probe::data::Collection>| {
+    let rows = |collections: Vec<crate::model::data::Collection>| {
         collections
             .into_iter()
             .map(|c| report::CollectionRow {
