@@ -15,8 +15,6 @@ use crate::model::step::{Layer, Status, Step};
 use crate::probe::{self, auth, data, status};
 use crate::uri::{self, ConnectionString};
 
-pub use crate::deadline::{GRACE, remaining};
-
 /// The layers an early driver start may wait through (dns, tcp, tls, hello,
 /// then auth itself), each with one deadline: the bound of its own work. The
 /// auth layer still waits for it only until its own deadline.
@@ -73,7 +71,7 @@ impl Plan {
 #[derive(Debug, Clone)]
 pub struct Evidence {
     /// The connection string, or why the uri layer refused it.
-    pub uri: Result<ConnectionString, uri::Error>,
+    pub uri: Result<ConnectionString, crate::model::uri::Error>,
     /// The uri layer's steps (parse, password source, lints).
     pub uri_steps: Vec<Step>,
     /// The database the data, crud and status layers use, as the plan resolved it.
@@ -84,9 +82,9 @@ pub struct Evidence {
     pub crud: Option<crate::probe::crud::Outcome>,
     pub status: Option<crate::model::status::Evidence>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
-    pub atlas: Option<crate::atlas::Facts>,
+    pub atlas: Option<crate::model::atlas::Facts>,
     /// A stop signal ended the CRUD check, after its cleanup.
-    pub interrupted: Option<crate::stop::Signal>,
+    pub interrupted: Option<crate::model::signal::Signal>,
     /// How long each layer took, for what rests on it (a checklist item's time).
     pub took: Took,
 }
@@ -112,14 +110,14 @@ impl Evidence {
     /// system resolver that the fallback worked around still counts).
     pub fn connected(&self) -> bool {
         self.connectivity.as_ref().is_some_and(|c| {
-            c.failure
-                .as_ref()
-                .is_none_or(|f| matches!(f, probe::Failure::DnsResolverBroken { .. }))
+            c.failure.as_ref().is_none_or(|f| {
+                matches!(f, crate::model::failure::Failure::DnsResolverBroken { .. })
+            })
         })
     }
 
     /// Who the server says we are, once authenticated.
-    pub fn auth_info(&self) -> Option<&auth::AuthInfo> {
+    pub fn auth_info(&self) -> Option<&crate::model::auth::AuthInfo> {
         self.auth.as_ref().and_then(|a| a.result.as_ref().ok())
     }
 }
@@ -367,7 +365,7 @@ async fn after_data(
 fn start_atlas(
     settings: &Settings,
     cs: &ConnectionString,
-) -> Option<tokio::task::JoinHandle<(crate::atlas::Facts, std::time::Duration)>> {
+) -> Option<tokio::task::JoinHandle<(crate::model::atlas::Facts, std::time::Duration)>> {
     let api = settings.atlas_api.clone()?;
     // Atlas keeps X.509, AWS IAM, LDAP and OIDC users in $external, all others in admin.
     let external = uri::mechanism::is_external(cs.option("authMechanism"));
@@ -400,8 +398,8 @@ fn start_atlas(
 /// Waits for the cross-check and the time it took; a task that died takes the
 /// run with it (`internal`).
 async fn finish_atlas(
-    handle: tokio::task::JoinHandle<(crate::atlas::Facts, std::time::Duration)>,
-) -> (crate::atlas::Facts, std::time::Duration) {
+    handle: tokio::task::JoinHandle<(crate::model::atlas::Facts, std::time::Duration)>,
+) -> (crate::model::atlas::Facts, std::time::Duration) {
     handle.await.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 
@@ -409,10 +407,10 @@ async fn finish_atlas(
 /// driver reads itself, without a cap (a FIFO or /dev/zero there would hang it
 /// or grow it without bound), and unix socket hosts, which the layer probes
 /// cannot reach.
-fn local_checks(cs: &ConnectionString) -> Result<(), uri::Error> {
+fn local_checks(cs: &ConnectionString) -> Result<(), crate::model::uri::Error> {
     for (option, path) in cs.file_options() {
         crate::file::check(std::path::Path::new(path), crate::file::PEM_MAX_BYTES).map_err(
-            |error| uri::Error::OptionFile {
+            |error| crate::model::uri::Error::OptionFile {
                 option: option.to_string(),
                 path: path.to_string(),
                 reason: error.to_string(),
@@ -420,7 +418,7 @@ fn local_checks(cs: &ConnectionString) -> Result<(), uri::Error> {
         )?;
     }
     match cs.hosts.iter().find(|h| h.is_unix_socket()) {
-        Some(socket) => Err(uri::Error::UnixSocket {
+        Some(socket) => Err(crate::model::uri::Error::UnixSocket {
             path: socket.name.clone(),
         }),
         None => Ok(()),

@@ -17,8 +17,7 @@ use regex::bytes::Regex;
 
 use crate::uri::userinfo::{Reading, credentials_end};
 
-pub use crate::model::scan::{DEADLINE, Hit, MAX_HITS, MAX_HITS_PER_FILE, Scan};
-pub use crate::walk::{MAX_ENTRIES, MAX_FILE_BYTES};
+use crate::model::scan::{DEADLINE, Hit, MAX_HITS, MAX_HITS_PER_FILE, Scan};
 
 /// Where a connection string starts: the scheme in any case, written plainly,
 /// JSON-escaped (`mongodb:\/\/`) or URL-encoded (`mongodb%3A%2F%2F`).

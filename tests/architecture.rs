@@ -145,6 +145,35 @@ fn r19_the_layer_table_covers_every_module() {
     );
 }
 
+/// One path per type: no module re-exports another module's items
+/// (`pub use crate::model::step::Step` in `probe` made `probe::Step` a second
+/// name for it). A module may still re-export its own private children.
+#[test]
+fn r19_one_path_per_type() {
+    let mut files = Vec::new();
+    collect(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let again: Vec<String> = files
+        .iter()
+        .flat_map(|(module, text)| {
+            text.lines()
+                .filter(|l| {
+                    let l = l.trim_start();
+                    l.starts_with("pub use crate::") || l.starts_with("pub(crate) use crate::")
+                })
+                .map(move |l| format!("  {module}: {}", l.trim()))
+        })
+        .collect();
+    assert!(
+        again.is_empty(),
+        "re-exports of another module's items (name them at their home instead):\n{}",
+        again.join("\n")
+    );
+}
+
 /// The reader itself, on a planted source tree: a cycle and an upward import
 /// are found, through `use` groups, `super::`, inline test modules and a
 /// parent's paths into its child.

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use crate::uri::userinfo::{Reading, credentials_end};
 
-pub use crate::model::atlas::{ConnectionStrings, UriKind};
+use crate::model::atlas::{ConnectionStrings, UriKind};
 
 /// An access-list entry's network: `ipAddress` (a /32 or /128) or `cidrBlock`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,6 @@ use crate::model::report::Report;
 use crate::model::step::{Layer, Status, Step};
 use crate::pipeline::{self, Depth, Evidence, Plan};
 use crate::probe;
-use crate::report;
 use crate::uri;
 
 /// Runs one probing command (everything but `explain`).
@@ -218,7 +217,7 @@ fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
             .as_ref()
             .and_then(|a| a.result.as_ref().err())
             .and_then(|f| match f {
-                probe::auth::Failure::Rejected { auth_db, .. } => Some(auth_db.as_str()),
+                crate::model::auth::Failure::Rejected { auth_db, .. } => Some(auth_db.as_str()),
                 _ => None,
             });
         apply_atlas(report, facts.clone(), auth_db);
@@ -228,7 +227,7 @@ fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
 /// Folds the Atlas API's facts into the report: its steps, the data-plane diagnosis
 /// sharpened by them, and a warning when the data plane worked from an address the
 /// access list does not cover (the route to 27017 is not the one checked).
-pub fn apply_atlas(report: &mut Report, facts: crate::atlas::Facts, auth_db: Option<&str>) {
+pub fn apply_atlas(report: &mut Report, facts: crate::model::atlas::Facts, auth_db: Option<&str>) {
     report.steps.extend(facts.steps.iter().cloned());
     if let Some(diagnosis) = report.diagnosis.take() {
         report.fail(diagnose::with_atlas(diagnosis, &facts, auth_db));
@@ -251,7 +250,7 @@ pub fn apply_auth(report: &mut Report, outcome: &probe::auth::AuthOutcome) -> bo
     report.steps.extend(outcome.steps.iter().cloned());
     match &outcome.result {
         Ok(info) => {
-            report.auth = Some(report::AuthSummary {
+            report.auth = Some(crate::model::report::AuthSummary {
                 user: info.user.clone(),
                 db: info.db.clone(),
                 mechanism: info.mechanism.clone(),
@@ -310,14 +309,14 @@ pub fn apply_data(report: &mut Report, data: crate::model::data::DataOutcome) {
     let rows = |collections: Vec<crate::model::data::Collection>| {
         collections
             .into_iter()
-            .map(|c| report::CollectionRow {
+            .map(|c| crate::model::report::CollectionRow {
                 name: c.name,
                 kind: c.kind,
                 documents: c.documents,
             })
             .collect::<Vec<_>>()
     };
-    report.data = Some(report::DataSummary {
+    report.data = Some(crate::model::report::DataSummary {
         databases: data.databases,
         database: data.database,
         collections: rows(data.collections),

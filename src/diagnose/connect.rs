@@ -8,36 +8,32 @@ use crate::model::report::Report;
 use crate::model::step::{Layer, Status, Step};
 use crate::model::verdict::Diagnosis;
 use crate::model::{dns, hello, tcp};
-use crate::uri;
 
 /// A connection string the uri layer refused.
-pub fn uri_error(error: &uri::Error) -> Diagnosis {
+pub fn uri_error(error: &crate::model::uri::Error) -> Diagnosis {
     let finding = match error {
-        uri::Error::UnescapedCharacter { .. } | uri::Error::BadPercentEncoding { .. } => {
-            Finding::UriUnescapedCharacter
-        }
-        uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
-        uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
-        uri::Error::UnknownScheme { .. } | uri::Error::SchemeCase { .. } => {
-            Finding::UriUnknownScheme
-        }
-        uri::Error::EmptyHost => Finding::UriEmptyHost,
-        uri::Error::InvalidOption { .. } | uri::Error::OptionFile { .. } => {
-            Finding::UriInvalidOption
-        }
-        uri::Error::UnixSocket { path } => return unix_socket(path),
-        uri::Error::InvalidPort { .. }
-        | uri::Error::InvalidHost { .. }
-        | uri::Error::Refused { .. } => Finding::UriMalformed,
+        crate::model::uri::Error::UnescapedCharacter { .. }
+        | crate::model::uri::Error::BadPercentEncoding { .. } => Finding::UriUnescapedCharacter,
+        crate::model::uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
+        crate::model::uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
+        crate::model::uri::Error::UnknownScheme { .. }
+        | crate::model::uri::Error::SchemeCase { .. } => Finding::UriUnknownScheme,
+        crate::model::uri::Error::EmptyHost => Finding::UriEmptyHost,
+        crate::model::uri::Error::InvalidOption { .. }
+        | crate::model::uri::Error::OptionFile { .. } => Finding::UriInvalidOption,
+        crate::model::uri::Error::UnixSocket { path } => return unix_socket(path),
+        crate::model::uri::Error::InvalidPort { .. }
+        | crate::model::uri::Error::InvalidHost { .. }
+        | crate::model::uri::Error::Refused { .. } => Finding::UriMalformed,
     };
     let diagnosis = Diagnosis::from_finding(finding).with_evidence(error.to_string());
     match error {
-        uri::Error::UnescapedCharacter { part, ch, encoded } => diagnosis
+        crate::model::uri::Error::UnescapedCharacter { part, ch, encoded } => diagnosis
             .with_summary(format!(
                 "The {part} in the connection string contains an unescaped {ch:?}."
             ))
             .with_specific_fix(format!("Write {ch:?} as {encoded} in the {part}, or pass the password apart from the URI through `password-env`.")),
-        uri::Error::OptionFile { .. } => diagnosis.with_summary(format!(
+        crate::model::uri::Error::OptionFile { .. } => diagnosis.with_summary(format!(
             "The connection string names a file that cannot be used: {error}."
         )),
         _ => diagnosis,
@@ -471,7 +467,7 @@ mod tests {
 
     #[test]
     fn an_unescaped_character_names_its_encoding_not_the_password() {
-        let err = uri::ConnectionString::parse("mongodb://app:hunter@2@h/").unwrap_err();
+        let err = crate::uri::ConnectionString::parse("mongodb://app:hunter@2@h/").unwrap_err();
         let d = uri_error(&err);
         assert_eq!(d.class, Class::ConfigInvalid);
         assert!(d.fixes[0].contains("%40"), "{:?}", d.fixes);

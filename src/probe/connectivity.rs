@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{hello, tls, trust};
+use super::{hello, trust};
 use crate::model::deployment::{Deployment, PrivateHost, RttStats, Topology};
 use crate::model::failure::Failure;
 use crate::model::step::Step;
@@ -40,7 +40,7 @@ pub struct HealthyHost {
     /// `name:port`, as reports show it.
     pub address: String,
     pub hello: hello::HelloInfo,
-    pub tls: Option<tls::Evidence>,
+    pub tls: Option<crate::model::tls::Evidence>,
     /// The address that connected, for auth/data layers.
     pub socket: SocketAddr,
 }
@@ -77,7 +77,7 @@ impl Connectivity {
     }
 
     /// Each answering host's TLS evidence, by `host:port` (empty without TLS).
-    pub fn tls_evidence(&self) -> Vec<(String, tls::Evidence)> {
+    pub fn tls_evidence(&self) -> Vec<(String, crate::model::tls::Evidence)> {
         self.healthy
             .iter()
             .filter_map(|h| h.tls.as_ref().map(|t| (h.address.clone(), t.clone())))

@@ -34,7 +34,7 @@ pub const CLEANUP_MIN: Duration = Duration::from_secs(3);
 pub struct Outcome {
     pub check: Check,
     /// A stop signal arrived: the caller exits with its code after reporting.
-    pub interrupted: Option<crate::stop::Signal>,
+    pub interrupted: Option<crate::model::signal::Signal>,
 }
 
 /// A collection name no one else uses: time and process id, in hex.
@@ -52,7 +52,7 @@ enum End {
     Done(Vec<String>),
     Failed(String),
     TimedOut,
-    Interrupted(crate::stop::Signal),
+    Interrupted(crate::model::signal::Signal),
 }
 
 impl Outcome {
@@ -89,7 +89,7 @@ pub async fn round_trip(
     client: &Client,
     database: &str,
     deadline: Duration,
-    interrupted: impl Future<Output = crate::stop::Signal>,
+    interrupted: impl Future<Output = crate::model::signal::Signal>,
     scrub: &(dyn Fn(&str) -> String + Sync),
 ) -> Outcome {
     let name = scratch_name();
@@ -203,7 +203,7 @@ pub async fn round_trip(
             Ok(Err(Halt::Failed(message))) => End::Failed(message),
             // Only a signal sets `stop`, and that branch is below.
             Ok(Err(Halt::Stopped)) => {
-                End::Interrupted(crate::stop::received().unwrap_or(crate::stop::Signal::Int))
+                End::Interrupted(crate::stop::received().unwrap_or(crate::model::signal::Signal::Int))
             }
             Err(_) => End::TimedOut,
         },

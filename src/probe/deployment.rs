@@ -131,7 +131,7 @@ pub(super) async fn time_pings(
     for i in 0..options.ping_count {
         let left = deadline.saturating_duration_since(Instant::now());
         let result = if left.is_zero() {
-            Err(hello::Error::NoReply {
+            Err(crate::model::hello::Error::NoReply {
                 after: options.timeout,
             })
         } else {
@@ -139,9 +139,11 @@ pub(super) async fn time_pings(
                 .await
                 // The series' deadline, not the sliver of it the last ping had.
                 .map_err(|e| match e {
-                    hello::Error::NoReply { .. } => hello::Error::NoReply {
-                        after: options.timeout,
-                    },
+                    crate::model::hello::Error::NoReply { .. } => {
+                        crate::model::hello::Error::NoReply {
+                            after: options.timeout,
+                        }
+                    }
                     other => other,
                 })
         };

@@ -19,13 +19,12 @@ pub mod tcp;
 pub mod tls;
 pub mod trust;
 
-pub use crate::model::failure::Failure;
+use crate::model::failure::Failure;
 use std::sync::Arc;
 
 use tokio::task::JoinSet;
 
-pub use crate::model::deployment::{Deployment, PrivateHost, RttStats, Topology};
-pub use crate::model::step::{Layer, Status, Step, ms};
+use crate::model::deployment::{PrivateHost, RttStats};
 use crate::uri::{self, ConnectionString};
 
 pub use connectivity::{Connectivity, HealthyHost, Options, Resolved, ResolvedHost};

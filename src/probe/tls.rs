@@ -17,7 +17,7 @@ use tokio_rustls::client::TlsStream;
 use super::cert::describe;
 use super::trust::Roots;
 use crate::model::step::Secs;
-pub use crate::model::tls::{CertInfo, Error, Evidence};
+use crate::model::tls::{CertInfo, Error, Evidence};
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -899,7 +899,7 @@ mod tests {
         let mut checklist = passing_auth_check();
         checklist.command = "checklist";
         checklist.checks.push(Check::new(
-            crate::report::Section::Security,
+            crate::model::report::Section::Security,
             "least-privilege",
             Status::Warn,
             "app has a broad role an application user should not have: root",
@@ -907,7 +907,7 @@ mod tests {
             vec!["app has root@admin".into()],
         ));
         checklist.checks.push(Check::new(
-            crate::report::Section::Testing,
+            crate::model::report::Section::Testing,
             "crud",
             Status::Skip,
             "not enabled",

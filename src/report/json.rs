@@ -654,7 +654,7 @@ mod tests {
             "the password came with --uri",
         ));
         report.checks.push(Check::new(
-            crate::report::Section::Security,
+            crate::model::report::Section::Security,
             "least-privilege",
             Status::Warn,
             "app has a broad role",

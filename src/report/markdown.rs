@@ -283,7 +283,7 @@ pub(crate) mod tests {
                 .steps
                 .push(Step::new(Layer::Tls, *s, Status::Fail, *s).on(format!("{s}:27017")));
             report.checks.push(Check::new(
-                crate::report::Section::Security,
+                crate::model::report::Section::Security,
                 "least-privilege",
                 Status::Warn,
                 *s,

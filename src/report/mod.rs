@@ -10,9 +10,7 @@ pub mod sarif;
 pub mod style;
 pub mod text;
 
-pub use crate::model::report::{
-    AuthSummary, Check, CollectionRow, DataSummary, Report, Section, Verdict,
-};
+use crate::model::report::{AuthSummary, Check, CollectionRow, DataSummary, Report};
 use crate::model::step::Status;
 
 /// `text` without the host it concerns and without IP addresses, so the same

@@ -17,7 +17,7 @@ mod parts;
 mod redact;
 pub mod userinfo;
 
-pub use crate::model::uri::Error;
+use crate::model::uri::Error;
 
 pub(crate) use atlas_host::atlas_domain_pattern;
 pub use atlas_host::is_atlas_host;

@@ -10,7 +10,7 @@ mod client;
 mod connection_status;
 mod request;
 
-pub use crate::model::auth::{AuthInfo, Failure, Privilege, Role};
+use crate::model::auth::{AuthInfo, Failure};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::time::Duration;
