@@ -122,6 +122,7 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
                 evidence.data.is_some(),
             ));
         }
+        checklist::time(&mut checks, &evidence.took, statics);
         report.checks.extend(checks);
         diagnose::judge_checklist(&mut report, args.fail_on == crate::cli::FailOn::Warn);
     }

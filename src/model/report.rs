@@ -116,6 +116,9 @@ pub struct Check {
     pub summary: String,
     pub fix: Option<String>,
     pub evidence: Vec<String>,
+    /// How long the evidence the item rests on took to gather (its layers' wall
+    /// time; zero for an item judged from the settings alone).
+    pub duration: std::time::Duration,
 }
 
 impl Check {
@@ -134,6 +137,7 @@ impl Check {
             summary: summary.into(),
             fix: fix.map(str::to_string),
             evidence,
+            duration: std::time::Duration::ZERO,
         }
     }
 }

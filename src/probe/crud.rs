@@ -302,6 +302,8 @@ pub async fn round_trip(
             summary,
             fix,
             evidence,
+            // The checklist times it with the layer (`commands::checklist::time`).
+            duration: std::time::Duration::ZERO,
         },
         interrupted,
     }
