@@ -9,7 +9,7 @@ use crate::cli::Command;
 use crate::config::Settings;
 use crate::diagnose;
 use crate::model::class::Class;
-use crate::model::report::Report;
+use crate::model::report::{Fact, Report};
 use crate::model::step::{Layer, Status, Step};
 use crate::pipeline::{self, Depth, Evidence, Plan};
 use crate::probe;
@@ -266,14 +266,15 @@ pub fn apply_auth(report: &mut Report, outcome: &probe::auth::AuthOutcome) -> bo
                     .collect(),
             });
             match &info.user {
-                Some(user) => report.facts.push(format!(
+                // The auth step's line says the mechanism and roles.
+                Some(user) => report.facts.push(Fact::said_by_step(format!(
                     "authenticated as {user}@{} ({})",
                     info.db.as_deref().unwrap_or("?"),
                     probe::auth::describe(info)
+                ))),
+                None => report.facts.push(Fact::new(
+                    "no credentials; the server does not require authentication",
                 )),
-                None => report
-                    .facts
-                    .push("no credentials; the server does not require authentication".into()),
             }
             true
         }
@@ -301,10 +302,17 @@ pub fn apply_data(report: &mut Report, data: crate::model::data::DataOutcome) {
         } else {
             String::new()
         };
-        report.facts.push(format!(
+        let fact = format!(
             "{} in {database}{visible}",
             crate::words::count(data.collections.len(), "collection")
-        ));
+        );
+        // The `listCollections` step says the count; alone, unless the
+        // database is not listed (then its line is about that).
+        report.facts.push(if data.database_unlisted {
+            Fact::new(fact)
+        } else {
+            Fact::said_by_step(fact)
+        });
     }
     let rows = |collections: Vec<crate::model::data::Collection>| {
         collections
@@ -343,13 +351,13 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
             .version
             .as_deref()
             .unwrap_or("(version not reported)");
-        report.facts.push(format!(
+        report.facts.push(Fact::new(format!(
             "MongoDB {version} at {}, {} ({} of {} hosts answered)",
             host.address,
             host.hello.role(),
             connectivity.healthy.len(),
             connectivity.hosts.len()
-        ));
+        )));
     }
     // Only while another host works is a host's failure a warning; when none
     // works, the other hosts' failures are the failure itself (their steps show

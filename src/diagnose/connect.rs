@@ -222,9 +222,12 @@ fn dns_failure(query: &str, resolver: &str, error: &dns::Error) -> Diagnosis {
     let d =
         Diagnosis::from_finding(finding).with_evidence(format!("{query} via {resolver}: {error}"));
     match error {
-        dns::Error::NoSuchName => d.with_summary(format!("The name in {query} does not exist (NXDOMAIN).")),
-        dns::Error::NoRecords { record } if query.starts_with("SRV") => d
-            .with_summary(format!("{query}: the name exists but publishes no {record} record, so mongodb+srv:// cannot work.")),
+        dns::Error::NoSuchName => {
+            d.with_summary(format!("The name in {query} does not exist (NXDOMAIN)."))
+        }
+        dns::Error::NoRecords { record: "SRV" } => d.with_summary(format!(
+            "{query}: the name exists but publishes no SRV record, so mongodb+srv:// cannot work."
+        )),
         _ => d,
     }
 }
@@ -353,6 +356,29 @@ pub fn judge_steps(steps: Vec<Step>, answered: &[String], degraded: &[String]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 19 item 2: a missing SRV record was told apart by our own query
+    /// text (`query.starts_with("SRV")`); it is read off the typed record.
+    #[test]
+    fn r19_a_missing_srv_record_is_read_off_the_typed_record() {
+        let d = failure(&Failure::Dns {
+            query: "_mongodb._tcp.c0.example.test".into(),
+            resolver: "127.0.0.1:53".into(),
+            error: dns::Error::NoRecords { record: "SRV" },
+        });
+        assert!(
+            d.summary
+                .ends_with("publishes no SRV record, so mongodb+srv:// cannot work."),
+            "{}",
+            d.summary
+        );
+        let d = failure(&Failure::Dns {
+            query: "A/AAAA h.example.test".into(),
+            resolver: "127.0.0.1:53".into(),
+            error: dns::Error::NoRecords { record: "A/AAAA" },
+        });
+        assert!(!d.summary.contains("mongodb+srv"), "{}", d.summary);
+    }
 
     /// Issue 19 item 4: a scanner panic became a SKIP item and the checklist could
     /// exit 0; a lost task makes the run `internal` whatever else it found.

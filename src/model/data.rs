@@ -64,6 +64,9 @@ pub struct DataOutcome {
     pub databases: Vec<String>,
     /// The database listed, if one.
     pub database: Option<String>,
+    /// `listDatabases` answered without naming `database` (it does not exist
+    /// yet, or holds nothing): the `listCollections` step says so beside its count.
+    pub database_unlisted: bool,
     pub collections: Vec<Collection>,
     /// No database chosen: the collections of each database the user may see
     /// (system databases aside), at most `MAX_DATABASES_LISTED` of them.

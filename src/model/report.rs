@@ -23,7 +23,7 @@ pub struct Report {
     pub checks: Vec<Check>,
     pub rtt: Option<RttStats>,
     /// One-line facts about the deployment (version, topology).
-    pub facts: Vec<String>,
+    pub facts: Vec<Fact>,
     /// The deployment as the handshakes describe it; `None` when no host answered.
     pub deployment: Option<Deployment>,
     /// `(host:port, evidence)` of every host whose TLS handshake worked.
@@ -40,6 +40,35 @@ pub struct Report {
     pub scan: Option<crate::model::scan::Scan>,
     /// `--from-code`: the collections the application's source uses, compared.
     pub code: Option<crate::model::code::CodeReport>,
+}
+
+/// A one-line fact about the deployment, and whether a step already says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub text: String,
+    /// A step's own line says it already (who we are, after the auth step;
+    /// the collection count, after `listCollections`): where the steps are
+    /// shown, the verdict line leaves it out. Set by whoever adds the fact,
+    /// never found by comparing sentences.
+    pub said_by_step: bool,
+}
+
+impl Fact {
+    /// A fact no step says.
+    pub fn new(text: impl Into<String>) -> Self {
+        Fact {
+            text: text.into(),
+            said_by_step: false,
+        }
+    }
+
+    /// A fact a step's line already says.
+    pub fn said_by_step(text: impl Into<String>) -> Self {
+        Fact {
+            text: text.into(),
+            said_by_step: true,
+        }
+    }
 }
 
 /// The identity `connectionStatus` reported.

@@ -389,10 +389,9 @@ async fn list_collections(
         let (index, documents) = joined.unwrap_or_else(|e| crate::panic::rethrow(e));
         collections[index].documents = documents;
     }
-    let in_db = if out.databases_listed
-        && database != "admin"
-        && !out.databases.iter().any(|d| d == database)
-    {
+    out.database_unlisted =
+        out.databases_listed && database != "admin" && !out.databases.iter().any(|d| d == database);
+    let in_db = if out.database_unlisted {
         " (the database does not exist yet, or holds nothing)"
     } else {
         ""

@@ -434,7 +434,7 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
             let mut parts: Vec<String> = report
                 .facts
                 .iter()
-                .map(|f| terminal(f).into_owned())
+                .map(|f| terminal(&f.text).into_owned())
                 .collect();
             if !report.checks.is_empty() {
                 parts.push(super::summary_line(&report.checks));
@@ -443,12 +443,12 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
             (!parts.is_empty()).then(|| parts.join("; "))
         }
         (None, _) => {
-            // The facts no step or check has already said.
+            // The facts no step has already said.
             let mut parts: Vec<String> = report
                 .facts
                 .iter()
-                .filter(|f| !already_said(f, report))
-                .map(|f| terminal(f).into_owned())
+                .filter(|f| !f.said_by_step)
+                .map(|f| terminal(&f.text).into_owned())
                 .collect();
             if !report.checks.is_empty() {
                 parts.push(super::summary_line(&report.checks));
@@ -487,19 +487,6 @@ fn rtt_text(r: crate::model::deployment::RttStats) -> String {
         r.command,
         if r.count == 1 { "" } else { "s" }
     )
-}
-
-/// True when a step's detail or a check's summary already holds `fact`'s words
-/// (`authenticated as app@admin (SCRAM-SHA-256; ...)` after the auth step).
-fn already_said(fact: &str, report: &Report) -> bool {
-    const SHORTEST: usize = 12;
-    report
-        .steps
-        .iter()
-        .map(|s| s.detail.as_str())
-        .chain(report.checks.iter().map(|c| c.summary.as_str()))
-        .filter(|said| said.len() >= SHORTEST)
-        .any(|said| fact.contains(said) || said.contains(fact))
 }
 
 /// The unbreakable units of a paragraph: words, except that a code span (from
@@ -648,7 +635,7 @@ mod tests {
     }
 
     use crate::model::finding::Finding;
-    use crate::model::report::{AuthSummary, DataSummary};
+    use crate::model::report::{AuthSummary, DataSummary, Fact};
     use crate::model::verdict::Diagnosis;
     use std::time::Duration;
 
@@ -799,10 +786,10 @@ mod tests {
             Status::Pass,
             "SCRAM-SHA-256; roles: readWrite@app; 0 privileges",
         ));
-        report.facts.push("MongoDB 8.2.11 at 127.0.0.1:27017, primary of replica set secantus (1 of 1 hosts answered)".into());
-        report.facts.push(
-            "authenticated as app@admin (SCRAM-SHA-256; roles: readWrite@app; 0 privileges)".into(),
-        );
+        report.facts.push(Fact::new("MongoDB 8.2.11 at 127.0.0.1:27017, primary of replica set secantus (1 of 1 hosts answered)"));
+        report.facts.push(Fact::said_by_step(
+            "authenticated as app@admin (SCRAM-SHA-256; roles: readWrite@app; 0 privileges)",
+        ));
         report.auth = Some(AuthSummary {
             user: Some("app".into()),
             db: Some("admin".into()),
@@ -849,6 +836,38 @@ mod tests {
         // Piped: no wrapping, one line per step.
         let piped = render(&report, Palette::plain(), Detail::Normal, None);
         assert!(piped.lines().any(|l| l.contains("3 of 3 hosts: the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection")), "{piped}");
+    }
+
+    /// Issue 19 item 2: the verdict line left out a fact whose words a step's
+    /// line shared (a substring search over our own sentences), so an IPv6
+    /// address in a dns step hid the deployment's one-line fact. Whether a
+    /// step says a fact is now typed, set where the fact is made.
+    #[test]
+    fn r19_a_fact_is_left_out_by_its_type_not_by_shared_words() {
+        let mut report = Report::new(
+            "ping",
+            "mongodb://[2001:db8::1234:5678]/".into(),
+            "flag:--uri".into(),
+        );
+        report.steps.push(step(
+            Layer::Dns,
+            "A/AAAA 2001:db8::1234:5678",
+            None,
+            Status::Pass,
+            "2001:db8::1234:5678",
+        ));
+        let deployment =
+            "MongoDB 8.0.4 at [2001:db8::1234:5678]:27017, standalone (1 of 1 hosts answered)";
+        report.facts.push(Fact::new(deployment));
+        report.facts.push(Fact::said_by_step(
+            "authenticated as app@admin (PLAIN words)",
+        ));
+        let text = render(&report, Palette::plain(), Detail::Normal, None);
+        let verdict = text.lines().last().unwrap_or_default();
+        assert!(verdict.contains(deployment), "{text}");
+        assert!(!verdict.contains("authenticated as"), "{text}");
+        let quiet = render(&report, Palette::plain(), Detail::Quiet, None);
+        assert!(quiet.contains("authenticated as app@admin"), "{quiet}");
     }
 
     /// Issue 11 item 9: a passing run printed its summary twice.
@@ -943,7 +962,7 @@ mod tests {
             hostile,
         ));
         report.warnings.push(hostile.into());
-        report.facts.push(hostile.into());
+        report.facts.push(Fact::new(hostile));
         report.fail(
             Diagnosis::from_finding(Finding::NotMongodb)
                 .with_summary(hostile)

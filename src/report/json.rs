@@ -55,7 +55,7 @@ struct JsonReport<'a> {
     /// (`layer name: detail`) and checklist item (`section/id: summary`), so a
     /// `warn` verdict always says why.
     warnings: Vec<String>,
-    facts: &'a [String],
+    facts: Vec<&'a str>,
     rtt_ms: Option<JsonRtt>,
     steps: Vec<JsonStep<'a>>,
     checks: Vec<JsonCheck<'a>>,
@@ -570,7 +570,7 @@ pub fn render(report: &Report) -> String {
             exit_code: report.exit_code(),
             diagnosis: report.diagnosis.as_ref(),
             warnings: warnings(report),
-            facts: &report.facts,
+            facts: report.facts.iter().map(|f| f.text.as_str()).collect(),
             rtt_ms: report.rtt.map(|r| JsonRtt {
                 count: r.count,
                 min: round(ms(r.min)),
