@@ -20,6 +20,7 @@ use crate::model::class::Class;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
 use crate::redact::redact_text;
+use crate::uri::userinfo::{self, credentials_end};
 use crate::wording::{self, Family, Knowledge, Reading, Tier, learned, rules};
 
 /// The most input `explain` reads; the rest is ignored. Whole stack traces and
@@ -627,7 +628,8 @@ fn database_without_auth_source(text: &str) -> Option<String> {
     for range in crate::redact::find_uris(text) {
         let uri = &text[range];
         let rest = &uri[uri.find("://")? + 3..];
-        let after_hosts = &rest[rest.rfind('@').map_or(0, |i| i + 1)..];
+        let after_hosts =
+            &rest[credentials_end(rest, userinfo::Reading::LastAt).map_or(0, |i| i + 1)..];
         let Some(slash) = after_hosts.find('/') else {
             continue;
         };

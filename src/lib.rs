@@ -83,7 +83,7 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     if let Command::Watch(args) = &cli.command {
         return run_watch(cli, args, uri_origin);
     }
-    let settings = config::resolve(&cli.global, uri_origin, &config::ProcessEnv);
+    let settings = config::resolve(&cli.global, uri_origin, &crate::environment::ProcessEnv);
     let format = cli.global.format;
     let color = settings.as_ref().is_ok_and(|s| s.color);
     colored::control::set_override(color);

@@ -15,8 +15,6 @@ use crate::model::step::{Layer, Status, Step};
 use crate::probe::{self, auth, data, status};
 use crate::uri::{self, ConnectionString};
 
-pub use crate::deadline::{GRACE, remaining};
-
 /// The layers an early driver start may wait through (dns, tcp, tls, hello,
 /// then auth itself), each with one deadline: the bound of its own work. The
 /// auth layer still waits for it only until its own deadline.
@@ -73,20 +71,38 @@ impl Plan {
 #[derive(Debug, Clone)]
 pub struct Evidence {
     /// The connection string, or why the uri layer refused it.
-    pub uri: Result<ConnectionString, uri::Error>,
+    pub uri: Result<ConnectionString, crate::model::uri::Error>,
     /// The uri layer's steps (parse, password source, lints).
     pub uri_steps: Vec<Step>,
     /// The database the data, crud and status layers use, as the plan resolved it.
     pub database: Option<String>,
     pub connectivity: Option<probe::Connectivity>,
     pub auth: Option<auth::AuthOutcome>,
-    pub data: Option<data::DataOutcome>,
+    pub data: Option<crate::model::data::DataOutcome>,
     pub crud: Option<crate::probe::crud::Outcome>,
-    pub status: Option<status::Evidence>,
+    pub status: Option<crate::model::status::Evidence>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
-    pub atlas: Option<crate::atlas::Facts>,
+    pub atlas: Option<crate::model::atlas::Facts>,
     /// A stop signal ended the CRUD check, after its cleanup.
-    pub interrupted: Option<crate::stop::Signal>,
+    pub interrupted: Option<crate::model::signal::Signal>,
+    /// How long each layer took, for what rests on it (a checklist item's time).
+    pub took: Took,
+}
+
+/// Wall time per layer (zero for a layer that did not run): layers run their
+/// hosts side by side, so this is what a user waits, not a sum of steps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Took {
+    /// dns, tcp, tls and hello.
+    pub connectivity: std::time::Duration,
+    pub auth: std::time::Duration,
+    /// The listings of `listDatabases` and `listCollections`.
+    pub data: std::time::Duration,
+    /// The database-status commands.
+    pub status: std::time::Duration,
+    pub crud: std::time::Duration,
+    /// The Atlas Administration API (beside the data-plane layers).
+    pub atlas: std::time::Duration,
 }
 
 impl Evidence {
@@ -94,14 +110,14 @@ impl Evidence {
     /// system resolver that the fallback worked around still counts).
     pub fn connected(&self) -> bool {
         self.connectivity.as_ref().is_some_and(|c| {
-            c.failure
-                .as_ref()
-                .is_none_or(|f| matches!(f, probe::Failure::DnsResolverBroken { .. }))
+            c.failure.as_ref().is_none_or(|f| {
+                matches!(f, crate::model::failure::Failure::DnsResolverBroken { .. })
+            })
         })
     }
 
     /// Who the server says we are, once authenticated.
-    pub fn auth_info(&self) -> Option<&auth::AuthInfo> {
+    pub fn auth_info(&self) -> Option<&crate::model::auth::AuthInfo> {
         self.auth.as_ref().and_then(|a| a.result.as_ref().ok())
     }
 }
@@ -120,6 +136,7 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         status: None,
         atlas: None,
         interrupted: None,
+        took: Took::default(),
     };
     let cs = match &evidence.uri {
         Ok(cs) => cs.clone(),
@@ -155,7 +172,9 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         if evidence.interrupted.is_some() {
             atlas.abort();
         } else {
-            evidence.atlas = Some(finish_atlas(atlas).await);
+            let (facts, took) = finish_atlas(atlas).await;
+            evidence.took.atlas = took;
+            evidence.atlas = Some(facts);
         }
     }
     evidence
@@ -203,7 +222,9 @@ async fn data_plane(
             })
         })
         .flatten();
+    let started = Instant::now();
     let connectivity = probe::connectivity(cs, &options).await;
+    evidence.took.connectivity = started.elapsed();
     evidence.connectivity = Some(connectivity);
     if plan.depth < Depth::Auth || !evidence.connected() {
         if let Some(early) = early {
@@ -222,7 +243,9 @@ async fn data_plane(
         deadline: Instant::now() + settings.timeout,
         reads: &reads,
     };
+    let started = Instant::now();
     let (outcome, driver) = auth::authenticate(&request, early).await;
+    evidence.took.auth = started.elapsed();
     let authenticated = outcome.result.is_ok();
     evidence.auth = Some(outcome);
     let Some(auth::Driver { client, prefetched }) = driver.filter(|_| authenticated) else {
@@ -255,17 +278,27 @@ async fn data_plane(
         deadline,
         prefetched: &prefetched,
     };
-    let listing = data::collections(&client, &request);
+    let started = Instant::now();
+    let listing = async {
+        let outcome = data::collections(&client, &request).await;
+        (outcome, started.elapsed())
+    };
     let status = async {
         if plan.status {
-            Some(status::run(&client, status_database, &prefetched, deadline, &scrub).await)
+            let evidence =
+                status::run(&client, status_database, &prefetched, deadline, &scrub).await;
+            Some((evidence, started.elapsed()))
         } else {
             None
         }
     };
-    let (outcome, status) = tokio::join!(listing, status);
+    let ((outcome, data_took), status) = tokio::join!(listing, status);
     evidence.data = Some(outcome);
-    evidence.status = status;
+    evidence.took.data = data_took;
+    if let Some((_, took)) = &status {
+        evidence.took.status = *took;
+    }
+    evidence.status = status.map(|(evidence, _)| evidence);
 
     // ---- crud (checklist): a stop signal ends it, after the cleanup.
     if plan.crud {
@@ -314,6 +347,7 @@ async fn after_data(
             return;
         }
     };
+    let started = Instant::now();
     let crud = crate::probe::crud::round_trip(
         client,
         &database,
@@ -322,6 +356,7 @@ async fn after_data(
         &scrub,
     )
     .await;
+    evidence.took.crud = started.elapsed();
     evidence.interrupted = crud.interrupted;
     evidence.crud = Some(crud);
 }
@@ -330,7 +365,7 @@ async fn after_data(
 fn start_atlas(
     settings: &Settings,
     cs: &ConnectionString,
-) -> Option<tokio::task::JoinHandle<crate::atlas::Facts>> {
+) -> Option<tokio::task::JoinHandle<(crate::model::atlas::Facts, std::time::Duration)>> {
     let api = settings.atlas_api.clone()?;
     // Atlas keeps X.509, AWS IAM, LDAP and OIDC users in $external, all others in admin.
     let external = uri::mechanism::is_external(cs.option("authMechanism"));
@@ -353,11 +388,18 @@ fn start_atlas(
         .to_string(),
         timeout: settings.timeout,
     };
-    Some(tokio::spawn(crate::atlas::cross_check(request)))
+    Some(tokio::spawn(async move {
+        let started = Instant::now();
+        let facts = crate::atlas::cross_check(request).await;
+        (facts, started.elapsed())
+    }))
 }
 
-/// Waits for the cross-check; a task that died takes the run with it (`internal`).
-async fn finish_atlas(handle: tokio::task::JoinHandle<crate::atlas::Facts>) -> crate::atlas::Facts {
+/// Waits for the cross-check and the time it took; a task that died takes the
+/// run with it (`internal`).
+async fn finish_atlas(
+    handle: tokio::task::JoinHandle<(crate::model::atlas::Facts, std::time::Duration)>,
+) -> (crate::model::atlas::Facts, std::time::Duration) {
     handle.await.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 
@@ -365,10 +407,10 @@ async fn finish_atlas(handle: tokio::task::JoinHandle<crate::atlas::Facts>) -> c
 /// driver reads itself, without a cap (a FIFO or /dev/zero there would hang it
 /// or grow it without bound), and unix socket hosts, which the layer probes
 /// cannot reach.
-fn local_checks(cs: &ConnectionString) -> Result<(), uri::Error> {
+fn local_checks(cs: &ConnectionString) -> Result<(), crate::model::uri::Error> {
     for (option, path) in cs.file_options() {
         crate::file::check(std::path::Path::new(path), crate::file::PEM_MAX_BYTES).map_err(
-            |error| uri::Error::OptionFile {
+            |error| crate::model::uri::Error::OptionFile {
                 option: option.to_string(),
                 path: path.to_string(),
                 reason: error.to_string(),
@@ -376,7 +418,7 @@ fn local_checks(cs: &ConnectionString) -> Result<(), uri::Error> {
         )?;
     }
     match cs.hosts.iter().find(|h| h.is_unix_socket()) {
-        Some(socket) => Err(uri::Error::UnixSocket {
+        Some(socket) => Err(crate::model::uri::Error::UnixSocket {
             path: socket.name.clone(),
         }),
         None => Ok(()),

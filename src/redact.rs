@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::uri::userinfo::{Reading, credentials_end};
+
 /// What a hidden secret is replaced with.
 pub const MASK: &str = "****";
 
@@ -118,7 +120,7 @@ pub fn redact_secret(text: &str, secret: &str) -> String {
             if c.is_ascii_alphanumeric() || "-._~".contains(c) {
                 c.to_string()
             } else {
-                crate::uri::percent_encode_char(c)
+                crate::uri::userinfo::percent_encode_char(c)
             }
         })
         .collect();
@@ -239,7 +241,7 @@ fn redact_uris(text: &str) -> String {
             continue;
         };
         let after = &uri[scheme_end..];
-        let Some(at) = userinfo_end(after) else {
+        let Some(at) = credentials_end(after, Reading::Text) else {
             continue;
         };
         let userinfo = &after[..at];
@@ -305,25 +307,6 @@ fn redact_encoded_uris(text: &str) -> String {
     }
     out.push_str(&text[last..]);
     out
-}
-
-/// Where the user information of `after` (the URI without its scheme) ends: the
-/// index of the `@` before the hosts, if there is one.
-///
-/// Drivers take the last `@` of the authority. In free text the authority's end
-/// is unknown (a password may hold an unencoded `/` or `?`), so: when an `@`
-/// comes before the first `?` and a `/` follows that `@`, it is the host
-/// separator (so an `@` inside the query, `appName=me@corp`, is not mistaken for
-/// it); otherwise the last `@` of the whole token, which masks too much rather
-/// than too little.
-fn userinfo_end(after: &str) -> Option<usize> {
-    let before_query = after.find('?').map_or(after, |q| &after[..q]);
-    if let Some(at) = before_query.rfind('@')
-        && before_query[at..].contains('/')
-    {
-        return Some(at);
-    }
-    after.rfind('@')
 }
 
 #[cfg(test)]

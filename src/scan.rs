@@ -15,8 +15,9 @@ use std::sync::Mutex;
 
 use regex::bytes::Regex;
 
-pub use crate::model::scan::{DEADLINE, Hit, MAX_HITS, MAX_HITS_PER_FILE, Scan};
-pub use crate::walk::{MAX_ENTRIES, MAX_FILE_BYTES};
+use crate::uri::userinfo::{Reading, credentials_end};
+
+use crate::model::scan::{DEADLINE, Hit, MAX_HITS, MAX_HITS_PER_FILE, Scan};
 
 /// Where a connection string starts: the scheme in any case, written plainly,
 /// JSON-escaped (`mongodb:\/\/`) or URL-encoded (`mongodb%3A%2F%2F`).
@@ -224,7 +225,7 @@ pub fn has_real_password(uri: &str) -> bool {
     let Some(rest) = uri.split_once("://").map(|(_, r)| r) else {
         return false;
     };
-    let Some(at) = rest.rfind('@') else {
+    let Some(at) = credentials_end(rest, Reading::LastAt) else {
         return false;
     };
     let Some((_, password)) = rest[..at].split_once(':') else {

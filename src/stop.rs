@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-pub use crate::model::signal::Signal;
+use crate::model::signal::Signal;
 
 /// How long the run gets, after a cleanup ended, to report before the process
 /// ends anyway (the report after an interrupted CRUD check comes in milliseconds).

@@ -521,3 +521,184 @@ fn r11_collections_of_many_databases_are_bounded() {
         human.stdout
     );
 }
+
+/// What a ticket shows in one reader: its visible text (whitespace collapsed)
+/// and the code spans it renders as code.
+#[derive(Debug, PartialEq)]
+struct Shown {
+    text: String,
+    code: Vec<String>,
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text an HTML fragment shows: tags dropped, character references decoded.
+fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        text.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = if rest.starts_with('<') { '>' } else { ';' };
+        let Some(j) = rest.find(end) else { break };
+        let inner = &rest[1..j];
+        if end == ';' {
+            let c = match inner {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                _ => inner
+                    .strip_prefix('#')
+                    .and_then(|n| n.parse().ok())
+                    .and_then(char::from_u32),
+            };
+            text.extend(c);
+        } else if !inner.starts_with('/') && !inner.starts_with("code") {
+            // A tag that opens a block or an item separates words.
+            text.push(' ');
+        }
+        rest = &rest[j + 1..];
+    }
+    text.push_str(rest);
+    text
+}
+
+/// A ticket as a CommonMark reader (GitHub's dialect: tables) shows it; our
+/// evidence block passes through as HTML, which the browser then shows.
+fn shown_by_commonmark(markdown: &str) -> Shown {
+    let mut text = String::new();
+    let mut code = Vec::new();
+    let mut in_html_code = false;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) => text.push_str(&t),
+            Event::Code(t) => {
+                text.push_str(&t);
+                code.push(t.to_string());
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                for piece in h.split_inclusive('>') {
+                    if piece.ends_with("<code>") {
+                        in_html_code = true;
+                        text.push_str(&html_text(piece));
+                        code.push(String::new());
+                    } else if in_html_code {
+                        let shown = html_text(piece);
+                        text.push_str(&shown);
+                        code.last_mut()
+                            .expect("open code")
+                            .push_str(shown.trim_end());
+                        in_html_code = !piece.ends_with("</code>");
+                    } else {
+                        text.push_str(&html_text(piece));
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) | Event::Start(_) => {
+                text.push(' ');
+            }
+            _ => {}
+        }
+    }
+    Shown {
+        text: collapse(&text),
+        code,
+    }
+}
+
+/// A ticket as Python-Markdown shows it, configured as MkDocs does (tables and
+/// fenced code), run in the test bed's venv (`scripts/testbed install`).
+fn shown_by_python_markdown(markdown: &str) -> Shown {
+    let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".testbed/venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/testbed install",
+        python.display()
+    );
+    let script = "import sys, markdown\n\
+                  sys.stdout.write(markdown.markdown(sys.stdin.read(), extensions=['tables', 'fenced_code']))";
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run python");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), markdown.as_bytes())
+        .expect("write the ticket");
+    let output = child.wait_with_output().expect("python-markdown");
+    assert!(output.status.success(), "python-markdown failed");
+    let html = String::from_utf8(output.stdout).expect("utf-8");
+    let code = html
+        .split("<code>")
+        .skip(1)
+        .filter_map(|s| s.split("</code>").next())
+        .map(|s| html_text(s).trim().to_string())
+        .collect();
+    Shown {
+        text: collapse(&html_text(&html)),
+        code,
+    }
+}
+
+/// Issue 20 item 11: `explain --format markdown` escaped the backticks of its
+/// fixes (a command to copy rendered as literal backticks, not code), and the
+/// evidence inside `<details>` rendered `127\.0.0.1 -\>` in Python-Markdown
+/// (which reads no Markdown inside an HTML block). Each ticket is rendered by a
+/// CommonMark parser and by Python-Markdown: both show the same text, no escape
+/// backslash, and the commands as code.
+#[test]
+fn r20_11_tickets_render_alike_in_commonmark_and_python_markdown() {
+    let mut cmd = cli();
+    cmd.args([
+        "explain",
+        "--format",
+        "markdown",
+        "MongoServerSelectionError: connection <monitor> to 3.210.1.4:27017 closed",
+    ]);
+    let explain = cmd.run();
+    assert_eq!(explain.code, 0, "{}", explain.dump());
+
+    let bed = Bed::load();
+    let mut cmd = cli();
+    cmd.env("MONGODB_URI", bed.auth_uri("admin", "authSource=admin"))
+        .args(["checklist", "--format", "markdown"]);
+    let checklist = cmd.run();
+    assert_eq!(checklist.code, 0, "{}", checklist.dump());
+
+    for (ticket, must_show, must_be_code) in [
+        (
+            &explain.stdout,
+            "connection <monitor> to 3.210.1.4:27017 closed",
+            "atlas-doctor ping",
+        ),
+        (
+            &checklist.stdout,
+            "127.0.0.1 -> 127.0.0.1 (loopback)",
+            "readWrite",
+        ),
+    ] {
+        let commonmark = shown_by_commonmark(ticket);
+        let python = shown_by_python_markdown(ticket);
+        for (reader, shown) in [("CommonMark", &commonmark), ("Python-Markdown", &python)] {
+            assert!(
+                !shown.text.contains('\\') && !shown.text.contains('`'),
+                "{reader} shows an escape or a literal backtick:\n{}\n---\n{ticket}",
+                shown.text
+            );
+            assert!(
+                shown.text.contains(must_show),
+                "{reader} does not show {must_show:?}:\n{}\n---\n{ticket}",
+                shown.text
+            );
+            assert!(
+                shown.code.iter().any(|c| c == must_be_code),
+                "{reader}: {must_be_code:?} is not a code span: {:?}\n---\n{ticket}",
+                shown.code
+            );
+        }
+        assert_eq!(commonmark, python, "the readers differ on\n{ticket}");
+    }
+}

@@ -8,8 +8,9 @@
 
 use atlas_doctor::config::parse_file;
 use atlas_doctor::explain::{MAX_INPUT_BYTES, decode_input, explain};
+use atlas_doctor::model::secret::SecretString;
 use atlas_doctor::redact::redact_text;
-use atlas_doctor::uri::{ConnectionString, SecretString, redact_raw};
+use atlas_doctor::uri::{ConnectionString, redact_raw};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
 

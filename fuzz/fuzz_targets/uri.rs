@@ -6,7 +6,8 @@
 //! more characters unless that same text stands elsewhere in the URI.
 #![no_main]
 
-use atlas_doctor::uri::{ConnectionString, SecretString, redact_raw};
+use atlas_doctor::model::secret::SecretString;
+use atlas_doctor::uri::{ConnectionString, redact_raw};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::Value;
 
-pub use crate::model::atlas::Error;
+use crate::model::atlas::Error;
 
-use super::credentials::Credentials;
-use crate::uri::SecretString;
+use crate::model::atlas::Credentials;
+use crate::model::secret::SecretString;
 
 /// How many entries one page asks for (the API allows up to 500).
 pub const PAGE_SIZE: usize = 100;
@@ -48,7 +48,7 @@ pub struct Paged {
     pub cut_short: Option<CutShort>,
 }
 
-pub use crate::model::paging::CutShort;
+use crate::model::paging::CutShort;
 
 /// One answer: status, the headers that matter, the body.
 struct Answer {

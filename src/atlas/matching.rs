@@ -5,7 +5,9 @@
 
 use std::net::IpAddr;
 
-pub use crate::model::atlas::{ConnectionStrings, UriKind};
+use crate::uri::userinfo::{Reading, credentials_end};
+
+use crate::model::atlas::{ConnectionStrings, UriKind};
 
 /// An access-list entry's network: `ipAddress` (a /32 or /128) or `cidrBlock`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +83,7 @@ pub fn hosts_of(connection_string: &str) -> Vec<String> {
         return Vec::new();
     };
     let hosts = rest.split(['/', '?']).next().unwrap_or_default();
-    let hosts = hosts.rsplit_once('@').map_or(hosts, |(_, h)| h);
+    let hosts = credentials_end(hosts, Reading::LastAt).map_or(hosts, |at| &hosts[at + 1..]);
     hosts
         .split(',')
         .filter(|h| !h.is_empty())

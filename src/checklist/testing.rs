@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 
 use crate::diagnose::code;
 use crate::model::code::CodeReport;
+use crate::model::data::{self, DataOutcome};
 use crate::model::report::{Check, Section};
+use crate::model::status;
 use crate::model::step::Status;
-use crate::probe::{data, status};
 
 /// `--from-code`: every collection the code names exists in the database, and
 /// every accessor it calls is defined (issue 23's item `collections-from-code`).
@@ -65,7 +66,7 @@ pub fn skipped(id: &'static str, why: &str) -> Check {
 
 /// Every expected collection exists: the data layer's `listCollections`, read
 /// as one checklist item (its steps are the collections command's evidence).
-pub fn collections(outcome: &data::DataOutcome, database: &str, expected: &[String]) -> Check {
+pub fn collections(outcome: &DataOutcome, database: &str, expected: &[String]) -> Check {
     const ID: &str = "collections";
     let names: Vec<&str> = outcome
         .collections

@@ -6,9 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::facts::Code;
 use super::names::closeness;
-pub use crate::model::code::{Findings, Missing, NearKind, NearMiss, Place};
+use crate::model::code::Code;
+use crate::model::code::{Findings, Missing, NearMiss, Place};
 
 /// Compares the code's references with the collections of the database.
 pub fn compare(code: &Code, collections: &[String]) -> Findings {

@@ -4,7 +4,7 @@
 
 use aho_corasick::AhoCorasick;
 
-pub use crate::model::code::{AccessorCall, Code, Kind, Language, Reference, Unresolved};
+use crate::model::code::Kind;
 
 /// The longest expression kept for an unresolved name.
 pub const MAX_EXPRESSION_CHARS: usize = 80;

@@ -8,9 +8,9 @@
 
 use tree_sitter::Node;
 
-use super::facts::Kind;
 use super::names;
 use super::syntax::{Cx, Literal, argument_count, nth_argument};
+use crate::model::code::Kind;
 
 pub fn visit(cx: &mut Cx, node: Node) {
     match node.kind() {

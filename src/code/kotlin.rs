@@ -6,9 +6,9 @@
 
 use tree_sitter::Node;
 
-use super::facts::Kind;
 use super::names;
 use super::syntax::{Cx, last_named_child};
+use crate::model::code::Kind;
 
 pub fn visit(cx: &mut Cx, node: Node) {
     match node.kind() {

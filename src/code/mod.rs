@@ -27,14 +27,16 @@ mod syntax;
 #[cfg(test)]
 mod tests;
 
+use crate::model::code::AccessorCall;
+use crate::model::code::Code;
+use crate::model::code::Language;
+use crate::model::code::Reference;
+use crate::model::code::Unresolved;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use compare::{Findings, Missing, NearKind, NearMiss, Place, compare};
-pub use facts::{
-    AccessorCall, Code, FileFacts, Kind, Language, MAX_EXPRESSION_CHARS, Mentions, Prefilter,
-    Reference, Unresolved,
-};
+pub use compare::compare;
+pub use facts::{FileFacts, MAX_EXPRESSION_CHARS, Mentions, Prefilter};
 pub use parse::extract;
 
 /// Reads the code under `roots`.

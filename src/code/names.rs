@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-pub use crate::model::code::NearKind as Closeness;
+use crate::model::code::NearKind as Closeness;
 
 /// A collection accessor: a function the application writes to hand out a
 /// collection, named get…collection in any case style (`get_webhooks_collection`,

@@ -1,9 +1,10 @@
 //! One file's source to its facts: the grammar of its language, the parse,
 //! and the walk of the tree with that language's reader.
 
+use crate::model::code::Language;
 use std::path::Path;
 
-use super::facts::{FileFacts, Language, Mentions};
+use super::facts::{FileFacts, Mentions};
 use super::{csharp, go, java, javascript, kotlin, php, python, ruby, rust, syntax};
 
 /// The grammar; TSX files get TypeScript's TSX variant.

@@ -11,9 +11,9 @@
 
 use tree_sitter::Node;
 
-use super::facts::Kind;
 use super::names;
 use super::syntax::{Cx, Literal, nth_argument};
+use crate::model::code::Kind;
 
 /// PyMongo's and Motor's `Database` attributes and methods: never collections.
 const DATABASE_ATTRIBUTES: &[&str] = &[

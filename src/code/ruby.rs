@@ -4,9 +4,9 @@
 
 use tree_sitter::Node;
 
-use super::facts::Kind;
 use super::names;
 use super::syntax::Cx;
+use crate::model::code::Kind;
 
 pub fn visit(cx: &mut Cx, node: Node) {
     match node.kind() {

@@ -3,8 +3,8 @@
 
 use tree_sitter::Node;
 
-use super::facts::Kind;
 use super::syntax::{Cx, nth_argument};
+use crate::model::code::Kind;
 
 pub fn visit(cx: &mut Cx, node: Node) {
     match node.kind() {

@@ -3,9 +3,10 @@
 //! overflow the stack), string literals told apart from names built at run
 //! time, and the facts gathered for one file.
 
+use crate::model::code::Kind;
 use tree_sitter::Node;
 
-use super::facts::{FileFacts, Kind, MAX_EXPRESSION_CHARS, Mentions};
+use super::facts::{FileFacts, MAX_EXPRESSION_CHARS, Mentions};
 use super::names;
 
 /// Calls `visit` on every node of the tree, parents before children, in source order.

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{FileFacts, Language, Mentions, NearKind, Prefilter, compare, extract, parse, read};
+use super::{FileFacts, Mentions, Prefilter, compare, extract, parse, read};
+use crate::model::code::{Language, NearKind};
 
 /// One fixture file of the sample application, read as the walk reads it.
 pub struct Read {

@@ -8,36 +8,32 @@ use crate::model::report::Report;
 use crate::model::step::{Layer, Status, Step};
 use crate::model::verdict::Diagnosis;
 use crate::model::{dns, hello, tcp};
-use crate::uri;
 
 /// A connection string the uri layer refused.
-pub fn uri_error(error: &uri::Error) -> Diagnosis {
+pub fn uri_error(error: &crate::model::uri::Error) -> Diagnosis {
     let finding = match error {
-        uri::Error::UnescapedCharacter { .. } | uri::Error::BadPercentEncoding { .. } => {
-            Finding::UriUnescapedCharacter
-        }
-        uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
-        uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
-        uri::Error::UnknownScheme { .. } | uri::Error::SchemeCase { .. } => {
-            Finding::UriUnknownScheme
-        }
-        uri::Error::EmptyHost => Finding::UriEmptyHost,
-        uri::Error::InvalidOption { .. } | uri::Error::OptionFile { .. } => {
-            Finding::UriInvalidOption
-        }
-        uri::Error::UnixSocket { path } => return unix_socket(path),
-        uri::Error::InvalidPort { .. }
-        | uri::Error::InvalidHost { .. }
-        | uri::Error::Refused { .. } => Finding::UriMalformed,
+        crate::model::uri::Error::UnescapedCharacter { .. }
+        | crate::model::uri::Error::BadPercentEncoding { .. } => Finding::UriUnescapedCharacter,
+        crate::model::uri::Error::SrvWithPort { .. } => Finding::UriSrvWithPort,
+        crate::model::uri::Error::SrvMultipleHosts { .. } => Finding::UriSrvMultipleHosts,
+        crate::model::uri::Error::UnknownScheme { .. }
+        | crate::model::uri::Error::SchemeCase { .. } => Finding::UriUnknownScheme,
+        crate::model::uri::Error::EmptyHost => Finding::UriEmptyHost,
+        crate::model::uri::Error::InvalidOption { .. }
+        | crate::model::uri::Error::OptionFile { .. } => Finding::UriInvalidOption,
+        crate::model::uri::Error::UnixSocket { path } => return unix_socket(path),
+        crate::model::uri::Error::InvalidPort { .. }
+        | crate::model::uri::Error::InvalidHost { .. }
+        | crate::model::uri::Error::Refused { .. } => Finding::UriMalformed,
     };
     let diagnosis = Diagnosis::from_finding(finding).with_evidence(error.to_string());
     match error {
-        uri::Error::UnescapedCharacter { part, ch, encoded } => diagnosis
+        crate::model::uri::Error::UnescapedCharacter { part, ch, encoded } => diagnosis
             .with_summary(format!(
                 "The {part} in the connection string contains an unescaped {ch:?}."
             ))
             .with_specific_fix(format!("Write {ch:?} as {encoded} in the {part}, or pass the password apart from the URI through `password-env`.")),
-        uri::Error::OptionFile { .. } => diagnosis.with_summary(format!(
+        crate::model::uri::Error::OptionFile { .. } => diagnosis.with_summary(format!(
             "The connection string names a file that cannot be used: {error}."
         )),
         _ => diagnosis,
@@ -226,9 +222,12 @@ fn dns_failure(query: &str, resolver: &str, error: &dns::Error) -> Diagnosis {
     let d =
         Diagnosis::from_finding(finding).with_evidence(format!("{query} via {resolver}: {error}"));
     match error {
-        dns::Error::NoSuchName => d.with_summary(format!("The name in {query} does not exist (NXDOMAIN).")),
-        dns::Error::NoRecords { record } if query.starts_with("SRV") => d
-            .with_summary(format!("{query}: the name exists but publishes no {record} record, so mongodb+srv:// cannot work.")),
+        dns::Error::NoSuchName => {
+            d.with_summary(format!("The name in {query} does not exist (NXDOMAIN)."))
+        }
+        dns::Error::NoRecords { record: "SRV" } => d.with_summary(format!(
+            "{query}: the name exists but publishes no SRV record, so mongodb+srv:// cannot work."
+        )),
         _ => d,
     }
 }
@@ -248,8 +247,8 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
             "{host} answered, but nothing listens on that port (connection refused)."
         )),
         tcp::Error::TimedOut { after } => d.with_summary(format!(
-            "{host} did not answer within {}s: the connection attempt was silently dropped.",
-            after.as_secs_f64()
+            "{host} did not answer within {}: the connection attempt was silently dropped.",
+            crate::model::step::Secs(*after)
         )),
         _ => d,
     }
@@ -357,6 +356,29 @@ pub fn judge_steps(steps: Vec<Step>, answered: &[String], degraded: &[String]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 19 item 2: a missing SRV record was told apart by our own query
+    /// text (`query.starts_with("SRV")`); it is read off the typed record.
+    #[test]
+    fn r19_a_missing_srv_record_is_read_off_the_typed_record() {
+        let d = failure(&Failure::Dns {
+            query: "_mongodb._tcp.c0.example.test".into(),
+            resolver: "127.0.0.1:53".into(),
+            error: dns::Error::NoRecords { record: "SRV" },
+        });
+        assert!(
+            d.summary
+                .ends_with("publishes no SRV record, so mongodb+srv:// cannot work."),
+            "{}",
+            d.summary
+        );
+        let d = failure(&Failure::Dns {
+            query: "A/AAAA h.example.test".into(),
+            resolver: "127.0.0.1:53".into(),
+            error: dns::Error::NoRecords { record: "A/AAAA" },
+        });
+        assert!(!d.summary.contains("mongodb+srv"), "{}", d.summary);
+    }
 
     /// Issue 19 item 4: a scanner panic became a SKIP item and the checklist could
     /// exit 0; a lost task makes the run `internal` whatever else it found.
@@ -471,7 +493,7 @@ mod tests {
 
     #[test]
     fn an_unescaped_character_names_its_encoding_not_the_password() {
-        let err = uri::ConnectionString::parse("mongodb://app:hunter@2@h/").unwrap_err();
+        let err = crate::uri::ConnectionString::parse("mongodb://app:hunter@2@h/").unwrap_err();
         let d = uri_error(&err);
         assert_eq!(d.class, Class::ConfigInvalid);
         assert!(d.fixes[0].contains("%40"), "{:?}", d.fixes);

@@ -95,7 +95,7 @@ mod tests {
         ]);
         settle(&mut report);
         assert_ne!(report.class, Class::Ok);
-        assert_eq!(report.verdict(), crate::report::Verdict::Fail);
+        assert_eq!(report.verdict(), crate::model::report::Verdict::Fail);
         assert_eq!(report.class, Class::Internal);
         assert_eq!(report.exit_code(), crate::model::exit::INTERNAL);
     }
@@ -122,7 +122,7 @@ mod tests {
         report.steps = judge_steps(std::mem::take(&mut report.steps), &[], &[]);
         settle(&mut report);
         assert_eq!(report.class, Class::Ok);
-        assert_eq!(report.verdict(), crate::report::Verdict::Ok);
+        assert_eq!(report.verdict(), crate::model::report::Verdict::Ok);
         assert_eq!(report.steps[0].status, Status::Skip);
         assert_eq!(failing_junit_cases(&report), 0);
     }
@@ -148,7 +148,7 @@ mod tests {
         settle(&mut report);
         assert_eq!(report.class, Class::Ok);
         assert_eq!(report.steps[0].status, Status::Warn);
-        assert_eq!(report.verdict(), crate::report::Verdict::Warn);
+        assert_eq!(report.verdict(), crate::model::report::Verdict::Warn);
         assert_eq!(report.exit_code(), 0);
     }
 
@@ -179,7 +179,7 @@ mod tests {
         settle(&mut report);
         assert_eq!(report.class, Class::Ok);
         assert_eq!(report.steps[0].status, Status::Warn);
-        assert_eq!(report.verdict(), crate::report::Verdict::Warn);
+        assert_eq!(report.verdict(), crate::model::report::Verdict::Warn);
     }
 
     #[test]

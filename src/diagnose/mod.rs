@@ -20,5 +20,3 @@ pub use connect::{
 };
 pub use data::data_failure;
 pub use invariants::settle;
-
-pub use crate::model::verdict::Diagnosis;

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use crate::model::secret::SecretString;
 use crate::model::step::Step;
 
 /// One access-list entry.
@@ -88,12 +89,27 @@ pub struct User {
     pub roles: Vec<(String, String)>,
     /// `deleteAfterDate` of a temporary user.
     pub expires: Option<String>,
+    /// For a user that does not exist: the project's users whose names differ
+    /// from it only in letter case (`App` for `app`: user names are case-sensitive).
+    pub similar: Vec<String>,
 }
 
 impl User {
     /// Limited to clusters other than `cluster`.
     pub fn scoped_away_from(&self, cluster: &str) -> bool {
         !self.scopes.is_empty() && !self.scopes.iter().any(|s| s == cluster)
+    }
+
+    /// `did you mean App? (user names are case-sensitive)` when the project
+    /// holds the name in other letter case; one sentence for every place that
+    /// says the user is missing.
+    pub fn did_you_mean(&self) -> Option<String> {
+        (!self.similar.is_empty()).then(|| {
+            format!(
+                "did you mean {}? (user names are case-sensitive)",
+                self.similar.join(" or ")
+            )
+        })
     }
 }
 
@@ -289,4 +305,42 @@ pub fn check_cluster_name(name: &str) -> Result<(), String> {
     } else {
         Err("a cluster name has letters, digits and hyphens only".to_string())
     }
+}
+
+/// How the API is authenticated.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// OAuth 2 client credentials (preferred by Atlas).
+    ServiceAccount {
+        client_id: String,
+        client_secret: SecretString,
+    },
+    /// Programmatic API key: HTTP Digest.
+    ApiKey {
+        public_key: String,
+        private_key: SecretString,
+    },
+}
+
+impl Credentials {
+    /// `service account` or `API key`, for steps.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Credentials::ServiceAccount { .. } => "service account",
+            Credentials::ApiKey { .. } => "API key",
+        }
+    }
+}
+
+/// Everything the API layer needs, resolved.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// `https://...` (or `http://` to a loopback address), with a trailing slash.
+    pub base_url: String,
+    pub project_id: Option<String>,
+    pub cluster: Option<String>,
+    pub egress: Egress,
+    pub credentials: Result<Credentials, CredentialsError>,
+    /// Where the credentials came from (`env`, `Atlas CLI profile NAME`).
+    pub source: String,
 }

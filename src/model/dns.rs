@@ -11,7 +11,7 @@ pub enum Error {
     NoRecords { record: &'static str },
     #[error("the resolver answered {code}")]
     ServerFailure { code: String },
-    #[error("no answer within {}s", .after.as_secs_f64())]
+    #[error("no answer within {}", crate::model::step::Secs(*.after))]
     Timeout { after: Duration },
     #[error("resolver unreachable: {reason}")]
     Unreachable { reason: String },

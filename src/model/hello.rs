@@ -5,7 +5,7 @@ use std::time::Duration;
 /// Why a MongoDB command got no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    #[error("no reply within {}s", .after.as_secs_f64())]
+    #[error("no reply within {}", crate::model::step::Secs(*.after))]
     NoReply { after: Duration },
     #[error("the peer closed the connection without replying")]
     Closed,

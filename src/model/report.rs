@@ -23,7 +23,7 @@ pub struct Report {
     pub checks: Vec<Check>,
     pub rtt: Option<RttStats>,
     /// One-line facts about the deployment (version, topology).
-    pub facts: Vec<String>,
+    pub facts: Vec<Fact>,
     /// The deployment as the handshakes describe it; `None` when no host answered.
     pub deployment: Option<Deployment>,
     /// `(host:port, evidence)` of every host whose TLS handshake worked.
@@ -40,6 +40,35 @@ pub struct Report {
     pub scan: Option<crate::model::scan::Scan>,
     /// `--from-code`: the collections the application's source uses, compared.
     pub code: Option<crate::model::code::CodeReport>,
+}
+
+/// A one-line fact about the deployment, and whether a step already says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub text: String,
+    /// A step's own line says it already (who we are, after the auth step;
+    /// the collection count, after `listCollections`): where the steps are
+    /// shown, the verdict line leaves it out. Set by whoever adds the fact,
+    /// never found by comparing sentences.
+    pub said_by_step: bool,
+}
+
+impl Fact {
+    /// A fact no step says.
+    pub fn new(text: impl Into<String>) -> Self {
+        Fact {
+            text: text.into(),
+            said_by_step: false,
+        }
+    }
+
+    /// A fact a step's line already says.
+    pub fn said_by_step(text: impl Into<String>) -> Self {
+        Fact {
+            text: text.into(),
+            said_by_step: true,
+        }
+    }
 }
 
 /// The identity `connectionStatus` reported.
@@ -91,6 +120,9 @@ pub struct Check {
     pub summary: String,
     pub fix: Option<String>,
     pub evidence: Vec<String>,
+    /// How long the evidence the item rests on took to gather (its layers' wall
+    /// time; zero for an item judged from the settings alone).
+    pub duration: std::time::Duration,
 }
 
 impl Check {
@@ -109,6 +141,7 @@ impl Check {
             summary: summary.into(),
             fix: fix.map(str::to_string),
             evidence,
+            duration: std::time::Duration::ZERO,
         }
     }
 }

@@ -15,7 +15,7 @@ use mongodb::Client;
 use mongodb::bson::{Document, doc};
 
 use crate::model::report::{Check, Section};
-use crate::model::step::Status;
+use crate::model::step::{Secs, Status};
 
 /// The prefix of every scratch collection.
 pub const PREFIX: &str = "atlas_doctor_probe_";
@@ -34,7 +34,7 @@ pub const CLEANUP_MIN: Duration = Duration::from_secs(3);
 pub struct Outcome {
     pub check: Check,
     /// A stop signal arrived: the caller exits with its code after reporting.
-    pub interrupted: Option<crate::stop::Signal>,
+    pub interrupted: Option<crate::model::signal::Signal>,
 }
 
 /// A collection name no one else uses: time and process id, in hex.
@@ -52,7 +52,7 @@ enum End {
     Done(Vec<String>),
     Failed(String),
     TimedOut,
-    Interrupted(crate::stop::Signal),
+    Interrupted(crate::model::signal::Signal),
 }
 
 impl Outcome {
@@ -89,7 +89,7 @@ pub async fn round_trip(
     client: &Client,
     database: &str,
     deadline: Duration,
-    interrupted: impl Future<Output = crate::stop::Signal>,
+    interrupted: impl Future<Output = crate::model::signal::Signal>,
     scrub: &(dyn Fn(&str) -> String + Sync),
 ) -> Outcome {
     let name = scratch_name();
@@ -203,7 +203,7 @@ pub async fn round_trip(
             Ok(Err(Halt::Failed(message))) => End::Failed(message),
             // Only a signal sets `stop`, and that branch is below.
             Ok(Err(Halt::Stopped)) => {
-                End::Interrupted(crate::stop::received().unwrap_or(crate::stop::Signal::Int))
+                End::Interrupted(crate::stop::received().unwrap_or(crate::model::signal::Signal::Int))
             }
             Err(_) => End::TimedOut,
         },
@@ -240,8 +240,8 @@ pub async fn round_trip(
             scrub(refused)
         ),
         (Ok(_), true) => format!(
-            "drop {name}: done, but a write was still unanswered after {}s and may land later: check for {database}.{name}",
-            cleanup_deadline.as_secs_f64()
+            "drop {name}: done, but a write was still unanswered after {} and may land later: check for {database}.{name}",
+            Secs(cleanup_deadline)
         ),
         (Err(e), _) => format!(
             "drop {name}: FAILED: {}; drop {database}.{name} by hand",
@@ -278,7 +278,7 @@ pub async fn round_trip(
         ),
         End::TimedOut => (
             Status::Fail,
-            format!("the round trip did not finish within {}s", (deadline * 5).as_secs_f64()),
+            format!("the round trip did not finish within {}", Secs(deadline * 5)),
             Some("check the server's load and the network; raise --timeout if the server is just slow".to_string()),
             None,
         ),
@@ -302,6 +302,8 @@ pub async fn round_trip(
             summary,
             fix,
             evidence,
+            // The checklist times it with the layer (`commands::checklist::time`).
+            duration: std::time::Duration::ZERO,
         },
         interrupted,
     }
@@ -329,8 +331,8 @@ async fn timed<'a, T: 'a>(
                 }));
             }
             Err(Halt::Failed(format!(
-                "{what}: no answer within {}s",
-                deadline.as_secs_f64()
+                "{what}: no answer within {}",
+                Secs(deadline)
             )))
         }
     }
@@ -388,7 +390,7 @@ async fn drop_scratch(
                     _ => Err(driver_text(&e)),
                 };
             }
-            Err(_) => return Err(format!("no answer within {}s", deadline.as_secs_f64())),
+            Err(_) => return Err(format!("no answer within {}", Secs(deadline))),
         }
         match exists().await {
             Some(false) => return Ok(Cleaned::Dropped),

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::model::data::looked_in_words;
-pub use crate::model::data::{Collection, Failure};
+use crate::model::data::{Collection, DataOutcome, Failure};
 use mongodb::Client;
 use mongodb::bson::{Bson, Document, RawDocument, doc};
 use mongodb::error::Error as DriverError;
@@ -68,29 +68,6 @@ pub fn reads(database: Option<&str>) -> Vec<Read> {
     let mut reads = vec![Read::new("admin", list_databases())];
     reads.extend(database.map(|db| Read::cursor(db, list_collections_command())));
     reads
-}
-
-/// The data layer's result.
-#[derive(Debug, Clone, Default)]
-pub struct DataOutcome {
-    pub steps: Vec<Step>,
-    /// Whether `listDatabases` answered (some servers refuse it without a cluster role).
-    pub databases_listed: bool,
-    pub databases: Vec<String>,
-    /// The database listed, if one.
-    pub database: Option<String>,
-    pub collections: Vec<Collection>,
-    /// No database chosen: the collections of each database the user may see
-    /// (system databases aside), at most `MAX_DATABASES_LISTED` of them.
-    pub every_database: Vec<(String, Vec<Collection>)>,
-    /// Databases beyond `MAX_DATABASES_LISTED`, not listed.
-    pub databases_not_listed: usize,
-    /// Database names `listDatabases` gave beyond `MAX_DATABASES_KEPT`.
-    pub databases_not_kept: usize,
-    /// Collections listed but not kept (beyond `MAX_COLLECTIONS_KEPT` in a
-    /// database, `MAX_COLLECTIONS_KEPT_IN_ALL` in all): counted only.
-    pub collections_not_kept: usize,
-    pub failure: Option<Failure>,
 }
 
 /// `listDatabases`, then `listCollections` and the expected-collection checks.
@@ -499,10 +476,9 @@ async fn list_collections(
         let (index, documents) = joined.unwrap_or_else(|e| crate::panic::rethrow(e));
         collections[index].documents = documents;
     }
-    let in_db = if out.databases_listed
-        && database != "admin"
-        && !out.databases.iter().any(|d| d == database)
-    {
+    out.database_unlisted =
+        out.databases_listed && database != "admin" && !out.databases.iter().any(|d| d == database);
+    let in_db = if out.database_unlisted {
         " (the database does not exist yet, or holds nothing)"
     } else {
         ""

@@ -3,10 +3,12 @@
 
 use std::time::{Duration, Instant};
 
+use super::connectivity::{Connectivity, HealthyHost, Options};
+use super::hello;
 use super::host::BoxStream;
-use super::{
-    Connectivity, Failure, HealthyHost, Layer, Options, RttStats, Status, Step, hello, ms,
-};
+use crate::model::deployment::RttStats;
+use crate::model::failure::Failure;
+use crate::model::step::{Layer, Status, Step, ms};
 use crate::uri::ConnectionString;
 
 /// Replica set name, wire version and primary checks across the healthy hosts.
@@ -129,7 +131,7 @@ pub(super) async fn time_pings(
     for i in 0..options.ping_count {
         let left = deadline.saturating_duration_since(Instant::now());
         let result = if left.is_zero() {
-            Err(hello::Error::NoReply {
+            Err(crate::model::hello::Error::NoReply {
                 after: options.timeout,
             })
         } else {
@@ -137,9 +139,11 @@ pub(super) async fn time_pings(
                 .await
                 // The series' deadline, not the sliver of it the last ping had.
                 .map_err(|e| match e {
-                    hello::Error::NoReply { .. } => hello::Error::NoReply {
-                        after: options.timeout,
-                    },
+                    crate::model::hello::Error::NoReply { .. } => {
+                        crate::model::hello::Error::NoReply {
+                            after: options.timeout,
+                        }
+                    }
                     other => other,
                 })
         };

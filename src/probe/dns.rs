@@ -1,7 +1,7 @@
 //! The dns layer: SRV and TXT for `mongodb+srv://`, A/AAAA for every host, with
 //! the driver's SRV rules, through the system resolver or `--dns-server`.
 
-pub use crate::model::dns::Error;
+use crate::model::dns::Error;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! connection (OP_MSG `hello`, falling back to `isMaster`), with every read
 //! bounded in size and time, so a peer that is not MongoDB is named, not hung on.
 
-pub use crate::model::hello::Error;
+use crate::model::hello::Error;
 use std::time::{Duration, Instant};
 
 use mongodb::bson::{self, Bson, Document, doc};

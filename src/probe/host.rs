@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 
-use super::resolve::ResolvedHost;
-use super::{Failure, HealthyHost, Options, hello, tcp, tls};
+use super::connectivity::{HealthyHost, Options, ResolvedHost};
+use super::{hello, tcp, tls};
+use crate::model::failure::Failure;
 use crate::model::step::{Layer, Status, Step};
 use crate::uri;
 
@@ -61,7 +62,7 @@ pub(super) async fn probe_host(
         steps.push(step.on(&address).took(attempt.duration));
     }
     let Some((stream, socket, _)) = outcome.connected else {
-        let error = tcp::worst(&outcome.attempts).unwrap_or(tcp::Error::Other {
+        let error = tcp::worst(&outcome.attempts).unwrap_or(crate::model::tcp::Error::Other {
             reason: "no address to connect to".into(),
         });
         return fail(
@@ -157,14 +158,16 @@ pub(super) async fn probe_host(
                 .filter(|e| e.client_certificate_requested)
                 && matches!(
                     error,
-                    hello::Error::Closed | hello::Error::Reset | hello::Error::Io { .. }
+                    crate::model::hello::Error::Closed
+                        | crate::model::hello::Error::Reset
+                        | crate::model::hello::Error::Io { .. }
                 )
             {
                 // The alert itself reached the hello layer only as text.
                 let error = if evidence.client_certificate_sent {
-                    tls::Error::ClientCertificateRejected { alert: None }
+                    crate::model::tls::Error::ClientCertificateRejected { alert: None }
                 } else {
-                    tls::Error::ClientCertificateRequired { alert: None }
+                    crate::model::tls::Error::ClientCertificateRequired { alert: None }
                 };
                 return fail(
                     steps,
@@ -193,7 +196,7 @@ pub(super) async fn probe_host(
 /// A TLS failure, sharpened: an Atlas alert 80 is the access list; silence or a
 /// close may be a plain server, which a plain hello settles.
 pub(super) async fn explain_tls_failure(
-    error: tls::Error,
+    error: crate::model::tls::Error,
     address: &str,
     socket: SocketAddr,
     atlas: bool,
@@ -202,8 +205,12 @@ pub(super) async fn explain_tls_failure(
 ) -> Failure {
     let host = address.to_string();
     match error {
-        tls::Error::Alert { code: 80, .. } if atlas => Failure::Tls { host, error, atlas },
-        tls::Error::Timeout { .. } | tls::Error::ClosedAfterHello | tls::Error::NotTls
+        crate::model::tls::Error::Alert { code: 80, .. } if atlas => {
+            Failure::Tls { host, error, atlas }
+        }
+        crate::model::tls::Error::Timeout { .. }
+        | crate::model::tls::Error::ClosedAfterHello
+        | crate::model::tls::Error::NotTls
             if !atlas =>
         {
             let start = Instant::now();
@@ -230,7 +237,7 @@ pub(super) async fn explain_tls_failure(
 /// A hello failure, sharpened: a plain client at a TLS-only port sees a reset,
 /// a close or a TLS alert; a TLS handshake on a fresh connection settles it.
 pub(super) async fn explain_hello_failure(
-    error: hello::Error,
+    error: crate::model::hello::Error,
     name: &str,
     address: &str,
     socket: SocketAddr,
@@ -243,8 +250,8 @@ pub(super) async fn explain_hello_failure(
         return Failure::Hello { host, error, atlas };
     }
     match error {
-        hello::Error::SpokeTls => Failure::TlsRequired { host, atlas },
-        hello::Error::Reset | hello::Error::Closed => {
+        crate::model::hello::Error::SpokeTls => Failure::TlsRequired { host, atlas },
+        crate::model::hello::Error::Reset | crate::model::hello::Error::Closed => {
             if atlas || speaks_tls(socket, name, options.timeout).await {
                 Failure::TlsRequired { host, atlas }
             } else {
@@ -285,15 +292,15 @@ pub(super) async fn speaks_tls(socket: SocketAddr, name: &str, deadline: Duratio
         // A certificate or alert answer is still TLS speaking.
         Err((error, _)) => !matches!(
             error,
-            tls::Error::Timeout { .. }
-                | tls::Error::ClosedAfterHello
-                | tls::Error::NotTls
-                | tls::Error::Protocol { .. }
+            crate::model::tls::Error::Timeout { .. }
+                | crate::model::tls::Error::ClosedAfterHello
+                | crate::model::tls::Error::NotTls
+                | crate::model::tls::Error::Protocol { .. }
         ),
     }
 }
 
-pub(super) fn describe_tls(evidence: &tls::Evidence) -> String {
+pub(super) fn describe_tls(evidence: &crate::model::tls::Evidence) -> String {
     let mut parts = Vec::new();
     if let Some(protocol) = &evidence.protocol {
         parts.push(protocol.clone());

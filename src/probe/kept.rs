@@ -5,8 +5,10 @@
 
 use std::time::Duration;
 
+use super::connectivity::{HealthyHost, Options, ResolvedHost};
+use super::hello;
 use super::host::{BoxStream, probe_host};
-use super::{Failure, HealthyHost, Options, hello};
+use crate::model::failure::Failure;
 use crate::uri::ConnectionString;
 
 /// One open connection to a host that completed the handshake.
@@ -33,7 +35,7 @@ impl Kept {
         host: &HealthyHost,
         options: &Options,
     ) -> Result<Kept, Failure> {
-        let resolved = super::ResolvedHost {
+        let resolved = ResolvedHost {
             name: host.name.clone(),
             port: host.socket.port(),
             ips: vec![host.socket.ip()],

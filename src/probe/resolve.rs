@@ -5,25 +5,11 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::connectivity::{Options, Resolved, ResolvedHost};
 use super::dns::{self, Resolver as _};
-use super::{Failure, Options};
+use crate::model::failure::Failure;
 use crate::model::step::{Layer, Status, Step};
 use crate::uri::{self, ConnectionString, Scheme};
-
-/// A host of the seed list with the addresses it resolved to.
-#[derive(Debug, Clone)]
-pub struct ResolvedHost {
-    pub name: String,
-    pub port: u16,
-    pub ips: Vec<IpAddr>,
-}
-
-/// What the dns layer found: the hosts, and the TXT record's options.
-#[derive(Debug, Clone)]
-pub struct Resolved {
-    pub hosts: Vec<ResolvedHost>,
-    pub txt_options: Vec<(String, String)>,
-}
 
 /// DNS through the chosen resolver; on failure, once more through the fallback.
 pub(super) async fn resolve_all(
@@ -60,12 +46,12 @@ pub(super) async fn resolve_all(
     // Only a resolver problem can be worked around by another resolver.
     let retry = matches!(
         error,
-        dns::Error::Timeout { .. }
-            | dns::Error::ServerFailure { .. }
-            | dns::Error::Unreachable { .. }
-            | dns::Error::NoSuchName
-            | dns::Error::NoRecords { .. }
-            | dns::Error::Other { .. }
+        crate::model::dns::Error::Timeout { .. }
+            | crate::model::dns::Error::ServerFailure { .. }
+            | crate::model::dns::Error::Unreachable { .. }
+            | crate::model::dns::Error::NoSuchName
+            | crate::model::dns::Error::NoRecords { .. }
+            | crate::model::dns::Error::Other { .. }
     );
     let Some(fallback_addr) = options.dns_fallback.filter(|_| retry) else {
         return (None, Some(broken));
@@ -114,7 +100,7 @@ pub(super) async fn resolve_with(
     cs: &ConnectionString,
     steps: &mut Vec<Step>,
 ) -> Result<Resolved, Failure> {
-    let fail = |query: String, error: dns::Error| Failure::Dns {
+    let fail = |query: String, error: crate::model::dns::Error| Failure::Dns {
         query,
         resolver: resolver.describe(),
         error,
@@ -142,8 +128,10 @@ pub(super) async fn resolve_with(
             Err(error) => {
                 // `_mongodb._tcp.X` missing while X resolves: a server without SRV.
                 let error = match error {
-                    dns::Error::NoSuchName if resolver.ips(&fqdn(srv_host)).await.is_ok() => {
-                        dns::Error::NoRecords { record: "SRV" }
+                    crate::model::dns::Error::NoSuchName
+                        if resolver.ips(&fqdn(srv_host)).await.is_ok() =>
+                    {
+                        crate::model::dns::Error::NoRecords { record: "SRV" }
                     }
                     other => other,
                 };
@@ -184,7 +172,9 @@ pub(super) async fn resolve_with(
         let (answer, took) = txt_lookup;
         let records = match answer {
             Ok(records) => records,
-            Err(dns::Error::NoRecords { .. } | dns::Error::NoSuchName) => Vec::new(),
+            Err(
+                crate::model::dns::Error::NoRecords { .. } | crate::model::dns::Error::NoSuchName,
+            ) => Vec::new(),
             Err(error) => {
                 steps.push(
                     Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
@@ -263,8 +253,12 @@ pub(super) async fn resolve_with(
         }
     }
     if hosts.is_empty() {
-        let (query, error) = first_error
-            .unwrap_or_else(|| ("A/AAAA".into(), dns::Error::NoRecords { record: "A/AAAA" }));
+        let (query, error) = first_error.unwrap_or_else(|| {
+            (
+                "A/AAAA".into(),
+                crate::model::dns::Error::NoRecords { record: "A/AAAA" },
+            )
+        });
         return Err(fail(query, error));
     }
     Ok(Resolved { hosts, txt_options })

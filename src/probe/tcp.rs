@@ -1,7 +1,7 @@
 //! The tcp layer: connect to every address of a host at once, each within the
 //! deadline; refused, unreachable or timed out, and the connect time.
 
-pub use crate::model::tcp::Error;
+use crate::model::tcp::Error;
 use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -16,7 +16,8 @@ use tokio_rustls::client::TlsStream;
 
 use super::cert::describe;
 use super::trust::Roots;
-pub use crate::model::tls::{CertInfo, Error, Evidence};
+use crate::model::step::Secs;
+use crate::model::tls::{CertInfo, Error, Evidence};
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -38,7 +39,7 @@ impl std::fmt::Display for Error {
                 f.write_str("server closed the connection after the ClientHello")
             }
             Error::NotTls => f.write_str("server answered with non-TLS bytes"),
-            Error::Timeout { after } => write!(f, "no TLS answer within {}s", after.as_secs_f64()),
+            Error::Timeout { after } => write!(f, "no TLS answer within {}", Secs(*after)),
             Error::Protocol { reason } => write!(f, "handshake failed: {reason}"),
             Error::CaFile { path, reason } => write!(f, "cannot use tlsCAFile {path}: {reason}"),
             Error::ClientCertificateRequired { alert } => write!(

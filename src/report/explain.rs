@@ -228,18 +228,29 @@ pub fn markdown(e: &Explanation, pasted: &str) -> String {
         out.push_str(&text::markdown_block(&quoted));
         out.push('\n');
     }
-    let _ = writeln!(out, "**{}**", text::markdown(&e.diagnosis.summary));
+    let _ = writeln!(
+        out,
+        "**{}**",
+        text::markdown_with_code(&e.diagnosis.summary)
+    );
     let candidates = candidate_lines(e);
     let errors = error_lines(e);
-    for (title, lines) in [
-        ("The text cannot decide: possible causes", &candidates),
-        ("Errors in this log (the first in time decides)", &errors),
-        ("Likely causes", &e.diagnosis.causes),
-        ("What to do", &e.diagnosis.fixes),
-        ("Matched in the text", &e.matched),
-        ("Evidence", &e.diagnosis.evidence),
+    // Our own sentences keep their code spans; what came from the text is escaped whole.
+    let ours: fn(&str) -> String = text::markdown_with_code;
+    let quoted: fn(&str) -> String = text::markdown;
+    for (title, lines, escape) in [
+        ("The text cannot decide: possible causes", &candidates, ours),
+        (
+            "Errors in this log (the first in time decides)",
+            &errors,
+            quoted,
+        ),
+        ("Likely causes", &e.diagnosis.causes, ours),
+        ("What to do", &e.diagnosis.fixes, ours),
+        ("Matched in the text", &e.matched, quoted),
+        ("Evidence", &e.diagnosis.evidence, quoted),
     ] {
-        super::markdown::list(&mut out, title, lines);
+        super::markdown::list(&mut out, title, lines, escape);
     }
     out
 }

@@ -57,7 +57,7 @@ struct JsonReport<'a> {
     /// (`layer name: detail`) and checklist item (`section/id: summary`), so a
     /// `warn` verdict always says why.
     warnings: Vec<String>,
-    facts: &'a [String],
+    facts: Vec<&'a str>,
     rtt_ms: Option<JsonRtt>,
     steps: Vec<JsonStep<'a>>,
     checks: Vec<JsonCheck<'a>>,
@@ -287,6 +287,8 @@ struct JsonAtlasUser<'a> {
     scopes: &'a [String],
     roles: Vec<JsonRole<'a>>,
     expires: Option<&'a str>,
+    /// For a missing user: the project's users of the same name in other letter case.
+    similar_names: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -335,6 +337,7 @@ fn atlas(facts: &crate::model::atlas::Facts) -> JsonAtlas<'_> {
                 .map(|(role, db)| JsonRole { role, db })
                 .collect(),
             expires: u.expires.as_deref(),
+            similar_names: &u.similar,
         }),
         errors: facts
             .errors
@@ -576,7 +579,7 @@ pub fn render(report: &Report) -> String {
             exit_code: report.exit_code(),
             diagnosis: report.diagnosis.as_ref(),
             warnings: warnings(report),
-            facts: &report.facts,
+            facts: report.facts.iter().map(|f| f.text.as_str()).collect(),
             rtt_ms: report.rtt.map(|r| JsonRtt {
                 count: r.count,
                 min: round(ms(r.min)),
@@ -665,7 +668,7 @@ mod tests {
             "the password came with --uri",
         ));
         report.checks.push(Check::new(
-            crate::report::Section::Security,
+            crate::model::report::Section::Security,
             "least-privilege",
             Status::Warn,
             "app has a broad role",

@@ -1,11 +1,15 @@
 //! `--format markdown`: a redacted report to paste into a support ticket.
 //! Every piece of text goes through `text::markdown` (or a code span), so what
-//! GitHub or Jira renders is exactly the text: a `*.cluster0.mongodb.net` keeps
-//! its `*`, a `<monitor>` is not eaten as HTML, a `|` cannot break a table.
+//! GitHub, GitLab or an MkDocs site renders (CommonMark or Python-Markdown) is
+//! exactly the text: a `*.cluster0.mongodb.net` keeps its `*`, a `<monitor>` is
+//! not eaten as HTML, a `|` cannot break a table. Our own sentences (summary,
+//! causes, fixes) keep their code spans as code: a command to copy reads as one.
+//! The evidence inside `<details>` is HTML, which both readers pass through
+//! (Python-Markdown reads no Markdown inside an HTML block).
 
 use std::fmt::Write as _;
 
-use super::text::{markdown as md, markdown_code as code};
+use super::text::{html, markdown as md, markdown_code as code, markdown_with_code};
 use crate::model::report::{Report, Section};
 use crate::model::step::ms;
 
@@ -29,15 +33,19 @@ pub fn render(report: &Report, generated_at: &str) -> String {
         report.exit_code()
     );
     for fact in &report.facts {
-        let _ = writeln!(out, "- {}", md(fact));
+        let _ = writeln!(out, "- {}", md(&fact.text));
     }
     if let Some(d) = &report.diagnosis {
-        let _ = writeln!(out, "\n## Diagnosis\n\n**{}**\n", md(&d.summary));
-        list(&mut out, "Likely causes", &d.causes);
-        list(&mut out, "What to do", &d.fixes);
-        list(&mut out, "Evidence", &d.evidence);
+        let _ = writeln!(
+            out,
+            "\n## Diagnosis\n\n**{}**\n",
+            markdown_with_code(&d.summary)
+        );
+        list(&mut out, "Likely causes", &d.causes, markdown_with_code);
+        list(&mut out, "What to do", &d.fixes, markdown_with_code);
+        list(&mut out, "Evidence", &d.evidence, md);
     }
-    list(&mut out, "Warnings", &report.warnings);
+    list(&mut out, "Warnings", &report.warnings, md);
     if !report.steps.is_empty() {
         let _ = writeln!(
             out,
@@ -99,19 +107,21 @@ pub fn render(report: &Report, generated_at: &str) -> String {
                 c.status.word(),
                 c.id,
                 md(&c.summary),
-                md(c.fix.as_deref().unwrap_or(""))
+                markdown_with_code(c.fix.as_deref().unwrap_or(""))
             );
         }
         let with_evidence: Vec<_> = items.iter().filter(|c| !c.evidence.is_empty()).collect();
         if !with_evidence.is_empty() {
-            let _ = writeln!(out, "\n<details><summary>Evidence</summary>\n");
+            // One HTML block: no blank line inside, or CommonMark would end it there.
+            let _ = writeln!(out, "\n<details><summary>Evidence</summary>\n<ul>");
             for c in with_evidence {
-                let _ = writeln!(out, "- `{}`", c.id);
+                let _ = writeln!(out, "<li><code>{}</code><ul>", html(c.id));
                 for line in &c.evidence {
-                    let _ = writeln!(out, "  - {}", md(line));
+                    let _ = writeln!(out, "<li>{}</li>", html(line));
                 }
+                let _ = writeln!(out, "</ul></li>");
             }
-            let _ = writeln!(out, "\n</details>");
+            let _ = writeln!(out, "</ul>\n</details>");
         }
     }
     if !report.checks.is_empty() {
@@ -144,14 +154,15 @@ fn collections_table(out: &mut String, database: &str, rows: &[super::Collection
     }
 }
 
-/// A titled bullet list, each line escaped.
-pub(super) fn list(out: &mut String, title: &str, lines: &[String]) {
+/// A titled bullet list, each line written by `escape` (`text::markdown`, or
+/// `text::markdown_with_code` for our own sentences).
+pub(super) fn list(out: &mut String, title: &str, lines: &[String], escape: fn(&str) -> String) {
     if lines.is_empty() {
         return;
     }
     let _ = writeln!(out, "\n### {title}\n");
     for line in lines {
-        let _ = writeln!(out, "- {}", md(line));
+        let _ = writeln!(out, "- {}", escape(line));
     }
 }
 
@@ -193,7 +204,10 @@ pub(crate) mod tests {
             match event {
                 Event::Text(t) | Event::Code(t) => text.push_str(&t),
                 Event::SoftBreak | Event::HardBreak => text.push(' '),
-                Event::Html(h) | Event::InlineHtml(h) => html.push(h.to_string()),
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    text.push_str(&html_text(&h));
+                    html.push(h.to_string());
+                }
                 Event::End(_) => text.push('\n'),
                 _ => {}
             }
@@ -201,14 +215,51 @@ pub(crate) mod tests {
         (text, html)
     }
 
-    /// Our own `<details>` wrapper is the only HTML a report may carry.
+    /// The text an HTML fragment shows: tags dropped, character references decoded.
+    pub(crate) fn html_text(html: &str) -> String {
+        let mut text = String::new();
+        let mut rest = html;
+        while let Some(i) = rest.find(['<', '&']) {
+            text.push_str(&rest[..i]);
+            rest = &rest[i..];
+            let end = if rest.starts_with('<') { '>' } else { ';' };
+            let Some(j) = rest.find(end) else { break };
+            let entity = &rest[1..j];
+            if end == ';' {
+                let c = match entity {
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "amp" => Some('&'),
+                    "quot" => Some('"'),
+                    _ => entity
+                        .strip_prefix('#')
+                        .and_then(|n| n.parse().ok())
+                        .and_then(char::from_u32),
+                };
+                text.extend(c);
+            }
+            rest = &rest[j + 1..];
+        }
+        text.push_str(rest);
+        text
+    }
+
+    /// Our own evidence block (`<details>`, its lists and code) is the only HTML
+    /// a report may carry: every tag in `html` is one of those.
     pub(crate) fn assert_only_our_html(html: &[String], markdown: &str) {
+        const OURS: &[&str] = &["details", "summary", "ul", "li", "code"];
         for h in html {
-            let h = h.trim();
-            assert!(
-                h.is_empty() || h == "<details><summary>Evidence</summary>" || h == "</details>",
-                "raw HTML {h:?} in\n{markdown}"
-            );
+            for tag in h.split('<').skip(1) {
+                let name = tag
+                    .trim_start_matches('/')
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .next()
+                    .unwrap_or_default();
+                assert!(
+                    OURS.contains(&name) && tag.contains('>'),
+                    "raw HTML <{tag} in {h:?} of\n{markdown}"
+                );
+            }
         }
     }
 
@@ -226,13 +277,13 @@ pub(crate) mod tests {
             "flag:--uri".into(),
         );
         for (i, s) in HOSTILE.iter().enumerate() {
-            report.facts.push((*s).to_string());
+            report.facts.push(crate::model::report::Fact::new(*s));
             report.warnings.push(format!("warning {i}: {s}"));
             report
                 .steps
                 .push(Step::new(Layer::Tls, *s, Status::Fail, *s).on(format!("{s}:27017")));
             report.checks.push(Check::new(
-                crate::report::Section::Security,
+                crate::model::report::Section::Security,
                 "least-privilege",
                 Status::Warn,
                 *s,

@@ -10,9 +10,7 @@ pub mod sarif;
 pub mod style;
 pub mod text;
 
-pub use crate::model::report::{
-    AuthSummary, Check, CollectionRow, DataSummary, Report, Section, Verdict,
-};
+use crate::model::report::{AuthSummary, Check, CollectionRow, DataSummary, Report};
 use crate::model::step::Status;
 
 /// `text` without the host it concerns and without IP addresses, so the same
@@ -54,7 +52,7 @@ impl Report {
         cap(&mut self.target_uri);
         cap(&mut self.target_source);
         self.warnings.iter_mut().for_each(cap);
-        self.facts.iter_mut().for_each(cap);
+        self.facts.iter_mut().for_each(|f| cap(&mut f.text));
         for step in &mut self.steps {
             cap(&mut step.name);
             cap(&mut step.detail);

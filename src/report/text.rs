@@ -82,20 +82,33 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-/// `text` as Markdown inline text that renders to exactly these characters:
-/// capped, controls made visible, newlines as spaces, and every character
-/// CommonMark or GitHub would read as markup backslash-escaped (`*.host` keeps
-/// its `*`, `<monitor>` is not eaten as HTML).
+/// `text` as Markdown inline text that renders to exactly these characters in
+/// both readers a ticket meets: CommonMark (GitHub, GitLab, Jira's importers)
+/// and Python-Markdown (MkDocs, Trac). Capped, controls made visible, newlines
+/// as spaces; a character either reads as markup is backslash-escaped where
+/// both honour the escape (`*.host` keeps its `*`), else written as a character
+/// reference: Python-Markdown shows `\<`, `\|`, `\~`, `\&` and `\$` as typed.
 pub fn markdown(text: &str) -> String {
-    let text = cap(text);
+    let mut out = inline(&cap(text));
+    escape_line_start(&mut out);
+    out
+}
+
+/// Escapes one run of inline text (see [`markdown`]), without the line-start rule.
+fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
             '\n' | '\t' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '&' | '!' | '$' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '>' | '#' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            '|' => out.push_str("&#124;"),
+            '~' => out.push_str("&#126;"),
+            '$' => out.push_str("&#36;"),
             c if is_hostile(c) => {
                 // The escape's backslash must itself survive Markdown.
                 let mut escaped = String::new();
@@ -105,18 +118,69 @@ pub fn markdown(text: &str) -> String {
             c => out.push(c),
         }
     }
-    // At the start of a line (a list item's text, a paragraph) these would open
-    // a list, a heading or a block quote: escape the first one.
-    let starts_block = out.starts_with(['-', '+', '='])
-        || out
-            .find(|c: char| !c.is_ascii_digit())
-            .is_some_and(|i| i > 0 && out[i..].starts_with(['.', ')']));
-    if starts_block {
-        let at = out
-            .find(|c: char| !c.is_ascii_digit())
-            .filter(|&i| i > 0)
-            .unwrap_or(0);
-        out.insert(at, '\\');
+    out
+}
+
+/// At the start of a line (a list item's text, a paragraph) `-`, `+`, `=` or
+/// digits and `.` or `)` would open a list or underline a heading: the first one
+/// is escaped, in a way both readers honour.
+fn escape_line_start(out: &mut String) {
+    if out.starts_with(['-', '+']) {
+        out.insert(0, '\\');
+    } else if out.starts_with('=') {
+        out.replace_range(..1, "&#61;");
+    } else if let Some(i) = out.find(|c: char| !c.is_ascii_digit())
+        && i > 0
+        && out[i..].starts_with(['.', ')'])
+    {
+        out.insert(i, '\\');
+    }
+}
+
+/// Our own sentences (summaries, causes, fixes) as Markdown: a span between
+/// two backticks is a command or a name to copy and becomes a code span (shown
+/// as code, its backticks gone); the rest is escaped as [`markdown`]. A span
+/// holding a `|` stays escaped text: a table cell would end at it.
+pub fn markdown_with_code(text: &str) -> String {
+    let text = cap(text);
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest: &str = &text;
+    loop {
+        let span = rest.find('`').and_then(|open| {
+            let close = open + 1 + rest[open + 1..].find('`')?;
+            let inside = &rest[open + 1..close];
+            (!inside.trim().is_empty() && !inside.contains('|')).then_some((open, close))
+        });
+        let Some((open, close)) = span else {
+            out.push_str(&inline(rest));
+            break;
+        };
+        out.push_str(&inline(&rest[..open]));
+        out.push_str(&markdown_code(&rest[open + 1..close]));
+        rest = &rest[close + 1..];
+    }
+    if !text.starts_with('`') {
+        escape_line_start(&mut out);
+    }
+    out
+}
+
+/// `text` as HTML text, for the evidence inside a report's `<details>`: both
+/// readers pass an HTML block through untouched (Python-Markdown reads no
+/// Markdown inside it), so it is written in HTML, not Markdown. Capped,
+/// controls made visible, newlines as spaces.
+pub fn html(text: &str) -> String {
+    let text = terminal(text);
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(' '),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
     }
     out
 }
@@ -188,7 +252,12 @@ mod tests {
             markdown("*.cluster0.mongodb.net"),
             "\\*.cluster0.mongodb.net"
         );
-        assert_eq!(markdown("<monitor>"), "\\<monitor\\>");
+        assert_eq!(markdown("<monitor>"), "&lt;monitor\\>");
+        assert_eq!(
+            markdown("a|b ~~c~~ $d & e"),
+            "a&#124;b &#126;&#126;c&#126;&#126; &#36;d &amp; e"
+        );
+        assert_eq!(markdown("=="), "&#61;=");
         assert_eq!(markdown("- not a list"), "\\- not a list");
         assert_eq!(markdown("1. not a list"), "1\\. not a list");
         assert_eq!(markdown("a\u{1b}[2Jb"), "a\\\\x1b\\[2Jb");

@@ -11,6 +11,7 @@ use mongodb::error::ErrorKind;
 use mongodb::options::{ClientOptions, ConnectionString, HostInfo, ServerAddress};
 
 use super::options::{DRIVER_LACKS, is_one_of};
+use super::userinfo::{Reading, credentials_end};
 
 /// Parses `input` as the driver does: `ConnectionString::parse`, then the
 /// checks `ClientOptions::parse` adds (seed list against `directConnection`
@@ -45,11 +46,10 @@ fn panics_the_driver(input: &str) -> bool {
     let Some((_, rest)) = input.split_once("://") else {
         return false;
     };
-    let before_query = rest.split_once('?').map_or(rest, |(head, _)| head);
-    let Some((userinfo, _)) = before_query.rsplit_once('@') else {
+    let Some(at) = credentials_end(rest, Reading::Driver) else {
         return false;
     };
-    userinfo
+    rest[..at]
         .split('%')
         .skip(1)
         .any(|escape| escape.len() >= 2 && !escape.is_char_boundary(2))

@@ -3,7 +3,7 @@
 use percent_encoding::percent_decode_str;
 
 use super::options::{DRIVER_LACKS, is_one_of};
-use super::{ConnectionString, Scheme};
+use super::parts::{ConnectionString, Scheme};
 
 /// Something legal but worth a warning, found without the network.
 #[derive(Debug, Clone, PartialEq, Eq)]

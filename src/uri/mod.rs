@@ -13,16 +13,17 @@ mod lint;
 pub mod mechanism;
 mod options;
 mod parse;
+mod parts;
 mod redact;
+pub mod userinfo;
 
-pub use crate::model::uri::Error;
-use std::fmt;
+use crate::model::uri::Error;
 
 pub(crate) use atlas_host::atlas_domain_pattern;
 pub use atlas_host::is_atlas_host;
 pub use lint::{Lint, atlas_placeholder};
 pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, option_kind};
-pub use parse::{MUST_ENCODE, percent_encode_char};
+pub use parts::{ConnectionString, DEFAULT_PORT, Host, Scheme, format_address};
 pub use redact::redact_raw;
 
 /// The database drivers and shells use when the connection string names none
@@ -35,165 +36,6 @@ pub const DEFAULT_DATABASE: &str = "test";
 /// driver's message when it refuses.
 pub fn driver_connection_string(input: &str) -> Result<mongodb::options::ConnectionString, String> {
     judge::verdict(input.trim())
-}
-
-use options::eq_ignore_case;
-
-/// A secret that cannot be printed by accident: Debug and Display show `****`.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct SecretString(String);
-
-impl SecretString {
-    pub fn new(value: impl Into<String>) -> Self {
-        SecretString(value.into())
-    }
-
-    /// The secret itself, for the one place that must send it (the driver).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("****")
-    }
-}
-
-impl fmt::Display for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("****")
-    }
-}
-
-/// `mongodb://` or `mongodb+srv://`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
-    Standard,
-    Srv,
-}
-
-impl Scheme {
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Scheme::Standard => "mongodb://",
-            Scheme::Srv => "mongodb+srv://",
-        }
-    }
-}
-
-/// One host of the seed list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Host {
-    /// Name or address, without IPv6 brackets.
-    pub name: String,
-    pub port: Option<u16>,
-}
-
-impl Host {
-    /// The port to connect to: the given one or 27017.
-    pub fn port_or_default(&self) -> u16 {
-        self.port.unwrap_or(DEFAULT_PORT)
-    }
-
-    /// A unix domain socket (`%2Ftmp%2Fmongodb-27017.sock`, decoded to a path),
-    /// which the driver accepts and the layer probes (DNS, TCP, TLS) cannot reach.
-    pub fn is_unix_socket(&self) -> bool {
-        self.name.starts_with('/')
-    }
-
-    /// `host:port` as drivers write it (IPv6 in brackets).
-    pub fn address(&self) -> String {
-        format_address(&self.name, self.port_or_default())
-    }
-}
-
-/// `host:port`, with brackets around an IPv6 address.
-pub fn format_address(name: &str, port: u16) -> String {
-    if name.contains(':') {
-        format!("[{name}]:{port}")
-    } else {
-        format!("{name}:{port}")
-    }
-}
-
-/// MongoDB's default port.
-pub const DEFAULT_PORT: u16 = 27017;
-
-/// A parsed connection string. The password is only reachable via `expose`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionString {
-    pub scheme: Scheme,
-    pub username: Option<String>,
-    pub password: Option<SecretString>,
-    pub hosts: Vec<Host>,
-    pub database: Option<String>,
-    /// Options as given (decoded), in order; keys keep their case.
-    pub options: Vec<(String, String)>,
-}
-
-impl ConnectionString {
-    /// The last value of an option, by case-insensitive name.
-    pub fn option(&self, name: &str) -> Option<&str> {
-        self.options
-            .iter()
-            .rev()
-            .find(|(k, _)| eq_ignore_case(k, name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// A boolean option, if present and valid.
-    pub fn bool_option(&self, name: &str) -> Option<bool> {
-        self.option(name)
-            .and_then(|v| match v.to_ascii_lowercase().as_str() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            })
-    }
-
-    /// Whether the driver would use TLS: on for `+srv` unless turned off, else only when asked.
-    pub fn tls_enabled(&self) -> bool {
-        let asked = self.bool_option("tls").or_else(|| self.bool_option("ssl"));
-        asked.unwrap_or(self.scheme == Scheme::Srv)
-    }
-
-    /// The CA file named by `tlsCAFile` (or the legacy `sslCAFile`).
-    pub fn tls_ca_file(&self) -> Option<&str> {
-        self.option("tlsCAFile")
-            .or_else(|| self.option("sslCAFile"))
-    }
-
-    /// The client certificate and key named by `tlsCertificateKeyFile` (or the
-    /// legacy `sslPEMKeyFile`).
-    pub fn certificate_key_file(&self) -> Option<&str> {
-        self.option("tlsCertificateKeyFile")
-            .or_else(|| self.option("sslPEMKeyFile"))
-    }
-
-    /// The options that name a file the driver reads (`tlsCAFile`,
-    /// `tlsCertificateKeyFile` and their legacy `ssl` names), with the path.
-    pub fn file_options(&self) -> Vec<(&str, &str)> {
-        self.options
-            .iter()
-            .filter(|(name, _)| option_kind(name) == Some(OptionKind::File))
-            .map(|(name, path)| (name.as_str(), path.as_str()))
-            .collect()
-    }
-
-    /// The replica set name asked for.
-    pub fn replica_set(&self) -> Option<&str> {
-        self.option("replicaSet")
-    }
-
-    /// TLS verification switches that are on.
-    pub fn insecure_tls_options(&self) -> Vec<&'static str> {
-        INSECURE_TLS_OPTIONS
-            .iter()
-            .copied()
-            .filter(|name| self.bool_option(name) == Some(true))
-            .collect()
-    }
 }
 
 #[cfg(test)]

@@ -1,18 +1,14 @@
 //! Reading a connection string: split it into parts, decode them, and refuse
 //! what cannot work with an error that names the culprit (never the password).
 
-use std::fmt::Write as _;
-
 use percent_encoding::percent_decode_str;
 
 use super::options::{AUTH_MECHANISMS, OptionKind, eq_ignore_case, is_one_of, option_kind};
+use super::parts::{ConnectionString, Host, Scheme};
 use super::redact::{mask_non_numeric_ports, real_scheme_end};
-use super::{ConnectionString, Error, Host, Scheme, SecretString, judge};
-
-/// Characters that must be percent-encoded in user names and passwords: the
-/// URI's delimiters, and `%` itself (a literal `%` starts an escape). The one
-/// home of that list: the parser refuses them, the auth diagnosis names them.
-pub const MUST_ENCODE: &[char] = &['@', ':', '/', '?', '#', '[', ']', '%'];
+use super::userinfo::{MUST_ENCODE, Reading, credentials_end, percent_encode_char};
+use super::{Error, judge};
+use crate::model::secret::SecretString;
 
 impl ConnectionString {
     /// Parses a connection string. The official driver decides whether it is
@@ -101,7 +97,7 @@ fn explain(input: &str) -> Option<Error> {
 /// What sits between `://` and the last `@`, if anything.
 fn userinfo_at_last_at(input: &str) -> Option<&str> {
     let (_, rest) = input.split_once("://")?;
-    rest.rfind('@').map(|at| &rest[..at])
+    credentials_end(rest, Reading::LastAt).map(|at| &rest[..at])
 }
 
 /// The driver's reason, without any piece of the credentials it may echo
@@ -152,8 +148,12 @@ fn read(input: &str, split: Split) -> Result<ConnectionString, Error> {
         Split::AsDriver => rest.split_once('?').unwrap_or((rest, "")),
         Split::LastAt => (rest, ""),
     };
-    let (userinfo, after_userinfo) = match before_query.rfind('@') {
-        Some(at) => (Some(&before_query[..at]), &before_query[at + 1..]),
+    let reading = match split {
+        Split::AsDriver => Reading::Driver,
+        Split::LastAt => Reading::LastAt,
+    };
+    let (userinfo, after_userinfo) = match credentials_end(rest, reading) {
+        Some(at) => (Some(&rest[..at]), &before_query[at + 1..]),
         None => (None, before_query),
     };
     let (host_list, path, query) = match split {
@@ -353,17 +353,6 @@ fn check_userinfo_part(raw: &str, part: &'static str) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// `@` -> `%40`.
-pub fn percent_encode_char(ch: char) -> String {
-    let mut buf = [0u8; 4];
-    ch.encode_utf8(&mut buf)
-        .bytes()
-        .fold(String::new(), |mut out, b| {
-            let _ = write!(out, "%{b:02X}");
-            out
-        })
 }
 
 fn decode(raw: &str, part: &'static str) -> Result<String, Error> {

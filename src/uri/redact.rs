@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 
 use super::options::{eq_ignore_case, is_secret_option};
-use super::{ConnectionString, Scheme, format_address};
+use super::parts::{ConnectionString, Scheme, format_address};
+use super::userinfo::{Reading, credentials_end};
 
 /// What `utf8_percent_encode` escapes when we rebuild a URI.
 const USERINFO_ENCODE: &AsciiSet = &CONTROLS
@@ -159,7 +160,7 @@ pub fn redact_raw(input: &str) -> String {
         return crate::redact::redact_key_values(&redact_without_scheme(input));
     };
     let rest = &input[scheme_end..];
-    let (userinfo, after) = match rest.rfind('@') {
+    let (userinfo, after) = match credentials_end(rest, Reading::LastAt) {
         Some(at) => (Some(&rest[..at]), &rest[at + 1..]),
         None => (None, rest),
     };
@@ -268,7 +269,7 @@ fn redact_without_scheme(input: &str) -> String {
         .iter()
         .find(|w| lower.starts_with(*w))
         .map_or(0, |w| w.len());
-    let Some(at) = input.rfind('@') else {
+    let Some(at) = credentials_end(input, Reading::LastAt) else {
         return format!("{}{MASK}", &input[..word]);
     };
     // The scheme word and what is left of its `://`, never past the `@`.

@@ -51,7 +51,7 @@ pub fn targets(
     args: &WatchArgs,
     uri_origin: UriOrigin,
 ) -> Result<Vec<Target>, SetupError> {
-    let env = config::ProcessEnv;
+    let env = crate::environment::ProcessEnv;
     let names: Vec<Option<String>> = if args.all_profiles {
         config::profile_names(&cli.global, &env)
             .map_err(|e| config_invalid(e.to_string()))?

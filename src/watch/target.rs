@@ -3,6 +3,7 @@
 //! ping beside it, both folded into a typed `TargetRound`. Classes come from
 //! `diagnose`, the one place that classifies failures.
 
+use crate::model::failure::Failure;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -11,8 +12,8 @@ use crate::diagnose;
 use crate::model::class::Class;
 use crate::model::step::{Layer, Status};
 use crate::pipeline::{self, Depth, Evidence, Plan};
-use crate::probe::{self, Failure, kept::Kept};
-use crate::uri::{self, ConnectionString};
+use crate::probe::{self, kept::Kept};
+use crate::uri::ConnectionString;
 
 use super::sample::{Certificate, Check, HostReach, Sample, TargetRound};
 
@@ -30,7 +31,11 @@ pub struct Target {
 
 impl Target {
     /// A target whose connection string the uri layer accepts; else why not.
-    pub fn new(name: String, settings: Settings, depth: Depth) -> Result<Target, uri::Error> {
+    pub fn new(
+        name: String,
+        settings: Settings,
+        depth: Depth,
+    ) -> Result<Target, crate::model::uri::Error> {
         let cs = ConnectionString::parse(settings.target.uri.expose())?;
         Ok(Target {
             name,
@@ -134,7 +139,7 @@ pub fn fold(evidence: &Evidence) -> TargetRound {
         host_samples(address, connectivity, &mut round);
     }
     if let Some(deployment) = connectivity.deployment()
-        && deployment.topology == probe::Topology::ReplicaSet
+        && deployment.topology == crate::model::deployment::Topology::ReplicaSet
     {
         round.primary_known = true;
         round.primary = deployment.primary;

@@ -6,8 +6,10 @@ use std::fmt::Write as _;
 
 use mongodb::error::{Error as DriverError, ErrorKind};
 
-use super::{Creds, Failure};
-use crate::uri::{self, SecretString};
+use super::request::Creds;
+use crate::model::auth::Failure;
+use crate::model::secret::SecretString;
+use crate::uri;
 
 /// The server's own error (code, name, message), wherever the driver put it: the
 /// error itself, or down its `source()` chain (where SecantusDB's code 18 sits).
@@ -65,8 +67,8 @@ fn encoded_chars(password: Option<&SecretString>) -> Vec<(char, String)> {
         .unwrap_or_default()
         .chars()
     {
-        if uri::MUST_ENCODE.contains(&c) && !out.iter().any(|(seen, _)| *seen == c) {
-            out.push((c, uri::percent_encode_char(c)));
+        if uri::userinfo::MUST_ENCODE.contains(&c) && !out.iter().any(|(seen, _)| *seen == c) {
+            out.push((c, uri::userinfo::percent_encode_char(c)));
         }
     }
     out

@@ -9,7 +9,9 @@ use mongodb::options::{
 };
 use tokio::time::Instant;
 
-use super::{Creds, Failure, Request};
+use super::classify::scrub;
+use super::request::{Creds, Request};
+use crate::model::auth::Failure;
 use crate::model::step::{Layer, Status, Step};
 use crate::uri;
 
@@ -67,7 +69,7 @@ const POOL_SIZE: u32 = 8;
 /// deadline. The early start (before the layers answer) has the seed list
 /// and no TXT; the usual path has the hosts the layers reached.
 pub(super) struct Target<'a> {
-    pub(super) uri: &'a uri::SecretString,
+    pub(super) uri: &'a crate::model::secret::SecretString,
     pub(super) cs: &'a uri::ConnectionString,
     pub(super) hosts: Vec<ServerAddress>,
     pub(super) txt: &'a [(String, String)],
@@ -87,7 +89,7 @@ pub(super) async fn options_for(
         });
     }
     let refused = |reason: String| Failure::Config {
-        reason: super::scrub(&reason, creds.password.as_ref()),
+        reason: scrub(&reason, creds.password.as_ref()),
     };
     let mut own = uri::driver_connection_string(target.uri.expose()).map_err(refused)?;
     let srv = matches!(own.host_info, HostInfo::DnsRecord(_));

@@ -3,7 +3,7 @@
 
 use mongodb::bson::{Bson, Document};
 
-use super::{AuthInfo, Privilege, Role};
+use crate::model::auth::{AuthInfo, Privilege, Role};
 
 pub(super) fn parse_connection_status(status: &Document) -> AuthInfo {
     let info = status.get_document("authInfo").ok();

@@ -8,8 +8,9 @@
 mod classify;
 mod client;
 mod connection_status;
+mod request;
 
-pub use crate::model::auth::{AuthInfo, Failure, Privilege, Role};
+use crate::model::auth::{AuthInfo, Failure};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -20,37 +21,17 @@ use mongodb::error::{Error as DriverError, ErrorKind};
 use mongodb::options::{ReadPreference, SelectionCriteria, ServerAddress};
 use tokio::time::Instant;
 
-use super::Connectivity;
+use super::connectivity::Resolved;
 use super::prefetch::{Prefetched, Read};
+use crate::model::secret::SecretString;
 use crate::model::step::{Layer, Status, Step};
-use crate::uri::{self, ConnectionString, SecretString, mechanism};
+use crate::uri::{self, ConnectionString};
 use classify::classify;
 pub use classify::{code_from_text, driver_text, scrub, server_error};
 use client::client_options;
 use connection_status::parse_connection_status;
-
-/// Credentials given apart from the URI (config `username` + `password-env`),
-/// used only when the URI carries none.
-#[derive(Debug, Clone, Default)]
-pub struct Login {
-    pub username: Option<String>,
-    pub password: Option<SecretString>,
-}
-
-/// What `authenticate` needs.
-#[derive(Debug, Clone, Copy)]
-pub struct Request<'a> {
-    /// The application's connection string as given (a secret: it may hold the password).
-    pub uri: &'a SecretString,
-    pub cs: &'a ConnectionString,
-    pub connectivity: &'a Connectivity,
-    pub login: &'a Login,
-    /// The layer's deadline: option building, the driver's server selection and
-    /// connection, authentication and `connectionStatus` all end by then.
-    pub deadline: Instant,
-    /// The later layers' reads, sent beside `connectionStatus` (see `prefetch`).
-    pub reads: &'a [Read],
-}
+use request::{Creds, refusal, resolve_creds};
+pub use request::{Login, Request};
 
 /// The auth layer's result: its steps and who we are. (`authenticate` hands the
 /// authenticated client back beside it, for the later layers to reuse.)
@@ -58,68 +39,6 @@ pub struct Request<'a> {
 pub struct AuthOutcome {
     pub steps: Vec<Step>,
     pub result: Result<AuthInfo, Failure>,
-}
-
-/// The credentials the run will use, resolved from the URI or the config.
-struct Creds {
-    user: Option<String>,
-    password: Option<SecretString>,
-    mechanism: Option<String>,
-    auth_db: String,
-    suspect_auth_source: Option<String>,
-}
-
-fn resolve_creds(cs: &ConnectionString, txt: &[(String, String)], login: &Login) -> Creds {
-    let (user, password) = if cs.username.is_some() {
-        (cs.username.clone(), cs.password.clone())
-    } else {
-        (login.username.clone(), login.password.clone())
-    };
-    let mechanism = cs.option("authMechanism").map(str::to_ascii_uppercase);
-    let auth_source = cs.option("authSource").map(str::to_string).or_else(|| {
-        txt.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("authSource"))
-            .map(|(_, v)| v.clone())
-    });
-    let external = mechanism::is_external(mechanism.as_deref());
-    let path_db = cs.database.clone().filter(|db| !db.is_empty());
-    let auth_db = auth_source.clone().unwrap_or_else(|| {
-        mechanism::default_auth_source(mechanism.as_deref(), path_db.as_deref())
-    });
-    let suspect_auth_source = (user.is_some() && auth_source.is_none() && !external)
-        .then(|| path_db.filter(|db| db != "admin"))
-        .flatten();
-    Creds {
-        user,
-        password,
-        mechanism,
-        auth_db,
-        suspect_auth_source,
-    }
-}
-
-/// Why the credentials cannot even be tried, before any connection.
-fn refusal(creds: &Creds) -> Option<Failure> {
-    if let Some(user) = &creds.user
-        && creds.password.is_none()
-        && mechanism::needs_password(creds.mechanism.as_deref())
-    {
-        return Some(Failure::NoPassword { user: user.clone() });
-    }
-    if let Some(mechanism @ ("MONGODB-AWS" | "GSSAPI")) = creds.mechanism.as_deref() {
-        return Some(Failure::MechanismNotBuilt {
-            mechanism: mechanism.to_string(),
-            reason: format!(
-                "{mechanism} cannot be tried by this build: the driver's {} feature is not compiled in",
-                if mechanism == "GSSAPI" {
-                    "gssapi-auth"
-                } else {
-                    "aws-auth"
-                }
-            ),
-        });
-    }
-    None
 }
 
 /// The auth layer's commands and what they answered: `connectionStatus`, and
@@ -275,7 +194,7 @@ pub struct Start<'a> {
     /// The bound of all its work (it may wait through the layers before it).
     pub deadline: Instant,
     /// For a `+srv` URI: what the dns layer found, when it has.
-    pub found: Option<tokio::sync::mpsc::UnboundedReceiver<super::Resolved>>,
+    pub found: Option<tokio::sync::mpsc::UnboundedReceiver<Resolved>>,
 }
 
 /// Starts the driver's side of the auth layer at once: for a seed list with its

@@ -3,16 +3,16 @@
 //! The glue between `pipeline`, `diagnose`, `checklist` and the report; nothing
 //! here probes or prints.
 
-use crate::checklist;
+mod checklist;
+
 use crate::cli::Command;
 use crate::config::Settings;
 use crate::diagnose;
 use crate::model::class::Class;
-use crate::model::report::Report;
+use crate::model::report::{Fact, Report};
 use crate::model::step::{Layer, Status, Step};
 use crate::pipeline::{self, Depth, Evidence, Plan};
 use crate::probe;
-use crate::report;
 use crate::uri;
 
 /// Runs one probing command (everything but `explain`).
@@ -117,8 +117,12 @@ pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Repor
             report.diagnosis.as_ref(),
         );
         if let Some(cr) = &code {
-            checks.push(checklist::testing::from_code(cr, evidence.data.is_some()));
+            checks.push(crate::checklist::testing::from_code(
+                cr,
+                evidence.data.is_some(),
+            ));
         }
+        checklist::time(&mut checks, &evidence.took, statics);
         report.checks.extend(checks);
         diagnose::judge_checklist(&mut report, args.fail_on == crate::cli::FailOn::Warn);
     }
@@ -141,7 +145,7 @@ fn code_report(
         let usable = data
             .failure
             .as_ref()
-            .is_none_or(|f| matches!(f, probe::data::Failure::Missing { .. }));
+            .is_none_or(|f| matches!(f, crate::model::data::Failure::Missing { .. }));
         usable.then(|| {
             let names: Vec<String> = data.collections.iter().map(|c| c.name.clone()).collect();
             (database, names)
@@ -213,7 +217,7 @@ fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
             .as_ref()
             .and_then(|a| a.result.as_ref().err())
             .and_then(|f| match f {
-                probe::auth::Failure::Rejected { auth_db, .. } => Some(auth_db.as_str()),
+                crate::model::auth::Failure::Rejected { auth_db, .. } => Some(auth_db.as_str()),
                 _ => None,
             });
         apply_atlas(report, facts.clone(), auth_db);
@@ -223,7 +227,7 @@ fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
 /// Folds the Atlas API's facts into the report: its steps, the data-plane diagnosis
 /// sharpened by them, and a warning when the data plane worked from an address the
 /// access list does not cover (the route to 27017 is not the one checked).
-pub fn apply_atlas(report: &mut Report, facts: crate::atlas::Facts, auth_db: Option<&str>) {
+pub fn apply_atlas(report: &mut Report, facts: crate::model::atlas::Facts, auth_db: Option<&str>) {
     report.steps.extend(facts.steps.iter().cloned());
     if let Some(diagnosis) = report.diagnosis.take() {
         report.fail(diagnose::with_atlas(diagnosis, &facts, auth_db));
@@ -246,7 +250,7 @@ pub fn apply_auth(report: &mut Report, outcome: &probe::auth::AuthOutcome) -> bo
     report.steps.extend(outcome.steps.iter().cloned());
     match &outcome.result {
         Ok(info) => {
-            report.auth = Some(report::AuthSummary {
+            report.auth = Some(crate::model::report::AuthSummary {
                 user: info.user.clone(),
                 db: info.db.clone(),
                 mechanism: info.mechanism.clone(),
@@ -262,14 +266,15 @@ pub fn apply_auth(report: &mut Report, outcome: &probe::auth::AuthOutcome) -> bo
                     .collect(),
             });
             match &info.user {
-                Some(user) => report.facts.push(format!(
+                // The auth step's line says the mechanism and roles.
+                Some(user) => report.facts.push(Fact::said_by_step(format!(
                     "authenticated as {user}@{} ({})",
                     info.db.as_deref().unwrap_or("?"),
                     probe::auth::describe(info)
+                ))),
+                None => report.facts.push(Fact::new(
+                    "no credentials; the server does not require authentication",
                 )),
-                None => report
-                    .facts
-                    .push("no credentials; the server does not require authentication".into()),
             }
             true
         }
@@ -281,13 +286,13 @@ pub fn apply_auth(report: &mut Report, outcome: &probe::auth::AuthOutcome) -> bo
 }
 
 /// Folds the data layer into the report.
-pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
+pub fn apply_data(report: &mut Report, data: crate::model::data::DataOutcome) {
     report.steps.extend(data.steps);
     if let Some(database) = &data.database
         && data
             .failure
             .as_ref()
-            .is_none_or(|f| matches!(f, probe::data::Failure::Missing { .. }))
+            .is_none_or(|f| matches!(f, crate::model::data::Failure::Missing { .. }))
     {
         let visible = if data.databases_listed {
             format!(
@@ -297,22 +302,29 @@ pub fn apply_data(report: &mut Report, data: probe::data::DataOutcome) {
         } else {
             String::new()
         };
-        report.facts.push(format!(
+        let fact = format!(
             "{} in {database}{visible}",
             crate::words::count(data.collections.len(), "collection")
-        ));
+        );
+        // The `listCollections` step says the count; alone, unless the
+        // database is not listed (then its line is about that).
+        report.facts.push(if data.database_unlisted {
+            Fact::new(fact)
+        } else {
+            Fact::said_by_step(fact)
+        });
     }
-    let rows = |collections: Vec<probe::data::Collection>| {
+    let rows = |collections: Vec<crate::model::data::Collection>| {
         collections
             .into_iter()
-            .map(|c| report::CollectionRow {
+            .map(|c| crate::model::report::CollectionRow {
                 name: c.name,
                 kind: c.kind,
                 documents: c.documents,
             })
             .collect::<Vec<_>>()
     };
-    report.data = Some(report::DataSummary {
+    report.data = Some(crate::model::report::DataSummary {
         databases: data.databases,
         database: data.database,
         collections: rows(data.collections),
@@ -341,13 +353,13 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
             .version
             .as_deref()
             .unwrap_or("(version not reported)");
-        report.facts.push(format!(
+        report.facts.push(Fact::new(format!(
             "MongoDB {version} at {}, {} ({} of {} hosts answered)",
             host.address,
             host.hello.role(),
             connectivity.healthy.len(),
             connectivity.hosts.len()
-        ));
+        )));
     }
     // Only while another host works is a host's failure a warning; when none
     // works, the other hosts' failures are the failure itself (their steps show

@@ -1,6 +1,8 @@
 //! Flags + environment + TOML file -> `Settings`, resolved in one place:
 //! "flag, else environment, else file, else default".
 
+pub mod atlas;
+
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -10,8 +12,8 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::cli::{ColorChoice, Format, GlobalArgs, parse_resolver, timeout_from_secs};
-pub use crate::environment::{Environment, ProcessEnv};
-use crate::uri::SecretString;
+use crate::environment::Environment;
+use crate::model::secret::SecretString;
 
 /// The default target when nothing else names one.
 pub const DEFAULT_URI: &str = "mongodb://localhost:27017";
@@ -191,7 +193,7 @@ pub struct Settings {
     /// The config file that was read, if any.
     pub config_path: Option<PathBuf>,
     /// `--atlas-api`: the Atlas Administration API cross-check; `None` when off.
-    pub atlas_api: Option<crate::atlas::ApiSettings>,
+    pub atlas_api: Option<crate::model::atlas::ApiSettings>,
 }
 
 /// How the `--uri` value arrived, which clap knows and the raw struct does not.
@@ -276,14 +278,14 @@ pub fn resolve_profile(
     )?;
 
     let atlas_api = if global.atlas_api {
-        let flags = crate::atlas::credentials::Flags {
+        let flags = atlas::Flags {
             project: global.atlas_project.as_deref(),
             cluster: global.atlas_cluster.as_deref(),
             profile: global.atlas_profile.as_deref(),
             egress_ip: global.egress_ip.as_deref(),
         };
         Some(
-            crate::atlas::credentials::resolve(&flags, env)
+            atlas::resolve(&flags, env)
                 .map_err(|(what, message)| Error::InvalidValue { what, message })?,
         )
     } else {
@@ -850,7 +852,7 @@ mod tests {
 
     #[test]
     fn the_shipped_example_config_parses() {
-        let file = parse_file(include_str!("../examples/atlas-doctor.toml")).unwrap();
+        let file = parse_file(include_str!("../../examples/atlas-doctor.toml")).unwrap();
         assert_eq!(file.base.uri_env.as_deref(), Some("MONGODB_URI"));
         assert!(file.profiles.contains_key("staging"));
     }

@@ -8,51 +8,14 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use crate::environment::Environment;
-pub use crate::environment::atlas_cli_config_in;
-pub use crate::model::atlas::CredentialsError as Error;
-pub use crate::model::atlas::{Egress, check_cluster_name, check_project_id, egress};
-use crate::uri::SecretString;
+use crate::model::atlas::CredentialsError as Error;
+use crate::model::atlas::{
+    ApiSettings, Credentials, Egress, check_cluster_name, check_project_id, egress,
+};
+use crate::model::secret::SecretString;
 
 /// The public Atlas API.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com/";
-
-/// How the API is authenticated.
-#[derive(Debug, Clone)]
-pub enum Credentials {
-    /// OAuth 2 client credentials (preferred by Atlas).
-    ServiceAccount {
-        client_id: String,
-        client_secret: SecretString,
-    },
-    /// Programmatic API key: HTTP Digest.
-    ApiKey {
-        public_key: String,
-        private_key: SecretString,
-    },
-}
-
-impl Credentials {
-    /// `service account` or `API key`, for steps.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Credentials::ServiceAccount { .. } => "service account",
-            Credentials::ApiKey { .. } => "API key",
-        }
-    }
-}
-
-/// Everything the API layer needs, resolved.
-#[derive(Debug, Clone)]
-pub struct ApiSettings {
-    /// `https://...` (or `http://` to a loopback address), with a trailing slash.
-    pub base_url: String,
-    pub project_id: Option<String>,
-    pub cluster: Option<String>,
-    pub egress: Egress,
-    pub credentials: Result<Credentials, Error>,
-    /// Where the credentials came from (`env`, `Atlas CLI profile NAME`).
-    pub source: String,
-}
 
 /// The raw flags of the API layer.
 #[derive(Debug, Clone, Default)]
@@ -277,6 +240,7 @@ fn profile_credentials(name: &str, table: &toml::Table, path: &str) -> Result<Cr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::environment::atlas_cli_config_in;
     use std::collections::HashMap;
     use std::path::PathBuf;
 
