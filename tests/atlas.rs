@@ -1011,3 +1011,33 @@ fn r19_an_unreachable_api_is_said_in_the_verdict() {
         assert!(out.stdout.contains(said), "{format}\n{}", out.dump());
     }
 }
+
+/// Issue 20 item 12: the project holds `Orders` and the connection string says
+/// `orders`: Atlas user names are case-sensitive, and nothing said "did you
+/// mean Orders" (the diagnosis asked to create a user that is there).
+#[test]
+fn r20_12_a_user_in_other_letter_case_gets_a_did_you_mean() {
+    let bed = Bed::load();
+    let run = bad_auth(&bed, "orders", "Cluster0");
+    assert_outcome(&run, "auth-check", "auth_failed", "atlas_user_missing");
+    let said = summary(&run);
+    assert!(
+        said.contains("did you mean Orders?") && said.contains("case-sensitive"),
+        "{said}"
+    );
+    let first_fix = run.str("/diagnosis/fixes/0");
+    assert!(
+        first_fix.contains("Orders") && !first_fix.contains("dbusers create"),
+        "{first_fix}"
+    );
+    assert_eq!(run.json["atlas"]["user"]["exists"], false);
+    assert_eq!(run.json["atlas"]["user"]["similar_names"][0], "Orders");
+
+    // A name no user holds in any case gets no hint.
+    let run = bad_auth(&bed, "ghost", "Cluster0");
+    assert!(!summary(&run).contains("did you mean"), "{}", run.dump());
+    assert_eq!(
+        run.json["atlas"]["user"]["similar_names"],
+        serde_json::json!([])
+    );
+}

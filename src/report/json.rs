@@ -278,6 +278,8 @@ struct JsonAtlasUser<'a> {
     scopes: &'a [String],
     roles: Vec<JsonRole<'a>>,
     expires: Option<&'a str>,
+    /// For a missing user: the project's users of the same name in other letter case.
+    similar_names: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -326,6 +328,7 @@ fn atlas(facts: &crate::model::atlas::Facts) -> JsonAtlas<'_> {
                 .map(|(role, db)| JsonRole { role, db })
                 .collect(),
             expires: u.expires.as_deref(),
+            similar_names: &u.similar,
         }),
         errors: facts
             .errors
