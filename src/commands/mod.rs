@@ -337,6 +337,8 @@ pub fn apply_data(report: &mut Report, data: crate::model::data::DataOutcome) {
             .map(|(database, collections)| (database, rows(collections)))
             .collect(),
         databases_not_listed: data.databases_not_listed,
+        databases_not_kept: data.databases_not_kept,
+        collections_not_kept: data.collections_not_kept,
     });
     if let Some(failure) = &data.failure {
         report.fail(diagnose::data_failure(failure));

@@ -73,5 +73,10 @@ pub struct DataOutcome {
     pub every_database: Vec<(String, Vec<Collection>)>,
     /// Databases beyond `MAX_DATABASES_LISTED`, not listed.
     pub databases_not_listed: usize,
+    /// Database names `listDatabases` gave beyond `MAX_DATABASES_KEPT`.
+    pub databases_not_kept: usize,
+    /// Collections listed but not kept (beyond `MAX_COLLECTIONS_KEPT` in a
+    /// database, `MAX_COLLECTIONS_KEPT_IN_ALL` in all): counted only.
+    pub collections_not_kept: usize,
     pub failure: Option<Failure>,
 }

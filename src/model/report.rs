@@ -95,6 +95,10 @@ pub struct DataSummary {
     pub every_database: Vec<(String, Vec<CollectionRow>)>,
     /// Databases beyond the listed ones.
     pub databases_not_listed: usize,
+    /// Database names `listDatabases` gave beyond those kept (counted only).
+    pub databases_not_kept: usize,
+    /// Collections listed beyond those kept (counted only).
+    pub collections_not_kept: usize,
 }
 
 /// One row of the collections table.

@@ -9,6 +9,7 @@ pub mod crud;
 pub mod data;
 mod deployment;
 pub mod dns;
+pub mod driver;
 pub mod hello;
 mod host;
 pub mod kept;

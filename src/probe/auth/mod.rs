@@ -593,7 +593,7 @@ async fn bounded<T>(
 ) -> Result<T, Bounded> {
     let started = Instant::now();
     match tokio::time::timeout_at(deadline, fut.into_future()).await {
-        Ok(result) => result.map_err(Bounded::Driver),
+        Ok(result) => result.map_err(|e| Bounded::Driver(crate::probe::driver::cut(e))),
         Err(_) => Err(Bounded::Silent {
             command,
             after: started.elapsed(),
