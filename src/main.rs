@@ -53,11 +53,10 @@ fn main() -> ExitCode {
             {
                 failed(&format_args!("writing the report: {e}"));
             }
-            // After stdout, so a file that cannot be written never costs the report.
-            for (path, contents) in &outcome.files {
-                if let Err(e) = atlas_doctor::output::write(path, contents) {
-                    failed(&e);
-                }
+            // The report files were written before stdout (so stdout could say
+            // the final code); their errors are said here, after the report.
+            for error in &outcome.unwritten {
+                failed(error);
             }
             ExitCode::from(code)
         }

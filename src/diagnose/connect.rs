@@ -101,9 +101,16 @@ pub fn failure(failure: &Failure) -> Diagnosis {
                 .with_evidence(format!("{query} via {resolver}: {error}"))
                 .with_evidence(format!("{query} via {fallback}: answered"));
             if let Some(standard) = workaround {
+                let uri = &standard.uri;
+                // Only a URI that had a password lost one to the redaction.
+                let put_back = if standard.password_redacted {
+                    " (put your password back in place of ****)"
+                } else {
+                    ""
+                };
                 d = d
-                    .with_evidence(format!("equivalent standard connection string: {standard}"))
-                    .with_specific_fix(format!("Use the standard connection string, which needs no SRV lookup: {standard} (put your password back in place of ****)"));
+                    .with_evidence(format!("equivalent standard connection string: {uri}"))
+                    .with_specific_fix(format!("Use the standard connection string, which needs no SRV lookup: {uri}{put_back}"));
             }
             d
         }
