@@ -378,12 +378,12 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
             if let Some(host) = failure.host() {
                 degraded.push(host.to_string());
             }
-            let summary = diagnose::failure(failure).summary;
+            let d = diagnose::failure(failure);
             let host = failure.host().unwrap_or("deployment");
-            report.warnings.push(if summary.contains(host) {
-                summary
+            report.warnings.push(if d.subject.as_deref() == Some(host) {
+                d.summary
             } else {
-                format!("{host}: {summary}")
+                format!("{host}: {}", d.summary)
             });
         }
     }
