@@ -27,17 +27,14 @@ mod syntax;
 #[cfg(test)]
 mod tests;
 
-use crate::model::code::AccessorCall;
-use crate::model::code::Code;
-use crate::model::code::Language;
-use crate::model::code::Reference;
-use crate::model::code::Unresolved;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use compare::compare;
 pub use facts::{FileFacts, MAX_EXPRESSION_CHARS, Mentions, Prefilter};
 pub use parse::extract;
+
+use crate::model::code::{AccessorCall, Code, Language, Reference, Unresolved};
 
 /// Reads the code under `roots`.
 pub fn read(roots: &[PathBuf], cross_filesystems: bool) -> Code {

@@ -445,4 +445,20 @@ mod r19_tests {
         assert_eq!(report.class.as_str(), "tcp_refused", "{report:?}");
         assert_eq!(crate::uri::driver_parses() - before, 1);
     }
+
+    /// Issue 19 item 4: the database drivers and mongosh use when the string
+    /// names none was written as "test" in four places; `uri::DEFAULT_DATABASE`
+    /// is its one home, and the checklist's plan falls back to it.
+    #[test]
+    fn r19_the_default_database_is_test() {
+        assert_eq!(crate::uri::DEFAULT_DATABASE, "test");
+        let cli =
+            Cli::try_parse_from(["atlas-doctor", "--uri", "mongodb://h/", "checklist"]).unwrap();
+        let Command::Checklist(args) = &cli.command else {
+            panic!("checklist")
+        };
+        let settings = config::resolve(&cli.global, UriOrigin::Flag, &Bare).unwrap();
+        let plan = super::checklist::plan(&settings, args);
+        assert_eq!(plan.default_database, Some("test"));
+    }
 }
