@@ -99,6 +99,8 @@ def project_data(data):
 
     users = [
         user("app"),
+        # Only the letter case tells it from a login as "orders": user names are case-sensitive.
+        user("Orders"),
         user("scoped", scopes=["Cluster1"]),
         user("temp", expires="2027-01-31T00:00:00Z"),
         user("CN=client,O=test", db="$external"),
@@ -230,6 +232,8 @@ class Api(BaseHTTPRequestHandler):
                 if found is None:
                     return self.error(404, "FLEX_CLUSTER_NOT_FOUND", f"Flex cluster {name} not found.", "Not Found", [name])
                 return self.reply(200, found)
+            case ["databaseUsers"]:
+                return self.page(project["users"], query, dict)
             case ["databaseUsers", db, username]:
                 found = next((u for u in project["users"]
                               if u["databaseName"] == db and u["username"] == username), None)

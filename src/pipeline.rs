@@ -85,6 +85,24 @@ pub struct Evidence {
     pub atlas: Option<crate::model::atlas::Facts>,
     /// A stop signal ended the CRUD check, after its cleanup.
     pub interrupted: Option<crate::model::signal::Signal>,
+    /// How long each layer took, for what rests on it (a checklist item's time).
+    pub took: Took,
+}
+
+/// Wall time per layer (zero for a layer that did not run): layers run their
+/// hosts side by side, so this is what a user waits, not a sum of steps.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Took {
+    /// dns, tcp, tls and hello.
+    pub connectivity: std::time::Duration,
+    pub auth: std::time::Duration,
+    /// The listings of `listDatabases` and `listCollections`.
+    pub data: std::time::Duration,
+    /// The database-status commands.
+    pub status: std::time::Duration,
+    pub crud: std::time::Duration,
+    /// The Atlas Administration API (beside the data-plane layers).
+    pub atlas: std::time::Duration,
 }
 
 impl Evidence {
@@ -106,9 +124,8 @@ impl Evidence {
 
 /// Runs the layers the plan asks for, each under its own deadline.
 pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
-    let raw = settings.target.uri.expose();
     let mut evidence = Evidence {
-        uri: ConnectionString::parse(raw),
+        uri: settings.target.parsed.clone(),
         uri_steps: Vec::new(),
         database: None,
         connectivity: None,
@@ -118,6 +135,7 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         status: None,
         atlas: None,
         interrupted: None,
+        took: Took::default(),
     };
     let cs = match &evidence.uri {
         Ok(cs) => cs.clone(),
@@ -153,7 +171,9 @@ pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
         if evidence.interrupted.is_some() {
             atlas.abort();
         } else {
-            evidence.atlas = Some(finish_atlas(atlas).await);
+            let (facts, took) = finish_atlas(atlas).await;
+            evidence.took.atlas = took;
+            evidence.atlas = Some(facts);
         }
     }
     evidence
@@ -190,7 +210,6 @@ async fn data_plane(
     let early = driver_early
         .then(|| {
             auth::start(auth::Start {
-                uri: &settings.target.uri,
                 cs,
                 login: &login,
                 roots: options.roots.clone(),
@@ -201,7 +220,9 @@ async fn data_plane(
             })
         })
         .flatten();
+    let started = Instant::now();
     let connectivity = probe::connectivity(cs, &options).await;
+    evidence.took.connectivity = started.elapsed();
     evidence.connectivity = Some(connectivity);
     if plan.depth < Depth::Auth || !evidence.connected() {
         if let Some(early) = early {
@@ -213,14 +234,15 @@ async fn data_plane(
 
     // ---- auth: one deadline for options, the driver's selection and connectionStatus.
     let request = auth::Request {
-        uri: &settings.target.uri,
         cs,
         connectivity,
         login: &login,
         deadline: Instant::now() + settings.timeout,
         reads: &reads,
     };
+    let started = Instant::now();
     let (outcome, driver) = auth::authenticate(&request, early).await;
+    evidence.took.auth = started.elapsed();
     let authenticated = outcome.result.is_ok();
     evidence.auth = Some(outcome);
     let Some(auth::Driver { client, prefetched }) = driver.filter(|_| authenticated) else {
@@ -253,17 +275,27 @@ async fn data_plane(
         deadline,
         prefetched: &prefetched,
     };
-    let listing = data::collections(&client, &request);
+    let started = Instant::now();
+    let listing = async {
+        let outcome = data::collections(&client, &request).await;
+        (outcome, started.elapsed())
+    };
     let status = async {
         if plan.status {
-            Some(status::run(&client, status_database, &prefetched, deadline, &scrub).await)
+            let evidence =
+                status::run(&client, status_database, &prefetched, deadline, &scrub).await;
+            Some((evidence, started.elapsed()))
         } else {
             None
         }
     };
-    let (outcome, status) = tokio::join!(listing, status);
+    let ((outcome, data_took), status) = tokio::join!(listing, status);
     evidence.data = Some(outcome);
-    evidence.status = status;
+    evidence.took.data = data_took;
+    if let Some((_, took)) = &status {
+        evidence.took.status = *took;
+    }
+    evidence.status = status.map(|(evidence, _)| evidence);
 
     // ---- crud (checklist): a stop signal ends it, after the cleanup.
     if plan.crud {
@@ -312,6 +344,7 @@ async fn after_data(
             return;
         }
     };
+    let started = Instant::now();
     let crud = crate::probe::crud::round_trip(
         client,
         &database,
@@ -320,6 +353,7 @@ async fn after_data(
         &scrub,
     )
     .await;
+    evidence.took.crud = started.elapsed();
     evidence.interrupted = crud.interrupted;
     evidence.crud = Some(crud);
 }
@@ -328,7 +362,7 @@ async fn after_data(
 fn start_atlas(
     settings: &Settings,
     cs: &ConnectionString,
-) -> Option<tokio::task::JoinHandle<crate::model::atlas::Facts>> {
+) -> Option<tokio::task::JoinHandle<(crate::model::atlas::Facts, std::time::Duration)>> {
     let api = settings.atlas_api.clone()?;
     // Atlas keeps X.509, AWS IAM, LDAP and OIDC users in $external, all others in admin.
     let external = uri::mechanism::is_external(cs.option("authMechanism"));
@@ -351,13 +385,18 @@ fn start_atlas(
         .to_string(),
         timeout: settings.timeout,
     };
-    Some(tokio::spawn(crate::atlas::cross_check(request)))
+    Some(tokio::spawn(async move {
+        let started = Instant::now();
+        let facts = crate::atlas::cross_check(request).await;
+        (facts, started.elapsed())
+    }))
 }
 
-/// Waits for the cross-check; a task that died takes the run with it (`internal`).
+/// Waits for the cross-check and the time it took; a task that died takes the
+/// run with it (`internal`).
 async fn finish_atlas(
-    handle: tokio::task::JoinHandle<crate::model::atlas::Facts>,
-) -> crate::model::atlas::Facts {
+    handle: tokio::task::JoinHandle<(crate::model::atlas::Facts, std::time::Duration)>,
+) -> (crate::model::atlas::Facts, std::time::Duration) {
     handle.await.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 

@@ -979,3 +979,65 @@ fn r19_an_api_failure_is_said_in_the_verdict() {
     let run = alert_80(&bed, "Cluster0", Some("192.0.2.55"));
     assert!(!summary(&run).contains("Not confirmed"), "{}", run.dump());
 }
+
+/// Issue 19 item 3: an Atlas API that cannot be reached (nothing listens at the
+/// base URL) is said in the verdict of every format, never read as a
+/// confirmation either way.
+#[test]
+fn r19_an_unreachable_api_is_said_in_the_verdict() {
+    let bed = Bed::load();
+    let server = tls_alert(80);
+    let uri = alert_uri(server.port());
+    let args = ["ping", "--uri", &uri, "--egress-ip", "192.0.2.55"];
+    let closed = {
+        let listener = std::net::TcpListener::bind((LOCALHOST, 0)).expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let unreachable = |mut cli: Cli| {
+        cli.env(
+            "MONGODB_ATLAS_BASE_URL",
+            format!("http://{LOCALHOST}:{closed}/"),
+        );
+        cli
+    };
+    let said = "Not confirmed: the Atlas API could not be reached.";
+    let run = atlas_run_with(&mut unreachable(bed.atlas_cli()), &args);
+    assert_outcome(&run, "ping", "ip_access_list", "ip_access_list");
+    assert!(summary(&run).ends_with(said), "{}", run.dump());
+    assert!(!summary(&run).contains("Confirmed by"), "{}", run.dump());
+    for format in ["human", "markdown", "junit"] {
+        let out = atlas_run_format(unreachable(bed.atlas_cli()), &args, format);
+        assert_eq!(out.code, 13, "{format}\n{}", out.dump());
+        assert!(out.stdout.contains(said), "{format}\n{}", out.dump());
+    }
+}
+
+/// Issue 20 item 12: the project holds `Orders` and the connection string says
+/// `orders`: Atlas user names are case-sensitive, and nothing said "did you
+/// mean Orders" (the diagnosis asked to create a user that is there).
+#[test]
+fn r20_12_a_user_in_other_letter_case_gets_a_did_you_mean() {
+    let bed = Bed::load();
+    let run = bad_auth(&bed, "orders", "Cluster0");
+    assert_outcome(&run, "auth-check", "auth_failed", "atlas_user_missing");
+    let said = summary(&run);
+    assert!(
+        said.contains("did you mean Orders?") && said.contains("case-sensitive"),
+        "{said}"
+    );
+    let first_fix = run.str("/diagnosis/fixes/0");
+    assert!(
+        first_fix.contains("Orders") && !first_fix.contains("dbusers create"),
+        "{first_fix}"
+    );
+    assert_eq!(run.json["atlas"]["user"]["exists"], false);
+    assert_eq!(run.json["atlas"]["user"]["similar_names"][0], "Orders");
+
+    // A name no user holds in any case gets no hint.
+    let run = bad_auth(&bed, "ghost", "Cluster0");
+    assert!(!summary(&run).contains("did you mean"), "{}", run.dump());
+    assert_eq!(
+        run.json["atlas"]["user"]["similar_names"],
+        serde_json::json!([])
+    );
+}

@@ -890,3 +890,93 @@ fn r19_fail_on_warn_fails_exactly_the_warned_items() {
     failed.sort();
     assert_eq!(failed, warned_ids, "{}", junit.dump());
 }
+
+/// `(name, time)` of every `<testcase>` in a JUnit document.
+fn junit_times(xml: &str) -> Vec<(String, f64)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut cases = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testcase" => {
+                let attr = |name: &str| {
+                    e.attributes()
+                        .map(|a| a.expect("well-formed attribute"))
+                        .find(|a| a.key.as_ref() == name.as_bytes())
+                        .map_or_else(
+                            || panic!("testcase without {name}"),
+                            |a| a.unescape_value().expect("escaped").into_owned(),
+                        )
+                };
+                let time: f64 = attr("time").parse().expect("time is a number");
+                cases.push((attr("name"), time));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    cases
+}
+
+/// Issue 20 item 12: JUnit wrote `time="0.000"` for every case. A checklist
+/// item's time is that of the layer it rests on (zero only for items judged
+/// from the settings); a step's time is the step's own duration, the one the
+/// JSON report of the same run gives.
+#[test]
+fn r20_12_junit_times_are_the_steps_and_items_durations() {
+    let bed = Bed::load();
+    let tree = clean_tree();
+    let mut c = checklist_as(&bed, "admin", tree.path(), &["--crud", "--format", "junit"]);
+    let run = c.run();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let times: BTreeMap<String, f64> = junit_times(&run.stdout).into_iter().collect();
+    for id in [
+        "tls-enabled",
+        "network-exposure",
+        "connection",
+        "least-privilege",
+        "authentication",
+        "collections",
+        "crud",
+        "database-status",
+    ] {
+        assert!(
+            times.get(id).is_some_and(|&t| t > 0.0),
+            "{id} has no time: {times:?}\n{}",
+            run.stdout
+        );
+    }
+    for id in [
+        "credentials-source",
+        "tls-verification",
+        "password-strength",
+    ] {
+        assert_eq!(times.get(id), Some(&0.0), "{id}: {times:?}");
+    }
+
+    // Steps: the JUnit time of each is the JSON duration of the same run.
+    let json_file = tree.path().join("report.json");
+    let mut c = cli();
+    c.env("MONGODB_URI", bed.auth_uri("admin", ""))
+        .args(["auth-check", "--format", "junit", "--report-file"])
+        .arg(&json_file);
+    let run = c.run();
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let cases = junit_times(&run.stdout);
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    let steps = json["steps"].as_array().expect("steps");
+    assert_eq!(cases.len(), steps.len(), "{}", run.stdout);
+    for ((name, time), step) in cases.iter().zip(steps) {
+        let ms = step["duration_ms"].as_f64().expect("duration_ms");
+        assert!(
+            (time * 1000.0 - ms).abs() < 0.01,
+            "{name}: JUnit {time} s, JSON {ms} ms"
+        );
+    }
+    assert!(
+        cases
+            .iter()
+            .any(|(name, t)| name.starts_with("tcp connect") && *t > 0.0),
+        "{cases:?}"
+    );
+}

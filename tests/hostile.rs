@@ -7,8 +7,8 @@
 mod support;
 
 use support::hostile::{
-    self, BIG_CLUSTER, Deep, close_after_request, dns_truncating, drip, huge_header, random_stream,
-    tls_long_chain,
+    self, BIG_CLUSTER, Deep, Huge, close_after_request, dns_truncating, drip, huge_header,
+    random_stream, tls_long_chain,
 };
 use support::{Bed, JsonRun, LOCALHOST, cli, close_after_accept, exit_code_of, garbage, http};
 
@@ -19,8 +19,13 @@ const CLASS_CODES: [i32; 13] = [0, 1, 2, 3, 10, 11, 12, 13, 14, 15, 16, 17, 70];
 /// is a class code (never 101, a panic, nor a signal: `Cli::run` panics on those) and that
 /// the JSON carries the same code.
 fn doctor(command: &str, uri: &str, extra: &[&str]) -> JsonRun {
+    doctor_within("1", command, uri, extra)
+}
+
+/// [`doctor`] with `--timeout TIMEOUT`.
+fn doctor_within(timeout: &str, command: &str, uri: &str, extra: &[&str]) -> JsonRun {
     let mut cmd = cli();
-    cmd.args([command, "--uri", uri, "--timeout", "1"])
+    cmd.args([command, "--uri", uri, "--timeout", timeout])
         .args(extra);
     let run = cmd.run_json();
     assert!(
@@ -196,6 +201,155 @@ fn r15_a_crud_reply_nested_4000_deep_fails_the_step_not_the_process() {
             run.dump()
         );
     }
+}
+
+/// The data-layer steps of `run` whose detail contains `needle`.
+fn data_steps_saying<'a>(run: &'a JsonRun, needle: &str) -> Vec<&'a serde_json::Value> {
+    run.steps("data")
+        .into_iter()
+        .filter(|s| s["detail"].as_str().is_some_and(|d| d.contains(needle)))
+        .collect()
+}
+
+/// Issue 21 item 2: a 47 MB reply (over BSON's 16 MiB, which the driver read up to the
+/// 48 MB message size) to `listCollections` in each of 10 databases took 3.6 GB and
+/// aborted; a 47 MB error message cost 550 MB. A reply longer than the server's
+/// `maxBsonObjectSize` (and 16 KiB) is refused from its header, before its body is
+/// read: the step says so, and the run is the server's failure, not a crash.
+#[test]
+fn r21_2_replies_over_max_bson_object_size_are_refused_from_their_header() {
+    const HUGE: usize = 47_000_000;
+    let listing = hostile::huge_answers(10, Huge::Listing(HUGE));
+    for extra in [&[][..], &["--db", "db03"][..]] {
+        let run = doctor("collections", &listing.uri(), extra);
+        assert_outcome_in(&run, "server", &["not_mongodb"]);
+        let refused = data_steps_saying(&run, "bytes a reply may take");
+        assert!(
+            !refused.is_empty() && refused.iter().all(|s| s["status"] == "fail"),
+            "{extra:?}: the listing should be refused as larger than a reply may be\n{}",
+            run.dump()
+        );
+        assert!(
+            run.json["collections_by_database"]
+                .as_array()
+                .is_none_or(|dbs| dbs
+                    .iter()
+                    .all(|db| db["collections"].as_array().is_some_and(Vec::is_empty))),
+            "{extra:?}: nothing of a refused listing is kept\n{}",
+            run.dump()
+        );
+    }
+    // The same size as listDatabases' answer, and as a server's error message (to
+    // connectionStatus, the auth layer's, and to listCollections).
+    for (server, command, extra) in [
+        (
+            hostile::huge_answers(3, Huge::Databases(HUGE)),
+            "collections",
+            &["--db", "db01"][..],
+        ),
+        (
+            hostile::huge_answers(3, Huge::Error("connectionStatus", HUGE)),
+            "auth-check",
+            &[][..],
+        ),
+        (
+            hostile::huge_answers(3, Huge::Error("listCollections", HUGE)),
+            "collections",
+            &["--db", "db01"][..],
+        ),
+    ] {
+        let run = doctor(command, &server.uri(), extra);
+        assert_outcome_in(&run, "server", &["not_mongodb"]);
+        assert!(
+            run.stdout.contains("bytes a reply may take"),
+            "{command}: the evidence should say the reply was too long\n{}",
+            run.dump()
+        );
+    }
+}
+
+/// Issue 21 item 2: a server error message under the size limit (16 MiB) is cut to
+/// 2 KiB where it enters, before the copies that display, redact and classify it made
+/// of the whole (550 MB for 47 MB): the evidence counts the bytes cut from the
+/// server's message itself, not from a line the report cut at its own 4 KiB cap.
+#[test]
+fn r21_2_a_16_mib_error_message_is_cut_where_it_enters() {
+    const MESSAGE: usize = 16 * 1024 * 1024 - 1024;
+    for (command, extra) in [
+        ("auth-check", &[][..]),
+        ("collections", &["--db", "db01"][..]),
+    ] {
+        let failing = if command == "auth-check" {
+            "connectionStatus"
+        } else {
+            "listCollections"
+        };
+        let server = hostile::huge_answers(3, Huge::Error(failing, MESSAGE));
+        let run = doctor_within("10", command, &server.uri(), extra);
+        assert_ne!(run.code, 0, "{}", run.dump());
+        // 2000 bytes kept, then the count: 2 KiB in all.
+        let cut = format!("({} more bytes cut)", MESSAGE - 2000);
+        assert!(
+            run.stdout.contains(&cut),
+            "{command}: the server's message should be cut at 2 KiB, saying {cut}\n{}",
+            run.dump()
+        );
+    }
+}
+
+/// Issue 21 item 2: what the data layer keeps of answers under the size limit is
+/// bounded too. Listings of 37,000 collections in each of 10 databases (2 MB each),
+/// decoded whole, cost about 25 times their size; now each is read entry by entry from
+/// the raw reply, at most 1000 collections a database and 5000 in all (shared evenly) are
+/// kept, every expected one besides, and 1000 database names; the rest are counted.
+#[test]
+fn r21_2_the_data_layer_keeps_a_bounded_share_of_huge_listings() {
+    let listing = hostile::huge_answers(10, Huge::Listing(2_000_000));
+    let run = doctor_within("10", "collections", &listing.uri(), &[]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let by_database = run.json["collections_by_database"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no collections_by_database\n{}", run.dump()));
+    let kept: Vec<usize> = by_database
+        .iter()
+        .map(|db| db["collections"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(kept.len(), 10, "{kept:?}");
+    assert!(kept.iter().all(|&n| n == 500), "{kept:?}");
+    let kept_in_all: usize = kept.iter().sum();
+    assert_eq!(kept_in_all, 5000, "{kept:?}");
+    let not_kept = run.json["collections_not_kept"].as_u64().unwrap_or(0);
+    assert!(
+        not_kept > 300_000,
+        "collections_not_kept {not_kept}\n{}",
+        run.dump()
+    );
+    assert!(
+        !data_steps_saying(&run, "more not kept").is_empty(),
+        "the step should say how many more\n{}",
+        run.dump()
+    );
+
+    // One database, with an expected collection far past the first 1000.
+    let run = doctor_within(
+        "10",
+        "collections",
+        &listing.uri(),
+        &["--db", "db03", "--expect", "c0030000"],
+    );
+    assert_eq!(run.code, 0, "the expected one is found\n{}", run.dump());
+    let collections = run.json["collections"].as_array().expect("collections");
+    assert_eq!(collections.len(), 1001, "{}", run.dump());
+    assert!(collections.iter().any(|c| c["name"] == "c0030000"));
+    assert!(run.json["collections_not_kept"].as_u64().unwrap_or(0) > 30_000);
+
+    // listDatabases naming 200,000 databases.
+    let databases = hostile::huge_answers(0, Huge::Databases(4_000_000));
+    let run = doctor_within("10", "collections", &databases.uri(), &["--db", "db00"]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+    let names = run.json["databases"].as_array().map_or(0, Vec::len);
+    assert_eq!(names, 1000, "{}", run.dump());
+    assert!(run.json["databases_not_kept"].as_u64().unwrap_or(0) > 100_000);
 }
 
 /// 10,000 hosts in one seed list (from a config file: an argument that long is refused by

@@ -162,9 +162,9 @@ impl Client {
         }
     }
 
+    /// The time the calls have left; none left is a timeout.
     fn remaining(&self) -> Result<Duration, Error> {
-        self.deadline
-            .checked_duration_since(Instant::now())
+        Some(crate::deadline::remaining(self.deadline.into()))
             .filter(|d| !d.is_zero())
             .ok_or(Error::Timeout)
     }

@@ -410,6 +410,7 @@ fn user(api: &mut client::Client, group: &str, name: &str, database: &str) -> Ca
                 })
                 .collect(),
             expires: text(&v, "deleteAfterDate"),
+            similar: Vec::new(),
         }),
         Err(e) if e.status() == Some(404) => Ok(User {
             name: name.to_string(),
@@ -418,9 +419,28 @@ fn user(api: &mut client::Client, group: &str, name: &str, database: &str) -> Ca
             scopes: Vec::new(),
             roles: Vec::new(),
             expires: None,
+            similar: same_but_case(api, group, name),
         }),
         Err(e) => Err((format!("database user {name}"), e)),
     }
+}
+
+/// The project's database users whose names are `name` in other letter case:
+/// a login as `app` fails when Atlas holds `App`. One more listing, only after
+/// a miss; a listing that fails gives no hint (the miss is said either way).
+fn same_but_case(api: &mut client::Client, group: &str, name: &str) -> Vec<String> {
+    let lower = name.to_lowercase();
+    let Ok((_, kept)) = api.for_each(
+        &format!("{group}/databaseUsers"),
+        &client::versioned(versions::DATABASE_USERS),
+        |v| text(v, "username").is_some_and(|u| u != name && u.to_lowercase() == lower),
+    ) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = kept.iter().filter_map(|v| text(v, "username")).collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn access_list_step(list: &AccessList) -> Step {
@@ -503,8 +523,12 @@ fn user_step(u: &User, project: &str) -> Step {
             format!("database user {}", u.name),
             Status::Warn,
             format!(
-                "no database user {} in {} of project {project}",
-                u.name, u.database
+                "no database user {} in {} of project {project}{}",
+                u.name,
+                u.database,
+                u.did_you_mean()
+                    .map(|hint| format!("; {hint}"))
+                    .unwrap_or_default()
             ),
         );
     }

@@ -110,8 +110,18 @@ pub fn checks(facts: &Facts) -> [Check; 3] {
             Section::Security,
             "atlas-user",
             Status::Fail,
-            format!("user {} does not exist in project {project}", u.name),
-            Some("create the user in Atlas (Security > Database Access) or fix the user name"),
+            match u.did_you_mean() {
+                Some(hint) => format!(
+                    "user {} does not exist in project {project}: {hint}",
+                    u.name
+                ),
+                None => format!("user {} does not exist in project {project}", u.name),
+            },
+            Some(if u.similar.is_empty() {
+                "create the user in Atlas (Security > Database Access) or fix the user name"
+            } else {
+                "use the user name exactly as Atlas spells it in the connection string"
+            }),
             Vec::new(),
         ),
         Some(u) => {

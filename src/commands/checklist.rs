@@ -3,6 +3,7 @@
 //! its facts from the pipeline's evidence.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::checklist;
 use crate::cli::ChecklistArgs;
@@ -51,6 +52,8 @@ pub struct Static {
     pub config_mode: Option<u32>,
     /// The scan's task panicked: what `panic::lost` says of it (the run is `internal`).
     pub lost: Option<String>,
+    /// How long the scan took.
+    pub scan_took: Duration,
 }
 
 /// Runs the static checks (file system only; blocking, so off the async runtime's threads).
@@ -60,6 +63,7 @@ pub async fn static_checks(settings: &Settings, args: &ChecklistArgs) -> Static 
         _ => None,
     };
     let mut lost = None;
+    let started = std::time::Instant::now();
     let scan = match scan_roots(args) {
         Ok(roots) => {
             let cross = args.scan_all_filesystems;
@@ -76,6 +80,7 @@ pub async fn static_checks(settings: &Settings, args: &ChecklistArgs) -> Static 
         scan,
         config_mode,
         lost,
+        scan_took: started.elapsed(),
     }
 }
 
@@ -268,4 +273,22 @@ pub fn checks(
     }
     security_checks.extend(testing_checks);
     security_checks
+}
+
+/// Gives each item the time of the evidence it rests on (JUnit's `time`): its
+/// layers' wall time, the scan's, or zero for an item judged from the settings
+/// (credentials-source, tls-verification, password-strength).
+pub fn time(checks: &mut [Check], took: &pipeline::Took, statics: &Static) {
+    for check in checks {
+        check.duration = match check.id {
+            "no-committed-credentials" => statics.scan_took,
+            "tls-enabled" | "network-exposure" | "connection" => took.connectivity,
+            "least-privilege" | "authentication" => took.auth,
+            "collections" | "collections-from-code" => took.data,
+            "database-status" => took.status,
+            "crud" => took.crud,
+            id if id.starts_with("atlas-") => took.atlas,
+            _ => Duration::ZERO,
+        };
+    }
 }

@@ -294,15 +294,25 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
     let project = project_of(facts);
     let name = &user.name;
     if !user.exists {
-        return carried(
-            Diagnosis::from_finding(Finding::AtlasUserMissing)
+        let missing = Diagnosis::from_finding(Finding::AtlasUserMissing).with_evidence(format!(
+            "Atlas API: no database user {name} in {} of project {project}",
+            user.database
+        ));
+        // A name Atlas holds in other letter case: the fix is the name, not a new user.
+        let missing = match user.did_you_mean() {
+            Some(hint) => missing
+                .with_summary(format!("User {name} does not exist in project {project}: {hint}"))
+                .with_specific_fix(format!(
+                    "Use the user name exactly as Atlas spells it ({}) in the connection string.",
+                    user.similar.join(" or ")
+                )),
+            None => missing
                 .with_summary(format!("User {name} does not exist in project {project}."))
                 .with_specific_fix(format!(
                     "Create it (Atlas UI: Security > Database Access > Add New Database User, or `atlas dbusers create --username {name} --projectId {project}`), or fix the user name in the connection string."
-                ))
-                .with_evidence(format!("Atlas API: no database user {name} in {} of project {project}", user.database)),
-            &d,
-        );
+                )),
+        };
+        return carried(missing, &d);
     }
     let seen = format!(
         "Atlas API: user {name} exists in {}; scopes: {}",
@@ -420,6 +430,7 @@ mod tests {
             scopes: scopes.iter().map(|s| (*s).to_string()).collect(),
             roles: Vec::new(),
             expires: None,
+            similar: Vec::new(),
         }
     }
 

@@ -89,12 +89,27 @@ pub struct User {
     pub roles: Vec<(String, String)>,
     /// `deleteAfterDate` of a temporary user.
     pub expires: Option<String>,
+    /// For a user that does not exist: the project's users whose names differ
+    /// from it only in letter case (`App` for `app`: user names are case-sensitive).
+    pub similar: Vec<String>,
 }
 
 impl User {
     /// Limited to clusters other than `cluster`.
     pub fn scoped_away_from(&self, cluster: &str) -> bool {
         !self.scopes.is_empty() && !self.scopes.iter().any(|s| s == cluster)
+    }
+
+    /// `did you mean App? (user names are case-sensitive)` when the project
+    /// holds the name in other letter case; one sentence for every place that
+    /// says the user is missing.
+    pub fn did_you_mean(&self) -> Option<String> {
+        (!self.similar.is_empty()).then(|| {
+            format!(
+                "did you mean {}? (user names are case-sensitive)",
+                self.similar.join(" or ")
+            )
+        })
     }
 }
 

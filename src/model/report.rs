@@ -23,7 +23,7 @@ pub struct Report {
     pub checks: Vec<Check>,
     pub rtt: Option<RttStats>,
     /// One-line facts about the deployment (version, topology).
-    pub facts: Vec<String>,
+    pub facts: Vec<Fact>,
     /// The deployment as the handshakes describe it; `None` when no host answered.
     pub deployment: Option<Deployment>,
     /// `(host:port, evidence)` of every host whose TLS handshake worked.
@@ -40,6 +40,38 @@ pub struct Report {
     pub scan: Option<crate::model::scan::Scan>,
     /// `--from-code`: the collections the application's source uses, compared.
     pub code: Option<crate::model::code::CodeReport>,
+    /// `--report-file`s that could not be written (written before stdout, so
+    /// stdout can say the exit code the process ends with).
+    pub unwritten: Vec<String>,
+}
+
+/// A one-line fact about the deployment, and whether a step already says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub text: String,
+    /// A step's own line says it already (who we are, after the auth step;
+    /// the collection count, after `listCollections`): where the steps are
+    /// shown, the verdict line leaves it out. Set by whoever adds the fact,
+    /// never found by comparing sentences.
+    pub said_by_step: bool,
+}
+
+impl Fact {
+    /// A fact no step says.
+    pub fn new(text: impl Into<String>) -> Self {
+        Fact {
+            text: text.into(),
+            said_by_step: false,
+        }
+    }
+
+    /// A fact a step's line already says.
+    pub fn said_by_step(text: impl Into<String>) -> Self {
+        Fact {
+            text: text.into(),
+            said_by_step: true,
+        }
+    }
 }
 
 /// The identity `connectionStatus` reported.
@@ -66,6 +98,10 @@ pub struct DataSummary {
     pub every_database: Vec<(String, Vec<CollectionRow>)>,
     /// Databases beyond the listed ones.
     pub databases_not_listed: usize,
+    /// Database names `listDatabases` gave beyond those kept (counted only).
+    pub databases_not_kept: usize,
+    /// Collections listed beyond those kept (counted only).
+    pub collections_not_kept: usize,
 }
 
 /// One row of the collections table.
@@ -87,6 +123,9 @@ pub struct Check {
     pub summary: String,
     pub fix: Option<String>,
     pub evidence: Vec<String>,
+    /// How long the evidence the item rests on took to gather (its layers' wall
+    /// time; zero for an item judged from the settings alone).
+    pub duration: std::time::Duration,
 }
 
 impl Check {
@@ -105,6 +144,7 @@ impl Check {
             summary: summary.into(),
             fix: fix.map(str::to_string),
             evidence,
+            duration: std::time::Duration::ZERO,
         }
     }
 }
@@ -165,6 +205,7 @@ impl Report {
             atlas: None,
             scan: None,
             code: None,
+            unwritten: Vec::new(),
         }
     }
 
@@ -191,10 +232,16 @@ impl Report {
         }
     }
 
+    /// The code the process exits with: a stop signal's, else the class's,
+    /// except that a run that would exit 0 exits 70 (`internal`) when a report
+    /// file could not be written (a CI job that asked for it must not pass).
     pub fn exit_code(&self) -> u8 {
         if let Some(signal) = self.interrupted {
             return signal.exit_code();
         }
-        self.class.exit_code()
+        match self.class.exit_code() {
+            crate::model::exit::OK if !self.unwritten.is_empty() => crate::model::exit::INTERNAL,
+            code => code,
+        }
     }
 }

@@ -302,6 +302,8 @@ pub async fn round_trip(
             summary,
             fix,
             evidence,
+            // The checklist times it with the layer (`commands::checklist::time`).
+            duration: std::time::Duration::ZERO,
         },
         interrupted,
     }
@@ -318,7 +320,10 @@ async fn timed<'a, T: 'a>(
     let mut op = Box::pin(op.into_future());
     match tokio::time::timeout(deadline, &mut op).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(Halt::Failed(format!("{what} failed: {}", driver_text(&e)))),
+        Ok(Err(e)) => Err(Halt::Failed(format!(
+            "{what} failed: {}",
+            driver_text(&super::driver::cut(e))
+        ))),
         Err(_) => {
             if let Ok(mut slots) = in_flight.lock() {
                 slots.push(Box::pin(async move {
@@ -379,6 +384,7 @@ async fn drop_scratch(
         match tokio::time::timeout(deadline, collection.drop()).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
+                let e = super::driver::cut(e);
                 return match exists().await {
                     Some(false) => Ok(Cleaned::NeverCreated(driver_text(&e))),
                     _ => Err(driver_text(&e)),

@@ -3,11 +3,14 @@
 //! collections of one database (`listCollections`, document estimates where
 //! allowed), and checks the expected collections are there.
 
+use std::fmt::Write as _;
+
 use crate::model::data::looked_in_words;
 use crate::model::data::{Collection, DataOutcome, Failure};
 use mongodb::Client;
-use mongodb::bson::{Bson, Document, doc};
+use mongodb::bson::{Bson, Document, RawDocument, doc};
 use mongodb::error::Error as DriverError;
+use mongodb::raw_batch_cursor::RawBatchCursor;
 use regex::Regex;
 use tokio::time::Instant;
 
@@ -22,6 +25,16 @@ const MAX_COUNTED: usize = 100;
 pub const MAX_DATABASES_LISTED: usize = 10;
 /// Databases the server keeps for itself: not listed when no database was chosen.
 const SYSTEM_DATABASES: [&str; 3] = ["admin", "config", "local"];
+/// The collections of one database kept for the report (every expected one
+/// besides); the others are counted. A listing is read from the server's raw
+/// batch, one entry at a time: a reply of 16 MiB holds 400,000 names, which
+/// decoded whole took about 200 MB, ten databases at once ten times that.
+pub const MAX_COLLECTIONS_KEPT: usize = 1000;
+/// With no database chosen, the collections kept in all, shared evenly among the
+/// databases listed (500 each of 10).
+pub const MAX_COLLECTIONS_KEPT_IN_ALL: usize = 5000;
+/// The database names `listDatabases` gave that are kept; the others are counted.
+pub const MAX_DATABASES_KEPT: usize = 1000;
 
 /// What to look at.
 #[derive(Debug, Clone, Copy)]
@@ -53,7 +66,7 @@ fn list_collections_command() -> Document {
 /// The layer's first commands, which depend on no answer: sent early (see `prefetch`).
 pub fn reads(database: Option<&str>) -> Vec<Read> {
     let mut reads = vec![Read::new("admin", list_databases())];
-    reads.extend(database.map(|db| Read::new(db, list_collections_command())));
+    reads.extend(database.map(|db| Read::cursor(db, list_collections_command())));
     reads
 }
 
@@ -73,22 +86,37 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
     match listed {
         Ok(reply) => {
             out.databases_listed = true;
-            out.databases = reply
+            let mut names = reply
                 .get_array("databases")
                 .map(|dbs| {
                     dbs.iter()
                         .filter_map(Bson::as_document)
-                        .filter_map(|d| d.get_str("name").ok().map(str::to_string))
-                        .collect()
+                        .filter_map(|d| d.get_str("name").ok())
                 })
-                .unwrap_or_default();
+                .into_iter()
+                .flatten();
+            out.databases = names
+                .by_ref()
+                .take(MAX_DATABASES_KEPT)
+                .map(str::to_string)
+                .collect();
+            out.databases_not_kept = names.count();
+            drop(reply);
+            let more = if out.databases_not_kept > 0 {
+                format!(
+                    " and {} more not kept",
+                    crate::words::count(out.databases_not_kept, "database")
+                )
+            } else {
+                String::new()
+            };
             out.steps.push(
                 Step::new(
                     Layer::Data,
                     "listDatabases",
                     Status::Pass,
                     format!(
-                        "{}: {}",
+                        "{}: {}{more}",
                         crate::words::count(out.databases.len(), "database"),
                         out.databases.join(", ")
                     ),
@@ -185,18 +213,23 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
     out.databases_not_listed = user_databases.len().saturating_sub(MAX_DATABASES_LISTED);
     let start = Instant::now();
     let mut listings = tokio::task::JoinSet::new();
-    for (index, name) in user_databases
-        .into_iter()
-        .take(MAX_DATABASES_LISTED)
-        .enumerate()
-    {
+    let listed = user_databases.len().min(MAX_DATABASES_LISTED);
+    // Each database the same share of what is kept in all.
+    let keep = MAX_COLLECTIONS_KEPT.min(MAX_COLLECTIONS_KEPT_IN_ALL / listed.max(1));
+    for (index, name) in user_databases.into_iter().take(listed).enumerate() {
         let db = client.database(&name);
         let deadline = req.deadline;
+        let expected = req.expected.to_vec();
         listings.spawn(async move {
             let listed = bounded(
                 deadline,
-                db.run_command(
-                    doc! { "listCollections": 1, "nameOnly": true, "authorizedCollections": true },
+                read_listing(
+                    db.run_cursor_command(
+                        doc! { "listCollections": 1, "nameOnly": true, "authorizedCollections": true },
+                    )
+                    .batch(),
+                    keep,
+                    &expected,
                 ),
             )
             .await;
@@ -210,30 +243,37 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
     results.sort_by_key(|(index, _, _)| *index);
     for (_, name, listed) in results {
         match listed {
-            Ok(reply) => {
-                let mut collections = collection_specs(&reply)
-                    .iter()
-                    .filter_map(collection_from)
-                    .collect::<Vec<_>>();
-                collections.sort_by(|a, b| a.name.cmp(&b.name));
-                out.every_database.push((name, collections));
+            Ok(listing) => {
+                out.collections_not_kept += listing.not_kept;
+                out.every_database.push((name, listing.collections));
             }
             Err(error) => {
                 let failure = error.into_failure("listCollections", &name);
+                // A database the user may not list is a warning; a server whose
+                // answer could not be read (a reply over the size a server may
+                // send, say) fails the layer.
+                let status = if matches!(failure, Failure::Unauthorized { .. }) {
+                    Status::Warn
+                } else {
+                    Status::Fail
+                };
                 out.steps.push(
                     Step::new(
                         Layer::Data,
                         format!("listCollections {name}"),
-                        Status::Warn,
+                        status,
                         failure.to_string(),
                     )
                     .took(start.elapsed()),
                 );
+                if status == Status::Fail && out.failure.is_none() {
+                    out.failure = Some(failure);
+                }
             }
         }
     }
     let shown: usize = out.every_database.iter().map(|(_, c)| c.len()).sum();
-    let rest = if out.databases_not_listed > 0 {
+    let mut rest = if out.databases_not_listed > 0 {
         format!(
             "; {} more not listed (pass --db NAME)",
             crate::words::count(out.databases_not_listed, "database")
@@ -241,6 +281,13 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
     } else {
         String::new()
     };
+    if out.collections_not_kept > 0 {
+        let _ = write!(
+            rest,
+            "; {} more not kept (at most {keep} a database are shown, {MAX_COLLECTIONS_KEPT_IN_ALL} in all)",
+            crate::words::count(out.collections_not_kept, "collection")
+        );
+    }
     out.steps.push(
         Step::new(
             Layer::Data,
@@ -312,7 +359,7 @@ fn find_expected(out: &mut DataOutcome, expected: &[String]) {
 }
 
 /// One collection of a `listCollections` reply (no estimate yet).
-fn collection_from(spec: &Document) -> Option<Collection> {
+fn collection_from(spec: &RawDocument) -> Option<Collection> {
     Some(Collection {
         name: spec.get_str("name").ok()?.to_string(),
         kind: spec.get_str("type").unwrap_or("collection").to_string(),
@@ -320,19 +367,55 @@ fn collection_from(spec: &Document) -> Option<Collection> {
     })
 }
 
-/// The collection documents of a `listCollections` reply's first batch.
-fn collection_specs(reply: &Document) -> Vec<Document> {
-    reply
-        .get_document("cursor")
-        .and_then(|c| c.get_array("firstBatch"))
-        .map(|batch| {
-            batch
-                .iter()
-                .filter_map(Bson::as_document)
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default()
+/// What a listing kept: the first collections of the server's first batch,
+/// sorted by name, every expected one among them; the others counted.
+#[derive(Debug, Default)]
+struct Listing {
+    collections: Vec<Collection>,
+    not_kept: usize,
+}
+
+/// The first batch of a `listCollections` cursor (what the layer always read: a
+/// server sends every collection in it, up to a reply's size), read entry by
+/// entry from the raw reply: at most `keep` collections are kept besides the
+/// expected ones, the others counted. The cursor is dropped after (the driver
+/// closes it on the server if it was not exhausted).
+async fn read_listing(
+    cursor: impl std::future::IntoFuture<Output = Result<RawBatchCursor, DriverError>>,
+    keep: usize,
+    expected: &[String],
+) -> Result<Listing, DriverError> {
+    let mut cursor = cursor.await?;
+    let first = std::future::poll_fn(|cx| {
+        futures_core::Stream::poll_next(std::pin::Pin::new(&mut cursor), cx)
+    })
+    .await;
+    let mut listing = Listing::default();
+    let Some(batch) = first.transpose().map_err(super::driver::cut)? else {
+        return Ok(listing);
+    };
+    let entries = batch.doc_slices().map_err(super::driver::cut)?;
+    let mut kept = 0;
+    // An entry that is not a document, or one the raw reader cannot read, ends
+    // nothing: it is skipped, as a decoded reply's would be.
+    for spec in entries.into_iter().filter_map(Result::ok) {
+        let Some(spec) = spec.as_document() else {
+            continue;
+        };
+        let expected_one = spec
+            .get_str("name")
+            .is_ok_and(|name| expected.iter().any(|e| e == name));
+        if kept < keep || expected_one {
+            if let Some(collection) = collection_from(spec) {
+                kept += usize::from(!expected_one);
+                listing.collections.push(collection);
+            }
+        } else {
+            listing.not_kept += 1;
+        }
+    }
+    listing.collections.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(listing)
 }
 
 /// `listCollections` on `database`, estimates, and the expected-collection checks.
@@ -346,12 +429,16 @@ async fn list_collections(
     let db = client.database(database);
     let listed = bounded(
         req.deadline,
-        req.prefetched
-            .run(client, database, list_collections_command()),
+        read_listing(
+            req.prefetched
+                .cursor(client, database, list_collections_command()),
+            MAX_COLLECTIONS_KEPT,
+            req.expected,
+        ),
     )
     .await;
-    let specs = match listed {
-        Ok(reply) => collection_specs(&reply),
+    let listing = match listed {
+        Ok(listing) => listing,
         Err(error) => {
             let failure = error.into_failure("listCollections", database);
             out.steps.push(
@@ -367,8 +454,8 @@ async fn list_collections(
             return;
         }
     };
-    let mut collections: Vec<Collection> = specs.iter().filter_map(collection_from).collect();
-    collections.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut collections = listing.collections;
+    out.collections_not_kept = listing.not_kept;
     // The estimates run at once under the layer's deadline: one slow or silent
     // count must not cost a deadline per collection.
     let mut counts = tokio::task::JoinSet::new();
@@ -389,13 +476,20 @@ async fn list_collections(
         let (index, documents) = joined.unwrap_or_else(|e| crate::panic::rethrow(e));
         collections[index].documents = documents;
     }
-    let in_db = if out.databases_listed
-        && database != "admin"
-        && !out.databases.iter().any(|d| d == database)
-    {
+    out.database_unlisted =
+        out.databases_listed && database != "admin" && !out.databases.iter().any(|d| d == database);
+    let in_db = if out.database_unlisted {
         " (the database does not exist yet, or holds nothing)"
     } else {
         ""
+    };
+    let more = if listing.not_kept > 0 {
+        format!(
+            "; {} more not kept (at most {MAX_COLLECTIONS_KEPT} are shown)",
+            crate::words::count(listing.not_kept, "collection")
+        )
+    } else {
+        String::new()
     };
     out.steps.push(
         Step::new(
@@ -403,7 +497,7 @@ async fn list_collections(
             format!("listCollections {database}"),
             Status::Pass,
             format!(
-                "{}{in_db}",
+                "{}{in_db}{more}",
                 crate::words::count(collections.len(), "collection")
             ),
         )
@@ -462,7 +556,7 @@ async fn bounded<T>(
     fut: impl std::future::IntoFuture<Output = Result<T, DriverError>>,
 ) -> Result<T, Unanswered> {
     match tokio::time::timeout_at(deadline, fut.into_future()).await {
-        Ok(result) => result.map_err(Unanswered::Driver),
+        Ok(result) => result.map_err(|e| Unanswered::Driver(super::driver::cut(e))),
         Err(_) => Err(Unanswered::Silent),
     }
 }

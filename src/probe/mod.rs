@@ -9,6 +9,7 @@ pub mod crud;
 pub mod data;
 mod deployment;
 pub mod dns;
+pub mod driver;
 pub mod hello;
 mod host;
 pub mod kept;
@@ -62,7 +63,7 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
                 .ips
                 .iter()
                 .copied()
-                .find(|ip| crate::atlas::matching::is_private_address(*ip));
+                .find(|ip| crate::address::is_private(*ip));
             (address.is_some() || crate::atlas::matching::is_private_host_name(&h.name)).then(
                 || PrivateHost {
                     name: h.name.clone(),

@@ -15,13 +15,19 @@ use std::sync::Mutex;
 use mongodb::Client;
 use mongodb::bson::Document;
 use mongodb::error::{Error as DriverError, ErrorKind};
+use mongodb::raw_batch_cursor::RawBatchCursor;
 use tokio::task::JoinHandle;
+
+use super::driver::cut;
 
 /// One command a later layer will send, as it will send it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Read {
     pub database: String,
     pub command: Document,
+    /// A cursor command (`listCollections`): its answer is kept as the server's
+    /// raw batch, never decoded whole (see [`Prefetched::cursor`]).
+    pub cursor: bool,
 }
 
 impl Read {
@@ -29,16 +35,61 @@ impl Read {
         Read {
             database: database.to_string(),
             command,
+            cursor: false,
+        }
+    }
+
+    /// A cursor command, answered as a [`RawBatchCursor`].
+    pub fn cursor(database: &str, command: Document) -> Self {
+        Read {
+            cursor: true,
+            ..Read::new(database, command)
         }
     }
 }
 
 type Reply = Result<Document, DriverError>;
+type Batch = Result<RawBatchCursor, DriverError>;
+
+/// A read in flight: a command's decoded reply, or a cursor's raw first batch.
+enum Early {
+    Command(JoinHandle<Reply>),
+    Cursor(JoinHandle<Batch>),
+}
+
+impl std::fmt::Debug for Early {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Early::Command(_) => "Early::Command",
+            Early::Cursor(_) => "Early::Cursor",
+        })
+    }
+}
+
+impl Early {
+    fn abort(&self) {
+        match self {
+            Early::Command(reply) => reply.abort(),
+            Early::Cursor(reply) => reply.abort(),
+        }
+    }
+}
 
 /// The reads in flight, each claimed at most once.
 #[derive(Debug, Default)]
 pub struct Prefetched {
-    in_flight: Mutex<Vec<(Read, JoinHandle<Reply>)>>,
+    in_flight: Mutex<Vec<(Read, Early)>>,
+}
+
+/// A spawned read's answer: a panic in the driver is a panic of the layer that
+/// claims it (the pipeline reports it as atlas-doctor's own failure), not a
+/// silent retry; `None` when it was cancelled (the runtime is shutting down).
+async fn joined<T>(reply: JoinHandle<T>) -> Option<T> {
+    match reply.await {
+        Ok(reply) => Some(reply),
+        Err(joined) if joined.is_panic() => std::panic::resume_unwind(joined.into_panic()),
+        Err(_) => None,
+    }
 }
 
 impl Prefetched {
@@ -49,8 +100,16 @@ impl Prefetched {
             .map(|read| {
                 let db = client.database(&read.database);
                 let command = read.command.clone();
-                let reply = tokio::spawn(async move { db.run_command(command).await });
-                (read, reply)
+                let early = if read.cursor {
+                    Early::Cursor(tokio::spawn(async move {
+                        db.run_cursor_command(command).batch().await.map_err(cut)
+                    }))
+                } else {
+                    Early::Command(tokio::spawn(async move {
+                        db.run_command(command).await.map_err(cut)
+                    }))
+                };
+                (read, early)
             })
             .collect();
         Prefetched {
@@ -58,30 +117,50 @@ impl Prefetched {
         }
     }
 
+    /// The early read of `command` on `database`, when one was sent.
+    fn claim(&self, database: &str, command: &Document, cursor: bool) -> Option<Early> {
+        let mut in_flight = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        in_flight
+            .iter()
+            .position(|(read, _)| {
+                read.database == database && &read.command == command && read.cursor == cursor
+            })
+            .map(|at| in_flight.swap_remove(at).1)
+    }
+
     /// The answer to `command` on `database`: the early one when it was sent early,
     /// else sent now. The caller bounds the wait by its layer's deadline.
     pub async fn run(&self, client: &Client, database: &str, command: Document) -> Reply {
-        let early = {
-            let mut in_flight = self
-                .in_flight
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            in_flight
-                .iter()
-                .position(|(read, _)| read.database == database && read.command == command)
-                .map(|at| in_flight.swap_remove(at).1)
-        };
-        if let Some(reply) = early {
-            match reply.await {
-                Ok(reply) => return reply,
-                // A panic in the driver is a panic of this layer (the pipeline
-                // reports it as atlas-doctor's own failure), not a silent retry.
-                Err(joined) if joined.is_panic() => std::panic::resume_unwind(joined.into_panic()),
-                // Cancelled (the runtime is shutting down): send it the usual way.
-                Err(_) => {}
-            }
+        if let Some(Early::Command(reply)) = self.claim(database, &command, false)
+            && let Some(reply) = joined(reply).await
+        {
+            return reply;
         }
-        client.database(database).run_command(command).await
+        client
+            .database(database)
+            .run_command(command)
+            .await
+            .map_err(cut)
+    }
+
+    /// The cursor `command` on `database` opened, its first batch raw as the
+    /// server sent it (at most a reply's size, never decoded whole): the early
+    /// one when it was sent early, else sent now.
+    pub async fn cursor(&self, client: &Client, database: &str, command: Document) -> Batch {
+        if let Some(Early::Cursor(reply)) = self.claim(database, &command, true)
+            && let Some(reply) = joined(reply).await
+        {
+            return reply;
+        }
+        client
+            .database(database)
+            .run_cursor_command(command)
+            .batch()
+            .await
+            .map_err(cut)
     }
 }
 
@@ -102,10 +181,18 @@ impl Prefetched {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        for (_, reply) in in_flight {
-            if let Ok(Ok(Err(error))) = tokio::time::timeout_at(deadline, reply).await
-                && !matches!(*error.kind, ErrorKind::ConnectionPoolCleared { .. })
-            {
+        for (_, early) in in_flight {
+            let error = match early {
+                Early::Command(reply) => match tokio::time::timeout_at(deadline, reply).await {
+                    Ok(Ok(Err(error))) => error,
+                    _ => continue,
+                },
+                Early::Cursor(reply) => match tokio::time::timeout_at(deadline, reply).await {
+                    Ok(Ok(Err(error))) => error,
+                    _ => continue,
+                },
+            };
+            if !matches!(*error.kind, ErrorKind::ConnectionPoolCleared { .. }) {
                 return Some(error);
             }
         }
@@ -119,8 +206,8 @@ impl Drop for Prefetched {
             .in_flight
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (_, reply) in in_flight.drain(..) {
-            reply.abort();
+        for (_, early) in in_flight.drain(..) {
+            early.abort();
         }
     }
 }

@@ -53,8 +53,9 @@ fn tone(status: Status) -> Tone {
     }
 }
 
-/// Where a step's detail starts when it goes below its step: under the name.
-const DETAIL_INDENT: usize = 15;
+/// The fewest columns a step's detail gets beside its label on a terminal;
+/// with fewer it goes on the next line, under the label.
+const MIN_DETAIL: usize = 30;
 /// Where a checklist item's evidence and fix start.
 const CHECK_INDENT: usize = 10;
 
@@ -199,17 +200,32 @@ fn render_steps(out: &mut String, report: &Report, palette: Palette, detail: Det
         .collect();
     let rows = group(&shown);
     let labels: Vec<String> = rows.iter().map(|row| label(row)).collect();
-    let label_width = labels.iter().map(|l| l.width()).max().unwrap_or(0).min(24);
-    for (row, label) in rows.iter().zip(&labels) {
+    let times: Vec<String> = rows
+        .iter()
+        .map(|row| format!("{:.1} ms", ms(row.step.duration)))
+        .collect();
+    // Fixed columns: status, layer, time (right-aligned), then the label padded
+    // to one width and the detail. Every row's detail starts in the same column
+    // or, when it does not fit there (a long label, a narrow terminal, several
+    // lines), on the next line under the label: never anywhere else.
+    let time_width = times.iter().map(String::len).max().unwrap_or(0);
+    let lead = 2 + 4 + 2 + 5 + 2 + time_width + 2;
+    let longest_fitting = width.map_or(usize::MAX, |w| w.saturating_sub(lead + 2 + MIN_DETAIL));
+    let label_width = labels
+        .iter()
+        .map(|l| l.width())
+        .filter(|&w| w <= longest_fitting)
+        .max()
+        .unwrap_or(0);
+    let indent = " ".repeat(lead);
+    for ((row, label), took) in rows.iter().zip(&labels).zip(&times) {
         let step = row.step;
         let head = format!(
-            "  {}  {:<5}  {}",
+            "  {}  {:<5}  {}  ",
             palette.paint(tone(step.status), step.status.word()),
             step.layer.as_str(),
-            pad(label, label_width)
+            palette.paint(Tone::Dim, &format!("{took:>time_width$}")),
         );
-        let took = palette.paint(Tone::Dim, &format!("{:.1} ms", ms(step.duration)));
-        let took_width = format!("{:.1} ms", ms(step.duration)).len();
         let mut text = terminal(&step.detail).into_owned();
         if !row.hosts.is_empty() {
             let count = format!("{} of {} hosts", row.hosts.len(), all_hosts.len());
@@ -219,27 +235,16 @@ fn render_steps(out: &mut String, report: &Report, palette: Palette, detail: Det
                 format!("{count}: {text}")
             };
         }
-        // Aligned if that fits, else unaligned on one line, else the detail below.
-        let line_width = |label_column: usize| {
-            2 + 4 + 2 + 5 + 2 + label_column + 2 + text.width() + 2 + took_width
-        };
-        let fits = |label_column| {
-            width.is_none_or(|w| line_width(label_column) <= w) && !text.contains('\n')
-        };
-        if fits(label.width().max(label_width)) {
-            let _ = writeln!(out, "{head}  {text}  {took}");
-        } else if fits(label.width()) {
-            let _ = writeln!(out, "{}  {text}  {took}", head.trim_end());
+        let on_one_line = label.width() <= label_width
+            && !text.contains('\n')
+            && width.is_none_or(|w| lead + label_width + 2 + text.width() <= w);
+        if text.is_empty() {
+            let _ = writeln!(out, "{head}{label}");
+        } else if on_one_line {
+            let _ = writeln!(out, "{head}{}  {text}", pad(label, label_width));
         } else {
-            let _ = writeln!(out, "{}  {took}", head.trim_end());
-            if !text.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "{}{}",
-                    " ".repeat(DETAIL_INDENT),
-                    wrap(&text, width, DETAIL_INDENT, DETAIL_INDENT)
-                );
-            }
+            let _ = writeln!(out, "{head}{label}");
+            let _ = writeln!(out, "{indent}{}", wrap(&text, width, lead, lead));
         }
         // "3 of 3 hosts" needs no list: the parse or SRV step already named them all.
         if !row.hosts.is_empty() && row.hosts.len() < all_hosts.len() {
@@ -251,12 +256,8 @@ fn render_steps(out: &mut String, report: &Report, palette: Palette, detail: Det
                 .join(", ");
             let _ = writeln!(
                 out,
-                "{}{}",
-                " ".repeat(DETAIL_INDENT),
-                palette.paint(
-                    Tone::Dim,
-                    &wrap(&hosts, width, DETAIL_INDENT, DETAIL_INDENT)
-                )
+                "{indent}{}",
+                palette.paint(Tone::Dim, &wrap(&hosts, width, lead, lead))
             );
         }
     }
@@ -425,7 +426,20 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
         Verdict::Warn => (palette.paint(Tone::Warn, "WARN"), "WARN"),
         Verdict::Fail => (palette.paint(Tone::Fail, "FAIL"), "FAIL"),
     };
-    let exit = format!("(exit {})", report.exit_code());
+    let exit = if report.unwritten.is_empty() {
+        format!("(exit {})", report.exit_code())
+    } else {
+        format!(
+            "(exit {}: could not write --report-file {})",
+            report.exit_code(),
+            report
+                .unwritten
+                .iter()
+                .map(|p| terminal(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     let said: Option<String> = match (&report.diagnosis, detail) {
         (Some(d), Detail::Quiet) => Some(terminal(&d.summary).into_owned()),
         (Some(_), _) => None,
@@ -433,7 +447,7 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
             let mut parts: Vec<String> = report
                 .facts
                 .iter()
-                .map(|f| terminal(f).into_owned())
+                .map(|f| terminal(&f.text).into_owned())
                 .collect();
             if !report.checks.is_empty() {
                 parts.push(super::summary_line(&report.checks));
@@ -442,12 +456,12 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
             (!parts.is_empty()).then(|| parts.join("; "))
         }
         (None, _) => {
-            // The facts no step or check has already said.
+            // The facts no step has already said.
             let mut parts: Vec<String> = report
                 .facts
                 .iter()
-                .filter(|f| !already_said(f, report))
-                .map(|f| terminal(f).into_owned())
+                .filter(|f| !f.said_by_step)
+                .map(|f| terminal(&f.text).into_owned())
                 .collect();
             if !report.checks.is_empty() {
                 parts.push(super::summary_line(&report.checks));
@@ -486,19 +500,6 @@ fn rtt_text(r: crate::model::deployment::RttStats) -> String {
         r.command,
         if r.count == 1 { "" } else { "s" }
     )
-}
-
-/// True when a step's detail or a check's summary already holds `fact`'s words
-/// (`authenticated as app@admin (SCRAM-SHA-256; ...)` after the auth step).
-fn already_said(fact: &str, report: &Report) -> bool {
-    const SHORTEST: usize = 12;
-    report
-        .steps
-        .iter()
-        .map(|s| s.detail.as_str())
-        .chain(report.checks.iter().map(|c| c.summary.as_str()))
-        .filter(|said| said.len() >= SHORTEST)
-        .any(|said| fact.contains(said) || said.contains(fact))
 }
 
 /// The unbreakable units of a paragraph: words, except that a code span (from
@@ -647,7 +648,7 @@ mod tests {
     }
 
     use crate::model::finding::Finding;
-    use crate::model::report::{AuthSummary, DataSummary};
+    use crate::model::report::{AuthSummary, DataSummary, Fact};
     use crate::model::verdict::Diagnosis;
     use std::time::Duration;
 
@@ -709,6 +710,61 @@ mod tests {
         report
     }
 
+    /// Issue 20 item 12: the step list's columns shifted between rows (a detail
+    /// beside a short label, the next one after a long label, the time wherever
+    /// the detail ended). At 80 columns and piped, every row's status, layer,
+    /// time and label start in one column each, and every detail starts in the
+    /// detail column or, on the next line, under the label.
+    #[test]
+    fn r20_12_step_columns_do_not_shift_between_rows() {
+        let mut report = three_host_failure();
+        report.steps.push(
+            step(
+                Layer::Hello,
+                "hello",
+                Some(HOSTS[0]),
+                Status::Pass,
+                "MongoDB 8.0.4",
+            )
+            .took(Duration::from_millis(1234)),
+        );
+        report.steps.push(step(
+            Layer::Auth,
+            "saslSupportedMechs admin.app [ac-abc123-shard-00-00.ab1cd.mongodb.net:27017]",
+            None,
+            Status::Pass,
+            "SCRAM-SHA-256",
+        ));
+        for width in [Some(80), None] {
+            let text = render(&report, Palette::plain(), Detail::Verbose, width);
+            let lines: Vec<&str> = text.lines().collect();
+            let mut label_columns = BTreeSet::new();
+            let mut time_ends = BTreeSet::new();
+            let mut detail_columns = BTreeSet::new();
+            for (i, line) in lines.iter().enumerate() {
+                if !["  PASS  ", "  FAIL  "].iter().any(|p| line.starts_with(p)) {
+                    continue;
+                }
+                let time_end = line.find(" ms").expect("a time") + 3;
+                time_ends.insert(time_end);
+                label_columns.insert(time_end + 2);
+                // Labels hold no two spaces: the first run of them ends the label.
+                let rest = &line[time_end + 2..];
+                if let Some(at) = rest.find("  ") {
+                    let gap = rest[at..].len() - rest[at..].trim_start().len();
+                    detail_columns.insert(time_end + 2 + at + gap);
+                } else {
+                    let below = lines[i + 1];
+                    let indent = below.len() - below.trim_start().len();
+                    assert_eq!(indent, time_end + 2, "not under the label:\n{text}");
+                }
+            }
+            assert_eq!(time_ends.len(), 1, "the time column shifts:\n{text}");
+            assert_eq!(label_columns.len(), 1, "the label column shifts:\n{text}");
+            assert_eq!(detail_columns.len(), 1, "the detail column shifts:\n{text}");
+        }
+    }
+
     fn passing_auth_check() -> Report {
         let mut report = Report::new(
             "auth-check",
@@ -743,10 +799,10 @@ mod tests {
             Status::Pass,
             "SCRAM-SHA-256; roles: readWrite@app; 0 privileges",
         ));
-        report.facts.push("MongoDB 8.2.11 at 127.0.0.1:27017, primary of replica set secantus (1 of 1 hosts answered)".into());
-        report.facts.push(
-            "authenticated as app@admin (SCRAM-SHA-256; roles: readWrite@app; 0 privileges)".into(),
-        );
+        report.facts.push(Fact::new("MongoDB 8.2.11 at 127.0.0.1:27017, primary of replica set secantus (1 of 1 hosts answered)"));
+        report.facts.push(Fact::said_by_step(
+            "authenticated as app@admin (SCRAM-SHA-256; roles: readWrite@app; 0 privileges)",
+        ));
         report.auth = Some(AuthSummary {
             user: Some("app".into()),
             db: Some("admin".into()),
@@ -793,6 +849,38 @@ mod tests {
         // Piped: no wrapping, one line per step.
         let piped = render(&report, Palette::plain(), Detail::Normal, None);
         assert!(piped.lines().any(|l| l.contains("3 of 3 hosts: the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection")), "{piped}");
+    }
+
+    /// Issue 19 item 2: the verdict line left out a fact whose words a step's
+    /// line shared (a substring search over our own sentences), so an IPv6
+    /// address in a dns step hid the deployment's one-line fact. Whether a
+    /// step says a fact is now typed, set where the fact is made.
+    #[test]
+    fn r19_a_fact_is_left_out_by_its_type_not_by_shared_words() {
+        let mut report = Report::new(
+            "ping",
+            "mongodb://[2001:db8::1234:5678]/".into(),
+            "flag:--uri".into(),
+        );
+        report.steps.push(step(
+            Layer::Dns,
+            "A/AAAA 2001:db8::1234:5678",
+            None,
+            Status::Pass,
+            "2001:db8::1234:5678",
+        ));
+        let deployment =
+            "MongoDB 8.0.4 at [2001:db8::1234:5678]:27017, standalone (1 of 1 hosts answered)";
+        report.facts.push(Fact::new(deployment));
+        report.facts.push(Fact::said_by_step(
+            "authenticated as app@admin (PLAIN words)",
+        ));
+        let text = render(&report, Palette::plain(), Detail::Normal, None);
+        let verdict = text.lines().last().unwrap_or_default();
+        assert!(verdict.contains(deployment), "{text}");
+        assert!(!verdict.contains("authenticated as"), "{text}");
+        let quiet = render(&report, Palette::plain(), Detail::Quiet, None);
+        assert!(quiet.contains("authenticated as app@admin"), "{quiet}");
     }
 
     /// Issue 11 item 9: a passing run printed its summary twice.
@@ -887,7 +975,7 @@ mod tests {
             hostile,
         ));
         report.warnings.push(hostile.into());
-        report.facts.push(hostile.into());
+        report.facts.push(Fact::new(hostile));
         report.fail(
             Diagnosis::from_finding(Finding::NotMongodb)
                 .with_summary(hostile)

@@ -21,7 +21,9 @@
 //! `"databases": [...]`, `"database"` and `"collections": [{"name", "type", "documents"}]`;
 //! with no database chosen, `"collections_by_database": [{"database", "collections": [...]}]`
 //! (each database the user may see, system databases aside, at most 10) and
-//! `"databases_not_listed"`.
+//! `"databases_not_listed"`; `"databases_not_kept"` and `"collections_not_kept"` count
+//! the names listed beyond those kept (1000 databases; 1000 collections a database,
+//! 5000 in all).
 //! `"atlas"` is null unless `--atlas-api` ran; then `{"project_id", "cluster": {"name", "flex",
 //! "state", "paused", "mongodb_version", "change_status", "uri_kind", "public_connection_string"},
 //! "access_list": {"egress_ip", "egress_source", "covered_by", "entry_status", "entry_delete_after",
@@ -55,7 +57,7 @@ struct JsonReport<'a> {
     /// (`layer name: detail`) and checklist item (`section/id: summary`), so a
     /// `warn` verdict always says why.
     warnings: Vec<String>,
-    facts: &'a [String],
+    facts: Vec<&'a str>,
     rtt_ms: Option<JsonRtt>,
     steps: Vec<JsonStep<'a>>,
     checks: Vec<JsonCheck<'a>>,
@@ -84,6 +86,13 @@ struct JsonReport<'a> {
     /// collections with no database chosen: the databases beyond those listed.
     #[serde(skip_serializing_if = "Option::is_none")]
     databases_not_listed: Option<usize>,
+    /// collections: database names `listDatabases` gave beyond those kept (1000).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    databases_not_kept: Option<usize>,
+    /// collections: collections listed beyond those kept (1000 a database, 5000
+    /// in all), counted only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collections_not_kept: Option<usize>,
     /// `--from-code`: the collections the source uses, compared with `database`
     /// (null, with empty comparisons, when no database was listed).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -300,6 +309,8 @@ struct JsonAtlasUser<'a> {
     scopes: &'a [String],
     roles: Vec<JsonRole<'a>>,
     expires: Option<&'a str>,
+    /// For a missing user: the project's users of the same name in other letter case.
+    similar_names: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -348,6 +359,7 @@ fn atlas(facts: &crate::model::atlas::Facts) -> JsonAtlas<'_> {
                 .map(|(role, db)| JsonRole { role, db })
                 .collect(),
             expires: u.expires.as_deref(),
+            similar_names: &u.similar,
         }),
         errors: facts
             .errors
@@ -589,7 +601,7 @@ pub fn render(report: &Report) -> String {
             exit_code: report.exit_code(),
             diagnosis: report.diagnosis.as_ref(),
             warnings: warnings(report),
-            facts: &report.facts,
+            facts: report.facts.iter().map(|f| f.text.as_str()).collect(),
             rtt_ms: report.rtt.map(|r| JsonRtt {
                 count: r.count,
                 min: round(ms(r.min)),
@@ -621,6 +633,8 @@ pub fn render(report: &Report) -> String {
                 .as_ref()
                 .filter(|d| d.database.is_none())
                 .map(|d| d.databases_not_listed),
+            databases_not_kept: report.data.as_ref().map(|d| d.databases_not_kept),
+            collections_not_kept: report.data.as_ref().map(|d| d.collections_not_kept),
             code: report.code.as_ref().map(code),
         };
     let mut out =

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::without_addresses;
 use crate::model::report::{Check, Report, Section};
-use crate::model::step::{Status, ms};
+use crate::model::step::Status;
 
 /// Escapes text for XML attributes and content.
 pub fn escape(text: &str) -> String {
@@ -35,6 +35,8 @@ struct Case {
     status: Status,
     message: String,
     body: String,
+    /// The step's or the item's duration: microseconds, so that a loopback
+    /// step of 0.2 ms is not written as 0.000.
     seconds: f64,
 }
 
@@ -72,7 +74,7 @@ pub fn render(report: &Report) -> String {
                             .join("\n")
                     })
                     .unwrap_or_default(),
-                seconds: ms(s.duration) / 1000.0,
+                seconds: s.duration.as_secs_f64(),
             })
             .collect();
         suites.push((
@@ -114,7 +116,7 @@ pub fn render(report: &Report) -> String {
         for case in cases {
             let _ = write!(
                 out,
-                "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3}\"",
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"{:.6}\"",
                 escape(&case.name),
                 escape(&case.classname),
                 case.seconds
@@ -181,7 +183,7 @@ fn check_case(c: &Check) -> Case {
         status: c.status,
         message: c.summary.clone(),
         body,
-        seconds: 0.0,
+        seconds: c.duration.as_secs_f64(),
     }
 }
 

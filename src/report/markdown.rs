@@ -33,7 +33,7 @@ pub fn render(report: &Report, generated_at: &str) -> String {
         report.exit_code()
     );
     for fact in &report.facts {
-        let _ = writeln!(out, "- {}", md(fact));
+        let _ = writeln!(out, "- {}", md(&fact.text));
     }
     if let Some(d) = &report.diagnosis {
         let _ = writeln!(
@@ -277,7 +277,7 @@ pub(crate) mod tests {
             "flag:--uri".into(),
         );
         for (i, s) in HOSTILE.iter().enumerate() {
-            report.facts.push((*s).to_string());
+            report.facts.push(crate::model::report::Fact::new(*s));
             report.warnings.push(format!("warning {i}: {s}"));
             report
                 .steps

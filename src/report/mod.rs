@@ -52,7 +52,7 @@ impl Report {
         cap(&mut self.target_uri);
         cap(&mut self.target_source);
         self.warnings.iter_mut().for_each(cap);
-        self.facts.iter_mut().for_each(cap);
+        self.facts.iter_mut().for_each(|f| cap(&mut f.text));
         for step in &mut self.steps {
             cap(&mut step.name);
             cap(&mut step.detail);

@@ -36,7 +36,7 @@ impl Target {
         settings: Settings,
         depth: Depth,
     ) -> Result<Target, crate::model::uri::Error> {
-        let cs = ConnectionString::parse(settings.target.uri.expose())?;
+        let cs = settings.target.parsed.clone()?;
         Ok(Target {
             name,
             settings,

@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 
 use std::sync::Arc;
 
-use mongodb::bson::doc;
+use mongodb::bson::{Document, doc};
 
 use super::{
     LOCALHOST, OP_MSG, Server, TestPki, default_hello, document_bytes, drain, message,
@@ -514,6 +514,189 @@ pub fn http_drip() -> Server {
                 return;
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    })
+}
+
+// ------------------------------------------------------------------ huge answers (issue 21 item 2)
+
+/// What a [`huge_answers`] peer answers hugely; everything else gets an ordinary
+/// standalone's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Huge {
+    /// `listCollections`, in every database: a first batch of about this many bytes
+    /// of small entries (`{name: "c0000001", type: "collection"}`, 53 bytes each).
+    Listing(usize),
+    /// `listDatabases`: about this many bytes of small entries (`{name: "d0000001"}`).
+    Databases(usize),
+    /// This command: `{ok: 0, errmsg: <this many bytes of "E">, code: 2, codeName: "BadValue"}`.
+    Error(&'static str, usize),
+}
+
+/// A BSON string element: type 2, `key`, the string.
+fn string_element(out: &mut Vec<u8>, key: &str, value: &str) {
+    out.push(0x02);
+    out.extend_from_slice(key.as_bytes());
+    out.push(0);
+    out.extend_from_slice(&i32::try_from(value.len() + 1).expect("small").to_le_bytes());
+    out.extend_from_slice(value.as_bytes());
+    out.push(0);
+}
+
+/// Wraps `body` (a document's elements) into a document: its length, the body, 0.
+fn document_of(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 5);
+    out.extend_from_slice(
+        &i32::try_from(body.len() + 5)
+            .expect("under 2 GB")
+            .to_le_bytes(),
+    );
+    out.extend_from_slice(body);
+    out.push(0);
+    out
+}
+
+/// An array of about `bytes` bytes of the documents `entry(i)` makes, built flat
+/// (a `Document` of a million entries takes long to build in a debug build).
+fn flat_array(bytes: usize, entry: impl Fn(usize) -> Vec<u8>) -> Vec<u8> {
+    let mut elements = Vec::with_capacity(bytes + 64);
+    let mut i = 0;
+    while elements.len() < bytes {
+        elements.push(0x03);
+        elements.extend_from_slice(i.to_string().as_bytes());
+        elements.push(0);
+        elements.extend_from_slice(&entry(i));
+        i += 1;
+    }
+    document_of(&elements)
+}
+
+/// `{cursor: {id: 0, ns, firstBatch: [...about bytes...]}, ok: 1.0}`.
+pub fn huge_listing_reply(bytes: usize) -> Vec<u8> {
+    let array = flat_array(bytes, |i| {
+        let mut entry = Vec::new();
+        string_element(&mut entry, "name", &format!("c{i:07}"));
+        string_element(&mut entry, "type", "collection");
+        document_of(&entry)
+    });
+    let mut cursor = vec![0x12, b'i', b'd', 0];
+    cursor.extend_from_slice(&0i64.to_le_bytes());
+    string_element(&mut cursor, "ns", "db.$cmd.listCollections");
+    cursor.push(0x04);
+    cursor.extend_from_slice(b"firstBatch\0");
+    cursor.extend_from_slice(&array);
+    let mut body = vec![0x03];
+    body.extend_from_slice(b"cursor\0");
+    body.extend_from_slice(&document_of(&cursor));
+    body.extend_from_slice(&[0x01, b'o', b'k', 0]);
+    body.extend_from_slice(&1.0f64.to_le_bytes());
+    document_of(&body)
+}
+
+/// `{databases: [...about bytes...], ok: 1.0}`.
+fn huge_databases_reply(bytes: usize) -> Vec<u8> {
+    let array = flat_array(bytes, |i| {
+        let mut entry = Vec::new();
+        string_element(&mut entry, "name", &format!("d{i:07}"));
+        document_of(&entry)
+    });
+    let mut body = vec![0x04];
+    body.extend_from_slice(b"databases\0");
+    body.extend_from_slice(&array);
+    body.extend_from_slice(&[0x01, b'o', b'k', 0]);
+    body.extend_from_slice(&1.0f64.to_le_bytes());
+    document_of(&body)
+}
+
+/// The database names a [`huge_answers`] peer lists: `db00`, `db01`, ...
+pub fn huge_database_name(i: usize) -> String {
+    format!("db{i:02}")
+}
+
+/// A MongoDB peer that answers the handshake as an ordinary standalone (its hello
+/// says `maxBsonObjectSize` 16 MiB, `maxMessageSizeBytes` 48 MB), lists `databases`
+/// databases, and answers what `huge` says hugely (built once, sent to every
+/// connection that asks).
+pub fn huge_answers(databases: usize, huge: Huge) -> Server {
+    let huge_reply = Arc::new(match huge {
+        Huge::Listing(bytes) => huge_listing_reply(bytes),
+        Huge::Databases(bytes) => huge_databases_reply(bytes),
+        Huge::Error(_, bytes) => document_bytes(&doc! {
+            "ok": 0.0, "errmsg": "E".repeat(bytes), "code": 2, "codeName": "BadValue",
+        }),
+    });
+    let huge_command = match huge {
+        Huge::Listing(_) => "listCollections",
+        Huge::Databases(_) => "listDatabases",
+        Huge::Error(command, _) => command,
+    };
+    let names: Vec<Document> = (0..databases)
+        .map(|i| doc! {"name": huge_database_name(i), "sizeOnDisk": 0i64, "empty": true})
+        .collect();
+    let listed = Arc::new(document_bytes(
+        &doc! {"databases": names, "totalSize": 0i64, "ok": 1.0},
+    ));
+    tcp_server(move |mut stream| {
+        let huge_reply = Arc::clone(&huge_reply);
+        let listed = Arc::clone(&listed);
+        async move {
+            let mut next_id = 1;
+            loop {
+                let mut header = [0u8; 16];
+                if stream.read_exact(&mut header).await.is_err() {
+                    return;
+                }
+                let field =
+                    |i: usize| i32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
+                let (len, request_id, op_code) = (field(0), field(4), field(12));
+                let Some(body_len) = usize::try_from(len)
+                    .ok()
+                    .and_then(|l| l.checked_sub(16))
+                    .filter(|&l| l <= 1 << 20)
+                else {
+                    return;
+                };
+                let mut body = vec![0u8; body_len];
+                if stream.read_exact(&mut body).await.is_err() || op_code != OP_MSG {
+                    return;
+                }
+                let Some((command, more_to_come)) = parse_op_msg(&body) else {
+                    return;
+                };
+                if more_to_come {
+                    continue;
+                }
+                let name = command.keys().next().cloned().unwrap_or_default();
+                let ordinary;
+                let reply: &[u8] = if name == huge_command {
+                    &huge_reply
+                } else if name == "listDatabases" {
+                    &listed
+                } else {
+                    ordinary = if matches!(name.as_str(), "hello" | "isMaster" | "ismaster") {
+                        document_bytes(&default_hello())
+                    } else if name == "buildInfo" {
+                        document_bytes(&doc! {"version": "7.0.0", "ok": 1.0})
+                    } else {
+                        document_bytes(&doc! {
+                            "ok": 1.0,
+                            "authInfo": {"authenticatedUsers": [], "authenticatedUserRoles": []},
+                            "cursor": {"id": 0i64, "ns": "test.$cmd", "firstBatch": []},
+                            "n": 1, "nModified": 1,
+                        })
+                    };
+                    &ordinary
+                };
+                // The header and the section's flags and kind, then the document as
+                // built: a 47 MB reply is not copied per connection.
+                next_id += 1;
+                let mut head = super::header_for(next_id, request_id, 5 + reply.len());
+                head.extend_from_slice(&[0, 0, 0, 0, 0]);
+                if stream.write_all(&head).await.is_err() || stream.write_all(reply).await.is_err()
+                {
+                    return;
+                }
+            }
         }
     })
 }

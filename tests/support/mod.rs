@@ -1397,6 +1397,15 @@ fn document_bytes(doc: &Document) -> Vec<u8> {
     bytes
 }
 
+/// The 16-byte header of an OP_MSG of `payload_len` bytes after it.
+fn header_for(request_id: i32, response_to: i32, payload_len: usize) -> Vec<u8> {
+    let len = i32::try_from(16 + payload_len).expect("message length");
+    [len, request_id, response_to, OP_MSG]
+        .iter()
+        .flat_map(|field| field.to_le_bytes())
+        .collect()
+}
+
 fn message(request_id: i32, response_to: i32, op_code: i32, payload: &[u8]) -> Vec<u8> {
     let len = i32::try_from(16 + payload.len()).expect("message length");
     let mut out = Vec::with_capacity(16 + payload.len());

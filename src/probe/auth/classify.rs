@@ -19,10 +19,12 @@ pub fn server_error(error: &DriverError) -> Option<(i32, String, String)> {
         if let Some(driver) = e.downcast_ref::<DriverError>()
             && let ErrorKind::Command(command) = driver.kind.as_ref()
         {
+            // Down the source chain too, the server's message is cut before
+            // it is copied (see probe::driver).
             return Some((
                 command.code,
-                command.code_name.clone(),
-                command.message.clone(),
+                crate::probe::driver::cut_str(&command.code_name),
+                crate::probe::driver::cut_str(&command.message),
             ));
         }
         current = e.source();

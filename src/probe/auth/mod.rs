@@ -23,7 +23,6 @@ use tokio::time::Instant;
 
 use super::connectivity::Resolved;
 use super::prefetch::{Prefetched, Read};
-use crate::model::secret::SecretString;
 use crate::model::step::{Layer, Status, Step};
 use crate::uri::{self, ConnectionString};
 use classify::classify;
@@ -183,7 +182,6 @@ impl Early {
 
 /// What the driver's early start needs.
 pub struct Start<'a> {
-    pub uri: &'a SecretString,
     pub cs: &'a ConnectionString,
     pub login: &'a Login,
     pub roots: super::trust::Shared,
@@ -209,12 +207,7 @@ pub fn start(start: Start<'_>) -> Option<Early> {
     if !srv && refusal(&resolve_creds(start.cs, &[], start.login)).is_some() {
         return None;
     }
-    let (cs, uri, login, roots) = (
-        start.cs.clone(),
-        start.uri.clone(),
-        start.login.clone(),
-        start.roots,
-    );
+    let (cs, login, roots) = (start.cs.clone(), start.login.clone(), start.roots);
     let (reads, layer_timeout, deadline) = (start.reads, start.layer_timeout, start.deadline);
     let slot = std::sync::Arc::new(std::sync::OnceLock::new());
     let client_slot = std::sync::Arc::clone(&slot);
@@ -257,7 +250,6 @@ pub fn start(start: Start<'_>) -> Option<Early> {
             None
         };
         let target = client::Target {
-            uri: &uri,
             cs: &cs,
             hosts,
             txt: &txt,
@@ -601,7 +593,7 @@ async fn bounded<T>(
 ) -> Result<T, Bounded> {
     let started = Instant::now();
     match tokio::time::timeout_at(deadline, fut.into_future()).await {
-        Ok(result) => result.map_err(Bounded::Driver),
+        Ok(result) => result.map_err(|e| Bounded::Driver(crate::probe::driver::cut(e))),
         Err(_) => Err(Bounded::Silent {
             command,
             after: started.elapsed(),
@@ -697,7 +689,7 @@ mod tests {
     fn config_login_is_used_only_without_uri_credentials() {
         let login = Login {
             username: Some("cfg".into()),
-            password: Some(SecretString::new("pw")),
+            password: Some(crate::model::secret::SecretString::new("pw")),
         };
         let cs = ConnectionString::parse("mongodb://h/").unwrap();
         assert_eq!(resolve_creds(&cs, &[], &login).user.as_deref(), Some("cfg"));
