@@ -290,24 +290,24 @@ Examples:
   atlas-doctor ping --count 5             # and min/avg/max of 5 MongoDB pings
   atlas-doctor --uri mongodb://127.0.0.1:27017/ ping --format json
   atlas-doctor ping --dns-server 192.168.1.1 --dns-fallback 1.1.1.1
-  atlas-doctor ping --atlas-api           # ask the Atlas API about access list and cluster";
+  atlas-doctor ping --atlas-api           # cross-check with the Atlas API";
 
 const AUTH_CHECK_EXAMPLES: &str = "\
 Examples:
   export MONGODB_URI='mongodb+srv://app:<password>@cluster0.ab1cd.mongodb.net/'
   atlas-doctor auth-check
-  atlas-doctor auth-check --verbose       # the SASL steps too, never their secrets
+  atlas-doctor auth-check --verbose       # the SASL steps too (no secrets)
   atlas-doctor auth-check --profile staging";
 
 const COLLECTIONS_EXAMPLES: &str = "\
 Examples:
   atlas-doctor collections --db app
   atlas-doctor collections --expect users,orders    # exit 1 when one is missing
-  atlas-doctor collections --from-code src/         # the collections the code uses";
+  atlas-doctor collections --from-code src/         # the ones the code uses";
 
 const CHECKLIST_EXAMPLES: &str = "\
 Examples:
-  atlas-doctor checklist                  # in a git work tree, scans it for credentials
+  atlas-doctor checklist                  # scans this git work tree too
   atlas-doctor checklist --scan src --scan scripts --crud
   atlas-doctor checklist --format junit --report-file atlas-doctor.sarif
   atlas-doctor checklist --fail-on warn   # warnings fail the run too";
@@ -315,13 +315,14 @@ Examples:
 const EXPLAIN_EXAMPLES: &str = "\
 Examples:
   atlas-doctor explain \"MongoServerError: bad auth : authentication failed\"
-  atlas-doctor explain < app.log          # or: kubectl logs deploy/api | atlas-doctor explain
+  atlas-doctor explain < app.log
+  kubectl logs deploy/api | atlas-doctor explain
   atlas-doctor explain --format markdown --report-file ticket.md < app.log";
 
 const COMPLETIONS_EXAMPLES: &str = "\
 Examples:
-  atlas-doctor completions bash > ~/.local/share/bash-completion/completions/atlas-doctor
-  atlas-doctor completions zsh > ~/.zfunc/_atlas-doctor
+  source <(atlas-doctor completions bash)          # in ~/.bashrc
+  atlas-doctor completions zsh > \"${fpath[1]}/_atlas-doctor\"
   atlas-doctor completions fish > ~/.config/fish/completions/atlas-doctor.fish";
 
 const MAN_EXAMPLES: &str = "\
@@ -331,7 +332,7 @@ Examples:
 
 const WATCH_HELP: &str = "\
 Example:
-  atlas-doctor watch --interval 5s --for 1h --metrics-file /var/lib/node_exporter/atlas.prom
+  atlas-doctor watch --interval 5s --for 1h --metrics-file atlas.prom
 
 Each round runs the layers to --depth on fresh connections (one deadline per layer) and
 pings over one kept connection, which sees drops of long-lived connections that fresh

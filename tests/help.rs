@@ -125,12 +125,22 @@ fn r20_8_help_teaches_by_example_and_shows_each_commands_own_options() {
     ];
     for command in commands {
         let text = help(&[command, "--help"]);
-        let examples: Vec<&str> = text
+        let block: Vec<&str> = text
             .lines()
             .skip_while(|l| !l.starts_with("Example"))
             .skip(1)
             .take_while(|l| l.starts_with("  "))
-            .map(str::trim)
+            .collect();
+        // A command is copied whole: no example is wrapped at 80 columns.
+        for line in &block {
+            assert!(
+                line.len() <= 80,
+                "{command}: {line:?} is wider than 80 columns"
+            );
+        }
+        let examples: Vec<&str> = block
+            .iter()
+            .map(|l| l.trim())
             .filter(|l| l.starts_with("atlas-doctor "))
             .collect();
         assert!(

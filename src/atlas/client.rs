@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::model::atlas::Error;
+use crate::model::atlas::{Credentials, Error};
 
-use crate::model::atlas::Credentials;
 use crate::model::secret::SecretString;
 
 /// How many entries one page asks for (the API allows up to 500).

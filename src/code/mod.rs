@@ -28,12 +28,6 @@ mod syntax;
 #[cfg(test)]
 mod tests;
 
-use crate::model::code::AccessorCall;
-use crate::model::code::Code;
-use crate::model::code::Language;
-use crate::model::code::NotParsedFile;
-use crate::model::code::Reference;
-use crate::model::code::Unresolved;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, mpsc};
 
@@ -41,6 +35,7 @@ pub use compare::compare;
 pub use facts::{FileFacts, MAX_EXPRESSION_CHARS, Mentions, Prefilter};
 pub use parse::extract;
 
+<<<<<<< HEAD
 /// A large file, sent to the large-file lane with where to send its facts.
 struct LaneJob {
     language: Language,
@@ -49,6 +44,9 @@ struct LaneJob {
     mentions: Mentions,
     reply: mpsc::SyncSender<FileFacts>,
 }
+=======
+use crate::model::code::{AccessorCall, Code, Language, NotParsedFile, Reference, Unresolved};
+>>>>>>> main
 
 /// Reads the code under `roots`.
 pub fn read(roots: &[PathBuf], cross_filesystems: bool) -> Code {

@@ -3,9 +3,10 @@
 //! ping beside it, both folded into a typed `TargetRound`. Classes come from
 //! `diagnose`, the one place that classifies failures.
 
-use crate::model::failure::Failure;
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+use crate::model::failure::Failure;
 
 use crate::config::Settings;
 use crate::diagnose;

@@ -10,7 +10,6 @@ mod client;
 mod connection_status;
 mod request;
 
-use crate::model::auth::{AuthInfo, Failure};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -23,14 +22,16 @@ use tokio::time::Instant;
 
 use super::connectivity::Resolved;
 use super::prefetch::{Prefetched, Read};
-use crate::model::step::{Layer, Status, Step};
-use crate::uri::{self, ConnectionString};
 use classify::classify;
 pub use classify::{code_from_text, driver_text, scrub, server_error};
 use client::client_options;
 use connection_status::parse_connection_status;
 use request::{Creds, refusal, resolve_creds};
 pub use request::{Login, Request};
+
+use crate::model::auth::{AuthInfo, Failure};
+use crate::model::step::{Layer, Status, Step};
+use crate::uri::{self, ConnectionString};
 
 /// The auth layer's result: its steps and who we are. (`authenticate` hands the
 /// authenticated client back beside it, for the later layers to reuse.)
