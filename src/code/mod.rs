@@ -35,7 +35,8 @@ pub use compare::compare;
 pub use facts::{FileFacts, MAX_EXPRESSION_CHARS, Mentions, Prefilter};
 pub use parse::extract;
 
-<<<<<<< HEAD
+use crate::model::code::{AccessorCall, Code, Language, NotParsedFile, Reference, Unresolved};
+
 /// A large file, sent to the large-file lane with where to send its facts.
 struct LaneJob {
     language: Language,
@@ -44,9 +45,6 @@ struct LaneJob {
     mentions: Mentions,
     reply: mpsc::SyncSender<FileFacts>,
 }
-=======
-use crate::model::code::{AccessorCall, Code, Language, NotParsedFile, Reference, Unresolved};
->>>>>>> main
 
 /// Reads the code under `roots`.
 pub fn read(roots: &[PathBuf], cross_filesystems: bool) -> Code {
