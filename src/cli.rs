@@ -19,6 +19,43 @@ fn exit_codes_help() -> String {
     help
 }
 
+/// `--help` headings of the global options: what they are for, so that a
+/// command's own options stand apart.
+const CONNECTION: &str = "Connection options";
+const ATLAS_API: &str = "Atlas API options";
+const OUTPUT: &str = "Output options";
+
+/// The global options each command that runs offline still reads (the rest
+/// are hidden from its `--help`: `explain` reads no target, `completions` and
+/// `man` print about atlas-doctor itself).
+const OFFLINE_OPTIONS: &[(&str, &[&str])] = &[
+    ("explain", &["format", "report_file", "color"]),
+    ("completions", &[]),
+    ("man", &[]),
+];
+
+/// The command line as clap parses it, for `main`, the man page and the
+/// completions: the derive's, built, with the global options an offline
+/// command never reads hidden from its help.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    let mut command = Cli::command();
+    // Built first: the global options are copied into each command only then.
+    command.build();
+    for (name, reads) in OFFLINE_OPTIONS {
+        command = command.mut_subcommand(*name, |sub| {
+            sub.mut_args(|arg| {
+                if arg.is_global_set() && !reads.contains(&arg.get_id().as_str()) {
+                    arg.hide(true)
+                } else {
+                    arg
+                }
+            })
+        });
+    }
+    command
+}
+
 /// Find the broken layer of a MongoDB or Atlas connection, say why, and what to do.
 #[derive(Debug, Parser)]
 #[command(name = "atlas-doctor", version, about, after_help = exit_codes_help())]
@@ -35,6 +72,7 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Connection string to diagnose (mongodb:// or mongodb+srv://). Prefer $MONGODB_URI: a password on the command line lands in shell history.
     #[arg(
+        help_heading = CONNECTION,
         long,
         global = true,
         env = "ATLAS_DOCTOR_URI",
@@ -45,6 +83,7 @@ pub struct GlobalArgs {
 
     /// Use the named [profiles.NAME] section of the config file (`watch` takes several).
     #[arg(
+        help_heading = CONNECTION,
         long,
         global = true,
         env = "ATLAS_DOCTOR_PROFILE",
@@ -56,6 +95,7 @@ pub struct GlobalArgs {
 
     /// Config file to read instead of ./atlas-doctor.toml or the user config dir.
     #[arg(
+        help_heading = CONNECTION,
         long,
         global = true,
         env = "ATLAS_DOCTOR_CONFIG",
@@ -65,11 +105,12 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 
     /// Report format: human for people, json for scripts, markdown for tickets, junit for CI.
-    #[arg(long, global = true, env = "ATLAS_DOCTOR_FORMAT", hide_env_values = true, value_enum, default_value_t = Format::Human)]
+    #[arg(help_heading = OUTPUT, long, global = true, env = "ATLAS_DOCTOR_FORMAT", hide_env_values = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// Also write the report to PATH, in the format its extension names: .json, .xml (JUnit), .md, .sarif (checklist's credential scan). Repeatable; stdout keeps --format.
     #[arg(
+        help_heading = OUTPUT,
         long,
         global = true,
         env = "ATLAS_DOCTOR_REPORT_FILE",
@@ -79,11 +120,12 @@ pub struct GlobalArgs {
     pub report_file: Vec<PathBuf>,
 
     /// When to colour human output (also NO_COLOR and TERM=dumb turn it off).
-    #[arg(long, global = true, env = "ATLAS_DOCTOR_COLOR", hide_env_values = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(help_heading = OUTPUT, long, global = true, env = "ATLAS_DOCTOR_COLOR", hide_env_values = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
     /// Deadline per layer in seconds (fractions allowed); the whole run takes about one deadline per layer.
     #[arg(
+        help_heading = CONNECTION,
         long,
         global = true,
         env = "ATLAS_DOCTOR_TIMEOUT",
@@ -97,6 +139,7 @@ pub struct GlobalArgs {
 
     /// DNS resolver to use instead of the system's, as IP or IP:PORT.
     #[arg(
+        help_heading = CONNECTION,
         long,
         global = true,
         env = "ATLAS_DOCTOR_DNS_SERVER",
@@ -108,6 +151,7 @@ pub struct GlobalArgs {
 
     /// A second resolver to retry failed lookups with, to tell a broken local resolver from a broken name. Never contacted unless given.
     #[arg(
+        help_heading = CONNECTION,
         long,
         global = true,
         env = "ATLAS_DOCTOR_DNS_FALLBACK",
@@ -119,6 +163,7 @@ pub struct GlobalArgs {
 
     /// Treat the hosts as Atlas hosts even when they are not under mongodb.net.
     #[arg(
+        help_heading = CONNECTION,
         long,
         global = true,
         env = "ATLAS_DOCTOR_ATLAS",
@@ -128,6 +173,7 @@ pub struct GlobalArgs {
 
     /// Cross-check with the Atlas Administration API (read-only): IP access list, cluster state, database user. Credentials: MONGODB_ATLAS_CLIENT_ID/_CLIENT_SECRET, MONGODB_ATLAS_PUBLIC_API_KEY/_PRIVATE_API_KEY, or --atlas-profile.
     #[arg(
+        help_heading = ATLAS_API,
         long,
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_API",
@@ -137,6 +183,7 @@ pub struct GlobalArgs {
 
     /// Atlas project id for --atlas-api (else MONGODB_ATLAS_PROJECT_ID, else the profile's).
     #[arg(
+        help_heading = ATLAS_API,
         long,
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROJECT",
@@ -148,6 +195,7 @@ pub struct GlobalArgs {
 
     /// Cluster for --atlas-api to check (default: the one whose connection strings name the URI's hosts).
     #[arg(
+        help_heading = ATLAS_API,
         long,
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_CLUSTER",
@@ -159,6 +207,7 @@ pub struct GlobalArgs {
 
     /// Atlas CLI profile whose credentials --atlas-api uses (from the Atlas CLI's config.toml).
     #[arg(
+        help_heading = ATLAS_API,
         long,
         global = true,
         env = "ATLAS_DOCTOR_ATLAS_PROFILE",
@@ -169,6 +218,7 @@ pub struct GlobalArgs {
 
     /// Address for --atlas-api to look up in the IP access list: an IP, or auto (this machine as the Atlas API sees it; the default).
     #[arg(
+        help_heading = ATLAS_API,
         long,
         global = true,
         env = "ATLAS_DOCTOR_EGRESS_IP",
@@ -180,6 +230,7 @@ pub struct GlobalArgs {
 
     /// Print only the verdict line (human format) and no progress.
     #[arg(
+        help_heading = OUTPUT,
         long,
         short,
         global = true,
@@ -191,6 +242,7 @@ pub struct GlobalArgs {
 
     /// Print every step with its detail, including passing ones.
     #[arg(
+        help_heading = OUTPUT,
         long,
         short,
         global = true,
@@ -204,27 +256,83 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check connectivity: connection string, DNS, TCP, TLS and the MongoDB handshake.
+    #[command(after_help = PING_EXAMPLES)]
     Ping(PingArgs),
     /// Everything ping does, then authenticate and show who the server thinks you are.
+    #[command(after_help = AUTH_CHECK_EXAMPLES)]
     AuthCheck,
     /// Everything auth-check does, then list databases and collections; missing expected ones fail.
+    #[command(after_help = COLLECTIONS_EXAMPLES)]
     Collections(CollectionsArgs),
     /// Run the security and testing checklists; exit 1 when an item fails.
+    #[command(after_help = CHECKLIST_EXAMPLES)]
     Checklist(ChecklistArgs),
     /// Classify an error message from any driver's log (offline). TEXT, or stdin when absent or "-".
+    #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
-    /// Print a shell completion script: `atlas-doctor completions bash > ~/.local/share/bash-completion/completions/atlas-doctor`.
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
-    /// Print the man page (roff): `atlas-doctor man | man -l -`.
+    /// Print the man page (roff).
+    #[command(after_help = MAN_EXAMPLES)]
     Man,
     /// Probe again and again: per-layer success share, round trips, and events as they happen (intermittent failures).
     #[command(after_help = WATCH_HELP)]
     Watch(WatchArgs),
 }
 
+// Each command's examples, in `--help` and in the man page's EXAMPLES (which
+// reads them from here); tests/help.rs parses every line that starts with
+// `atlas-doctor` with this very command line.
+const PING_EXAMPLES: &str = "\
+Examples:
+  atlas-doctor ping                       # the target in $MONGODB_URI
+  atlas-doctor ping --count 5             # and min/avg/max of 5 MongoDB pings
+  atlas-doctor --uri mongodb://127.0.0.1:27017/ ping --format json
+  atlas-doctor ping --dns-server 192.168.1.1 --dns-fallback 1.1.1.1
+  atlas-doctor ping --atlas-api           # cross-check with the Atlas API";
+
+const AUTH_CHECK_EXAMPLES: &str = "\
+Examples:
+  export MONGODB_URI='mongodb+srv://app:<password>@cluster0.ab1cd.mongodb.net/'
+  atlas-doctor auth-check
+  atlas-doctor auth-check --verbose       # the SASL steps too (no secrets)
+  atlas-doctor auth-check --profile staging";
+
+const COLLECTIONS_EXAMPLES: &str = "\
+Examples:
+  atlas-doctor collections --db app
+  atlas-doctor collections --expect users,orders    # exit 1 when one is missing
+  atlas-doctor collections --from-code src/         # the ones the code uses";
+
+const CHECKLIST_EXAMPLES: &str = "\
+Examples:
+  atlas-doctor checklist                  # scans this git work tree too
+  atlas-doctor checklist --scan src --scan scripts --crud
+  atlas-doctor checklist --format junit --report-file atlas-doctor.sarif
+  atlas-doctor checklist --fail-on warn   # warnings fail the run too";
+
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  atlas-doctor explain \"MongoServerError: bad auth : authentication failed\"
+  atlas-doctor explain < app.log
+  kubectl logs deploy/api | atlas-doctor explain
+  atlas-doctor explain --format markdown --report-file ticket.md < app.log";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  source <(atlas-doctor completions bash)          # in ~/.bashrc
+  atlas-doctor completions zsh > \"${fpath[1]}/_atlas-doctor\"
+  atlas-doctor completions fish > ~/.config/fish/completions/atlas-doctor.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  atlas-doctor man | man -l -
+  atlas-doctor man > /usr/local/share/man/man1/atlas-doctor.1";
+
 const WATCH_HELP: &str = "\
 Example:
-  atlas-doctor watch --interval 5s --for 1h --metrics-file /var/lib/node_exporter/atlas.prom
+  atlas-doctor watch --interval 5s --for 1h --metrics-file atlas.prom
 
 Each round runs the layers to --depth on fresh connections (one deadline per layer) and
 pings over one kept connection, which sees drops of long-lived connections that fresh
@@ -325,7 +433,7 @@ pub struct ChecklistArgs {
     #[arg(long)]
     pub crud: bool,
 
-    /// Scan files under PATH for connection strings with embedded passwords (repeatable).
+    /// Scan files under PATH for connection strings with embedded passwords (repeatable). Without it, the current directory is scanned when it is inside a git work tree (else the item is skipped).
     #[arg(long, value_name = "PATH", value_parser = existing_path)]
     pub scan: Vec<PathBuf>,
 

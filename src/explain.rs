@@ -475,6 +475,7 @@ fn unknown(text: &str) -> Explanation {
             "For Atlas, check Network Access (this machine's IP address on the access list) and Database Access (the database user and its password).".to_string(),
         ],
         evidence: Vec::new(),
+        subject: None,
     };
     if text.trim().is_empty() {
         diagnosis.evidence.push("the input was empty".to_string());
@@ -506,6 +507,7 @@ fn not_a_connection_error(matched: &str) -> Explanation {
             "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.".to_string(),
         ],
         evidence: vec!["rule: application_error".to_string()],
+        subject: None,
     };
     Explanation {
         diagnosis,

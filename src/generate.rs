@@ -4,17 +4,16 @@
 
 use std::io::Write as _;
 
-use clap::CommandFactory as _;
 use clap_complete::Shell;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 
-use crate::cli::Cli;
+use crate::cli;
 use crate::config;
 
 /// The completion script for `shell`, for the binary named `atlas-doctor`.
 pub fn completions(shell: Shell) -> String {
-    let mut command = Cli::command();
+    let mut command = cli::command();
     let name = command.get_name().to_string();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, name.clone(), &mut script);
@@ -41,8 +40,7 @@ fn respell_bash_states(script: &str, bin_name: &str) -> String {
 /// The man page, section 1, as roff: every command with its options, the exit
 /// status table of `--help`, and the environment variables.
 pub fn man_page() -> std::io::Result<String> {
-    let mut command = Cli::command();
-    command.build();
+    let command = cli::command();
     let man = Man::new(command.clone());
     let mut page = Vec::new();
     man.render_title(&mut page)?;
@@ -51,6 +49,7 @@ pub fn man_page() -> std::io::Result<String> {
     man.render_description_section(&mut page)?;
     man.render_options_section(&mut page)?;
     render_commands(&command, &mut page)?;
+    render_examples(&command, &mut page)?;
     render_exit_status(&command, &mut page)?;
     render_environment(&command, &mut page)?;
     render_files(&mut page)?;
@@ -97,6 +96,40 @@ fn is_help(arg: &clap::Arg) -> bool {
         arg.get_action(),
         clap::ArgAction::Help | clap::ArgAction::HelpShort | clap::ArgAction::HelpLong
     )
+}
+
+/// EXAMPLES: each command's examples, as its `--help` shows them (`Examples:`
+/// in its epilogue), so they are written once, in `cli`.
+fn render_examples(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut roff = Roff::new();
+    roff.control("SH", ["EXAMPLES"]);
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let epilogue = sub
+            .get_after_help()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let lines: Vec<&str> = epilogue
+            .lines()
+            .skip_while(|l| !l.starts_with("Example"))
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .map(str::trim)
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        roff.control(
+            "SS",
+            [format!("{} {}", command.get_name(), sub.get_name()).as_str()],
+        );
+        roff.control("nf", []);
+        for line in lines {
+            roff.text([roman(line)]);
+            roff.control("br", []);
+        }
+        roff.control("fi", []);
+    }
+    roff.to_writer(out)
 }
 
 /// EXIT STATUS: the exit-code lines of `--help`'s epilogue (`  14  tls  untrusted ...`),
@@ -148,6 +181,11 @@ fn render_environment(command: &clap::Command, out: &mut Vec<u8>) -> std::io::Re
         roff.control("TP", []);
         roff.text([bold(env.to_string_lossy().into_owned())]);
         roff.text([roman(format!("Same as --{long}."))]);
+    }
+    for (name, what) in config::atlas::VARIABLES {
+        roff.control("TP", []);
+        roff.text([bold(*name)]);
+        roff.text([roman(*what)]);
     }
     roff.control("TP", []);
     roff.text([bold("NO_COLOR")]);

@@ -57,8 +57,9 @@ pub struct InputError(pub String);
 pub struct Outcome {
     pub stdout: String,
     pub exit_code: u8,
-    /// `--report-file`s to write after stdout: path and contents.
-    pub files: Vec<(PathBuf, String)>,
+    /// Why each `--report-file` that could not be written was not (already
+    /// written, before stdout, and counted in `exit_code`): for stderr.
+    pub unwritten: Vec<String>,
 }
 
 impl Outcome {
@@ -66,9 +67,21 @@ impl Outcome {
         Outcome {
             stdout,
             exit_code: exit::OK,
-            files: Vec::new(),
+            unwritten: Vec::new(),
         }
     }
+}
+
+/// Writes the `--report-file`s: each path and the error of each one that failed.
+fn write_files(files: &[(PathBuf, String)]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .filter_map(|(path, contents)| {
+            output::write(path, contents)
+                .err()
+                .map(|e| (path.display().to_string(), e.to_string()))
+        })
+        .collect()
 }
 
 /// Runs one command. `Err` means atlas-doctor itself could not run (exit 70);
@@ -158,14 +171,6 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
     diagnose::settle(&mut report);
     report.cap_strings();
     let generated_at = now_utc();
-    let stdout = match format {
-        Format::Human => {
-            report::human::render(&report, palette, detail, report::human::stdout_width())
-        }
-        Format::Json => report::json::render(&report),
-        Format::Markdown => report::markdown::render(&report, &generated_at),
-        Format::Junit => report::junit::render(&report),
-    };
     let mut files = Vec::new();
     for path in &cli.global.report_file {
         let contents = match output::Kind::of(path)? {
@@ -176,10 +181,21 @@ pub fn run(cli: &Cli, uri_origin: UriOrigin) -> anyhow::Result<Outcome> {
         };
         files.push((path.clone(), contents));
     }
+    // Files first, so that stdout says the code the process exits with.
+    let failed = write_files(&files);
+    report.unwritten = failed.iter().map(|(path, _)| path.clone()).collect();
+    let stdout = match format {
+        Format::Human => {
+            report::human::render(&report, palette, detail, report::human::stdout_width())
+        }
+        Format::Json => report::json::render(&report),
+        Format::Markdown => report::markdown::render(&report, &generated_at),
+        Format::Junit => report::junit::render(&report),
+    };
     Ok(Outcome {
         stdout,
         exit_code: report.exit_code(),
-        files,
+        unwritten: failed.into_iter().map(|(_, error)| error).collect(),
     })
 }
 
@@ -209,7 +225,7 @@ fn run_watch(cli: &Cli, args: &cli::WatchArgs, uri_origin: UriOrigin) -> anyhow:
             return Ok(Outcome {
                 stdout: String::new(),
                 exit_code: error.exit_code,
-                files: Vec::new(),
+                unwritten: Vec::new(),
             });
         }
     };
@@ -226,7 +242,7 @@ fn run_watch(cli: &Cli, args: &cli::WatchArgs, uri_origin: UriOrigin) -> anyhow:
     Ok(Outcome {
         stdout: String::new(),
         exit_code,
-        files: Vec::new(),
+        unwritten: Vec::new(),
     })
 }
 
@@ -272,10 +288,19 @@ fn run_explain(
         };
         files.push((path.clone(), contents));
     }
+    let unwritten: Vec<String> = write_files(&files)
+        .into_iter()
+        .map(|(_, error)| error)
+        .collect();
     Ok(Outcome {
         stdout,
-        exit_code: exit::OK,
-        files,
+        // explain exits 0 when it explained; a report file it could not write is its own failure.
+        exit_code: if unwritten.is_empty() {
+            exit::OK
+        } else {
+            exit::INTERNAL
+        },
+        unwritten,
     })
 }
 

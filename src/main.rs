@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use atlas_doctor::cli::Cli;
 use atlas_doctor::config::UriOrigin;
 use atlas_doctor::exit;
+use clap::FromArgMatches as _;
 use clap::parser::ValueSource;
-use clap::{CommandFactory as _, FromArgMatches as _};
 
 fn main() -> ExitCode {
     // A panic anywhere is atlas-doctor's own failure: exit 70 naming the layer.
@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let matches = match Cli::command().try_get_matches_from(&args) {
+    let matches = match atlas_doctor::cli::command().try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(err) => return usage_error(&err, &args),
     };
@@ -53,11 +53,10 @@ fn main() -> ExitCode {
             {
                 failed(&format_args!("writing the report: {e}"));
             }
-            // After stdout, so a file that cannot be written never costs the report.
-            for (path, contents) in &outcome.files {
-                if let Err(e) = atlas_doctor::output::write(path, contents) {
-                    failed(&e);
-                }
+            // The report files were written before stdout (so stdout could say
+            // the final code); their errors are said here, after the report.
+            for error in &outcome.unwritten {
+                failed(error);
             }
             ExitCode::from(code)
         }

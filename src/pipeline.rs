@@ -124,9 +124,8 @@ impl Evidence {
 
 /// Runs the layers the plan asks for, each under its own deadline.
 pub async fn run(settings: &Settings, plan: &Plan) -> Evidence {
-    let raw = settings.target.uri.expose();
     let mut evidence = Evidence {
-        uri: ConnectionString::parse(raw),
+        uri: settings.target.parsed.clone(),
         uri_steps: Vec::new(),
         database: None,
         connectivity: None,
@@ -211,7 +210,6 @@ async fn data_plane(
     let early = driver_early
         .then(|| {
             auth::start(auth::Start {
-                uri: &settings.target.uri,
                 cs,
                 login: &login,
                 roots: options.roots.clone(),
@@ -236,7 +234,6 @@ async fn data_plane(
 
     // ---- auth: one deadline for options, the driver's selection and connectionStatus.
     let request = auth::Request {
-        uri: &settings.target.uri,
         cs,
         connectivity,
         login: &login,

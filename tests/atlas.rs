@@ -980,6 +980,38 @@ fn r19_an_api_failure_is_said_in_the_verdict() {
     assert!(!summary(&run).contains("Not confirmed"), "{}", run.dump());
 }
 
+/// Issue 19 item 3: an Atlas API that cannot be reached (nothing listens at the
+/// base URL) is said in the verdict of every format, never read as a
+/// confirmation either way.
+#[test]
+fn r19_an_unreachable_api_is_said_in_the_verdict() {
+    let bed = Bed::load();
+    let server = tls_alert(80);
+    let uri = alert_uri(server.port());
+    let args = ["ping", "--uri", &uri, "--egress-ip", "192.0.2.55"];
+    let closed = {
+        let listener = std::net::TcpListener::bind((LOCALHOST, 0)).expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let unreachable = |mut cli: Cli| {
+        cli.env(
+            "MONGODB_ATLAS_BASE_URL",
+            format!("http://{LOCALHOST}:{closed}/"),
+        );
+        cli
+    };
+    let said = "Not confirmed: the Atlas API could not be reached.";
+    let run = atlas_run_with(&mut unreachable(bed.atlas_cli()), &args);
+    assert_outcome(&run, "ping", "ip_access_list", "ip_access_list");
+    assert!(summary(&run).ends_with(said), "{}", run.dump());
+    assert!(!summary(&run).contains("Confirmed by"), "{}", run.dump());
+    for format in ["human", "markdown", "junit"] {
+        let out = atlas_run_format(unreachable(bed.atlas_cli()), &args, format);
+        assert_eq!(out.code, 13, "{format}\n{}", out.dump());
+        assert!(out.stdout.contains(said), "{format}\n{}", out.dump());
+    }
+}
+
 /// Issue 20 item 12: the project holds `Orders` and the connection string says
 /// `orders`: Atlas user names are case-sensitive, and nothing said "did you
 /// mean Orders" (the diagnosis asked to create a user that is there).

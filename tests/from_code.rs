@@ -207,3 +207,80 @@ fn r23_checklist_item_collections_from_code() {
     assert_eq!(item["status"], "pass", "{}", run.dump());
     assert_eq!(run.json["code"]["references"][0]["name"], "orders");
 }
+
+/// Issue 23 item 5: a hostile tree is bounded. A file of 300 nested brackets and
+/// one of 180,000 tokens are listed as not parsed (the parser's tree for such
+/// files took 464 MiB and 215 MiB at the read cap); a file of 3,000 collection calls
+/// keeps 1,000 names and counts the rest; a plain file beside them is read as
+/// always. Peak memory is measured by scripts/bench-code, not here.
+#[test]
+fn r23_5_a_hostile_tree_is_bounded_and_says_what_it_skipped() {
+    let bed = Bed::load();
+    let uri = sample_database(&bed);
+    let tree = tempfile::tempdir().unwrap();
+    let head = "from pymongo import MongoClient\ndb = MongoClient()['r23_shop']\n";
+    let write = |name: &str, body: String| std::fs::write(tree.path().join(name), body).unwrap();
+    write(
+        "deep.py",
+        format!("{head}x = {}{}\n", "[".repeat(300), "]".repeat(300)),
+    );
+    write(
+        "large.py",
+        format!("{head}{}", "db.orders.find_one({})\n".repeat(20_000)),
+    );
+    write(
+        "dense.py",
+        format!("{head}{}", "db.orders.find_one({})\n".repeat(3_000)),
+    );
+    write("plain.py", format!("{head}db.users.find_one({{}})\n"));
+    let dir = tree.path().to_str().unwrap();
+
+    let run = support::run_json(["--uri", &uri, "collections", "--from-code", dir]);
+    let code = &run.json["code"];
+    let not_parsed: Vec<String> = code["not_parsed"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", run.dump()))
+        .iter()
+        .map(|n| {
+            let file = n["file"].as_str().unwrap();
+            let name = file.rsplit('/').next().unwrap();
+            format!("{name} {}", n["reason"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(not_parsed, ["deep.py too_deep", "large.py too_large"]);
+    assert_eq!(code["not_parsed_total"], 2);
+    assert_eq!(code["files_parsed"], 2, "{}", run.dump());
+    assert_eq!(code["facts_dropped"], 2_000, "{}", run.dump());
+    let names: std::collections::BTreeSet<&str> = code["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names.into_iter().collect::<Vec<_>>(),
+        ["orders", "users"],
+        "{}",
+        run.dump()
+    );
+
+    let human = support::run(["--uri", &uri, "collections", "--from-code", dir]);
+    let warned = human
+        .stdout
+        .lines()
+        .find(|l| l.contains("not parsed, not checked"))
+        .unwrap_or_else(|| panic!("{}", human.dump()));
+    assert!(warned.trim_start().starts_with("WARN"), "{warned}");
+    assert!(
+        human.stdout.contains("brackets nested deeper than 256")
+            && human.stdout.contains("more than 150000 tokens")
+            && human
+                .stdout
+                .contains("2000 names past the caps not checked")
+            && human
+                .stdout
+                .contains("2 of 4 source files parsed (2 too large or too deep)"),
+        "{}",
+        human.dump()
+    );
+}

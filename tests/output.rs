@@ -702,3 +702,69 @@ fn r20_11_tickets_render_alike_in_commonmark_and_python_markdown() {
         assert_eq!(commonmark, python, "the readers differ on\n{ticket}");
     }
 }
+
+/// Issue 20 item 10: when a report file could not be written, stdout said
+/// "(exit 0)" and the process exited 70. Report files are written first, and
+/// stdout says the code the process exits with (70 for a run that would pass,
+/// the verdict's otherwise). A path under /proc passes the pre-run checks (its
+/// directory exists) but nothing can be created there, not even by root.
+#[cfg(target_os = "linux")]
+#[test]
+fn r20_10_stdout_says_the_final_exit_code_when_a_report_file_fails() {
+    let bed = Bed::load();
+    let unwritable = "/proc/atlas-doctor-r20-10.json";
+    let mut cmd = cli();
+    cmd.args([
+        "ping",
+        "--uri",
+        &bed.plain_uri(),
+        "--report-file",
+        unwritable,
+    ]);
+    let run = cmd.run();
+    assert_eq!(run.code, 70, "{}", run.dump());
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("(exit 70: could not write --report-file /proc/atlas-doctor-r20-10.json)"),
+        "{}",
+        run.dump()
+    );
+    assert!(!run.stdout.contains("(exit 0)"), "{}", run.dump());
+    assert!(run.stderr.contains(unwritable), "{}", run.dump());
+
+    let mut cmd = cli();
+    cmd.args([
+        "ping",
+        "--format",
+        "json",
+        "--uri",
+        &bed.plain_uri(),
+        "--report-file",
+        unwritable,
+    ]);
+    let run = cmd.run();
+    assert_eq!(run.code, 70, "{}", run.dump());
+    let json: Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert_eq!(json["exit_code"], 70, "{}", run.dump());
+
+    // A failing run keeps its own code, and says it once.
+    let uri = format!("mongodb://127.0.0.1:{}/", refusing_port());
+    let mut cmd = cli();
+    cmd.args([
+        "ping",
+        "--timeout",
+        "2",
+        "--uri",
+        &uri,
+        "--report-file",
+        unwritable,
+    ]);
+    let run = cmd.run();
+    assert_eq!(run.code, 11, "{}", run.dump());
+    assert_eq!(run.stdout.matches("(exit ").count(), 1, "{}", run.dump());
+    assert!(
+        run.stdout.contains("(exit 11: could not write"),
+        "{}",
+        run.dump()
+    );
+}

@@ -489,6 +489,42 @@ fn dns_resolver_broken_prints_the_standard_string() {
     );
 }
 
+/// Issue 20 item 10: the DNS-fallback fix said "put your password back in place
+/// of ****" for a connection string that had no password.
+#[test]
+fn r20_10_the_dns_fallback_fix_asks_for_a_password_only_when_there_was_one() {
+    let bed = Bed::load();
+    let uri = bed.srv_uri("cluster0", &format!("tlsCAFile={}", bed.ca()));
+    let with_password = uri.replacen("mongodb+srv://", &format!("mongodb+srv://app:{SECRET}@"), 1);
+    assert_ne!(uri, with_password);
+    for (uri, has_password) in [(&uri, false), (&with_password, true)] {
+        let run = ping(&[
+            "--uri",
+            uri,
+            "--dns-server",
+            &bed.broken_dns_server(),
+            "--dns-fallback",
+            &bed.dns_server(),
+            "--timeout",
+            "2",
+        ]);
+        run.assert_failure("dns", "dns_resolver_broken");
+        run.assert_no_secret(SECRET);
+        let fix = run.str("/diagnosis/fixes/0");
+        assert!(
+            fix.contains("Use the standard connection string"),
+            "{}",
+            run.dump()
+        );
+        assert_eq!(
+            fix.contains("put your password back in place of ****"),
+            has_password,
+            "{fix}"
+        );
+        assert_eq!(fix.contains("app:****@"), has_password, "{fix}");
+    }
+}
+
 // ------------------------------------------------------------------ tcp (11, 12)
 
 #[test]

@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::model::atlas::Error;
+use crate::model::atlas::{Credentials, Error};
 
-use crate::model::atlas::Credentials;
 use crate::model::secret::SecretString;
 
 /// How many entries one page asks for (the API allows up to 500).
@@ -162,9 +161,9 @@ impl Client {
         }
     }
 
+    /// The time the calls have left; none left is a timeout.
     fn remaining(&self) -> Result<Duration, Error> {
-        self.deadline
-            .checked_duration_since(Instant::now())
+        Some(crate::deadline::remaining(self.deadline.into()))
             .filter(|d| !d.is_zero())
             .ok_or(Error::Timeout)
     }

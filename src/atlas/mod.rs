@@ -7,17 +7,18 @@
 pub mod client;
 pub mod matching;
 
-use crate::model::atlas::ConnectionStrings;
-use crate::model::atlas::UriKind;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::model::atlas::{AccessList, CallError, Cluster, Entry, Error, ErrorKind, Facts, User};
-use crate::model::atlas::{ApiSettings, Egress};
-use crate::model::step::{Layer, Status, Step};
 use matching::Network;
+
+use crate::model::atlas::{
+    AccessList, ApiSettings, CallError, Cluster, ConnectionStrings, Egress, Entry, Error,
+    ErrorKind, Facts, UriKind, User,
+};
+use crate::model::step::{Layer, Status, Step};
 
 /// The API version each resource is read with (the `Accept` header's date).
 mod versions {

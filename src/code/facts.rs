@@ -21,6 +21,21 @@ pub struct FileFacts {
     pub accessor_definitions: Vec<String>,
 }
 
+impl FileFacts {
+    /// Keeps at most `cap` facts (references first, then names built at run
+    /// time, then accessor calls) and returns how many were dropped.
+    pub fn keep_at_most(&mut self, cap: usize) -> usize {
+        let before = self.references.len() + self.unresolved.len() + self.accessor_calls.len();
+        let mut room = cap;
+        self.references.truncate(room);
+        room -= self.references.len();
+        self.unresolved.truncate(room);
+        room -= self.unresolved.len();
+        self.accessor_calls.truncate(room);
+        before - (self.references.len() + self.unresolved.len() + self.accessor_calls.len())
+    }
+}
+
 /// What a file's bytes say before any parse: whether it mentions MongoDB (a
 /// driver or framework name) and whether it mentions a collection at all.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,8 +1,9 @@
 //! One file's source to its facts: the grammar of its language, the parse,
 //! and the walk of the tree with that language's reader.
 
-use crate::model::code::Language;
 use std::path::Path;
+
+use crate::model::code::Language;
 
 use super::facts::{FileFacts, Mentions};
 use super::{csharp, go, java, javascript, kotlin, php, python, ruby, rust, syntax};

@@ -3,8 +3,9 @@
 //! overflow the stack), string literals told apart from names built at run
 //! time, and the facts gathered for one file.
 
-use crate::model::code::Kind;
 use tree_sitter::Node;
+
+use crate::model::code::Kind;
 
 use super::facts::{FileFacts, MAX_EXPRESSION_CHARS, Mentions};
 use super::names;

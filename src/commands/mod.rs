@@ -19,7 +19,10 @@ use crate::uri;
 pub async fn run(command: &Command, settings: &Settings) -> anyhow::Result<Report> {
     let mut report = Report::new(
         command.name(),
-        uri::redact_raw(settings.target.uri.expose()),
+        match &settings.target.parsed {
+            Ok(cs) => cs.redacted(),
+            Err(_) => uri::redact_refused(settings.target.uri.expose()),
+        },
         settings.target.source.label(),
     );
     let plan = match command {
@@ -375,12 +378,12 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
             if let Some(host) = failure.host() {
                 degraded.push(host.to_string());
             }
-            let summary = diagnose::failure(failure).summary;
+            let d = diagnose::failure(failure);
             let host = failure.host().unwrap_or("deployment");
-            report.warnings.push(if summary.contains(host) {
-                summary
+            report.warnings.push(if d.subject.as_deref() == Some(host) {
+                d.summary
             } else {
-                format!("{host}: {summary}")
+                format!("{host}: {}", d.summary)
             });
         }
     }
@@ -395,4 +398,67 @@ pub fn apply_connectivity(report: &mut Report, connectivity: probe::Connectivity
         &answered,
         &degraded,
     ));
+}
+
+#[cfg(test)]
+mod r19_tests {
+    use clap::Parser as _;
+
+    use crate::cli::{Cli, Command};
+    use crate::config::{self, UriOrigin};
+    use crate::environment::Environment;
+
+    /// No variables, no config file, no directories: the flags alone.
+    struct Bare;
+
+    impl Environment for Bare {
+        fn var_os(&self, _: &str) -> Option<std::ffi::OsString> {
+            None
+        }
+        fn current_dir(&self) -> Option<std::path::PathBuf> {
+            None
+        }
+        fn user_config_dir(&self) -> Option<std::path::PathBuf> {
+            None
+        }
+        fn atlas_cli_config(&self) -> Option<std::path::PathBuf> {
+            None
+        }
+    }
+
+    /// Issue 19 item 4: the driver parsed the connection string four times per
+    /// run (config, the report's target, the uri layer, the auth layer's
+    /// client). It is parsed once, in config; the settings carry both readings.
+    /// (A closed loopback port: the run stops at tcp, with the driver's early
+    /// start already building its client.)
+    #[tokio::test]
+    async fn r19_the_uri_is_parsed_once_per_run() {
+        let port = {
+            let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let uri = format!("mongodb://app:pw@127.0.0.1:{port}/?directConnection=true");
+        let cli = Cli::try_parse_from(["atlas-doctor", "--uri", &uri, "auth-check"]).unwrap();
+        let before = crate::uri::driver_parses();
+        let settings = config::resolve(&cli.global, UriOrigin::Flag, &Bare).unwrap();
+        let report = super::run(&Command::AuthCheck, &settings).await.unwrap();
+        assert_eq!(report.class.as_str(), "tcp_refused", "{report:?}");
+        assert_eq!(crate::uri::driver_parses() - before, 1);
+    }
+
+    /// Issue 19 item 4: the database drivers and mongosh use when the string
+    /// names none was written as "test" in four places; `uri::DEFAULT_DATABASE`
+    /// is its one home, and the checklist's plan falls back to it.
+    #[test]
+    fn r19_the_default_database_is_test() {
+        assert_eq!(crate::uri::DEFAULT_DATABASE, "test");
+        let cli =
+            Cli::try_parse_from(["atlas-doctor", "--uri", "mongodb://h/", "checklist"]).unwrap();
+        let Command::Checklist(args) = &cli.command else {
+            panic!("checklist")
+        };
+        let settings = config::resolve(&cli.global, UriOrigin::Flag, &Bare).unwrap();
+        let plan = super::checklist::plan(&settings, args);
+        assert_eq!(plan.default_database, Some("test"));
+    }
 }

@@ -17,6 +17,35 @@ use crate::model::secret::SecretString;
 /// The public Atlas API.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com/";
 
+/// The Atlas CLI's variables `--atlas-api` reads, with what each is for (the
+/// man page's ENVIRONMENT lists them from here).
+pub const VARIABLES: &[(&str, &str)] = &[
+    (
+        "MONGODB_ATLAS_CLIENT_ID",
+        "With MONGODB_ATLAS_CLIENT_SECRET: the service account --atlas-api signs in with (OAuth).",
+    ),
+    (
+        "MONGODB_ATLAS_CLIENT_SECRET",
+        "The service account's secret; never printed.",
+    ),
+    (
+        "MONGODB_ATLAS_PUBLIC_API_KEY",
+        "With MONGODB_ATLAS_PRIVATE_API_KEY: the API key --atlas-api signs in with (HTTP Digest), when no service account is set.",
+    ),
+    (
+        "MONGODB_ATLAS_PRIVATE_API_KEY",
+        "The API key's private part; never printed.",
+    ),
+    (
+        "MONGODB_ATLAS_PROJECT_ID",
+        "The Atlas project (group) id, when --atlas-project is not given.",
+    ),
+    (
+        "MONGODB_ATLAS_BASE_URL",
+        "The Atlas Administration API's base URL (default https://cloud.mongodb.com/).",
+    ),
+];
+
 /// The raw flags of the API layer.
 #[derive(Debug, Clone, Default)]
 pub struct Flags<'a> {

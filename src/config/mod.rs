@@ -166,6 +166,9 @@ pub struct Note {
 #[derive(Debug, Clone)]
 pub struct Target {
     pub uri: SecretString,
+    /// `uri` parsed, once per run (ours and the driver's reading), or why the
+    /// uri layer refuses it.
+    pub parsed: Result<crate::uri::ConnectionString, crate::model::uri::Error>,
     pub source: Source,
     /// Which source outranked which, and whose user name wins.
     pub notes: Vec<Note>,
@@ -594,9 +597,11 @@ fn resolve_target(
     };
     check_placeholders(&uri, &format!("the connection string ({})", source.label()))?;
 
-    let parsed = crate::uri::ConnectionString::parse(&uri).ok();
-    let uri_user = parsed.as_ref().and_then(|cs| cs.username.clone());
-    let uri_has_password = parsed.as_ref().is_some_and(|cs| cs.password.is_some());
+    // The one parse of the run: the uri layer, the driver's client and the
+    // report's target all read this (issue 19).
+    let parsed = crate::uri::ConnectionString::parse(&uri);
+    let uri_user = parsed.as_ref().ok().and_then(|cs| cs.username.clone());
+    let uri_has_password = parsed.as_ref().is_ok_and(|cs| cs.password.is_some());
     if let Some(user) = &file.username {
         check_placeholders(user, "the config's username")?;
     }
@@ -648,6 +653,7 @@ fn resolve_target(
     };
     Ok(Target {
         uri: SecretString::new(uri),
+        parsed,
         source,
         notes,
         username: file.username.clone(),

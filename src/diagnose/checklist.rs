@@ -75,6 +75,7 @@ pub fn judge(report: &mut Report, warnings_fail: bool) {
             .filter_map(|c| c.fix.as_ref().map(|f| format!("{}: {f}", c.id)))
             .collect(),
         evidence: Vec::new(),
+        subject: None,
     };
     report.fail(diagnosis);
 }

@@ -46,8 +46,27 @@ fn shortest_first(mut entries: Vec<String>) -> Vec<String> {
 pub fn summary(cr: &CodeReport) -> String {
     let code = &cr.code;
     let names: BTreeSet<&str> = code.references.iter().map(|r| r.name.as_str()).collect();
+    let never = code
+        .files_read
+        .saturating_sub(code.files_parsed + code.not_parsed_total);
+    let mut why = Vec::new();
+    if code.not_parsed_total > 0 {
+        why.push(format!("{} too large or too deep", code.not_parsed_total));
+    }
+    if never > 0 {
+        why.push(if why.is_empty() {
+            "the others never mention MongoDB or a collection".to_string()
+        } else {
+            format!("{never} never mention MongoDB or a collection")
+        });
+    }
+    let why = if why.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", why.join(", "))
+    };
     let mut line = format!(
-        "{} of {} parsed (the others never mention MongoDB or a collection); {} to {}",
+        "{} of {} parsed{why}; {} to {}",
         code.files_parsed,
         crate::words::count(code.files_read, "source file"),
         crate::words::count(code.references.len(), "reference"),
@@ -61,6 +80,13 @@ pub fn summary(cr: &CodeReport) -> String {
             line,
             "; the walk stopped at its cap of {} entries",
             crate::walk::MAX_ENTRIES
+        );
+    }
+    if code.facts_dropped > 0 {
+        let _ = write!(
+            line,
+            "; {} past the caps not checked",
+            crate::words::count_as(code.facts_dropped, "name", "names")
         );
     }
     line
@@ -134,6 +160,19 @@ pub fn groups(cr: &CodeReport) -> Vec<Group> {
         Status::Warn,
         built,
     );
+    let skipped: Vec<String> = cr
+        .code
+        .not_parsed
+        .iter()
+        .map(|n| format!("{} ({})", n.file.display(), n.reason.words()))
+        .collect();
+    let unlisted = cr.code.not_parsed_total.saturating_sub(skipped.len());
+    push(&mut info, "not parsed, not checked", Status::Warn, skipped);
+    if unlisted > 0
+        && let Some(group) = info.last_mut()
+    {
+        group.entries.push(format!("and {unlisted} more"));
+    }
     let by_length = |g: &Group| g.line().len();
     failing.sort_by_key(by_length);
     info.sort_by_key(by_length);

@@ -101,24 +101,32 @@ pub fn failure(failure: &Failure) -> Diagnosis {
                 .with_evidence(format!("{query} via {resolver}: {error}"))
                 .with_evidence(format!("{query} via {fallback}: answered"));
             if let Some(standard) = workaround {
+                let uri = &standard.uri;
+                // Only a URI that had a password lost one to the redaction.
+                let put_back = if standard.password_redacted {
+                    " (put your password back in place of ****)"
+                } else {
+                    ""
+                };
                 d = d
-                    .with_evidence(format!("equivalent standard connection string: {standard}"))
-                    .with_specific_fix(format!("Use the standard connection string, which needs no SRV lookup: {standard} (put your password back in place of ****)"));
+                    .with_evidence(format!("equivalent standard connection string: {uri}"))
+                    .with_specific_fix(format!("Use the standard connection string, which needs no SRV lookup: {uri}{put_back}"));
             }
             d
         }
         Failure::Tcp { host, error } => tcp_failure(host, error),
         Failure::Tls { host, error, atlas } => super::tls::tls_failure(host, error, *atlas),
         Failure::TlsPlainServer { host } => Diagnosis::from_finding(Finding::TlsPlainServer)
-            .with_summary(format!(
-                "TLS was asked for, but {host} speaks MongoDB without TLS."
-            ))
+            .with_summary_about(
+                host,
+                format!("TLS was asked for, but {host} speaks MongoDB without TLS."),
+            )
             .with_evidence(format!(
                 "{host}: no TLS handshake, but a plain hello was answered"
             )),
         Failure::TlsRequired { host, atlas } => {
             let d = Diagnosis::from_finding(Finding::TlsRequired)
-                .with_summary(format!(
+                .with_summary_about(host, format!(
                     "This server requires TLS: add tls=true ({host} dropped a plain connection)."
                 ))
                 .with_evidence(format!(
@@ -158,7 +166,7 @@ pub fn failure(failure: &Failure) -> Diagnosis {
                 )
             };
             Diagnosis::from_finding(finding)
-                .with_summary(summary)
+                .with_summary_about(host, summary)
                 .with_evidence(format!(
                     "{host}: minWireVersion {min}, maxWireVersion {max}"
                 ))
@@ -182,7 +190,7 @@ pub fn failure(failure: &Failure) -> Diagnosis {
                 }
             };
             Diagnosis::from_finding(Finding::ReplicaSetMismatch)
-                .with_summary(format!("The connection string asks for replica set {expected:?}, but {host} reports {found_text}."))
+                .with_summary_about(host, format!("The connection string asks for replica set {expected:?}, but {host} reports {found_text}."))
                 .with_specific_fix(fix)
                 .with_evidence(format!("{host}: setName {}, expected {expected:?}", found.as_deref().map_or_else(|| "(none)".to_string(), |f| format!("{f:?}"))))
         }
@@ -243,13 +251,17 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
         // A live run dialled every address itself: when all were refused, the
         // server is not listening on any, and the Node.js ::1 story (which needs
         // 127.0.0.1 to work) is not what happened.
-        tcp::Error::Refused => without_localhost_advice(d).with_summary(format!(
-            "{host} answered, but nothing listens on that port (connection refused)."
-        )),
-        tcp::Error::TimedOut { after } => d.with_summary(format!(
-            "{host} did not answer within {}: the connection attempt was silently dropped.",
-            crate::model::step::Secs(*after)
-        )),
+        tcp::Error::Refused => without_localhost_advice(d).with_summary_about(
+            host,
+            format!("{host} answered, but nothing listens on that port (connection refused)."),
+        ),
+        tcp::Error::TimedOut { after } => d.with_summary_about(
+            host,
+            format!(
+                "{host} did not answer within {}: the connection attempt was silently dropped.",
+                crate::model::step::Secs(*after)
+            ),
+        ),
         _ => d,
     }
 }
@@ -276,9 +288,10 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
     let evidence = format!("{host}: {error}");
     match error {
         hello::Error::NotMongodb { evidence: seen } => Diagnosis::from_finding(Finding::NotMongodb)
-            .with_summary(format!(
-                "This port is not MongoDB: {host} answered with {seen}."
-            ))
+            .with_summary_about(
+                host,
+                format!("This port is not MongoDB: {host} answered with {seen}."),
+            )
             .with_evidence(evidence),
         hello::Error::SpokeTls => {
             Diagnosis::from_finding(Finding::TlsRequired).with_evidence(evidence)
@@ -297,9 +310,12 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
             code_name,
             message,
         } => Diagnosis::from_finding(Finding::NotMongodb)
-            .with_summary(format!(
-                "{host} refused the MongoDB handshake: {message} (code {code} {code_name})."
-            ))
+            .with_summary_about(
+                host,
+                format!(
+                    "{host} refused the MongoDB handshake: {message} (code {code} {code_name})."
+                ),
+            )
             .with_evidence(evidence),
     }
 }
@@ -356,6 +372,182 @@ pub fn judge_steps(steps: Vec<Step>, answered: &[String], degraded: &[String]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 19 item 2: a warning about one host of several prefixed the host
+    /// unless the summary's words held it (`summary.contains(host)`); the
+    /// summary now says whom it names, where the sentence is made. The table:
+    /// every host failure, and the subject agrees with the words.
+    #[test]
+    fn r19_a_summary_names_its_host_by_type() {
+        use crate::model::tls;
+        let host = "db0.example.test:27017";
+        let tls = |error: tls::Error, atlas: bool| Failure::Tls {
+            host: host.into(),
+            error,
+            atlas,
+        };
+        let hello = |error: hello::Error| Failure::Hello {
+            host: host.into(),
+            error,
+            atlas: false,
+        };
+        let failures = [
+            Failure::Tcp {
+                host: host.into(),
+                error: tcp::Error::Refused,
+            },
+            Failure::Tcp {
+                host: host.into(),
+                error: tcp::Error::TimedOut {
+                    after: std::time::Duration::from_secs(2),
+                },
+            },
+            Failure::Tcp {
+                host: host.into(),
+                error: tcp::Error::Unreachable {
+                    reason: "no route".into(),
+                },
+            },
+            Failure::Tcp {
+                host: host.into(),
+                error: tcp::Error::Other { reason: "x".into() },
+            },
+            tls(
+                tls::Error::UnknownIssuer {
+                    issuer: "CN=ca".into(),
+                },
+                false,
+            ),
+            tls(
+                tls::Error::Expired {
+                    not_after: "2020-01-01".into(),
+                },
+                false,
+            ),
+            tls(
+                tls::Error::NotYetValid {
+                    not_before: "2099-01-01".into(),
+                },
+                false,
+            ),
+            tls(
+                tls::Error::NameMismatch {
+                    expected: "db0".into(),
+                    names: vec![],
+                },
+                false,
+            ),
+            tls(
+                tls::Error::BadCertificate {
+                    reason: "too long".into(),
+                },
+                false,
+            ),
+            tls(
+                tls::Error::Alert {
+                    code: 80,
+                    name: "internal_error".into(),
+                },
+                true,
+            ),
+            tls(
+                tls::Error::Alert {
+                    code: 40,
+                    name: "handshake_failure".into(),
+                },
+                false,
+            ),
+            tls(tls::Error::ClosedAfterHello, true),
+            tls(tls::Error::ClosedAfterHello, false),
+            tls(tls::Error::NotTls, false),
+            tls(
+                tls::Error::Timeout {
+                    after: std::time::Duration::from_secs(2),
+                },
+                false,
+            ),
+            tls(tls::Error::Protocol { reason: "x".into() }, false),
+            tls(
+                tls::Error::CaFile {
+                    path: "/ca.pem".into(),
+                    reason: "missing".into(),
+                },
+                false,
+            ),
+            tls(
+                tls::Error::KeyFile {
+                    path: "/k.pem".into(),
+                    reason: "missing".into(),
+                },
+                false,
+            ),
+            tls(
+                tls::Error::ClientCertificateRequired { alert: Some(116) },
+                false,
+            ),
+            tls(
+                tls::Error::ClientCertificateRejected { alert: Some(42) },
+                false,
+            ),
+            Failure::TlsPlainServer { host: host.into() },
+            Failure::TlsRequired {
+                host: host.into(),
+                atlas: true,
+            },
+            hello(hello::Error::NoReply {
+                after: std::time::Duration::from_secs(2),
+            }),
+            hello(hello::Error::Closed),
+            hello(hello::Error::SpokeTls),
+            hello(hello::Error::NotMongodb {
+                evidence: "HTTP".into(),
+            }),
+            hello(hello::Error::CommandFailed {
+                code: 18,
+                code_name: "AuthenticationFailed".into(),
+                message: "no".into(),
+            }),
+            Failure::WireVersion {
+                host: host.into(),
+                min: 0,
+                max: 6,
+                version: None,
+            },
+            Failure::WireVersion {
+                host: host.into(),
+                min: 99,
+                max: 99,
+                version: None,
+            },
+            Failure::ReplicaSetMismatch {
+                host: host.into(),
+                expected: "rs0".into(),
+                found: None,
+            },
+            Failure::AfterHandshake {
+                host: host.into(),
+                command: "ping",
+                error: hello::Error::NoReply {
+                    after: std::time::Duration::from_secs(2),
+                },
+            },
+        ];
+        let mut named = 0;
+        for f in &failures {
+            let d = failure(f);
+            assert_eq!(
+                d.subject.is_some(),
+                d.summary.contains(host),
+                "{f:?}: {}",
+                d.summary
+            );
+            if let Some(subject) = &d.subject {
+                assert_eq!(subject, host);
+                named += 1;
+            }
+        }
+        assert!(named >= 10, "{named}");
+    }
 
     /// Issue 19 item 2: a missing SRV record was told apart by our own query
     /// text (`query.starts_with("SRV")`); it is read off the typed record.

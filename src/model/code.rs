@@ -129,6 +129,13 @@ pub struct Code {
     pub truncated: bool,
     /// Source files that passed the byte search and were parsed.
     pub files_parsed: usize,
+    /// Source files that passed the byte search but were not parsed, and why
+    /// (the first `MAX_NOT_PARSED_LISTED`; `not_parsed_total` counts them all).
+    pub not_parsed: Vec<NotParsedFile>,
+    pub not_parsed_total: usize,
+    /// References, unresolved names and accessor calls past the caps (per file
+    /// and in all), counted but not kept.
+    pub facts_dropped: usize,
     /// Sorted by file, line, name.
     pub references: Vec<Reference>,
     pub unresolved: Vec<Unresolved>,
@@ -136,6 +143,53 @@ pub struct Code {
     /// Names of the accessors defined somewhere in the tree.
     pub accessor_definitions: Vec<String>,
     pub elapsed: std::time::Duration,
+}
+
+/// The largest file `--from-code` parses, in tokens (a word or a punctuation
+/// mark): the parser's tree costs about 270 bytes per token, so this bounds one
+/// file's tree near 40 MiB. Hand-written source runs about one token per four
+/// bytes, so a file of half a megabyte still parses; dense generated or hostile
+/// files (a token every byte) do not.
+pub const MAX_PARSE_TOKENS: usize = 150_000;
+
+/// The deepest bracket nesting `--from-code` parses. Real code stays under a
+/// few dozen levels; a file of half a million `[` costs the parser gigabytes.
+pub const MAX_NESTING: usize = 256;
+
+/// Why a source file that mentions MongoDB was not parsed. Both bound the
+/// parser's memory, which grows with the file's nodes (about 200 bytes of tree
+/// per byte of dense source, more when deeply nested): no hand-written source
+/// comes near either bound, generated or hostile files do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NotParsed {
+    /// More tokens than `MAX_PARSE_TOKENS`.
+    TooLarge,
+    /// Brackets nested deeper than `MAX_NESTING`.
+    TooDeep,
+}
+
+impl NotParsed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotParsed::TooLarge => "too_large",
+            NotParsed::TooDeep => "too_deep",
+        }
+    }
+
+    /// In words, with the bound.
+    pub fn words(self) -> String {
+        match self {
+            NotParsed::TooLarge => format!("more than {MAX_PARSE_TOKENS} tokens"),
+            NotParsed::TooDeep => format!("brackets nested deeper than {MAX_NESTING}"),
+        }
+    }
+}
+
+/// A source file not parsed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NotParsedFile {
+    pub file: PathBuf,
+    pub reason: NotParsed,
 }
 
 /// How two different names are close: the first that holds, in this order.

@@ -20,7 +20,8 @@ pub enum Failure {
         resolver: String,
         error: dns::Error,
         fallback: String,
-        workaround: Option<String>,
+        /// For a +srv URI: the equivalent standard connection string (redacted).
+        workaround: Option<Workaround>,
     },
     Tcp {
         host: String,
@@ -70,6 +71,16 @@ pub enum Failure {
     Internal {
         what: String,
     },
+}
+
+/// The standard connection string that needs no SRV lookup, as found through
+/// the fallback resolver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workaround {
+    /// Redacted: a password in it is `****`.
+    pub uri: String,
+    /// The URI had a password, which the user must put back in place of `****`.
+    pub password_redacted: bool,
 }
 
 impl Failure {

@@ -40,6 +40,9 @@ pub struct Report {
     pub scan: Option<crate::model::scan::Scan>,
     /// `--from-code`: the collections the application's source uses, compared.
     pub code: Option<crate::model::code::CodeReport>,
+    /// `--report-file`s that could not be written (written before stdout, so
+    /// stdout can say the exit code the process ends with).
+    pub unwritten: Vec<String>,
 }
 
 /// A one-line fact about the deployment, and whether a step already says it.
@@ -202,6 +205,7 @@ impl Report {
             atlas: None,
             scan: None,
             code: None,
+            unwritten: Vec::new(),
         }
     }
 
@@ -228,10 +232,16 @@ impl Report {
         }
     }
 
+    /// The code the process exits with: a stop signal's, else the class's,
+    /// except that a run that would exit 0 exits 70 (`internal`) when a report
+    /// file could not be written (a CI job that asked for it must not pass).
     pub fn exit_code(&self) -> u8 {
         if let Some(signal) = self.interrupted {
             return signal.exit_code();
         }
-        self.class.exit_code()
+        match self.class.exit_code() {
+            crate::model::exit::OK if !self.unwritten.is_empty() => crate::model::exit::INTERNAL,
+            code => code,
+        }
     }
 }

@@ -18,6 +18,10 @@ pub struct Diagnosis {
     pub causes: Vec<String>,
     pub fixes: Vec<String>,
     pub evidence: Vec<String>,
+    /// The host the summary names, when it names one (set with the sentence,
+    /// by `with_summary_about`): a warning about that host need not name it again.
+    #[serde(skip)]
+    pub subject: Option<String>,
 }
 
 #[allow(clippy::ref_option, clippy::trivially_copy_pass_by_ref)]
@@ -42,6 +46,7 @@ impl Diagnosis {
             causes: advice.causes.iter().map(ToString::to_string).collect(),
             fixes: advice.fixes.iter().map(ToString::to_string).collect(),
             evidence: Vec::new(),
+            subject: None,
         }
     }
 
@@ -56,6 +61,15 @@ impl Diagnosis {
     #[must_use]
     pub fn with_summary(mut self, summary: impl Into<String>) -> Self {
         self.summary = summary.into();
+        self.subject = None;
+        self
+    }
+
+    /// A sharper summary that names `host` (the subject of the sentence).
+    #[must_use]
+    pub fn with_summary_about(mut self, host: &str, summary: impl Into<String>) -> Self {
+        self.summary = summary.into();
+        self.subject = Some(host.to_string());
         self
     }
 

@@ -5,14 +5,14 @@
 
 use std::fmt::Write as _;
 
-use crate::model::data::looked_in_words;
-use crate::model::data::{Collection, DataOutcome, Failure};
 use mongodb::Client;
 use mongodb::bson::{Bson, Document, RawDocument, doc};
 use mongodb::error::Error as DriverError;
 use mongodb::raw_batch_cursor::RawBatchCursor;
 use regex::Regex;
 use tokio::time::Instant;
+
+use crate::model::data::{Collection, DataOutcome, Failure, looked_in_words};
 
 use super::auth::{code_from_text, scrub, server_error};
 use super::prefetch::{Prefetched, Read};

@@ -127,9 +127,9 @@ pub(super) async fn time_pings(
 ) {
     let mut times = Vec::new();
     let start = Instant::now();
-    let deadline = start + options.timeout;
+    let deadline = crate::deadline::Deadline::after(options.timeout);
     for i in 0..options.ping_count {
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = deadline.remaining();
         let result = if left.is_zero() {
             Err(crate::model::hello::Error::NoReply {
                 after: options.timeout,

@@ -1,7 +1,6 @@
 //! The dns layer: SRV and TXT for `mongodb+srv://`, A/AAAA for every host, with
 //! the driver's SRV rules, through the system resolver or `--dns-server`.
 
-use crate::model::dns::Error;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -13,6 +12,8 @@ use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::rr::RData;
 use hickory_resolver::{TokioResolver, system_conf};
+
+use crate::model::dns::Error;
 
 /// TXT options drivers accept from the SRV cluster's TXT record.
 pub const ALLOWED_TXT_OPTIONS: &[&str] = &["authSource", "replicaSet", "loadBalanced"];

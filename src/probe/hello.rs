@@ -2,11 +2,12 @@
 //! connection (OP_MSG `hello`, falling back to `isMaster`), with every read
 //! bounded in size and time, so a peer that is not MongoDB is named, not hung on.
 
-use crate::model::hello::Error;
 use std::time::{Duration, Instant};
 
 use mongodb::bson::{self, Bson, Document, doc};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use crate::model::hello::Error;
 
 /// OP_MSG, the opcode of every modern command.
 const OP_MSG: i32 = 2013;

@@ -20,18 +20,18 @@ pub mod tcp;
 pub mod tls;
 pub mod trust;
 
-use crate::model::failure::Failure;
 use std::sync::Arc;
 
 use tokio::task::JoinSet;
-
-use crate::model::deployment::{PrivateHost, RttStats};
-use crate::uri::{self, ConnectionString};
 
 pub use connectivity::{Connectivity, HealthyHost, Options, Resolved, ResolvedHost};
 use deployment::{check_deployment, pick_for_ping, time_pings};
 use host::{HostResult, probe_host};
 use resolve::resolve_all;
+
+use crate::model::deployment::{PrivateHost, RttStats};
+use crate::model::failure::Failure;
+use crate::uri::{self, ConnectionString};
 
 /// Runs dns, tcp, tls and hello against the connection string.
 pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectivity {
@@ -63,7 +63,7 @@ pub async fn connectivity(cs: &ConnectionString, options: &Options) -> Connectiv
                 .ips
                 .iter()
                 .copied()
-                .find(|ip| crate::atlas::matching::is_private_address(*ip));
+                .find(|ip| crate::address::is_private(*ip));
             (address.is_some() || crate::atlas::matching::is_private_host_name(&h.name)).then(
                 || PrivateHost {
                     name: h.name.clone(),

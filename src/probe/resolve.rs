@@ -71,7 +71,10 @@ pub(super) async fn resolve_all(
                 .iter()
                 .map(|h| (h.name.clone(), h.port))
                 .collect();
-            cs.standard_equivalent(&hosts, &resolved.txt_options)
+            crate::model::failure::Workaround {
+                uri: cs.standard_equivalent(&hosts, &resolved.txt_options),
+                password_redacted: cs.password.is_some(),
+            }
         });
         let failure = Failure::DnsResolverBroken {
             query,

@@ -1,13 +1,14 @@
 //! The tcp layer: connect to every address of a host at once, each within the
 //! deadline; refused, unreachable or timed out, and the connect time.
 
-use crate::model::tcp::Error;
 use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
+
+use crate::model::tcp::Error;
 
 impl Error {
     fn from_io(e: &io::Error) -> Self {

@@ -426,7 +426,20 @@ fn verdict_line(report: &Report, palette: Palette, detail: Detail, width: Width)
         Verdict::Warn => (palette.paint(Tone::Warn, "WARN"), "WARN"),
         Verdict::Fail => (palette.paint(Tone::Fail, "FAIL"), "FAIL"),
     };
-    let exit = format!("(exit {})", report.exit_code());
+    let exit = if report.unwritten.is_empty() {
+        format!("(exit {})", report.exit_code())
+    } else {
+        format!(
+            "(exit {}: could not write --report-file {})",
+            report.exit_code(),
+            report
+                .unwritten
+                .iter()
+                .map(|p| terminal(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     let said: Option<String> = match (&report.diagnosis, detail) {
         (Some(d), Detail::Quiet) => Some(terminal(&d.summary).into_owned()),
         (Some(_), _) => None,

@@ -109,12 +109,24 @@ struct JsonCode<'a> {
     bytes_read: u64,
     /// The walk stopped at its entry cap.
     truncated: bool,
+    /// Files that mention MongoDB but were not parsed (the first 20), and why.
+    not_parsed: Vec<JsonNotParsed>,
+    not_parsed_total: usize,
+    /// Names past the caps, counted but not kept or compared.
+    facts_dropped: usize,
     references: Vec<JsonReference<'a>>,
     unresolved: Vec<JsonUnresolved<'a>>,
     missing_in_database: Vec<JsonNamed<'a>>,
     unused_in_code: Vec<&'a str>,
     near_misses: Vec<JsonNearMiss<'a>>,
     accessors_missing: Vec<JsonNamed<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonNotParsed {
+    file: String,
+    /// `too_large` or `too_deep`.
+    reason: &'static str,
 }
 
 #[derive(Serialize)]
@@ -183,6 +195,16 @@ fn code(cr: &crate::model::code::CodeReport) -> JsonCode<'_> {
         files_parsed: c.files_parsed,
         bytes_read: c.bytes_read,
         truncated: c.truncated,
+        not_parsed: c
+            .not_parsed
+            .iter()
+            .map(|n| JsonNotParsed {
+                file: n.file.display().to_string(),
+                reason: n.reason.as_str(),
+            })
+            .collect(),
+        not_parsed_total: c.not_parsed_total,
+        facts_dropped: c.facts_dropped,
         references: c
             .references
             .iter()

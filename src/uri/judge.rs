@@ -13,11 +13,25 @@ use mongodb::options::{ClientOptions, ConnectionString, HostInfo, ServerAddress}
 use super::options::{DRIVER_LACKS, is_one_of};
 use super::userinfo::{Reading, credentials_end};
 
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread had the driver parse a string (tests only).
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times this thread had the driver parse a connection string.
+#[cfg(test)]
+pub(crate) fn driver_parses() -> usize {
+    PARSES.with(std::cell::Cell::get)
+}
+
 /// Parses `input` as the driver does: `ConnectionString::parse`, then the
 /// checks `ClientOptions::parse` adds (seed list against `directConnection`
 /// and `loadBalanced`, pool sizes, compressors, read preference), all without
 /// a DNS lookup. Returns the driver's own message when it refuses.
 pub(super) fn verdict(input: &str) -> Result<ConnectionString, String> {
+    #[cfg(test)]
+    PARSES.with(|n| n.set(n.get() + 1));
     if panics_the_driver(input) {
         return Err("a % in the credentials is not followed by two hex digits".to_string());
     }

@@ -24,19 +24,15 @@ pub use atlas_host::is_atlas_host;
 pub use lint::{Lint, atlas_placeholder};
 pub use options::{INSECURE_TLS_OPTIONS, OPTIONS, OptionKind, is_secret_option, option_kind};
 pub use parts::{ConnectionString, DEFAULT_PORT, Host, Scheme, format_address};
-pub use redact::redact_raw;
+pub use redact::{redact_raw, redact_refused};
+
+#[cfg(test)]
+pub(crate) use judge::driver_parses;
 
 /// The database drivers and shells use when the connection string names none
 /// (mongosh's and the Node, Python and Java drivers' `test`): the checklist's
 /// data, status and CRUD layers look there when nothing else names one.
 pub const DEFAULT_DATABASE: &str = "test";
-
-/// The connection string as the official driver reads it (no I/O), for
-/// building the driver's client from the application's own options; the
-/// driver's message when it refuses.
-pub fn driver_connection_string(input: &str) -> Result<mongodb::options::ConnectionString, String> {
-    judge::verdict(input.trim())
-}
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 use percent_encoding::percent_decode_str;
 
 use super::options::{AUTH_MECHANISMS, OptionKind, eq_ignore_case, is_one_of, option_kind};
-use super::parts::{ConnectionString, Host, Scheme};
+use super::parts::{ConnectionString, DriverReading, Host, Scheme};
 use super::redact::{mask_non_numeric_ports, real_scheme_end};
 use super::userinfo::{MUST_ENCODE, Reading, credentials_end, percent_encode_char};
 use super::{Error, judge};
@@ -28,6 +28,7 @@ impl ConnectionString {
     /// driver keeps only those it understood, we show and lint all of them).
     fn from_driver(input: &str, driver: mongodb::options::ConnectionString) -> Self {
         use mongodb::options::{HostInfo, ServerAddress};
+        let reading = DriverReading::new(driver.clone());
         let address = |address: ServerAddress| match address {
             ServerAddress::Tcp { host, port } => Host { name: host, port },
             other => Host {
@@ -58,6 +59,7 @@ impl ConnectionString {
             hosts,
             database: driver.default_database,
             options: written_options(query),
+            driver: reading,
         }
     }
 }
@@ -188,6 +190,7 @@ fn read(input: &str, split: Split) -> Result<ConnectionString, Error> {
         hosts,
         database,
         options,
+        driver: DriverReading::default(),
     };
     cs.validate()?;
     Ok(cs)

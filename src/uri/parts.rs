@@ -58,6 +58,38 @@ pub fn format_address(name: &str, port: u16) -> String {
 /// MongoDB's default port.
 pub const DEFAULT_PORT: u16 = 27017;
 
+/// The driver's own reading of the string, kept so the string is parsed
+/// once per run: the auth layer builds the driver's client from it. Its Debug
+/// shows nothing (it holds the credentials), and it compares equal to any
+/// other: it is read from the same string as the parts beside it.
+#[derive(Clone, Default)]
+pub struct DriverReading(mongodb::options::ConnectionString);
+
+impl DriverReading {
+    pub fn new(driver: mongodb::options::ConnectionString) -> Self {
+        DriverReading(driver)
+    }
+
+    /// The driver's connection string, for its `ClientOptions`.
+    pub fn options(&self) -> mongodb::options::ConnectionString {
+        self.0.clone()
+    }
+}
+
+impl std::fmt::Debug for DriverReading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DriverReading(..)")
+    }
+}
+
+impl PartialEq for DriverReading {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for DriverReading {}
+
 /// A parsed connection string. The password is only reachable via `expose`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionString {
@@ -68,6 +100,8 @@ pub struct ConnectionString {
     pub database: Option<String>,
     /// Options as given (decoded), in order; keys keep their case.
     pub options: Vec<(String, String)>,
+    /// The driver's reading (empty when our own reading explains a refusal).
+    pub driver: DriverReading,
 }
 
 impl ConnectionString {

@@ -153,9 +153,14 @@ fn redact_properties(value: &str) -> String {
 /// non-numeric "port" after a user name with no host (`mongodb://alice:PASSWORD`),
 /// and a value with no scheme and no `@` (a password pasted in) as a whole.
 pub fn redact_raw(input: &str) -> String {
-    if let Ok(cs) = ConnectionString::parse(input) {
-        return cs.redacted();
+    match ConnectionString::parse(input) {
+        Ok(cs) => cs.redacted(),
+        Err(_) => redact_refused(input),
     }
+}
+
+/// `redact_raw` of a string the parser already refused (no second parse).
+pub fn redact_refused(input: &str) -> String {
     let Some(scheme_end) = real_scheme_end(input) else {
         return crate::redact::redact_key_values(&redact_without_scheme(input));
     };

@@ -18,16 +18,16 @@ use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
+use events::{Event, Tracker};
+use sample::{Round, TargetRound};
+use stats::Stats;
+use target::Target;
+
 use crate::cli::{Cli, Format, WatchArgs, WatchDepth};
 use crate::config::{self, UriOrigin};
 use crate::model::class::Class;
 use crate::pipeline::Depth;
 use crate::report::style::Palette;
-
-use events::{Event, Tracker};
-use sample::{Round, TargetRound};
-use stats::Stats;
-use target::Target;
 
 /// A target that could not be set up: the message for stderr, and the exit code.
 #[derive(Debug, thiserror::Error)]

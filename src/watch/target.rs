@@ -3,9 +3,10 @@
 //! ping beside it, both folded into a typed `TargetRound`. Classes come from
 //! `diagnose`, the one place that classifies failures.
 
-use crate::model::failure::Failure;
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+use crate::model::failure::Failure;
 
 use crate::config::Settings;
 use crate::diagnose;
@@ -36,7 +37,7 @@ impl Target {
         settings: Settings,
         depth: Depth,
     ) -> Result<Target, crate::model::uri::Error> {
-        let cs = ConnectionString::parse(settings.target.uri.expose())?;
+        let cs = settings.target.parsed.clone()?;
         Ok(Target {
             name,
             settings,

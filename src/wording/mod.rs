@@ -33,7 +33,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::finding::Finding;
 pub use learned::Knowledge;
 pub use reading::{ATLAS, Reading, Tier};
 use reading::{compile, names_atlas_or_no_host};
@@ -41,6 +40,8 @@ use rules::RULES;
 pub use tables::{
     Family, TEMPLATES, Template, Templates, alert_finding, alert_name, driver_family,
 };
+
+use crate::model::finding::Finding;
 
 /// Every reading of `text`, unordered (rules in table order first).
 pub fn readings(text: &str) -> Vec<Reading> {

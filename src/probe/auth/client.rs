@@ -27,7 +27,6 @@ pub(super) async fn client_options(
     creds: &Creds,
 ) -> Result<ClientOptions, Failure> {
     let target = Target {
-        uri: req.uri,
         cs: req.cs,
         hosts,
         txt: &req.connectivity.txt_options,
@@ -69,7 +68,6 @@ const POOL_SIZE: u32 = 8;
 /// deadline. The early start (before the layers answer) has the seed list
 /// and no TXT; the usual path has the hosts the layers reached.
 pub(super) struct Target<'a> {
-    pub(super) uri: &'a crate::model::secret::SecretString,
     pub(super) cs: &'a uri::ConnectionString,
     pub(super) hosts: Vec<ServerAddress>,
     pub(super) txt: &'a [(String, String)],
@@ -91,7 +89,7 @@ pub(super) async fn options_for(
     let refused = |reason: String| Failure::Config {
         reason: scrub(&reason, creds.password.as_ref()),
     };
-    let mut own = uri::driver_connection_string(target.uri.expose()).map_err(refused)?;
+    let mut own = target.cs.driver.options();
     let srv = matches!(own.host_info, HostInfo::DnsRecord(_));
     // Pinned hosts, so the driver does no SRV lookup of its own; what SRV
     // implies (TLS on, the TXT record's options) is applied below.

@@ -10,7 +10,6 @@ mod client;
 mod connection_status;
 mod request;
 
-use crate::model::auth::{AuthInfo, Failure};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -23,15 +22,16 @@ use tokio::time::Instant;
 
 use super::connectivity::Resolved;
 use super::prefetch::{Prefetched, Read};
-use crate::model::secret::SecretString;
-use crate::model::step::{Layer, Status, Step};
-use crate::uri::{self, ConnectionString};
 use classify::classify;
 pub use classify::{code_from_text, driver_text, scrub, server_error};
 use client::client_options;
 use connection_status::parse_connection_status;
 use request::{Creds, refusal, resolve_creds};
 pub use request::{Login, Request};
+
+use crate::model::auth::{AuthInfo, Failure};
+use crate::model::step::{Layer, Status, Step};
+use crate::uri::{self, ConnectionString};
 
 /// The auth layer's result: its steps and who we are. (`authenticate` hands the
 /// authenticated client back beside it, for the later layers to reuse.)
@@ -183,7 +183,6 @@ impl Early {
 
 /// What the driver's early start needs.
 pub struct Start<'a> {
-    pub uri: &'a SecretString,
     pub cs: &'a ConnectionString,
     pub login: &'a Login,
     pub roots: super::trust::Shared,
@@ -209,12 +208,7 @@ pub fn start(start: Start<'_>) -> Option<Early> {
     if !srv && refusal(&resolve_creds(start.cs, &[], start.login)).is_some() {
         return None;
     }
-    let (cs, uri, login, roots) = (
-        start.cs.clone(),
-        start.uri.clone(),
-        start.login.clone(),
-        start.roots,
-    );
+    let (cs, login, roots) = (start.cs.clone(), start.login.clone(), start.roots);
     let (reads, layer_timeout, deadline) = (start.reads, start.layer_timeout, start.deadline);
     let slot = std::sync::Arc::new(std::sync::OnceLock::new());
     let client_slot = std::sync::Arc::clone(&slot);
@@ -257,7 +251,6 @@ pub fn start(start: Start<'_>) -> Option<Early> {
             None
         };
         let target = client::Target {
-            uri: &uri,
             cs: &cs,
             hosts,
             txt: &txt,
@@ -697,7 +690,7 @@ mod tests {
     fn config_login_is_used_only_without_uri_credentials() {
         let login = Login {
             username: Some("cfg".into()),
-            password: Some(SecretString::new("pw")),
+            password: Some(crate::model::secret::SecretString::new("pw")),
         };
         let cs = ConnectionString::parse("mongodb://h/").unwrap();
         assert_eq!(resolve_creds(&cs, &[], &login).user.as_deref(), Some("cfg"));

@@ -21,8 +21,8 @@ pub struct Login {
 /// What `authenticate` needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
-    /// The application's connection string as given (a secret: it may hold the password).
-    pub uri: &'a SecretString,
+    /// The application's connection string, parsed once (the driver's reading
+    /// beside ours: the driver's client is built from it).
     pub cs: &'a ConnectionString,
     pub connectivity: &'a Connectivity,
     pub login: &'a Login,
