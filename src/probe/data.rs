@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use mongodb::Client;
-use mongodb::bson::{Bson, Document, RawDocument, doc};
+use mongodb::bson::{Document, RawDocument, doc};
 use mongodb::error::Error as DriverError;
 use mongodb::raw_batch_cursor::RawBatchCursor;
 use regex::Regex;
@@ -53,11 +53,6 @@ pub struct Request<'a> {
     pub prefetched: &'a Prefetched,
 }
 
-/// `listDatabases`, as the layer sends it: names only, the databases the user may read.
-fn list_databases() -> Document {
-    doc! { "listDatabases": 1, "nameOnly": true, "authorizedDatabases": true }
-}
-
 /// `listCollections`, as the layer sends it for the database asked about.
 fn list_collections_command() -> Document {
     doc! { "listCollections": 1 }
@@ -65,7 +60,7 @@ fn list_collections_command() -> Document {
 
 /// The layer's first commands, which depend on no answer: sent early (see `prefetch`).
 pub fn reads(database: Option<&str>) -> Vec<Read> {
-    let mut reads = vec![Read::new("admin", list_databases())];
+    let mut reads = vec![Read::database_names()];
     reads.extend(database.map(|db| Read::cursor(db, list_collections_command())));
     reads
 }
@@ -78,30 +73,14 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
     };
 
     let start = Instant::now();
-    let listed = bounded(
-        req.deadline,
-        req.prefetched.run(client, "admin", list_databases()),
-    )
-    .await;
+    // listDatabases, names only, as the user may see them (`authorizedDatabases`).
+    let listed = bounded(req.deadline, req.prefetched.database_names(client)).await;
     match listed {
-        Ok(reply) => {
+        Ok(mut names) => {
             out.databases_listed = true;
-            let mut names = reply
-                .get_array("databases")
-                .map(|dbs| {
-                    dbs.iter()
-                        .filter_map(Bson::as_document)
-                        .filter_map(|d| d.get_str("name").ok())
-                })
-                .into_iter()
-                .flatten();
-            out.databases = names
-                .by_ref()
-                .take(MAX_DATABASES_KEPT)
-                .map(str::to_string)
-                .collect();
-            out.databases_not_kept = names.count();
-            drop(reply);
+            out.databases_not_kept = names.len().saturating_sub(MAX_DATABASES_KEPT);
+            names.truncate(MAX_DATABASES_KEPT);
+            out.databases = names;
             let more = if out.databases_not_kept > 0 {
                 format!(
                     " and {} more not kept",

@@ -25,9 +25,23 @@ use super::driver::cut;
 pub struct Read {
     pub database: String,
     pub command: Document,
-    /// A cursor command (`listCollections`): its answer is kept as the server's
-    /// raw batch, never decoded whole (see [`Prefetched::cursor`]).
-    pub cursor: bool,
+    /// How its answer is read.
+    pub kind: Kind,
+}
+
+/// How a read's answer is read. A reply decoded whole into a `Document` costs
+/// many times its size when it holds many small entries (a hostile server's
+/// 16 MiB `listDatabases` of 500,000 names took 700 MB): the listings are read
+/// another way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A command whose reply is decoded whole (a few KB from a server).
+    Command,
+    /// A cursor command (`listCollections`): the server's raw first batch.
+    Cursor,
+    /// `listDatabases` with names only: the names, read one entry at a time by
+    /// the driver's own `listDatabases`.
+    DatabaseNames,
 }
 
 impl Read {
@@ -35,26 +49,42 @@ impl Read {
         Read {
             database: database.to_string(),
             command,
-            cursor: false,
+            kind: Kind::Command,
         }
     }
 
     /// A cursor command, answered as a [`RawBatchCursor`].
     pub fn cursor(database: &str, command: Document) -> Self {
         Read {
-            cursor: true,
+            kind: Kind::Cursor,
             ..Read::new(database, command)
+        }
+    }
+
+    /// `listDatabases` (`nameOnly`, `authorizedDatabases`), answered as names.
+    pub fn database_names() -> Self {
+        Read {
+            kind: Kind::DatabaseNames,
+            ..Read::new("admin", database_names_command())
         }
     }
 }
 
+/// The command [`Read::database_names`] stands for, as the driver sends it.
+fn database_names_command() -> Document {
+    mongodb::bson::doc! { "listDatabases": 1, "nameOnly": true, "authorizedDatabases": true }
+}
+
 type Reply = Result<Document, DriverError>;
 type Batch = Result<RawBatchCursor, DriverError>;
+type Names = Result<Vec<String>, DriverError>;
 
-/// A read in flight: a command's decoded reply, or a cursor's raw first batch.
+/// A read in flight: a command's decoded reply, a cursor's raw first batch, or
+/// database names.
 enum Early {
     Command(JoinHandle<Reply>),
     Cursor(JoinHandle<Batch>),
+    Names(JoinHandle<Names>),
 }
 
 impl std::fmt::Debug for Early {
@@ -62,6 +92,7 @@ impl std::fmt::Debug for Early {
         f.write_str(match self {
             Early::Command(_) => "Early::Command",
             Early::Cursor(_) => "Early::Cursor",
+            Early::Names(_) => "Early::Names",
         })
     }
 }
@@ -71,8 +102,19 @@ impl Early {
         match self {
             Early::Command(reply) => reply.abort(),
             Early::Cursor(reply) => reply.abort(),
+            Early::Names(reply) => reply.abort(),
         }
     }
+}
+
+/// The database names the user may see, as the driver reads them: one entry
+/// of the raw reply at a time, never the whole reply as a `Document`.
+async fn database_names(client: &Client) -> Names {
+    client
+        .list_database_names()
+        .authorized_databases(true)
+        .await
+        .map_err(cut)
 }
 
 /// The reads in flight, each claimed at most once.
@@ -100,14 +142,17 @@ impl Prefetched {
             .map(|read| {
                 let db = client.database(&read.database);
                 let command = read.command.clone();
-                let early = if read.cursor {
-                    Early::Cursor(tokio::spawn(async move {
+                let early = match read.kind {
+                    Kind::Cursor => Early::Cursor(tokio::spawn(async move {
                         db.run_cursor_command(command).batch().await.map_err(cut)
-                    }))
-                } else {
-                    Early::Command(tokio::spawn(async move {
+                    })),
+                    Kind::Command => Early::Command(tokio::spawn(async move {
                         db.run_command(command).await.map_err(cut)
-                    }))
+                    })),
+                    Kind::DatabaseNames => {
+                        let client = client.clone();
+                        Early::Names(tokio::spawn(async move { database_names(&client).await }))
+                    }
                 };
                 (read, early)
             })
@@ -118,7 +163,7 @@ impl Prefetched {
     }
 
     /// The early read of `command` on `database`, when one was sent.
-    fn claim(&self, database: &str, command: &Document, cursor: bool) -> Option<Early> {
+    fn claim(&self, database: &str, command: &Document, kind: Kind) -> Option<Early> {
         let mut in_flight = self
             .in_flight
             .lock()
@@ -126,15 +171,27 @@ impl Prefetched {
         in_flight
             .iter()
             .position(|(read, _)| {
-                read.database == database && &read.command == command && read.cursor == cursor
+                read.database == database && &read.command == command && read.kind == kind
             })
             .map(|at| in_flight.swap_remove(at).1)
+    }
+
+    /// The database names the user may see ([`Read::database_names`]): the early
+    /// answer when it was sent early, else sent now.
+    pub async fn database_names(&self, client: &Client) -> Names {
+        if let Some(Early::Names(reply)) =
+            self.claim("admin", &database_names_command(), Kind::DatabaseNames)
+            && let Some(reply) = joined(reply).await
+        {
+            return reply;
+        }
+        database_names(client).await
     }
 
     /// The answer to `command` on `database`: the early one when it was sent early,
     /// else sent now. The caller bounds the wait by its layer's deadline.
     pub async fn run(&self, client: &Client, database: &str, command: Document) -> Reply {
-        if let Some(Early::Command(reply)) = self.claim(database, &command, false)
+        if let Some(Early::Command(reply)) = self.claim(database, &command, Kind::Command)
             && let Some(reply) = joined(reply).await
         {
             return reply;
@@ -150,7 +207,7 @@ impl Prefetched {
     /// server sent it (at most a reply's size, never decoded whole): the early
     /// one when it was sent early, else sent now.
     pub async fn cursor(&self, client: &Client, database: &str, command: Document) -> Batch {
-        if let Some(Early::Cursor(reply)) = self.claim(database, &command, true)
+        if let Some(Early::Cursor(reply)) = self.claim(database, &command, Kind::Cursor)
             && let Some(reply) = joined(reply).await
         {
             return reply;
@@ -188,6 +245,10 @@ impl Prefetched {
                     _ => continue,
                 },
                 Early::Cursor(reply) => match tokio::time::timeout_at(deadline, reply).await {
+                    Ok(Ok(Err(error))) => error,
+                    _ => continue,
+                },
+                Early::Names(reply) => match tokio::time::timeout_at(deadline, reply).await {
                     Ok(Ok(Err(error))) => error,
                     _ => continue,
                 },

@@ -296,7 +296,12 @@ impl Error {
 
     /// Adds the server's response to this error if it is not already present.
     pub(crate) fn with_server_response(mut self, response: &RawCommandResponse) -> Self {
-        if self.server_response.is_none() {
+        // atlas-doctor patch: a copy of the whole reply is kept only when it is small
+        // (a hostile server's error reply may be 16 MiB; see `bounded_message`).
+        const KEPT_RESPONSE_BYTES: usize = 16 * 1024;
+        if self.server_response.is_none()
+            && response.raw_body().as_bytes().len() <= KEPT_RESPONSE_BYTES
+        {
             self.server_response = Some(Box::new(response.raw_body().to_owned()));
         }
         self
@@ -833,7 +838,12 @@ pub struct CommandError {
     pub code_name: String,
 
     /// A description of the error that occurred.
-    #[serde(rename = "errmsg", default = "String::new")]
+    // atlas-doctor patch: cut to 2 KiB as it is read (see `bounded_message`).
+    #[serde(
+        rename = "errmsg",
+        default = "String::new",
+        deserialize_with = "bounded_message"
+    )]
     pub message: String,
 
     /// The topology version reported by the server in the error response.
@@ -847,6 +857,48 @@ pub struct CommandError {
         default
     )]
     pub base_backoff: Option<Duration>,
+}
+
+/// atlas-doctor patch: the most bytes of a server's error message kept, and of them
+/// the ones kept before the words saying how many were cut (as atlas-doctor's
+/// `probe::driver` cuts, so a message cut here is not cut again there).
+const MESSAGE_MAX_BYTES: usize = 2048;
+const MESSAGE_KEPT_BYTES: usize = MESSAGE_MAX_BYTES - 48;
+
+/// atlas-doctor patch: a server writes its own error message, up to a whole reply
+/// (16 MiB). As published it was copied whole into the error (beside the reply kept
+/// in `server_response`): a 16 MiB message answered to ten commands at once took
+/// 285 MB. It is cut as it is read, from the reply's own bytes, before any copy.
+fn bounded_message<'de, D>(deserializer: D) -> std::result::Result<String, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Bounded;
+
+    impl serde::de::Visitor<'_> for Bounded {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an error message")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<String, E> {
+            if text.len() <= MESSAGE_MAX_BYTES {
+                return Ok(text.to_string());
+            }
+            let mut end = MESSAGE_KEPT_BYTES;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            Ok(format!(
+                "{}... ({} more bytes cut)",
+                &text[..end],
+                text.len() - end
+            ))
+        }
+    }
+
+    deserializer.deserialize_str(Bounded)
 }
 
 impl CommandError {
