@@ -702,35 +702,117 @@ fn r9_verbose_changes_what_is_shown_not_what_is_recorded() {
     assert_no_passwords(&json, &bed, &[]);
 }
 
+/// Two databases of this test's own on the authenticated server (names unique to this
+/// process, sorting first so the listing's cap never leaves them out), each holding
+/// collections of its own; dropped again when the test ends, failed or not.
+struct OwnDatabases {
+    names: [String; 2],
+    uri: String,
+}
+
+impl OwnDatabases {
+    fn create(bed: &Bed, collections: &[(usize, &str)]) -> OwnDatabases {
+        let pid = std::process::id();
+        let own = OwnDatabases {
+            names: [format!("a_r20_2_{pid}_one"), format!("a_r20_2_{pid}_two")],
+            uri: bed.auth_uri(
+                "admin",
+                "authSource=admin&directConnection=true&serverSelectionTimeoutMS=5000",
+            ),
+        };
+        own.each(|client, names| async move {
+            for (db, name) in collections {
+                client
+                    .database(&names[*db])
+                    .create_collection(*name)
+                    .await
+                    .expect("create a collection");
+            }
+        });
+        own
+    }
+
+    fn each<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(mongodb::Client, [String; 2]) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let client = mongodb::Client::with_uri_str(&self.uri)
+                .await
+                .expect("admin client");
+            f(client, self.names.clone()).await;
+        });
+    }
+}
+
+impl Drop for OwnDatabases {
+    fn drop(&mut self) {
+        self.each(|client, names| async move {
+            for name in names {
+                let _ = client.database(&name).drop().await;
+            }
+        });
+    }
+}
+
+/// The detail of the data step `expect NAME`.
+fn expect_detail(run: &JsonRun, name: &str) -> String {
+    run.steps("data")
+        .iter()
+        .find(|s| s["name"] == format!("expect {name}"))
+        .and_then(|s| s["detail"].as_str())
+        .unwrap_or_else(|| panic!("no step expect {name}\n{}", run.dump()))
+        .to_string()
+}
+
 /// Issue 20 item 2: `collections --expect a,b` on an Atlas-style URI (no database in
 /// the path) probed everything, then exited 3 `config_invalid`. Now it looks in the
 /// databases the user can see: a pass names where each was found; a miss fails
 /// (exit 1) naming where it looked; never exit 3 after probing.
+///
+/// It owns what it asserts: other tests add collections and databases to the same server.
 #[test]
 fn r20_2_expect_without_a_database_looks_in_every_visible_database() {
     let bed = Bed::load();
-    // admin may list databases: probe holds both, otherdb holds items.
+    // Collections only this test creates (other tests add collections and databases
+    // to the same server, so the seeded ones may be found in more places than one).
+    let pid = std::process::id();
+    let only_one = format!("r20_2_{pid}_only_one");
+    let only_two = format!("r20_2_{pid}_only_two");
+    let in_both = format!("r20_2_{pid}_in_both");
+    let missing = format!("r20_2_{pid}_nowhere");
+    let own = OwnDatabases::create(
+        &bed,
+        &[(0, &only_one), (1, &only_two), (0, &in_both), (1, &in_both)],
+    );
+    let [one, two] = own.names.clone();
+
+    // admin may list databases: each collection passes naming every database it is in.
+    let expect = format!("{only_one},{only_two},{in_both}");
     let run = doctor(
         "collections",
         &bed.auth_uri("admin", "authSource=admin"),
-        &["--expect", "users,items"],
+        &["--expect", &expect],
     );
     assert_outcome(&run, "collections", "ok", None);
-    let detail = |name: &str| {
-        run.steps("data")
-            .iter()
-            .find(|s| s["name"] == name)
-            .and_then(|s| s["detail"].as_str())
-            .unwrap_or_else(|| panic!("no step {name}\n{}", run.dump()))
-            .to_string()
-    };
-    assert_eq!(detail("expect users"), "present in probe");
-    assert_eq!(detail("expect items"), "present in otherdb");
+    assert_eq!(expect_detail(&run, &only_one), format!("present in {one}"));
+    assert_eq!(expect_detail(&run, &only_two), format!("present in {two}"));
+    assert_eq!(
+        expect_detail(&run, &in_both),
+        format!("present in {one}, {two}")
+    );
 
+    // A miss fails (exit 1) and lists every database it looked in.
+    let expect = format!("{only_one},{missing}");
     let run = doctor(
         "collections",
         &bed.auth_uri("admin", "authSource=admin"),
-        &["--expect", "users,no_such_collection"],
+        &["--expect", &expect],
     );
     assert_outcome(
         &run,
@@ -739,10 +821,18 @@ fn r20_2_expect_without_a_database_looks_in_every_visible_database() {
         Some("collections_missing"),
     );
     let summary = run.str("/diagnosis/summary");
-    assert!(
-        summary.contains("no_such_collection") && summary.contains("otherdb, probe"),
-        "{summary}"
-    );
+    let looked_in: Vec<&str> = summary
+        .split_once("(looked in ")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map_or_else(
+            || panic!("no list of where it looked: {summary}"),
+            |(list, _)| list.split(", ").collect(),
+        );
+    assert!(summary.contains(&missing), "{summary}");
+    for db in [one.as_str(), two.as_str(), "otherdb", "probe"] {
+        assert!(looked_in.contains(&db), "{db} not looked in: {summary}");
+    }
+    assert_eq!(expect_detail(&run, &only_one), format!("present in {one}"));
 
     // reader may not list databases: its roles name probe, and it looks there.
     let run = doctor(

@@ -574,8 +574,22 @@ fn r15_an_insert_in_flight_at_ctrl_c_does_not_land_after_the_drop() {
     let db = format!("inflight_int_{}", std::process::id());
     let (code, json) = crud_with_signal(&uri, &db, &[], &[], "INT", &|| proxy.held() > 0);
     assert_eq!(code, Some(130), "{json}");
-    // The held insert reaches the server 2 s after it was sent; wait past that.
-    std::thread::sleep(Duration::from_millis(2500));
+    // Wait for the held insert to be answered (the cleanup waited for it, or it is
+    // still on its way), then read the wire: no drop before the insert settled.
+    let started = Instant::now();
+    while proxy.held_answered() < proxy.held() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the held insert was never answered"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        proxy.sent_while_held(b"\x02drop\x00"),
+        0,
+        "the drop was sent before the insert settled: {}",
+        crud_check(&json)
+    );
     assert!(
         probe_collections(&rt, &admin, &db).is_empty(),
         "the insert landed after the drop: {}",
@@ -587,13 +601,24 @@ fn r15_an_insert_in_flight_at_ctrl_c_does_not_land_after_the_drop() {
 /// The same slow insert with `--timeout 1`: the step gives up at its deadline while the
 /// insert is still on its way. The cleanup lets it settle (its own deadline, at least 3 s,
 /// not the tiny layer one) and then drops: nothing is left, and the item fails honestly.
+///
+/// What it rests on, and what not: the proxy delays nothing but the insert, so the layers
+/// before it spend a few round trips of their 1 s each, not most of it (they went through
+/// 40 ms each way before, and the authentication alone took ~600 ms of its second: on a
+/// loaded machine it ran out and the item was skipped). The insert is held 2.5 s: 1.5 s
+/// after the step's deadline at the latest, 1.5 s before the cleanup's at the earliest.
+/// Whether the drop waited is read from the wire (the proxy saw no `drop` before the
+/// insert was answered), not from a sleep.
 #[cfg(unix)]
 #[test]
 fn r15_an_insert_cut_off_by_the_deadline_does_not_land_after_the_drop() {
     let bed = Bed::load();
     let (rt, admin) = admin_client(&bed);
-    let proxy =
-        support::proxy::slow_write_proxy(bed.mongo_auth, b"\x02insert\x00", Duration::from_secs(2));
+    let proxy = support::proxy::slow_write_proxy(
+        bed.mongo_auth,
+        b"\x02insert\x00",
+        Duration::from_millis(2500),
+    );
     let uri = format!(
         "mongodb://admin:{}@{}/?authSource=admin",
         support::percent_encode(&bed.user("admin").password),
@@ -614,11 +639,33 @@ fn r15_an_insert_cut_off_by_the_deadline_does_not_land_after_the_drop() {
     let run = cmd.run_json();
     let crud = crud_check(&run.json).clone();
     assert_eq!(crud["status"], "fail", "{}", run.dump());
-    assert!(
-        crud["summary"].as_str().unwrap().contains("insert"),
-        "{crud}"
+    assert_eq!(
+        crud["summary"],
+        "insert: no answer within 1 s",
+        "{}",
+        run.dump()
     );
-    std::thread::sleep(Duration::from_millis(2500));
+    let evidence = crud["evidence"].to_string();
+    assert!(
+        evidence.contains(": ok\"") && !evidence.contains("may land later"),
+        "the drop did not wait for the insert: {crud}"
+    );
+    // The run has ended, so the insert was answered (the cleanup waited for it), or
+    // it is still on its way (it did not): wait for it either way, then read the wire.
+    let started = Instant::now();
+    while proxy.held_answered() < proxy.held() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the held insert was never answered"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(proxy.held(), 1, "{crud}");
+    assert_eq!(
+        proxy.sent_while_held(b"\x02drop\x00"),
+        0,
+        "the drop was sent before the insert settled: {crud}"
+    );
     assert!(
         probe_collections(&rt, &admin, &db).is_empty(),
         "the insert landed after the drop: {crud}"

@@ -45,6 +45,11 @@ struct State {
     counts: Counts,
     /// Client chunks held back as slow writes, since the start (never reset).
     held: usize,
+    /// Held chunks the server has answered (its reply read by the proxy).
+    held_answered: usize,
+    /// Client chunks that arrived while a held chunk was still unanswered, on any
+    /// connection: what the client sent before the slow write settled.
+    sent_while_held: Vec<Vec<u8>>,
 }
 
 struct Shared {
@@ -76,6 +81,23 @@ impl Proxy {
         self.shared.state.lock().expect("proxy state").held
     }
 
+    /// How many held chunks the server has answered so far (delivered late, then
+    /// processed: a slow write that has landed).
+    pub fn held_answered(&self) -> usize {
+        self.shared.state.lock().expect("proxy state").held_answered
+    }
+
+    /// How many client chunks containing `pattern` arrived while a held chunk was
+    /// still unanswered (e.g. a `drop` sent before the slow insert landed).
+    pub fn sent_while_held(&self, pattern: &[u8]) -> usize {
+        let state = self.shared.state.lock().expect("proxy state");
+        state
+            .sent_while_held
+            .iter()
+            .filter(|chunk| contains(chunk, pattern))
+            .count()
+    }
+
     /// The counts since the last `take` (or the start), and a fresh start.
     pub fn take(&self) -> Counts {
         let mut state = self.shared.state.lock().expect("proxy state");
@@ -85,21 +107,26 @@ impl Proxy {
 
 /// A counting proxy to `127.0.0.1:upstream` that delays each direction by [`DELAY`].
 pub fn counting_proxy(upstream: u16) -> Proxy {
-    proxy(upstream, None)
+    proxy(upstream, DELAY, None)
 }
 
-/// Like [`counting_proxy`], but a client chunk containing `pattern` (a command name as it
-/// sits in the BSON, e.g. `b"\x02insert\x00"`) is held `hold` longer: a write that reaches
-/// the server late, after the client gave up on it.
+/// A proxy that forwards at once, except a client chunk containing `pattern` (a command
+/// name as it sits in the BSON, e.g. `b"\x02insert\x00"`): that one is held `hold`, a
+/// write that reaches the server late, after the client gave up on it. Nothing else is
+/// delayed, so the layers before the slow write spend little of a tiny `--timeout`.
 pub fn slow_write_proxy(upstream: u16, pattern: &[u8], hold: Duration) -> Proxy {
-    proxy(upstream, Some((pattern.to_vec(), hold)))
+    proxy(upstream, Duration::ZERO, Some((pattern.to_vec(), hold)))
 }
 
-fn proxy(upstream: u16, hold: Option<(Vec<u8>, Duration)>) -> Proxy {
+fn contains(chunk: &[u8], pattern: &[u8]) -> bool {
+    chunk.windows(pattern.len()).any(|w| w == pattern)
+}
+
+fn proxy(upstream: u16, delay: Duration, hold: Option<(Vec<u8>, Duration)>) -> Proxy {
     let shared = Arc::new(Shared {
         state: Mutex::new(State::default()),
         upstream,
-        delay: DELAY,
+        delay,
         hold,
     });
     let handler_shared = Arc::clone(&shared);
@@ -120,6 +147,8 @@ struct Conn {
     client_spoke_last: bool,
     /// The client closed its side: nothing delivered after that was waited for.
     client_closed: bool,
+    /// A held chunk was delivered on this connection; the server's next chunk answers it.
+    awaiting_held_reply: bool,
 }
 
 async fn relay(client: TcpStream, shared: Arc<Shared>) {
@@ -156,14 +185,20 @@ async fn pump(
     conn: Arc<Mutex<Conn>>,
     shared: Arc<Shared>,
 ) {
-    let (tx, mut rx) = mpsc::unbounded_channel::<(Instant, Vec<u8>, usize)>();
+    let (tx, mut rx) = mpsc::unbounded_channel::<(Instant, Vec<u8>, usize, bool)>();
     let delivering = Arc::clone(&shared);
     let delivered_on = Arc::clone(&conn);
     let writer = tokio::spawn(async move {
-        while let Some((due, data, depth)) = rx.recv().await {
+        while let Some((due, data, depth, held)) = rx.recv().await {
             tokio::time::sleep_until(due).await;
             if to.write_all(&data).await.is_err() {
                 break;
+            }
+            if held {
+                delivered_on
+                    .lock()
+                    .expect("proxy connection")
+                    .awaiting_held_reply = true;
             }
             if !from_client {
                 let mut state = delivering.state.lock().expect("proxy state");
@@ -202,18 +237,32 @@ async fn pump(
             } else {
                 state.counts.server_chunks += 1;
                 conn.client_spoke_last = false;
+                if conn.awaiting_held_reply {
+                    conn.awaiting_held_reply = false;
+                    state.held_answered += 1;
+                }
                 conn.client_depth
             }
         };
         let mut delay = shared.delay;
-        if from_client
-            && let Some((pattern, hold)) = &shared.hold
-            && data.windows(pattern.len()).any(|w| w == pattern.as_slice())
-        {
-            delay += *hold;
-            shared.state.lock().expect("proxy state").held += 1;
+        let mut held = false;
+        if from_client {
+            let mut state = shared.state.lock().expect("proxy state");
+            if state.held_answered < state.held {
+                state.sent_while_held.push(data.clone());
+            }
+            if let Some((pattern, hold)) = &shared.hold
+                && contains(&data, pattern)
+            {
+                delay += *hold;
+                held = true;
+                state.held += 1;
+            }
         }
-        if tx.send((Instant::now() + delay, data, depth)).is_err() {
+        if tx
+            .send((Instant::now() + delay, data, depth, held))
+            .is_err()
+        {
             break;
         }
     }
