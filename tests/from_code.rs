@@ -99,6 +99,15 @@ fn r23_collections_from_code_against_the_real_server() {
     let code = &run.json["code"];
     assert_eq!(code["database"], DATABASE);
     assert_eq!(code["files_parsed"], 13);
+    // The step that says what the code holds carries the time the read took
+    // (JUnit's time="0.000000" before).
+    let read = run.json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "collections from code")
+        .unwrap_or_else(|| panic!("{}", run.dump()));
+    assert!(read["duration_ms"].as_f64().unwrap() > 0.0, "{read}");
     assert_eq!(code["references"].as_array().unwrap().len(), 33);
     assert_eq!(code["unresolved"].as_array().unwrap().len(), 11);
     let at = |p: &str| format!("{app}/{p}");
