@@ -412,46 +412,7 @@ fn copy_tree(from: &Path, to: &Path) {
 /// The sample application's collections (tests/fixtures/from_code/app) in a
 /// database `shop` on the bed's plain server (idempotent); the server's URI.
 fn sample_shop(bed: &Bed) -> String {
-    const COLLECTIONS: &[&str] = &[
-        "Product",
-        "audit_log",
-        "boxes",
-        "carts",
-        "categories_v2",
-        "clients",
-        "coupons",
-        "giftCard",
-        "invoices",
-        "ledger",
-        "legacy_sessions",
-        "line_item",
-        "orders",
-        "payments",
-        "people",
-        "reviews",
-        "shippingLabel",
-        "stock",
-        "users",
-        "webhookSubscriptions",
-        "wishlists",
-    ];
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    rt.block_on(async {
-        let uri = format!("{}?directConnection=true", bed.plain_uri());
-        let client = mongodb::Client::with_uri_str(&uri).await.expect("a client");
-        let db = client.database("shop");
-        let have = db.list_collection_names().await.expect("list collections");
-        for name in COLLECTIONS {
-            if !have.iter().any(|h| h == name) {
-                db.create_collection(*name)
-                    .await
-                    .expect("create a collection");
-            }
-        }
-    });
+    support::create_sample_database(bed, "shop");
     bed.plain_uri()
 }
 

@@ -7,31 +7,9 @@ mod support;
 use serde_json::Value;
 use support::Bed;
 
-/// The sample application's database, as `code::tests::SAMPLE_DATABASE` has it.
+/// The sample application's database (its collections:
+/// tests/fixtures/from_code/database.txt).
 const DATABASE: &str = "r23_shop";
-const COLLECTIONS: &[&str] = &[
-    "Product",
-    "audit_log",
-    "boxes",
-    "carts",
-    "categories_v2",
-    "clients",
-    "coupons",
-    "giftCard",
-    "invoices",
-    "ledger",
-    "legacy_sessions",
-    "line_item",
-    "orders",
-    "payments",
-    "people",
-    "reviews",
-    "shippingLabel",
-    "stock",
-    "users",
-    "webhookSubscriptions",
-    "wishlists",
-];
 
 fn app() -> String {
     format!(
@@ -40,23 +18,10 @@ fn app() -> String {
     )
 }
 
-/// Creates the sample database's collections on the bed's plain server (idempotent).
+/// Creates the sample database's collections on the bed's plain server
+/// (idempotent); its URI.
 fn sample_database(bed: &Bed) -> String {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let uri = format!("{}?directConnection=true", bed.plain_uri());
-    rt.block_on(async {
-        let client = mongodb::Client::with_uri_str(&uri).await.unwrap();
-        let db = client.database(DATABASE);
-        let have = db.list_collection_names().await.unwrap();
-        for name in COLLECTIONS {
-            if !have.iter().any(|h| h == name) {
-                db.create_collection(*name).await.unwrap();
-            }
-        }
-    });
+    support::create_sample_database(bed, DATABASE);
     format!("{}{DATABASE}", bed.plain_uri())
 }
 
@@ -99,6 +64,15 @@ fn r23_collections_from_code_against_the_real_server() {
     let code = &run.json["code"];
     assert_eq!(code["database"], DATABASE);
     assert_eq!(code["files_parsed"], 13);
+    // The step that says what the code holds carries the time the read took
+    // (JUnit's time="0.000000" before).
+    let read = run.json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "collections from code")
+        .unwrap_or_else(|| panic!("{}", run.dump()));
+    assert!(read["duration_ms"].as_f64().unwrap() > 0.0, "{read}");
     assert_eq!(code["references"].as_array().unwrap().len(), 33);
     assert_eq!(code["unresolved"].as_array().unwrap().len(), 11);
     let at = |p: &str| format!("{app}/{p}");

@@ -268,6 +268,26 @@ fn r21_2_replies_over_max_bson_object_size_are_refused_from_their_header() {
     }
 }
 
+/// Issue 21 item 2: a reply under the size limit but of hundreds of thousands of small
+/// entries (15 MB of them to `connectionStatus`) was decoded whole, at about 650 bytes
+/// an entry: 320 MB. A reply of more than 100,000 elements, more than any reply the
+/// commands atlas-doctor sends holds, is refused before it is decoded.
+#[test]
+fn r21_2_a_reply_of_too_many_elements_is_refused_before_it_is_decoded() {
+    let server = hostile::huge_answers(3, Huge::Wide("connectionStatus", 15_000_000));
+    let run = doctor_within("10", "auth-check", &server.uri(), &[]);
+    assert_outcome_in(&run, "server", &["not_mongodb"]);
+    assert!(
+        run.stdout.contains("more than 100000 elements"),
+        "the evidence should say the reply holds too many elements\n{}",
+        run.dump()
+    );
+    // A reply of a few thousand is read as ever.
+    let server = hostile::huge_answers(3, Huge::Wide("connectionStatus", 100_000));
+    let run = doctor("auth-check", &server.uri(), &[]);
+    assert_eq!(run.code, 0, "{}", run.dump());
+}
+
 /// Issue 21 item 2: a server error message under the size limit (16 MiB) is cut to
 /// 2 KiB where it enters, before the copies that display, redact and classify it made
 /// of the whole (550 MB for 47 MB): the evidence counts the bytes cut from the

@@ -272,6 +272,22 @@ mod tests {
         assert!(is_action_refusal("User is not allowed to do action [find]"));
     }
 
+    /// Issue 21 item 2: how atlas-doctor's driver (vendor/mongodb) refuses a reply
+    /// too long for a server to send, or of too many elements to decode whole.
+    #[test]
+    fn r21_2_replies_the_patched_driver_refuses_are_not_mongodb() {
+        for text in [
+            "The server returned an invalid reply to a database operation: message length 47000037 is larger than the 16793664 bytes a reply may take (the server's maxBsonObjectSize, at most 16 MiB, and 16 KiB)",
+            "The server returned an invalid reply to a database operation: a reply of more than 100000 elements, more than a command's reply holds",
+        ] {
+            assert_eq!(
+                read(text).map(|r| r.finding),
+                Some(Finding::NotMongodb),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn alert_80_means_the_access_list_only_from_atlas() {
         assert_eq!(alert_finding(80, true), Finding::IpAccessListAlert);

@@ -230,11 +230,12 @@ pub static RULES: &[Rule] = &[
         NoPrimary,
         example: "MongoError: no primary found in replicaset"),
     rule!("not_mongodb",
-        r"invalid message size|invalid wire protocol opcode|message length \(?\d+\)? is (?:larger than|too large|invalid)|received an HTTP response|\bHTTP/1\.[01] \d{3}\b|unexpected response opcode|malformed message length|BSON nested deeper than the limit of \d+ levels|invalid reply to a database operation: invalid server response",
+        r"invalid message size|invalid wire protocol opcode|message length \(?\d+\)? is (?:larger than|too large|invalid)|received an HTTP response|\bHTTP/1\.[01] \d{3}\b|unexpected response opcode|malformed message length|BSON nested deeper than the limit of \d+ levels|invalid reply to a database operation: invalid server response|a reply of more than \d+ elements, more than a command's reply holds",
         NotMongodb,
-        // The last two: how atlas-doctor's bson (vendor/bson) refuses a reply nested
-        // deeper than any server writes one, and how the Rust driver says a handshake
-        // reply was neither a hello nor a command error.
+        // The last three: how atlas-doctor's bson (vendor/bson) refuses a reply nested
+        // deeper than any server writes one, how the Rust driver says a handshake
+        // reply was neither a hello nor a command error, and how atlas-doctor's driver
+        // (vendor/mongodb) refuses a reply of more elements than a command's holds.
         note: "A message size of 1347703880 or 1213486160 is the bytes 'HTTP': an HTTP server answered on this port.",
         example: "MongoNetworkError: Invalid message size: 1347703880, max allowed: 67108864"),
     rule!("read_timeout",

@@ -531,6 +531,9 @@ pub enum Huge {
     Databases(usize),
     /// This command: `{ok: 0, errmsg: <this many bytes of "E">, code: 2, codeName: "BadValue"}`.
     Error(&'static str, usize),
+    /// This command: a successful reply of about this many bytes of small entries
+    /// (`{ok: 1, authInfo: {authenticatedUsers: [{user: "u0000001", db: "a"}, ...]}}`).
+    Wide(&'static str, usize),
 }
 
 /// A BSON string element: type 2, `key`, the string.
@@ -608,6 +611,25 @@ fn huge_databases_reply(bytes: usize) -> Vec<u8> {
     document_of(&body)
 }
 
+/// `{ok: 1.0, authInfo: {authenticatedUsers: [...about bytes...]}}`.
+fn huge_wide_reply(bytes: usize) -> Vec<u8> {
+    let array = flat_array(bytes, |i| {
+        let mut entry = Vec::new();
+        string_element(&mut entry, "user", &format!("u{i:07}"));
+        string_element(&mut entry, "db", "a");
+        document_of(&entry)
+    });
+    let mut users = vec![0x04];
+    users.extend_from_slice(b"authenticatedUsers\0");
+    users.extend_from_slice(&array);
+    let mut body = vec![0x01, b'o', b'k', 0];
+    body.extend_from_slice(&1.0f64.to_le_bytes());
+    body.push(0x03);
+    body.extend_from_slice(b"authInfo\0");
+    body.extend_from_slice(&document_of(&users));
+    document_of(&body)
+}
+
 /// The database names a [`huge_answers`] peer lists: `db00`, `db01`, ...
 pub fn huge_database_name(i: usize) -> String {
     format!("db{i:02}")
@@ -624,11 +646,12 @@ pub fn huge_answers(databases: usize, huge: Huge) -> Server {
         Huge::Error(_, bytes) => document_bytes(&doc! {
             "ok": 0.0, "errmsg": "E".repeat(bytes), "code": 2, "codeName": "BadValue",
         }),
+        Huge::Wide(_, bytes) => huge_wide_reply(bytes),
     });
     let huge_command = match huge {
         Huge::Listing(_) => "listCollections",
         Huge::Databases(_) => "listDatabases",
-        Huge::Error(command, _) => command,
+        Huge::Error(command, _) | Huge::Wide(command, _) => command,
     };
     let names: Vec<Document> = (0..databases)
         .map(|i| doc! {"name": huge_database_name(i), "sizeOnDisk": 0i64, "empty": true})

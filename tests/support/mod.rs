@@ -1447,3 +1447,40 @@ pub fn atlas_bad_auth() -> Document {
 pub fn local(port: u16) -> SocketAddr {
     SocketAddr::V4(SocketAddrV4::new(LOCALHOST, port))
 }
+
+/// The collections of the sample application's database, one a line in
+/// tests/fixtures/from_code/database.txt.
+pub fn sample_collections() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/from_code/database.txt"
+    );
+    std::fs::read_to_string(path)
+        .expect("tests/fixtures/from_code/database.txt")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Creates the sample application's collections in `database` on the bed's
+/// plain server (idempotent).
+pub fn create_sample_database(bed: &Bed, database: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    rt.block_on(async {
+        let uri = format!("{}?directConnection=true", bed.plain_uri());
+        let client = mongodb::Client::with_uri_str(&uri).await.expect("a client");
+        let db = client.database(database);
+        let have = db.list_collection_names().await.expect("list collections");
+        for name in sample_collections() {
+            if !have.contains(&name) {
+                db.create_collection(&name)
+                    .await
+                    .expect("create a collection");
+            }
+        }
+    });
+}

@@ -1,7 +1,7 @@
 use std::convert::TryInto;
 
 use crate::{
-    bson::{Document, RawBsonRef, RawDocumentBuf},
+    bson::{Document, RawBsonRef, RawDocument, RawDocumentBuf},
     bson_compat::{cstr, CStr},
     client::SESSIONS_UNSUPPORTED_COMMANDS,
     cmap::{conn::PinnedConnectionHandle, Command, RawCommandResponse, StreamDescription},
@@ -79,6 +79,8 @@ impl BaseOperation for RunCommand<'_> {
         response: &'a RawCommandResponse,
         _context: ExecutionContext<'a>,
     ) -> Result<Self::O> {
+        // atlas-doctor patch: see `check_elements`.
+        check_elements(response.raw_body())?;
         Ok(response.raw_body().try_into()?)
     }
 
@@ -125,3 +127,40 @@ impl OperationImpl for RunCommand<'_> {
 
 #[cfg(feature = "opentelemetry")]
 impl crate::otel::OtelInfoDefaults for RunCommand<'_> {}
+
+/// atlas-doctor patch: the most elements (fields and array entries, at every level)
+/// of a reply `run_command` decodes whole into a `Document`. Decoded, an element
+/// costs about 650 bytes: a hostile server's 16 MiB `connectionStatus` or
+/// `serverStatus` of 350,000 small entries took 320 MB. The replies atlas-doctor
+/// asks for hold a few thousand (a user's privileges, the server's status).
+const MAX_ELEMENTS: usize = 100_000;
+
+/// atlas-doctor patch: refuses a reply of more than [`MAX_ELEMENTS`] elements
+/// before it is decoded, counting them on the raw bytes without recursion (a
+/// reply may nest deeper than a stack allows; the decoder bounds that itself).
+fn check_elements(reply: &RawDocument) -> Result<()> {
+    let mut left = MAX_ELEMENTS;
+    let mut open = vec![reply.into_iter()];
+    while let Some(iter) = open.last_mut() {
+        let Some(element) = iter.next() else {
+            open.pop();
+            continue;
+        };
+        let (_, value) = element?;
+        if left == 0 {
+            return Err(Error::invalid_response(format!(
+                "a reply of more than {MAX_ELEMENTS} elements, more than a command's reply \
+                 holds"
+            )));
+        }
+        left -= 1;
+        match value {
+            RawBsonRef::Document(nested) => open.push(nested.into_iter()),
+            RawBsonRef::Array(nested) => {
+                open.push(RawDocument::from_bytes(nested.as_bytes())?.into_iter())
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
