@@ -97,6 +97,9 @@ pub struct Step {
     pub detail: String,
     pub found: Option<Found>,
     pub notes: Vec<Note>,
+    /// The address the step dialled, when its name says it (`connect 10.0.0.7:27017`):
+    /// a renderer need not add the host when it is that address.
+    pub address: Option<std::net::SocketAddr>,
     /// A detail of the layer's work (the mechanisms offered, the SASL
     /// conversation): always recorded, and JSON always has it; human output
     /// shows it only with `--verbose`. The probe records, the renderer chooses.
@@ -119,6 +122,7 @@ impl Step {
             detail: detail.into(),
             found: None,
             notes: Vec::new(),
+            address: None,
             minor: false,
         }
     }
@@ -135,6 +139,24 @@ impl Step {
     pub fn on(mut self, host: impl Into<String>) -> Self {
         self.host = Some(host.into());
         self
+    }
+
+    /// The address the step dialled (and its name says).
+    #[must_use]
+    pub fn at(mut self, address: std::net::SocketAddr) -> Self {
+        self.address = Some(address);
+        self
+    }
+
+    /// True when the step's host is the very address it dialled (an IP literal
+    /// in the connection string): its name already says the host.
+    pub fn dialled_its_host(&self) -> bool {
+        self.address.is_some_and(|address| {
+            self.host
+                .as_deref()
+                .and_then(|host| host.parse::<std::net::SocketAddr>().ok())
+                == Some(address)
+        })
     }
 
     /// Marks the step as a detail that human output shows only with `--verbose`.

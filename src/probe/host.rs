@@ -59,7 +59,7 @@ pub(super) async fn probe_host(
                 "not needed: another address connected first",
             ),
         };
-        steps.push(step.on(&address).took(attempt.duration));
+        steps.push(step.on(&address).at(attempt.addr).took(attempt.duration));
     }
     let Some((stream, socket, _)) = outcome.connected else {
         let error = tcp::worst(&outcome.attempts).unwrap_or(crate::model::tcp::Error::Other {

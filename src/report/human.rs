@@ -269,7 +269,7 @@ fn label(row: &Row) -> String {
     let name = terminal(&step.name);
     match step.host.as_deref() {
         _ if !row.hosts.is_empty() => without_addresses(&name, step.host.as_deref()),
-        Some(host) if !step.name.contains(host) => format!("{name} [{}]", terminal(host)),
+        Some(host) if !step.dialled_its_host() => format!("{name} [{}]", terminal(host)),
         _ => name.into_owned(),
     }
 }
@@ -628,6 +628,49 @@ mod tests {
         assert_eq!(without_addresses("hello", Some("h1:27017")), "hello");
     }
 
+    /// Issue 19 item 2: the label added the host unless the step's name
+    /// contained it (`step.name.contains(host)`, a match on our own words). The
+    /// tcp step now records the address it dialled, and the host is left out
+    /// only when it is that very address.
+    #[test]
+    fn r19_a_step_label_names_its_host_unless_it_dialled_it() {
+        let label_of = |name: &str, host: &str, dialled: Option<&str>| {
+            let mut step = Step::new(Layer::Tcp, name, Status::Pass, "connected").on(host);
+            if let Some(address) = dialled {
+                step = step.at(address.parse().unwrap());
+            }
+            label(&Row {
+                step: &step,
+                hosts: Vec::new(),
+            })
+        };
+        assert_eq!(
+            label_of(
+                "connect 127.0.0.1:27017",
+                "127.0.0.1:27017",
+                Some("127.0.0.1:27017")
+            ),
+            "connect 127.0.0.1:27017"
+        );
+        assert_eq!(
+            label_of("connect [::1]:27017", "[::1]:27017", Some("[::1]:27017")),
+            "connect [::1]:27017"
+        );
+        assert_eq!(
+            label_of(
+                "connect 10.0.0.7:27017",
+                "db.example.test:27017",
+                Some("10.0.0.7:27017")
+            ),
+            "connect 10.0.0.7:27017 [db.example.test:27017]"
+        );
+        // A name that happens to hold the host's words is no reason to drop it.
+        assert_eq!(
+            label_of("A/AAAA db:1 db:1", "db:1", None),
+            "A/AAAA db:1 db:1 [db:1]"
+        );
+    }
+
     #[test]
     fn identical_host_failures_are_one_row() {
         let steps: Vec<Step> = (1..=3)
@@ -778,13 +821,16 @@ mod tests {
             Status::Pass,
             "1 host: 127.0.0.1:27017; TLS off",
         ));
-        report.steps.push(step(
-            Layer::Tcp,
-            "connect 127.0.0.1:27017",
-            Some("127.0.0.1:27017"),
-            Status::Pass,
-            "connected",
-        ));
+        report.steps.push(
+            step(
+                Layer::Tcp,
+                "connect 127.0.0.1:27017",
+                Some("127.0.0.1:27017"),
+                Status::Pass,
+                "connected",
+            )
+            .at("127.0.0.1:27017".parse().unwrap()),
+        );
         report.steps.push(step(
             Layer::Hello,
             "hello",
