@@ -224,7 +224,7 @@ pub fn checks(
                 testing_checks.push(checklist::testing::check(
                     "authentication",
                     Status::Pass,
-                    auth::describe(info),
+                    crate::diagnose::steps::auth(info),
                     None,
                     Vec::new(),
                 ));

@@ -278,7 +278,7 @@ pub fn apply_auth(report: &mut Report, outcome: &probe::auth::AuthOutcome) -> bo
                 Some(user) => report.facts.push(Fact::said_by_step(format!(
                     "authenticated as {user}@{} ({})",
                     info.db.as_deref().unwrap_or("?"),
-                    probe::auth::describe(info)
+                    diagnose::steps::auth(info)
                 ))),
                 None => report.facts.push(Fact::new(
                     "no credentials; the server does not require authentication",

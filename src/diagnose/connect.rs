@@ -5,7 +5,7 @@ use crate::config;
 use crate::model::failure::Failure;
 use crate::model::finding::Finding;
 use crate::model::report::Report;
-use crate::model::step::{Layer, Status, Step};
+use crate::model::step::{Layer, Note, Status, Step};
 use crate::model::verdict::Diagnosis;
 use crate::model::{dns, hello, tcp};
 
@@ -259,7 +259,7 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
             host,
             format!(
                 "{host} did not answer within {}: the connection attempt was silently dropped.",
-                crate::model::step::Secs(*after)
+                crate::model::secs::Secs(*after)
             ),
         ),
         _ => d,
@@ -356,7 +356,7 @@ pub fn judge_steps(steps: Vec<Step>, answered: &[String], degraded: &[String]) -
             };
             if step.layer == Layer::Tcp && connected.iter().any(|h| h == host) {
                 step.status = Status::Skip;
-                step.detail = format!("{}; another address of this host connected", step.detail);
+                step.notes.push(Note::AnotherAddressConnected);
             } else if degraded.iter().any(|h| h == host)
                 || (step.layer <= Layer::Hello
                     && !answered.is_empty()

@@ -14,6 +14,9 @@ use crate::model::step::{Status, Step};
 ///   failing item), so JUnit shows a failing case and human output a FAIL line:
 ///   when none failed, a `verdict` step (and item) saying the verdict is added.
 pub fn settle(report: &mut Report) {
+    // Steps that carry typed facts get their words first: every check below
+    // and every renderer reads the same detail.
+    super::steps::word_steps(&mut report.steps);
     let failing_step = report.steps.iter().any(|s| s.status == Status::Fail);
     let failing_check = report.checks.iter().any(|c| c.status == Status::Fail);
     if report.class == Class::Ok && (failing_step || failing_check) {

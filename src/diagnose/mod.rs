@@ -10,6 +10,7 @@ pub mod code;
 mod connect;
 mod data;
 mod invariants;
+pub mod steps;
 mod tls;
 
 pub use atlas::{private_route, private_string_outside, with_atlas};

@@ -72,6 +72,6 @@ pub enum Failure {
     #[error("{message}")]
     Driver { message: String },
     /// The server answered the handshake but not this command before the layer's deadline.
-    #[error("no answer to {command} within the auth layer's deadline ({})", crate::model::step::Secs(*.after))]
+    #[error("no answer to {command} within the auth layer's deadline ({})", crate::model::secs::Secs(*.after))]
     Silent { command: String, after: Duration },
 }

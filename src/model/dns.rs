@@ -11,7 +11,7 @@ pub enum Error {
     NoRecords { record: &'static str },
     #[error("the resolver answered {code}")]
     ServerFailure { code: String },
-    #[error("no answer within {}", crate::model::step::Secs(*.after))]
+    #[error("no answer within {}", crate::model::secs::Secs(*.after))]
     Timeout { after: Duration },
     #[error("resolver unreachable: {reason}")]
     Unreachable { reason: String },

@@ -19,6 +19,7 @@ pub mod paging;
 pub mod report;
 pub mod scan;
 pub mod secret;
+pub mod secs;
 pub mod signal;
 pub mod status;
 pub mod step;

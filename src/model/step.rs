@@ -56,6 +56,34 @@ impl Status {
     }
 }
 
+/// What a step found, as typed facts. A probe that sets it writes no words:
+/// the judge makes the step's `detail` from it (`diagnose::steps`), once, before
+/// any renderer sees the report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// A TLS handshake that completed.
+    Tls(super::tls::Evidence),
+    /// A hello that answered.
+    Hello(super::hello::Answer),
+    /// An authentication that succeeded: who, with which roles.
+    Auth(super::auth::AuthInfo),
+}
+
+/// What was learnt about a step after it ran (by a later check or the judge),
+/// said after its own detail.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    /// A tcp failure while another address of the same host connected.
+    AnotherAddressConnected,
+    /// The host answered hello, but a driver cannot use the deployment through it.
+    WireVersion { max: i32 },
+    /// The host's replica set is not the one the connection string names.
+    ReplicaSet {
+        expected: String,
+        found: Option<String>,
+    },
+}
+
 /// One step of evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -64,7 +92,11 @@ pub struct Step {
     pub host: Option<String>,
     pub status: Status,
     pub duration: Duration,
+    /// The step's words: set by the probe when it has no typed `found`,
+    /// otherwise made from `found` and `notes` by the judge.
     pub detail: String,
+    pub found: Option<Found>,
+    pub notes: Vec<Note>,
     /// A detail of the layer's work (the mechanisms offered, the SASL
     /// conversation): always recorded, and JSON always has it; human output
     /// shows it only with `--verbose`. The probe records, the renderer chooses.
@@ -85,7 +117,17 @@ impl Step {
             status,
             duration: Duration::ZERO,
             detail: detail.into(),
+            found: None,
+            notes: Vec::new(),
             minor: false,
+        }
+    }
+
+    /// A step whose words the judge makes from what it found.
+    pub fn found(layer: Layer, name: impl Into<String>, status: Status, found: Found) -> Self {
+        Step {
+            found: Some(found),
+            ..Step::new(layer, name, status, String::new())
         }
     }
 
@@ -112,45 +154,4 @@ impl Step {
 /// Milliseconds as a float, for display.
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// A duration in the words of a report: seconds rounded to a tenth, `1.6 s`,
-/// `5 s` (never the float's own digits, `1.5546790609999999s`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Secs(pub Duration);
-
-impl std::fmt::Display for Secs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let tenths = (self.0.as_millis() + 50) / 100;
-        if tenths.is_multiple_of(10) {
-            write!(f, "{} s", tenths / 10)
-        } else {
-            write!(f, "{}.{} s", tenths / 10, tenths % 10)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Issue 19 item 5: a deadline was said with the float's own digits ("the
-    /// auth layer's deadline (1.5546790609999999s)"); it is said rounded.
-    #[test]
-    fn r19_a_duration_is_said_rounded_to_a_tenth() {
-        let said = |ms: u64| Secs(Duration::from_millis(ms)).to_string();
-        assert_eq!(said(1_554), "1.6 s");
-        assert_eq!(said(5_000), "5 s");
-        assert_eq!(said(1_949), "1.9 s");
-        assert_eq!(said(1_950), "2 s");
-        assert_eq!(said(250), "0.3 s");
-        let error = crate::model::auth::Failure::Silent {
-            command: "connectionStatus".into(),
-            after: Duration::from_nanos(1_554_679_060),
-        };
-        assert_eq!(
-            error.to_string(),
-            "no answer to connectionStatus within the auth layer's deadline (1.6 s)"
-        );
-    }
 }

@@ -9,7 +9,7 @@ pub enum Error {
     Refused,
     #[error("unreachable: {reason}")]
     Unreachable { reason: String },
-    #[error("no answer within {}", crate::model::step::Secs(*.after))]
+    #[error("no answer within {}", crate::model::secs::Secs(*.after))]
     TimedOut { after: Duration },
     #[error("{reason}")]
     Other { reason: String },

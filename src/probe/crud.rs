@@ -15,7 +15,8 @@ use mongodb::Client;
 use mongodb::bson::{Document, doc};
 
 use crate::model::report::{Check, Section};
-use crate::model::step::{Secs, Status};
+use crate::model::secs::Secs;
+use crate::model::step::Status;
 
 /// The prefix of every scratch collection.
 pub const PREFIX: &str = "atlas_doctor_probe_";

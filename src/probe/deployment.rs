@@ -8,7 +8,7 @@ use super::hello;
 use super::host::BoxStream;
 use crate::model::deployment::RttStats;
 use crate::model::failure::Failure;
-use crate::model::step::{Layer, Status, Step, ms};
+use crate::model::step::{Layer, Note, Status, Step, ms};
 use crate::uri::ConnectionString;
 
 /// Replica set name, wire version and primary checks across the healthy hosts.
@@ -55,7 +55,7 @@ pub(super) fn check_deployment(
                 .find(|s| s.layer == Layer::Hello && s.host.as_deref() == Some(&host.address))
             {
                 step.status = Status::Fail;
-                step.detail = format!("{}; {}", step.detail, describe_deployment_failure(&failure));
+                step.notes.extend(note(&failure));
             }
             host_failures.push(failure);
             out.healthy.remove(index);
@@ -88,22 +88,17 @@ pub(super) fn check_deployment(
     }
 }
 
-pub(super) fn describe_deployment_failure(failure: &Failure) -> String {
+/// What a deployment failure adds to the host's hello step.
+fn note(failure: &Failure) -> Option<Note> {
     match failure {
-        Failure::WireVersion { max, .. } => format!(
-            "wire version {max} is outside what drivers support ({}..{})",
-            crate::model::wire::DRIVER_MIN,
-            crate::model::wire::DRIVER_MAX
-        ),
+        Failure::WireVersion { max, .. } => Some(Note::WireVersion { max: *max }),
         Failure::ReplicaSetMismatch {
             expected, found, ..
-        } => {
-            format!(
-                "replica set {:?}, not {expected:?}",
-                found.as_deref().unwrap_or("(none: standalone)")
-            )
-        }
-        _ => String::new(),
+        } => Some(Note::ReplicaSet {
+            expected: expected.clone(),
+            found: found.clone(),
+        }),
+        _ => None,
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use mongodb::bson::{self, Bson, Document, doc};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use crate::model::hello::Error;
+use crate::model::hello::{Answer, Error, Role};
 
 /// OP_MSG, the opcode of every modern command.
 const OP_MSG: i32 = 2013;
@@ -54,16 +54,32 @@ pub struct HelloInfo {
 
 impl HelloInfo {
     /// standalone, mongos, replica set primary/secondary/arbiter.
-    pub fn role(&self) -> String {
+    pub fn role(&self) -> Role {
         match (&self.set_name, self.mongos) {
-            (_, true) => "mongos".to_string(),
-            (Some(set), false) if self.writable_primary => format!("primary of replica set {set}"),
-            (Some(set), false) if self.secondary => format!("secondary of replica set {set}"),
-            (Some(set), false) if self.arbiter => format!("arbiter of replica set {set}"),
+            (_, true) => Role::Mongos,
             (Some(set), false) => {
-                format!("member of replica set {set} (neither primary nor secondary)")
+                let set = set.clone();
+                if self.writable_primary {
+                    Role::Primary { set }
+                } else if self.secondary {
+                    Role::Secondary { set }
+                } else if self.arbiter {
+                    Role::Arbiter { set }
+                } else {
+                    Role::Member { set }
+                }
             }
-            (None, false) => "standalone".to_string(),
+            (None, false) => Role::Standalone,
+        }
+    }
+
+    /// What the hello step shows: version, wire range, role.
+    pub fn answer(&self) -> Answer {
+        Answer {
+            version: self.version.clone(),
+            min_wire_version: self.min_wire_version,
+            max_wire_version: self.max_wire_version,
+            role: self.role(),
         }
     }
 }

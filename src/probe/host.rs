@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 use super::connectivity::{HealthyHost, Options, ResolvedHost};
 use super::{hello, tcp, tls};
 use crate::model::failure::Failure;
-use crate::model::step::{Layer, Status, Step};
+use crate::model::step::{Found, Layer, Status, Step};
 use crate::uri;
 
 pub(super) type BoxStream = Box<dyn hello::Stream>;
@@ -85,9 +85,14 @@ pub(super) async fn probe_host(
                         Status::Warn
                     };
                     steps.push(
-                        Step::new(Layer::Tls, "handshake", status, describe_tls(&evidence))
-                            .on(&address)
-                            .took(start.elapsed()),
+                        Step::found(
+                            Layer::Tls,
+                            "handshake",
+                            status,
+                            Found::Tls(evidence.clone()),
+                        )
+                        .on(&address)
+                        .took(start.elapsed()),
                     );
                     if let Some(note) = super::trust::partial_trust(&evidence.trusted_by) {
                         steps.push(
@@ -124,11 +129,11 @@ pub(super) async fn probe_host(
     match hello::hello(&mut stream, sasl_user.as_deref(), options.timeout).await {
         Ok(info) => {
             steps.push(
-                Step::new(
+                Step::found(
                     Layer::Hello,
                     info.command,
                     Status::Pass,
-                    describe_hello(&info),
+                    Found::Hello(info.answer()),
                 )
                 .on(&address)
                 .took(start.elapsed()),
@@ -298,37 +303,4 @@ pub(super) async fn speaks_tls(socket: SocketAddr, name: &str, deadline: Duratio
                 | crate::model::tls::Error::Protocol { .. }
         ),
     }
-}
-
-pub(super) fn describe_tls(evidence: &crate::model::tls::Evidence) -> String {
-    let mut parts = Vec::new();
-    if let Some(protocol) = &evidence.protocol {
-        parts.push(protocol.clone());
-    }
-    if let Some(leaf) = evidence.chain.first() {
-        parts.push(format!("subject {}", leaf.subject));
-        parts.push(format!("issuer {}", leaf.issuer));
-        parts.push(format!(
-            "expires {} ({} days)",
-            leaf.not_after,
-            leaf.expires_in_secs / 86_400
-        ));
-    }
-    for ignored in &evidence.ignored {
-        parts.push(format!("IGNORED because TLS checks are off: {ignored}"));
-    }
-    parts.join("; ")
-}
-
-pub(super) fn describe_hello(info: &hello::HelloInfo) -> String {
-    let version = info.version.as_deref().map_or_else(
-        || "MongoDB (version not reported)".to_string(),
-        |v| format!("MongoDB {v}"),
-    );
-    format!(
-        "{version}, wire {}..{}, {}",
-        info.min_wire_version,
-        info.max_wire_version,
-        info.role()
-    )
 }

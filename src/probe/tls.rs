@@ -16,7 +16,7 @@ use tokio_rustls::client::TlsStream;
 
 use super::cert::describe;
 use super::trust::Roots;
-use crate::model::step::Secs;
+use crate::model::secs::Secs;
 use crate::model::tls::{CertInfo, Error, Evidence};
 
 impl std::fmt::Display for Error {

@@ -10,7 +10,6 @@ mod client;
 mod connection_status;
 mod request;
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -30,7 +29,7 @@ use request::{Creds, refusal, resolve_creds};
 pub use request::{Login, Request};
 
 use crate::model::auth::{AuthInfo, Failure};
-use crate::model::step::{Layer, Status, Step};
+use crate::model::step::{Found, Layer, Status, Step};
 use crate::uri::{self, ConnectionString};
 
 /// The auth layer's result: its steps and who we are. (`authenticate` hands the
@@ -544,7 +543,7 @@ pub async fn authenticate(
         }
     } else {
         steps.push(
-            Step::new(
+            Step::found(
                 Layer::Auth,
                 format!(
                     "authenticate {}@{}",
@@ -552,7 +551,7 @@ pub async fn authenticate(
                     info.db.as_deref().unwrap_or(&creds.auth_db)
                 ),
                 Status::Pass,
-                describe(&info),
+                Found::Auth(info.clone()),
             )
             .took(took),
         );
@@ -607,29 +606,6 @@ async fn bounded<T>(
 /// Reads from any member: the auth layer asks who we are, not for data.
 fn any_member() -> SelectionCriteria {
     SelectionCriteria::ReadPreference(ReadPreference::PrimaryPreferred { options: None })
-}
-
-/// One line: mechanism, roles.
-pub fn describe(info: &AuthInfo) -> String {
-    let roles = if info.roles.is_empty() {
-        "no roles".to_string()
-    } else {
-        info.roles
-            .iter()
-            .map(|r| format!("{}@{}", r.role, r.db))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out = String::new();
-    if let Some(m) = &info.mechanism {
-        let _ = write!(out, "{m}; ");
-    }
-    let _ = write!(
-        out,
-        "roles: {roles}; {}",
-        crate::words::count(info.privileges.len(), "privilege")
-    );
-    out
 }
 
 /// `db.user` for the handshake's `saslSupportedMechs`, when a user is given and
