@@ -286,6 +286,21 @@ fn r21_2_a_reply_of_too_many_elements_is_refused_before_it_is_decoded() {
     let server = hostile::huge_answers(3, Huge::Wide("connectionStatus", 100_000));
     let run = doctor("auth-check", &server.uri(), &[]);
     assert_eq!(run.code, 0, "{}", run.dump());
+    // The checklist's serverStatus: refused, and said as a failure of the read, not
+    // as a user without the role to run it.
+    let server = hostile::huge_answers(3, Huge::Wide("serverStatus", 15_000_000));
+    let tree = tempfile::tempdir().expect("temp dir");
+    let scan = tree.path().to_str().expect("UTF-8 temp path");
+    let run = doctor_within("10", "checklist", &server.uri(), &["--scan", scan]);
+    let status = run.json["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "database-status"))
+        .unwrap_or_else(|| panic!("no database-status item\n{}", run.dump()));
+    let evidence = status["evidence"].to_string();
+    assert!(
+        evidence.contains("serverStatus: FAILED") && evidence.contains("more than 100000 elements"),
+        "{status}"
+    );
 }
 
 /// Issue 21 item 2: a server error message under the size limit (16 MiB) is cut to

@@ -182,7 +182,12 @@ pub fn database_status(status: &status::Evidence) -> Check {
             }
             evidence.push(line);
         }
-        Err(e) => evidence.push(format!("serverStatus: not available to this user ({e})")),
+        // A refusal (the user lacks clusterMonitor) is the usual reason; any other
+        // failure (a reply the driver refused, say) is said as a failure.
+        Err(e) if matches!(crate::wording::server_code(e), Some(13 | 8000)) => {
+            evidence.push(format!("serverStatus: not available to this user ({e})"));
+        }
+        Err(e) => evidence.push(format!("serverStatus: FAILED: {e}")),
     }
     match &status.db_stats {
         Ok(s) => {
