@@ -99,6 +99,7 @@ pub fn note_words(note: &Note) -> String {
             crate::model::wire::DRIVER_MIN,
             crate::model::wire::DRIVER_MAX
         ),
+        Note::Presented { subject, issuer } => format!("presented {subject} issued by {issuer}"),
         Note::ReplicaSet { expected, found } => format!(
             "replica set {:?}, not {expected:?}",
             found.as_deref().unwrap_or("(none: standalone)")
@@ -142,12 +143,17 @@ mod tests {
                 }),
             ),
             Step::new(Layer::Tcp, "connect [::1]:27017", Status::Skip, "refused"),
+            Step::new(Layer::Tls, "handshake", Status::Fail, "untrusted"),
         ];
         steps[0].notes.push(Note::ReplicaSet {
             expected: "rs1".into(),
             found: Some("rs0".into()),
         });
         steps[2].notes.push(Note::AnotherAddressConnected);
+        steps[3].notes.push(Note::Presented {
+            subject: "CN=db".into(),
+            issuer: "CN=ca".into(),
+        });
         word_steps(&mut steps);
         let words: Vec<&str> = steps.iter().map(|s| s.detail.as_str()).collect();
         assert_eq!(
@@ -156,6 +162,7 @@ mod tests {
                 "MongoDB 8.0.4, wire 0..25, primary of replica set rs0; replica set \"rs0\", not \"rs1\"",
                 "SCRAM-SHA-256; roles: readWrite@shop; 0 privileges",
                 "refused; another address of this host connected",
+                "untrusted; presented CN=db issued by CN=ca",
             ]
         );
         let once = steps.clone();

@@ -77,6 +77,8 @@ pub enum Note {
     AnotherAddressConnected,
     /// The host answered hello, but a driver cannot use the deployment through it.
     WireVersion { max: i32 },
+    /// A failed TLS handshake still saw the server's certificate.
+    Presented { subject: String, issuer: String },
     /// The host's replica set is not the one the connection string names.
     ReplicaSet {
         expected: String,

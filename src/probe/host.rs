@@ -2,7 +2,6 @@
 //! is sharpened by a second look where one settles it (a plain hello after a
 //! silent TLS handshake, a TLS handshake after a plain client was dropped).
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,7 +11,7 @@ use tokio::net::TcpStream;
 use super::connectivity::{HealthyHost, Options, ResolvedHost};
 use super::{hello, tcp, tls};
 use crate::model::failure::Failure;
-use crate::model::step::{Found, Layer, Status, Step};
+use crate::model::step::{Found, Layer, Note, Status, Step};
 use crate::uri;
 
 pub(super) type BoxStream = Box<dyn hello::Stream>;
@@ -102,19 +101,17 @@ pub(super) async fn probe_host(
                     (Box::new(tls_stream), Some(evidence))
                 }
                 Err((error, evidence)) => {
-                    let mut detail = error.to_string();
-                    if let Some(leaf) = evidence.chain.first() {
-                        let _ = write!(
-                            detail,
-                            "; presented {} issued by {}",
-                            leaf.subject, leaf.issuer
-                        );
-                    }
-                    steps.push(
-                        Step::new(Layer::Tls, "handshake", Status::Fail, detail)
+                    let mut step =
+                        Step::new(Layer::Tls, "handshake", Status::Fail, error.to_string())
                             .on(&address)
-                            .took(start.elapsed()),
-                    );
+                            .took(start.elapsed());
+                    if let Some(leaf) = evidence.chain.first() {
+                        step.notes.push(Note::Presented {
+                            subject: leaf.subject.clone(),
+                            issuer: leaf.issuer.clone(),
+                        });
+                    }
+                    steps.push(step);
                     let failure =
                         explain_tls_failure(error, &address, socket, atlas, &options, &mut steps)
                             .await;
