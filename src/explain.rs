@@ -476,6 +476,7 @@ fn unknown(text: &str) -> Explanation {
         ],
         evidence: Vec::new(),
         subject: None,
+        failure_line: None,
     };
     if text.trim().is_empty() {
         diagnosis.evidence.push("the input was empty".to_string());
@@ -507,6 +508,7 @@ fn not_a_connection_error(matched: &str) -> Explanation {
             "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.".to_string(),
         ],
         evidence: vec!["rule: application_error".to_string()],
+        failure_line: None,
         subject: None,
     };
     Explanation {

@@ -140,7 +140,7 @@ fn project_of(facts: &atlas::Facts) -> &str {
 /// Moves the data plane's evidence over to a new diagnosis, so nothing the probes saw
 /// is lost (its summary, an inference the API has now settled, is not).
 fn carried(mut new: Diagnosis, old: &Diagnosis) -> Diagnosis {
-    new.evidence.extend(old.evidence.iter().cloned());
+    new.carry_evidence(old);
     new
 }
 

@@ -2,6 +2,7 @@
 
 use crate::model::auth;
 use crate::model::finding::Finding;
+use crate::model::step::Layer;
 use crate::model::verdict::Diagnosis;
 
 /// An auth-layer failure, in plain words. The server cannot tell a wrong
@@ -57,7 +58,7 @@ pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
                     ));
             }
             d.with_evidence(format!("mechanism {mechanism}, auth db {auth_db}"))
-                .with_evidence(evidence)
+                .with_failure_evidence(Layer::Auth, None, evidence)
         }
         auth::Failure::MechanismUnsupported { asked, offered, .. } => {
             let d = Diagnosis::from_finding(Finding::AuthMechanismUnsupported).with_summary(
@@ -73,41 +74,41 @@ pub fn auth_failure(failure: &auth::Failure) -> Diagnosis {
                 ))
                 .with_evidence(format!("saslSupportedMechs: {}", offered.join(", ")))
             };
-            d.with_evidence(evidence)
+            d.with_failure_evidence(Layer::Auth, None, evidence)
         }
         auth::Failure::MechanismNotBuilt { mechanism, .. } => {
             Diagnosis::from_finding(Finding::AuthMechanismNotBuilt)
                 .with_summary(format!(
                     "{mechanism} cannot be tried by this build of atlas-doctor (its driver support is not compiled in)."
                 ))
-                .with_evidence(evidence)
+                .with_failure_evidence(Layer::Auth, None, evidence)
         }
         auth::Failure::AuthRequired { command, .. } => {
             Diagnosis::from_finding(Finding::AuthRequired).with_evidence(format!("{command} without credentials: {evidence}"))
         }
         auth::Failure::Config { reason } => Diagnosis::from_finding(Finding::UriInvalidOption)
             .with_summary(format!("The credentials cannot be used: {reason}."))
-            .with_evidence(evidence),
+            .with_failure_evidence(Layer::Auth, None, evidence),
         auth::Failure::NoPassword { user } => Diagnosis::from_finding(Finding::AuthNoPassword)
             .with_summary(format!(
                 "No password was given for user {user:?}, so nothing was sent to the server."
             ))
-            .with_evidence(evidence),
+            .with_failure_evidence(Layer::Auth, None, evidence),
         auth::Failure::PasswordUnusable { user } => Diagnosis::from_finding(Finding::AuthPasswordUnusable)
             .with_summary(format!(
                 "The password of {user:?} cannot be used with SCRAM-SHA-256: SASLprep refuses some of its characters, so nothing was sent to the server."
             ))
-            .with_evidence(evidence),
-        auth::Failure::Driver { message } => driver_failure(message, evidence),
+            .with_failure_evidence(Layer::Auth, None, evidence),
+        auth::Failure::Driver { message } => driver_failure(Layer::Auth, message, evidence),
         auth::Failure::Silent { .. } => {
-            Diagnosis::from_finding(Finding::ServerSilent).with_evidence(evidence)
+            Diagnosis::from_finding(Finding::ServerSilent).with_failure_evidence(Layer::Auth, None, evidence)
         }
     }
 }
 
 /// A driver failure after the layers below passed. Where its words say the peer is
 /// not MongoDB (a reply no server writes), that is the cause, not the driver.
-pub(super) fn driver_failure(message: &str, evidence: String) -> Diagnosis {
+pub(super) fn driver_failure(layer: Layer, message: &str, evidence: String) -> Diagnosis {
     match crate::wording::read(message) {
         Some(reading) if reading.finding == Finding::NotMongodb => {
             Diagnosis::from_finding(Finding::NotMongodb)
@@ -115,8 +116,8 @@ pub(super) fn driver_failure(message: &str, evidence: String) -> Diagnosis {
                     "The server answered the handshake like MongoDB, then sent a reply no MongoDB server writes."
                         .to_string(),
                 )
-                .with_evidence(evidence)
+                .with_failure_evidence(layer, None, evidence)
         }
-        _ => Diagnosis::from_finding(Finding::DriverFailed).with_evidence(evidence),
+        _ => Diagnosis::from_finding(Finding::DriverFailed).with_failure_evidence(layer, None, evidence),
     }
 }

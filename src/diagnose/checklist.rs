@@ -76,6 +76,7 @@ pub fn judge(report: &mut Report, warnings_fail: bool) {
             .collect(),
         evidence: Vec::new(),
         subject: None,
+        failure_line: None,
     };
     report.fail(diagnosis);
 }

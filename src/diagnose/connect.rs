@@ -246,7 +246,11 @@ fn tcp_failure(host: &str, error: &tcp::Error) -> Diagnosis {
         tcp::Error::TimedOut { .. } => Finding::NetworkTimeout,
         tcp::Error::Unreachable { .. } | tcp::Error::Other { .. } => Finding::NetworkUnreachable,
     };
-    let d = Diagnosis::from_finding(finding).with_evidence(format!("{host}: {error}"));
+    let d = Diagnosis::from_finding(finding).with_failure_evidence(
+        Layer::Tcp,
+        Some(host),
+        format!("{host}: {error}"),
+    );
     match error {
         // A live run dialled every address itself: when all were refused, the
         // server is not listening on any, and the Node.js ::1 story (which needs
@@ -292,18 +296,21 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
                 host,
                 format!("This port is not MongoDB: {host} answered with {seen}."),
             )
-            .with_evidence(evidence),
-        hello::Error::SpokeTls => {
-            Diagnosis::from_finding(Finding::TlsRequired).with_evidence(evidence)
-        }
-        hello::Error::NoReply { .. } => {
-            Diagnosis::from_finding(Finding::NoReply).with_evidence(evidence)
-        }
-        hello::Error::Closed | hello::Error::Reset if atlas => {
-            Diagnosis::from_finding(Finding::IpAccessListClosed).with_evidence(evidence)
-        }
+            .with_failure_evidence(Layer::Hello, Some(host), evidence),
+        hello::Error::SpokeTls => Diagnosis::from_finding(Finding::TlsRequired)
+            .with_failure_evidence(Layer::Hello, Some(host), evidence),
+        hello::Error::NoReply { .. } => Diagnosis::from_finding(Finding::NoReply)
+            .with_failure_evidence(Layer::Hello, Some(host), evidence),
+        hello::Error::Closed | hello::Error::Reset if atlas => Diagnosis::from_finding(
+            Finding::IpAccessListClosed,
+        )
+        .with_failure_evidence(Layer::Hello, Some(host), evidence),
         hello::Error::Closed | hello::Error::Reset | hello::Error::Io { .. } => {
-            Diagnosis::from_finding(Finding::ClosedWithoutReply).with_evidence(evidence)
+            Diagnosis::from_finding(Finding::ClosedWithoutReply).with_failure_evidence(
+                Layer::Hello,
+                Some(host),
+                evidence,
+            )
         }
         hello::Error::CommandFailed {
             code,
@@ -316,7 +323,7 @@ fn hello_failure(host: &str, error: &hello::Error, atlas: bool) -> Diagnosis {
                     "{host} refused the MongoDB handshake: {message} (code {code} {code_name})."
                 ),
             )
-            .with_evidence(evidence),
+            .with_failure_evidence(Layer::Hello, Some(host), evidence),
     }
 }
 

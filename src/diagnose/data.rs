@@ -3,6 +3,7 @@
 use super::auth::driver_failure;
 use crate::model::data;
 use crate::model::finding::Finding;
+use crate::model::step::Layer;
 use crate::model::verdict::Diagnosis;
 
 /// A data-layer failure, in plain words.
@@ -39,7 +40,7 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
                     "Authenticated, but the user may not run {action} on {namespace}."
                 ))
                 .with_specific_fix(fix)
-                .with_evidence(evidence)
+                .with_failure_evidence(Layer::Data, None, evidence)
         }
         data::Failure::Missing {
             database,
@@ -79,12 +80,11 @@ pub fn data_failure(failure: &data::Failure) -> Diagnosis {
                 .with_specific_fix(
                     "Name the application's database with --db NAME (or in the connection string's path, or `database` in the config), or create the collections there.",
                 )
-                .with_evidence(evidence)
+                .with_failure_evidence(Layer::Data, None, evidence)
         }
-        data::Failure::Driver { message, .. } => driver_failure(message, evidence),
-        data::Failure::Silent { .. } => {
-            Diagnosis::from_finding(Finding::ServerSilent).with_evidence(evidence)
-        }
+        data::Failure::Driver { message, .. } => driver_failure(Layer::Data, message, evidence),
+        data::Failure::Silent { .. } => Diagnosis::from_finding(Finding::ServerSilent)
+            .with_failure_evidence(Layer::Data, None, evidence),
     }
 }
 

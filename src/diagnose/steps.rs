@@ -20,6 +20,8 @@ pub fn word_steps(steps: &mut [Step]) {
         }
         for note in std::mem::take(&mut step.notes) {
             let _ = write!(step.detail, "; {}", note_words(&note));
+            // Its words now say more than its failure.
+            step.says_its_failure = false;
         }
     }
 }

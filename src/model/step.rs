@@ -102,6 +102,11 @@ pub struct Step {
     /// The address the step dialled, when its name says it (`connect 10.0.0.7:27017`):
     /// a renderer need not add the host when it is that address.
     pub address: Option<std::net::SocketAddr>,
+    /// The step failed, and its words are its failure's words and nothing more
+    /// (set by the probe with `Step::failed`; cleared when a note is said after
+    /// them): a diagnosis line that gives the same failure need not be repeated
+    /// under it.
+    pub says_its_failure: bool,
     /// A detail of the layer's work (the mechanisms offered, the SASL
     /// conversation): always recorded, and JSON always has it; human output
     /// shows it only with `--verbose`. The probe records, the renderer chooses.
@@ -125,7 +130,16 @@ impl Step {
             found: None,
             notes: Vec::new(),
             address: None,
+            says_its_failure: false,
             minor: false,
+        }
+    }
+
+    /// A failed step whose words are its failure's, and nothing more.
+    pub fn failed(layer: Layer, name: impl Into<String>, failure: &impl std::fmt::Display) -> Self {
+        Step {
+            says_its_failure: true,
+            ..Step::new(layer, name, Status::Fail, failure.to_string())
         }
     }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::model::class::Class;
 use crate::model::finding::Finding;
+use crate::model::step::Layer;
 
 /// What went wrong, in plain words, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,6 +23,21 @@ pub struct Diagnosis {
     /// by `with_summary_about`): a warning about that host need not name it again.
     #[serde(skip)]
     pub subject: Option<String>,
+    /// The evidence line that gives the failure in its step's own words (set
+    /// with the line, by `with_failure_evidence`): human output leaves it out
+    /// under a failed step that says it (`Step::says_its_failure`).
+    #[serde(skip)]
+    pub failure_line: Option<FailureLine>,
+}
+
+/// Which evidence line is a failure's own words, and the step it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureLine {
+    /// Its index in `evidence`.
+    pub index: usize,
+    pub layer: Layer,
+    /// The host the step ran on, `None` for the auth and data layers.
+    pub host: Option<String>,
 }
 
 #[allow(clippy::ref_option, clippy::trivially_copy_pass_by_ref)]
@@ -47,7 +63,40 @@ impl Diagnosis {
             fixes: advice.fixes.iter().map(ToString::to_string).collect(),
             evidence: Vec::new(),
             subject: None,
+            failure_line: None,
         }
+    }
+
+    /// Adds the line that gives the failure of the `layer` step on `host` in
+    /// the step's own words.
+    #[must_use]
+    pub fn with_failure_evidence(
+        mut self,
+        layer: Layer,
+        host: Option<&str>,
+        line: impl Into<String>,
+    ) -> Self {
+        self.failure_line = Some(FailureLine {
+            index: self.evidence.len(),
+            layer,
+            host: host.map(str::to_string),
+        });
+        self.evidence.push(line.into());
+        self
+    }
+
+    /// Appends `other`'s evidence after this one's, keeping which line is a
+    /// failure's own words.
+    pub fn carry_evidence(&mut self, other: &Diagnosis) {
+        if self.failure_line.is_none()
+            && let Some(line) = &other.failure_line
+        {
+            self.failure_line = Some(FailureLine {
+                index: self.evidence.len() + line.index,
+                ..line.clone()
+            });
+        }
+        self.evidence.extend(other.evidence.iter().cloned());
     }
 
     /// Adds one line of evidence.

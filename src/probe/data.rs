@@ -158,15 +158,8 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
                 );
                 return out;
             }
-            out.steps.push(
-                Step::new(
-                    Layer::Data,
-                    "listDatabases",
-                    Status::Fail,
-                    failure.to_string(),
-                )
-                .took(start.elapsed()),
-            );
+            out.steps
+                .push(Step::failed(Layer::Data, "listDatabases", &failure).took(start.elapsed()));
             out.failure = Some(failure);
             return out;
         }
@@ -236,15 +229,17 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
                 } else {
                     Status::Fail
                 };
-                out.steps.push(
+                let step = if status == Status::Fail {
+                    Step::failed(Layer::Data, format!("listCollections {name}"), &failure)
+                } else {
                     Step::new(
                         Layer::Data,
                         format!("listCollections {name}"),
                         status,
                         failure.to_string(),
                     )
-                    .took(start.elapsed()),
-                );
+                };
+                out.steps.push(step.took(start.elapsed()));
                 if status == Status::Fail && out.failure.is_none() {
                     out.failure = Some(failure);
                 }
@@ -421,13 +416,8 @@ async fn list_collections(
         Err(error) => {
             let failure = error.into_failure("listCollections", database);
             out.steps.push(
-                Step::new(
-                    Layer::Data,
-                    format!("listCollections {database}"),
-                    Status::Fail,
-                    failure.to_string(),
-                )
-                .took(start.elapsed()),
+                Step::failed(Layer::Data, format!("listCollections {database}"), &failure)
+                    .took(start.elapsed()),
             );
             out.failure = Some(failure);
             return;

@@ -146,7 +146,7 @@ pub(super) async fn time_pings(
             Ok(rtt) => times.push(rtt),
             Err(e) => {
                 out.steps.push(
-                    Step::new(Layer::Hello, "ping", Status::Fail, e.to_string())
+                    Step::failed(Layer::Hello, "ping", &e)
                         .on(host.clone())
                         .took(start.elapsed()),
                 );

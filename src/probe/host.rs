@@ -50,7 +50,7 @@ pub(super) async fn probe_host(
         let name = format!("connect {}", attempt.addr);
         let step = match &attempt.result {
             Some(Ok(())) => Step::new(Layer::Tcp, name, Status::Pass, "connected"),
-            Some(Err(e)) => Step::new(Layer::Tcp, name, Status::Fail, e.to_string()),
+            Some(Err(e)) => Step::failed(Layer::Tcp, name, e),
             None => Step::new(
                 Layer::Tcp,
                 name,
@@ -101,10 +101,9 @@ pub(super) async fn probe_host(
                     (Box::new(tls_stream), Some(evidence))
                 }
                 Err((error, evidence)) => {
-                    let mut step =
-                        Step::new(Layer::Tls, "handshake", Status::Fail, error.to_string())
-                            .on(&address)
-                            .took(start.elapsed());
+                    let mut step = Step::failed(Layer::Tls, "handshake", &error)
+                        .on(&address)
+                        .took(start.elapsed());
                     if let Some(leaf) = evidence.chain.first() {
                         step.notes.push(Note::Presented {
                             subject: leaf.subject.clone(),
@@ -149,7 +148,7 @@ pub(super) async fn probe_host(
         }
         Err(error) => {
             steps.push(
-                Step::new(Layer::Hello, "hello", Status::Fail, error.to_string())
+                Step::failed(Layer::Hello, "hello", &error)
                     .on(&address)
                     .took(start.elapsed()),
             );

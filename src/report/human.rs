@@ -19,6 +19,7 @@ use super::text::terminal;
 use super::without_addresses;
 use crate::model::report::{Check, Report, Section, Verdict};
 use crate::model::step::{Status, Step, ms};
+use crate::model::verdict::Diagnosis;
 
 /// How much to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,8 +119,9 @@ pub fn render(report: &Report, palette: Palette, detail: Detail, width: Width) -
             let evidence: Vec<String> = diagnosis
                 .evidence
                 .iter()
-                .filter(|line| !restates_a_step(line, &report.steps))
-                .cloned()
+                .enumerate()
+                .filter(|(index, _)| !restates_a_step(diagnosis, *index, &report.steps))
+                .map(|(_, line)| line.clone())
                 .collect();
             section(&mut out, "Evidence:", &evidence, width);
         }
@@ -129,17 +131,21 @@ pub fn render(report: &Report, palette: Palette, detail: Detail, width: Width) -
     out
 }
 
-/// True when `line` says no more than a failed or warned step already does
-/// (`host: detail`, or the detail itself).
-fn restates_a_step(line: &str, steps: &[Step]) -> bool {
-    steps
-        .iter()
-        .filter(|s| matches!(s.status, Status::Fail | Status::Warn))
-        .any(|s| {
-            line == s.detail
-                || s.host.as_deref().is_some_and(|h| {
-                    line.strip_prefix(h).and_then(|r| r.strip_prefix(": ")) == Some(&s.detail)
-                })
+/// True when evidence line `index` gives the failure of a failed or warned
+/// step that says exactly that failure: the judge marked the line
+/// (`Diagnosis::failure_line`), the probe the step (`Step::says_its_failure`).
+fn restates_a_step(diagnosis: &Diagnosis, index: usize, steps: &[Step]) -> bool {
+    diagnosis
+        .failure_line
+        .as_ref()
+        .filter(|line| line.index == index)
+        .is_some_and(|line| {
+            steps.iter().any(|s| {
+                matches!(s.status, Status::Fail | Status::Warn)
+                    && s.says_its_failure
+                    && s.layer == line.layer
+                    && s.host == line.host
+            })
         })
 }
 
@@ -738,19 +744,64 @@ mod tests {
                 Status::Pass,
                 "connected",
             ));
-            report.steps.push(step(
+            // As the tls probe makes it: its words are its failure's.
+            let mut failed = step(
                 Layer::Tls,
                 "handshake",
                 Some(host),
                 Status::Fail,
                 "the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection",
-            ));
+            );
+            failed.says_its_failure = true;
+            report.steps.push(failed);
         }
         report.fail(
             Diagnosis::from_finding(Finding::IpAccessListAlert)
-                .with_evidence(format!("{}: the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection", HOSTS[0])),
+                .with_failure_evidence(Layer::Tls, Some(HOSTS[0]), format!("{}: the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection", HOSTS[0])),
         );
         report
+    }
+
+    /// Issue 19 item 2: evidence that only restated a step was found by
+    /// comparing the line with each step's words (`host: detail`). The judge now
+    /// marks the line that gives a failure in its step's words, the probe marks
+    /// the step that says only its failure, and human output leaves the line
+    /// out only when both agree: words alike are no reason, and a step whose
+    /// words say more (a note after them) keeps the line.
+    #[test]
+    fn r19_evidence_restating_a_step_is_marked_not_matched() {
+        let host = "db.example.test:27017";
+        let words = "connection refused";
+        let line = format!("{host}: {words}");
+        let evidence_shown = |says_its_failure: bool, marked: bool| {
+            let mut report = Report::new(
+                "ping",
+                "mongodb://db.example.test/".into(),
+                "flag:--uri".into(),
+            );
+            let mut failed =
+                Step::new(Layer::Tcp, "connect 10.0.0.7:27017", Status::Fail, words).on(host);
+            failed.says_its_failure = says_its_failure;
+            report.steps.push(failed);
+            let d = Diagnosis::from_finding(Finding::TcpRefused).with_evidence("another line");
+            report.fail(if marked {
+                d.with_failure_evidence(Layer::Tcp, Some(host), line.clone())
+            } else {
+                d.with_evidence(line.clone())
+            });
+            let text = render(&report, Palette::plain(), Detail::Normal, None);
+            let evidence = text
+                .split("Evidence:")
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            assert!(evidence.contains("another line"), "{text}");
+            evidence.contains(&line)
+        };
+        assert!(!evidence_shown(true, true));
+        assert!(evidence_shown(false, true));
+        assert!(evidence_shown(true, false));
+        assert!(evidence_shown(false, false));
     }
 
     /// Issue 20 item 12: the step list's columns shifted between rows (a detail

@@ -311,15 +311,14 @@ pub async fn authenticate(
 
     match refusal(&creds) {
         Some(failure @ Failure::NoPassword { .. }) => {
-            steps.push(Step::new(
+            steps.push(Step::failed(
                 Layer::Auth,
                 format!(
                     "authenticate {}@{}",
                     creds.user.as_deref().unwrap_or_default(),
                     creds.auth_db
                 ),
-                Status::Fail,
-                failure.to_string(),
+                &failure,
             ));
             return fail(steps, failure);
         }
@@ -415,12 +414,7 @@ pub async fn authenticate(
         let options = match client_options(req, hosts, &creds).await {
             Ok(options) => options,
             Err(failure) => {
-                steps.push(Step::new(
-                    Layer::Auth,
-                    "client options",
-                    Status::Fail,
-                    failure.to_string(),
-                ));
+                steps.push(Step::failed(Layer::Auth, "client options", &failure));
                 return fail(steps, failure);
             }
         };
@@ -430,12 +424,7 @@ pub async fn authenticate(
                 let failure = Failure::Config {
                     reason: driver_text(&error, creds.password.as_ref()),
                 };
-                steps.push(Step::new(
-                    Layer::Auth,
-                    "client",
-                    Status::Fail,
-                    failure.to_string(),
-                ));
+                steps.push(Step::failed(Layer::Auth, "client", &failure));
                 return fail(steps, failure);
             }
         };
@@ -479,7 +468,7 @@ pub async fn authenticate(
                 Some(user) => format!("authenticate {user}@{}", creds.auth_db),
                 None => "connectionStatus".to_string(),
             };
-            steps.push(Step::new(Layer::Auth, name, Status::Fail, failure.to_string()).took(took));
+            steps.push(Step::failed(Layer::Auth, name, &failure).took(took));
             return fail(steps, failure);
         }
     };
@@ -524,13 +513,7 @@ pub async fn authenticate(
                     _ => classify(error, &creds, None, None),
                 });
                 steps.push(
-                    Step::new(
-                        Layer::Auth,
-                        "unauthenticated listDatabases",
-                        Status::Fail,
-                        failure.to_string(),
-                    )
-                    .took(took),
+                    Step::failed(Layer::Auth, "unauthenticated listDatabases", &failure).took(took),
                 );
                 return (
                     AuthOutcome {
