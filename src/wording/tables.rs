@@ -541,6 +541,7 @@ mod tests {
                     "mongoose",
                     "mongoid",
                     "mongoengine",
+                    "beanie",
                     "spring",
                     "prisma",
                     "shell",
@@ -654,5 +655,43 @@ mod tests {
             Some(Family::Java)
         );
         assert_eq!(driver_family("plain words"), None);
+    }
+
+    #[test]
+    fn r22_1_mongosh_spring_odm_and_java_3_messages_are_mined() {
+        let cases = [
+            (
+                "MongoshInvalidInputError: [COMMON-10001] If a full URI is provided, you cannot also specify --host or --port",
+                Finding::UriInvalidOption,
+            ),
+            (
+                "java.lang.IllegalStateException: Invalid mongo configuration, either uri or host/port/credentials/replicaSet must be specified",
+                Finding::UriInvalidOption,
+            ),
+            (
+                "java.lang.IllegalArgumentException: Database name must only contain letters, numbers, underscores and dashes!",
+                Finding::UriMalformed,
+            ),
+            (
+                "mongoengine.connection.ConnectionFailure: You have not defined a default connection",
+                Finding::ConfigMissingValue,
+            ),
+            (
+                "MongoEngineConnectionError: Connection with alias \"users\" has not been defined",
+                Finding::ConfigMissingValue,
+            ),
+            (
+                "beanie.exceptions.CollectionWasNotInitialized",
+                Finding::ConfigMissingValue,
+            ),
+            (
+                "com.mongodb.MongoSocketReadException: Prematurely reached end of stream",
+                Finding::ClosedWithoutReply,
+            ),
+        ];
+        for (text, finding) in cases {
+            let r = super::super::best(ALL_TEMPLATES.readings(text));
+            assert_eq!(r.map(|r| r.finding), Some(finding), "{text}");
+        }
     }
 }
