@@ -779,6 +779,42 @@ mod tests {
     }
 
     #[test]
+    fn r22_4_driver_odm_and_server_error_names_are_application_errors() {
+        for text in [
+            "pymongo.errors.DuplicateKeyError: E11000 duplicate key error collection: app.users index: name_1",
+            "org.springframework.dao.DuplicateKeyException: Write operation error on server localhost:27017",
+            "mongoengine.errors.NotUniqueError: Tried to save duplicate unique keys",
+            "app.models.User.DoesNotExist: User matching query does not exist.",
+            "beanie.exceptions.RevisionIdWasChanged",
+            "beanie.exceptions.DocumentNotFound",
+            "DocumentNotFoundError: No document found for query \"{ _id: 1 }\" on model \"User\"",
+            "VersionError: No matching document found for id \"64b\" version 0 modifiedPaths \"tags\"",
+            "MongoServerError: WriteConflict error: this operation conflicted with another operation. Please retry your operation or multi-document transaction.",
+            "Command failed with error 66 (ImmutableField): 'Performing an update on the path '_id' would modify the immutable field '_id''",
+            "MongoServerError: Unrecognized pipeline stage name: '$lookupp'",
+            "MongoServerError: unknown operator: $regexx",
+            "bson.errors.InvalidId: 'abc' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string",
+            "bson.errors.InvalidDocument: cannot encode object: Decimal('1.0'), of type: <class 'decimal.Decimal'>",
+            "org.bson.codecs.configuration.CodecConfigurationException: Can't find a codec for class com.example.User.",
+            "System.FormatException: Element 'extra' does not match any field or property of class App.User.",
+            "mongo: no documents in result",
+            "error decoding key name: cannot decode string into an integer type",
+            "UserWarning: MongoClient opened before fork. May not be entirely fork-safe, proceed with caution.",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
+            assert_eq!(e.rule, Some("application_error"), "{text}");
+        }
+        // Connection failures that carry such words elsewhere still decide.
+        for text in [
+            "pymongo.errors.ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused\nUserWarning: MongoClient opened before fork.",
+            "com.mongodb.MongoSocketOpenException: Exception opening socket\nCaused by: java.net.ConnectException: Connection refused\n\tat org.springframework.dao.DuplicateKeyException",
+        ] {
+            assert_eq!(explain(text).class(), Class::TcpRefused, "{text}");
+        }
+    }
+
+    #[test]
     fn binary_bytes_never_panic() {
         let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
         let text = decode_input(&bytes);
