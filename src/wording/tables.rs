@@ -658,7 +658,7 @@ mod tests {
     }
 
     #[test]
-    fn r22_1_mongosh_spring_odm_and_java_3_messages_are_mined() {
+    fn r22_1_mongosh_spring_odm_php_and_java_3_messages_are_mined() {
         let cases = [
             (
                 "MongoshInvalidInputError: [COMMON-10001] If a full URI is provided, you cannot also specify --host or --port",
@@ -687,6 +687,14 @@ mod tests {
             (
                 "com.mongodb.MongoSocketReadException: Prematurely reached end of stream",
                 Finding::ClosedWithoutReply,
+            ),
+            (
+                "MongoDB\\Driver\\Exception\\InvalidArgumentException: Primary read preference mode conflicts with tags",
+                Finding::UriInvalidOption,
+            ),
+            (
+                "MongoshInvalidInputError: Invalid connection information: Password specified but no username provided",
+                Finding::UriMalformed,
             ),
         ];
         for (text, finding) in cases {
