@@ -658,7 +658,7 @@ mod tests {
     }
 
     #[test]
-    fn r22_1_mongosh_spring_odm_php_and_java_3_messages_are_mined() {
+    fn r22_1_mongosh_spring_odm_php_swift_and_java_3_messages_are_mined() {
         let cases = [
             (
                 "MongoshInvalidInputError: [COMMON-10001] If a full URI is provided, you cannot also specify --host or --port",
@@ -695,6 +695,14 @@ mod tests {
             (
                 "MongoshInvalidInputError: Invalid connection information: Password specified but no username provided",
                 Finding::UriMalformed,
+            ),
+            (
+                "MongoSwift.MongoError.InvalidArgumentError(message: \"Only a single host identifier may be specified in a mongodb+srv connection string\")",
+                Finding::UriSrvMultipleHosts,
+            ),
+            (
+                "InvalidArgumentError: The user information and host information in the connection string must not contain unescaped @ symbols",
+                Finding::UriUnescapedCharacter,
             ),
         ];
         for (text, finding) in cases {
