@@ -542,6 +542,7 @@ mod tests {
                     "mongoid",
                     "mongoengine",
                     "beanie",
+                    "dart",
                     "spring",
                     "prisma",
                     "shell",
@@ -658,7 +659,7 @@ mod tests {
     }
 
     #[test]
-    fn r22_1_mongosh_spring_odm_php_swift_and_java_3_messages_are_mined() {
+    fn r22_1_mongosh_spring_odm_php_swift_dart_elixir_and_java_3_messages_are_mined() {
         let cases = [
             (
                 "MongoshInvalidInputError: [COMMON-10001] If a full URI is provided, you cannot also specify --host or --port",
@@ -703,6 +704,14 @@ mod tests {
             (
                 "InvalidArgumentError: The user information and host information in the connection string must not contain unescaped @ symbols",
                 Finding::UriUnescapedCharacter,
+            ),
+            (
+                "MongoDartError: DNS data is not correct (missing SRV detail)",
+                Finding::DnsNoRecords,
+            ),
+            (
+                "Unhandled exception: MongoDart Error: No master connection",
+                Finding::NoPrimary,
             ),
         ];
         for (text, finding) in cases {
