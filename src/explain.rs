@@ -597,7 +597,12 @@ static ATLAS_HOST: LazyLock<Regex> = LazyLock::new(|| {
 fn atlas_hosts(text: &str) -> Vec<String> {
     let mut hosts: Vec<String> = Vec::new();
     for m in ATLAS_HOST.find_iter(text) {
-        let host = m.as_str().to_ascii_lowercase();
+        let mut host = m.as_str().to_ascii_lowercase();
+        // In a percent-encoded URI (`app%3Apw%40cluster0...`) the match starts inside the escape:
+        // the two hex digits after `%` belong to it, not to the host.
+        if text[..m.start()].ends_with('%') && host.len() > 2 {
+            host.drain(..2);
+        }
         let host = host
             .strip_prefix("_mongodb._tcp.")
             .unwrap_or(&host)
@@ -1215,6 +1220,17 @@ mod tests {
             e.diagnosis.summary.contains("21 (MongoDB 7.0)"),
             "{}",
             e.diagnosis.summary
+        );
+    }
+
+    #[test]
+    fn a_percent_encoded_uri_gives_its_host_without_the_escape() {
+        let hosts = atlas_hosts(
+            "uri=mongodb%3A%2F%2Fapp%3A****%40cluster0.ab1cd.mongodb.net%2F and mongodb+srv%3A%2F%2FCluster1.xy9z.mongodb.net",
+        );
+        assert_eq!(
+            hosts,
+            ["cluster0.ab1cd.mongodb.net", "cluster1.xy9z.mongodb.net"]
         );
     }
 
