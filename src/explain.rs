@@ -908,6 +908,29 @@ mod tests {
                 "MongoNetworkError: connection 2 to 10.1.2.3:27017 timed out",
                 Class::NetworkTimeout,
             ),
+            // Wordings the drivers share across their sources: SRV and TXT
+            // records, reads that got no reply, sockets that took too long.
+            (
+                "MongoAPIError: Only 1 TXT record is allowed when using the SRV protocol.",
+                Class::Dns,
+            ),
+            ("MongoAPIError: No addresses found at host", Class::Dns),
+            (
+                "MongoNetworkTimeoutError: Timed out during socket read (30000ms)",
+                Class::Server,
+            ),
+            (
+                "connection(db:27017[-3]) unable to write wire message to network: write tcp 10.0.0.2:51234->10.0.0.3:27017: write: broken pipe",
+                Class::Server,
+            ),
+            (
+                "Mongo::Error::SocketTimeoutError: The socket took over 10.0 seconds to connect (for 10.0.0.3:27017)",
+                Class::NetworkTimeout,
+            ),
+            (
+                "MongoParseError: Unsupported compressor: lz5",
+                Class::ConfigInvalid,
+            ),
         ];
         for (text, class) in cases {
             let e = explain(text);
