@@ -122,10 +122,13 @@ pub fn explain_with(text: &str, knowledge: Knowledge<'_>) -> Explanation {
 fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation {
     let readings = wording::readings_in(part, knowledge.templates);
     let best = wording::best(readings.clone());
-    if best.is_none()
-        && let Some(at) = wording::application_error(part)
-    {
-        return not_a_connection_error(&part[at]);
+    if best.is_none() {
+        if let Some(at) = wording::server_startup_error(part) {
+            return server_did_not_start(&part[at]);
+        }
+        if let Some(at) = wording::application_error(part) {
+            return not_a_connection_error(&part[at]);
+        }
     }
     let Some(reading) = best.or_else(|| learned::reading(knowledge.model, part)) else {
         return unknown(text);
@@ -335,7 +338,12 @@ static WINDOWS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// What a text that cannot decide lacks, said for the driver that wrote it:
 /// the per-server error each driver prints next to its summary.
-fn deciding_line(family: Option<Family>) -> &'static str {
+fn deciding_line(family: Option<Family>, rule: &str) -> &'static str {
+    if rule == "libmongoc_socket_timeout" {
+        // The text is already the innermost error: what is missing is which
+        // step after the TCP connect went unanswered.
+        return "What would decide it: the server's log at that time (a connection accepted from this address, then nothing, says the path or TLS; no connection at all says a firewall), or `atlas-doctor ping`, which times the TCP, TLS and hello steps apart.";
+    }
     match family {
         Some(Family::Node) => {
             "What would decide it: the error's `reason` with each server's `error` (log `err.reason.servers`, or `console.dir(err, { depth: null })`), or the MongoNetworkError logged before this one."
@@ -436,8 +444,10 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
     if !decidable {
         // The first candidate is the likeliest; the line that would settle it
         // is named, in the words of the driver that wrote the text.
-        d.fixes
-            .insert(1.min(d.fixes.len()), deciding_line(family).to_string());
+        d.fixes.insert(
+            1.min(d.fixes.len()),
+            deciding_line(family, reading.rule).to_string(),
+        );
     }
     d = d.with_evidence(format!("rule: {}", reading.rule));
     if let Some(evidence) = &reading.evidence {
@@ -522,6 +532,35 @@ fn not_a_connection_error(matched: &str) -> Explanation {
     }
 }
 
+/// mongod's own log of a start-up that failed: `unknown` (no client error to
+/// classify), saying what the server's words mean for clients.
+fn server_did_not_start(matched: &str) -> Explanation {
+    let diagnosis = Diagnosis {
+        class: Class::Unknown,
+        finding: None,
+        summary: "This is mongod's own start-up log, not a client's connection error: the server did not start, or is not set up yet.".to_string(),
+        causes: vec![
+            "The server's words name why it stopped (another process on its port, a missing or locked data directory, no disk space, a replica set never initiated); until it runs, clients find nothing listening (connection refused).".to_string(),
+        ],
+        fixes: vec![
+            "Fix what the log names on the server (free the port, create or unlock the dbPath, free disk space, run rs.initiate()), start mongod again and read its log to the line 'Waiting for connections'.".to_string(),
+            "If a client still cannot connect once it runs, paste the client's error and run `atlas-doctor explain` again.".to_string(),
+        ],
+        evidence: vec!["rule: server_startup_log".to_string()],
+        failure_line: None,
+        subject: None,
+    };
+    Explanation {
+        diagnosis,
+        matched: vec![fragment(matched)],
+        alternatives: Vec::new(),
+        rule: Some("server_startup_log"),
+        decidable: true,
+        candidates: Vec::new(),
+        errors: Vec::new(),
+    }
+}
+
 /// `text` cut to at most `max` bytes, on a character boundary.
 fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -558,7 +597,12 @@ static ATLAS_HOST: LazyLock<Regex> = LazyLock::new(|| {
 fn atlas_hosts(text: &str) -> Vec<String> {
     let mut hosts: Vec<String> = Vec::new();
     for m in ATLAS_HOST.find_iter(text) {
-        let host = m.as_str().to_ascii_lowercase();
+        let mut host = m.as_str().to_ascii_lowercase();
+        // In a percent-encoded URI (`app%3Apw%40cluster0...`) the match starts inside the escape:
+        // the two hex digits after `%` belong to it, not to the host.
+        if text[..m.start()].ends_with('%') && host.len() > 2 {
+            host.drain(..2);
+        }
         let host = host
             .strip_prefix("_mongodb._tcp.")
             .unwrap_or(&host)
@@ -812,6 +856,85 @@ mod tests {
         ] {
             assert_eq!(explain(text).class(), Class::TcpRefused, "{text}");
         }
+    }
+
+    /// Issue 22: families of wording read by structure or by the words of a
+    /// driver's or the server's own source, each with a text it was not
+    /// written from.
+    #[test]
+    fn r22_families_of_wording_read_as_their_class() {
+        let cases = [
+            // Node's MongoNotConnectedError: the client used before connect() or after close().
+            (
+                "MongoNotConnectedError: Client must be connected before running operations",
+                Class::Unknown,
+            ),
+            (
+                "MongoError: MongoClient must be connected before calling MongoClient.prototype.db",
+                Class::Unknown,
+            ),
+            // The server's memory and size limits of a query.
+            (
+                "MongoServerError: Executor error during find command :: caused by :: Sort operation used more than the maximum 33554432 bytes of RAM. Add an index, or specify a smaller limit.",
+                Class::Unknown,
+            ),
+            (
+                "MongoError: exception: aggregation result exceeds maximum document size (16MB)",
+                Class::Unknown,
+            ),
+            // Atlas refuses a command on its tier.
+            (
+                "MongoServerError: CMD_NOT_ALLOWED: $where",
+                Class::Authorization,
+            ),
+            // mongod's own start-up warning: listening on localhost only.
+            (
+                "{\"t\":{\"$date\":\"2024-01-02T03:04:05.000+00:00\"},\"s\":\"W\",\"c\":\"CONTROL\",\"id\":22140,\"ctx\":\"initandlisten\",\"msg\":\"This server is bound to localhost. Remote systems will be unable to connect to this server.\"}",
+                Class::TcpRefused,
+            ),
+            // The scheme looked up as a host name: a connection string built wrong.
+            ("getaddrinfo ENOTFOUND mongodb+srv", Class::ConfigInvalid),
+            // mongo_dart's SRV lookup over HTTPS at Google's DNS.
+            (
+                "SocketException: Failed host lookup: 'dns.google.com' (OS Error: No address associated with hostname, errno = 7), address = dns.google.com, port = 443, uri=https://dns.google.com/resolve?name=c.ab1cd.mongodb.net&type=16",
+                Class::Dns,
+            ),
+            // Erlang's gen_tcp timeout in a tagged tuple; Node's own socket timeout.
+            (
+                "[error] failed to connect: {connect_failed,timeout}",
+                Class::NetworkTimeout,
+            ),
+            (
+                "MongoNetworkError: connection 2 to 10.1.2.3:27017 timed out",
+                Class::NetworkTimeout,
+            ),
+        ];
+        for (text, class) in cases {
+            let e = explain(text);
+            assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
+            assert!(e.decidable, "{text}");
+        }
+        // mongod's start-up failures are its own log, not a client's error.
+        for text in [
+            "2024-01-02T03:04:05.000+0000 E STORAGE  [initandlisten] exception in initAndListen: DBPathInUse: Unable to lock the lock file: /data/db/mongod.lock (Resource temporarily unavailable). Another mongod instance is already running on the /data/db directory, terminating",
+            "2016-05-07T09:32:14.719+0100 E NETWORK  [initandlisten] listen(): bind() failed Address already in use for socket: 0.0.0.0:27018",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
+            assert_eq!(e.rule, Some("server_startup_log"), "{text}");
+        }
+        // libmongoc's socket timeout: connected, then no TLS or hello reply;
+        // the text cannot tell a busy server from a path that drops.
+        let e = explain(
+            "No suitable servers found (`serverSelectionTryOnce` set): [socket timeout calling hello on 'db.example.com:27017']",
+        );
+        assert!(!e.decidable);
+        assert_eq!(e.diagnosis.finding, Some(Finding::NoReply));
+        assert!(
+            e.candidates
+                .iter()
+                .any(|c| c.finding == Finding::NetworkTimeout)
+        );
     }
 
     #[test]
@@ -1097,6 +1220,17 @@ mod tests {
             e.diagnosis.summary.contains("21 (MongoDB 7.0)"),
             "{}",
             e.diagnosis.summary
+        );
+    }
+
+    #[test]
+    fn a_percent_encoded_uri_gives_its_host_without_the_escape() {
+        let hosts = atlas_hosts(
+            "uri=mongodb%3A%2F%2Fapp%3A****%40cluster0.ab1cd.mongodb.net%2F and mongodb+srv%3A%2F%2FCluster1.xy9z.mongodb.net",
+        );
+        assert_eq!(
+            hosts,
+            ["cluster0.ab1cd.mongodb.net", "cluster1.xy9z.mongodb.net"]
         );
     }
 

@@ -75,7 +75,7 @@ const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disco
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
 
 /// The TCP connection attempt ran out of time.
-const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
+const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|\bconnection (?:<monitor> |\d+ )?to \S+ timed out\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
 
 /// A private IPv4 address (RFC 1918, and 100.64.0.0/10 as AWS and Azure use
 /// it); a macro so that patterns can `concat!` it.
@@ -86,7 +86,7 @@ macro_rules! private_v4 {
 }
 
 /// A driver's server-selection summary: no server became usable in time.
-const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded";
+const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b";
 
 /// Live commands that settle what the text alone cannot.
 pub const PING_HINT: &str = "Run `atlas-doctor ping` with the same connection string: it tests DNS, TCP, TLS and the MongoDB handshake live and names the layer that breaks.";
@@ -171,9 +171,9 @@ pub static RULES: &[Rule] = &[
         note: "The Ruby driver words a rejected login as Mongo::Auth::Unauthorized ('is not authorized to access'): the credentials were rejected; no privilege is missing.",
         example: "Mongo::Auth::Unauthorized: User app (mechanism: scram) is not authorized to access admin (used mechanism: SCRAM-SHA-1)"),
     rule!("atlas_not_allowed",
-        r"user is not allowed to do action|is not allowed to do action \[",
+        r"user is not allowed to do action|is not allowed to do action \[|\bCMD_NOT_ALLOWED\b",
         Unauthorized,
-        note: "Atlas (code 8000) refuses this action: the user's role does not grant it, or the cluster tier does not allow the command.",
+        note: "Atlas (code 8000) refuses this action: the user's role does not grant it, or the cluster tier does not allow the command (CMD_NOT_ALLOWED: shared and serverless tiers refuse some commands, such as mapReduce or $eval, whatever the role).",
         example: "MongoServerError: user is not allowed to do action [insert] on [test.users]"),
     rule!("atlas_bad_auth", r"bad auth", AuthFailedAtlas,
         example: "MongoServerError: bad auth : Authentication failed."),
@@ -238,8 +238,16 @@ pub static RULES: &[Rule] = &[
         // (vendor/mongodb) refuses a reply of more elements than a command's holds.
         note: "A message size of 1347703880 or 1213486160 is the bytes 'HTTP': an HTTP server answered on this port.",
         example: "MongoNetworkError: Invalid message size: 1347703880, max allowed: 67108864"),
+    rule!("libmongoc_socket_timeout", r"socket timeout calling (?:hello|ismaster)\b", NoReply,
+        // libmongoc (mongoc-async.c) says "socket timeout" when connectTimeoutMS
+        // passes after the TCP connect, during the TLS set-up or the first hello,
+        // and "connection timeout" when the connect itself never completed.
+        note: "libmongoc (PHP, C, C++ drivers) opened the TCP connection but had no TLS handshake or hello reply within connectTimeoutMS: a server too busy to answer, a TLS setting that differs from the server's, or a firewall or proxy in the path that accepts and then drops.",
+        also: &[Finding::NetworkTimeout, Finding::TlsRequired, Finding::TlsHandshakeTimeout],
+        wrapper: true,
+        example: "No suitable servers found: `serverSelectionTimeoutMS` expired: [socket timeout calling hello on 'db.internal:27017']"),
     rule!("read_timeout",
-        r"MongoSocketReadTimeoutException|Read timed out|socket timeout calling|timed out (?:while )?(?:reading|waiting for (?:a )?(?:reply|response))|timeout while receiving message",
+        r"MongoSocketReadTimeoutException|Read timed out|timed out (?:while )?(?:reading|waiting for (?:a )?(?:reply|response))|timeout while receiving message",
         NoReply,
         example: "exception={com.mongodb.MongoSocketReadTimeoutException: Timeout while receiving message}, caused by {java.net.SocketTimeoutException: Read timed out}"),
     // ---- TLS -------------------------------------------------------------------------
@@ -324,6 +332,22 @@ pub static RULES: &[Rule] = &[
         r"(?:does not|doesn't) (?:share|match|end with) (?:the )?(?:uri'?s? )?parent domain|does not share hostname with parent|Invalid SRV host",
         DnsSrvTargetOutsideDomain,
         example: "MongoAPIError: Server record does not share hostname with parent URI"),
+    rule!("uri_scheme_looked_up",
+        r"lookup mongodb(?:\+| )srv:?(?: on \S+)?: no such host|ENOTFOUND mongodb(?:\+| )srv\b|(?:resolve|resolving|lookup of|look up) ['\x22]?mongodb(?:\+| )srv\b",
+        UriMalformed,
+        note: "The name looked up is the scheme itself (mongodb+srv): the connection string was put together wrong, a second scheme inside it (mongodb://user:pass@mongodb+srv://...) or a variable that holds a whole string where only a host belongs.",
+        fix: "Print the connection string the program really uses (with the password hidden): it must start with one scheme, mongodb:// or mongodb+srv://, followed by user:password@host.",
+        example: "dial tcp: lookup mongodb srv: no such host"),
+    rule!("dart_dns_over_https",
+        r"dns\.google(?:\.com)?/resolve\?name=|address = dns\.google(?:\.com)?\b",
+        DnsResolverUnreachable,
+        // mongo_dart (lib/src/database/utils/dns_lookup.dart) looks mongodb+srv
+        // records up with basic_utils' DnsUtils.lookupRecord, which asks Google's
+        // DNS over HTTPS (https://dns.google.com/resolve).
+        note: "mongo_dart looks mongodb+srv:// records up over HTTPS at Google's DNS (dns.google.com), not through the system resolver: that request failed, so the SRV lookup did.",
+        fix: "Make https://dns.google.com reachable from this device (a firewall, proxy or captive network blocks it), or use the standard mongodb://host1,host2,host3/?tls=true&replicaSet=... string, which needs no SRV lookup.",
+        replaces_fixes: true,
+        example: "ClientException with SocketException: Connection timed out (OS Error: Connection timed out, errno = 110), address = dns.google.com, port = 39830, uri=https://dns.google.com/resolve?name=c.ab1cd.mongodb.net&type=16"),
     rule!("dns_no_such_name",
         r"query(?:Srv|Txt) ENOTFOUND|\bENOTFOUND\b|DNS query name does not exist|\bNXDOMAIN\b|no such host|UnknownHostException|Name or service not known|nodename nor servname provided|No such host is known|getaddrinfo failed|Errno -2\b|Errno 11001|could not resolve host|HostNotFound|DNS name does not exist|Name does not resolve|failed to lookup address information|unknown ?host\b",
         DnsNoSuchName,
@@ -344,6 +368,13 @@ pub static RULES: &[Rule] = &[
         vague: true,
         example: "com.mongodb.MongoConfigurationException: Unable to look up SRV record for host _mongodb._tcp.c.ab1cd.mongodb.net"),
     // ---- TCP -------------------------------------------------------------------------
+    rule!("mongod_bound_to_localhost",
+        r"This server is bound to localhost|Remote systems will be unable to connect to this server",
+        TcpRefused,
+        // mongod's startup warning (src/mongo/db/startup_warnings_mongod.cpp, log id 22140).
+        note: "mongod's own startup warning: it listens on localhost only (the default bindIp), so connections from any other machine are refused.",
+        fix: "Start mongod with --bind_ip (or net.bindIp in mongod.conf) set to the addresses it should listen on, e.g. 127.0.0.1,10.0.0.5, with authentication on and a firewall in front.",
+        example: "** WARNING: This server is bound to localhost. Remote systems will be unable to connect to this server."),
     rule!("tcp_refused_ipv6_localhost", r"ECONNREFUSED ::1:\d+|ECONNREFUSED \[::1\]", TcpRefused,
         unless: r"ECONNREFUSED 127\.0\.0\.1",
         note: "Node.js 17 and later resolve localhost to the IPv6 address ::1 first, while mongod listens on 127.0.0.1 only by default.",

@@ -317,7 +317,7 @@ fn os_error(number: i32) -> Option<&'static OsError> {
 /// .NET's `SocketError` member names; Erlang's inet atoms. Case matters.
 static OS_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(?P<posix>E[A-Z]{4,}|WSAE?[A-Z_]{4,}|EAI_[A-Z]+|ERROR_[A-Z_]+)(?-u:\b)|SocketError(?:Code)?\W{1,4}(?P<dotnet>[A-Z][A-Za-z]+)|(?:[\s(\[]:|\{error,\s*|\{:error,\s*:)(?P<erlang>[a-z]{4,})(?-u:\b)",
+        r"(?-u:\b)(?P<posix>E[A-Z]{4,}|WSAE?[A-Z_]{4,}|EAI_[A-Z]+|ERROR_[A-Z_]+)(?-u:\b)|SocketError(?:Code)?\W{1,4}(?P<dotnet>[A-Z][A-Za-z]+)|(?:[\s(\[]:|\{:?(?:error|[a-z_]+_(?:failed|error)),\s*:?)(?P<erlang>[a-z]{4,})(?-u:\b)",
     )
     .expect("valid regex")
 });
@@ -542,6 +542,7 @@ mod tests {
                     "mongoid",
                     "mongoengine",
                     "beanie",
+                    "dart",
                     "spring",
                     "prisma",
                     "shell",
@@ -658,7 +659,7 @@ mod tests {
     }
 
     #[test]
-    fn r22_1_mongosh_spring_odm_php_swift_and_java_3_messages_are_mined() {
+    fn r22_1_mongosh_spring_odm_php_swift_dart_elixir_and_java_3_messages_are_mined() {
         let cases = [
             (
                 "MongoshInvalidInputError: [COMMON-10001] If a full URI is provided, you cannot also specify --host or --port",
@@ -703,6 +704,14 @@ mod tests {
             (
                 "InvalidArgumentError: The user information and host information in the connection string must not contain unescaped @ symbols",
                 Finding::UriUnescapedCharacter,
+            ),
+            (
+                "MongoDartError: DNS data is not correct (missing SRV detail)",
+                Finding::DnsNoRecords,
+            ),
+            (
+                "Unhandled exception: MongoDart Error: No master connection",
+                Finding::NoPrimary,
             ),
         ];
         for (text, finding) in cases {
