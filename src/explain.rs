@@ -844,6 +844,13 @@ mod tests {
             "mongo: no documents in result",
             "error decoding key name: cannot decode string into an integer type",
             "UserWarning: MongoClient opened before fork. May not be entirely fork-safe, proceed with caution.",
+            // A client used after close, the server's data and time-limit
+            // codeNames, Mongoid's data errors.
+            "MongoTopologyClosedError: Topology is closed",
+            "pymongo.errors.InvalidOperation: Cannot use MongoClient after close",
+            "MongoServerError: ns not found",
+            "MongoServerError: operation exceeded time limit",
+            "Mongoid::Errors::Validations: message: Validation of User failed.",
         ] {
             let e = explain(text);
             assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);

@@ -231,6 +231,14 @@ pub static RULES: &[Rule] = &[
         r"Expecting replica set member from set|replica ?set name \S+ (?:does not|doesn't) match|setName \S+ (?:does not|doesn't) match|(?:does not|doesn't) match (?:the )?(?:expected )?(?:replica ?set|setName)|replica ?set name mismatch|is not a member of (?:the )?replica set",
         ReplicaSetMismatch,
         example: "Expecting replica set member from set 'rs0', but found one from set 'rs1'. Removing localhost:27017 from client view of cluster."),
+    rule!("topology_kind_mismatch",
+        r"no mongos proxies found in seed list|seed list contains no mongos proxies|because it is a standalone and we have multiple seeds|Canonical address \S+ does not match server address|(?:is|was) not a member of the replica set|\bdirectConnection=true\b.{0,80}multiple hosts|Cannot specify replica set name with direct connection",
+        ReplicaSetMismatch,
+        // Node 3.x (lib/core/topologies/mongos.js, lib/operations/connect.js), Ruby
+        // (lib/mongo/cluster/sdam_flow.rb), Java (AbstractMultiServerCluster.java).
+        note: "The servers are not the kind of deployment the connection string describes (mongos proxies, a replica set, one standalone), or the names the replica set calls its members differ from those the client was given.",
+        fix: "Make the connection string match the deployment: replicaSet=<its name> and its members' own host names (as rs.conf() lists them, reachable from this machine) for a replica set, the mongos addresses for a sharded cluster, one host (or directConnection=true) for a standalone.",
+        example: "MongoError: seed list contains no mongos proxies, replicaset connections requires the parameter replicaSet to be supplied in the URI or options object, mongodb://server:port/db?replicaSet=name"),
     rule!("no_primary",
         r#"no primary (?:found|available|server)|\bno master connection\b|No replica set members match selector "Primary\(\)"|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state"#,
         NoPrimary,
