@@ -965,6 +965,12 @@ mod tests {
                 .iter()
                 .any(|c| c.finding == Finding::NetworkTimeout)
         );
+        // PyMongo's selection summary for a replica set names no cause: with
+        // no per-server error it cannot decide.
+        let e = explain(
+            "pymongo.errors.ServerSelectionTimeoutError: No replica set members match selector \"Primary()\"",
+        );
+        assert!(!e.decidable, "{:?}", e.rule);
     }
 
     #[test]

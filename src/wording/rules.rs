@@ -86,7 +86,7 @@ macro_rules! private_v4 {
 }
 
 /// A driver's server-selection summary: no server became usable in time.
-const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b";
+const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
 
 /// Live commands that settle what the text alone cannot.
 pub const PING_HINT: &str = "Run `atlas-doctor ping` with the same connection string: it tests DNS, TCP, TLS and the MongoDB handshake live and names the layer that breaks.";
@@ -240,7 +240,7 @@ pub static RULES: &[Rule] = &[
         fix: "Make the connection string match the deployment: replicaSet=<its name> and its members' own host names (as rs.conf() lists them, reachable from this machine) for a replica set, the mongos addresses for a sharded cluster, one host (or directConnection=true) for a standalone.",
         example: "MongoError: seed list contains no mongos proxies, replicaset connections requires the parameter replicaSet to be supplied in the URI or options object, mongodb://server:port/db?replicaSet=name"),
     rule!("no_primary",
-        r#"no primary (?:found|available|server)|\bno master connection\b|No replica set members match selector "Primary\(\)"|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state"#,
+        r"no primary (?:found|available|server)|\bno master connection\b|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state",
         NoPrimary,
         example: "MongoError: no primary found in replicaset"),
     rule!("not_mongodb",
