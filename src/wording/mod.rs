@@ -216,10 +216,24 @@ pub fn server_startup_error(text: &str) -> Option<Range<usize>> {
     SERVER_STARTUP.find(text).map(|m| m.range())
 }
 
+/// A reply of the server that refused a command (a driver's wrapper of a
+/// command or write error, the reply's `errmsg`, a `Location` code): the
+/// server was reached and answered, so when no rule reads its words as an
+/// authentication, authorization, TLS or deployment failure, the command or
+/// its data is what was wrong.
+static SERVER_REFUSED_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r#"\bMongoServerError\b|\bOperationFailure\b|\bMongoCommandException\b|Command failed with error \d+|\bMongoWriteException\b|\bWriteError\b|MongoDB\\Driver\\Exception\\(?:Server|Command)Exception|\bcodeName\W{1,4}(?:Location\d+|BadValue|FailedToParse|InvalidOptions|PathNotViable|InvalidLength|Overflow)\b|\(Location\d+\)|["']?errmsg["']?\s*[:=]"#,
+    )
+});
+
 /// Where `text` says it is an application's or data error, when nothing in
 /// it reads as a connection failure: `explain` then says `unknown`, naming it.
 pub fn application_error(text: &str) -> Option<Range<usize>> {
-    APPLICATION_ERROR.find(text).map(|m| m.range())
+    APPLICATION_ERROR
+        .find(text)
+        .or_else(|| SERVER_REFUSED_COMMAND.find(text))
+        .map(|m| m.range())
 }
 
 /// The rule table compiled once.
