@@ -122,10 +122,13 @@ pub fn explain_with(text: &str, knowledge: Knowledge<'_>) -> Explanation {
 fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation {
     let readings = wording::readings_in(part, knowledge.templates);
     let best = wording::best(readings.clone());
-    if best.is_none()
-        && let Some(at) = wording::application_error(part)
-    {
-        return not_a_connection_error(&part[at]);
+    if best.is_none() {
+        if let Some(at) = wording::server_startup_error(part) {
+            return server_did_not_start(&part[at]);
+        }
+        if let Some(at) = wording::application_error(part) {
+            return not_a_connection_error(&part[at]);
+        }
     }
     let Some(reading) = best.or_else(|| learned::reading(knowledge.model, part)) else {
         return unknown(text);
@@ -335,7 +338,12 @@ static WINDOWS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// What a text that cannot decide lacks, said for the driver that wrote it:
 /// the per-server error each driver prints next to its summary.
-fn deciding_line(family: Option<Family>) -> &'static str {
+fn deciding_line(family: Option<Family>, rule: &str) -> &'static str {
+    if rule == "libmongoc_socket_timeout" {
+        // The text is already the innermost error: what is missing is which
+        // step after the TCP connect went unanswered.
+        return "What would decide it: the server's log at that time (a connection accepted from this address, then nothing, says the path or TLS; no connection at all says a firewall), or `atlas-doctor ping`, which times the TCP, TLS and hello steps apart.";
+    }
     match family {
         Some(Family::Node) => {
             "What would decide it: the error's `reason` with each server's `error` (log `err.reason.servers`, or `console.dir(err, { depth: null })`), or the MongoNetworkError logged before this one."
@@ -436,8 +444,10 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
     if !decidable {
         // The first candidate is the likeliest; the line that would settle it
         // is named, in the words of the driver that wrote the text.
-        d.fixes
-            .insert(1.min(d.fixes.len()), deciding_line(family).to_string());
+        d.fixes.insert(
+            1.min(d.fixes.len()),
+            deciding_line(family, reading.rule).to_string(),
+        );
     }
     d = d.with_evidence(format!("rule: {}", reading.rule));
     if let Some(evidence) = &reading.evidence {
@@ -516,6 +526,35 @@ fn not_a_connection_error(matched: &str) -> Explanation {
         matched: vec![fragment(matched)],
         alternatives: Vec::new(),
         rule: Some("application_error"),
+        decidable: true,
+        candidates: Vec::new(),
+        errors: Vec::new(),
+    }
+}
+
+/// mongod's own log of a start-up that failed: `unknown` (no client error to
+/// classify), saying what the server's words mean for clients.
+fn server_did_not_start(matched: &str) -> Explanation {
+    let diagnosis = Diagnosis {
+        class: Class::Unknown,
+        finding: None,
+        summary: "This is mongod's own start-up log, not a client's connection error: the server did not start, or is not set up yet.".to_string(),
+        causes: vec![
+            "The server's words name why it stopped (another process on its port, a missing or locked data directory, no disk space, a replica set never initiated); until it runs, clients find nothing listening (connection refused).".to_string(),
+        ],
+        fixes: vec![
+            "Fix what the log names on the server (free the port, create or unlock the dbPath, free disk space, run rs.initiate()), start mongod again and read its log to the line 'Waiting for connections'.".to_string(),
+            "If a client still cannot connect once it runs, paste the client's error and run `atlas-doctor explain` again.".to_string(),
+        ],
+        evidence: vec!["rule: server_startup_log".to_string()],
+        failure_line: None,
+        subject: None,
+    };
+    Explanation {
+        diagnosis,
+        matched: vec![fragment(matched)],
+        alternatives: Vec::new(),
+        rule: Some("server_startup_log"),
         decidable: true,
         candidates: Vec::new(),
         errors: Vec::new(),
@@ -805,6 +844,13 @@ mod tests {
             "mongo: no documents in result",
             "error decoding key name: cannot decode string into an integer type",
             "UserWarning: MongoClient opened before fork. May not be entirely fork-safe, proceed with caution.",
+            // A client used after close, the server's data and time-limit
+            // codeNames, Mongoid's data errors.
+            "MongoTopologyClosedError: Topology is closed",
+            "pymongo.errors.InvalidOperation: Cannot use MongoClient after close",
+            "MongoServerError: ns not found",
+            "MongoServerError: operation exceeded time limit",
+            "Mongoid::Errors::Validations: message: Validation of User failed.",
         ] {
             let e = explain(text);
             assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
@@ -817,6 +863,114 @@ mod tests {
         ] {
             assert_eq!(explain(text).class(), Class::TcpRefused, "{text}");
         }
+    }
+
+    /// Issue 22: families of wording read by structure or by the words of a
+    /// driver's or the server's own source, each with a text it was not
+    /// written from.
+    #[test]
+    fn r22_families_of_wording_read_as_their_class() {
+        let cases = [
+            // Node's MongoNotConnectedError: the client used before connect() or after close().
+            (
+                "MongoNotConnectedError: Client must be connected before running operations",
+                Class::Unknown,
+            ),
+            (
+                "MongoError: MongoClient must be connected before calling MongoClient.prototype.db",
+                Class::Unknown,
+            ),
+            // The server's memory and size limits of a query.
+            (
+                "MongoServerError: Executor error during find command :: caused by :: Sort operation used more than the maximum 33554432 bytes of RAM. Add an index, or specify a smaller limit.",
+                Class::Unknown,
+            ),
+            (
+                "MongoError: exception: aggregation result exceeds maximum document size (16MB)",
+                Class::Unknown,
+            ),
+            // Atlas refuses a command on its tier.
+            (
+                "MongoServerError: CMD_NOT_ALLOWED: $where",
+                Class::Authorization,
+            ),
+            // mongod's own start-up warning: listening on localhost only.
+            (
+                "{\"t\":{\"$date\":\"2024-01-02T03:04:05.000+00:00\"},\"s\":\"W\",\"c\":\"CONTROL\",\"id\":22140,\"ctx\":\"initandlisten\",\"msg\":\"This server is bound to localhost. Remote systems will be unable to connect to this server.\"}",
+                Class::TcpRefused,
+            ),
+            // The scheme looked up as a host name: a connection string built wrong.
+            ("getaddrinfo ENOTFOUND mongodb+srv", Class::ConfigInvalid),
+            // mongo_dart's SRV lookup over HTTPS at Google's DNS.
+            (
+                "SocketException: Failed host lookup: 'dns.google.com' (OS Error: No address associated with hostname, errno = 7), address = dns.google.com, port = 443, uri=https://dns.google.com/resolve?name=c.ab1cd.mongodb.net&type=16",
+                Class::Dns,
+            ),
+            // Erlang's gen_tcp timeout in a tagged tuple; Node's own socket timeout.
+            (
+                "[error] failed to connect: {connect_failed,timeout}",
+                Class::NetworkTimeout,
+            ),
+            (
+                "MongoNetworkError: connection 2 to 10.1.2.3:27017 timed out",
+                Class::NetworkTimeout,
+            ),
+            // Wordings the drivers share across their sources: SRV and TXT
+            // records, reads that got no reply, sockets that took too long.
+            (
+                "MongoAPIError: Only 1 TXT record is allowed when using the SRV protocol.",
+                Class::Dns,
+            ),
+            ("MongoAPIError: No addresses found at host", Class::Dns),
+            (
+                "MongoNetworkTimeoutError: Timed out during socket read (30000ms)",
+                Class::Server,
+            ),
+            (
+                "connection(db:27017[-3]) unable to write wire message to network: write tcp 10.0.0.2:51234->10.0.0.3:27017: write: broken pipe",
+                Class::Server,
+            ),
+            (
+                "Mongo::Error::SocketTimeoutError: The socket took over 10.0 seconds to connect (for 10.0.0.3:27017)",
+                Class::NetworkTimeout,
+            ),
+            (
+                "MongoParseError: Unsupported compressor: lz5",
+                Class::ConfigInvalid,
+            ),
+        ];
+        for (text, class) in cases {
+            let e = explain(text);
+            assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
+            assert!(e.decidable, "{text}");
+        }
+        // mongod's start-up failures are its own log, not a client's error.
+        for text in [
+            "2024-01-02T03:04:05.000+0000 E STORAGE  [initandlisten] exception in initAndListen: DBPathInUse: Unable to lock the lock file: /data/db/mongod.lock (Resource temporarily unavailable). Another mongod instance is already running on the /data/db directory, terminating",
+            "2016-05-07T09:32:14.719+0100 E NETWORK  [initandlisten] listen(): bind() failed Address already in use for socket: 0.0.0.0:27018",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
+            assert_eq!(e.rule, Some("server_startup_log"), "{text}");
+        }
+        // libmongoc's socket timeout: connected, then no TLS or hello reply;
+        // the text cannot tell a busy server from a path that drops.
+        let e = explain(
+            "No suitable servers found (`serverSelectionTryOnce` set): [socket timeout calling hello on 'db.example.com:27017']",
+        );
+        assert!(!e.decidable);
+        assert_eq!(e.diagnosis.finding, Some(Finding::NoReply));
+        assert!(
+            e.candidates
+                .iter()
+                .any(|c| c.finding == Finding::NetworkTimeout)
+        );
+        // PyMongo's selection summary for a replica set names no cause: with
+        // no per-server error it cannot decide.
+        let e = explain(
+            "pymongo.errors.ServerSelectionTimeoutError: No replica set members match selector \"Primary()\"",
+        );
+        assert!(!e.decidable, "{:?}", e.rule);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One line of evidence: a layer's step on one host, passed or not, with its time.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -86,11 +87,79 @@ pub enum Note {
     },
 }
 
+/// A step's name, as typed parts: what it did, the address it dialled and the
+/// resolver it was retried through. Renderers build a label from the parts
+/// (with or without the addresses); nothing parses a name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Name {
+    /// What the step did, and to what when that is no address:
+    /// `handshake`, `A/AAAA db.example.net`, `listCollections app`.
+    pub action: String,
+    /// The address the step dialled, said after the action (`connect 10.0.0.7:27017`).
+    pub address: Option<SocketAddr>,
+    /// The fallback resolver a lookup was retried through (`--dns-fallback`).
+    pub via_fallback: Option<SocketAddr>,
+}
+
+impl Name {
+    /// The name without any address: the same step on two hosts (or after a
+    /// node's IP changed) reads the same. A JUnit name is this, so a CI test
+    /// history survives Atlas moving a node.
+    pub fn without_addresses(&self) -> String {
+        let mut out = self.action.clone();
+        if self.via_fallback.is_some() {
+            // The resolver's address is left out like every address (and, as
+            // JUnit names have always read, its closing parenthesis with it).
+            out.push_str(" (via fallback");
+        }
+        out
+    }
+
+    /// True when two names differ at most by their addresses.
+    pub fn same_but_addresses(&self, other: &Name) -> bool {
+        self.action == other.action && self.via_fallback.is_some() == other.via_fallback.is_some()
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.action)?;
+        if let Some(address) = self.address {
+            write!(f, " {address}")?;
+        }
+        if let Some(resolver) = self.via_fallback {
+            write!(f, " (via fallback {resolver})")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<String> for Name {
+    fn from(action: String) -> Self {
+        Name {
+            action,
+            ..Name::default()
+        }
+    }
+}
+
+impl From<&str> for Name {
+    fn from(action: &str) -> Self {
+        Name::from(action.to_string())
+    }
+}
+
+impl From<&String> for Name {
+    fn from(action: &String) -> Self {
+        Name::from(action.clone())
+    }
+}
+
 /// One step of evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub layer: Layer,
-    pub name: String,
+    pub name: Name,
     pub host: Option<String>,
     pub status: Status,
     pub duration: Duration,
@@ -99,9 +168,6 @@ pub struct Step {
     pub detail: String,
     pub found: Option<Found>,
     pub notes: Vec<Note>,
-    /// The address the step dialled, when its name says it (`connect 10.0.0.7:27017`):
-    /// a renderer need not add the host when it is that address.
-    pub address: Option<std::net::SocketAddr>,
     /// The step failed, and its words are its failure's words and nothing more
     /// (set by the probe with `Step::failed`; cleared when a note is said after
     /// them): a diagnosis line that gives the same failure need not be repeated
@@ -116,7 +182,7 @@ pub struct Step {
 impl Step {
     pub fn new(
         layer: Layer,
-        name: impl Into<String>,
+        name: impl Into<Name>,
         status: Status,
         detail: impl Into<String>,
     ) -> Self {
@@ -129,14 +195,13 @@ impl Step {
             detail: detail.into(),
             found: None,
             notes: Vec::new(),
-            address: None,
             says_its_failure: false,
             minor: false,
         }
     }
 
     /// A failed step whose words are its failure's, and nothing more.
-    pub fn failed(layer: Layer, name: impl Into<String>, failure: &impl std::fmt::Display) -> Self {
+    pub fn failed(layer: Layer, name: impl Into<Name>, failure: &impl std::fmt::Display) -> Self {
         Step {
             says_its_failure: true,
             ..Step::new(layer, name, Status::Fail, failure.to_string())
@@ -144,7 +209,7 @@ impl Step {
     }
 
     /// A step whose words the judge makes from what it found.
-    pub fn found(layer: Layer, name: impl Into<String>, status: Status, found: Found) -> Self {
+    pub fn found(layer: Layer, name: impl Into<Name>, status: Status, found: Found) -> Self {
         Step {
             found: Some(found),
             ..Step::new(layer, name, status, String::new())
@@ -157,20 +222,20 @@ impl Step {
         self
     }
 
-    /// The address the step dialled (and its name says).
+    /// The address the step dialled: its name says it after the action.
     #[must_use]
-    pub fn at(mut self, address: std::net::SocketAddr) -> Self {
-        self.address = Some(address);
+    pub fn at(mut self, address: SocketAddr) -> Self {
+        self.name.address = Some(address);
         self
     }
 
     /// True when the step's host is the very address it dialled (an IP literal
     /// in the connection string): its name already says the host.
     pub fn dialled_its_host(&self) -> bool {
-        self.address.is_some_and(|address| {
+        self.name.address.is_some_and(|address| {
             self.host
                 .as_deref()
-                .and_then(|host| host.parse::<std::net::SocketAddr>().ok())
+                .and_then(|host| host.parse::<SocketAddr>().ok())
                 == Some(address)
         })
     }

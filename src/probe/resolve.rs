@@ -62,7 +62,7 @@ pub(super) async fn resolve_all(
     let mut fallback_steps = Vec::new();
     if let Ok(resolved) = resolve_with(&fallback, cs, &mut fallback_steps).await {
         for step in &mut fallback_steps {
-            step.name = format!("{} (via fallback {})", step.name, fallback.describe());
+            step.name.via_fallback = Some(fallback_addr);
         }
         steps.extend(fallback_steps);
         let workaround = (cs.scheme == Scheme::Srv).then(|| {
@@ -86,7 +86,7 @@ pub(super) async fn resolve_all(
         (Some(resolved), Some(failure))
     } else {
         for step in &mut fallback_steps {
-            step.name = format!("{} (via fallback {})", step.name, fallback.describe());
+            step.name.via_fallback = Some(fallback_addr);
         }
         steps.extend(fallback_steps);
         (None, Some(broken))

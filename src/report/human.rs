@@ -16,7 +16,6 @@ use unicode_width::UnicodeWidthStr as _;
 
 use super::style::{Palette, Tone};
 use super::text::terminal;
-use super::without_addresses;
 use crate::model::report::{Check, Report, Section, Verdict};
 use crate::model::step::{Status, Step, ms};
 use crate::model::verdict::Diagnosis;
@@ -156,15 +155,14 @@ struct Row<'a> {
     hosts: Vec<&'a str>,
 }
 
-/// Groups steps that differ only by host: same layer, status, name (hosts and
-/// addresses aside) and detail. Kept at the first one's place.
+/// Groups steps that differ only by host: same layer, status, name (addresses
+/// aside) and detail. Kept at the first one's place.
 fn group<'a>(steps: &[&'a Step]) -> Vec<Row<'a>> {
     let mut rows: Vec<Row> = Vec::new();
     'steps: for &step in steps {
         if let Some(host) = step.host.as_deref()
             && step.status != Status::Skip
         {
-            let name = without_addresses(&step.name, Some(host));
             for row in &mut rows {
                 let other = row.step;
                 if let Some(other_host) = other.host.as_deref()
@@ -172,7 +170,7 @@ fn group<'a>(steps: &[&'a Step]) -> Vec<Row<'a>> {
                     && other.status == step.status
                     && other.detail == step.detail
                     && other_host != host
-                    && without_addresses(&other.name, Some(other_host)) == name
+                    && other.name.same_but_addresses(&step.name)
                 {
                     if row.hosts.is_empty() {
                         row.hosts.push(other_host);
@@ -269,14 +267,17 @@ fn render_steps(out: &mut String, report: &Report, palette: Palette, detail: Det
     }
 }
 
-/// The step's name, and its host when the name does not already say it.
+/// The step's name, and its host when the name does not already say it; a row
+/// of several hosts names neither host nor address (they differ).
 fn label(row: &Row) -> String {
     let step = row.step;
-    let name = terminal(&step.name);
+    if !row.hosts.is_empty() {
+        return terminal(&step.name.without_addresses()).into_owned();
+    }
+    let name = terminal(&step.name.to_string()).into_owned();
     match step.host.as_deref() {
-        _ if !row.hosts.is_empty() => without_addresses(&name, step.host.as_deref()),
         Some(host) if !step.dialled_its_host() => format!("{name} [{}]", terminal(host)),
-        _ => name.into_owned(),
+        _ => name,
     }
 }
 
@@ -624,14 +625,56 @@ mod tests {
         assert_eq!(wrap("a\nb", None, 0, 3), "a\n   b");
     }
 
+    /// Issue 19 item 2: a row of several hosts and a JUnit name left out the
+    /// addresses by parsing our own step names (`without_addresses`: every word
+    /// that parsed as an IP address or the host went). A step's name is now
+    /// typed parts (`model::step::Name`): the address it dialled and the
+    /// fallback resolver are parts of their own, and a label is built from the
+    /// parts, so a word of the action that looks like an address stays.
     #[test]
-    fn addresses_leave_names() {
+    fn r19_a_step_name_is_typed_parts_and_its_label_is_built_from_them() {
+        let dialled = |address: &str| {
+            Step::new(Layer::Tcp, "connect", Status::Pass, "connected")
+                .at(address.parse().unwrap())
+                .name
+        };
+        let v4 = dialled("10.0.0.7:27017");
+        assert_eq!(v4.to_string(), "connect 10.0.0.7:27017");
+        assert_eq!(v4.without_addresses(), "connect");
+        let v6 = dialled("[::1]:27017");
+        assert_eq!(v6.to_string(), "connect [::1]:27017");
+        assert!(v6.same_but_addresses(&v4));
+        // Nothing parses the action: a collection named like an address is kept.
+        let expect = crate::model::step::Name::from("expect 10.0.0.1");
+        assert_eq!(expect.without_addresses(), "expect 10.0.0.1");
+        assert!(!expect.same_but_addresses(&crate::model::step::Name::from("expect")));
+        let mut retried = crate::model::step::Name::from("A/AAAA db.example.test");
+        retried.via_fallback = Some("127.0.0.1:5353".parse().unwrap());
         assert_eq!(
-            without_addresses("connect 10.0.0.7:27017", Some("h1:27017")),
-            "connect"
+            retried.to_string(),
+            "A/AAAA db.example.test (via fallback 127.0.0.1:5353)"
         );
-        assert_eq!(without_addresses("connect [::1]:27017", None), "connect");
-        assert_eq!(without_addresses("hello", Some("h1:27017")), "hello");
+        // Two hosts that failed alike are one row, labelled without the addresses.
+        let steps: Vec<Step> = ["10.0.0.1:27017", "10.0.0.2:27017"]
+            .iter()
+            .enumerate()
+            .map(|(i, address)| {
+                Step::new(Layer::Tcp, "connect", Status::Fail, "connection refused")
+                    .on(format!("h{i}:27017"))
+                    .at(address.parse().unwrap())
+            })
+            .collect();
+        let refs: Vec<&Step> = steps.iter().collect();
+        let rows = group(&refs);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(label(&rows[0]), "connect");
+        assert_eq!(
+            label(&Row {
+                step: &steps[0],
+                hosts: Vec::new()
+            }),
+            "connect 10.0.0.1:27017 [h0:27017]"
+        );
     }
 
     /// Issue 19 item 2: the label added the host unless the step's name
@@ -641,6 +684,8 @@ mod tests {
     #[test]
     fn r19_a_step_label_names_its_host_unless_it_dialled_it() {
         let label_of = |name: &str, host: &str, dialled: Option<&str>| {
+            // The tcp probe names its step `connect` and records the address.
+            let name = if dialled.is_some() { "connect" } else { name };
             let mut step = Step::new(Layer::Tcp, name, Status::Pass, "connected").on(host);
             if let Some(address) = dialled {
                 step = step.at(address.parse().unwrap());
@@ -681,13 +726,9 @@ mod tests {
     fn identical_host_failures_are_one_row() {
         let steps: Vec<Step> = (1..=3)
             .map(|i| {
-                Step::new(
-                    Layer::Tcp,
-                    format!("connect 10.0.0.{i}:27017"),
-                    Status::Fail,
-                    "connection refused",
-                )
-                .on(format!("h{i}:27017"))
+                Step::new(Layer::Tcp, "connect", Status::Fail, "connection refused")
+                    .on(format!("h{i}:27017"))
+                    .at(format!("10.0.0.{i}:27017").parse().unwrap())
             })
             .collect();
         let refs: Vec<&Step> = steps.iter().collect();
@@ -737,13 +778,13 @@ mod tests {
             "3 targets",
         ));
         for (i, host) in HOSTS.iter().enumerate() {
-            report.steps.push(step(
-                Layer::Tcp,
-                &format!("connect 10.0.0.{i}:27017"),
-                Some(host),
-                Status::Pass,
-                "connected",
-            ));
+            report.steps.push(
+                step(Layer::Tcp, "connect", Some(host), Status::Pass, "connected").at(format!(
+                    "10.0.0.{i}:27017"
+                )
+                .parse()
+                .unwrap()),
+            );
             // As the tls probe makes it: its words are its failure's.
             let mut failed = step(
                 Layer::Tls,
@@ -779,8 +820,9 @@ mod tests {
                 "mongodb://db.example.test/".into(),
                 "flag:--uri".into(),
             );
-            let mut failed =
-                Step::new(Layer::Tcp, "connect 10.0.0.7:27017", Status::Fail, words).on(host);
+            let mut failed = Step::new(Layer::Tcp, "connect", Status::Fail, words)
+                .on(host)
+                .at("10.0.0.7:27017".parse().unwrap());
             failed.says_its_failure = says_its_failure;
             report.steps.push(failed);
             let d = Diagnosis::from_finding(Finding::TcpRefused).with_evidence("another line");
@@ -875,7 +917,7 @@ mod tests {
         report.steps.push(
             step(
                 Layer::Tcp,
-                "connect 127.0.0.1:27017",
+                "connect",
                 Some("127.0.0.1:27017"),
                 Status::Pass,
                 "connected",

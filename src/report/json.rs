@@ -521,7 +521,7 @@ struct JsonRtt {
 #[derive(Serialize)]
 struct JsonStep<'a> {
     layer: Layer,
-    name: &'a str,
+    name: String,
     host: Option<&'a str>,
     status: Status,
     duration_ms: f64,
@@ -545,7 +545,7 @@ fn round(value: f64) -> f64 {
 fn step(s: &Step) -> JsonStep<'_> {
     JsonStep {
         layer: s.layer,
-        name: &s.name,
+        name: s.name.to_string(),
         host: s.host.as_deref(),
         status: s.status,
         duration_ms: round(ms(s.duration)),

@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use super::without_addresses;
 use crate::model::report::{Check, Report, Section};
 use crate::model::step::Status;
 
@@ -53,7 +52,7 @@ pub fn render(report: &Report) -> String {
                 name: format!(
                     "{} {}{}",
                     s.layer.as_str(),
-                    without_addresses(&s.name, s.host.as_deref()),
+                    s.name.without_addresses(),
                     s.host
                         .as_deref()
                         .map(|h| format!(" [{h}]"))
@@ -200,21 +199,23 @@ mod tests {
                 "mongodb+srv://c.example.net/".into(),
                 "default".into(),
             );
-            for (layer, name) in [
+            for (layer, name, dialled) in [
                 (
                     crate::model::step::Layer::Dns,
-                    "A/AAAA shard-00-00.c.example.net".to_string(),
+                    "A/AAAA shard-00-00.c.example.net",
+                    None,
                 ),
                 (
                     crate::model::step::Layer::Tcp,
-                    format!("connect {ip}:27017"),
+                    "connect",
+                    Some(format!("{ip}:27017").parse().unwrap()),
                 ),
-                (crate::model::step::Layer::Tls, "handshake".to_string()),
+                (crate::model::step::Layer::Tls, "handshake", None),
             ] {
-                report.steps.push(
-                    crate::model::step::Step::new(layer, name, Status::Pass, ip)
-                        .on("shard-00-00.c.example.net:27017"),
-                );
+                let mut step = crate::model::step::Step::new(layer, name, Status::Pass, ip)
+                    .on("shard-00-00.c.example.net:27017");
+                step.name.address = dialled;
+                report.steps.push(step);
             }
             let xml = render(&report);
             xml.lines()
@@ -241,11 +242,12 @@ mod tests {
             report.steps.push(
                 crate::model::step::Step::new(
                     crate::model::step::Layer::Tcp,
-                    format!("connect {ip}:1"),
+                    "connect",
                     Status::Fail,
                     "connection refused",
                 )
-                .on("localhost:1"),
+                .on("localhost:1")
+                .at(format!("{ip}:1").parse().unwrap()),
             );
         }
         let xml = render(&report);

@@ -57,7 +57,7 @@ pub fn render(report: &Report, generated_at: &str) -> String {
                 "| {} | {} | {} | {} | {} | {:.1} |",
                 s.status.word(),
                 s.layer.as_str(),
-                md(&s.name),
+                md(&s.name.to_string()),
                 md(s.host.as_deref().unwrap_or("")),
                 md(&s.detail),
                 ms(s.duration)

@@ -13,24 +13,6 @@ pub mod text;
 use crate::model::report::{AuthSummary, Check, CollectionRow, DataSummary, Report};
 use crate::model::step::Status;
 
-/// `text` without the host it concerns and without IP addresses, so the same
-/// step on two hosts (or after a node's IP changed) reads the same. JUnit names
-/// use it too, so a CI test history survives Atlas moving a node.
-pub fn without_addresses(text: &str, host: Option<&str>) -> String {
-    text.split_whitespace()
-        .filter(|word| {
-            let punctuation = word.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | ';'));
-            let bracketed = punctuation.trim_matches(|c: char| matches!(c, '[' | ']'));
-            ![punctuation, bracketed].into_iter().any(|bare| {
-                Some(bare) == host
-                    || bare.parse::<std::net::IpAddr>().is_ok()
-                    || bare.parse::<std::net::SocketAddr>().is_ok()
-            })
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// `12 passed, 1 failed, 2 warnings, 1 skipped`: the checklist's one-line summary.
 pub fn summary_line(checks: &[Check]) -> String {
     let count = |status| checks.iter().filter(|c| c.status == status).count();
@@ -54,7 +36,7 @@ impl Report {
         self.warnings.iter_mut().for_each(cap);
         self.facts.iter_mut().for_each(|f| cap(&mut f.text));
         for step in &mut self.steps {
-            cap(&mut step.name);
+            cap(&mut step.name.action);
             cap(&mut step.detail);
             if let Some(host) = &mut step.host {
                 cap(host);
@@ -151,7 +133,7 @@ fn cap_atlas(atlas: &mut crate::model::atlas::Facts) {
     use crate::model::atlas::{Error as ApiError, ErrorKind};
     use text::cap_in_place as cap;
     for step in &mut atlas.steps {
-        cap(&mut step.name);
+        cap(&mut step.name.action);
         cap(&mut step.detail);
     }
     for error in &mut atlas.errors {

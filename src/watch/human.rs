@@ -294,7 +294,7 @@ pub fn table(
 pub fn summary(stats: &Stats, interrupted: bool, palette: Palette, width: usize) -> String {
     let worst = stats.worst();
     let (word, tone) = status_word(worst, false);
-    let mut first = format!(" {} of {} rounds passed", stats.ok_rounds, stats.rounds);
+    let mut first = format!("{} of {} rounds passed", stats.ok_rounds, stats.rounds);
     let failures = stats.failures_by_class();
     if !failures.is_empty() {
         let listed: Vec<String> = failures.iter().map(|(c, n)| format!("{c} {n}")).collect();
@@ -313,10 +313,11 @@ pub fn summary(stats: &Stats, interrupted: bool, palette: Palette, width: usize)
         ),
         None => "no host answered the handshake".to_string(),
     };
+    // Wrapped, not cut: the summary is what a CI log keeps of the whole watch.
     let mut out = format!(
-        "{}{}\n{}\n",
+        "{} {}\n{}\n",
         palette.paint(tone, word),
-        fit(&first, width.saturating_sub(word.len())),
+        crate::report::human::wrap(&first, Some(width), word.len() + 1, word.len() + 1),
         fit(&second, width)
     );
     // The last line as every command ends: the class and its exit code.
@@ -329,4 +330,38 @@ pub fn summary(stats: &Stats, interrupted: bool, palette: Palette, width: usize)
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CI log keeps only the summary of a watch: it was cut at 80 columns
+    /// with `~` ("...; stopped by a signal; 4 even~"), losing the end.
+    #[test]
+    fn the_summary_wraps_and_loses_nothing() {
+        let mut stats = Stats::new(1);
+        stats.rounds = 18;
+        stats.ok_rounds = 12;
+        stats.events = 4;
+        stats.failures[0].insert(Class::TcpRefused, 4);
+        stats.failures[0].insert(Class::NetworkTimeout, 2);
+        let text = summary(&stats, true, Palette::plain(), PIPED_WIDTH);
+        assert!(!text.contains('~'), "{text}");
+        assert!(text.lines().all(|l| l.width() <= PIPED_WIDTH), "{text}");
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for phrase in [
+            "12 of 18 rounds passed;",
+            "tcp_refused 4,",
+            "network_timeout 2;",
+            "stopped by a signal;",
+            "4 events",
+        ] {
+            let want: Vec<&str> = phrase.split_whitespace().collect();
+            assert!(
+                words.windows(want.len()).any(|w| w == want.as_slice()),
+                "{phrase:?} missing from\n{text}"
+            );
+        }
+    }
 }

@@ -317,7 +317,7 @@ fn os_error(number: i32) -> Option<&'static OsError> {
 /// .NET's `SocketError` member names; Erlang's inet atoms. Case matters.
 static OS_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(?P<posix>E[A-Z]{4,}|WSAE?[A-Z_]{4,}|EAI_[A-Z]+|ERROR_[A-Z_]+)(?-u:\b)|SocketError(?:Code)?\W{1,4}(?P<dotnet>[A-Z][A-Za-z]+)|(?:[\s(\[]:|\{error,\s*|\{:error,\s*:)(?P<erlang>[a-z]{4,})(?-u:\b)",
+        r"(?-u:\b)(?P<posix>E[A-Z]{4,}|WSAE?[A-Z_]{4,}|EAI_[A-Z]+|ERROR_[A-Z_]+)(?-u:\b)|SocketError(?:Code)?\W{1,4}(?P<dotnet>[A-Z][A-Za-z]+)|(?:[\s(\[]:|\{:?(?:error|[a-z_]+_(?:failed|error)),\s*:?)(?P<erlang>[a-z]{4,})(?-u:\b)",
     )
     .expect("valid regex")
 });
