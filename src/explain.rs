@@ -844,6 +844,13 @@ mod tests {
             "mongo: no documents in result",
             "error decoding key name: cannot decode string into an integer type",
             "UserWarning: MongoClient opened before fork. May not be entirely fork-safe, proceed with caution.",
+            // A client used after close, the server's data and time-limit
+            // codeNames, Mongoid's data errors.
+            "MongoTopologyClosedError: Topology is closed",
+            "pymongo.errors.InvalidOperation: Cannot use MongoClient after close",
+            "MongoServerError: ns not found",
+            "MongoServerError: operation exceeded time limit",
+            "Mongoid::Errors::Validations: message: Validation of User failed.",
         ] {
             let e = explain(text);
             assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
@@ -908,6 +915,29 @@ mod tests {
                 "MongoNetworkError: connection 2 to 10.1.2.3:27017 timed out",
                 Class::NetworkTimeout,
             ),
+            // Wordings the drivers share across their sources: SRV and TXT
+            // records, reads that got no reply, sockets that took too long.
+            (
+                "MongoAPIError: Only 1 TXT record is allowed when using the SRV protocol.",
+                Class::Dns,
+            ),
+            ("MongoAPIError: No addresses found at host", Class::Dns),
+            (
+                "MongoNetworkTimeoutError: Timed out during socket read (30000ms)",
+                Class::Server,
+            ),
+            (
+                "connection(db:27017[-3]) unable to write wire message to network: write tcp 10.0.0.2:51234->10.0.0.3:27017: write: broken pipe",
+                Class::Server,
+            ),
+            (
+                "Mongo::Error::SocketTimeoutError: The socket took over 10.0 seconds to connect (for 10.0.0.3:27017)",
+                Class::NetworkTimeout,
+            ),
+            (
+                "MongoParseError: Unsupported compressor: lz5",
+                Class::ConfigInvalid,
+            ),
         ];
         for (text, class) in cases {
             let e = explain(text);
@@ -935,6 +965,12 @@ mod tests {
                 .iter()
                 .any(|c| c.finding == Finding::NetworkTimeout)
         );
+        // PyMongo's selection summary for a replica set names no cause: with
+        // no per-server error it cannot decide.
+        let e = explain(
+            "pymongo.errors.ServerSelectionTimeoutError: No replica set members match selector \"Primary()\"",
+        );
+        assert!(!e.decidable, "{:?}", e.rule);
     }
 
     #[test]

@@ -24,7 +24,10 @@ use crate::model::finding::Finding;
 const CORPUS: &str = include_str!("../../tests/fixtures/explain_corpus.toml");
 
 /// The classes the model chooses among, each with the finding it stands for.
-const CLASSES: [(Class, Finding); 9] = [
+/// `Unknown` is the corpus's texts that are not connection problems at all
+/// (application and data errors): when it ranks first, the model keeps quiet
+/// (its finding is never shown).
+const CLASSES: [(Class, Finding); 10] = [
     (Class::ConfigInvalid, Finding::UriMalformed),
     (Class::Dns, Finding::DnsNoSuchName),
     (Class::TcpRefused, Finding::TcpRefused),
@@ -34,6 +37,7 @@ const CLASSES: [(Class, Finding); 9] = [
     (Class::Server, Finding::DriverFailed),
     (Class::AuthFailed, Finding::AuthFailed),
     (Class::Authorization, Finding::Unauthorized),
+    (Class::Unknown, Finding::DriverFailed),
 ];
 
 /// A text the model may guess for: one about MongoDB or its drivers, or about
@@ -196,7 +200,11 @@ pub static MODEL: LazyLock<Model> = LazyLock::new(|| {
 /// a reading of the lowest tier, with the next classes as alternatives.
 pub fn reading(model: &Model, text: &str) -> Option<Reading> {
     let ranked = model.rank(text);
-    let (_, finding, p) = *ranked.first()?;
+    let (class, finding, p) = *ranked.first()?;
+    // Words most like those of application and data errors: no guess.
+    if class == Class::Unknown {
+        return None;
+    }
     // A text that names nothing of MongoDB may still be a driver's message the
     // tables lack: the model speaks for it only when its words point to one
     // class clearly.
@@ -211,7 +219,13 @@ pub fn reading(model: &Model, text: &str) -> Option<Reading> {
         tier: Tier::Learned,
         at: about,
         also_at: None,
-        also: ranked.iter().skip(1).take(2).map(|(_, f, _)| *f).collect(),
+        also: ranked
+            .iter()
+            .skip(1)
+            .filter(|(c, _, _)| *c != Class::Unknown)
+            .take(2)
+            .map(|(_, f, _)| *f)
+            .collect(),
         note: Some(
             "No known wording, driver message or error number is in this text: the class is a guess from the words it shares with real errors of each class.",
         ),

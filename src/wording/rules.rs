@@ -69,13 +69,13 @@ const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routin
 const ALERT_80: &str = r"alert internal error|ALERT_INTERNAL_ERROR|alert number 80\b|fatal alert: ?InternalError|tls: internal error|received fatal alert: internal_error|InternalError alert";
 
 /// The peer closed or reset the connection before a reply.
-const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b|socket hang up";
+const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b|socket hang up|unable to write wire message to network";
 
 /// The TLS handshake itself ran out of time.
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
 
 /// The TCP connection attempt ran out of time.
-const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|\bconnection (?:<monitor> |\d+ )?to \S+ timed out\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting";
+const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|\bconnection (?:<monitor> |\d+ )?to \S+ timed out\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting|took (?:over|more than) \S+ seconds to connect";
 
 /// A private IPv4 address (RFC 1918, and 100.64.0.0/10 as AWS and Azure use
 /// it); a macro so that patterns can `concat!` it.
@@ -86,7 +86,7 @@ macro_rules! private_v4 {
 }
 
 /// A driver's server-selection summary: no server became usable in time.
-const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b";
+const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
 
 /// Live commands that settle what the text alone cannot.
 pub const PING_HINT: &str = "Run `atlas-doctor ping` with the same connection string: it tests DNS, TCP, TLS and the MongoDB handshake live and names the layer that breaks.";
@@ -161,9 +161,15 @@ pub static RULES: &[Rule] = &[
         note: "The connection string came from a variable that is not set (often a missing .env file or an unexported variable).",
         example: "MongooseError: The `uri` parameter to `openUri()` must be a string, got \"undefined\". Make sure the first parameter to `mongoose.connect()` or `mongoose.createConnection()` is a string."),
     rule!("uri_option",
-        r"all instances of '\w+' and '\w+' must be consistent|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\bunknown option\b|\boption \S+ is not supported",
+        r"all instances of '\w+' and '\w+' must be consistent|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\bunknown option\b|\boption \S+ is not supported|\bUnsupported compressor|is not (?:a )?valid (?:value )?for read_?preference|Unknown ReadPreference|\bInvalid (?:localThresholdMS|\w+TimeoutMS|maxPoolSize|minPoolSize|w|readConcernLevel)\b ?[:=]|Invalid %+ escape sequence|Illegal trailing backslash|\bBad database name\b|invalid server address\b|auth ?source must be \$external|does not support (?:the )?\w+MS\b|Error parsing command line: unrecognized option",
         UriInvalidOption,
         example: "Mongo::Auth::InvalidMechanism: nil is invalid, please use one of the following mechanisms: :mongodb_cr, :mongodb_x509, :plain, :scram, :scram256"),
+    rule!("mongoid_config_missing",
+        r"No default client configuration is defined|No configuration could be found for a client named|Mongoid::Errors::NoClientConfig|Mongoid::Errors::NoClientsConfig",
+        ConfigFileInvalid,
+        // Mongoid's own messages (lib/config/locales/en.yml: no_client_config, no_default_client).
+        note: "Mongoid found no client in its configuration (config/mongoid.yml, for this environment): nothing says where to connect.",
+        example: "Mongoid::Errors::NoClientConfig: No configuration could be found for a client named 'default'."),
     // ---- the server's own reply: authentication and authorization ---------------------
     rule!("ruby_auth_unauthorized",
         r"mongo:{1,2}auth:{1,2}unauthorized|is not authorized to access \S+ \(used mechanism",
@@ -190,7 +196,7 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::ClosedWithoutReply, Finding::IpAccessListClosed],
         example: "System.IO.IOException: Authentication failed because the remote party has closed the transport stream."),
     rule!("auth_mechanism",
-        r"Received authentication for mechanism \S+ which is (?:unknown|not enabled)|MechanismUnavailable|(?:auth(?:entication)? )?mechanism \S* ?(?:is )?not supported|unsupported (?:auth(?:entication)? )?mechanism",
+        r"Received authentication for mechanism \S+ which is (?:unknown|not enabled)|MechanismUnavailable|(?:auth(?:entication)? )?mechanism \S* ?(?:is )?not supported|unsupported (?:auth(?:entication)? )?mechanism|authentication scheme is not supported|\bMONGODB-CR is deprecated and not supported",
         AuthMechanismUnsupported,
         example: "(MechanismUnavailable) Received authentication for mechanism SCRAM-SHA-256 which is not enabled"),
     rule!("atlas_quota", r"over your space quota", AtlasQuotaExceeded,
@@ -225,8 +231,16 @@ pub static RULES: &[Rule] = &[
         r"Expecting replica set member from set|replica ?set name \S+ (?:does not|doesn't) match|setName \S+ (?:does not|doesn't) match|(?:does not|doesn't) match (?:the )?(?:expected )?(?:replica ?set|setName)|replica ?set name mismatch|is not a member of (?:the )?replica set",
         ReplicaSetMismatch,
         example: "Expecting replica set member from set 'rs0', but found one from set 'rs1'. Removing localhost:27017 from client view of cluster."),
+    rule!("topology_kind_mismatch",
+        r"no mongos proxies found in seed list|seed list contains no mongos proxies|because it is a standalone and we have multiple seeds|Canonical address \S+ does not match server address|(?:is|was) not a member of the replica set|\bdirectConnection=true\b.{0,80}multiple hosts|Cannot specify replica set name with direct connection",
+        ReplicaSetMismatch,
+        // Node 3.x (lib/core/topologies/mongos.js, lib/operations/connect.js), Ruby
+        // (lib/mongo/cluster/sdam_flow.rb), Java (AbstractMultiServerCluster.java).
+        note: "The servers are not the kind of deployment the connection string describes (mongos proxies, a replica set, one standalone), or the names the replica set calls its members differ from those the client was given.",
+        fix: "Make the connection string match the deployment: replicaSet=<its name> and its members' own host names (as rs.conf() lists them, reachable from this machine) for a replica set, the mongos addresses for a sharded cluster, one host (or directConnection=true) for a standalone.",
+        example: "MongoError: seed list contains no mongos proxies, replicaset connections requires the parameter replicaSet to be supplied in the URI or options object, mongodb://server:port/db?replicaSet=name"),
     rule!("no_primary",
-        r#"no primary (?:found|available|server)|No replica set members match selector "Primary\(\)"|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state"#,
+        r"no primary (?:found|available|server)|\bno master connection\b|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state",
         NoPrimary,
         example: "MongoError: no primary found in replicaset"),
     rule!("not_mongodb",
@@ -247,7 +261,7 @@ pub static RULES: &[Rule] = &[
         wrapper: true,
         example: "No suitable servers found: `serverSelectionTimeoutMS` expired: [socket timeout calling hello on 'db.internal:27017']"),
     rule!("read_timeout",
-        r"MongoSocketReadTimeoutException|Read timed out|timed out (?:while )?(?:reading|waiting for (?:a )?(?:reply|response))|timeout while receiving message",
+        r"MongoSocketReadTimeoutException|Read timed out|timed out (?:while )?(?:reading|waiting for (?:a )?(?:reply|response))|timeout while receiving message|timed out during socket read|timed out waiting for server response|Took more than \S+ seconds to receive data|Failed to read an awaited hello response|Unable to get response from server",
         NoReply,
         example: "exception={com.mongodb.MongoSocketReadTimeoutException: Timeout while receiving message}, caused by {java.net.SocketTimeoutException: Read timed out}"),
     // ---- TLS -------------------------------------------------------------------------
@@ -281,12 +295,30 @@ pub static RULES: &[Rule] = &[
         TlsClientCertificateRejected,
         note: "The server rejected this client's certificate: it must be signed by a CA the server trusts for clients.",
         example: "SSL routines:ssl3_read_bytes:sslv3 alert bad certificate"),
+    rule!("tls_ca_not_loaded",
+        r"no system CA certificates could be loaded|Cannot load Certificate Authorities|(?:could not|unable to|cannot|failed to) load (?:the )?(?:CA|trusted CA|root) (?:file|certificates?|bundle)",
+        TlsUnknownIssuer,
+        // PyMongo (ssl_support.py, pyopenssl_context.py) and libmongoc (mongoc-openssl.c).
+        note: "The client could not load the certificate authorities it verifies the server with (no system CA store, or a tlsCAFile that cannot be read), so no server certificate can be trusted.",
+        fix: "Point tlsCAFile at a readable CA bundle (for Atlas, the system store or certifi's: `tlsCAFile=certifi.where()` in Python), or install the system CA certificates (ca-certificates).",
+        example: "pymongo.errors.ConfigurationError: tlsAllowInvalidCertificates is False but no system CA certificates could be loaded"),
+    rule!("tls_revoked",
+        r"certificate (?:of \S+ )?has been revoked|\bCERT_REVOKED\b|certificate revoked|Revoked certificate",
+        TlsHandshakeFailed,
+        note: "The server's certificate is revoked (OCSP or a CRL said so): the client refuses it whatever the rest of the chain.",
+        example: "Mongo::Error::ServerCertificateRevoked: TLS certificate of 'db.example.com' has been revoked according to 'http://ocsp.example.com'"),
+    rule!("tls_peer_validation_server_log",
+        r"peer certificate validation failed",
+        TlsClientCertificateRejected,
+        // mongod's log (src/mongo/util/net/ssl_manager_openssl.cpp) when a client's certificate fails.
+        note: "mongod's own log: the certificate a client presented did not verify against the server's CA file (net.tls.CAFile), so the server closed the connection.",
+        example: "E NETWORK  [conn12] SSL peer certificate validation failed: self signed certificate in certificate chain"),
     rule!("tls_unknown_issuer",
         r"self[- ]signed certificate|unable to (?:get|verify) (?:the )?(?:local issuer|first|issuer) certificate|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|signed by unknown authority|UnknownIssuer|PKIX path (?:building|validation) failed|unable to find valid certification path|certificate verify failed|CERTIFICATE_VERIFY_FAILED|remote certificate is invalid|PartialChain|UntrustedRoot|RemoteCertificateChainErrors",
         TlsUnknownIssuer,
         example: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)"),
     rule!("tls_to_plain_server",
-        r"wrong version number|first record does not look like a TLS handshake|packet length too long|unexpected packet format|ssl3_get_record:http request|InvalidContentType|CorruptMessage|record overflow",
+        r"wrong version number|may not be configured with TLS support|first record does not look like a TLS handshake|packet length too long|unexpected packet format|ssl3_get_record:http request|InvalidContentType|CorruptMessage|record overflow",
         TlsPlainServer,
         example: "MongoServerSelectionError: 4C5A0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number"),
     rule!("tls_protocol",
@@ -320,16 +352,16 @@ pub static RULES: &[Rule] = &[
         fix: SRV_FIX, replaces_fixes: true,
         example: "MongoConfigurationException: Failed looking up SRV record for '_mongodb._tcp.c.ab1cd.mongodb.net'.\nCaused by: io.smallrye.mutiny.TimeoutException"),
     rule!("dns_server_failure",
-        r"query(?:Srv|Txt) (?:ESERVFAIL|EREFUSED|EBADRESP|EFORMERR|ENOTIMP)|\bE?SERVFAIL\b|\bEBADRESP\b|temporary error occurred on an authoritative name server|server misbehaving|Record reader index out of sync|DnsResponseException|All nameservers failed to answer",
+        r"query(?:Srv|Txt) (?:ESERVFAIL|EREFUSED|EBADRESP|EFORMERR|ENOTIMP)|\bE?SERVFAIL\b|\bEBADRESP\b|temporary error occurred on an authoritative name server|nonrecoverable name server error|non-recoverable failure in name resolution|\bWSANO_RECOVERY\b|server misbehaving|Record reader index out of sync|DnsResponseException|All nameservers failed to answer",
         DnsServerFailure,
         fix: SRV_FIX, replaces_fixes: true,
         example: "Error: querySrv ESERVFAIL _mongodb._tcp.cluster0-s1rkv.mongodb.net"),
     rule!("dns_txt_forbidden",
-        r"TXT record (?:is )?only permitted|only permitted to contain the keys|multiple TXT records|more than one TXT record",
+        r"TXT record (?:is )?only permitted|only permitted to contain the keys|(?:multiple|more than one|only (?:1|one)) (?:TXT|text) records?|(?:TXT|text) records? (?:is |are )?(?:only permitted|may only|must only|not allowed)|(?:option|key)s? \S+ (?:in|from) (?:a |the )?TXT record|TXT record (?:string|option) |supported from DNS\b",
         DnsTxtForbiddenOption,
         example: "A TXT record is only permitted to contain the keys [authsource, replicaset], but the TXT record for 'c.ab1cd.mongodb.net' contains the keys [loadbalanced, authsource]"),
     rule!("dns_srv_outside_domain",
-        r"(?:does not|doesn't) (?:share|match|end with) (?:the )?(?:uri'?s? )?parent domain|does not share hostname with parent|Invalid SRV host",
+        r"(?:does not|doesn't) (?:share|match|end with) (?:the )?(?:uri'?s? )?parent domain|does not share hostname with parent|Invalid SRV host|resolved to a host \S+ that does not (?:share|have)|must have the same parent domain|Invalid host (?:\S+ )?returned (?:by SRV|for service)|SRV response did not contain any valid hosts",
         DnsSrvTargetOutsideDomain,
         example: "MongoAPIError: Server record does not share hostname with parent URI"),
     rule!("uri_scheme_looked_up",
@@ -353,7 +385,7 @@ pub static RULES: &[Rule] = &[
         DnsNoSuchName,
         example: "Error: querySrv ENOTFOUND _mongodb._tcp.cluster0.del96.mongodb.net"),
     rule!("dns_no_records",
-        r"No SRV records? (?:found|for|available)|NoSRVRecords|returned no SRV records|no record found for|NoRecordsFound|query(?:Srv|Txt) ENODATA|\bENODATA\b|DNS response does not contain an answer|\bNoAnswer\b",
+        r"No SRV records? (?:found|for|available)|No addresses found at host|NoSRVRecords|returned no SRV records|no record found for|NoRecordsFound|query(?:Srv|Txt) ENODATA|\bENODATA\b|DNS response does not contain an answer|\bNoAnswer\b",
         DnsNoRecords,
         example: "Invalid uri: mongodb+srv://u:****@underwrite.vbut1.mongodb.net, No SRV records found when querying url: underwrite.vbut1.mongodb.net"),
     rule!("dns_temporary_failure",
@@ -368,6 +400,13 @@ pub static RULES: &[Rule] = &[
         vague: true,
         example: "com.mongodb.MongoConfigurationException: Unable to look up SRV record for host _mongodb._tcp.c.ab1cd.mongodb.net"),
     // ---- TCP -------------------------------------------------------------------------
+    rule!("server_too_many_connections",
+        r"connection refused because (?:there are )?too many open connections|too many open connections|maxIncomingConnections",
+        DriverFailed,
+        // The server's own words (src/mongo/transport/session_manager_common.cpp).
+        note: "The server accepted the TCP connection and closed it because it is at its connection limit (net.maxIncomingConnections, or the Atlas tier's limit): clients that open too many connections or pools too large.",
+        fix: "Lower the client's maxPoolSize and reuse one client per process; on Atlas, look at the cluster's connections chart and tier limit, or raise net.maxIncomingConnections on a self-managed server.",
+        example: "Listener: connection refused because too many open connections: 819"),
     rule!("mongod_bound_to_localhost",
         r"This server is bound to localhost|Remote systems will be unable to connect to this server",
         TcpRefused,
