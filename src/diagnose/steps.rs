@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::model::auth::AuthInfo;
 use crate::model::hello::Answer;
 use crate::model::step::{Found, Note, Step};
-use crate::model::tls::Evidence;
+use crate::model::tls::{Evidence, TrustGap};
 
 /// Makes the detail of every step that carries typed facts or notes. Runs on
 /// every report (from `settle`); a step is worded once, so running it again
@@ -18,11 +18,12 @@ pub fn word_steps(steps: &mut [Step]) {
         if let Some(found) = step.found.as_ref().filter(|_| step.detail.is_empty()) {
             step.detail = found_words(found);
         }
-        for note in std::mem::take(&mut step.notes) {
-            let _ = write!(step.detail, "; {}", note_words(&note));
+        for note in step.notes.iter().skip(step.notes_said) {
+            let _ = write!(step.detail, "; {}", note_words(note));
             // Its words now say more than its failure.
             step.says_its_failure = false;
         }
+        step.notes_said = step.notes.len();
     }
 }
 
@@ -32,7 +33,29 @@ pub fn found_words(found: &Found) -> String {
         Found::Tls(evidence) => tls(evidence),
         Found::Hello(answer) => hello(answer),
         Found::Auth(info) => auth(info),
+        Found::Connected => "connected".to_string(),
+        Found::Addresses(ips) => ips
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Found::AnswersPlainHello => "the port answers MongoDB without TLS".to_string(),
+        Found::PartialTrust(gap) => partial_trust(*gap),
     }
+}
+
+/// A chain that one of the trust stores drivers use vouches for and the other
+/// does not: which drivers refuse it.
+pub fn partial_trust(gap: TrustGap) -> String {
+    let which = match gap {
+        TrustGap::SystemNotMozilla => {
+            "trusted by this machine's system store but not by the Mozilla bundle: drivers that ship their own list (Node.js, mongosh, Rust) refuse it unless given the CA"
+        }
+        TrustGap::MozillaNotSystem => {
+            "trusted by the Mozilla bundle but not by this machine's system store: drivers that use the OS store (Python without certifi, Go) refuse it until the OS CA certificates are updated"
+        }
+    };
+    format!("{which}. {}", crate::model::finding::DRIVER_TRUST_STORES)
 }
 
 /// A completed handshake: protocol, the leaf's subject, issuer and expiry, and
@@ -170,6 +193,38 @@ mod tests {
         let once = steps.clone();
         word_steps(&mut steps);
         assert_eq!(steps, once);
+        // The notes stay, typed, for comparing steps; one learnt later is said once.
+        assert_eq!(steps[2].notes, [Note::AnotherAddressConnected]);
+        steps[1].notes.push(Note::WireVersion { max: 99 });
+        word_steps(&mut steps);
+        word_steps(&mut steps);
+        assert_eq!(
+            steps[1].detail,
+            format!(
+                "SCRAM-SHA-256; roles: readWrite@shop; 0 privileges; wire version 99 is outside what drivers support ({}..{})",
+                crate::model::wire::DRIVER_MIN,
+                crate::model::wire::DRIVER_MAX
+            )
+        );
+    }
+
+    #[test]
+    fn a_partial_trust_names_the_drivers_that_refuse_it() {
+        let system = partial_trust(TrustGap::SystemNotMozilla);
+        assert!(system.contains("NODE_EXTRA_CA_CERTS"), "{system}");
+        assert!(partial_trust(TrustGap::MozillaNotSystem).contains("OS store"));
+        let mut steps = vec![
+            Step::found(Layer::Tcp, "connect", Status::Pass, Found::Connected),
+            Step::found(
+                Layer::Dns,
+                "A/AAAA db",
+                Status::Pass,
+                Found::Addresses(vec!["10.0.0.1".parse().unwrap(), "::1".parse().unwrap()]),
+            ),
+        ];
+        word_steps(&mut steps);
+        assert_eq!(steps[0].detail, "connected");
+        assert_eq!(steps[1].detail, "10.0.0.1, ::1");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::connectivity::{Options, Resolved, ResolvedHost};
 use super::dns::{self, Resolver as _};
 use crate::model::failure::Failure;
-use crate::model::step::{Layer, Status, Step};
+use crate::model::step::{Found, Layer, Status, Step};
 use crate::uri::{self, ConnectionString, Scheme};
 
 /// DNS through the chosen resolver; on failure, once more through the fallback.
@@ -139,7 +139,9 @@ pub(super) async fn resolve_with(
                     other => other,
                 };
                 steps.push(
-                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                    Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                        .met(&error)
+                        .took(took),
                 );
                 return Err(fail(query, error));
             }
@@ -152,7 +154,11 @@ pub(super) async fn resolve_with(
             .iter()
             .find_map(|t| dns::check_srv_target(srv_host, &t.host).err())
         {
-            steps.push(Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took));
+            steps.push(
+                Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                    .met(&error)
+                    .took(took),
+            );
             return Err(fail(query, error));
         }
         let noun = if targets.len() == 1 {
@@ -180,7 +186,9 @@ pub(super) async fn resolve_with(
             ) => Vec::new(),
             Err(error) => {
                 steps.push(
-                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                    Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                        .met(&error)
+                        .took(took),
                 );
                 return Err(fail(query, error));
             }
@@ -197,7 +205,9 @@ pub(super) async fn resolve_with(
             }
             Err(error) => {
                 steps.push(
-                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                    Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                        .met(&error)
+                        .took(took),
                 );
                 return Err(fail(query, error));
             }
@@ -236,18 +246,23 @@ pub(super) async fn resolve_with(
         match answer {
             Ok(ips) => {
                 if looked_up {
-                    let shown: Vec<String> = ips.iter().map(ToString::to_string).collect();
                     steps.push(
-                        Step::new(Layer::Dns, &query, Status::Pass, shown.join(", "))
-                            .on(uri::format_address(&name, port))
-                            .took(took),
+                        Step::found(
+                            Layer::Dns,
+                            &query,
+                            Status::Pass,
+                            Found::Addresses(ips.clone()),
+                        )
+                        .on(uri::format_address(&name, port))
+                        .took(took),
                     );
                 }
                 hosts.push(ResolvedHost { name, port, ips });
             }
             Err(error) => {
                 steps.push(
-                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string())
+                    Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                        .met(&error)
                         .on(uri::format_address(&name, port))
                         .took(took),
                 );
