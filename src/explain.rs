@@ -960,6 +960,20 @@ mod tests {
                 "MongoServerError: {getParameter: 1, featureCompatibilityVersion: \"\"} not allowed in this atlas tier",
                 Class::Authorization,
             ),
+            // Error classes whose name says the class: Node's and Java's.
+            (
+                "MongoNetworkTimeoutError: Socket 'secureConnect' timed out after 30012ms (connectTimeoutMS: 30000)",
+                Class::NetworkTimeout,
+            ),
+            (
+                "MongoMissingDependencyError: Optional module `snappy` not found. Please install it to enable snappy compression",
+                Class::ConfigInvalid,
+            ),
+            (
+                "com.mongodb.MongoIncompatibleDriverException: This version of the driver is not compatible with one or more of the servers to which it is connected: ClusterDescription{type=STANDALONE}",
+                Class::Server,
+            ),
+            ("MongoServerClosedError: Server is closed", Class::Unknown),
         ];
         for (text, class) in cases {
             let e = explain(text);

@@ -75,7 +75,7 @@ const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disco
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
 
 /// The TCP connection attempt ran out of time.
-const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|\bconnection (?:<monitor> |\d+ )?to \S+ timed out\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting|took (?:over|more than) \S+ seconds to connect";
+const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|Socket '(?:secureConnect|connect)' timed out\b|\bconnection (?:<monitor> |\d+ )?to \S+ timed out\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting|took (?:over|more than) \S+ seconds to connect";
 
 /// A private IPv4 address (RFC 1918, and 100.64.0.0/10 as AWS and Azure use
 /// it); a macro so that patterns can `concat!` it.
@@ -219,6 +219,23 @@ pub static RULES: &[Rule] = &[
         Unauthorized,
         example: "MongoServerError: not authorized on admin to execute command { listDatabases: 1 }"),
     // ---- reached something that is not a usable deployment ----------------------------
+    rule!("driver_incompatible",
+        r"\bMongoIncompatibleDriverException\b|is not compatible with one or more of the servers to which it is connected|\bMongoCompatibilityError\b",
+        WireVersionTooOld,
+        // Java (MongoIncompatibleDriverException) and Node (MongoCompatibilityError):
+        // the driver and a server share no wire version.
+        note: "The driver and the server share no wire protocol version: a server older than the driver supports (most often), or one newer.",
+        also: &[Finding::WireVersionTooNew],
+        example: "com.mongodb.MongoIncompatibleDriverException: This version of the driver is not compatible with one or more of the servers to which it is connected"),
+    rule!("missing_dependency",
+        r"\bMongoMissingDependencyError\b|Optional module [`'\x22]?\S+?[`'\x22]? not found",
+        ConfigMissingValue,
+        // Node (src/deps.ts): an optional package the connection string needs
+        // (kerberos, snappy, zstd, @aws-sdk/credential-providers, mongodb-client-encryption).
+        note: "The connection string asks for something (Kerberos, AWS authentication, a compressor, client-side encryption) whose optional package is not installed beside the driver.",
+        fix: "Install the package the message names in the application (npm install <name>), or remove the option that needs it from the connection string.",
+        replaces_fixes: true,
+        example: "MongoMissingDependencyError: Optional module `kerberos` not found. Please install it to enable kerberos authentication"),
     rule!("wire_version_too_old",
         r"reports (?:maximum )?wire version \d+,?\s+but this version of .{0,80}?requires at least \d+",
         WireVersionTooOld,
