@@ -974,6 +974,15 @@ mod tests {
                 Class::Server,
             ),
             ("MongoServerClosedError: Server is closed", Class::Unknown),
+            // Server replies about the deployment, not the command.
+            (
+                "MongoServerError: $where is not allowed in this atlas tier",
+                Class::Authorization,
+            ),
+            (
+                "MongoServerError: The server is in quiesce mode and will shut down",
+                Class::Server,
+            ),
         ];
         for (text, class) in cases {
             let e = explain(text);
