@@ -39,9 +39,42 @@ pub fn found_words(found: &Found) -> String {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", "),
+        Found::SrvTargets(targets) => {
+            let listed: Vec<String> = targets
+                .iter()
+                .map(|(host, port)| crate::uri::format_address(host, *port))
+                .collect();
+            format!(
+                "{}: {}",
+                crate::words::count_as(targets.len(), "target", "targets"),
+                abbreviated(&listed, 10)
+            )
+        }
+        Found::Txt { records, options } => {
+            if options.is_empty() {
+                "no TXT record (fine)".to_string()
+            } else {
+                records.join(" | ")
+            }
+        }
+        Found::SeedListCut { hosts, probed } => format!(
+            "{hosts} hosts; only the first {probed} are looked up and probed (no MongoDB deployment has more members than that)"
+        ),
         Found::AnswersPlainHello => "the port answers MongoDB without TLS".to_string(),
         Found::PartialTrust(gap) => partial_trust(*gap),
     }
+}
+
+/// The first `keep` of `items`, and how many more.
+fn abbreviated(items: &[String], keep: usize) -> String {
+    if items.len() <= keep {
+        return items.join(", ");
+    }
+    format!(
+        "{}, and {} more",
+        items[..keep].join(", "),
+        items.len() - keep
+    )
 }
 
 /// A chain that one of the trust stores drivers use vouches for and the other
@@ -205,6 +238,53 @@ mod tests {
                 crate::model::wire::DRIVER_MIN,
                 crate::model::wire::DRIVER_MAX
             )
+        );
+    }
+
+    /// Issue 19 item 2: the dns probe wrote its steps' sentences (the SRV
+    /// targets, the TXT records, the seed list cut short). It returns typed
+    /// facts; they are worded here.
+    #[test]
+    fn r19_dns_steps_carry_typed_facts() {
+        let targets: Vec<(String, u16)> = (0..12)
+            .map(|i| (format!("h{i}.example.net"), 27017))
+            .collect();
+        let words = |found: Found| found_words(&found);
+        assert_eq!(
+            words(Found::SrvTargets(targets[..1].to_vec())),
+            "1 target: h0.example.net:27017"
+        );
+        assert_eq!(
+            words(Found::SrvTargets(targets)),
+            "12 targets: h0.example.net:27017, h1.example.net:27017, h2.example.net:27017, h3.example.net:27017, h4.example.net:27017, h5.example.net:27017, h6.example.net:27017, h7.example.net:27017, h8.example.net:27017, h9.example.net:27017, and 2 more"
+        );
+        assert_eq!(
+            words(Found::SrvTargets(vec![("::1".into(), 27017)])),
+            "1 target: [::1]:27017"
+        );
+        assert_eq!(
+            words(Found::Txt {
+                records: Vec::new(),
+                options: Vec::new()
+            }),
+            "no TXT record (fine)"
+        );
+        assert_eq!(
+            words(Found::Txt {
+                records: vec!["authSource=admin&replicaSet=rs0".into()],
+                options: vec![
+                    ("authSource".into(), "admin".into()),
+                    ("replicaSet".into(), "rs0".into())
+                ]
+            }),
+            "authSource=admin&replicaSet=rs0"
+        );
+        assert_eq!(
+            words(Found::SeedListCut {
+                hosts: 10_000,
+                probed: 100
+            }),
+            "10000 hosts; only the first 100 are looked up and probed (no MongoDB deployment has more members than that)"
         );
     }
 

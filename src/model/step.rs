@@ -72,6 +72,16 @@ pub enum Found {
     Connected,
     /// The addresses a name resolved to.
     Addresses(Vec<IpAddr>),
+    /// The SRV record's targets (host, port), in the order answered.
+    SrvTargets(Vec<(String, u16)>),
+    /// The TXT records of an SRV name and the options read from them.
+    Txt {
+        records: Vec<String>,
+        options: Vec<(String, String)>,
+    },
+    /// A seed list (or SRV answer) longer than a run probes: only the first
+    /// `probed` of `hosts` are.
+    SeedListCut { hosts: usize, probed: usize },
     /// After a failed TLS handshake, the port answered a hello without TLS.
     AnswersPlainHello,
     /// The server's chain is trusted by one of the stores drivers use and not
