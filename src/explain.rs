@@ -938,6 +938,51 @@ mod tests {
                 "MongoParseError: Unsupported compressor: lz5",
                 Class::ConfigInvalid,
             ),
+            // The server answered: a command or its data was refused, unless
+            // the words are the deployment's (no replica set, no primary).
+            (
+                "MongoServerError: Cannot create field 'city' in element {address: \"x\"}",
+                Class::Unknown,
+            ),
+            (
+                "pymongo.errors.OperationFailure: $in needs an array, full error: {'ok': 0.0, 'errmsg': '$in needs an array', 'code': 2, 'codeName': 'BadValue'}",
+                Class::Unknown,
+            ),
+            (
+                "MongoServerError: Transaction numbers are only allowed on a replica set member or mongos",
+                Class::Server,
+            ),
+            (
+                "MongoServerError: Could not find host matching read preference { mode: \"primary\" } for set rs0",
+                Class::Server,
+            ),
+            (
+                "MongoServerError: {getParameter: 1, featureCompatibilityVersion: \"\"} not allowed in this atlas tier",
+                Class::Authorization,
+            ),
+            // Error classes whose name says the class: Node's and Java's.
+            (
+                "MongoNetworkTimeoutError: Socket 'secureConnect' timed out after 30012ms (connectTimeoutMS: 30000)",
+                Class::NetworkTimeout,
+            ),
+            (
+                "MongoMissingDependencyError: Optional module `snappy` not found. Please install it to enable snappy compression",
+                Class::ConfigInvalid,
+            ),
+            (
+                "com.mongodb.MongoIncompatibleDriverException: This version of the driver is not compatible with one or more of the servers to which it is connected: ClusterDescription{type=STANDALONE}",
+                Class::Server,
+            ),
+            ("MongoServerClosedError: Server is closed", Class::Unknown),
+            // Server replies about the deployment, not the command.
+            (
+                "MongoServerError: $where is not allowed in this atlas tier",
+                Class::Authorization,
+            ),
+            (
+                "MongoServerError: The server is in quiesce mode and will shut down",
+                Class::Server,
+            ),
         ];
         for (text, class) in cases {
             let e = explain(text);

@@ -78,7 +78,7 @@ pub struct Evidence {
     pub database: Option<String>,
     pub connectivity: Option<probe::Connectivity>,
     pub auth: Option<auth::AuthOutcome>,
-    pub data: Option<crate::model::data::DataOutcome>,
+    pub data: Option<crate::model::data_outcome::DataOutcome>,
     pub crud: Option<crate::probe::crud::Outcome>,
     pub status: Option<crate::model::status::Evidence>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.

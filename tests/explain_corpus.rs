@@ -90,11 +90,11 @@ const CLASSES: [&str; 9] = [
 ];
 
 /// The least training accuracy the suite accepts. It was 95% while the
-/// corpus held only texts the rules were written with; the third holdout's 305
-/// entries came in unread by the rules (85.6% of them right before they moved,
-/// 94.3% for the grown corpus once the model learned from them), so it was set
-/// below that figure, as a guard.
-const TRAINING_FLOOR: f64 = 90.0;
+/// corpus held only texts the rules were written with; when the third
+/// holdout's 305 entries moved in unread by the rules (85.6% of them right,
+/// 94.3% for the grown corpus) it was lowered to 90%, and raised back to 95%
+/// once the rules learned from them (97.2%).
+const TRAINING_FLOOR: f64 = 95.0;
 
 /// The least holdout accuracy the suite accepts. The figure itself is printed.
 const HOLDOUT_FLOOR: f64 = 90.0;
@@ -313,9 +313,9 @@ fn training_corpus_accuracy_is_printed_and_above_its_floor() {
 const FOLDS: usize = 10;
 
 /// The least cross-validated accuracy the suite accepts: 95% before the third
-/// holdout's entries moved into the corpus, lowered with the training floor
-/// when they did.
-const CROSS_VALIDATED_FLOOR: f64 = 90.0;
+/// holdout's entries moved into the corpus, lowered to 90% with the training
+/// floor when they did, back to 95% since (96.7%).
+const CROSS_VALIDATED_FLOOR: f64 = 95.0;
 
 fn class(name: &str) -> Option<Class> {
     Class::ALL.into_iter().find(|c| c.as_str() == name)
@@ -418,8 +418,10 @@ fn second_holdout_accuracy_is_printed_and_above_its_floor() {
 const TEMPLATE_FOLDS: u64 = 10;
 
 /// The least accuracy the suite accepts on driver messages left out of the
-/// tables. Set below the figure first measured, as a guard.
-const TEMPLATE_FLOOR: f64 = 85.0;
+/// tables. Set below the figure first measured (89.8%), as a guard; raised to
+/// 95% when the rules were broadened with those messages' misses in view
+/// (98.3%, which therefore flatters).
+const TEMPLATE_FLOOR: f64 = 95.0;
 
 /// A template's fold, from its key: every template with the same key (the same
 /// message in several versions or drivers) is in the same fold, so that no

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use crate::diagnose::code;
 use crate::model::code::CodeReport;
-use crate::model::data::{self, DataOutcome};
+use crate::model::data;
+use crate::model::data_outcome::DataOutcome;
 use crate::model::report::{Check, Section};
 use crate::model::status;
 use crate::model::step::Status;

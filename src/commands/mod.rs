@@ -294,7 +294,7 @@ pub fn apply_auth(report: &mut Report, outcome: &probe::auth::AuthOutcome) -> bo
 }
 
 /// Folds the data layer into the report.
-pub fn apply_data(report: &mut Report, data: crate::model::data::DataOutcome) {
+pub fn apply_data(report: &mut Report, data: crate::model::data_outcome::DataOutcome) {
     report.steps.extend(data.steps);
     if let Some(database) = &data.database
         && data

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use crate::model::auth::AuthInfo;
 use crate::model::hello::Answer;
 use crate::model::step::{Found, Note, Step};
-use crate::model::tls::Evidence;
+use crate::model::tls::{Evidence, TrustGap};
 
 /// Makes the detail of every step that carries typed facts or notes. Runs on
 /// every report (from `settle`); a step is worded once, so running it again
@@ -18,11 +18,12 @@ pub fn word_steps(steps: &mut [Step]) {
         if let Some(found) = step.found.as_ref().filter(|_| step.detail.is_empty()) {
             step.detail = found_words(found);
         }
-        for note in std::mem::take(&mut step.notes) {
-            let _ = write!(step.detail, "; {}", note_words(&note));
+        for note in step.notes.iter().skip(step.notes_said) {
+            let _ = write!(step.detail, "; {}", note_words(note));
             // Its words now say more than its failure.
             step.says_its_failure = false;
         }
+        step.notes_said = step.notes.len();
     }
 }
 
@@ -32,7 +33,62 @@ pub fn found_words(found: &Found) -> String {
         Found::Tls(evidence) => tls(evidence),
         Found::Hello(answer) => hello(answer),
         Found::Auth(info) => auth(info),
+        Found::Connected => "connected".to_string(),
+        Found::Addresses(ips) => ips
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Found::SrvTargets(targets) => {
+            let listed: Vec<String> = targets
+                .iter()
+                .map(|(host, port)| crate::uri::format_address(host, *port))
+                .collect();
+            format!(
+                "{}: {}",
+                crate::words::count_as(targets.len(), "target", "targets"),
+                abbreviated(&listed, 10)
+            )
+        }
+        Found::Txt { records, options } => {
+            if options.is_empty() {
+                "no TXT record (fine)".to_string()
+            } else {
+                records.join(" | ")
+            }
+        }
+        Found::SeedListCut { hosts, probed } => format!(
+            "{hosts} hosts; only the first {probed} are looked up and probed (no MongoDB deployment has more members than that)"
+        ),
+        Found::AnswersPlainHello => "the port answers MongoDB without TLS".to_string(),
+        Found::PartialTrust(gap) => partial_trust(*gap),
     }
+}
+
+/// The first `keep` of `items`, and how many more.
+fn abbreviated(items: &[String], keep: usize) -> String {
+    if items.len() <= keep {
+        return items.join(", ");
+    }
+    format!(
+        "{}, and {} more",
+        items[..keep].join(", "),
+        items.len() - keep
+    )
+}
+
+/// A chain that one of the trust stores drivers use vouches for and the other
+/// does not: which drivers refuse it.
+pub fn partial_trust(gap: TrustGap) -> String {
+    let which = match gap {
+        TrustGap::SystemNotMozilla => {
+            "trusted by this machine's system store but not by the Mozilla bundle: drivers that ship their own list (Node.js, mongosh, Rust) refuse it unless given the CA"
+        }
+        TrustGap::MozillaNotSystem => {
+            "trusted by the Mozilla bundle but not by this machine's system store: drivers that use the OS store (Python without certifi, Go) refuse it until the OS CA certificates are updated"
+        }
+    };
+    format!("{which}. {}", crate::model::finding::DRIVER_TRUST_STORES)
 }
 
 /// A completed handshake: protocol, the leaf's subject, issuer and expiry, and
@@ -170,6 +226,85 @@ mod tests {
         let once = steps.clone();
         word_steps(&mut steps);
         assert_eq!(steps, once);
+        // The notes stay, typed, for comparing steps; one learnt later is said once.
+        assert_eq!(steps[2].notes, [Note::AnotherAddressConnected]);
+        steps[1].notes.push(Note::WireVersion { max: 99 });
+        word_steps(&mut steps);
+        word_steps(&mut steps);
+        assert_eq!(
+            steps[1].detail,
+            format!(
+                "SCRAM-SHA-256; roles: readWrite@shop; 0 privileges; wire version 99 is outside what drivers support ({}..{})",
+                crate::model::wire::DRIVER_MIN,
+                crate::model::wire::DRIVER_MAX
+            )
+        );
+    }
+
+    /// Issue 19 item 2: the dns probe wrote its steps' sentences (the SRV
+    /// targets, the TXT records, the seed list cut short). It returns typed
+    /// facts; they are worded here.
+    #[test]
+    fn r19_dns_steps_carry_typed_facts() {
+        let targets: Vec<(String, u16)> = (0..12)
+            .map(|i| (format!("h{i}.example.net"), 27017))
+            .collect();
+        let words = |found: Found| found_words(&found);
+        assert_eq!(
+            words(Found::SrvTargets(targets[..1].to_vec())),
+            "1 target: h0.example.net:27017"
+        );
+        assert_eq!(
+            words(Found::SrvTargets(targets)),
+            "12 targets: h0.example.net:27017, h1.example.net:27017, h2.example.net:27017, h3.example.net:27017, h4.example.net:27017, h5.example.net:27017, h6.example.net:27017, h7.example.net:27017, h8.example.net:27017, h9.example.net:27017, and 2 more"
+        );
+        assert_eq!(
+            words(Found::SrvTargets(vec![("::1".into(), 27017)])),
+            "1 target: [::1]:27017"
+        );
+        assert_eq!(
+            words(Found::Txt {
+                records: Vec::new(),
+                options: Vec::new()
+            }),
+            "no TXT record (fine)"
+        );
+        assert_eq!(
+            words(Found::Txt {
+                records: vec!["authSource=admin&replicaSet=rs0".into()],
+                options: vec![
+                    ("authSource".into(), "admin".into()),
+                    ("replicaSet".into(), "rs0".into())
+                ]
+            }),
+            "authSource=admin&replicaSet=rs0"
+        );
+        assert_eq!(
+            words(Found::SeedListCut {
+                hosts: 10_000,
+                probed: 100
+            }),
+            "10000 hosts; only the first 100 are looked up and probed (no MongoDB deployment has more members than that)"
+        );
+    }
+
+    #[test]
+    fn a_partial_trust_names_the_drivers_that_refuse_it() {
+        let system = partial_trust(TrustGap::SystemNotMozilla);
+        assert!(system.contains("NODE_EXTRA_CA_CERTS"), "{system}");
+        assert!(partial_trust(TrustGap::MozillaNotSystem).contains("OS store"));
+        let mut steps = vec![
+            Step::found(Layer::Tcp, "connect", Status::Pass, Found::Connected),
+            Step::found(
+                Layer::Dns,
+                "A/AAAA db",
+                Status::Pass,
+                Found::Addresses(vec!["10.0.0.1".parse().unwrap(), "::1".parse().unwrap()]),
+            ),
+        ];
+        word_steps(&mut steps);
+        assert_eq!(steps[0].detail, "connected");
+        assert_eq!(steps[1].detail, "10.0.0.1, ::1");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod class;
 pub mod code;
 pub mod data;
+pub mod data_outcome;
 pub mod deployment;
 pub mod dns;
 pub mod exit;

@@ -1,6 +1,6 @@
 //! One line of evidence: a layer's step on one host, passed or not, with its time.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -68,7 +68,57 @@ pub enum Found {
     Hello(super::hello::Answer),
     /// An authentication that succeeded: who, with which roles.
     Auth(super::auth::AuthInfo),
+    /// A tcp connection that was made.
+    Connected,
+    /// The addresses a name resolved to.
+    Addresses(Vec<IpAddr>),
+    /// The SRV record's targets (host, port), in the order answered.
+    SrvTargets(Vec<(String, u16)>),
+    /// The TXT records of an SRV name and the options read from them.
+    Txt {
+        records: Vec<String>,
+        options: Vec<(String, String)>,
+    },
+    /// A seed list (or SRV answer) longer than a run probes: only the first
+    /// `probed` of `hosts` are.
+    SeedListCut { hosts: usize, probed: usize },
+    /// After a failed TLS handshake, the port answered a hello without TLS.
+    AnswersPlainHello,
+    /// The server's chain is trusted by one of the stores drivers use and not
+    /// by the other.
+    PartialTrust(super::tls::TrustGap),
 }
+
+/// Why a step failed, typed: the failure of its layer. The words are the
+/// failure's own (`Display`); two steps that met equal failures say the same.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failed {
+    Dns(super::dns::Error),
+    Tcp(super::tcp::Error),
+    Tls(super::tls::Error),
+    Hello(super::hello::Error),
+    Auth(super::auth::Failure),
+    Data(super::data::Failure),
+}
+
+macro_rules! failed_from {
+    ($($variant:ident($type:ty)),*) => {$(
+        impl From<$type> for Failed {
+            fn from(failure: $type) -> Self {
+                Failed::$variant(failure)
+            }
+        }
+    )*};
+}
+
+failed_from!(
+    Dns(super::dns::Error),
+    Tcp(super::tcp::Error),
+    Tls(super::tls::Error),
+    Hello(super::hello::Error),
+    Auth(super::auth::Failure),
+    Data(super::data::Failure)
+);
 
 /// What was learnt about a step after it ran (by a later check or the judge),
 /// said after its own detail.
@@ -167,7 +217,13 @@ pub struct Step {
     /// otherwise made from `found` and `notes` by the judge.
     pub detail: String,
     pub found: Option<Found>,
+    /// The failure the step met, typed (its words are the failure's own).
+    pub failure: Option<Failed>,
+    /// What was learnt after the step ran; kept after they are said, so two
+    /// steps can be compared by their facts.
     pub notes: Vec<Note>,
+    /// How many of `notes` the detail already says (`diagnose::steps`).
+    pub notes_said: usize,
     /// The step failed, and its words are its failure's words and nothing more
     /// (set by the probe with `Step::failed`; cleared when a note is said after
     /// them): a diagnosis line that gives the same failure need not be repeated
@@ -194,18 +250,50 @@ impl Step {
             duration: Duration::ZERO,
             detail: detail.into(),
             found: None,
+            failure: None,
             notes: Vec::new(),
+            notes_said: 0,
             says_its_failure: false,
             minor: false,
         }
     }
 
     /// A failed step whose words are its failure's, and nothing more.
-    pub fn failed(layer: Layer, name: impl Into<Name>, failure: &impl std::fmt::Display) -> Self {
+    pub fn failed<F>(layer: Layer, name: impl Into<Name>, failure: &F) -> Self
+    where
+        F: std::fmt::Display + Clone + Into<Failed>,
+    {
         Step {
             says_its_failure: true,
-            ..Step::new(layer, name, Status::Fail, failure.to_string())
+            ..Step::new(layer, name, Status::Fail, String::new()).met(failure)
         }
+    }
+
+    /// The step met `failure`: its words are the failure's, and the failure is
+    /// kept, typed. (Unlike `failed`, the step's status is the caller's, and a
+    /// diagnosis line that gives the failure is not taken for a restatement.)
+    #[must_use]
+    pub fn met<F>(mut self, failure: &F) -> Self
+    where
+        F: std::fmt::Display + Clone + Into<Failed>,
+    {
+        self.detail = failure.to_string();
+        self.failure = Some(failure.clone().into());
+        self
+    }
+
+    /// True when two steps of one layer and kind (hosts and addresses aside)
+    /// ended alike, by their typed facts: what they found, the failure they
+    /// met and what was learnt after. A step without typed facts is alike to
+    /// none: nothing compares words.
+    pub fn ended_like(&self, other: &Step) -> bool {
+        self.layer == other.layer
+            && self.status == other.status
+            && self.name.same_but_addresses(&other.name)
+            && (self.found.is_some() || self.failure.is_some())
+            && self.found == other.found
+            && self.failure == other.failure
+            && self.notes == other.notes
     }
 
     /// A step whose words the judge makes from what it found.

@@ -82,3 +82,12 @@ pub enum Error {
         reason: String,
     },
 }
+
+/// Which of the trust stores drivers use vouch for a chain, when only one does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustGap {
+    /// This machine's system store, and not the Mozilla bundle.
+    SystemNotMozilla,
+    /// The Mozilla bundle, and not this machine's system store.
+    MozillaNotSystem,
+}

@@ -12,7 +12,8 @@ use mongodb::raw_batch_cursor::RawBatchCursor;
 use regex::Regex;
 use tokio::time::Instant;
 
-use crate::model::data::{Collection, DataOutcome, Failure, looked_in_words};
+use crate::model::data::{Collection, Failure, looked_in_words};
+use crate::model::data_outcome::DataOutcome;
 
 use super::auth::{code_from_text, scrub, server_error};
 use super::prefetch::{Prefetched, Read};

@@ -49,7 +49,7 @@ pub(super) async fn probe_host(
     for attempt in &outcome.attempts {
         let name = "connect";
         let step = match &attempt.result {
-            Some(Ok(())) => Step::new(Layer::Tcp, name, Status::Pass, "connected"),
+            Some(Ok(())) => Step::found(Layer::Tcp, name, Status::Pass, Found::Connected),
             Some(Err(e)) => Step::failed(Layer::Tcp, name, e),
             None => Step::new(
                 Layer::Tcp,
@@ -93,9 +93,15 @@ pub(super) async fn probe_host(
                         .on(&address)
                         .took(start.elapsed()),
                     );
-                    if let Some(note) = super::trust::partial_trust(&evidence.trusted_by) {
+                    if let Some(gap) = super::trust::partial_trust(&evidence.trusted_by) {
                         steps.push(
-                            Step::new(Layer::Tls, "trust stores", Status::Warn, note).on(&address),
+                            Step::found(
+                                Layer::Tls,
+                                "trust stores",
+                                Status::Warn,
+                                Found::PartialTrust(gap),
+                            )
+                            .on(&address),
                         );
                     }
                     (Box::new(tls_stream), Some(evidence))
@@ -217,11 +223,11 @@ pub(super) async fn explain_tls_failure(
             let start = Instant::now();
             if answers_plain_hello(socket, options.timeout).await {
                 steps.push(
-                    Step::new(
+                    Step::found(
                         Layer::Tls,
                         "plain hello (check)",
                         Status::Fail,
-                        "the port answers MongoDB without TLS",
+                        Found::AnswersPlainHello,
                     )
                     .on(address)
                     .took(start.elapsed()),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::connectivity::{Options, Resolved, ResolvedHost};
 use super::dns::{self, Resolver as _};
 use crate::model::failure::Failure;
-use crate::model::step::{Layer, Status, Step};
+use crate::model::step::{Found, Layer, Status, Step};
 use crate::uri::{self, ConnectionString, Scheme};
 
 /// DNS through the chosen resolver; on failure, once more through the fallback.
@@ -139,37 +139,34 @@ pub(super) async fn resolve_with(
                     other => other,
                 };
                 steps.push(
-                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                    Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                        .met(&error)
+                        .took(took),
                 );
                 return Err(fail(query, error));
             }
         };
-        let listed: Vec<String> = targets
-            .iter()
-            .map(|t| uri::format_address(&t.host, t.port))
-            .collect();
         if let Some(error) = targets
             .iter()
             .find_map(|t| dns::check_srv_target(srv_host, &t.host).err())
         {
-            steps.push(Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took));
+            steps.push(
+                Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                    .met(&error)
+                    .took(took),
+            );
             return Err(fail(query, error));
         }
-        let noun = if targets.len() == 1 {
-            "target"
-        } else {
-            "targets"
-        };
+        seeds = targets.into_iter().map(|t| (t.host, t.port)).collect();
         steps.push(
-            Step::new(
+            Step::found(
                 Layer::Dns,
                 &query,
                 Status::Pass,
-                format!("{} {noun}: {}", targets.len(), abbreviated(&listed, 10)),
+                Found::SrvTargets(seeds.clone()),
             )
             .took(took),
         );
-        seeds = targets.into_iter().map(|t| (t.host, t.port)).collect();
 
         let query = format!("TXT {srv_host}");
         let (answer, took) = txt_lookup;
@@ -180,24 +177,34 @@ pub(super) async fn resolve_with(
             ) => Vec::new(),
             Err(error) => {
                 steps.push(
-                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                    Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                        .met(&error)
+                        .took(took),
                 );
                 return Err(fail(query, error));
             }
         };
         match dns::parse_txt(&records) {
             Ok(options) => {
-                let detail = if options.is_empty() {
-                    "no TXT record (fine)".to_string()
-                } else {
-                    records.join(" | ")
-                };
-                steps.push(Step::new(Layer::Dns, &query, Status::Pass, detail).took(took));
+                steps.push(
+                    Step::found(
+                        Layer::Dns,
+                        &query,
+                        Status::Pass,
+                        Found::Txt {
+                            records,
+                            options: options.clone(),
+                        },
+                    )
+                    .took(took),
+                );
                 txt_options = options;
             }
             Err(error) => {
                 steps.push(
-                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string()).took(took),
+                    Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                        .met(&error)
+                        .took(took),
                 );
                 return Err(fail(query, error));
             }
@@ -208,14 +215,14 @@ pub(super) async fn resolve_with(
     // a deployment: probing every one at once took 21 s and 403 MB for 10,000
     // (issue 15 item 12). The first MAX_HOSTS are probed, the rest named.
     if seeds.len() > MAX_HOSTS {
-        steps.push(Step::new(
+        steps.push(Step::found(
             Layer::Uri,
             "seed list",
             Status::Warn,
-            format!(
-                "{} hosts; only the first {MAX_HOSTS} are looked up and probed (no MongoDB deployment has more members than that)",
-                seeds.len()
-            ),
+            Found::SeedListCut {
+                hosts: seeds.len(),
+                probed: MAX_HOSTS,
+            },
         ));
         seeds.truncate(MAX_HOSTS);
     }
@@ -236,18 +243,23 @@ pub(super) async fn resolve_with(
         match answer {
             Ok(ips) => {
                 if looked_up {
-                    let shown: Vec<String> = ips.iter().map(ToString::to_string).collect();
                     steps.push(
-                        Step::new(Layer::Dns, &query, Status::Pass, shown.join(", "))
-                            .on(uri::format_address(&name, port))
-                            .took(took),
+                        Step::found(
+                            Layer::Dns,
+                            &query,
+                            Status::Pass,
+                            Found::Addresses(ips.clone()),
+                        )
+                        .on(uri::format_address(&name, port))
+                        .took(took),
                     );
                 }
                 hosts.push(ResolvedHost { name, port, ips });
             }
             Err(error) => {
                 steps.push(
-                    Step::new(Layer::Dns, &query, Status::Fail, error.to_string())
+                    Step::new(Layer::Dns, &query, Status::Fail, String::new())
+                        .met(&error)
                         .on(uri::format_address(&name, port))
                         .took(took),
                 );
@@ -268,17 +280,6 @@ pub(super) async fn resolve_with(
 }
 
 /// The first `keep` items, then how many more: a 500-target SRV answer stays one readable line.
-pub(super) fn abbreviated(items: &[String], keep: usize) -> String {
-    if items.len() <= keep {
-        return items.join(", ");
-    }
-    format!(
-        "{}, and {} more",
-        items[..keep].join(", "),
-        items.len() - keep
-    )
-}
-
 /// `localhost` stays as is (hosts file); other names are made absolute so no search domain is tried.
 pub(super) fn fqdn(name: &str) -> String {
     if name.ends_with('.') || !name.contains('.') {

@@ -18,7 +18,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::sign::CertifiedKey;
 use tokio::sync::OnceCell;
 
-use crate::model::tls::Error;
+use crate::model::tls::{Error, TrustGap};
 
 /// Where a trust anchor came from, as `tls[].trusted_by` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,24 +211,16 @@ impl Roots {
 /// When the stores a driver might use disagree about a chain, what that means
 /// for the application's driver; `None` when they agree or tlsCAFile decides
 /// (every driver honours it).
-pub fn partial_trust(trusted_by: &[&str]) -> Option<String> {
+pub fn partial_trust(trusted_by: &[&str]) -> Option<TrustGap> {
     let by = |source: Source| trusted_by.contains(&source.name());
     if by(Source::CaFile) {
         return None;
     }
-    let which = match (by(Source::System), by(Source::Mozilla)) {
-        (true, false) => {
-            "trusted by this machine's system store but not by the Mozilla bundle: drivers that ship their own list (Node.js, mongosh, Rust) refuse it unless given the CA"
-        }
-        (false, true) => {
-            "trusted by the Mozilla bundle but not by this machine's system store: drivers that use the OS store (Python without certifi, Go) refuse it until the OS CA certificates are updated"
-        }
-        _ => return None,
-    };
-    Some(format!(
-        "{which}. {}",
-        crate::model::finding::DRIVER_TRUST_STORES
-    ))
+    match (by(Source::System), by(Source::Mozilla)) {
+        (true, false) => Some(TrustGap::SystemNotMozilla),
+        (false, true) => Some(TrustGap::MozillaNotSystem),
+        _ => None,
+    }
 }
 
 /// The client certificate chain and key of `tlsCertificateKeyFile` (one PEM
@@ -408,9 +400,11 @@ mod tests {
         assert!(partial_trust(&["system", "mozilla"]).is_none());
         assert!(partial_trust(&["tlsCAFile"]).is_none());
         assert!(partial_trust(&[]).is_none());
-        let note = partial_trust(&["system"]).unwrap();
-        assert!(note.contains("NODE_EXTRA_CA_CERTS"), "{note}");
-        assert!(partial_trust(&["mozilla"]).unwrap().contains("OS store"));
+        assert_eq!(partial_trust(&["system"]), Some(TrustGap::SystemNotMozilla));
+        assert_eq!(
+            partial_trust(&["mozilla"]),
+            Some(TrustGap::MozillaNotSystem)
+        );
     }
 
     #[test]

@@ -155,8 +155,9 @@ struct Row<'a> {
     hosts: Vec<&'a str>,
 }
 
-/// Groups steps that differ only by host: same layer, status, name (addresses
-/// aside) and detail. Kept at the first one's place.
+/// Groups steps that differ only by host: same layer, status and name
+/// (addresses aside), and the same typed facts (`Step::ended_like`; their
+/// words are not compared). Kept at the first one's place.
 fn group<'a>(steps: &[&'a Step]) -> Vec<Row<'a>> {
     let mut rows: Vec<Row> = Vec::new();
     'steps: for &step in steps {
@@ -166,11 +167,8 @@ fn group<'a>(steps: &[&'a Step]) -> Vec<Row<'a>> {
             for row in &mut rows {
                 let other = row.step;
                 if let Some(other_host) = other.host.as_deref()
-                    && other.layer == step.layer
-                    && other.status == step.status
-                    && other.detail == step.detail
                     && other_host != host
-                    && other.name.same_but_addresses(&step.name)
+                    && other.ended_like(step)
                 {
                     if row.hosts.is_empty() {
                         row.hosts.push(other_host);
@@ -659,7 +657,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, address)| {
-                Step::new(Layer::Tcp, "connect", Status::Fail, "connection refused")
+                Step::failed(Layer::Tcp, "connect", &TcpError::Refused)
                     .on(format!("h{i}:27017"))
                     .at(address.parse().unwrap())
             })
@@ -726,7 +724,7 @@ mod tests {
     fn identical_host_failures_are_one_row() {
         let steps: Vec<Step> = (1..=3)
             .map(|i| {
-                Step::new(Layer::Tcp, "connect", Status::Fail, "connection refused")
+                Step::failed(Layer::Tcp, "connect", &TcpError::Refused)
                     .on(format!("h{i}:27017"))
                     .at(format!("10.0.0.{i}:27017").parse().unwrap())
             })
@@ -737,8 +735,79 @@ mod tests {
         assert_eq!(rows[0].hosts, ["h1:27017", "h2:27017", "h3:27017"]);
     }
 
+    /// Issue 19 item 2: hosts that failed alike were found by comparing the
+    /// steps' words (`other.detail == step.detail`). They are now found by the
+    /// steps' typed facts (`Step::ended_like`): words alike over different
+    /// facts are two rows, and steps without typed facts are never one.
+    #[test]
+    fn r19_steps_are_grouped_by_their_typed_facts_not_their_words() {
+        let on = |step: Step, i: u8| {
+            step.on(format!("h{i}:27017"))
+                .at(format!("10.0.0.{i}:27017").parse().unwrap())
+        };
+        let rows = |steps: &[Step]| {
+            let refs: Vec<&Step> = steps.iter().collect();
+            group(&refs)
+                .iter()
+                .map(|row| row.hosts.len().max(1))
+                .collect::<Vec<_>>()
+        };
+        let refused = on(Step::failed(Layer::Tcp, "connect", &TcpError::Refused), 1);
+        // The same words, from another failure.
+        let other = on(
+            Step::failed(
+                Layer::Tcp,
+                "connect",
+                &TcpError::Other {
+                    reason: "connection refused".into(),
+                },
+            ),
+            2,
+        );
+        assert_eq!(refused.detail, other.detail);
+        assert_eq!(rows(&[refused.clone(), other]), [1, 1]);
+        let again = on(Step::failed(Layer::Tcp, "connect", &TcpError::Refused), 2);
+        assert_eq!(rows(&[refused.clone(), again.clone()]), [2]);
+        // A note learnt about one of them sets it apart, whatever its words.
+        let mut noted = again.clone();
+        noted
+            .notes
+            .push(crate::model::step::Note::AnotherAddressConnected);
+        assert_eq!(rows(&[refused, noted]), [1, 1]);
+        // Words alike without typed facts are no reason.
+        let words = |i| on(Step::new(Layer::Tcp, "connect", Status::Fail, "refused"), i);
+        assert_eq!(rows(&[words(1), words(2)]), [1, 1]);
+        // What a step found counts like a failure.
+        let connected = |i| {
+            on(
+                Step::found(Layer::Tcp, "connect", Status::Pass, Found::Connected),
+                i,
+            )
+        };
+        assert_eq!(rows(&[connected(1), connected(2), connected(3)]), [3]);
+        let resolved = |i, ip: &str| {
+            Step::found(
+                Layer::Dns,
+                "A/AAAA db",
+                Status::Pass,
+                Found::Addresses(vec![ip.parse().unwrap()]),
+            )
+            .on(format!("h{i}:27017"))
+        };
+        assert_eq!(
+            rows(&[resolved(1, "10.0.0.1"), resolved(2, "10.0.0.2")]),
+            [1, 1]
+        );
+        assert_eq!(
+            rows(&[resolved(1, "10.0.0.1"), resolved(2, "10.0.0.1")]),
+            [2]
+        );
+    }
+
     use crate::model::finding::Finding;
     use crate::model::report::{AuthSummary, DataSummary, Fact};
+    use crate::model::step::{Failed, Found};
+    use crate::model::tcp::Error as TcpError;
     use crate::model::verdict::Diagnosis;
     use std::time::Duration;
 
@@ -778,13 +847,11 @@ mod tests {
             "3 targets",
         ));
         for (i, host) in HOSTS.iter().enumerate() {
-            report.steps.push(
-                step(Layer::Tcp, "connect", Some(host), Status::Pass, "connected").at(format!(
-                    "10.0.0.{i}:27017"
-                )
-                .parse()
-                .unwrap()),
-            );
+            // As the probes make them, worded: typed facts and their words.
+            let mut connected = step(Layer::Tcp, "connect", Some(host), Status::Pass, "connected")
+                .at(format!("10.0.0.{i}:27017").parse().unwrap());
+            connected.found = Some(Found::Connected);
+            report.steps.push(connected);
             // As the tls probe makes it: its words are its failure's.
             let mut failed = step(
                 Layer::Tls,
@@ -794,6 +861,10 @@ mod tests {
                 "the server answered the ClientHello with TLS alert 80 (internal_error) and closed the connection",
             );
             failed.says_its_failure = true;
+            failed.failure = Some(Failed::Tls(crate::model::tls::Error::Alert {
+                code: 80,
+                name: "internal_error".into(),
+            }));
             report.steps.push(failed);
         }
         report.fail(

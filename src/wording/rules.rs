@@ -75,7 +75,7 @@ const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disco
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
 
 /// The TCP connection attempt ran out of time.
-const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|\bconnection (?:<monitor> |\d+ )?to \S+ timed out\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting|took (?:over|more than) \S+ seconds to connect";
+const CONNECT_TIMEOUT: &str = r"\bETIMEDOUT\b|Socket '(?:secureConnect|connect)' timed out\b|\bconnection (?:<monitor> |\d+ )?to \S+ timed out\b|:\d{2,5}: timed out\b|tcp connect \([^)]*\): timeout|connect(?:ion)? timed out|connection timeout|connect timeout|i/o timeout|Errno 110\b|os error 110\b|os error 10060|WSAETIMEDOUT|did not properly respond after a period of time|Error\s*:\s*timed out|timed out connecting|took (?:over|more than) \S+ seconds to connect";
 
 /// A private IPv4 address (RFC 1918, and 100.64.0.0/10 as AWS and Azure use
 /// it); a macro so that patterns can `concat!` it.
@@ -177,7 +177,7 @@ pub static RULES: &[Rule] = &[
         note: "The Ruby driver words a rejected login as Mongo::Auth::Unauthorized ('is not authorized to access'): the credentials were rejected; no privilege is missing.",
         example: "Mongo::Auth::Unauthorized: User app (mechanism: scram) is not authorized to access admin (used mechanism: SCRAM-SHA-1)"),
     rule!("atlas_not_allowed",
-        r"user is not allowed to do action|is not allowed to do action \[|\bCMD_NOT_ALLOWED\b",
+        r"user is not allowed to do action|is not allowed to do action \[|\bCMD_NOT_ALLOWED\b|not allowed in this atlas tier|\bin this atlas tier\b|(?:not (?:supported|available)|unsupported) (?:in|on|for) (?:this|the|your) (?:Atlas |cluster )?tier",
         Unauthorized,
         note: "Atlas (code 8000) refuses this action: the user's role does not grant it, or the cluster tier does not allow the command (CMD_NOT_ALLOWED: shared and serverless tiers refuse some commands, such as mapReduce or $eval, whatever the role).",
         example: "MongoServerError: user is not allowed to do action [insert] on [test.users]"),
@@ -219,6 +219,23 @@ pub static RULES: &[Rule] = &[
         Unauthorized,
         example: "MongoServerError: not authorized on admin to execute command { listDatabases: 1 }"),
     // ---- reached something that is not a usable deployment ----------------------------
+    rule!("driver_incompatible",
+        r"\bMongoIncompatibleDriverException\b|is not compatible with one or more of the servers to which it is connected|\bMongoCompatibilityError\b",
+        WireVersionTooOld,
+        // Java (MongoIncompatibleDriverException) and Node (MongoCompatibilityError):
+        // the driver and a server share no wire version.
+        note: "The driver and the server share no wire protocol version: a server older than the driver supports (most often), or one newer.",
+        also: &[Finding::WireVersionTooNew],
+        example: "com.mongodb.MongoIncompatibleDriverException: This version of the driver is not compatible with one or more of the servers to which it is connected"),
+    rule!("missing_dependency",
+        r"\bMongoMissingDependencyError\b|Optional module [`'\x22]?\S+?[`'\x22]? not found",
+        ConfigMissingValue,
+        // Node (src/deps.ts): an optional package the connection string needs
+        // (kerberos, snappy, zstd, @aws-sdk/credential-providers, mongodb-client-encryption).
+        note: "The connection string asks for something (Kerberos, AWS authentication, a compressor, client-side encryption) whose optional package is not installed beside the driver.",
+        fix: "Install the package the message names in the application (npm install <name>), or remove the option that needs it from the connection string.",
+        replaces_fixes: true,
+        example: "MongoMissingDependencyError: Optional module `kerberos` not found. Please install it to enable kerberos authentication"),
     rule!("wire_version_too_old",
         r"reports (?:maximum )?wire version \d+,?\s+but this version of .{0,80}?requires at least \d+",
         WireVersionTooOld,
@@ -231,6 +248,17 @@ pub static RULES: &[Rule] = &[
         r"Expecting replica set member from set|replica ?set name \S+ (?:does not|doesn't) match|setName \S+ (?:does not|doesn't) match|(?:does not|doesn't) match (?:the )?(?:expected )?(?:replica ?set|setName)|replica ?set name mismatch|is not a member of (?:the )?replica set",
         ReplicaSetMismatch,
         example: "Expecting replica set member from set 'rs0', but found one from set 'rs1'. Removing localhost:27017 from client view of cluster."),
+    rule!("replica_set_required",
+        r"Transaction numbers are only allowed on a replica set member or mongos|only (?:allowed|supported) on (?:a )?replica sets?|requires? (?:your MongoDB server to be run as )?a replica set|must be run as a replica set|This MongoDB deployment does not support retryable writes|(?:\$changeStream|change streams?) (?:stage )?(?:is )?only supported on replica sets",
+        DriverFailed,
+        // The server's own words (transactions: IllegalOperation, code 20; change
+        // streams: 40573), the Node and Java drivers' retryable-writes message,
+        // Prisma's ("Prisma needs to perform transactions, which requires your
+        // MongoDB server to be run as a replica set").
+        note: "The server answered, but it is a standalone: transactions, change streams and retryable writes (and Prisma, which uses transactions) need a replica set or a sharded cluster.",
+        fix: "Run the server as a replica set, even of one member: start mongod with --replSet rs0, run rs.initiate() once, and connect with replicaSet=rs0 (Atlas clusters are always replica sets). Or turn the feature off (retryWrites=false) where the application does not need it.",
+        replaces_fixes: true,
+        example: "MongoServerError: Transaction numbers are only allowed on a replica set member or mongos"),
     rule!("topology_kind_mismatch",
         r"no mongos proxies found in seed list|seed list contains no mongos proxies|because it is a standalone and we have multiple seeds|Canonical address \S+ does not match server address|(?:is|was) not a member of the replica set|\bdirectConnection=true\b.{0,80}multiple hosts|Cannot specify replica set name with direct connection",
         ReplicaSetMismatch,
@@ -239,8 +267,15 @@ pub static RULES: &[Rule] = &[
         note: "The servers are not the kind of deployment the connection string describes (mongos proxies, a replica set, one standalone), or the names the replica set calls its members differ from those the client was given.",
         fix: "Make the connection string match the deployment: replicaSet=<its name> and its members' own host names (as rs.conf() lists them, reachable from this machine) for a replica set, the mongos addresses for a sharded cluster, one host (or directConnection=true) for a standalone.",
         example: "MongoError: seed list contains no mongos proxies, replicaset connections requires the parameter replicaSet to be supplied in the URI or options object, mongodb://server:port/db?replicaSet=name"),
+    rule!("write_concern_unsatisfied",
+        r"waiting for replication timed out|\bWriteConcernFailed\b|\bUnsatisfiableWriteConcern\b|Not enough data-bearing nodes",
+        NoPrimary,
+        // The server's words (error_codes.yml: WriteConcernFailed 64,
+        // UnsatisfiableWriteConcern 100; replication's "waiting for replication timed out").
+        note: "The write waited for acknowledgement from replica-set members (its write concern, w:majority by default) that did not answer in time: members down, unreachable from each other, or lagging.",
+        example: "MongoServerError: waiting for replication timed out"),
     rule!("no_primary",
-        r"no primary (?:found|available|server)|\bno master connection\b|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state",
+        r"no primary (?:found|available|server)|\bno master connection\b|Could not find host matching read preference|\bin quiesce mode\b|interrupted at shutdown|shutdown in progress|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state",
         NoPrimary,
         example: "MongoError: no primary found in replicaset"),
     rule!("not_mongodb",
