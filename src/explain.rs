@@ -987,6 +987,11 @@ mod tests {
                 "MongoServerError: The server is in quiesce mode and will shut down",
                 Class::Server,
             ),
+            // Elixir's mongodb_driver (lib/mongo/error.ex): "<host> ssl connect: <reason> - <atom>".
+            (
+                "** (Mongo.Error) db.example.com:27017 ssl connect: closed - :closed",
+                Class::Tls,
+            ),
         ];
         for (text, class) in cases {
             let e = explain(text);
