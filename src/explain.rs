@@ -344,6 +344,10 @@ fn deciding_line(family: Option<Family>, rule: &str) -> &'static str {
         // step after the TCP connect went unanswered.
         return "What would decide it: the server's log at that time (a connection accepted from this address, then nothing, says the path or TLS; no connection at all says a firewall), or `atlas-doctor ping`, which times the TCP, TLS and hello steps apart.";
     }
+    if rule == "prisma_unreachable" {
+        // Prisma's P1001 hides the driver's error; its engine logs it.
+        return "What would decide it: the MongoDB driver's own error, which Prisma logs with DEBUG=\"prisma*\" (or `new PrismaClient({ log: ['query', 'info', 'warn', 'error'] })`): a refused connection, a timeout, a DNS or a TLS error.";
+    }
     match family {
         Some(Family::Node) => {
             "What would decide it: the error's `reason` with each server's `error` (log `err.reason.servers`, or `console.dir(err, { depth: null })`), or the MongoNetworkError logged before this one."
@@ -1016,6 +1020,14 @@ mod tests {
             "pymongo.errors.ServerSelectionTimeoutError: No replica set members match selector \"Primary()\"",
         );
         assert!(!e.decidable, "{:?}", e.rule);
+        // Prisma's P1001 names no cause; the line that would decide is Prisma's own log.
+        let e = explain("Error: P1001: Can't reach database server at `db.example.com`:`27017`");
+        assert!(!e.decidable);
+        assert!(
+            e.diagnosis.fixes.iter().any(|f| f.contains("DEBUG=")),
+            "{:?}",
+            e.diagnosis.fixes
+        );
     }
 
     #[test]

@@ -548,6 +548,13 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::NetworkTimeout, Finding::DnsNoSuchName, Finding::IpAccessListSuspected],
         wrapper: true,
         example: "Error: couldn't connect to server 127.0.0.1:27017 at src/mongo/shell/mongo.js:145"),
+    rule!("prisma_unreachable", r"Can't reach database server at", NetworkTimeout,
+        // Prisma's P1001 (prisma-engines libs/user-facing-errors/src/common.rs),
+        // raised whatever stopped the connection: it names no cause.
+        note: "Prisma says P1001 whenever it could not connect, whatever the reason; the driver's own error, which says why, is not in the text.",
+        also: &[Finding::TcpRefused, Finding::IpAccessListSuspected, Finding::DnsNoSuchName],
+        wrapper: true,
+        example: "Error: P1001: Can't reach database server at `db.example.com`:`27017`"),
     rule!("mongoose_buffering", r"buffering timed out after \d+\s*ms", NetworkTimeout,
         note: "Mongoose queues model calls until mongoose.connect() has opened a connection: this says that it never opened in time (or connect() was never called or awaited), not why.",
         also: &[Finding::IpAccessListSuspected, Finding::DnsResolverUnreachable, Finding::AuthFailedAtlas, Finding::TcpRefused],
