@@ -992,12 +992,23 @@ mod tests {
                 "** (Mongo.Error) db.example.com:27017 ssl connect: closed - :closed",
                 Class::Tls,
             ),
+            // Ruby: an EOF on a TLS socket ("(for ..., TLS)") is TLS closed.
+            (
+                "Mongo::Error::SocketError: EOFError: end of file reached (for 10.0.0.1:27017 (db.internal:27017, TLS))",
+                Class::Tls,
+            ),
         ];
         for (text, class) in cases {
             let e = explain(text);
             assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
             assert!(e.decidable, "{text}");
         }
+        // Only the scheme itself looked up as a host is a connection string
+        // put together wrong; an SRV name that did not resolve is DNS.
+        let e = explain(
+            "Unable to resolve mongodb+srv host name: _mongodb._tcp.cluster0.ab1cd.mongodb.net",
+        );
+        assert_ne!(e.class(), Class::ConfigInvalid, "{:?}", e.rule);
         // mongod's start-up failures are its own log, not a client's error.
         for text in [
             "2024-01-02T03:04:05.000+0000 E STORAGE  [initandlisten] exception in initAndListen: DBPathInUse: Unable to lock the lock file: /data/db/mongod.lock (Resource temporarily unavailable). Another mongod instance is already running on the /data/db directory, terminating",

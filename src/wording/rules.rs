@@ -63,13 +63,13 @@ pub const ATLAS: &str = concat!(
 const ATLAS_PLAIN_URI: &str = concat!(r#"mongodb://[^\s"'/?]*\."#, atlas_domain_pattern!());
 
 /// Signs that TLS was in use on the connection.
-const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routines|_ssl\.c|SSL handshake|TLS handshake|SslStream|SSLHandshakeException|remote party has closed the transport stream|\btls: |\bssl (?:connect|recv|send): ";
+const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routines|_ssl\.c|SSL handshake|TLS handshake|SslStream|SSLHandshakeException|remote party has closed the transport stream|\btls: |\bssl (?:connect|recv|send): |, TLS\)\)";
 
 /// TLS alert 80 (internal_error) in OpenSSL, BoringSSL, Go, rustls, Java and .NET wording.
 const ALERT_80: &str = r"alert internal error|ALERT_INTERNAL_ERROR|alert number 80\b|fatal alert: ?InternalError|tls: internal error|received fatal alert: internal_error|InternalError alert";
 
 /// The peer closed or reset the connection before a reply.
-const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b|socket hang up|unable to write wire message to network|\b(?:ssl|tcp) (?:connect|recv|send): closed\b";
+const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b|socket hang up|unable to write wire message to network|\b(?:ssl|tcp) (?:connect|recv|send): closed\b|\bEOFError: end of file reached";
 
 /// The TLS handshake itself ran out of time.
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
@@ -400,7 +400,7 @@ pub static RULES: &[Rule] = &[
         DnsSrvTargetOutsideDomain,
         example: "MongoAPIError: Server record does not share hostname with parent URI"),
     rule!("uri_scheme_looked_up",
-        r"lookup mongodb(?:\+| )srv:?(?: on \S+)?: no such host|ENOTFOUND mongodb(?:\+| )srv\b|(?:resolve|resolving|lookup of|look up) ['\x22]?mongodb(?:\+| )srv\b",
+        r"lookup mongodb(?:\+| )srv:?(?: on \S+)?: no such host|ENOTFOUND mongodb(?:\+| )srv\b",
         UriMalformed,
         note: "The name looked up is the scheme itself (mongodb+srv): the connection string was put together wrong, a second scheme inside it (mongodb://user:pass@mongodb+srv://...) or a variable that holds a whole string where only a host belongs.",
         fix: "Print the connection string the program really uses (with the password hidden): it must start with one scheme, mongodb:// or mongodb+srv://, followed by user:password@host.",
