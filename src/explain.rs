@@ -510,47 +510,46 @@ fn unknown(text: &str) -> Explanation {
 /// duplicate key, a cast or validation error, a warning, a type error in the
 /// code): class `unknown`, saying so, rather than a guess at a connection cause.
 fn not_a_connection_error(matched: &str) -> Explanation {
-    let diagnosis = Diagnosis {
-        class: Class::Unknown,
-        finding: None,
-        summary: "This is an application or data error, not a connection problem.".to_string(),
-        causes: vec![
-            "The words in the text come from the application's code, its data or its ODM (a duplicate key, a failed cast or validation, a deprecation warning, a type error), not from connecting to MongoDB.".to_string(),
-        ],
-        fixes: vec![
-            "Fix it where the application or its data is wrong; atlas-doctor checks connections, not application code.".to_string(),
-            "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.".to_string(),
-        ],
-        evidence: vec!["rule: application_error".to_string()],
-        failure_line: None,
-        subject: None,
-    };
-    Explanation {
-        diagnosis,
-        matched: vec![fragment(matched)],
-        alternatives: Vec::new(),
-        rule: Some("application_error"),
-        decidable: true,
-        candidates: Vec::new(),
-        errors: Vec::new(),
-    }
+    not_a_client_connection_error(
+        "application_error",
+        "This is an application or data error, not a connection problem.",
+        "The words in the text come from the application's code, its data or its ODM (a duplicate key, a failed cast or validation, a deprecation warning, a type error), not from connecting to MongoDB.",
+        "Fix it where the application or its data is wrong; atlas-doctor checks connections, not application code.",
+        "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.",
+        matched,
+    )
 }
 
 /// mongod's own log of a start-up that failed: `unknown` (no client error to
 /// classify), saying what the server's words mean for clients.
 fn server_did_not_start(matched: &str) -> Explanation {
+    not_a_client_connection_error(
+        "server_startup_log",
+        "This is mongod's own start-up log, not a client's connection error: the server did not start, or is not set up yet.",
+        "The server's words name why it stopped (another process on its port, a missing or locked data directory, no disk space, a replica set never initiated); until it runs, clients find nothing listening (connection refused).",
+        "Fix what the log names on the server (free the port, create or unlock the dbPath, free disk space, run rs.initiate()), start mongod again and read its log to the line 'Waiting for connections'.",
+        "If a client still cannot connect once it runs, paste the client's error and run `atlas-doctor explain` again.",
+        matched,
+    )
+}
+
+/// A decided `unknown`: the text is not a client's connection error, and the
+/// rule says what it is instead, with one cause and two fixes.
+fn not_a_client_connection_error(
+    rule: &'static str,
+    summary: &str,
+    cause: &str,
+    fix: &str,
+    then: &str,
+    matched: &str,
+) -> Explanation {
     let diagnosis = Diagnosis {
         class: Class::Unknown,
         finding: None,
-        summary: "This is mongod's own start-up log, not a client's connection error: the server did not start, or is not set up yet.".to_string(),
-        causes: vec![
-            "The server's words name why it stopped (another process on its port, a missing or locked data directory, no disk space, a replica set never initiated); until it runs, clients find nothing listening (connection refused).".to_string(),
-        ],
-        fixes: vec![
-            "Fix what the log names on the server (free the port, create or unlock the dbPath, free disk space, run rs.initiate()), start mongod again and read its log to the line 'Waiting for connections'.".to_string(),
-            "If a client still cannot connect once it runs, paste the client's error and run `atlas-doctor explain` again.".to_string(),
-        ],
-        evidence: vec!["rule: server_startup_log".to_string()],
+        summary: summary.to_string(),
+        causes: vec![cause.to_string()],
+        fixes: vec![fix.to_string(), then.to_string()],
+        evidence: vec![format!("rule: {rule}")],
         failure_line: None,
         subject: None,
     };
@@ -558,7 +557,7 @@ fn server_did_not_start(matched: &str) -> Explanation {
         diagnosis,
         matched: vec![fragment(matched)],
         alternatives: Vec::new(),
-        rule: Some("server_startup_log"),
+        rule: Some(rule),
         decidable: true,
         candidates: Vec::new(),
         errors: Vec::new(),
