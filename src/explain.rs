@@ -344,6 +344,10 @@ fn deciding_line(family: Option<Family>, rule: &str) -> &'static str {
         // step after the TCP connect went unanswered.
         return "What would decide it: the server's log at that time (a connection accepted from this address, then nothing, says the path or TLS; no connection at all says a firewall), or `atlas-doctor ping`, which times the TCP, TLS and hello steps apart.";
     }
+    if rule == "prisma_unreachable" {
+        // Prisma's P1001 hides the driver's error; its engine logs it.
+        return "What would decide it: the MongoDB driver's own error, which Prisma logs with DEBUG=\"prisma*\" (or `new PrismaClient({ log: ['query', 'info', 'warn', 'error'] })`): a refused connection, a timeout, a DNS or a TLS error.";
+    }
     match family {
         Some(Family::Node) => {
             "What would decide it: the error's `reason` with each server's `error` (log `err.reason.servers`, or `console.dir(err, { depth: null })`), or the MongoNetworkError logged before this one."
@@ -506,47 +510,46 @@ fn unknown(text: &str) -> Explanation {
 /// duplicate key, a cast or validation error, a warning, a type error in the
 /// code): class `unknown`, saying so, rather than a guess at a connection cause.
 fn not_a_connection_error(matched: &str) -> Explanation {
-    let diagnosis = Diagnosis {
-        class: Class::Unknown,
-        finding: None,
-        summary: "This is an application or data error, not a connection problem.".to_string(),
-        causes: vec![
-            "The words in the text come from the application's code, its data or its ODM (a duplicate key, a failed cast or validation, a deprecation warning, a type error), not from connecting to MongoDB.".to_string(),
-        ],
-        fixes: vec![
-            "Fix it where the application or its data is wrong; atlas-doctor checks connections, not application code.".to_string(),
-            "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.".to_string(),
-        ],
-        evidence: vec!["rule: application_error".to_string()],
-        failure_line: None,
-        subject: None,
-    };
-    Explanation {
-        diagnosis,
-        matched: vec![fragment(matched)],
-        alternatives: Vec::new(),
-        rule: Some("application_error"),
-        decidable: true,
-        candidates: Vec::new(),
-        errors: Vec::new(),
-    }
+    not_a_client_connection_error(
+        "application_error",
+        "This is an application or data error, not a connection problem.",
+        "The words in the text come from the application's code, its data or its ODM (a duplicate key, a failed cast or validation, a deprecation warning, a type error), not from connecting to MongoDB.",
+        "Fix it where the application or its data is wrong; atlas-doctor checks connections, not application code.",
+        "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.",
+        matched,
+    )
 }
 
 /// mongod's own log of a start-up that failed: `unknown` (no client error to
 /// classify), saying what the server's words mean for clients.
 fn server_did_not_start(matched: &str) -> Explanation {
+    not_a_client_connection_error(
+        "server_startup_log",
+        "This is mongod's own start-up log, not a client's connection error: the server did not start, or is not set up yet.",
+        "The server's words name why it stopped (another process on its port, a missing or locked data directory, no disk space, a replica set never initiated); until it runs, clients find nothing listening (connection refused).",
+        "Fix what the log names on the server (free the port, create or unlock the dbPath, free disk space, run rs.initiate()), start mongod again and read its log to the line 'Waiting for connections'.",
+        "If a client still cannot connect once it runs, paste the client's error and run `atlas-doctor explain` again.",
+        matched,
+    )
+}
+
+/// A decided `unknown`: the text is not a client's connection error, and the
+/// rule says what it is instead, with one cause and two fixes.
+fn not_a_client_connection_error(
+    rule: &'static str,
+    summary: &str,
+    cause: &str,
+    fix: &str,
+    then: &str,
+    matched: &str,
+) -> Explanation {
     let diagnosis = Diagnosis {
         class: Class::Unknown,
         finding: None,
-        summary: "This is mongod's own start-up log, not a client's connection error: the server did not start, or is not set up yet.".to_string(),
-        causes: vec![
-            "The server's words name why it stopped (another process on its port, a missing or locked data directory, no disk space, a replica set never initiated); until it runs, clients find nothing listening (connection refused).".to_string(),
-        ],
-        fixes: vec![
-            "Fix what the log names on the server (free the port, create or unlock the dbPath, free disk space, run rs.initiate()), start mongod again and read its log to the line 'Waiting for connections'.".to_string(),
-            "If a client still cannot connect once it runs, paste the client's error and run `atlas-doctor explain` again.".to_string(),
-        ],
-        evidence: vec!["rule: server_startup_log".to_string()],
+        summary: summary.to_string(),
+        causes: vec![cause.to_string()],
+        fixes: vec![fix.to_string(), then.to_string()],
+        evidence: vec![format!("rule: {rule}")],
         failure_line: None,
         subject: None,
     };
@@ -554,7 +557,7 @@ fn server_did_not_start(matched: &str) -> Explanation {
         diagnosis,
         matched: vec![fragment(matched)],
         alternatives: Vec::new(),
-        rule: Some("server_startup_log"),
+        rule: Some(rule),
         decidable: true,
         candidates: Vec::new(),
         errors: Vec::new(),
@@ -974,12 +977,37 @@ mod tests {
                 Class::Server,
             ),
             ("MongoServerClosedError: Server is closed", Class::Unknown),
+            // Server replies about the deployment, not the command.
+            (
+                "MongoServerError: $where is not allowed in this atlas tier",
+                Class::Authorization,
+            ),
+            (
+                "MongoServerError: The server is in quiesce mode and will shut down",
+                Class::Server,
+            ),
+            // Elixir's mongodb_driver (lib/mongo/error.ex): "<host> ssl connect: <reason> - <atom>".
+            (
+                "** (Mongo.Error) db.example.com:27017 ssl connect: closed - :closed",
+                Class::Tls,
+            ),
+            // Ruby: an EOF on a TLS socket ("(for ..., TLS)") is TLS closed.
+            (
+                "Mongo::Error::SocketError: EOFError: end of file reached (for 10.0.0.1:27017 (db.internal:27017, TLS))",
+                Class::Tls,
+            ),
         ];
         for (text, class) in cases {
             let e = explain(text);
             assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
             assert!(e.decidable, "{text}");
         }
+        // Only the scheme itself looked up as a host is a connection string
+        // put together wrong; an SRV name that did not resolve is DNS.
+        let e = explain(
+            "Unable to resolve mongodb+srv host name: _mongodb._tcp.cluster0.ab1cd.mongodb.net",
+        );
+        assert_ne!(e.class(), Class::ConfigInvalid, "{:?}", e.rule);
         // mongod's start-up failures are its own log, not a client's error.
         for text in [
             "2024-01-02T03:04:05.000+0000 E STORAGE  [initandlisten] exception in initAndListen: DBPathInUse: Unable to lock the lock file: /data/db/mongod.lock (Resource temporarily unavailable). Another mongod instance is already running on the /data/db directory, terminating",
@@ -1007,6 +1035,14 @@ mod tests {
             "pymongo.errors.ServerSelectionTimeoutError: No replica set members match selector \"Primary()\"",
         );
         assert!(!e.decidable, "{:?}", e.rule);
+        // Prisma's P1001 names no cause; the line that would decide is Prisma's own log.
+        let e = explain("Error: P1001: Can't reach database server at `db.example.com`:`27017`");
+        assert!(!e.decidable);
+        assert!(
+            e.diagnosis.fixes.iter().any(|f| f.contains("DEBUG=")),
+            "{:?}",
+            e.diagnosis.fixes
+        );
     }
 
     #[test]

@@ -63,13 +63,13 @@ pub const ATLAS: &str = concat!(
 const ATLAS_PLAIN_URI: &str = concat!(r#"mongodb://[^\s"'/?]*\."#, atlas_domain_pattern!());
 
 /// Signs that TLS was in use on the connection.
-const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routines|_ssl\.c|SSL handshake|TLS handshake|SslStream|SSLHandshakeException|remote party has closed the transport stream|\btls: ";
+const TLS_ON: &str = r"mongodb\+srv://|[?&](?:tls|ssl)=true|TLSSocket|SSL routines|_ssl\.c|SSL handshake|TLS handshake|SslStream|SSLHandshakeException|remote party has closed the transport stream|\btls: |\bssl (?:connect|recv|send): |, TLS\)\)";
 
 /// TLS alert 80 (internal_error) in OpenSSL, BoringSSL, Go, rustls, Java and .NET wording.
 const ALERT_80: &str = r"alert internal error|ALERT_INTERNAL_ERROR|alert number 80\b|fatal alert: ?InternalError|tls: internal error|received fatal alert: internal_error|InternalError alert";
 
 /// The peer closed or reset the connection before a reply.
-const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b|socket hang up|unable to write wire message to network";
+const CLOSED: &str = r"connection (?:<monitor> |\d+ )?to \S+ closed|socket disconnected before secure TLS connection|<monitor> to \S+ closed|\bconnection (?:is |was )?closed\b|socket was unexpectedly closed|server closed (?:the )?connection|closed the connection|unexpected end of file|prematurely reached end of stream|end of stream|incomplete read of message header|:\s*EOF\b|\bEOF\s*\}|\bECONNRESET\b|connection reset|forcibly closed|remote party has closed the transport stream|unexpected EOF or 0 bytes|tls handshake eof|(?:os error|errno) 104\b|WSAECONNRESET|remote host terminated the handshake|remote host closed connection|broken pipe|\bEPIPE\b|socket hang up|unable to write wire message to network|\b(?:ssl|tcp) (?:connect|recv|send): closed\b|\bEOFError: end of file reached";
 
 /// The TLS handshake itself ran out of time.
 const HANDSHAKE_TIMEOUT: &str = r"handshake operation timed out|handshake timed out|TLS handshake timeout|SSL handshake timeout";
@@ -177,7 +177,7 @@ pub static RULES: &[Rule] = &[
         note: "The Ruby driver words a rejected login as Mongo::Auth::Unauthorized ('is not authorized to access'): the credentials were rejected; no privilege is missing.",
         example: "Mongo::Auth::Unauthorized: User app (mechanism: scram) is not authorized to access admin (used mechanism: SCRAM-SHA-1)"),
     rule!("atlas_not_allowed",
-        r"user is not allowed to do action|is not allowed to do action \[|\bCMD_NOT_ALLOWED\b|not allowed in this atlas tier|(?:not (?:supported|available)|unsupported) (?:in|on|for) (?:this|the|your) (?:Atlas |cluster )?tier",
+        r"user is not allowed to do action|is not allowed to do action \[|\bCMD_NOT_ALLOWED\b|not allowed in this atlas tier|\bin this atlas tier\b|(?:not (?:supported|available)|unsupported) (?:in|on|for) (?:this|the|your) (?:Atlas |cluster )?tier",
         Unauthorized,
         note: "Atlas (code 8000) refuses this action: the user's role does not grant it, or the cluster tier does not allow the command (CMD_NOT_ALLOWED: shared and serverless tiers refuse some commands, such as mapReduce or $eval, whatever the role).",
         example: "MongoServerError: user is not allowed to do action [insert] on [test.users]"),
@@ -275,7 +275,7 @@ pub static RULES: &[Rule] = &[
         note: "The write waited for acknowledgement from replica-set members (its write concern, w:majority by default) that did not answer in time: members down, unreachable from each other, or lagging.",
         example: "MongoServerError: waiting for replication timed out"),
     rule!("no_primary",
-        r"no primary (?:found|available|server)|\bno master connection\b|Could not find host matching read preference|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state",
+        r"no primary (?:found|available|server)|\bno master connection\b|Could not find host matching read preference|\bin quiesce mode\b|interrupted at shutdown|shutdown in progress|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state",
         NoPrimary,
         example: "MongoError: no primary found in replicaset"),
     rule!("not_mongodb",
@@ -400,7 +400,7 @@ pub static RULES: &[Rule] = &[
         DnsSrvTargetOutsideDomain,
         example: "MongoAPIError: Server record does not share hostname with parent URI"),
     rule!("uri_scheme_looked_up",
-        r"lookup mongodb(?:\+| )srv:?(?: on \S+)?: no such host|ENOTFOUND mongodb(?:\+| )srv\b|(?:resolve|resolving|lookup of|look up) ['\x22]?mongodb(?:\+| )srv\b",
+        r"lookup mongodb(?:\+| )srv:?(?: on \S+)?: no such host|ENOTFOUND mongodb(?:\+| )srv\b",
         UriMalformed,
         note: "The name looked up is the scheme itself (mongodb+srv): the connection string was put together wrong, a second scheme inside it (mongodb://user:pass@mongodb+srv://...) or a variable that holds a whole string where only a host belongs.",
         fix: "Print the connection string the program really uses (with the password hidden): it must start with one scheme, mongodb:// or mongodb+srv://, followed by user:password@host.",
@@ -548,6 +548,13 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::NetworkTimeout, Finding::DnsNoSuchName, Finding::IpAccessListSuspected],
         wrapper: true,
         example: "Error: couldn't connect to server 127.0.0.1:27017 at src/mongo/shell/mongo.js:145"),
+    rule!("prisma_unreachable", r"Can't reach database server at", NetworkTimeout,
+        // Prisma's P1001 (prisma-engines libs/user-facing-errors/src/common.rs),
+        // raised whatever stopped the connection: it names no cause.
+        note: "Prisma says P1001 whenever it could not connect, whatever the reason; the driver's own error, which says why, is not in the text.",
+        also: &[Finding::TcpRefused, Finding::IpAccessListSuspected, Finding::DnsNoSuchName],
+        wrapper: true,
+        example: "Error: P1001: Can't reach database server at `db.example.com`:`27017`"),
     rule!("mongoose_buffering", r"buffering timed out after \d+\s*ms", NetworkTimeout,
         note: "Mongoose queues model calls until mongoose.connect() has opened a connection: this says that it never opened in time (or connect() was never called or awaited), not why.",
         also: &[Finding::IpAccessListSuspected, Finding::DnsResolverUnreachable, Finding::AuthFailedAtlas, Finding::TcpRefused],

@@ -659,7 +659,7 @@ mod tests {
     }
 
     #[test]
-    fn r22_1_mongosh_spring_odm_php_swift_dart_elixir_and_java_3_messages_are_mined() {
+    fn r22_1_mongosh_spring_odm_php_swift_dart_elixir_prisma_and_java_3_messages_are_mined() {
         let cases = [
             (
                 "MongoshInvalidInputError: [COMMON-10001] If a full URI is provided, you cannot also specify --host or --port",
@@ -712,6 +712,14 @@ mod tests {
             (
                 "Unhandled exception: MongoDart Error: No master connection",
                 Finding::NoPrimary,
+            ),
+            (
+                "Error: P1010: User `app` was denied access on the database `shop`",
+                Finding::Unauthorized,
+            ),
+            (
+                "PrismaClientInitializationError: Error opening a TLS connection: bad certificate format",
+                Finding::TlsHandshakeFailed,
             ),
         ];
         for (text, finding) in cases {
