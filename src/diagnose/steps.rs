@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::model::auth::AuthInfo;
+use crate::model::data::{Instead, Listed, looked_in_words};
 use crate::model::hello::Answer;
 use crate::model::step::{Found, Note, Step};
 use crate::model::tls::{Evidence, TrustGap};
@@ -60,8 +61,97 @@ pub fn found_words(found: &Found) -> String {
         Found::SeedListCut { hosts, probed } => format!(
             "{hosts} hosts; only the first {probed} are looked up and probed (no MongoDB deployment has more members than that)"
         ),
+        Found::Data(listed) => data(listed),
         Found::AnswersPlainHello => "the port answers MongoDB without TLS".to_string(),
         Found::PartialTrust(gap) => partial_trust(*gap),
+    }
+}
+
+/// What the data layer listed or looked for.
+pub fn data(listed: &Listed) -> String {
+    use crate::words::count;
+    match listed {
+        Listed::Databases { names, not_kept } => {
+            let more = if *not_kept > 0 {
+                format!(" and {} more not kept", count(*not_kept, "database"))
+            } else {
+                String::new()
+            };
+            format!(
+                "{}: {}{more}",
+                count(names.len(), "database"),
+                names.join(", ")
+            )
+        }
+        Listed::DatabasesRefused { failure, then } => match then {
+            Instead::Database(database) => format!("{failure}; going on with database {database}"),
+            Instead::RoleDatabases(databases) => format!(
+                "{failure}; looking in the databases the user's roles name ({})",
+                looked_in_words(databases)
+            ),
+            Instead::AskForOne => format!(
+                "{failure}; pass --db NAME to list the collections of a database you may read"
+            ),
+        },
+        Listed::Collections {
+            count: n,
+            unlisted,
+            not_kept,
+            kept,
+        } => {
+            let in_db = if *unlisted {
+                " (the database does not exist yet, or holds nothing)"
+            } else {
+                ""
+            };
+            let more = if *not_kept > 0 {
+                format!(
+                    "; {} more not kept (at most {kept} are shown)",
+                    count(*not_kept, "collection")
+                )
+            } else {
+                String::new()
+            };
+            format!("{}{in_db}{more}", count(*n, "collection"))
+        }
+        Listed::EveryDatabase {
+            collections,
+            databases,
+            not_listed,
+            not_kept,
+            kept_each,
+            kept_in_all,
+        } => {
+            let mut rest = if *not_listed > 0 {
+                format!(
+                    "; {} more not listed (pass --db NAME)",
+                    count(*not_listed, "database")
+                )
+            } else {
+                String::new()
+            };
+            if *not_kept > 0 {
+                let _ = write!(
+                    rest,
+                    "; {} more not kept (at most {kept_each} a database are shown, {kept_in_all} in all)",
+                    count(*not_kept, "collection")
+                );
+            }
+            format!(
+                "no database chosen: {} in {}{rest}",
+                count(*collections, "collection"),
+                count(*databases, "database")
+            )
+        }
+        Listed::Present => "present".to_string(),
+        Listed::Missing { name, database } => {
+            format!("collection {name:?} is missing from database {database:?}")
+        }
+        Listed::PresentIn(databases) => format!("present in {}", databases.join(", ")),
+        Listed::InNone { name, looked_in } => format!(
+            "collection {name:?} is in none of the databases looked in ({})",
+            looked_in_words(looked_in)
+        ),
     }
 }
 
@@ -286,6 +376,71 @@ mod tests {
             }),
             "10000 hosts; only the first 100 are looked up and probed (no MongoDB deployment has more members than that)"
         );
+    }
+
+    /// Issue 19 item 2: the data probe wrote its steps' sentences. It returns
+    /// typed facts (`model::data::Listed`); they are worded here.
+    #[test]
+    fn r19_data_steps_carry_typed_facts() {
+        let refused = crate::model::data::Failure::Unauthorized {
+            action: "listDatabases".into(),
+            namespace: "cluster".into(),
+            database: "admin".into(),
+            message: "no".into(),
+        };
+        let cases = [
+            (
+                Listed::Databases {
+                    names: vec!["app".into(), "local".into()],
+                    not_kept: 1,
+                },
+                "2 databases: app, local and 1 database more not kept",
+            ),
+            (
+                Listed::DatabasesRefused {
+                    failure: refused.clone(),
+                    then: Instead::RoleDatabases(Vec::new()),
+                },
+                "not allowed to listDatabases on cluster: no; looking in the databases the user's roles name (the user could see none)",
+            ),
+            (
+                Listed::DatabasesRefused {
+                    failure: refused,
+                    then: Instead::AskForOne,
+                },
+                "not allowed to listDatabases on cluster: no; pass --db NAME to list the collections of a database you may read",
+            ),
+            (
+                Listed::Collections {
+                    count: 1,
+                    unlisted: true,
+                    not_kept: 2,
+                    kept: 1,
+                },
+                "1 collection (the database does not exist yet, or holds nothing); 2 collections more not kept (at most 1 are shown)",
+            ),
+            (
+                Listed::EveryDatabase {
+                    collections: 3,
+                    databases: 2,
+                    not_listed: 1,
+                    not_kept: 4,
+                    kept_each: 5,
+                    kept_in_all: 6,
+                },
+                "no database chosen: 3 collections in 2 databases; 1 database more not listed (pass --db NAME); 4 collections more not kept (at most 5 a database are shown, 6 in all)",
+            ),
+            (
+                Listed::InNone {
+                    name: "users".into(),
+                    looked_in: vec!["app".into()],
+                },
+                "collection \"users\" is in none of the databases looked in (app)",
+            ),
+        ];
+        for (listed, words) in cases {
+            assert_eq!(found_words(&Found::Data(listed)), words);
+        }
     }
 
     #[test]

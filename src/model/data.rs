@@ -52,3 +52,55 @@ pub fn looked_in_words(looked_in: &[String]) -> String {
         looked_in.join(", ")
     }
 }
+
+/// What a data step found, typed (worded by `diagnose::steps`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listed {
+    /// `listDatabases` answered: the names kept, and how many more were not.
+    Databases { names: Vec<String>, not_kept: usize },
+    /// `listDatabases` was refused (`failure`), and the layer went on without it.
+    DatabasesRefused { failure: Failure, then: Instead },
+    /// `listCollections` of the database asked for.
+    Collections {
+        count: usize,
+        /// `listDatabases` answered without naming the database.
+        unlisted: bool,
+        /// Collections beyond the `kept` shown.
+        not_kept: usize,
+        kept: usize,
+    },
+    /// No database chosen: the collections of each database the user may see.
+    EveryDatabase {
+        collections: usize,
+        databases: usize,
+        /// Databases beyond those listed.
+        not_listed: usize,
+        /// Collections listed but not kept: at most `kept_each` a database,
+        /// `kept_in_all` in all.
+        not_kept: usize,
+        kept_each: usize,
+        kept_in_all: usize,
+    },
+    /// An expected collection in the database asked for.
+    Present,
+    /// An expected collection missing from the database asked for.
+    Missing { name: String, database: String },
+    /// No database chosen: an expected collection, in these databases.
+    PresentIn(Vec<String>),
+    /// No database chosen: an expected collection in none of those looked in.
+    InNone {
+        name: String,
+        looked_in: Vec<String>,
+    },
+}
+
+/// How the data layer went on when `listDatabases` was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Instead {
+    /// With the database asked for.
+    Database(String),
+    /// Looking in the databases the user's roles name.
+    RoleDatabases(Vec<String>),
+    /// Nothing asked of a database: how to name one.
+    AskForOne,
+}

@@ -79,6 +79,8 @@ pub enum Found {
         records: Vec<String>,
         options: Vec<(String, String)>,
     },
+    /// What the data layer listed or looked for.
+    Data(super::data::Listed),
     /// A seed list (or SRV answer) longer than a run probes: only the first
     /// `probed` of `hosts` are.
     SeedListCut { hosts: usize, probed: usize },

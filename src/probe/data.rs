@@ -3,8 +3,6 @@
 //! collections of one database (`listCollections`, document estimates where
 //! allowed), and checks the expected collections are there.
 
-use std::fmt::Write as _;
-
 use mongodb::Client;
 use mongodb::bson::{Document, RawDocument, doc};
 use mongodb::error::Error as DriverError;
@@ -12,12 +10,12 @@ use mongodb::raw_batch_cursor::RawBatchCursor;
 use regex::Regex;
 use tokio::time::Instant;
 
-use crate::model::data::{Collection, Failure, looked_in_words};
+use crate::model::data::{Collection, Failure, Instead, Listed};
 use crate::model::data_outcome::DataOutcome;
 
 use super::auth::{code_from_text, scrub, server_error};
 use super::prefetch::{Prefetched, Read};
-use crate::model::step::{Layer, Status, Step};
+use crate::model::step::{Found, Layer, Status, Step};
 
 /// At most this many collections get a document estimate (one command each).
 const MAX_COUNTED: usize = 100;
@@ -82,24 +80,15 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
             out.databases_not_kept = names.len().saturating_sub(MAX_DATABASES_KEPT);
             names.truncate(MAX_DATABASES_KEPT);
             out.databases = names;
-            let more = if out.databases_not_kept > 0 {
-                format!(
-                    " and {} more not kept",
-                    crate::words::count(out.databases_not_kept, "database")
-                )
-            } else {
-                String::new()
-            };
             out.steps.push(
-                Step::new(
+                Step::found(
                     Layer::Data,
                     "listDatabases",
                     Status::Pass,
-                    format!(
-                        "{}: {}{more}",
-                        crate::words::count(out.databases.len(), "database"),
-                        out.databases.join(", ")
-                    ),
+                    Found::Data(Listed::Databases {
+                        names: out.databases.clone(),
+                        not_kept: out.databases_not_kept,
+                    }),
                 )
                 .took(start.elapsed()),
             );
@@ -110,13 +99,7 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
                 // Some servers refuse listDatabases to users without a cluster role even
                 // with authorizedDatabases; the database asked for still decides.
                 out.steps.push(
-                    Step::new(
-                        Layer::Data,
-                        "listDatabases",
-                        Status::Warn,
-                        format!("{failure}; going on with database {database}"),
-                    )
-                    .took(start.elapsed()),
+                    refused(failure, Instead::Database(database.to_string())).took(start.elapsed()),
                 );
                 list_collections(&mut out, client, req, database).await;
                 return out;
@@ -128,16 +111,8 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
                 // expected collections in the databases the user's roles name.
                 out.databases = user_databases(req.role_databases.iter());
                 out.steps.push(
-                    Step::new(
-                        Layer::Data,
-                        "listDatabases",
-                        Status::Warn,
-                        format!(
-                            "{failure}; looking in the databases the user's roles name ({})",
-                            looked_in_words(&out.databases)
-                        ),
-                    )
-                    .took(start.elapsed()),
+                    refused(failure, Instead::RoleDatabases(out.databases.clone()))
+                        .took(start.elapsed()),
                 );
                 list_every_database(&mut out, client, req).await;
                 find_expected(&mut out, req.expected);
@@ -148,15 +123,8 @@ pub async fn collections(client: &Client, req: &Request<'_>) -> DataOutcome {
             {
                 // Nothing was asked of a database: not being allowed to list them
                 // all is a warning that says how to name one, not a failure.
-                out.steps.push(
-                    Step::new(
-                        Layer::Data,
-                        "listDatabases",
-                        Status::Warn,
-                        format!("{failure}; pass --db NAME to list the collections of a database you may read"),
-                    )
-                    .took(start.elapsed()),
-                );
+                out.steps
+                    .push(refused(failure, Instead::AskForOne).took(start.elapsed()));
                 return out;
             }
             out.steps
@@ -237,8 +205,9 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
                         Layer::Data,
                         format!("listCollections {name}"),
                         status,
-                        failure.to_string(),
+                        String::new(),
                     )
+                    .met(&failure)
                 };
                 out.steps.push(step.took(start.elapsed()));
                 if status == Status::Fail && out.failure.is_none() {
@@ -248,34 +217,32 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
         }
     }
     let shown: usize = out.every_database.iter().map(|(_, c)| c.len()).sum();
-    let mut rest = if out.databases_not_listed > 0 {
-        format!(
-            "; {} more not listed (pass --db NAME)",
-            crate::words::count(out.databases_not_listed, "database")
-        )
-    } else {
-        String::new()
-    };
-    if out.collections_not_kept > 0 {
-        let _ = write!(
-            rest,
-            "; {} more not kept (at most {keep} a database are shown, {MAX_COLLECTIONS_KEPT_IN_ALL} in all)",
-            crate::words::count(out.collections_not_kept, "collection")
-        );
-    }
     out.steps.push(
-        Step::new(
+        Step::found(
             Layer::Data,
             "listCollections",
             Status::Pass,
-            format!(
-                "no database chosen: {} in {}{rest}",
-                crate::words::count(shown, "collection"),
-                crate::words::count(out.every_database.len(), "database")
-            ),
+            Found::Data(Listed::EveryDatabase {
+                collections: shown,
+                databases: out.every_database.len(),
+                not_listed: out.databases_not_listed,
+                not_kept: out.collections_not_kept,
+                kept_each: keep,
+                kept_in_all: MAX_COLLECTIONS_KEPT_IN_ALL,
+            }),
         )
         .took(start.elapsed()),
     );
+}
+
+/// `listDatabases` refused, and how the layer went on: a warning.
+fn refused(failure: Failure, then: Instead) -> Step {
+    Step::found(
+        Layer::Data,
+        "listDatabases",
+        Status::Warn,
+        Found::Data(Listed::DatabasesRefused { failure, then }),
+    )
 }
 
 /// The databases of `names` that are not the server's own, each once, in order.
@@ -306,22 +273,24 @@ fn find_expected(out: &mut DataOutcome, expected: &[String]) {
             .map(|(db, _)| db.as_str())
             .collect();
         if found.is_empty() {
-            out.steps.push(Step::new(
+            out.steps.push(Step::found(
                 Layer::Data,
                 format!("expect {name}"),
                 Status::Fail,
-                format!(
-                    "collection {name:?} is in none of the databases looked in ({})",
-                    looked_in_words(&looked_in)
-                ),
+                Found::Data(Listed::InNone {
+                    name: name.clone(),
+                    looked_in: looked_in.clone(),
+                }),
             ));
             missing.push(name.clone());
         } else {
-            out.steps.push(Step::new(
+            out.steps.push(Step::found(
                 Layer::Data,
                 format!("expect {name}"),
                 Status::Pass,
-                format!("present in {}", found.join(", ")),
+                Found::Data(Listed::PresentIn(
+                    found.iter().map(ToString::to_string).collect(),
+                )),
             ));
         }
     }
@@ -448,28 +417,17 @@ async fn list_collections(
     }
     out.database_unlisted =
         out.databases_listed && database != "admin" && !out.databases.iter().any(|d| d == database);
-    let in_db = if out.database_unlisted {
-        " (the database does not exist yet, or holds nothing)"
-    } else {
-        ""
-    };
-    let more = if listing.not_kept > 0 {
-        format!(
-            "; {} more not kept (at most {MAX_COLLECTIONS_KEPT} are shown)",
-            crate::words::count(listing.not_kept, "collection")
-        )
-    } else {
-        String::new()
-    };
     out.steps.push(
-        Step::new(
+        Step::found(
             Layer::Data,
             format!("listCollections {database}"),
             Status::Pass,
-            format!(
-                "{}{in_db}{more}",
-                crate::words::count(collections.len(), "collection")
-            ),
+            Found::Data(Listed::Collections {
+                count: collections.len(),
+                unlisted: out.database_unlisted,
+                not_kept: listing.not_kept,
+                kept: MAX_COLLECTIONS_KEPT,
+            }),
         )
         .took(start.elapsed()),
     );
@@ -477,18 +435,21 @@ async fn list_collections(
     let mut missing = Vec::new();
     for name in req.expected {
         if collections.iter().any(|c| &c.name == name) {
-            out.steps.push(Step::new(
+            out.steps.push(Step::found(
                 Layer::Data,
                 format!("expect {database}.{name}"),
                 Status::Pass,
-                "present",
+                Found::Data(Listed::Present),
             ));
         } else {
-            out.steps.push(Step::new(
+            out.steps.push(Step::found(
                 Layer::Data,
                 format!("expect {database}.{name}"),
                 Status::Fail,
-                format!("collection {name:?} is missing from database {database:?}"),
+                Found::Data(Listed::Missing {
+                    name: name.clone(),
+                    database: database.to_string(),
+                }),
             ));
             missing.push(name.clone());
         }
