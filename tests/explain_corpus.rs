@@ -15,9 +15,11 @@
 //!   rules of issue 22 changed) was scored once and its figure seen, so its
 //!   entries moved to the training corpus (`set = "holdout_3"`); their figure
 //!   is printed apart, as training data;
-//! - `tests/fixtures/explain_holdout_4.toml`, the fourth holdout, gathered
-//!   apart under the same protocol while the rules changed, frozen before it
-//!   was scored: the honest figure for text the rules never saw.
+//! - the fourth holdout (207 texts gathered apart under the same protocol
+//!   while the rules changed, frozen before it was scored) was scored once
+//!   (79.2%, 6.8% confident mistakes) and its figure seen, so its entries
+//!   moved to the training corpus too (`set = "holdout_4"`), printed apart;
+//! - a fifth holdout is being gathered apart; the coordinator scores it.
 //!
 //! Each set's headline carries a 95% Wilson interval, the share of confident
 //! mistakes (`decidable: true` and wrong) and the share of `unknown`.
@@ -69,8 +71,8 @@ struct Entry {
     note: Option<String>,
     /// `holdout` for the entries of the training corpus that were gathered
     /// after its first rules were written (they have been trained on since),
-    /// `holdout_3` for the third holdout's entries, moved in once its figure
-    /// was seen.
+    /// `holdout_3` and `holdout_4` for the third and fourth holdouts'
+    /// entries, moved in once their figures were seen.
     set: Option<String>,
     text: String,
 }
@@ -96,8 +98,10 @@ const CLASSES: [&str; 9] = [
 /// corpus held only texts the rules were written with; when the third
 /// holdout's 305 entries moved in unread by the rules (85.6% of them right,
 /// 94.3% for the grown corpus) it was lowered to 90%, and raised back to 95%
-/// once the rules learned from them (97.2%).
-const TRAINING_FLOOR: f64 = 95.0;
+/// once the rules learned from them (97.2%). When the fourth holdout's 207
+/// entries moved in unread by the rules (79.2% of them right) it was lowered
+/// to 90% again.
+const TRAINING_FLOOR: f64 = 90.0;
 
 /// The least holdout accuracy the suite accepts. The figure itself is printed.
 const HOLDOUT_FLOOR: f64 = 90.0;
@@ -285,20 +289,24 @@ fn report(name: &str, s: &Score, misses: bool) -> String {
 #[test]
 fn training_corpus_accuracy_is_printed_and_above_its_floor() {
     let entries = load("explain_corpus.toml");
-    let third: Vec<(usize, &Entry)> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.set.as_deref() == Some("holdout_3"))
-        .collect();
-    let t = score_with(&third, |_, text| explain(text));
-    println!(
-        "{}",
-        report(
+    for (set, title) in [
+        (
+            "holdout_3",
             "the third holdout's entries, now training data (scored once as a holdout and seen)",
-            &t,
-            false
-        )
-    );
+        ),
+        (
+            "holdout_4",
+            "the fourth holdout's entries, now training data (scored once as a holdout and seen)",
+        ),
+    ] {
+        let moved: Vec<(usize, &Entry)> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.set.as_deref() == Some(set))
+            .collect();
+        let t = score_with(&moved, |_, text| explain(text));
+        println!("{}", report(title, &t, false));
+    }
     let s = score(&entries);
     println!(
         "{}",
@@ -317,8 +325,9 @@ const FOLDS: usize = 10;
 
 /// The least cross-validated accuracy the suite accepts: 95% before the third
 /// holdout's entries moved into the corpus, lowered to 90% with the training
-/// floor when they did, back to 95% since (96.7%).
-const CROSS_VALIDATED_FLOOR: f64 = 95.0;
+/// floor when they did, back to 95% since (96.7%); lowered to 90% again when
+/// the fourth holdout's entries moved in.
+const CROSS_VALIDATED_FLOOR: f64 = 90.0;
 
 fn class(name: &str) -> Option<Class> {
     Class::ALL.into_iter().find(|c| c.as_str() == name)
@@ -414,23 +423,6 @@ fn second_holdout_accuracy_is_printed_and_above_its_floor() {
         "explain_holdout_2.toml",
         "second holdout (gathered after the rules were written, never tuned on)",
         SECOND_HOLDOUT_FLOOR,
-    );
-}
-
-/// The least accuracy the suite accepts on the fourth holdout: a guard against a
-/// regression, set before the set was first scored (never from its figure).
-const FOURTH_HOLDOUT_FLOOR: f64 = 70.0;
-
-/// The fourth holdout (issue 22, item 4): 207 texts gathered by someone who did
-/// not read the rules, under the protocol in its header, frozen before it was
-/// scored. Scored once with the rules of issue 22 final; only its aggregate
-/// figures are printed, never its misses, so nobody tunes a rule on them.
-#[test]
-fn fourth_holdout_accuracy_is_printed_and_above_its_floor() {
-    check_holdout(
-        "explain_holdout_4.toml",
-        "fourth holdout (gathered apart under a written protocol, frozen before it was scored, never tuned on)",
-        FOURTH_HOLDOUT_FLOOR,
     );
 }
 
@@ -564,19 +556,38 @@ fn holdout_threads_are_not_in_the_training_corpus() {
             assert!(seen.insert(entry.source.clone()), "{} twice", entry.source);
         }
     }
-    // The fourth holdout's protocol allows two texts a thread, and no thread of
-    // any earlier set.
-    let mut per_thread: BTreeMap<String, usize> = BTreeMap::new();
-    for entry in load("explain_holdout_4.toml") {
-        assert!(
-            !training.contains(&entry.source) && !seen.contains(&entry.source),
-            "{} is in the fourth holdout and an earlier set",
-            entry.source
-        );
-        *per_thread.entry(entry.source).or_default() += 1;
+}
+
+/// The third and fourth holdouts' protocol, kept now that their entries are
+/// training data: at most two texts a thread, and no thread of a set gathered
+/// before (the first two holdouts, the corpus's own entries, and for the
+/// fourth, the third).
+#[test]
+fn moved_holdouts_kept_their_protocol() {
+    let corpus = load("explain_corpus.toml");
+    let mut earlier: std::collections::HashSet<String> = corpus
+        .iter()
+        .filter(|e| !matches!(e.set.as_deref(), Some("holdout_3" | "holdout_4")))
+        .map(|e| e.source.clone())
+        .collect();
+    for name in ["explain_holdout.toml", "explain_holdout_2.toml"] {
+        earlier.extend(load(name).into_iter().map(|e| e.source));
     }
-    for (source, n) in per_thread {
-        assert!(n <= 2, "{source}: {n} texts in the fourth holdout");
+    for set in ["holdout_3", "holdout_4"] {
+        let mut per_thread: BTreeMap<&str, usize> = BTreeMap::new();
+        for entry in corpus.iter().filter(|e| e.set.as_deref() == Some(set)) {
+            assert!(
+                !earlier.contains(&entry.source),
+                "{} is in {set} and an earlier set",
+                entry.source
+            );
+            *per_thread.entry(entry.source.as_str()).or_default() += 1;
+        }
+        assert!(!per_thread.is_empty(), "no entries of {set}");
+        for (source, n) in &per_thread {
+            assert!(*n <= 2, "{source}: {n} texts in {set}");
+        }
+        earlier.extend(per_thread.into_keys().map(str::to_string));
     }
 }
 
@@ -586,7 +597,6 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
         "explain_corpus.toml",
         "explain_holdout.toml",
         "explain_holdout_2.toml",
-        "explain_holdout_4.toml",
     ] {
         for entry in load(name) {
             assert!(
@@ -601,8 +611,7 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
             );
             assert!(
                 CLASSES.contains(&entry.class.as_str())
-                    || (matches!(name, "explain_corpus.toml" | "explain_holdout_4.toml")
-                        && entry.class == "unknown"),
+                    || (name == "explain_corpus.toml" && entry.class == "unknown"),
                 "class {:?}",
                 entry.class
             );
