@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::model::atlas::{AccessList, Said};
 use crate::model::auth::AuthInfo;
 use crate::model::data::{Instead, Listed, looked_in_words};
 use crate::model::hello::Answer;
@@ -62,6 +63,7 @@ pub fn found_words(found: &Found) -> String {
             "{hosts} hosts; only the first {probed} are looked up and probed (no MongoDB deployment has more members than that)"
         ),
         Found::Data(listed) => data(listed),
+        Found::Atlas(said) => atlas(said),
         Found::AnswersPlainHello => "the port answers MongoDB without TLS".to_string(),
         Found::PartialTrust(gap) => partial_trust(*gap),
     }
@@ -151,6 +153,91 @@ pub fn data(listed: &Listed) -> String {
         Listed::InNone { name, looked_in } => format!(
             "collection {name:?} is in none of the databases looked in ({})",
             looked_in_words(looked_in)
+        ),
+    }
+}
+
+/// What the Atlas API said of the access list, the cluster, the database user.
+pub fn atlas(said: &Said) -> String {
+    match said {
+        Said::AccessList(list) => access_list(list),
+        Said::Cluster(c) => {
+            let kind = c.uri_kind.map_or_else(
+                || "the connection string names none of its hosts".to_string(),
+                |k| format!("the connection string is {}", k.describe()),
+            );
+            format!(
+                "{}{}, state {}, MongoDB {}, changes {}; {kind}",
+                if c.flex { "Flex cluster" } else { "cluster" },
+                if c.paused { " PAUSED" } else { "" },
+                c.state.as_deref().unwrap_or("unknown"),
+                c.mongodb_version.as_deref().unwrap_or("unknown"),
+                c.change_status.as_deref().unwrap_or("unknown"),
+            )
+        }
+        Said::NoCluster { project, hosts } => format!(
+            "no cluster of project {project} names any of these hosts: {}; name the cluster with --atlas-cluster",
+            hosts.join(", ")
+        ),
+        Said::User { user: u, project } if !u.exists => format!(
+            "no database user {} in {} of project {project}{}",
+            u.name,
+            u.database,
+            u.did_you_mean()
+                .map(|hint| format!("; {hint}"))
+                .unwrap_or_default()
+        ),
+        Said::User { user: u, .. } => {
+            let scopes = if u.scopes.is_empty() {
+                "all clusters".to_string()
+            } else {
+                u.scopes.join(", ")
+            };
+            format!(
+                "exists in {}; scopes: {scopes}; roles: {}{}",
+                u.database,
+                u.roles
+                    .iter()
+                    .map(|(r, d)| format!("{r}@{d}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                u.expires
+                    .as_deref()
+                    .map(|d| format!("; expires {d}"))
+                    .unwrap_or_default()
+            )
+        }
+    }
+}
+
+/// The egress address, and the entry that covers it or how many were checked.
+fn access_list(list: &AccessList) -> String {
+    use crate::words::count_as;
+    let source = if list.egress_auto {
+        " (as the Atlas API sees this machine; the route to port 27017 may differ)"
+    } else {
+        ""
+    };
+    let entries = count_as(list.entries, "entry", "entries");
+    match (&list.covered_by, &list.cut_short) {
+        (Some(entry), _) => format!(
+            "{}{source} is covered by entry {} ({}{}); {entries}",
+            list.egress_ip,
+            entry.value,
+            entry.status.as_deref().unwrap_or("status unknown"),
+            entry
+                .delete_after
+                .as_deref()
+                .map(|d| format!(", expires {d}"))
+                .unwrap_or_default(),
+        ),
+        (None, Some(cut)) => format!(
+            "{}{source} is not covered by any access-list entry ({entries} read), but {cut}: not confirmed",
+            list.egress_ip,
+        ),
+        (None, None) => format!(
+            "{}{source} is not covered by any access-list entry ({entries} checked)",
+            list.egress_ip,
         ),
     }
 }
@@ -441,6 +528,32 @@ mod tests {
         for (listed, words) in cases {
             assert_eq!(found_words(&Found::Data(listed)), words);
         }
+    }
+
+    /// Issue 20 item 12: "1 entries" in the access-list step. Issue 19 item 2:
+    /// the atlas probe wrote its steps' sentences; it returns typed facts
+    /// (`model::atlas::Said`), worded here.
+    #[test]
+    fn r20_12_one_entry_is_singular() {
+        let list = crate::model::atlas::AccessList {
+            egress_ip: "203.0.113.7".parse().unwrap(),
+            egress_auto: false,
+            covered_by: None,
+            entries: 1,
+            cut_short: None,
+        };
+        let detail = found_words(&Found::Atlas(Said::AccessList(list)));
+        assert_eq!(
+            detail,
+            "203.0.113.7 is not covered by any access-list entry (1 entry checked)"
+        );
+        assert_eq!(
+            found_words(&Found::Atlas(Said::NoCluster {
+                project: "p1".into(),
+                hosts: vec!["h:1".into(), "h:2".into()],
+            })),
+            "no cluster of project p1 names any of these hosts: h:1, h:2; name the cluster with --atlas-cluster"
+        );
     }
 
     #[test]

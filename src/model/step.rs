@@ -81,6 +81,8 @@ pub enum Found {
     },
     /// What the data layer listed or looked for.
     Data(super::data::Listed),
+    /// What the Atlas API said.
+    Atlas(super::atlas::Said),
     /// A seed list (or SRV answer) longer than a run probes: only the first
     /// `probed` of `hosts` are.
     SeedListCut { hosts: usize, probed: usize },
@@ -101,6 +103,7 @@ pub enum Failed {
     Hello(super::hello::Error),
     Auth(super::auth::Failure),
     Data(super::data::Failure),
+    Atlas(super::atlas::CallError),
 }
 
 macro_rules! failed_from {
@@ -119,7 +122,8 @@ failed_from!(
     Tls(super::tls::Error),
     Hello(super::hello::Error),
     Auth(super::auth::Failure),
-    Data(super::data::Failure)
+    Data(super::data::Failure),
+    Atlas(super::atlas::CallError)
 );
 
 /// What was learnt about a step after it ran (by a later check or the judge),
