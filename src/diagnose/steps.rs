@@ -161,6 +161,7 @@ pub fn data(listed: &Listed) -> String {
             not_kept,
             kept_each,
             kept_in_all,
+            unreadable,
         } => {
             let mut rest = if *not_listed > 0 {
                 format!(
@@ -170,6 +171,13 @@ pub fn data(listed: &Listed) -> String {
             } else {
                 String::new()
             };
+            if *unreadable > 0 {
+                let _ = write!(
+                    rest,
+                    "; {} could not be listed",
+                    count(*unreadable, "database")
+                );
+            }
             if *not_kept > 0 {
                 let _ = write!(
                     rest,
@@ -549,11 +557,24 @@ mod tests {
                     collections: 3,
                     databases: 2,
                     not_listed: 1,
+                    unreadable: 0,
                     not_kept: 4,
                     kept_each: 5,
                     kept_in_all: 6,
                 },
                 "no database chosen: 3 collections in 2 databases; 1 database more not listed (pass --db NAME); 4 collections more not kept (at most 5 a database are shown, 6 in all)",
+            ),
+            (
+                Listed::EveryDatabase {
+                    collections: 0,
+                    databases: 0,
+                    not_listed: 0,
+                    unreadable: 2,
+                    not_kept: 0,
+                    kept_each: 5,
+                    kept_in_all: 6,
+                },
+                "no database chosen: 0 collections in 0 databases; 2 databases could not be listed",
             ),
             (
                 Listed::InNone {
