@@ -8,7 +8,7 @@ use crate::model::atlas::{AccessList, Said};
 use crate::model::auth::AuthInfo;
 use crate::model::data::{Instead, Listed, looked_in_words};
 use crate::model::hello::Answer;
-use crate::model::step::{Found, Note, Step};
+use crate::model::step::{Found, Note, Step, ms};
 use crate::model::tls::{Evidence, TrustGap};
 
 /// Makes the detail of every step that carries typed facts or notes. Runs on
@@ -36,6 +36,44 @@ pub fn found_words(found: &Found) -> String {
         Found::Hello(answer) => hello(answer),
         Found::Auth(info) => auth(info),
         Found::Connected => "connected".to_string(),
+        Found::NotNeeded => "not needed: another address connected first".to_string(),
+        Found::Pings(rtt) => format!(
+            "{} x ping: min {:.2} ms, avg {:.2} ms, max {:.2} ms",
+            rtt.count,
+            ms(rtt.min),
+            ms(rtt.avg),
+            ms(rtt.max)
+        ),
+        Found::Offered(offered) if offered.is_empty() => {
+            "the server lists none for this user (an unknown user, or a server that does not say)"
+                .to_string()
+        }
+        Found::Offered(offered) => offered.join(", "),
+        Found::Mechanism {
+            name,
+            asked,
+            auth_db,
+        } => format!(
+            "{name} ({}), auth db {auth_db}",
+            if *asked {
+                "asked for by authMechanism"
+            } else {
+                "negotiated from saslSupportedMechs"
+            }
+        ),
+        Found::Conversation { completed: true } => {
+            "completed; the server's proof was verified by the driver".to_string()
+        }
+        Found::Conversation { completed: false } => {
+            "the server ended the conversation with an error (its reply, not ours, is below)"
+                .to_string()
+        }
+        Found::NoAuthRequired => {
+            "no credentials given, and the server does not require authentication".to_string()
+        }
+        Found::DriverAddress { name, ip } => format!(
+            "the system resolver does not know {name}; the driver connects to {ip} instead (the address the probe reached; with TLS the certificate must also name that address)"
+        ),
         Found::Addresses(ips) => ips
             .iter()
             .map(ToString::to_string)
@@ -575,6 +613,55 @@ mod tests {
             })),
             "no cluster of project p1 names any of these hosts: h:1, h:2; name the cluster with --atlas-cluster"
         );
+    }
+
+    /// Issue 19 item 2: the auth probe's other steps, the tcp step not
+    /// needed and the ping series carry typed facts too.
+    #[test]
+    fn r19_auth_tcp_and_ping_steps_carry_typed_facts() {
+        let ms = std::time::Duration::from_micros;
+        let cases = [
+            (
+                Found::Mechanism {
+                    name: "SCRAM-SHA-256".into(),
+                    asked: false,
+                    auth_db: "admin".into(),
+                },
+                "SCRAM-SHA-256 (negotiated from saslSupportedMechs), auth db admin",
+            ),
+            (
+                Found::Offered(Vec::new()),
+                "the server lists none for this user (an unknown user, or a server that does not say)",
+            ),
+            (
+                Found::Offered(vec!["SCRAM-SHA-256".into(), "SCRAM-SHA-1".into()]),
+                "SCRAM-SHA-256, SCRAM-SHA-1",
+            ),
+            (
+                Found::NotNeeded,
+                "not needed: another address connected first",
+            ),
+            (
+                Found::Pings(crate::model::deployment::RttStats {
+                    command: "ping",
+                    count: 3,
+                    min: ms(310),
+                    avg: ms(400),
+                    max: ms(525),
+                }),
+                "3 x ping: min 0.31 ms, avg 0.40 ms, max 0.53 ms",
+            ),
+            (
+                Found::DriverAddress {
+                    name: "db.example.test".into(),
+                    ip: "10.0.0.7".parse().unwrap(),
+                },
+                "the system resolver does not know db.example.test; the driver connects to 10.0.0.7 instead (the address the probe reached; with TLS the certificate must also name that address)",
+            ),
+        ];
+        for (found, words) in cases {
+            assert_eq!(found_words(&found), words);
+        }
     }
 
     #[test]

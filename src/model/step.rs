@@ -70,6 +70,25 @@ pub enum Found {
     Auth(super::auth::AuthInfo),
     /// A tcp connection that was made.
     Connected,
+    /// An address not dialled: another address of the host connected first.
+    NotNeeded,
+    /// `ping --count`: the round trips of the series.
+    Pings(super::deployment::RttStats),
+    /// The mechanisms the server offers the user (`saslSupportedMechs`).
+    Offered(Vec<String>),
+    /// The mechanism used: asked for by `authMechanism`, or negotiated.
+    Mechanism {
+        name: String,
+        asked: bool,
+        auth_db: String,
+    },
+    /// The SASL conversation: completed (the server's proof verified), or
+    /// ended by the server with an error.
+    Conversation { completed: bool },
+    /// No credentials given, and the server does not require any.
+    NoAuthRequired,
+    /// The system resolver does not know `name`: the driver dials `ip`.
+    DriverAddress { name: String, ip: IpAddr },
     /// The addresses a name resolved to.
     Addresses(Vec<IpAddr>),
     /// The SRV record's targets (host, port), in the order answered.
