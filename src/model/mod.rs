@@ -29,4 +29,5 @@ pub mod tcp;
 pub mod tls;
 pub mod uri;
 pub mod verdict;
+pub mod walk;
 pub mod wire;
