@@ -82,7 +82,7 @@ pub struct Evidence {
     pub crud: Option<crate::probe::crud::Outcome>,
     pub status: Option<crate::model::status::Evidence>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
-    pub atlas: Option<crate::model::atlas::Facts>,
+    pub atlas: Option<crate::model::atlas_facts::Facts>,
     /// A stop signal ended the CRUD check, after its cleanup.
     pub interrupted: Option<crate::model::signal::Signal>,
     /// How long each layer took, for what rests on it (a checklist item's time).
@@ -362,7 +362,7 @@ async fn after_data(
 fn start_atlas(
     settings: &Settings,
     cs: &ConnectionString,
-) -> Option<tokio::task::JoinHandle<(crate::model::atlas::Facts, std::time::Duration)>> {
+) -> Option<tokio::task::JoinHandle<(crate::model::atlas_facts::Facts, std::time::Duration)>> {
     let api = settings.atlas_api.clone()?;
     // Atlas keeps X.509, AWS IAM, LDAP and OIDC users in $external, all others in admin.
     let external = uri::mechanism::is_external(cs.option("authMechanism"));
@@ -395,8 +395,8 @@ fn start_atlas(
 /// Waits for the cross-check and the time it took; a task that died takes the
 /// run with it (`internal`).
 async fn finish_atlas(
-    handle: tokio::task::JoinHandle<(crate::model::atlas::Facts, std::time::Duration)>,
-) -> (crate::model::atlas::Facts, std::time::Duration) {
+    handle: tokio::task::JoinHandle<(crate::model::atlas_facts::Facts, std::time::Duration)>,
+) -> (crate::model::atlas_facts::Facts, std::time::Duration) {
     handle.await.unwrap_or_else(|e| crate::panic::rethrow(e))
 }
 

@@ -96,14 +96,7 @@ pub fn scan_until(
     hits.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
     Scan {
         roots: roots.to_vec(),
-        files: counts.files,
-        skipped_binary: counts.skipped_binary,
-        skipped_large: counts.skipped_large,
-        unreadable: counts.unreadable,
-        skipped_special: counts.skipped_special,
-        truncated: counts.truncated,
-        timed_out: counts.timed_out,
-        read: counts.read,
+        counts,
         hits_omitted,
         elapsed: started.elapsed(),
         hits,
@@ -354,10 +347,14 @@ mod tests {
         .unwrap();
         let scan = scan(&[dir.path().to_path_buf()], false);
         assert_eq!(
-            (scan.files, scan.skipped_special, scan.hits.len()),
+            (
+                scan.counts.files,
+                scan.counts.skipped_special,
+                scan.hits.len()
+            ),
             (1, 2, 1)
         );
-        assert!(!scan.truncated);
+        assert!(!scan.counts.truncated);
     }
 
     #[test]
@@ -407,7 +404,7 @@ mod tests {
                 ("src/db.js".to_string(), 3)
             ]
         );
-        assert_eq!(scan.skipped_binary, 0);
+        assert_eq!(scan.counts.skipped_binary, 0);
         for hit in &scan.hits {
             assert!(!hit.redacted.contains(&pw), "{}", hit.redacted);
             assert!(hit.redacted.contains(":****@"), "{}", hit.redacted);
@@ -453,7 +450,7 @@ mod tests {
             false,
             std::time::Instant::now(),
         );
-        assert!(scan.timed_out);
-        assert_eq!(scan.read, 0);
+        assert!(scan.counts.timed_out);
+        assert_eq!(scan.counts.read, 0);
     }
 }

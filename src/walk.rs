@@ -9,31 +9,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ignore::{WalkBuilder, WalkState};
 
+use crate::model::walk::Counts;
+
 /// Files larger than this are skipped (generated data, dumps, bundles).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// The walk stops after this many entries (files and directories), so a root
 /// such as `/` or `/proc` cannot make a CI gate run for ever.
 pub const MAX_ENTRIES: usize = 200_000;
-
-/// What a walk saw, besides what its visitors found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Regular, non-empty files met (read or not).
-    pub files: usize,
-    /// Text files handed to the visitor, and their bytes.
-    pub read: usize,
-    pub bytes_read: u64,
-    pub skipped_binary: usize,
-    pub skipped_large: usize,
-    pub unreadable: usize,
-    /// FIFOs, sockets, devices and empty files (a pseudo filesystem's files
-    /// report a size of 0): never opened.
-    pub skipped_special: usize,
-    /// The walk stopped at `MAX_ENTRIES`: files past it were not seen.
-    pub truncated: bool,
-    /// The walk stopped at its deadline: files past it were not seen.
-    pub timed_out: bool,
-}
 
 /// How a walk goes, beyond its roots.
 #[derive(Debug, Clone, Copy, Default)]

@@ -16,9 +16,10 @@ use matching::Network;
 
 use crate::model::atlas::{
     AccessList, ApiSettings, CallError, Cluster, ConnectionStrings, Egress, Entry, Error,
-    ErrorKind, Facts, UriKind, User,
+    ErrorKind, Said, UriKind, User,
 };
-use crate::model::step::{Layer, Status, Step};
+use crate::model::atlas_facts::Facts;
+use crate::model::step::{Found, Layer, Status, Step};
 
 /// The API version each resource is read with (the `Accept` header's date).
 mod versions {
@@ -115,20 +116,25 @@ pub fn run(request: &Request, deadline: Instant) -> Facts {
     // Refused credentials or the API's own access list: every further call would say the same.
     if facts.refused().is_none() {
         let started = Instant::now();
-        match cluster(&mut api, &group, settings.cluster.as_deref(), &request.hosts) {
+        match cluster(
+            &mut api,
+            &group,
+            settings.cluster.as_deref(),
+            &request.hosts,
+        ) {
             Ok(Some(c)) => {
                 facts.steps.push(cluster_step(&c).took(started.elapsed()));
                 facts.cluster = Some(c);
             }
             Ok(None) => facts.steps.push(
-                Step::new(
+                Step::found(
                     Layer::Atlas,
                     "cluster",
                     Status::Warn,
-                    format!(
-                        "no cluster of project {project} names any of these hosts: {}; name the cluster with --atlas-cluster",
-                        request.hosts.join(", ")
-                    ),
+                    Found::Atlas(Said::NoCluster {
+                        project: project.clone(),
+                        hosts: request.hosts.clone(),
+                    }),
                 )
                 .took(started.elapsed()),
             ),
@@ -163,9 +169,11 @@ fn fail_after(facts: &mut Facts, call: impl Into<String>, error: ErrorKind, took
         call: call.into(),
         error,
     };
-    facts
-        .steps
-        .push(Step::new(Layer::Atlas, "Atlas API", Status::Warn, error.to_string()).took(took));
+    facts.steps.push(
+        Step::new(Layer::Atlas, "Atlas API", Status::Warn, String::new())
+            .met(&error)
+            .took(took),
+    );
     facts.errors.push(error);
 }
 
@@ -445,135 +453,39 @@ fn same_but_case(api: &mut client::Client, group: &str, name: &str) -> Vec<Strin
 }
 
 fn access_list_step(list: &AccessList) -> Step {
-    let source = if list.egress_auto {
-        " (as the Atlas API sees this machine; the route to port 27017 may differ)"
-    } else {
-        ""
-    };
-    match &list.covered_by {
-        Some(entry) => {
-            let status = entry.status.as_deref().unwrap_or("status unknown");
-            Step::new(
-                Layer::Atlas,
-                "IP access list",
-                if entry.active() {
-                    Status::Pass
-                } else {
-                    Status::Warn
-                },
-                format!(
-                    "{}{source} is covered by entry {} ({status}{}); {}",
-                    list.egress_ip,
-                    entry.value,
-                    entry
-                        .delete_after
-                        .as_deref()
-                        .map(|d| format!(", expires {d}"))
-                        .unwrap_or_default(),
-                    crate::words::count_as(list.entries, "entry", "entries")
-                ),
-            )
-        }
-        // A warning, not a failure: only the data plane decides whether the run failed
-        // (a VPN or private endpoint may carry the traffic from another address).
-        None => Step::new(
-            Layer::Atlas,
-            "IP access list",
-            Status::Warn,
-            match list.cut_short {
-                Some(cut) => format!(
-                    "{}{source} is not covered by any access-list entry ({} read), but {cut}: not confirmed",
-                    list.egress_ip,
-                    crate::words::count_as(list.entries, "entry", "entries")
-                ),
-                None => format!(
-                    "{}{source} is not covered by any access-list entry ({} checked)",
-                    list.egress_ip,
-                    crate::words::count_as(list.entries, "entry", "entries")
-                ),
-            },
-        ),
-    }
+    // A warning, not a failure, when nothing covers the address: only the data
+    // plane decides whether the run failed (a VPN or private endpoint may carry
+    // the traffic from another address).
+    let covered = list.covered_by.as_ref().is_some_and(Entry::active);
+    Step::found(
+        Layer::Atlas,
+        "IP access list",
+        if covered { Status::Pass } else { Status::Warn },
+        Found::Atlas(Said::AccessList(list.clone())),
+    )
 }
 
 fn cluster_step(c: &Cluster) -> Step {
-    let healthy = c.serving();
-    let kind = c.uri_kind.map_or_else(
-        || "the connection string names none of its hosts".to_string(),
-        |k| format!("the connection string is {}", k.describe()),
-    );
-    Step::new(
+    Step::found(
         Layer::Atlas,
         format!("cluster {}", c.name),
-        if healthy { Status::Pass } else { Status::Warn },
-        format!(
-            "{}{}, state {}, MongoDB {}, changes {}; {kind}",
-            if c.flex { "Flex cluster" } else { "cluster" },
-            if c.paused { " PAUSED" } else { "" },
-            c.state.as_deref().unwrap_or("unknown"),
-            c.mongodb_version.as_deref().unwrap_or("unknown"),
-            c.change_status.as_deref().unwrap_or("unknown"),
-        ),
+        if c.serving() {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
+        Found::Atlas(Said::Cluster(c.clone())),
     )
 }
 
 fn user_step(u: &User, project: &str) -> Step {
-    if !u.exists {
-        return Step::new(
-            Layer::Atlas,
-            format!("database user {}", u.name),
-            Status::Warn,
-            format!(
-                "no database user {} in {} of project {project}{}",
-                u.name,
-                u.database,
-                u.did_you_mean()
-                    .map(|hint| format!("; {hint}"))
-                    .unwrap_or_default()
-            ),
-        );
-    }
-    let scopes = if u.scopes.is_empty() {
-        "all clusters".to_string()
-    } else {
-        u.scopes.join(", ")
-    };
-    Step::new(
+    Step::found(
         Layer::Atlas,
         format!("database user {}", u.name),
-        Status::Pass,
-        format!(
-            "exists in {}; scopes: {scopes}; roles: {}{}",
-            u.database,
-            u.roles
-                .iter()
-                .map(|(r, d)| format!("{r}@{d}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            u.expires
-                .as_deref()
-                .map(|d| format!("; expires {d}"))
-                .unwrap_or_default()
-        ),
+        if u.exists { Status::Pass } else { Status::Warn },
+        Found::Atlas(Said::User {
+            user: u.clone(),
+            project: project.to_string(),
+        }),
     )
-}
-
-#[cfg(test)]
-mod r20_tests {
-    use super::*;
-
-    /// Issue 20 item 12: "1 entries" in the access-list step.
-    #[test]
-    fn r20_12_one_entry_is_singular() {
-        let list = AccessList {
-            egress_ip: "203.0.113.7".parse().unwrap(),
-            egress_auto: false,
-            covered_by: None,
-            entries: 1,
-            cut_short: None,
-        };
-        let detail = access_list_step(&list).detail;
-        assert!(detail.contains("(1 entry checked)"), "{detail}");
-        assert!(!detail.contains("1 entries"), "{detail}");
-    }
 }

@@ -2,7 +2,7 @@
 //! (security), `atlas-cluster-state` (testing), read off the Atlas API's facts.
 //! An item the API could not answer is `skip`, naming the API's error.
 
-use crate::model::atlas::Facts;
+use crate::model::atlas_facts::Facts;
 use crate::model::report::{Check, Section};
 use crate::model::step::Status;
 

@@ -172,33 +172,33 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
         .join(", ");
     let mut evidence = vec![format!(
         "scanned {} under {roots} in {:.0} ms ({} read); skipped {} binary, {} larger than 1 MiB, {} special or empty, {} unreadable",
-        crate::words::count(scan.files, "file"),
+        crate::words::count(scan.counts.files, "file"),
         scan.elapsed.as_secs_f64() * 1000.0,
-        scan.read,
-        scan.skipped_binary,
-        scan.skipped_large,
-        scan.skipped_special,
-        scan.unreadable
+        scan.counts.read,
+        scan.counts.skipped_binary,
+        scan.counts.skipped_large,
+        scan.counts.skipped_special,
+        scan.counts.unreadable
     )];
     // Why the scan cannot vouch for the tree: files it could not read, a walk cut short.
-    let skipped = scan.unreadable + scan.skipped_large + scan.skipped_binary;
+    let skipped = scan.counts.unreadable + scan.counts.skipped_large + scan.counts.skipped_binary;
     let mut gaps = Vec::new();
     if skipped > 0 {
         gaps.push(format!(
             "{} not read ({} unreadable, {} larger than 1 MiB, {} binary)",
             crate::words::count(skipped, "file"),
-            scan.unreadable,
-            scan.skipped_large,
-            scan.skipped_binary
+            scan.counts.unreadable,
+            scan.counts.skipped_large,
+            scan.counts.skipped_binary
         ));
     }
-    if scan.truncated {
+    if scan.counts.truncated {
         gaps.push(format!(
             "the walk stopped after {} entries: files past that point were not scanned",
             crate::walk::MAX_ENTRIES
         ));
     }
-    if scan.timed_out {
+    if scan.counts.timed_out {
         gaps.push(format!(
             "the walk stopped at the scan's deadline ({} s): files past that point were not scanned",
             crate::model::scan::DEADLINE.as_secs()
@@ -206,8 +206,8 @@ pub fn no_committed_credentials(scan: Option<&Scan>, why_not: &str) -> Check {
     }
     evidence.extend(gaps.iter().cloned());
     if scan.hits.is_empty() {
-        let read = crate::words::count(scan.read, "file");
-        let (status, summary, fix) = if scan.read == 0 {
+        let read = crate::words::count(scan.counts.read, "file");
+        let (status, summary, fix) = if scan.counts.read == 0 {
             (
                 Status::Warn,
                 format!("no file was read under {roots}: nothing was checked"),

@@ -235,7 +235,11 @@ fn fold(report: &mut Report, evidence: &Evidence, with_data: bool) {
 /// Folds the Atlas API's facts into the report: its steps, the data-plane diagnosis
 /// sharpened by them, and a warning when the data plane worked from an address the
 /// access list does not cover (the route to 27017 is not the one checked).
-pub fn apply_atlas(report: &mut Report, facts: crate::model::atlas::Facts, auth_db: Option<&str>) {
+pub fn apply_atlas(
+    report: &mut Report,
+    facts: crate::model::atlas_facts::Facts,
+    auth_db: Option<&str>,
+) {
     report.steps.extend(facts.steps.iter().cloned());
     if let Some(diagnosis) = report.diagnosis.take() {
         report.fail(diagnose::with_atlas(diagnosis, &facts, auth_db));

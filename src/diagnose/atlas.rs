@@ -1,7 +1,7 @@
 //! The Atlas control plane's facts (`--atlas-api`) applied to a data-plane
 //! diagnosis, and private endpoint strings used from outside.
 
-use crate::model::atlas::{self, UriKind};
+use crate::model::atlas::UriKind;
 use crate::model::class::Class;
 use crate::model::finding::Finding;
 use crate::model::verdict::Diagnosis;
@@ -13,7 +13,11 @@ use crate::model::verdict::Diagnosis;
 /// diagnosis the facts do not bear on keeps its class, and says so when an API
 /// failure is why it could not be confirmed. `auth_db` is the database the failed
 /// login used, when the auth layer ran.
-pub fn with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) -> Diagnosis {
+pub fn with_atlas(
+    d: Diagnosis,
+    facts: &crate::model::atlas_facts::Facts,
+    auth_db: Option<&str>,
+) -> Diagnosis {
     if let Some(fact) = cluster_not_serving(&d, facts) {
         return fact;
     }
@@ -64,7 +68,10 @@ fn connectivity_class(class: Class) -> bool {
 /// that is the cause of a connectivity failure, whatever the data plane saw
 /// (silence, a refused or aborted handshake), and no data-plane fix applies
 /// (removing `tls=true`, adding an access-list entry).
-fn cluster_not_serving(d: &Diagnosis, facts: &atlas::Facts) -> Option<Diagnosis> {
+fn cluster_not_serving(
+    d: &Diagnosis,
+    facts: &crate::model::atlas_facts::Facts,
+) -> Option<Diagnosis> {
     let c = facts
         .cluster
         .as_ref()
@@ -105,7 +112,7 @@ fn cluster_not_serving(d: &Diagnosis, facts: &atlas::Facts) -> Option<Diagnosis>
 
 /// Why the API could not confirm or rule out the data plane's inference, from
 /// the first call that failed (a refusal of the credentials first).
-fn unconfirmed(facts: &atlas::Facts) -> Option<String> {
+fn unconfirmed(facts: &crate::model::atlas_facts::Facts) -> Option<String> {
     use crate::model::atlas::{Error, ErrorKind};
     let failed = facts.refused().or_else(|| facts.errors.first())?;
     let who = facts.credentials.unwrap_or("credentials");
@@ -133,7 +140,7 @@ fn unconfirmed(facts: &atlas::Facts) -> Option<String> {
     })
 }
 
-fn project_of(facts: &atlas::Facts) -> &str {
+fn project_of(facts: &crate::model::atlas_facts::Facts) -> &str {
     facts.project_id.as_deref().unwrap_or("PROJECT")
 }
 
@@ -144,7 +151,7 @@ fn carried(mut new: Diagnosis, old: &Diagnosis) -> Diagnosis {
     new
 }
 
-fn access_list_with_atlas(d: Diagnosis, facts: &atlas::Facts) -> Diagnosis {
+fn access_list_with_atlas(d: Diagnosis, facts: &crate::model::atlas_facts::Facts) -> Diagnosis {
     let Some(list) = &facts.access_list else {
         return d;
     };
@@ -287,7 +294,11 @@ fn public_fix(public: &str) -> String {
     )
 }
 
-fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) -> Diagnosis {
+fn user_with_atlas(
+    d: Diagnosis,
+    facts: &crate::model::atlas_facts::Facts,
+    auth_db: Option<&str>,
+) -> Diagnosis {
     let Some(user) = &facts.user else {
         return d;
     };
@@ -384,7 +395,8 @@ fn user_with_atlas(d: Diagnosis, facts: &atlas::Facts, auth_db: Option<&str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::atlas::{AccessList, Cluster, Entry, Facts, User};
+    use crate::model::atlas::{AccessList, Cluster, Entry, User};
+    use crate::model::atlas_facts::Facts;
     use crate::model::class::Class;
     use test_case::test_case;
 

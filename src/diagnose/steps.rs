@@ -4,10 +4,11 @@
 
 use std::fmt::Write as _;
 
+use crate::model::atlas::{AccessList, Said};
 use crate::model::auth::AuthInfo;
 use crate::model::data::{Instead, Listed, looked_in_words};
 use crate::model::hello::Answer;
-use crate::model::step::{Found, Note, Step};
+use crate::model::step::{Found, Note, Step, ms};
 use crate::model::tls::{Evidence, TrustGap};
 
 /// Makes the detail of every step that carries typed facts or notes. Runs on
@@ -35,6 +36,44 @@ pub fn found_words(found: &Found) -> String {
         Found::Hello(answer) => hello(answer),
         Found::Auth(info) => auth(info),
         Found::Connected => "connected".to_string(),
+        Found::NotNeeded => "not needed: another address connected first".to_string(),
+        Found::Pings(rtt) => format!(
+            "{} x ping: min {:.2} ms, avg {:.2} ms, max {:.2} ms",
+            rtt.count,
+            ms(rtt.min),
+            ms(rtt.avg),
+            ms(rtt.max)
+        ),
+        Found::Offered(offered) if offered.is_empty() => {
+            "the server lists none for this user (an unknown user, or a server that does not say)"
+                .to_string()
+        }
+        Found::Offered(offered) => offered.join(", "),
+        Found::Mechanism {
+            name,
+            asked,
+            auth_db,
+        } => format!(
+            "{name} ({}), auth db {auth_db}",
+            if *asked {
+                "asked for by authMechanism"
+            } else {
+                "negotiated from saslSupportedMechs"
+            }
+        ),
+        Found::Conversation { completed: true } => {
+            "completed; the server's proof was verified by the driver".to_string()
+        }
+        Found::Conversation { completed: false } => {
+            "the server ended the conversation with an error (its reply, not ours, is below)"
+                .to_string()
+        }
+        Found::NoAuthRequired => {
+            "no credentials given, and the server does not require authentication".to_string()
+        }
+        Found::DriverAddress { name, ip } => format!(
+            "the system resolver does not know {name}; the driver connects to {ip} instead (the address the probe reached; with TLS the certificate must also name that address)"
+        ),
         Found::Addresses(ips) => ips
             .iter()
             .map(ToString::to_string)
@@ -62,6 +101,7 @@ pub fn found_words(found: &Found) -> String {
             "{hosts} hosts; only the first {probed} are looked up and probed (no MongoDB deployment has more members than that)"
         ),
         Found::Data(listed) => data(listed),
+        Found::Atlas(said) => atlas(said),
         Found::AnswersPlainHello => "the port answers MongoDB without TLS".to_string(),
         Found::PartialTrust(gap) => partial_trust(*gap),
     }
@@ -121,6 +161,7 @@ pub fn data(listed: &Listed) -> String {
             not_kept,
             kept_each,
             kept_in_all,
+            unreadable,
         } => {
             let mut rest = if *not_listed > 0 {
                 format!(
@@ -130,6 +171,13 @@ pub fn data(listed: &Listed) -> String {
             } else {
                 String::new()
             };
+            if *unreadable > 0 {
+                let _ = write!(
+                    rest,
+                    "; {} could not be listed",
+                    count(*unreadable, "database")
+                );
+            }
             if *not_kept > 0 {
                 let _ = write!(
                     rest,
@@ -151,6 +199,91 @@ pub fn data(listed: &Listed) -> String {
         Listed::InNone { name, looked_in } => format!(
             "collection {name:?} is in none of the databases looked in ({})",
             looked_in_words(looked_in)
+        ),
+    }
+}
+
+/// What the Atlas API said of the access list, the cluster, the database user.
+pub fn atlas(said: &Said) -> String {
+    match said {
+        Said::AccessList(list) => access_list(list),
+        Said::Cluster(c) => {
+            let kind = c.uri_kind.map_or_else(
+                || "the connection string names none of its hosts".to_string(),
+                |k| format!("the connection string is {}", k.describe()),
+            );
+            format!(
+                "{}{}, state {}, MongoDB {}, changes {}; {kind}",
+                if c.flex { "Flex cluster" } else { "cluster" },
+                if c.paused { " PAUSED" } else { "" },
+                c.state.as_deref().unwrap_or("unknown"),
+                c.mongodb_version.as_deref().unwrap_or("unknown"),
+                c.change_status.as_deref().unwrap_or("unknown"),
+            )
+        }
+        Said::NoCluster { project, hosts } => format!(
+            "no cluster of project {project} names any of these hosts: {}; name the cluster with --atlas-cluster",
+            hosts.join(", ")
+        ),
+        Said::User { user: u, project } if !u.exists => format!(
+            "no database user {} in {} of project {project}{}",
+            u.name,
+            u.database,
+            u.did_you_mean()
+                .map(|hint| format!("; {hint}"))
+                .unwrap_or_default()
+        ),
+        Said::User { user: u, .. } => {
+            let scopes = if u.scopes.is_empty() {
+                "all clusters".to_string()
+            } else {
+                u.scopes.join(", ")
+            };
+            format!(
+                "exists in {}; scopes: {scopes}; roles: {}{}",
+                u.database,
+                u.roles
+                    .iter()
+                    .map(|(r, d)| format!("{r}@{d}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                u.expires
+                    .as_deref()
+                    .map(|d| format!("; expires {d}"))
+                    .unwrap_or_default()
+            )
+        }
+    }
+}
+
+/// The egress address, and the entry that covers it or how many were checked.
+fn access_list(list: &AccessList) -> String {
+    use crate::words::count_as;
+    let source = if list.egress_auto {
+        " (as the Atlas API sees this machine; the route to port 27017 may differ)"
+    } else {
+        ""
+    };
+    let entries = count_as(list.entries, "entry", "entries");
+    match (&list.covered_by, &list.cut_short) {
+        (Some(entry), _) => format!(
+            "{}{source} is covered by entry {} ({}{}); {entries}",
+            list.egress_ip,
+            entry.value,
+            entry.status.as_deref().unwrap_or("status unknown"),
+            entry
+                .delete_after
+                .as_deref()
+                .map(|d| format!(", expires {d}"))
+                .unwrap_or_default(),
+        ),
+        (None, Some(cut)) => format!(
+            "{}{source} is not covered by any access-list entry ({entries} read), but {cut}: not confirmed",
+            list.egress_ip,
+        ),
+        (None, None) => format!(
+            "{}{source} is not covered by any access-list entry ({entries} checked)",
+            list.egress_ip,
         ),
     }
 }
@@ -424,11 +557,24 @@ mod tests {
                     collections: 3,
                     databases: 2,
                     not_listed: 1,
+                    unreadable: 0,
                     not_kept: 4,
                     kept_each: 5,
                     kept_in_all: 6,
                 },
                 "no database chosen: 3 collections in 2 databases; 1 database more not listed (pass --db NAME); 4 collections more not kept (at most 5 a database are shown, 6 in all)",
+            ),
+            (
+                Listed::EveryDatabase {
+                    collections: 0,
+                    databases: 0,
+                    not_listed: 0,
+                    unreadable: 2,
+                    not_kept: 0,
+                    kept_each: 5,
+                    kept_in_all: 6,
+                },
+                "no database chosen: 0 collections in 0 databases; 2 databases could not be listed",
             ),
             (
                 Listed::InNone {
@@ -440,6 +586,81 @@ mod tests {
         ];
         for (listed, words) in cases {
             assert_eq!(found_words(&Found::Data(listed)), words);
+        }
+    }
+
+    /// Issue 20 item 12: "1 entries" in the access-list step. Issue 19 item 2:
+    /// the atlas probe wrote its steps' sentences; it returns typed facts
+    /// (`model::atlas::Said`), worded here.
+    #[test]
+    fn r20_12_one_entry_is_singular() {
+        let list = crate::model::atlas::AccessList {
+            egress_ip: "203.0.113.7".parse().unwrap(),
+            egress_auto: false,
+            covered_by: None,
+            entries: 1,
+            cut_short: None,
+        };
+        let detail = found_words(&Found::Atlas(Said::AccessList(list)));
+        assert_eq!(
+            detail,
+            "203.0.113.7 is not covered by any access-list entry (1 entry checked)"
+        );
+        assert_eq!(
+            found_words(&Found::Atlas(Said::NoCluster {
+                project: "p1".into(),
+                hosts: vec!["h:1".into(), "h:2".into()],
+            })),
+            "no cluster of project p1 names any of these hosts: h:1, h:2; name the cluster with --atlas-cluster"
+        );
+    }
+
+    /// Issue 19 item 2: the auth probe's other steps, the tcp step not
+    /// needed and the ping series carry typed facts too.
+    #[test]
+    fn r19_auth_tcp_and_ping_steps_carry_typed_facts() {
+        let ms = std::time::Duration::from_micros;
+        let cases = [
+            (
+                Found::Mechanism {
+                    name: "SCRAM-SHA-256".into(),
+                    asked: false,
+                    auth_db: "admin".into(),
+                },
+                "SCRAM-SHA-256 (negotiated from saslSupportedMechs), auth db admin",
+            ),
+            (
+                Found::Offered(Vec::new()),
+                "the server lists none for this user (an unknown user, or a server that does not say)",
+            ),
+            (
+                Found::Offered(vec!["SCRAM-SHA-256".into(), "SCRAM-SHA-1".into()]),
+                "SCRAM-SHA-256, SCRAM-SHA-1",
+            ),
+            (
+                Found::NotNeeded,
+                "not needed: another address connected first",
+            ),
+            (
+                Found::Pings(crate::model::deployment::RttStats {
+                    command: "ping",
+                    count: 3,
+                    min: ms(310),
+                    avg: ms(400),
+                    max: ms(525),
+                }),
+                "3 x ping: min 0.31 ms, avg 0.40 ms, max 0.53 ms",
+            ),
+            (
+                Found::DriverAddress {
+                    name: "db.example.test".into(),
+                    ip: "10.0.0.7".parse().unwrap(),
+                },
+                "the system resolver does not know db.example.test; the driver connects to 10.0.0.7 instead (the address the probe reached; with TLS the certificate must also name that address)",
+            ),
+        ];
+        for (found, words) in cases {
+            assert_eq!(found_words(&found), words);
         }
     }
 

@@ -4,7 +4,6 @@
 use std::net::IpAddr;
 
 use crate::model::secret::SecretString;
-use crate::model::step::Step;
 
 /// One access-list entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,35 +127,6 @@ pub enum ErrorKind {
     Credentials(CredentialsError),
     /// No project id: nothing project-scoped can be read.
     NoProject,
-}
-
-/// Everything the API said.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Facts {
-    pub project_id: Option<String>,
-    /// `service account` or `API key`: whose refusal a 401 or 403 is.
-    pub credentials: Option<&'static str>,
-    pub cluster: Option<Cluster>,
-    pub access_list: Option<AccessList>,
-    pub user: Option<User>,
-    pub errors: Vec<CallError>,
-    pub steps: Vec<Step>,
-    /// HTTP requests sent.
-    pub requests: u32,
-}
-
-impl Facts {
-    /// The first error that means the API refused us altogether (credentials, its own
-    /// access list), rather than one resource being missing.
-    pub fn refused(&self) -> Option<&CallError> {
-        self.errors.iter().find(|e| match &e.error {
-            ErrorKind::Api(err) => {
-                matches!(err.status(), Some(401 | 403)) || matches!(err, Error::Token { .. })
-            }
-            ErrorKind::Credentials(_) => true,
-            ErrorKind::NoProject => false,
-        })
-    }
 }
 
 /// Why a call failed. Texts come from the API or the transport, scrubbed of secrets.
@@ -343,4 +313,17 @@ pub struct ApiSettings {
     pub credentials: Result<Credentials, CredentialsError>,
     /// Where the credentials came from (`env`, `Atlas CLI profile NAME`).
     pub source: String,
+}
+
+/// What an atlas step found, typed (worded by `diagnose::steps`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// The egress address and the entry that covers it, if any.
+    AccessList(AccessList),
+    /// The cluster the connection string belongs to.
+    Cluster(Cluster),
+    /// No cluster of `project` names any of `hosts`.
+    NoCluster { project: String, hosts: Vec<String> },
+    /// The database user, in `project`.
+    User { user: User, project: String },
 }

@@ -75,6 +75,8 @@ pub enum Listed {
         databases: usize,
         /// Databases beyond those listed.
         not_listed: usize,
+        /// Databases whose collections could not be listed (each has a step of its own).
+        unreadable: usize,
         /// Collections listed but not kept: at most `kept_each` a database,
         /// `kept_in_all` in all.
         not_kept: usize,

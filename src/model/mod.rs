@@ -5,6 +5,7 @@
 //! ours from outside `model` (tests/architecture.rs checks it).
 
 pub mod atlas;
+pub mod atlas_facts;
 pub mod auth;
 pub mod class;
 pub mod code;
@@ -28,4 +29,5 @@ pub mod tcp;
 pub mod tls;
 pub mod uri;
 pub mod verdict;
+pub mod walk;
 pub mod wire;

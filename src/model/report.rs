@@ -35,7 +35,7 @@ pub struct Report {
     /// Stopped by a signal after cleaning up: exit 128 + its number.
     pub interrupted: Option<crate::model::signal::Signal>,
     /// What the Atlas Administration API said (`--atlas-api`); `None` when off.
-    pub atlas: Option<crate::model::atlas::Facts>,
+    pub atlas: Option<crate::model::atlas_facts::Facts>,
     /// checklist: the credential scan, when it ran (SARIF's results).
     pub scan: Option<crate::model::scan::Scan>,
     /// `--from-code`: the collections the application's source uses, compared.

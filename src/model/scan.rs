@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::model::walk::Counts;
+
 /// The most hits kept for one file: a generated file dense with connection
 /// strings names itself in a few, the rest are counted.
 pub const MAX_HITS_PER_FILE: usize = 20;
@@ -26,19 +28,9 @@ pub struct Hit {
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
     pub roots: Vec<PathBuf>,
-    pub files: usize,
-    pub skipped_binary: usize,
-    pub skipped_large: usize,
-    pub unreadable: usize,
-    /// FIFOs, sockets, devices and empty files (a pseudo filesystem's files
-    /// report a size of 0): never opened.
-    pub skipped_special: usize,
-    /// The walk stopped at `MAX_ENTRIES`: files past it were not scanned.
-    pub truncated: bool,
-    /// The walk stopped at [`DEADLINE`]: files past it were not scanned.
-    pub timed_out: bool,
-    /// Files whose bytes were scanned (UTF-16 ones decoded first).
-    pub read: usize,
+    /// Files met, read and skipped, and whether the walk was cut short (at
+    /// `walk::MAX_ENTRIES` or at [`DEADLINE`]); UTF-16 files count as read.
+    pub counts: Counts,
     /// Hits found but not kept (past [`MAX_HITS_PER_FILE`] or [`MAX_HITS`]).
     pub hits_omitted: usize,
     /// Wall time of the walk.

@@ -70,6 +70,25 @@ pub enum Found {
     Auth(super::auth::AuthInfo),
     /// A tcp connection that was made.
     Connected,
+    /// An address not dialled: another address of the host connected first.
+    NotNeeded,
+    /// `ping --count`: the round trips of the series.
+    Pings(super::deployment::RttStats),
+    /// The mechanisms the server offers the user (`saslSupportedMechs`).
+    Offered(Vec<String>),
+    /// The mechanism used: asked for by `authMechanism`, or negotiated.
+    Mechanism {
+        name: String,
+        asked: bool,
+        auth_db: String,
+    },
+    /// The SASL conversation: completed (the server's proof verified), or
+    /// ended by the server with an error.
+    Conversation { completed: bool },
+    /// No credentials given, and the server does not require any.
+    NoAuthRequired,
+    /// The system resolver does not know `name`: the driver dials `ip`.
+    DriverAddress { name: String, ip: IpAddr },
     /// The addresses a name resolved to.
     Addresses(Vec<IpAddr>),
     /// The SRV record's targets (host, port), in the order answered.
@@ -81,6 +100,8 @@ pub enum Found {
     },
     /// What the data layer listed or looked for.
     Data(super::data::Listed),
+    /// What the Atlas API said.
+    Atlas(super::atlas::Said),
     /// A seed list (or SRV answer) longer than a run probes: only the first
     /// `probed` of `hosts` are.
     SeedListCut { hosts: usize, probed: usize },
@@ -101,6 +122,7 @@ pub enum Failed {
     Hello(super::hello::Error),
     Auth(super::auth::Failure),
     Data(super::data::Failure),
+    Atlas(super::atlas::CallError),
 }
 
 macro_rules! failed_from {
@@ -119,7 +141,8 @@ failed_from!(
     Tls(super::tls::Error),
     Hello(super::hello::Error),
     Auth(super::auth::Failure),
-    Data(super::data::Failure)
+    Data(super::data::Failure),
+    Atlas(super::atlas::CallError)
 );
 
 /// What was learnt about a step after it ran (by a later check or the judge),

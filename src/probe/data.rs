@@ -217,15 +217,24 @@ async fn list_every_database(out: &mut DataOutcome, client: &Client, req: &Reque
         }
     }
     let shown: usize = out.every_database.iter().map(|(_, c)| c.len()).sum();
+    let unreadable = listed - out.every_database.len();
+    // "0 collections in 0 databases" is no pass when there were databases to list
+    // and none could be: the summary warns, beside each listing's own step.
+    let status = if unreadable > 0 && out.every_database.is_empty() {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
     out.steps.push(
         Step::found(
             Layer::Data,
             "listCollections",
-            Status::Pass,
+            status,
             Found::Data(Listed::EveryDatabase {
                 collections: shown,
                 databases: out.every_database.len(),
                 not_listed: out.databases_not_listed,
+                unreadable,
                 not_kept: out.collections_not_kept,
                 kept_each: keep,
                 kept_in_all: MAX_COLLECTIONS_KEPT_IN_ALL,

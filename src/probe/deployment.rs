@@ -8,7 +8,7 @@ use super::hello;
 use super::host::BoxStream;
 use crate::model::deployment::RttStats;
 use crate::model::failure::Failure;
-use crate::model::step::{Layer, Note, Status, Step, ms};
+use crate::model::step::{Found, Layer, Note, Status, Step};
 use crate::uri::ConnectionString;
 
 /// Replica set name, wire version and primary checks across the healthy hosts.
@@ -164,20 +164,16 @@ pub(super) async fn time_pings(
     };
     let count = u32::try_from(times.len()).unwrap_or(u32::MAX);
     let avg = times.iter().sum::<Duration>() / count;
-    out.rtt = Some(RttStats {
+    let rtt = RttStats {
         command: "ping",
         count,
         min,
         avg,
         max,
-    });
-    let detail = format!(
-        "{count} x ping: min {:.2} ms, avg {:.2} ms, max {:.2} ms",
-        ms(min),
-        ms(avg),
-        ms(max)
-    );
-    let mut step = Step::new(Layer::Hello, "ping", Status::Pass, detail).took(start.elapsed());
+    };
+    out.rtt = Some(rtt);
+    let mut step =
+        Step::found(Layer::Hello, "ping", Status::Pass, Found::Pings(rtt)).took(start.elapsed());
     step.host = Some(host);
     out.steps.push(step);
 }

@@ -51,12 +51,7 @@ pub(super) async fn probe_host(
         let step = match &attempt.result {
             Some(Ok(())) => Step::found(Layer::Tcp, name, Status::Pass, Found::Connected),
             Some(Err(e)) => Step::failed(Layer::Tcp, name, e),
-            None => Step::new(
-                Layer::Tcp,
-                name,
-                Status::Skip,
-                "not needed: another address connected first",
-            ),
+            None => Step::found(Layer::Tcp, name, Status::Skip, Found::NotNeeded),
         };
         steps.push(step.on(&address).at(attempt.addr).took(attempt.duration));
     }

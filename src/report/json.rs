@@ -321,7 +321,7 @@ struct JsonAtlasError<'a> {
     message: String,
 }
 
-fn atlas(facts: &crate::model::atlas::Facts) -> JsonAtlas<'_> {
+fn atlas(facts: &crate::model::atlas_facts::Facts) -> JsonAtlas<'_> {
     use crate::model::atlas::ErrorKind;
     JsonAtlas {
         project_id: facts.project_id.as_deref(),

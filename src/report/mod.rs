@@ -129,7 +129,7 @@ pub fn rfc3339(unix_secs: i64) -> String {
 
 /// The strings of the Atlas Administration API's answers and errors, capped like
 /// every other server-supplied string (its `detail` can be megabytes).
-fn cap_atlas(atlas: &mut crate::model::atlas::Facts) {
+fn cap_atlas(atlas: &mut crate::model::atlas_facts::Facts) {
     use crate::model::atlas::{Error as ApiError, ErrorKind};
     use text::cap_in_place as cap;
     for step in &mut atlas.steps {

@@ -173,12 +173,16 @@ pub fn render(report: &Report) -> String {
         (None, None) => Some("the credential scan did not run".to_string()),
     };
     // A walk that stopped early ran, but did not see everything: say so.
-    let truncated = report.scan.as_ref().filter(|s| s.truncated).map(|_| {
-        format!(
-            "the walk stopped after {} entries: files past that point were not scanned",
-            crate::walk::MAX_ENTRIES
-        )
-    });
+    let truncated = report
+        .scan
+        .as_ref()
+        .filter(|s| s.counts.truncated)
+        .map(|_| {
+            format!(
+                "the walk stopped after {} entries: files past that point were not scanned",
+                crate::walk::MAX_ENTRIES
+            )
+        });
     let results = report
         .scan
         .iter()

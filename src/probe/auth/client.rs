@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::classify::scrub;
 use super::request::{Creds, Request};
 use crate::model::auth::Failure;
-use crate::model::step::{Layer, Status, Step};
+use crate::model::step::{Found, Layer, Status, Step};
 use crate::uri;
 
 /// The driver's options: the application's own connection string as the
@@ -241,13 +241,14 @@ pub(super) async fn dial_address(
         };
     }
     let ip = reached.ip().to_string();
-    let step = Step::new(
+    let step = Step::found(
         Layer::Auth,
         format!("driver address {name}"),
         Status::Warn,
-        format!(
-            "the system resolver does not know {name}; the driver connects to {ip} instead (the address the probe reached; with TLS the certificate must also name that address)"
-        ),
+        Found::DriverAddress {
+            name: name.clone(),
+            ip: reached.ip(),
+        },
     );
     steps.push(match shown {
         Some(address) => step.on(address),

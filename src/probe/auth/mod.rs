@@ -323,15 +323,18 @@ pub async fn authenticate(
             return fail(steps, failure);
         }
         Some(failure) => {
-            steps.push(Step::new(
-                Layer::Auth,
-                format!(
-                    "mechanism {}",
-                    creds.mechanism.as_deref().unwrap_or_default()
-                ),
-                Status::Skip,
-                failure.to_string(),
-            ));
+            steps.push(
+                Step::new(
+                    Layer::Auth,
+                    format!(
+                        "mechanism {}",
+                        creds.mechanism.as_deref().unwrap_or_default()
+                    ),
+                    Status::Skip,
+                    String::new(),
+                )
+                .met(&failure),
+            );
             return fail(steps, failure);
         }
         None => {}
@@ -358,17 +361,16 @@ pub async fn authenticate(
         })
     });
     if let Some(mechanism) = &mechanism {
-        let how = if creds.mechanism.is_some() {
-            "asked for by authMechanism"
-        } else {
-            "negotiated from saslSupportedMechs"
-        };
         steps.push(
-            Step::new(
+            Step::found(
                 Layer::Auth,
                 "mechanism",
                 Status::Pass,
-                format!("{mechanism} ({how}), auth db {}", creds.auth_db),
+                Found::Mechanism {
+                    name: mechanism.clone(),
+                    asked: creds.mechanism.is_some(),
+                    auth_db: creds.auth_db.clone(),
+                },
             )
             .minor(),
         );
@@ -454,11 +456,11 @@ pub async fn authenticate(
             });
             if matches!(failure, Failure::Rejected { .. }) {
                 steps.push(
-                    Step::new(
+                    Step::found(
                         Layer::Auth,
                         "SASL conversation (saslStart/saslContinue)",
                         Status::Fail,
-                        "the server ended the conversation with an error (its reply, not ours, is below)",
+                        Found::Conversation { completed: false },
                     )
                     .took(took)
                     .minor(),
@@ -474,11 +476,11 @@ pub async fn authenticate(
     };
     if creds.user.is_some() {
         steps.push(
-            Step::new(
+            Step::found(
                 Layer::Auth,
                 "SASL conversation (saslStart/saslContinue)",
                 Status::Pass,
-                "completed; the server's proof was verified by the driver",
+                Found::Conversation { completed: true },
             )
             .minor(),
         );
@@ -496,11 +498,11 @@ pub async fn authenticate(
         });
         match probe {
             Ok(_) => steps.push(
-                Step::new(
+                Step::found(
                     Layer::Auth,
                     "connectionStatus",
                     Status::Warn,
-                    "no credentials given, and the server does not require authentication",
+                    Found::NoAuthRequired,
                 )
                 .took(took),
             ),
@@ -613,17 +615,16 @@ fn offered_mechanisms(
     let host = req.connectivity.healthy.first()?;
     let user = creds.user.as_deref()?;
     let offered = host.hello.sasl_mechanisms.clone();
-    let detail = if offered.is_empty() {
-        "the server lists none for this user (an unknown user, or a server that does not say)"
-            .to_string()
-    } else {
-        offered.join(", ")
-    };
     let name = format!("saslSupportedMechs {}.{user}", creds.auth_db);
     steps.push(
-        Step::new(Layer::Auth, name, Status::Pass, detail)
-            .on(&host.address)
-            .minor(),
+        Step::found(
+            Layer::Auth,
+            name,
+            Status::Pass,
+            Found::Offered(offered.clone()),
+        )
+        .on(&host.address)
+        .minor(),
     );
     Some(offered)
 }
