@@ -127,12 +127,17 @@ fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation 
             return server_did_not_start(&part[at]);
         }
         if let Some(at) = wording::application_error(part) {
-            return not_a_connection_error(&part[at]);
+            let mut e = not_a_connection_error(&part[at]);
+            if wording::refused_command_only(part) {
+                refused_command_undecided(&mut e);
+            }
+            return e;
         }
     }
     let Some(reading) = best.or_else(|| learned::reading(knowledge.model, part)) else {
         return unknown(text);
     };
+    let reading = refused_first_on_loopback(reading, part);
     let alternatives = alternatives(&reading, &readings);
     let mut matched = vec![fragment(&part[reading.at.clone()])];
     if let Some(shown) = reading.also_at.clone().map(|r| fragment(&part[r]))
@@ -140,11 +145,12 @@ fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation 
     {
         matched.push(shown);
     }
-    let decidable = reading.decidable();
+    let doubt = doubt(&reading, part);
+    let decidable = reading.decidable() && doubt.is_none();
     let candidates = if decidable {
         Vec::new()
     } else {
-        candidates(&reading)
+        candidates(&reading, doubt.unwrap_or_default())
     };
     let diagnosis = diagnose(&reading, text, &alternatives, decidable);
     Explanation {
@@ -183,10 +189,72 @@ fn alternatives(reading: &Reading, readings: &[Reading]) -> Vec<Finding> {
     out
 }
 
-/// The possible causes of an undecidable text, likeliest first, each with why.
-fn candidates(reading: &Reading) -> Vec<Candidate> {
+/// A driver's summary that says what state the deployment was in, not why:
+/// Node's "no primary found in replicaset" (2.x and 3.x, also when no member
+/// could be reached at all), "no primary available", "no primary server".
+static NO_PRIMARY_SUMMARY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bno primary (?:found|available|server)").expect("valid regex")
+});
+
+/// Words that decide a reading's class only with more in the text than they
+/// give: when one of them decides alone, the text is undecidable, with these
+/// findings as further candidates after the reading's own.
+///
+/// - A connection closed without a reply (`closed`: "Prematurely reached end
+///   of stream", "connection closed", a reset) says that the server or
+///   something in front of it hung up, not why: a plain connection to a
+///   server that requires TLS, an IP access list, a proxy, a crash.
+/// - "No primary found" as a driver's summary (not a server's reply such as
+///   NotWritablePrimary): old Node drivers say it also when no member of the
+///   set could be reached at all (an IP access list, a firewall, nothing
+///   listening), and without the members' states the text cannot tell.
+fn doubt(reading: &Reading, part: &str) -> Option<&'static [Finding]> {
+    if !reading.decidable() {
+        return None;
+    }
+    if reading.tier == Tier::Vague {
+        // Words that fit several causes (the tier says so): deciding alone,
+        // they cannot tell which.
+        return Some(&[]);
+    }
+    let words = part.get(reading.at.clone()).unwrap_or_default();
+    match reading.rule {
+        "closed" => Some(&[Finding::TlsRequired, Finding::IpAccessListClosed]),
+        "no_primary" if NO_PRIMARY_SUMMARY.is_match(words) => Some(&[
+            Finding::IpAccessListClosed,
+            Finding::NetworkTimeout,
+            Finding::TcpRefused,
+        ]),
+        _ => None,
+    }
+}
+
+/// A server-selection summary with no reason whose only hosts are this
+/// machine's (localhost, 127.0.0.1, ::1): a local server that is not running
+/// refuses at once, and that is the commonest story ("failed to connect to
+/// [localhost:27017]"); a timeout is likelier for a remote host. The summary
+/// stays undecidable; only the order of its candidates changes.
+fn refused_first_on_loopback(mut reading: Reading, part: &str) -> Reading {
+    if reading.tier == Tier::Wrapper
+        && reading.finding == Finding::NetworkTimeout
+        && reading.also.contains(&Finding::TcpRefused)
+        && wording::names_only_loopback(part)
+    {
+        reading.also.retain(|f| *f != Finding::TcpRefused);
+        reading.also.insert(0, Finding::NetworkTimeout);
+        reading.finding = Finding::TcpRefused;
+    }
+    reading
+}
+
+/// The possible causes of an undecidable text, likeliest first, each with why:
+/// the reading's own finding, those its words are known to mean, then `more`.
+fn candidates(reading: &Reading, more: &[Finding]) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    for finding in std::iter::once(reading.finding).chain(reading.also.iter().copied()) {
+    for finding in std::iter::once(reading.finding)
+        .chain(reading.also.iter().copied())
+        .chain(more.iter().copied())
+    {
         if out.iter().any(|c| c.finding == finding) {
             continue;
         }
@@ -338,11 +406,23 @@ static WINDOWS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// What a text that cannot decide lacks, said for the driver that wrote it:
 /// the per-server error each driver prints next to its summary.
-fn deciding_line(family: Option<Family>, rule: &str) -> &'static str {
+fn deciding_line(family: Option<Family>, rule: &str, tier: Tier) -> &'static str {
     if rule == "libmongoc_socket_timeout" {
         // The text is already the innermost error: what is missing is which
         // step after the TCP connect went unanswered.
         return "What would decide it: the server's log at that time (a connection accepted from this address, then nothing, says the path or TLS; no connection at all says a firewall), or `atlas-doctor ping`, which times the TCP, TLS and hello steps apart.";
+    }
+    if tier == Tier::Vague {
+        // Words that fit several causes: the error under them says which.
+        return "What would decide it: the error this message wraps or that was logged with it (a 'caused by', an inner exception, the driver's own error), or `atlas-doctor ping`, which tests each layer live.";
+    }
+    if rule == "closed" {
+        // The connection was closed with no word: the server's side says why.
+        return "What would decide it: the server's log at that time (a TLS handshake error from this address says it requires TLS: add tls=true; nothing at all says a firewall, proxy or IP access list), or `atlas-doctor ping`, which tries TCP, TLS and the hello apart.";
+    }
+    if rule == "no_primary" {
+        // The summary names the state, not the members' errors.
+        return "What would decide it: each member's state and error (the driver's server description, or rs.status() on a member): members that answered as SECONDARY say there is no primary; members that were never reached say the network (IP access list, firewall, nothing listening).";
     }
     if rule == "prisma_unreachable" {
         // Prisma's P1001 hides the driver's error; its engine logs it.
@@ -450,7 +530,7 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
         // is named, in the words of the driver that wrote the text.
         d.fixes.insert(
             1.min(d.fixes.len()),
-            deciding_line(family, reading.rule).to_string(),
+            deciding_line(family, reading.rule, reading.tier).to_string(),
         );
     }
     d = d.with_evidence(format!("rule: {}", reading.rule));
@@ -518,6 +598,21 @@ fn not_a_connection_error(matched: &str) -> Explanation {
         "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.",
         matched,
     )
+}
+
+/// A server's refusal of a command whose words no rule or data-error name
+/// reads: the server answered, so the connection works, but the refusal may be
+/// about the command and its data (most often) or about the deployment (a
+/// server too old for the command, a replica set not configured): undecidable.
+fn refused_command_undecided(e: &mut Explanation) {
+    e.decidable = false;
+    e.diagnosis.causes.push(
+        "The server refused the command without a word this tool knows: if its words are about the deployment (a command the server version does not have, a replica set not initiated or misconfigured) rather than the command or its data, it is a server problem.".to_string(),
+    );
+    e.diagnosis.fixes.insert(
+        1.min(e.diagnosis.fixes.len()),
+        "What would decide it: the server's error code and codeName with the command that was sent (a data or query error, or one about the deployment such as CommandNotFound or InvalidReplicaSetConfig).".to_string(),
+    );
 }
 
 /// mongod's own log of a start-up that failed: `unknown` (no client error to
@@ -930,10 +1025,6 @@ mod tests {
                 Class::Server,
             ),
             (
-                "connection(db:27017[-3]) unable to write wire message to network: write tcp 10.0.0.2:51234->10.0.0.3:27017: write: broken pipe",
-                Class::Server,
-            ),
-            (
                 "Mongo::Error::SocketTimeoutError: The socket took over 10.0 seconds to connect (for 10.0.0.3:27017)",
                 Class::NetworkTimeout,
             ),
@@ -943,10 +1034,6 @@ mod tests {
             ),
             // The server answered: a command or its data was refused, unless
             // the words are the deployment's (no replica set, no primary).
-            (
-                "MongoServerError: Cannot create field 'city' in element {address: \"x\"}",
-                Class::Unknown,
-            ),
             (
                 "pymongo.errors.OperationFailure: $in needs an array, full error: {'ok': 0.0, 'errmsg': '$in needs an array', 'code': 2, 'codeName': 'BadValue'}",
                 Class::Unknown,
@@ -1002,6 +1089,19 @@ mod tests {
             assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
             assert!(e.decidable, "{text}");
         }
+        // A refusal in words no rule knows and with no code name of a
+        // command's error: most often the command's, but the server's words
+        // may be about the deployment, so it does not decide.
+        let e = explain("MongoServerError: Cannot create field 'city' in element {address: \"x\"}");
+        assert_eq!(e.class(), Class::Unknown);
+        assert!(!e.decidable);
+        // A write on a connection the other side closed is a closed connection,
+        // which alone cannot say why it was closed.
+        let e = explain(
+            "connection(db:27017[-3]) unable to write wire message to network: write tcp 10.0.0.2:51234->10.0.0.3:27017: write: broken pipe",
+        );
+        assert_eq!(e.class(), Class::Server, "{:?}", e.rule);
+        assert!(!e.decidable);
         // Only the scheme itself looked up as a host is a connection string
         // put together wrong; an SRV name that did not resolve is DNS.
         let e = explain(
@@ -1449,6 +1549,100 @@ mod tests {
         assert_eq!(fragment("a \n\t b"), "a b");
         let long = "x".repeat(500);
         assert_eq!(fragment(&long).chars().count(), MAX_FRAGMENT_CHARS + 1);
+    }
+    /// Kinds of overconfidence the fourth holdout showed, each made
+    /// undecidable (the class stays the likeliest) or read by its source.
+    #[test]
+    fn words_that_fit_several_causes_do_not_decide_alone() {
+        // A closed connection alone: TLS required by the server, an access
+        // list, a proxy; the server's side says which.
+        for text in [
+            "com.mongodb.MongoSocketReadException: Prematurely reached end of stream",
+            "MongoError: no primary found in replicaset",
+            "MongoParseError: the string is not what was expected",
+        ] {
+            let e = explain(text);
+            assert!(!e.decidable, "{text}: {:?}", e.rule);
+            assert!(!e.candidates.is_empty(), "{text}");
+            assert!(
+                e.diagnosis
+                    .fixes
+                    .iter()
+                    .any(|f| f.starts_with("What would decide it")),
+                "{text}: {:?}",
+                e.diagnosis.fixes
+            );
+        }
+        let e = explain("Prematurely reached end of stream");
+        assert_eq!(e.candidates[0].finding, Finding::ClosedWithoutReply);
+        assert!(
+            e.candidates
+                .iter()
+                .any(|c| c.finding == Finding::TlsRequired)
+        );
+        // A server's reply that it is not primary still decides.
+        let e = explain("MongoServerError: not primary");
+        assert!(e.decidable);
+        assert_eq!(e.class(), Class::Server);
+    }
+
+    #[test]
+    fn a_refused_command_with_no_known_words_is_not_decided_as_an_application_error() {
+        let e = explain("{ \"ok\" : 0, \"errmsg\" : \"something the server did not like\" }");
+        assert_eq!(e.class(), Class::Unknown);
+        assert!(!e.decidable);
+        // A named data error is still decided.
+        let e = explain("MongoServerError: E11000 duplicate key error collection: app.users");
+        assert_eq!(e.class(), Class::Unknown);
+        assert!(e.decidable);
+    }
+
+    #[test]
+    fn mongoengine_without_a_registered_connection_is_the_application_s_error() {
+        for text in [
+            "mongoengine.connection.ConnectionFailure: You have not defined a default connection",
+            "MongoEngineConnectionError: Connection with alias \"users\" has not been defined",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Unknown, "{text}");
+            assert_eq!(e.rule, Some("application_error"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_placeholder_looked_up_as_a_host_is_a_variable_not_set() {
+        for text in [
+            "Error: getaddrinfo ENOTFOUND undefined undefined:27017",
+            "MongoNetworkError: getaddrinfo ENOTFOUND $mongo_host",
+            "dial tcp: lookup ${MONGO_HOST}: no such host",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::ConfigInvalid, "{text}: {:?}", e.rule);
+        }
+        let e = explain("getaddrinfo ENOTFOUND cluster0.ab1cd.mongodb.net");
+        assert_eq!(e.class(), Class::Dns);
+    }
+
+    #[test]
+    fn a_bare_summary_about_this_machine_puts_a_refusal_first() {
+        let e = explain("Error: failed to connect to [localhost:27017]");
+        assert!(!e.decidable);
+        assert_eq!(e.class(), Class::TcpRefused);
+        assert_eq!(e.candidates[1].finding, Finding::NetworkTimeout);
+        let e = explain("Error: failed to connect to [db.example.com:27017]");
+        assert_eq!(e.class(), Class::NetworkTimeout);
+    }
+
+    #[test]
+    fn a_template_found_by_a_shared_phrase_needs_the_rest_of_its_message() {
+        // The C# driver's "The connection string '{}' is not valid." is not in
+        // a text that only says "check the connection string".
+        let e = explain(
+            "Could not connect. Please check the connection string and confirm the server is running.",
+        );
+        assert_ne!(e.rule, Some("driver_message"));
+        let e = explain("The connection string 'mongodb:/x' is not valid.");
+        assert_eq!(e.class(), Class::ConfigInvalid);
     }
 }
 

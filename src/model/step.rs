@@ -183,9 +183,9 @@ impl Name {
     pub fn without_addresses(&self) -> String {
         let mut out = self.action.clone();
         if self.via_fallback.is_some() {
-            // The resolver's address is left out like every address (and, as
-            // JUnit names have always read, its closing parenthesis with it).
-            out.push_str(" (via fallback");
+            // The resolver's address is left out like every address. (JUnit
+            // names used to lose the closing parenthesis with it: "(via fallback".)
+            out.push_str(" (via fallback)");
         }
         out
     }

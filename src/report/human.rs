@@ -652,6 +652,10 @@ mod tests {
             retried.to_string(),
             "A/AAAA db.example.test (via fallback 127.0.0.1:5353)"
         );
+        assert_eq!(
+            retried.without_addresses(),
+            "A/AAAA db.example.test (via fallback)"
+        );
         // Two hosts that failed alike are one row, labelled without the addresses.
         let steps: Vec<Step> = ["10.0.0.1:27017", "10.0.0.2:27017"]
             .iter()

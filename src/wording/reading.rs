@@ -71,12 +71,34 @@ const SOURCE_FILES: &[&str] = &[
 /// Whether the text names an Atlas host, or names no host at all (file names
 /// with line numbers, `connect.js:379`, are not hosts).
 pub fn names_atlas_or_no_host(text: &str) -> bool {
-    ATLAS.is_match(text)
-        || !HOST_PORT.find_iter(text).any(|m| {
-            let host = m.as_str().rsplit_once(':').map_or(m.as_str(), |(h, _)| h);
-            let last = host.rsplit('.').next().unwrap_or_default();
-            !SOURCE_FILES.contains(&last.to_ascii_lowercase().as_str())
-        })
+    ATLAS.is_match(text) || hosts(text).next().is_none()
+}
+
+/// The hosts the text names with a port (`host:27017`, `10.0.0.1:27017`,
+/// `[::1]:27017`), file names with line numbers left out.
+pub fn hosts(text: &str) -> impl Iterator<Item = &str> {
+    HOST_PORT.find_iter(text).filter_map(|m| {
+        let host = m.as_str().rsplit_once(':').map_or(m.as_str(), |(h, _)| h);
+        let last = host.rsplit('.').next().unwrap_or_default();
+        (!SOURCE_FILES.contains(&last.to_ascii_lowercase().as_str())).then_some(host)
+    })
+}
+
+/// Whether every host the text names with a port is this machine (localhost,
+/// 127.0.0.0/8, ::1), and it names at least one.
+pub fn names_only_loopback(text: &str) -> bool {
+    let mut any = false;
+    for host in hosts(text) {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let loopback = host.eq_ignore_ascii_case("localhost")
+            || host == "::1"
+            || host.starts_with("127.") && host.split('.').count() == 4;
+        if !loopback {
+            return false;
+        }
+        any = true;
+    }
+    any && !ATLAS.is_match(text)
 }
 
 /// Case-insensitive, with ASCII word boundaries: a Unicode `\b` makes the fast

