@@ -1610,6 +1610,27 @@ mod tests {
     }
 
     #[test]
+    fn coverage_by_source_tls_codes_pool_queues_and_replica_set_config() {
+        // Node exposes OpenSSL's verify error names as err.code.
+        let e = explain("MongoError DEPTH_ZERO_SELF_SIGNED_CERT");
+        assert_eq!(e.class(), Class::Tls);
+        // A pool's wait queue full is load, not connectivity (C#, Java 3.x).
+        for text in [
+            "The wait queue for acquiring a connection to server 127.0.0.1:27017 is full.",
+            "com.mongodb.MongoWaitQueueFullException: Too many threads are already waiting for a connection. Max number of threads (maxWaitQueueSize) of 500 has been exceeded.",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
+            assert_eq!(e.rule, Some("application_error"), "{text}");
+        }
+        // The server's code 93: its replica-set configuration is not usable.
+        let e = explain(
+            "{ \"ok\" : 0, \"errmsg\" : \"config is invalid\", \"code\" : 93, \"codeName\" : \"InvalidReplicaSetConfig\" }",
+        );
+        assert_eq!(e.class(), Class::Server, "{:?}", e.rule);
+    }
+
+    #[test]
     fn a_placeholder_looked_up_as_a_host_is_a_variable_not_set() {
         for text in [
             "Error: getaddrinfo ENOTFOUND undefined undefined:27017",

@@ -373,7 +373,7 @@ pub static RULES: &[Rule] = &[
         note: "mongod's own log: the certificate a client presented did not verify against the server's CA file (net.tls.CAFile), so the server closed the connection.",
         example: "E NETWORK  [conn12] SSL peer certificate validation failed: self signed certificate in certificate chain"),
     rule!("tls_unknown_issuer",
-        r"self[- ]signed certificate|unable to (?:get|verify) (?:the )?(?:local issuer|first|issuer) certificate|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|signed by unknown authority|UnknownIssuer|PKIX path (?:building|validation) failed|unable to find valid certification path|certificate verify failed|CERTIFICATE_VERIFY_FAILED|remote certificate is invalid|PartialChain|UntrustedRoot|RemoteCertificateChainErrors",
+        r"self[- ]signed certificate|unable to (?:get|verify) (?:the )?(?:local issuer|first|issuer) certificate|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|signed by unknown authority|UnknownIssuer|PKIX path (?:building|validation) failed|unable to find valid certification path|certificate verify failed|CERTIFICATE_VERIFY_FAILED|remote certificate is invalid|PartialChain|UntrustedRoot|RemoteCertificateChainErrors",
         TlsUnknownIssuer,
         example: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)"),
     rule!("tls_to_plain_server",
