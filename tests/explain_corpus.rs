@@ -100,8 +100,9 @@ const CLASSES: [&str; 9] = [
 /// 94.3% for the grown corpus) it was lowered to 90%, and raised back to 95%
 /// once the rules learned from them (97.2%). When the fourth holdout's 207
 /// entries moved in unread by the rules (79.2% of them right) it was lowered
-/// to 90% again.
-const TRAINING_FLOOR: f64 = 90.0;
+/// to 90% again, and raised back to 95% once the rules learned from them
+/// (96.4%).
+const TRAINING_FLOOR: f64 = 95.0;
 
 /// The least holdout accuracy the suite accepts. The figure itself is printed.
 const HOLDOUT_FLOOR: f64 = 90.0;
@@ -326,7 +327,8 @@ const FOLDS: usize = 10;
 /// The least cross-validated accuracy the suite accepts: 95% before the third
 /// holdout's entries moved into the corpus, lowered to 90% with the training
 /// floor when they did, back to 95% since (96.7%); lowered to 90% again when
-/// the fourth holdout's entries moved in.
+/// the fourth holdout's entries moved in (94.3% since the rules learned from
+/// them: under 95%, so it stays at 90%).
 const CROSS_VALIDATED_FLOOR: f64 = 90.0;
 
 fn class(name: &str) -> Option<Class> {
