@@ -530,7 +530,12 @@ fn diagnose(reading: &Reading, text: &str, alternatives: &[Finding], decidable: 
         // is named, in the words of the driver that wrote the text.
         d.fixes.insert(
             1.min(d.fixes.len()),
-            deciding_line(family, reading.rule, reading.tier).to_string(),
+            if reading.disputed {
+                "What would decide it: which member the operation needed (the primary, for a write or the primary read preference): rs.status() or the Atlas UI names it, and that member's error is the cause; each error shown may need its own fix."
+            } else {
+                deciding_line(family, reading.rule, reading.tier)
+            }
+            .to_string(),
         );
     }
     d = d.with_evidence(format!("rule: {}", reading.rule));
@@ -1628,6 +1633,25 @@ mod tests {
             "{ \"ok\" : 0, \"errmsg\" : \"config is invalid\", \"code\" : 93, \"codeName\" : \"InvalidReplicaSetConfig\" }",
         );
         assert_eq!(e.class(), Class::Server, "{:?}", e.rule);
+    }
+
+    #[test]
+    fn servers_whose_errors_disagree_do_not_decide() {
+        let e = explain(
+            "com.mongodb.MongoTimeoutException: Timed out after 30000 ms while waiting for a server that matches WritableServerSelector. Client view of cluster state is {type=REPLICA_SET, servers=[{address=db1.example.com:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.ConnectException: Connection refused}}, {address=db2.example.com:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.SocketTimeoutException: connect timed out}}]",
+        );
+        assert!(!e.decidable);
+        let candidates: Vec<Finding> = e.candidates.iter().map(|c| c.finding).collect();
+        assert_eq!(
+            candidates[..2],
+            [Finding::TcpRefused, Finding::NetworkTimeout]
+        );
+        // Servers that agree still decide.
+        let e = explain(
+            "Client view of cluster state is {type=REPLICA_SET, servers=[{address=db1.example.com:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.ConnectException: Connection refused}}, {address=db2.example.com:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.ConnectException: Connection refused}}]",
+        );
+        assert!(e.decidable);
+        assert_eq!(e.class(), Class::TcpRefused);
     }
 
     #[test]

@@ -231,6 +231,7 @@ pub fn reading(model: &Model, text: &str) -> Option<Reading> {
         ),
         fix: None,
         replaces_fixes: false,
+        disputed: false,
         evidence: Some(format!(
             "learned guess: naive Bayes over {} real error texts, p={p:.2}",
             model.examples()

@@ -136,6 +136,7 @@ fn rule_readings(text: &str) -> Vec<Reading> {
             fix: rule.fix,
             replaces_fixes: rule.replaces_fixes,
             evidence: None,
+            disputed: false,
         });
     }
     out

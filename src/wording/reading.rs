@@ -43,13 +43,16 @@ pub struct Reading {
     pub replaces_fixes: bool,
     /// What the structure said (`server error code 18 (AuthenticationFailed)`).
     pub evidence: Option<String>,
+    /// The servers of a server-selection dump disagree: their errors are of
+    /// more than one class, so the commonest one does not decide alone.
+    pub disputed: bool,
 }
 
 impl Reading {
     /// A wrapper decides alone only when nothing else speaks, and a learned
     /// guess only when nothing at all does: then the text cannot tell the cause.
     pub fn decidable(&self) -> bool {
-        !matches!(self.tier, Tier::Wrapper | Tier::Learned)
+        !matches!(self.tier, Tier::Wrapper | Tier::Learned) && !self.disputed
     }
 }
 

@@ -253,6 +253,7 @@ impl Templates {
                     note: None,
                     fix: None,
                     replaces_fixes: false,
+                    disputed: false,
                     evidence: Some(format!(
                         "{} driver message \"{}\" ({})",
                         t.driver, t.message, t.source
@@ -439,6 +440,7 @@ pub fn structure_readings(text: &str) -> Vec<Reading> {
                 note: None,
                 fix: None,
                 replaces_fixes: false,
+                disputed: false,
                 evidence: Some(evidence),
             });
         };

@@ -206,6 +206,7 @@ pub fn reading(text: &str, read_entry: impl Fn(&str) -> Option<Reading>) -> Opti
             ),
             fix: None,
             replaces_fixes: false,
+            disputed: false,
             evidence: Some(format!(
                 "topology: {}",
                 servers
@@ -218,6 +219,29 @@ pub fn reading(text: &str, read_entry: impl Fn(&str) -> Option<Reading>) -> Opti
     }
     if let Some(chosen) = commonest(&read) {
         let mut r = read[chosen].1.clone();
+        // Servers whose errors are of another class: the commonest does not
+        // decide alone (one member refused, another timed out: which one the
+        // application needed is not in the dump). Their findings come next.
+        let others: Vec<Finding> = read
+            .iter()
+            .map(|(_, o)| o.finding)
+            .filter(|f| f.class() != r.finding.class())
+            .fold(Vec::new(), |mut out, f| {
+                if !out.contains(&f) {
+                    out.push(f);
+                }
+                out
+            });
+        if !others.is_empty() {
+            r.disputed = true;
+            let mut also = others;
+            for f in &r.also {
+                if !also.contains(f) {
+                    also.push(*f);
+                }
+            }
+            r.also = also;
+        }
         let per_server: Vec<String> = read
             .iter()
             .map(|(s, r)| format!("{} ({}): {}", s.address, s.kind, r.finding.id()))
@@ -278,6 +302,7 @@ fn exception_name(part: &str) -> Option<Reading> {
         note: None,
         fix: None,
         replaces_fixes: false,
+        disputed: false,
         evidence: None,
     })
 }
