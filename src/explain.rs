@@ -1655,6 +1655,17 @@ mod tests {
     }
 
     #[test]
+    fn a_warning_pasted_beside_a_failure_to_connect_is_not_the_verdict() {
+        let e = explain(
+            "(node:1) DeprecationWarning: current URL string parser is deprecated\nError: unable to connect to database",
+        );
+        assert_ne!(e.rule, Some("application_error"), "{:?}", e.rule);
+        // A warning alone is still one.
+        let e = explain("(node:1) DeprecationWarning: current URL string parser is deprecated");
+        assert_eq!(e.rule, Some("application_error"));
+    }
+
+    #[test]
     fn a_placeholder_looked_up_as_a_host_is_a_variable_not_set() {
         for text in [
             "Error: getaddrinfo ENOTFOUND undefined undefined:27017",

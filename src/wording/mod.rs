@@ -237,12 +237,37 @@ static SERVER_REFUSED_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Where `text` says it is an application's or data error, when nothing in
 /// it reads as a connection failure: `explain` then says `unknown`, naming it.
+///
+/// A warning pasted beside a failure (a deprecation warning printed at start-up
+/// before the connection failed) is not the error: when the application's
+/// words are all warnings and the text speaks of connecting, this says nothing,
+/// and the learned guess (undecidable) reads the text.
 pub fn application_error(text: &str) -> Option<Range<usize>> {
+    let only_warnings = APPLICATION_ERROR
+        .find_iter(text)
+        .all(|m| WARNING.is_match(m.as_str()));
+    if only_warnings && CONNECTING.is_match(text) {
+        return None;
+    }
     APPLICATION_ERROR
         .find(text)
         .or_else(|| SERVER_REFUSED_COMMAND.find(text))
         .map(|m| m.range())
 }
+
+/// The application-error words that are warnings, not errors.
+static WARNING: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"DeprecationWarning|\[MONGOOSE\] Warning|\bstrictQuery\b|is deprecated|\b(?:Future|User|Runtime)Warning\b|no longer accepts a callback",
+    )
+});
+
+/// Words of a failure to connect, in any driver's prose.
+static CONNECTING: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"\b(?:failed|unable|could ?n[o']t|cannot|can't|error) (?:to )?connect|\bconnection (?:error|failed|refused|timed out|closed)|\bECONN[A-Z]+\b|\bETIMEDOUT\b|\bENOTFOUND\b|server selection|no (?:reachable|available) servers?",
+    )
+});
 
 /// Whether `application_error` holds only because the server refused a
 /// command (its `errmsg`, a driver's command-error wrapper), with no name of a
