@@ -196,6 +196,12 @@ static NO_PRIMARY_SUMMARY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bno primary (?:found|available|server)").expect("valid regex")
 });
 
+/// A server's refusal of an action, beyond the bare word "Unauthorized".
+static ACTION_REFUSED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)not authorized (?:on|for|to)\b|\bcode\W{0,4}13\b|NotAuthorized|\(Unauthorized\)|privileges|permissions? to|is not allowed to")
+        .expect("valid regex")
+});
+
 /// Words that decide a reading's class only with more in the text than they
 /// give: when one of them decides alone, the text is undecidable, with these
 /// findings as further candidates after the reading's own.
@@ -208,6 +214,10 @@ static NO_PRIMARY_SUMMARY: LazyLock<Regex> = LazyLock::new(|| {
 ///   NotWritablePrimary): old Node drivers say it also when no member of the
 ///   set could be reached at all (an IP access list, a firewall, nothing
 ///   listening), and without the members' states the text cannot tell.
+/// - The same closed connection against an Atlas host or a public address:
+///   the access list comes first, but it stays a guess (a closed connection
+///   with TLS in use still decides: the TLS layer is where it broke).
+/// - The bare word "Unauthorized" with nothing of an action refused.
 fn doubt(reading: &Reading, part: &str) -> Option<&'static [Finding]> {
     if !reading.decidable() {
         return None;
@@ -220,6 +230,17 @@ fn doubt(reading: &Reading, part: &str) -> Option<&'static [Finding]> {
     let words = part.get(reading.at.clone()).unwrap_or_default();
     match reading.rule {
         "closed" => Some(&[Finding::TlsRequired, Finding::IpAccessListClosed]),
+        // The same closed connection, where the host (an Atlas host, a
+        // public address) makes the access list likelier first.
+        "closed_atlas" | "node_monitor_closed" => Some(&[Finding::ClosedWithoutReply]),
+        // The bare word, with nothing of the server's refusal of an action
+        // (not authorized on, code 13, privileges): a refused login is also
+        // worded "Unauthorized" (HTTP 401, some ODMs and connectors).
+        "unauthorized"
+            if words.eq_ignore_ascii_case("unauthorized") && !ACTION_REFUSED.is_match(part) =>
+        {
+            Some(&[Finding::AuthFailed])
+        }
         "no_primary" if NO_PRIMARY_SUMMARY.is_match(words) => Some(&[
             Finding::IpAccessListClosed,
             Finding::NetworkTimeout,
@@ -416,9 +437,12 @@ fn deciding_line(family: Option<Family>, rule: &str, tier: Tier) -> &'static str
         // Words that fit several causes: the error under them says which.
         return "What would decide it: the error this message wraps or that was logged with it (a 'caused by', an inner exception, the driver's own error), or `atlas-doctor ping`, which tests each layer live.";
     }
-    if rule == "closed" {
+    if matches!(rule, "closed" | "closed_atlas" | "node_monitor_closed") {
         // The connection was closed with no word: the server's side says why.
         return "What would decide it: the server's log at that time (a TLS handshake error from this address says it requires TLS: add tls=true; nothing at all says a firewall, proxy or IP access list), or `atlas-doctor ping`, which tries TCP, TLS and the hello apart.";
+    }
+    if rule == "unauthorized" {
+        return "What would decide it: the server's own reply (code 13 'not authorized on <db> to execute command' is a missing privilege; code 18 'Authentication failed' is the login), or `atlas-doctor auth-check`, which tests the login and then the privileges.";
     }
     if rule == "no_primary" {
         // The summary names the state, not the members' errors.
@@ -1663,6 +1687,29 @@ mod tests {
         // A warning alone is still one.
         let e = explain("(node:1) DeprecationWarning: current URL string parser is deprecated");
         assert_eq!(e.rule, Some("application_error"));
+    }
+
+    #[test]
+    fn a_closed_connection_to_atlas_and_a_bare_unauthorized_are_guesses() {
+        let e = explain(
+            "MongoNetworkError: connection 3 to cluster0-shard-00-00.ab1cd.mongodb.net:27017 closed",
+        );
+        assert!(!e.decidable);
+        assert_eq!(e.class(), Class::IpAccessList);
+        let e = explain("Error: Unauthorized");
+        assert!(!e.decidable);
+        assert_eq!(e.class(), Class::Authorization);
+        assert!(
+            e.candidates
+                .iter()
+                .any(|c| c.finding == Finding::AuthFailed)
+        );
+        // The server's refusal of an action still decides.
+        let e = explain(
+            "MongoServerError: not authorized on admin to execute command { listDatabases: 1 }",
+        );
+        assert!(e.decidable);
+        assert_eq!(e.class(), Class::Authorization);
     }
 
     #[test]
