@@ -19,7 +19,9 @@
 //!   while the rules changed, frozen before it was scored) was scored once
 //!   (79.2%, 6.8% confident mistakes) and its figure seen, so its entries
 //!   moved to the training corpus too (`set = "holdout_4"`), printed apart;
-//! - a fifth holdout is being gathered apart; the coordinator scores it.
+//! - `tests/fixtures/explain_holdout_5.toml`, the fifth holdout (85 texts
+//!   gathered apart under the same protocol while the rules learned from the
+//!   fourth, frozen before it was scored): the honest figure for unseen text.
 //!
 //! Each set's headline carries a 95% Wilson interval, the share of confident
 //! mistakes (`decidable: true` and wrong) and the share of `unknown`.
