@@ -127,11 +127,10 @@ fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation 
             return server_did_not_start(&part[at]);
         }
         if let Some(at) = wording::application_error(part) {
-            let mut e = not_a_connection_error(&part[at]);
             if wording::refused_command_only(part) {
-                refused_command_undecided(&mut e);
+                return refused_command_unread(&part[at]);
             }
-            return e;
+            return not_a_connection_error(&part[at]);
         }
     }
     let Some(reading) = best.or_else(|| learned::reading(knowledge.model, part)) else {
@@ -632,16 +631,35 @@ fn not_a_connection_error(matched: &str) -> Explanation {
 /// A server's refusal of a command whose words no rule or data-error name
 /// reads: the server answered, so the connection works, but the refusal may be
 /// about the command and its data (most often) or about the deployment (a
-/// server too old for the command, a replica set not configured): undecidable.
-fn refused_command_undecided(e: &mut Explanation) {
-    e.decidable = false;
-    e.diagnosis.causes.push(
-        "The server refused the command without a word this tool knows: if its words are about the deployment (a command the server version does not have, a replica set not initiated or misconfigured) rather than the command or its data, it is a server problem.".to_string(),
-    );
-    e.diagnosis.fixes.insert(
-        1.min(e.diagnosis.fixes.len()),
-        "What would decide it: the server's error code and codeName with the command that was sent (a data or query error, or one about the deployment such as CommandNotFound or InvalidReplicaSetConfig).".to_string(),
-    );
+/// server too old for the command, a replica set not configured). `unknown`
+/// with no rule: it claims neither. (Not `decidable: false`: an undecidable
+/// answer's class is the likeliest of its candidates, and `unknown` is no
+/// finding's class, so it could list none.)
+fn refused_command_unread(matched: &str) -> Explanation {
+    let diagnosis = Diagnosis {
+        class: Class::Unknown,
+        finding: None,
+        summary: "The server refused a command in words this tool does not know: the connection works, and most often the command or its data is what is wrong.".to_string(),
+        causes: vec![
+            "The server answered, so connecting worked. If its words are about the command or its data (a query, a write, a validation), it is the application's error; if they are about the deployment (a command the server version does not have, a replica set not initiated or misconfigured), it is a server problem.".to_string(),
+        ],
+        fixes: vec![
+            "What would decide it: the server's error code and codeName with the command that was sent (a data or query error, or one about the deployment such as CommandNotFound or InvalidReplicaSetConfig).".to_string(),
+            "If connecting fails too, paste that error (with its 'caused by' or 'reason' part) and run `atlas-doctor explain` again.".to_string(),
+        ],
+        evidence: Vec::new(),
+        failure_line: None,
+        subject: None,
+    };
+    Explanation {
+        diagnosis,
+        matched: vec![fragment(matched)],
+        alternatives: Vec::new(),
+        rule: None,
+        decidable: true,
+        candidates: Vec::new(),
+        errors: Vec::new(),
+    }
 }
 
 /// mongod's own log of a start-up that failed: `unknown` (no client error to
@@ -1120,10 +1138,10 @@ mod tests {
         }
         // A refusal in words no rule knows and with no code name of a
         // command's error: most often the command's, but the server's words
-        // may be about the deployment, so it does not decide.
+        // may be about the deployment, so it claims neither (no rule).
         let e = explain("MongoServerError: Cannot create field 'city' in element {address: \"x\"}");
         assert_eq!(e.class(), Class::Unknown);
-        assert!(!e.decidable);
+        assert_eq!(e.rule, None);
         // A write on a connection the other side closed is a closed connection,
         // which alone cannot say why it was closed.
         let e = explain(
@@ -1619,7 +1637,11 @@ mod tests {
     fn a_refused_command_with_no_known_words_is_not_decided_as_an_application_error() {
         let e = explain("{ \"ok\" : 0, \"errmsg\" : \"something the server did not like\" }");
         assert_eq!(e.class(), Class::Unknown);
-        assert!(!e.decidable);
+        // `unknown` claiming nothing (no rule), and no undecidable answer
+        // without candidates (the JSON schema requires one when undecidable).
+        assert_eq!(e.rule, None);
+        assert!(e.decidable && e.candidates.is_empty());
+        assert!(!e.diagnosis.summary.contains("application or data error"));
         // A named data error is still decided.
         let e = explain("MongoServerError: E11000 duplicate key error collection: app.users");
         assert_eq!(e.class(), Class::Unknown);
