@@ -112,10 +112,26 @@ pub enum Found {
     PartialTrust(super::tls::TrustGap),
 }
 
-/// Why a step failed, typed: the failure of its layer. The words are the
-/// failure's own (`Display`); two steps that met equal failures say the same.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failed {
+macro_rules! failed {
+    ($($variant:ident($type:ty)),* $(,)?) => {
+        /// Why a step failed, typed: the failure of its layer. The words are the
+        /// failure's own (`Display`); two steps that met equal failures say the same.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Failed {
+            $($variant($type)),*
+        }
+
+        $(
+            impl From<$type> for Failed {
+                fn from(failure: $type) -> Self {
+                    Failed::$variant(failure)
+                }
+            }
+        )*
+    };
+}
+
+failed!(
     Dns(super::dns::Error),
     Tcp(super::tcp::Error),
     Tls(super::tls::Error),
@@ -123,26 +139,6 @@ pub enum Failed {
     Auth(super::auth::Failure),
     Data(super::data::Failure),
     Atlas(super::atlas::CallError),
-}
-
-macro_rules! failed_from {
-    ($($variant:ident($type:ty)),*) => {$(
-        impl From<$type> for Failed {
-            fn from(failure: $type) -> Self {
-                Failed::$variant(failure)
-            }
-        }
-    )*};
-}
-
-failed_from!(
-    Dns(super::dns::Error),
-    Tcp(super::tcp::Error),
-    Tls(super::tls::Error),
-    Hello(super::hello::Error),
-    Auth(super::auth::Failure),
-    Data(super::data::Failure),
-    Atlas(super::atlas::CallError)
 );
 
 /// What was learnt about a step after it ran (by a later check or the judge),

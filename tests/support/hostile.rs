@@ -36,6 +36,26 @@ async fn read_request(stream: &mut TcpStream) -> Option<i32> {
     Some(request_id)
 }
 
+/// Reads one OP_MSG request (a body of at most 1 MiB): its command, its request id and
+/// whether more is to come; `None` when the peer closed or sent anything else.
+async fn read_op_msg(stream: &mut TcpStream) -> Option<(Document, i32, bool)> {
+    let mut header = [0u8; 16];
+    stream.read_exact(&mut header).await.ok()?;
+    let field = |i: usize| i32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
+    let (len, request_id, op_code) = (field(0), field(4), field(12));
+    let body_len = usize::try_from(len)
+        .ok()?
+        .checked_sub(16)
+        .filter(|&l| l <= 1 << 20)?;
+    let mut body = vec![0u8; body_len];
+    stream.read_exact(&mut body).await.ok()?;
+    if op_code != OP_MSG {
+        return None;
+    }
+    let (command, more_to_come) = parse_op_msg(&body)?;
+    Some((command, request_id, more_to_come))
+}
+
 /// After accept, writes pseudo-random bytes (a fresh xorshift stream per connection) in
 /// 4 KiB chunks until the client goes away, without reading.
 pub fn random_stream() -> Server {
@@ -373,25 +393,8 @@ pub fn deep_reply(depth: usize, which: Deep) -> Server {
         async move {
             let mut next_id = 1;
             loop {
-                let mut header = [0u8; 16];
-                if stream.read_exact(&mut header).await.is_err() {
-                    return;
-                }
-                let field =
-                    |i: usize| i32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
-                let (len, request_id, op_code) = (field(0), field(4), field(12));
-                let Some(body_len) = usize::try_from(len)
-                    .ok()
-                    .and_then(|l| l.checked_sub(16))
-                    .filter(|&l| l <= 1 << 20)
+                let Some((command, request_id, more_to_come)) = read_op_msg(&mut stream).await
                 else {
-                    return;
-                };
-                let mut body = vec![0u8; body_len];
-                if stream.read_exact(&mut body).await.is_err() || op_code != OP_MSG {
-                    return;
-                }
-                let Some((command, more_to_come)) = parse_op_msg(&body) else {
                     return;
                 };
                 if more_to_come {
@@ -665,25 +668,8 @@ pub fn huge_answers(databases: usize, huge: Huge) -> Server {
         async move {
             let mut next_id = 1;
             loop {
-                let mut header = [0u8; 16];
-                if stream.read_exact(&mut header).await.is_err() {
-                    return;
-                }
-                let field =
-                    |i: usize| i32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
-                let (len, request_id, op_code) = (field(0), field(4), field(12));
-                let Some(body_len) = usize::try_from(len)
-                    .ok()
-                    .and_then(|l| l.checked_sub(16))
-                    .filter(|&l| l <= 1 << 20)
+                let Some((command, request_id, more_to_come)) = read_op_msg(&mut stream).await
                 else {
-                    return;
-                };
-                let mut body = vec![0u8; body_len];
-                if stream.read_exact(&mut body).await.is_err() || op_code != OP_MSG {
-                    return;
-                }
-                let Some((command, more_to_come)) = parse_op_msg(&body) else {
                     return;
                 };
                 if more_to_come {
