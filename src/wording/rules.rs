@@ -209,6 +209,17 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::Unauthorized],
         vague: true,
         example: "{ \"ok\": 0, \"code\": 8000, \"codeName\": \"AtlasError\", \"name\": \"MongoError\" }"),
+    rule!("driver_field_refused",
+        r"BSON field '(?:saslStart|saslContinue|isMaster|ismaster|hello|authenticate|getnonce)\.\w+' is an unknown field",
+        WireVersionTooNew,
+        // The server refuses a field the driver sends while it greets or logs
+        // in (IDL strict parsing, src/mongo/idl/): MongoDB 5.0 refuses the
+        // `mechanism` field that the unmaintained mgo driver sends in
+        // saslContinue. It reads like a failed login, but no password is
+        // wrong: the driver is too old for the server.
+        note: "The server refused a field the driver sends while it logs in: the driver is older than this server supports (the unmaintained mgo driver against MongoDB 5.0 or later), not a wrong password.",
+        fix: "Upgrade to a driver that supports this server version (for Go, move from mgo or globalsign/mgo to the official go.mongodb.org/mongo-driver), or run a server version the driver supports.",
+        example: "server returned error on SASL authentication step: BSON field 'saslContinue.mechanism' is an unknown field."),
     rule!("auth_failed",
         r"AuthenticationFailed|authentication fail(?:ed)?\b|\bauth fail(?:s|ed)\b|SASL authentication step|sasl conversation error|unable to authenticate using|MongoAuthenticationException|Exception authenticating|SCRAM failure|UserNotFound|Could not find user|Invalid credentials for database|storedKey mismatch|\bcode\W{0,4}18\b|Authentication error",
         AuthFailed,
@@ -252,6 +263,15 @@ pub static RULES: &[Rule] = &[
         r"reports (?:maximum )?wire version \d+,?\s+but this version of .{0,80}?requires at least \d+",
         WireVersionTooOld,
         example: "MongoServerSelectionError: Server at localhost:27017 reports maximum wire version 6, but this version of the Node.js Driver requires at least 8 (MongoDB 4.2)"),
+    rule!("command_missing_on_old_server",
+        r"no such (?:cmd|command):? ?[`'\x22]?(?:insert|update|delete|find|getMore|listCollections|listIndexes|createIndexes|aggregate|saslStart|saslContinue|findAndModify)\b",
+        WireVersionTooOld,
+        // A command every current driver sends for reads, writes, listings or
+        // logging in, unknown to the server: the server predates it (insert,
+        // update, delete and createIndexes came in 2.6, listCollections and
+        // listIndexes in 3.0, find and getMore in 3.2).
+        note: "The server does not know a command this driver sends for ordinary reads, writes or logins: the server is older than the driver supports.",
+        example: "mongodb errmsg:no such cmd: insert"),
     rule!("wire_version_too_new",
         r"requires wire version \d+,?\s+but this version of .{0,80}?only supports up to \d+|reports minimum wire version \d+,?\s+but this version of .{0,80}?requires at most \d+|Unsupported OP_QUERY command|client driver may require an upgrade",
         WireVersionTooNew,
