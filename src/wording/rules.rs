@@ -88,6 +88,11 @@ macro_rules! private_v4 {
 /// A driver's server-selection summary: no server became usable in time.
 const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
 
+/// The Java 3.x pool's own timeout when every connection stays checked out
+/// (ConcurrentPool): thrown as a MongoTimeoutException, but no server was
+/// being selected; `wording::application_error` reads it.
+const POOL_EXHAUSTED: &str = r"Timeout waiting for a pooled item after \d+";
+
 /// Live commands that settle what the text alone cannot.
 pub const PING_HINT: &str = "Run `atlas-doctor ping` with the same connection string: it tests DNS, TCP, TLS and the MongoDB handshake live and names the layer that breaks.";
 /// As `PING_HINT`, when credentials are among the suspects.
@@ -621,11 +626,13 @@ pub static RULES: &[Rule] = &[
         example: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted."),
     rule!("selection_timeout_atlas", SELECTION, NetworkTimeout,
         requires: ATLAS,
+        unless: POOL_EXHAUSTED,
         note: "This is the driver's server-selection summary: no Atlas server became usable in time; the per-server error, which says why, is not in the text. A dedicated cluster drops addresses outside its IP access list without an answer.",
         also: &[Finding::IpAccessListSuspected, Finding::TlsUnknownIssuer, Finding::DnsResolverUnreachable],
         wrapper: true,
         example: "MongoServerSelectionError: Server selection timed out after 30000 ms\n  reason: TopologyDescription { type: 'ReplicaSetNoPrimary', servers: Map(3) { 'ac-luzptfw-shard-00-01.svn9sb8.mongodb.net:27017' => [ServerDescription] } }"),
     rule!("selection_timeout", SELECTION, NetworkTimeout,
+        unless: POOL_EXHAUSTED,
         note: "This is the driver's server-selection summary: no server became usable in time; the per-server error, which says why, is not in the text.",
         also: &[Finding::TcpRefused, Finding::IpAccessListSuspected, Finding::TlsUnknownIssuer, Finding::ReplicaSetMismatch],
         wrapper: true,
