@@ -1669,6 +1669,9 @@ mod tests {
         for text in [
             "The wait queue for acquiring a connection to server 127.0.0.1:27017 is full.",
             "com.mongodb.MongoWaitQueueFullException: Too many threads are already waiting for a connection. Max number of threads (maxWaitQueueSize) of 500 has been exceeded.",
+            // Java 3.x ConcurrentPool: every connection stays checked out; thrown
+            // as a MongoTimeoutException, yet no server selection timed out.
+            "com.mongodb.MongoTimeoutException: Timeout waiting for a pooled item after 120000 MILLISECONDS",
         ] {
             let e = explain(text);
             assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
@@ -1679,6 +1682,50 @@ mod tests {
             "{ \"ok\" : 0, \"errmsg\" : \"config is invalid\", \"code\" : 93, \"codeName\" : \"InvalidReplicaSetConfig\" }",
         );
         assert_eq!(e.class(), Class::Server, "{:?}", e.rule);
+        // mongosh names the code in brackets.
+        let e = explain(
+            "MongoServerError[InvalidReplicaSetConfig]: Our replica set config is invalid or we are not a member of it",
+        );
+        assert_eq!(e.class(), Class::Server, "{:?}", e.rule);
+        // A selection timeout from Java is still a selection timeout.
+        let e = explain(
+            "com.mongodb.MongoTimeoutException: Timed out after 30000 ms while waiting to connect",
+        );
+        assert_eq!(e.rule, Some("selection_timeout"));
+    }
+
+    #[test]
+    fn a_server_that_outgrew_or_predates_the_driver_is_not_a_failed_login() {
+        // MongoDB 5.0 refuses the mechanism field mgo sends in saslContinue.
+        let e = explain(
+            "server returned error on SASL authentication step: BSON field 'saslContinue.mechanism' is an unknown field.",
+        );
+        assert_eq!(
+            e.diagnosis.finding,
+            Some(Finding::WireVersionTooNew),
+            "{:?}",
+            e.rule
+        );
+        // A server from before insert, find or listCollections were commands.
+        for text in [
+            "mongodb errmsg:no such cmd: insert",
+            "no such command: 'listCollections'",
+        ] {
+            let e = explain(text);
+            assert_eq!(
+                e.diagnosis.finding,
+                Some(Finding::WireVersionTooOld),
+                "{text}: {:?}",
+                e.rule
+            );
+        }
+        // A command no current driver needs is not read as an old server.
+        let e = explain("no such command: 'replSetGetStatus'");
+        assert_ne!(e.diagnosis.finding, Some(Finding::WireVersionTooOld));
+        // A wrong password is still a failed login.
+        let e =
+            explain("server returned error on SASL authentication step: Authentication failed.");
+        assert_eq!(e.class(), Class::AuthFailed);
     }
 
     #[test]

@@ -88,6 +88,11 @@ macro_rules! private_v4 {
 /// A driver's server-selection summary: no server became usable in time.
 const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
 
+/// The Java 3.x pool's own timeout when every connection stays checked out
+/// (ConcurrentPool): thrown as a MongoTimeoutException, but no server was
+/// being selected; `wording::application_error` reads it.
+const POOL_EXHAUSTED: &str = r"Timeout waiting for a pooled item after \d+";
+
 /// Live commands that settle what the text alone cannot.
 pub const PING_HINT: &str = "Run `atlas-doctor ping` with the same connection string: it tests DNS, TCP, TLS and the MongoDB handshake live and names the layer that breaks.";
 /// As `PING_HINT`, when credentials are among the suspects.
@@ -209,6 +214,17 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::Unauthorized],
         vague: true,
         example: "{ \"ok\": 0, \"code\": 8000, \"codeName\": \"AtlasError\", \"name\": \"MongoError\" }"),
+    rule!("driver_field_refused",
+        r"BSON field '(?:saslStart|saslContinue|isMaster|ismaster|hello|authenticate|getnonce)\.\w+' is an unknown field",
+        WireVersionTooNew,
+        // The server refuses a field the driver sends while it greets or logs
+        // in (IDL strict parsing, src/mongo/idl/): MongoDB 5.0 refuses the
+        // `mechanism` field that the unmaintained mgo driver sends in
+        // saslContinue. It reads like a failed login, but no password is
+        // wrong: the driver is too old for the server.
+        note: "The server refused a field the driver sends while it logs in: the driver is older than this server supports (the unmaintained mgo driver against MongoDB 5.0 or later), not a wrong password.",
+        fix: "Upgrade to a driver that supports this server version (for Go, move from mgo or globalsign/mgo to the official go.mongodb.org/mongo-driver), or run a server version the driver supports.",
+        example: "server returned error on SASL authentication step: BSON field 'saslContinue.mechanism' is an unknown field."),
     rule!("auth_failed",
         r"AuthenticationFailed|authentication fail(?:ed)?\b|\bauth fail(?:s|ed)\b|SASL authentication step|sasl conversation error|unable to authenticate using|MongoAuthenticationException|Exception authenticating|SCRAM failure|UserNotFound|Could not find user|Invalid credentials for database|storedKey mismatch|\bcode\W{0,4}18\b|Authentication error",
         AuthFailed,
@@ -252,6 +268,15 @@ pub static RULES: &[Rule] = &[
         r"reports (?:maximum )?wire version \d+,?\s+but this version of .{0,80}?requires at least \d+",
         WireVersionTooOld,
         example: "MongoServerSelectionError: Server at localhost:27017 reports maximum wire version 6, but this version of the Node.js Driver requires at least 8 (MongoDB 4.2)"),
+    rule!("command_missing_on_old_server",
+        r"no such (?:cmd|command):? ?[`'\x22]?(?:insert|update|delete|find|getMore|listCollections|listIndexes|createIndexes|aggregate|saslStart|saslContinue|findAndModify)\b",
+        WireVersionTooOld,
+        // A command every current driver sends for reads, writes, listings or
+        // logging in, unknown to the server: the server predates it (insert,
+        // update, delete and createIndexes came in 2.6, listCollections and
+        // listIndexes in 3.0, find and getMore in 3.2).
+        note: "The server does not know a command this driver sends for ordinary reads, writes or logins: the server is older than the driver supports.",
+        example: "mongodb errmsg:no such cmd: insert"),
     rule!("wire_version_too_new",
         r"requires wire version \d+,?\s+but this version of .{0,80}?only supports up to \d+|reports minimum wire version \d+,?\s+but this version of .{0,80}?requires at most \d+|Unsupported OP_QUERY command|client driver may require an upgrade",
         WireVersionTooNew,
@@ -601,11 +626,13 @@ pub static RULES: &[Rule] = &[
         example: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted."),
     rule!("selection_timeout_atlas", SELECTION, NetworkTimeout,
         requires: ATLAS,
+        unless: POOL_EXHAUSTED,
         note: "This is the driver's server-selection summary: no Atlas server became usable in time; the per-server error, which says why, is not in the text. A dedicated cluster drops addresses outside its IP access list without an answer.",
         also: &[Finding::IpAccessListSuspected, Finding::TlsUnknownIssuer, Finding::DnsResolverUnreachable],
         wrapper: true,
         example: "MongoServerSelectionError: Server selection timed out after 30000 ms\n  reason: TopologyDescription { type: 'ReplicaSetNoPrimary', servers: Map(3) { 'ac-luzptfw-shard-00-01.svn9sb8.mongodb.net:27017' => [ServerDescription] } }"),
     rule!("selection_timeout", SELECTION, NetworkTimeout,
+        unless: POOL_EXHAUSTED,
         note: "This is the driver's server-selection summary: no server became usable in time; the per-server error, which says why, is not in the text.",
         also: &[Finding::TcpRefused, Finding::IpAccessListSuspected, Finding::TlsUnknownIssuer, Finding::ReplicaSetMismatch],
         wrapper: true,

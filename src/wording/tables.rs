@@ -271,8 +271,10 @@ static SERVER_CODE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?:\bcode\W{0,4}|\berror code |\bfailed with error |\berror (?:code )?)(\d{1,5})\b")
 });
 
+/// A code name after `codeName`, in parentheses (`(AuthenticationFailed)`) or
+/// in brackets, as mongosh prints it (`MongoServerError[NotYetInitialized]`).
 static SERVER_CODE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?:codeName\W{0,4}|\(|\bcode name\W{0,3})([A-Z][A-Za-z]{5,})\b"));
+    LazyLock::new(|| compile(r"(?:codeName\W{0,4}|\(|\[|\bcode name\W{0,3})([A-Z][A-Za-z]{5,})\b"));
 
 /// A code name that starts a line as an error's name ("NotPrimaryOrSecondary:
 /// node is not in primary or recovering state"), as drivers and shells print it.
@@ -665,6 +667,13 @@ mod tests {
             finding("NotPrimaryOrSecondary: node is not in primary or recovering state"),
             Some(Finding::NoPrimary)
         );
+        // mongosh puts the code name in brackets after the error's class.
+        assert_eq!(
+            finding("MongoServerError[NotYetInitialized]: no replset config has been received"),
+            Some(Finding::NoPrimary)
+        );
+        // A bracketed word that is no code name reads nothing.
+        assert_eq!(finding("[Application] failed"), None);
         // One capitalised word or an exception class is not a code name.
         assert_eq!(finding("Unauthorized: see the docs"), None);
         assert!(
