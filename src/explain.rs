@@ -1729,6 +1729,34 @@ mod tests {
     }
 
     #[test]
+    fn any_getaddrinfo_error_is_the_name_lookup_and_host_unreachable_the_route() {
+        for text in [
+            "MongoError: getaddrinfo ENOENT",
+            "Error: getaddrinfo ENODATA db.example.com",
+            "getaddrinfo: EAI_FAIL",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Dns, "{text}: {:?}", e.rule);
+        }
+        // The more precise rules keep their reading.
+        assert_eq!(
+            explain("getaddrinfo ENOTFOUND db").rule,
+            Some("dns_no_such_name")
+        );
+        assert_eq!(
+            explain("getaddrinfo EAI_AGAIN db").rule,
+            Some("dns_temporary_failure")
+        );
+        let e = explain("Unable to connect to MongoDB: Host unreachable");
+        assert_eq!(
+            e.diagnosis.finding,
+            Some(Finding::NetworkUnreachable),
+            "{:?}",
+            e.rule
+        );
+    }
+
+    #[test]
     fn servers_whose_errors_disagree_do_not_decide() {
         let e = explain(
             "com.mongodb.MongoTimeoutException: Timed out after 30000 ms while waiting for a server that matches WritableServerSelector. Client view of cluster state is {type=REPLICA_SET, servers=[{address=db1.example.com:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.ConnectException: Connection refused}}, {address=db2.example.com:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.SocketTimeoutException: connect timed out}}]",

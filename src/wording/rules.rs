@@ -493,6 +493,15 @@ pub static RULES: &[Rule] = &[
         fix: SRV_FIX, replaces_fixes: true,
         vague: true,
         example: "com.mongodb.MongoConfigurationException: Unable to look up SRV record for host _mongodb._tcp.c.ab1cd.mongodb.net"),
+    rule!("getaddrinfo_failed",
+        r"\bgetaddrinfo:? E[A-Z_]{3,}\b",
+        DnsNoSuchName,
+        // Node names the resolver call that failed (getaddrinfo) and the
+        // system's error: ENOTFOUND and EAI_AGAIN have rules above; old Node
+        // and some platforms give ENOENT, ENODATA, EAI_FAIL or ESERVFAIL for a
+        // name that did not resolve. Any of them is the name's lookup.
+        also: &[Finding::DnsResolverUnreachable, Finding::DnsNoRecords],
+        example: "MongoError: getaddrinfo ENOENT mongo:27017"),
     // ---- TCP -------------------------------------------------------------------------
     rule!("server_too_many_connections",
         r"connection refused because (?:there are )?too many open connections|too many open connections|maxIncomingConnections",
@@ -518,7 +527,7 @@ pub static RULES: &[Rule] = &[
         TcpRefused,
         example: "Client view of cluster state is {type=UNKNOWN, servers=[{address=localhost:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.ConnectException: Connection refused}}]"),
     rule!("network_unreachable",
-        r"EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|Host is unreachable|(?:os error|Errno) (?:113|101)\b|os error 100(?:51|65)\b|unreachable (?:network|host)",
+        r"EHOSTUNREACH|ENETUNREACH|No route to host|Network is unreachable|Host (?:is )?unreachable|(?:os error|Errno) (?:113|101)\b|os error 100(?:51|65)\b|unreachable (?:network|host)",
         NetworkUnreachable,
         example: "MongoServerSelectionError: connect EHOSTUNREACH 10.0.0.7:27017"),
     // ---- connection closed or reset ---------------------------------------------------
