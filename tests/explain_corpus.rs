@@ -23,7 +23,14 @@
 //!   the rules learned from the fourth, frozen before it was scored) was scored
 //!   once (76.5%, 5.9% confident mistakes) and its figure seen, so its entries
 //!   moved to the training corpus too (`set = "holdout_5"`), printed apart;
-//! - a sixth holdout is being gathered apart; the coordinator scores it.
+//! - the sixth holdout (`tests/fixtures/explain_holdout_6*.toml`, one set in
+//!   several files: texts gathered apart by helpers who did not read the
+//!   rules, each in its own scope, while the rules learned from the fifth;
+//!   frozen before it was scored): the honest figure for unseen text;
+//! - `tests/fixtures/explain_templates_holdout.toml`, driver messages that are
+//!   not in the tables, gathered from the drivers' sources by a helper who did
+//!   not read the rules, frozen before it was scored: the honest figure for a
+//!   driver's wording nobody mined.
 //!
 //! Each set's headline carries a 95% Wilson interval, the share of confident
 //! mistakes (`decidable: true` and wrong) and the share of `unknown`.
@@ -451,13 +458,15 @@ fn cross_validated_accuracy_is_printed_and_above_its_floor() {
     );
 }
 
-/// Scores a holdout, prints its tables (never its misses) and asserts its floor.
-fn check_holdout(file: &str, title: &str, floor: f64) {
-    let s = score(&load_quietly(file));
+/// Scores a holdout (one set, in one file or several), prints its tables
+/// (never its misses) and asserts its floor.
+fn check_holdout(files: &[&str], title: &str, floor: f64) {
+    let entries: Vec<Entry> = files.iter().flat_map(|f| load_quietly(f)).collect();
+    let s = score(&entries);
     println!("{}", report(title, &s, false));
     assert!(
         s.all.percent() >= floor,
-        "{file}: accuracy {:.1}% under the floor {floor}%",
+        "{files:?}: accuracy {:.1}% under the floor {floor}%",
         s.all.percent()
     );
 }
@@ -465,7 +474,7 @@ fn check_holdout(file: &str, title: &str, floor: f64) {
 #[test]
 fn frozen_holdout_accuracy_is_printed_and_above_its_floor() {
     check_holdout(
-        "explain_holdout.toml",
+        &["explain_holdout.toml"],
         "first holdout (frozen before the rules changed; entries whose misses were seen moved to training)",
         HOLDOUT_FLOOR,
     );
@@ -479,9 +488,58 @@ const SECOND_HOLDOUT_FLOOR: f64 = 80.0;
 #[test]
 fn second_holdout_accuracy_is_printed_and_above_its_floor() {
     check_holdout(
-        "explain_holdout_2.toml",
+        &["explain_holdout_2.toml"],
         "second holdout (gathered after the rules were written, never tuned on)",
         SECOND_HOLDOUT_FLOOR,
+    );
+}
+
+/// The sixth holdout's files: one set, gathered apart by several helpers at
+/// once, each in its own scope (GitHub threads by driver family and
+/// language, web pages), under the protocol in each file's header.
+const SIXTH_HOLDOUT: &[&str] = &[
+    "explain_holdout_6a.toml",
+    "explain_holdout_6c.toml",
+    "explain_holdout_6d.toml",
+    "explain_holdout_6e.toml",
+    "explain_holdout_6f.toml",
+    "explain_holdout_6g.toml",
+    "explain_holdout_6h.toml",
+    "explain_holdout_6i.toml",
+];
+
+/// The least accuracy the suite accepts on the sixth holdout: a guard against
+/// a regression, set before the set was first scored (never from its figure).
+const SIXTH_HOLDOUT_FLOOR: f64 = 70.0;
+
+/// The sixth holdout (issue 22, item 4): texts gathered by helpers who did not
+/// read the rules, under the protocol in each file's header, while the rules
+/// learned from the fifth; frozen before it was scored. Only its aggregate
+/// figures are printed, never its misses, so nobody tunes a rule on them.
+#[test]
+fn sixth_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        SIXTH_HOLDOUT,
+        "sixth holdout (gathered apart under a written protocol, frozen before it was scored, never tuned on)",
+        SIXTH_HOLDOUT_FLOOR,
+    );
+}
+
+/// The least accuracy the suite accepts on the driver messages of the
+/// template holdout: a guard, set before the set was first scored.
+const TEMPLATE_HOLDOUT_FLOOR: f64 = 75.0;
+
+/// Driver messages nobody mined (`explain_templates_holdout.toml`): gathered
+/// from the drivers' sources at pinned commits by a helper who did not read
+/// the rules and checked each message absent from the tables, labelled by
+/// the code that raises it, frozen before it was scored. Aggregate figures
+/// only.
+#[test]
+fn template_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        &["explain_templates_holdout.toml"],
+        "driver messages of the template holdout (not in the tables, never tuned on)",
+        TEMPLATE_HOLDOUT_FLOOR,
     );
 }
 
@@ -617,6 +675,60 @@ fn holdout_threads_are_not_in_the_training_corpus() {
     }
 }
 
+/// The sixth holdout's protocol, over all its files at once: no thread of any
+/// set gathered before, at most two texts a thread; and the template
+/// holdout's: a message once, at most six from one source file.
+#[test]
+fn sixth_and_template_holdouts_kept_their_protocol() {
+    let mut earlier: std::collections::HashSet<String> = load("explain_corpus.toml")
+        .into_iter()
+        .map(|e| e.source)
+        .collect();
+    for name in ["explain_holdout.toml", "explain_holdout_2.toml"] {
+        earlier.extend(load(name).into_iter().map(|e| e.source));
+    }
+    let mut per_thread: BTreeMap<String, usize> = BTreeMap::new();
+    for name in SIXTH_HOLDOUT {
+        let entries = load_quietly(name);
+        assert!(!entries.is_empty(), "no entries in {name}");
+        for entry in entries {
+            assert!(
+                !earlier.contains(&entry.source),
+                "{} is in {name} and an earlier set",
+                entry.source
+            );
+            *per_thread.entry(entry.source).or_default() += 1;
+        }
+    }
+    for (source, n) in &per_thread {
+        assert!(*n <= 2, "{source}: {n} texts in the sixth holdout");
+    }
+    let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
+    let mut texts = std::collections::HashSet::new();
+    for entry in load_quietly("explain_templates_holdout.toml") {
+        let file = entry
+            .source
+            .split('#')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            file.starts_with("https://github.com/") && file.contains("/blob/"),
+            "{}: a template's source is the file at a commit",
+            entry.source
+        );
+        *per_file.entry(file).or_default() += 1;
+        assert!(
+            texts.insert(entry.text),
+            "{}: a message twice",
+            entry.source
+        );
+    }
+    for (file, n) in &per_file {
+        assert!(*n <= 6, "{file}: {n} messages in the template holdout");
+    }
+}
+
 /// The third, fourth and fifth holdouts' protocol, kept now that their
 /// entries are training data: at most two texts a thread, and no thread of a
 /// set gathered before (the first two holdouts, the corpus's own entries, and
@@ -656,12 +768,23 @@ fn moved_holdouts_kept_their_protocol() {
 
 #[test]
 fn corpus_entries_are_well_formed_and_hold_no_credentials() {
-    for name in [
+    let names = [
         "explain_corpus.toml",
         "explain_holdout.toml",
         "explain_holdout_2.toml",
-    ] {
-        for entry in load(name) {
+    ]
+    .into_iter()
+    .chain(SIXTH_HOLDOUT.iter().copied())
+    .chain(["explain_templates_holdout.toml"]);
+    for name in names {
+        // The sets not yet scored are read without quoting their texts.
+        let entries =
+            if name.starts_with("explain_holdout_6") || name == "explain_templates_holdout.toml" {
+                load_quietly(name)
+            } else {
+                load(name)
+            };
+        for entry in entries {
             assert!(
                 entry.source.starts_with("https://"),
                 "source {:?}",
@@ -674,7 +797,8 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
             );
             assert!(
                 CLASSES.contains(&entry.class.as_str())
-                    || (name == "explain_corpus.toml" && entry.class == "unknown"),
+                    || (!matches!(name, "explain_holdout.toml" | "explain_holdout_2.toml")
+                        && entry.class == "unknown"),
                 "class {:?}",
                 entry.class
             );
@@ -693,9 +817,9 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
                 "{} has no text",
                 entry.source
             );
-            assert_eq!(
-                redact_text(&entry.text),
-                entry.text,
+            // Compared without printing either side: a holdout's texts stay unseen.
+            assert!(
+                redact_text(&entry.text) == entry.text,
                 "{}: a credential must be replaced by **** in the fixture",
                 entry.source
             );
