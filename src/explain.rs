@@ -1757,6 +1757,70 @@ mod tests {
     }
 
     #[test]
+    fn driver_wordings_by_kind_unmined_until_now() {
+        // Each kind as the drivers' sources word it (not the fixture's texts).
+        for (text, class) in [
+            (
+                "pymongo.errors.OperationFailure: Server returned an invalid nonce.",
+                Class::AuthFailed,
+            ),
+            (
+                "Mongo::Error::InvalidSignature: Invalid signature",
+                Class::AuthFailed,
+            ),
+            (
+                "MongoAWSError: Could not obtain temporary MONGODB-AWS credentials",
+                Class::AuthFailed,
+            ),
+            (
+                "GSSAPI Error: No Kerberos credentials available",
+                Class::AuthFailed,
+            ),
+            (
+                "MongoAPIError: PLAIN Authentication Mechanism needs an auth source",
+                Class::ConfigInvalid,
+            ),
+            (
+                "MongoDB.Driver.MongoClientException: Unknown server API version: 3",
+                Class::ConfigInvalid,
+            ),
+            (
+                "reported set name 'rs1' does not match 'rs0'",
+                Class::Server,
+            ),
+            (
+                "ConfigurationError: SCRAM-SHA-256 requires MongoDB version 4.0 or later",
+                Class::Server,
+            ),
+            (
+                "the specified CA file does not contain any valid certificates",
+                Class::Tls,
+            ),
+            (
+                "ssl: failed to load private key: no password provided to decrypt private key",
+                Class::Tls,
+            ),
+            (
+                "Mongo::Error::InvalidTXTRecord: TXT records can only specify the options [replicaset, authsource]",
+                Class::Dns,
+            ),
+            (
+                "java.net.SocketTimeoutException: Write timed out",
+                Class::NetworkTimeout,
+            ),
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
+            assert!(e.decidable, "{text}: {:?}", e.rule);
+        }
+        // A wrong password is still refused by the server, not a broken exchange.
+        assert_eq!(
+            explain("pymongo.errors.OperationFailure: Authentication failed., full error: {'ok': 0.0, 'code': 18}").rule,
+            Some("auth_failed")
+        );
+    }
+
+    #[test]
     fn servers_whose_errors_disagree_do_not_decide() {
         let e = explain(
             "com.mongodb.MongoTimeoutException: Timed out after 30000 ms while waiting for a server that matches WritableServerSelector. Client view of cluster state is {type=REPLICA_SET, servers=[{address=db1.example.com:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.ConnectException: Connection refused}}, {address=db2.example.com:27017, type=UNKNOWN, state=CONNECTING, exception={com.mongodb.MongoSocketOpenException: Exception opening socket}, caused by {java.net.SocketTimeoutException: connect timed out}}]",

@@ -166,7 +166,7 @@ pub static RULES: &[Rule] = &[
         note: "The connection string came from a variable that is not set (often a missing .env file or an unexported variable).",
         example: "MongooseError: The `uri` parameter to `openUri()` must be a string, got \"undefined\". Make sure the first parameter to `mongoose.connect()` or `mongoose.createConnection()` is a string."),
     rule!("uri_option",
-        r"all instances of '\w+' and '\w+' must be consistent|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\bunknown option\b|\boption \S+ is not supported|\bUnsupported compressor|is not (?:a )?valid (?:value )?for read_?preference|Unknown ReadPreference|\bInvalid (?:localThresholdMS|\w+TimeoutMS|maxPoolSize|minPoolSize|w|readConcernLevel)\b ?[:=]|Invalid %+ escape sequence|Illegal trailing backslash|\bBad database name\b|invalid server address\b|auth ?source must be \$external|does not support (?:the )?\w+MS\b|Error parsing command line: unrecognized option|\b(?:SCRAM-SHA-(?:1|256)|MONGODB-(?:CR|X509|AWS|OIDC)|PLAIN|GSSAPI|DEFAULT)'?(?: authentication mechanism)? requires a (?:username|password)\b",
+        r"all instances of '\w+' and '\w+' must be consistent|Unknown server API version|Server API version \S+ is not supported|should not contain (?:the )?protocol|Invalid :\w+ option value|\bmaxConnecting must be|couldn't parse address from|CRL files are not supported|InvalidMechanism|is invalid, please use one of the following mechanisms|(?:unknown|unsupported|invalid) (?:uri|connection string) option|\bunknown option\b|\boption \S+ is not supported|\bUnsupported compressor|is not (?:a )?valid (?:value )?for read_?preference|Unknown ReadPreference|\bInvalid (?:localThresholdMS|\w+TimeoutMS|maxPoolSize|minPoolSize|w|readConcernLevel)\b ?[:=]|Invalid %+ escape sequence|Illegal trailing backslash|\bBad database name\b|invalid server address\b|auth ?source must be \$external|does not support (?:the )?\w+MS\b|Error parsing command line: unrecognized option|\b(?:SCRAM-SHA-(?:1|256)|MONGODB-(?:CR|X509|AWS|OIDC)|PLAIN|GSSAPI|DEFAULT)'?(?: authentication mechanism)? requires a (?:username|password)\b",
         UriInvalidOption,
         // The last: a mechanism named with no user, refused before connecting
         // (libmongoc, for PHP: "'SCRAM-SHA-1' authentication mechanism requires
@@ -203,6 +203,34 @@ pub static RULES: &[Rule] = &[
         note: ".NET words a TLS handshake that the server cut off as 'Authentication failed because the remote party has closed the transport stream': it is TLS, not the database login.",
         also: &[Finding::ClosedWithoutReply, Finding::IpAccessListClosed],
         example: "System.IO.IOException: Authentication failed because the remote party has closed the transport stream."),
+    rule!("auth_settings_incomplete",
+        r"\bmechanism\W{0,3}\S{0,20} (?:auth )?(?:mechanism )?requires? (?:a )?password|needs? an auth ?source|mechanism properties MUST NOT be specified|no callback or mechanism properties provided|CANONICALIZE_HOST_NAME is not supported",
+        UriInvalidOption,
+        // The drivers' own checks of the credential settings, before anything
+        // is sent: C# (PLAIN needs a password), Node (PLAIN needs an auth
+        // source), Rust (SCRAM takes no mechanism properties; OIDC needs a
+        // callback), Go (GSSAPI host canonicalisation on Linux).
+        note: "The driver refused the credential settings before it sent anything: the mechanism named needs a setting that is missing, or takes none that is given.",
+        example: "System.NotSupportedException: PLAIN auth mechanism require password."),
+    rule!("scram_exchange_broken",
+        r"\bnonce (?:does not|doesn't) begin with|\binvalid (?:server )?nonce\b|\bnonce length\b|\bInvalid\w*Nonce\b|to start with client nonce|invalid iteration count|invalid (?:server )?signature|server signature (?:did not|does not|mismatch)|SASL conversation failed|\bSASL Failure\b|did not respond with \{done: true\}|InvalidServerAuthResponse|Payload malformed",
+        AuthFailed,
+        // The drivers' checks of the server's SCRAM and SASL answers
+        // (pymongo/auth.py, node-mongodb-native src/cmap/auth/scram.ts, the
+        // Ruby driver's Mongo::Auth errors, libmongoc's SASL): the login broke
+        // off in the middle, whatever the password.
+        note: "The login broke off: the driver refused one of the server's answers (its nonce, iteration count or signature) or the conversation ended early. A proxy or a server that is not MongoDB in between, or a mechanism the two sides disagree on, does that; a wrong password is refused by the server instead.",
+        also: &[Finding::AuthMechanismUnsupported],
+        example: "MongoRuntimeError: Server nonce does not begin with client nonce"),
+    rule!("external_auth_failed",
+        r"MONGODB-AWS (?:failure|authentication failed)|(?:temporary )?MONGODB-AWS credentials|AWS credentials? from the environment|failed to get creds|credential provider was not enabled|Azure Identity Provider|OIDC callback|\bMongoOIDCError\b|No Kerberos credentials|Kerberos (?:context|database)|\bGSSAPI Error\b|GSSAPI failure|InvalidServerAuthHost|\bsts host\b|invalid host: \x22?sts\.",
+        AuthFailed,
+        // Logins through an identity outside MongoDB (AWS IAM, Azure and GCP
+        // managed identities, OIDC, Kerberos), worded by the drivers'
+        // external-auth code: the credentials could not be had or were refused.
+        note: "The login goes through an identity outside MongoDB (AWS IAM, an Azure or GCP managed identity, OIDC or Kerberos), and that identity could not be obtained or was refused.",
+        fix: "Check the identity on this machine (AWS: the role or the AWS_* variables; Azure/GCP: the managed identity; OIDC: the token callback; Kerberos: kinit and the keytab), then that the database has a user for it ($external).",
+        example: "MongoMissingCredentialsError: Could not obtain temporary MONGODB-AWS credentials"),
     rule!("auth_mechanism",
         r"Received authentication for mechanism \S+ which is (?:unknown|not enabled)|MechanismUnavailable|(?:auth(?:entication)? )?mechanism \S* ?(?:is )?not supported|unsupported (?:auth(?:entication)? )?mechanism|authentication scheme is not supported|\bMONGODB-CR is deprecated and not supported",
         AuthMechanismUnsupported,
@@ -264,6 +292,22 @@ pub static RULES: &[Rule] = &[
         fix: "Install the package the message names in the application (npm install <name>), or remove the option that needs it from the connection string.",
         replaces_fixes: true,
         example: "MongoMissingDependencyError: Optional module `kerberos` not found. Please install it to enable kerberos authentication"),
+    rule!("server_lacks_feature",
+        r"requires MongoDB (?:version |server )?\d+\.\d+ or (?:later|newer|above)|Sessions are not supported by the connected server|server version that doesn't support sessions",
+        WireVersionTooOld,
+        // A driver refusing a feature the server's version lacks (PyMongo's
+        // MONGODB-AWS on servers before 4.4, Mongoid's SessionsNotSupported).
+        note: "The driver needs a feature this server's version does not have: the server is older than what is asked of it.",
+        example: "pymongo.errors.ConfigurationError: MONGODB-AWS authentication requires MongoDB version 4.4 or later"),
+    rule!("load_balancer_mismatch",
+        r"load balanc\w* mode,? but the server does not support|not in Load Balanced mode|loadBalanced=true.{0,80}(?:not|isn't) (?:behind|a) load balancer",
+        DriverFailed,
+        // Go, Node, Dart: the connection string says loadBalanced=true and the
+        // server answered as one that is not behind a load balancer.
+        note: "The connection string asks for a load balancer (loadBalanced=true) and the server answered as one that is not behind one, or the reverse.",
+        fix: "Use loadBalanced=true only with a deployment behind a load balancer (Atlas serverless or a private-endpoint load balancer); otherwise remove it.",
+        replaces_fixes: true,
+        example: "error occurred during connection handshake: driver attempted to initialize in load balancing mode, but the server does not support this mode"),
     rule!("wire_version_too_old",
         r"reports (?:maximum )?wire version \d+,?\s+but this version of .{0,80}?requires at least \d+",
         WireVersionTooOld,
@@ -282,7 +326,7 @@ pub static RULES: &[Rule] = &[
         WireVersionTooNew,
         example: "MongoError: Unsupported OP_QUERY command: insert. The client driver may require an upgrade. For more details see https://dochub.mongodb.org/core/legacy-opcode-removal"),
     rule!("replica_set_mismatch",
-        r"Expecting replica set member from set|replica ?set name \S+ (?:does not|doesn't) match|setName \S+ (?:does not|doesn't) match|(?:does not|doesn't) match (?:the )?(?:expected )?(?:replica ?set|setName)|replica ?set name mismatch|is not a member of (?:the )?replica set",
+        r"Expecting replica set member from set|reported set name \S+ does not match|no reported set name,? but expected|replica ?set name \S+ (?:does not|doesn't) match|setName \S+ (?:does not|doesn't) match|(?:does not|doesn't) match (?:the )?(?:expected )?(?:replica ?set|setName)|replica ?set name mismatch|is not a member of (?:the )?replica set",
         ReplicaSetMismatch,
         example: "Expecting replica set member from set 'rs0', but found one from set 'rs1'. Removing localhost:27017 from client view of cluster."),
     rule!("replica_set_required",
@@ -380,7 +424,7 @@ pub static RULES: &[Rule] = &[
         note: "The server rejected this client's certificate: it must be signed by a CA the server trusts for clients.",
         example: "SSL routines:ssl3_read_bytes:sslv3 alert bad certificate"),
     rule!("tls_ca_not_loaded",
-        r"no system CA certificates could be loaded|Cannot load Certificate Authorities|(?:could not|unable to|cannot|failed to) load (?:the )?(?:CA|trusted CA|root) (?:file|certificates?|bundle)",
+        r"no system CA certificates could be loaded|CA file does not contain any valid certificates|Cannot load Certificate Authorities|(?:could not|unable to|cannot|failed to) load (?:the )?(?:CA|trusted CA|root) (?:file|certificates?|bundle)",
         TlsUnknownIssuer,
         // PyMongo (ssl_support.py, pyopenssl_context.py) and libmongoc (mongoc-openssl.c).
         note: "The client could not load the certificate authorities it verifies the server with (no system CA store, or a tlsCAFile that cannot be read), so no server certificate can be trusted.",
@@ -401,6 +445,19 @@ pub static RULES: &[Rule] = &[
         r"self[- ]signed certificate|unable to (?:get|verify) (?:the )?(?:local issuer|first|issuer) certificate|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|signed by unknown authority|UnknownIssuer|PKIX path (?:building|validation) failed|unable to find valid certification path|certificate verify failed|CERTIFICATE_VERIFY_FAILED|remote certificate is invalid|PartialChain|UntrustedRoot|RemoteCertificateChainErrors",
         TlsUnknownIssuer,
         example: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)"),
+    rule!("tls_client_key",
+        r"decrypt (?:the )?private key|encrypted private key|Failed importing PEM|(?:could not|unable to|failed to) (?:load|read|parse) (?:the )?(?:client )?(?:certificate key file|PEM file|private key)",
+        TlsHandshakeFailed,
+        // The drivers' loading of tlsCertificateKeyFile (Go, libmongoc,
+        // PyMongo): nothing was sent yet.
+        note: "The driver could not load the client certificate or its private key (tlsCertificateKeyFile, and tlsCertificateKeyFilePassword for an encrypted key).",
+        fix: "Check the file named: one PEM file with the certificate and its private key, readable by the application, and the password of an encrypted key (tlsCertificateKeyFilePassword), or a key format the driver supports.",
+        example: "no password provided to decrypt private key"),
+    rule!("tls_ocsp_staple_missing", r"must contain a stapled response|stapled OCSP response", TlsHandshakeFailed,
+        note: "The client requires an OCSP response stapled to the server's certificate (tlsDisableOCSPEndpointCheck, the Must-Staple extension) and the server sent none.",
+        example: "mongoc: Server must contain a stapled response"),
+    rule!("tls_server_not_accepting", r"not accepting SSL connections|configured to accept SSL connections", TlsPlainServer,
+        example: "MongooseServerSelectionError: Mongoose is connecting with SSL enabled, but the server is not accepting SSL connections."),
     rule!("tls_to_plain_server",
         r"wrong version number|may not be configured with TLS support|first record does not look like a TLS handshake|packet length too long|unexpected packet format|ssl3_get_record:http request|InvalidContentType|CorruptMessage|record overflow",
         TlsPlainServer,
@@ -441,7 +498,7 @@ pub static RULES: &[Rule] = &[
         fix: SRV_FIX, replaces_fixes: true,
         example: "Error: querySrv ESERVFAIL _mongodb._tcp.cluster0-s1rkv.mongodb.net"),
     rule!("dns_txt_forbidden",
-        r"TXT record (?:is )?only permitted|only permitted to contain the keys|(?:multiple|more than one|only (?:1|one)) (?:TXT|text) records?|(?:TXT|text) records? (?:is |are )?(?:only permitted|may only|must only|not allowed)|(?:option|key)s? \S+ (?:in|from) (?:a |the )?TXT record|TXT record (?:string|option) |supported from DNS\b",
+        r"TXT records? can only specify|\bInvalidTXTRecord\b|TXT record (?:is )?only permitted|only permitted to contain the keys|(?:multiple|more than one|only (?:1|one)) (?:TXT|text) records?|(?:TXT|text) records? (?:is |are )?(?:only permitted|may only|must only|not allowed)|(?:option|key)s? \S+ (?:in|from) (?:a |the )?TXT record|TXT record (?:string|option) |supported from DNS\b",
         DnsTxtForbiddenOption,
         example: "A TXT record is only permitted to contain the keys [authsource, replicaset], but the TXT record for 'c.ab1cd.mongodb.net' contains the keys [loadbalanced, authsource]"),
     rule!("dns_srv_outside_domain",
@@ -475,7 +532,7 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::DnsNoSuchName],
         example: "Error: getaddrinfo ENOTFOUND undefined undefined:27017"),
     rule!("dns_no_such_name",
-        r"query(?:Srv|Txt) ENOTFOUND|\bENOTFOUND\b|DNS query name does not exist|\bNXDOMAIN\b|no such host|UnknownHostException|Name or service not known|nodename nor servname provided|No such host is known|getaddrinfo failed|Errno -2\b|Errno 11001|could not resolve host|HostNotFound|DNS name does not exist|Name does not resolve|failed to lookup address information|unknown ?host\b",
+        r"query(?:Srv|Txt) ENOTFOUND|\bENOTFOUND\b|DNS query name does not exist|\bNXDOMAIN\b|no such host|UnknownHostException|Name or service not known|nodename nor servname provided|No such host is known|getaddrinfo failed|Errno -2\b|Errno 11001|could not resolve host|HostNotFound|DNS name does not exist|Name does not resolve|failed to lookup address information|No addresses found for (?:host ?name)?|unknown ?host\b",
         DnsNoSuchName,
         example: "Error: querySrv ENOTFOUND _mongodb._tcp.cluster0.del96.mongodb.net"),
     rule!("dns_no_records",
@@ -487,7 +544,7 @@ pub static RULES: &[Rule] = &[
         DnsResolverUnreachable,
         example: "pymongo.errors.ServerSelectionTimeoutError: db:27017: [Errno -3] Temporary failure in name resolution"),
     rule!("dns_lookup_failed",
-        r"(?:looking up|look up|lookup of) (?:SRV|TXT) record|DNSException|\bDNS error\b|\bquery(?:Srv|Txt)\b|error occurred during DNS resolution",
+        r"(?:looking up|look up|lookup of) (?:SRV|TXT) record|DNSException|\bDNS error\b|\bquery(?:Srv|Txt)\b|error occurred during DNS resolution|canonicali[sz]e (?:the )?host ?name",
         DnsServerFailure,
         also: &[Finding::DnsResolverUnreachable, Finding::DnsNoSuchName, Finding::DnsTimeout],
         fix: SRV_FIX, replaces_fixes: true,
@@ -584,6 +641,12 @@ pub static RULES: &[Rule] = &[
         note: "A dedicated Atlas cluster drops connections from addresses outside its IP access list without an answer, which looks exactly like this timeout.",
         also: &[Finding::IpAccessListSuspected],
         example: "Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Servers: [ { Address: cluster0-shard-00-01.q8ppe.mongodb.net:27017, Type: Unknown, Error: timed out } ] }"),
+    rule!("socket_timeout",
+        r"Write timed out|MongoSocketWriteTimeoutException|InterruptedByTimeoutException|only sent: \d+/\d+ in \d+ ?ms|\bSocketTimeoutError\b|connect_timeout expired",
+        NetworkTimeout,
+        // Java's write and open timeouts, libmongoc's partial send, Ruby's
+        // SocketTimeoutError: the network stopped carrying the bytes in time.
+        example: "com.mongodb.MongoSocketWriteTimeoutException: Timeout while sending message\nCaused by: java.net.SocketTimeoutException: Write timed out"),
     rule!("connect_timeout", CONNECT_TIMEOUT, NetworkTimeout,
         example: "MongoServerSelectionError: connect ETIMEDOUT 10.0.0.7:27017"),
     rule!("libmongoc_connection_error", r"connection error calling (?:ismaster|hello)", NetworkTimeout,
