@@ -123,9 +123,6 @@ fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation 
     let readings = wording::readings_in(part, knowledge.templates);
     let best = wording::best(readings.clone());
     if best.is_none() {
-        if let Some(at) = wording::server_startup_error(part) {
-            return server_did_not_start(&part[at]);
-        }
         if let Some(at) = wording::application_error(part) {
             if wording::refused_command_only(part) {
                 return refused_command_unread(&part[at]);
@@ -662,19 +659,6 @@ fn refused_command_unread(matched: &str) -> Explanation {
     }
 }
 
-/// mongod's own log of a start-up that failed: `unknown` (no client error to
-/// classify), saying what the server's words mean for clients.
-fn server_did_not_start(matched: &str) -> Explanation {
-    not_a_client_connection_error(
-        "server_startup_log",
-        "This is mongod's own start-up log, not a client's connection error: the server did not start, or is not set up yet.",
-        "The server's words name why it stopped (another process on its port, a missing or locked data directory, no disk space, a replica set never initiated); until it runs, clients find nothing listening (connection refused).",
-        "Fix what the log names on the server (free the port, create or unlock the dbPath, free disk space, run rs.initiate()), start mongod again and read its log to the line 'Waiting for connections'.",
-        "If a client still cannot connect once it runs, paste the client's error and run `atlas-doctor explain` again.",
-        matched,
-    )
-}
-
 /// A decided `unknown`: the text is not a client's connection error, and the
 /// rule says what it is instead, with one cause and two fixes.
 fn not_a_client_connection_error(
@@ -1155,13 +1139,19 @@ mod tests {
             "Unable to resolve mongodb+srv host name: _mongodb._tcp.cluster0.ab1cd.mongodb.net",
         );
         assert_ne!(e.class(), Class::ConfigInvalid, "{:?}", e.rule);
-        // mongod's start-up failures are its own log, not a client's error.
+        // mongod's start-up failures are its own log, not a client's error:
+        // the server is not running, so clients find nothing listening.
         for text in [
             "2024-01-02T03:04:05.000+0000 E STORAGE  [initandlisten] exception in initAndListen: DBPathInUse: Unable to lock the lock file: /data/db/mongod.lock (Resource temporarily unavailable). Another mongod instance is already running on the /data/db directory, terminating",
             "2016-05-07T09:32:14.719+0100 E NETWORK  [initandlisten] listen(): bind() failed Address already in use for socket: 0.0.0.0:27018",
         ] {
             let e = explain(text);
-            assert_eq!(e.class(), Class::Unknown, "{text}: {:?}", e.rule);
+            assert_eq!(
+                e.diagnosis.finding,
+                Some(Finding::ServerNotRunning),
+                "{text}: {:?}",
+                e.rule
+            );
             assert_eq!(e.rule, Some("server_startup_log"), "{text}");
         }
         // libmongoc's socket timeout: connected, then no TLS or hello reply;

@@ -291,6 +291,10 @@ findings! {
         "Something answered on this port, but it is not MongoDB.",
         causes ["Another service (an HTTP server, a proxy) on this port, or a wrong port number."],
         fixes ["Check the port: MongoDB listens on 27017 by default; Atlas hosts on 27017."];
+    ServerNotRunning => "server_not_running", Server,
+        "The MongoDB server is not running: it stopped, or could not start.",
+        causes ["A start-up the server's own log names: its port taken, its data directory missing or not writable, its key file readable by others, no disk space.", "A CPU without AVX: MongoDB 5.0 and later stop with 'Illegal instruction' on it (common in VMs and older machines)."],
+        fixes ["Fix what the server's log names, start mongod again and read its log to the line 'Waiting for connections'; on a CPU without AVX, give the VM the host's CPU type or run MongoDB 4.4."];
     NoReply => "no_reply", Server,
         "The connection opened, but the server never answered the MongoDB handshake.",
         causes ["A stuck or overloaded server, or a proxy that accepts connections without forwarding them."],

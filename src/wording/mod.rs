@@ -210,22 +210,6 @@ static APPLICATION_ERROR: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// mongod's own log of a server that failed to start or is not set up yet
-/// (the server's words: src/mongo/db/mongod_main.cpp, storage and
-/// replication start-up): not a client's connection error, though clients
-/// then find nothing listening.
-static SERVER_STARTUP: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
-        r"exception in initAndListen|Failed to set up listener|listen\(\): bind\(\) failed|Failed to set up sockets during startup|Insufficient free space for journal files|Data directory \S+ not found|\bDBPathInUse\b|Unable to lock the lock file|Did not find local (?:replica set configuration|voted for) document at startup|\bdbexit: +rc: *[1-9]|aborting after fassert|Fatal assertion \d+",
-    )
-});
-
-/// Where `text` is mongod's own start-up failure log (see `SERVER_STARTUP`),
-/// when nothing in it reads as a client's connection failure.
-pub fn server_startup_error(text: &str) -> Option<Range<usize>> {
-    SERVER_STARTUP.find(text).map(|m| m.range())
-}
-
 /// A reply of the server that refused a command (a driver's wrapper of a
 /// command or write error, the reply's `errmsg`, a `Location` code): the
 /// server was reached and answered, so when no rule reads its words as an

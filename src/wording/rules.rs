@@ -86,7 +86,7 @@ macro_rules! private_v4 {
 }
 
 /// A driver's server-selection summary: no server became usable in time.
-const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Timed out after \d+ ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
+const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Time(?:d)? ?out after \d+ ?ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
 
 /// The Java 3.x pool's own timeout when every connection stays checked out
 /// (ConcurrentPool): thrown as a MongoTimeoutException, but no server was
@@ -380,6 +380,17 @@ pub static RULES: &[Rule] = &[
         // (vendor/mongodb) refuses a reply of more elements than a command's holds.
         note: "A message size of 1347703880 or 1213486160 is the bytes 'HTTP': an HTTP server answered on this port.",
         example: "MongoNetworkError: Invalid message size: 1347703880, max allowed: 67108864"),
+    rule!("server_startup_log",
+        r"exception in initAndListen|Failed to set up listener|listen\(\): bind\(\) failed|Failed to set up sockets during startup|Insufficient free space for journal files|Data directory \S+ not found|\bDBPathInUse\b|Unable to lock the lock file|Did not find local (?:replica set configuration|voted for) document at startup|\bdbexit: +rc: *[1-9]|aborting after fassert|Fatal assertion \d+|Failed to unlink socket file|permissions on \S+ are too open|requires a CPU with AVX|\bIllegal instruction\b.{0,40}(?:mongo|\$@)|(?:mongo\S*|\$@).{0,60}\bIllegal instruction\b",
+        ServerNotRunning,
+        // mongod's own log of a start-up that failed (its port taken, its
+        // dbPath missing or locked, no space, a key file others can read, a
+        // fatal assertion, replication never initiated) and mongod killed by
+        // SIGILL on a CPU without AVX (MongoDB 5.0+): not a client's error,
+        // but the reason clients then find nothing listening.
+        note: "This is mongod's own log, not a client's error: the server stopped while starting, for the reason its log names; until it runs, clients find nothing listening (connection refused).",
+        also: &[Finding::TcpRefused],
+        example: "2024-01-02T03:04:05.000+0000 E STORAGE  [initandlisten] exception in initAndListen: DBPathInUse: Unable to lock the lock file: /data/db/mongod.lock (Resource temporarily unavailable), terminating"),
     rule!("libmongoc_socket_timeout", r"socket timeout calling (?:hello|ismaster)\b", NoReply,
         // libmongoc (mongoc-async.c) says "socket timeout" when connectTimeoutMS
         // passes after the TCP connect, during the TLS set-up or the first hello,

@@ -276,6 +276,13 @@ static SERVER_CODE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 static SERVER_CODE_NAME: LazyLock<Regex> =
     LazyLock::new(|| compile(r"(?:codeName\W{0,4}|\(|\[|\bcode name\W{0,3})([A-Z][A-Za-z]{5,})\b"));
 
+/// A reply's `code` number right beside its `codeName`, in either order.
+static CODE_BESIDE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    compile(
+        r"\bcode\W{0,4}(\d{1,5})\W{1,4}codeName\b|\bcodeName\W{0,4}[A-Za-z]+\W{1,4}code\W{0,4}(\d{1,5})\b",
+    )
+});
+
 /// A code name that starts a line as an error's name ("NotPrimaryOrSecondary:
 /// node is not in primary or recovering state"), as drivers and shells print it.
 static SERVER_CODE_NAME_LEADING: LazyLock<Regex> =
@@ -289,11 +296,22 @@ pub fn written_server_code(text: &str) -> Option<i32> {
 fn server_code_hits(
     text: &str,
 ) -> impl Iterator<Item = (&'static ServerCode, std::ops::Range<usize>)> {
-    let by_number = SERVER_CODE_NUMBER.captures_iter(text).filter_map(|c| {
-        let m = c.get(1)?;
-        let n: i32 = m.as_str().parse().ok()?;
-        CODES.iter().find(|k| k.code == n).map(|k| (k, m.range()))
-    });
+    // A server's reply gives `code` beside `codeName`: when the text has such
+    // a pair, another number is a wrapper's own (Parse Server's `"code":141`
+    // around a server's `"code":11601,"codeName":"Interrupted"`), not the
+    // server's. (The name alone cannot say: names change between releases.)
+    let paired: Vec<i32> = CODE_BESIDE_NAME
+        .captures_iter(text)
+        .filter_map(|c| c.get(1).or_else(|| c.get(2))?.as_str().parse().ok())
+        .collect();
+    let by_number = SERVER_CODE_NUMBER
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(1)?;
+            let n: i32 = m.as_str().parse().ok()?;
+            CODES.iter().find(|k| k.code == n).map(|k| (k, m.range()))
+        })
+        .filter(move |(k, _)| paired.is_empty() || paired.contains(&k.code));
     let by_name = SERVER_CODE_NAME.captures_iter(text).filter_map(|c| {
         let m = c.get(1)?;
         CODES
@@ -666,6 +684,17 @@ mod tests {
         assert_eq!(
             finding("NotPrimaryOrSecondary: node is not in primary or recovering state"),
             Some(Finding::NoPrimary)
+        );
+        // A wrapper's own number beside the server's codeName is not read.
+        assert_eq!(
+            finding(
+                r#"{"code":141,"message":{"errmsg":"Interrupted by the host","code":11601,"codeName":"Interrupted"}}"#
+            ),
+            None
+        );
+        assert_eq!(
+            finding(r#"{"ok":0,"errmsg":"bad","code":18,"codeName":"AuthenticationFailed"}"#),
+            Some(Finding::AuthFailed)
         );
         // mongosh puts the code name in brackets after the error's class.
         assert_eq!(
