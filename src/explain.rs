@@ -122,13 +122,13 @@ pub fn explain_with(text: &str, knowledge: Knowledge<'_>) -> Explanation {
 fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation {
     let readings = wording::readings_in(part, knowledge.templates);
     let best = wording::best(readings.clone());
-    if best.is_none() {
-        if let Some(at) = wording::application_error(part) {
-            if wording::refused_command_only(part) {
-                return refused_command_unread(&part[at]);
-            }
-            return not_a_connection_error(&part[at]);
+    if best.is_none()
+        && let Some(at) = wording::application_error(part)
+    {
+        if wording::refused_command_only(part) {
+            return refused_command_unread(&part[at]);
         }
+        return not_a_connection_error(&part[at]);
     }
     let Some(reading) = best.or_else(|| learned::reading(knowledge.model, part)) else {
         return unknown(text);
