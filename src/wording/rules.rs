@@ -329,11 +329,24 @@ pub static RULES: &[Rule] = &[
         r"Expecting replica set member from set|reported set name \S+ does not match|no reported set name,? but expected|replica ?set name \S+ (?:does not|doesn't) match|setName \S+ (?:does not|doesn't) match|(?:does not|doesn't) match (?:the )?(?:expected )?(?:replica ?set|setName)|replica ?set name mismatch|is not a member of (?:the )?replica set",
         ReplicaSetMismatch,
         example: "Expecting replica set member from set 'rs0', but found one from set 'rs1'. Removing localhost:27017 from client view of cluster."),
+    rule!("retryable_writes_unsupported",
+        r"does not support retryable writes|retryable writes (?:is|are) not supported|Retryable writes are not supported",
+        UriInvalidOption,
+        // The drivers turn retryable writes on by default (retryWrites=true);
+        // a standalone server, Cosmos DB and DocumentDB refuse them. The
+        // message itself names the client option that ends it, so the
+        // configuration comes first; running a replica set is the other way.
+        note: "The driver asks for retryable writes (on by default) and this deployment does not support them: a standalone server, Azure Cosmos DB or Amazon DocumentDB.",
+        fix: "Add retryWrites=false to the connection string, or run the server as a replica set (even of one member) if it is your own.",
+        replaces_fixes: true,
+        also: &[Finding::DriverFailed],
+        vague: true,
+        example: "pymongo.errors.OperationFailure: This MongoDB deployment does not support retryable writes. Please add retryWrites=false to your connection string."),
     rule!("replica_set_required",
-        r"Transaction numbers are only allowed on a replica set member or mongos|only (?:allowed|supported) on (?:a )?replica sets?|requires? (?:your MongoDB server to be run as )?a replica set|must be run as a replica set|This MongoDB deployment does not support retryable writes|(?:\$changeStream|change streams?) (?:stage )?(?:is )?only supported on replica sets|Transactions are not supported by this deployment",
+        r"Transaction numbers are only allowed on a replica set member or mongos|only (?:allowed|supported) on (?:a )?replica sets?|requires? (?:your MongoDB server to be run as )?a replica set|must be run as a replica set|(?:\$changeStream|change streams?) (?:stage )?(?:is )?only supported on replica sets|Transactions are not supported by this deployment",
         DriverFailed,
         // The server's own words (transactions: IllegalOperation, code 20; change
-        // streams: 40573), the Node and Java drivers' retryable-writes message,
+        // streams: 40573; retryable writes have their own rule above),
         // Prisma's ("Prisma needs to perform transactions, which requires your
         // MongoDB server to be run as a replica set"), the Rust driver's, which
         // Prisma's MongoDB connector uses (src/client/session/action.rs).
@@ -381,7 +394,7 @@ pub static RULES: &[Rule] = &[
         note: "A message size of 1347703880 or 1213486160 is the bytes 'HTTP': an HTTP server answered on this port.",
         example: "MongoNetworkError: Invalid message size: 1347703880, max allowed: 67108864"),
     rule!("server_startup_log",
-        r"exception in initAndListen|Failed to set up listener|listen\(\): bind\(\) failed|Failed to set up sockets during startup|Insufficient free space for journal files|Data directory \S+ not found|\bDBPathInUse\b|Unable to lock the lock file|Did not find local (?:replica set configuration|voted for) document at startup|\bdbexit: +rc: *[1-9]|aborting after fassert|Fatal assertion \d+|Failed to unlink socket file|permissions on \S+ are too open|requires a CPU with AVX|\bIllegal instruction\b.{0,40}(?:mongo|\$@)|(?:mongo\S*|\$@).{0,60}\bIllegal instruction\b",
+        r"exception in initAndListen|Failed to set up listener|listen\(\): bind\(\) failed|Failed to set up sockets during startup|Insufficient free space for journal files|Data directory \S+ not found|\bDBPathInUse\b|Unable to lock the lock file|Did not find local (?:replica set configuration|voted for) document at startup|\bdbexit: +rc: *[1-9]|aborting after fassert|Fatal assertion \d+|Failed to unlink socket file|permissions on \S+ are too open|dbpath \(\S+\) does not exist|UPGRADE PROBLEM: Found an invalid featureCompatibilityVersion|requires a CPU with AVX|\bIllegal instruction\b.{0,40}(?:mongo|\$@)|(?:mongo\S*|\$@).{0,60}\bIllegal instruction\b",
         ServerNotRunning,
         // mongod's own log of a start-up that failed (its port taken, its
         // dbPath missing or locked, no space, a key file others can read, a
