@@ -1803,6 +1803,32 @@ mod tests {
             assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
             assert!(e.decidable, "{text}: {:?}", e.rule);
         }
+        // The second set's kinds, in other words than its messages.
+        for (text, class) in [
+            (
+                "ArgumentError: Conflicting topology options: direct_connection=true and connect=sharded",
+                Class::ConfigInvalid,
+            ),
+            (
+                "MongoInvalidArgumentError: No AuthProvider for MONGODB-X509 defined.",
+                Class::ConfigInvalid,
+            ),
+            (
+                "auth error: unable to retrieve Azure credentials: Identity not found",
+                Class::AuthFailed,
+            ),
+            (
+                "MongoDB\\Exception\\UnsupportedException: Collation is not supported by the server executing this operation",
+                Class::Server,
+            ),
+            (
+                "ssl: Cannot load private key '/etc/ssl/client.pem'",
+                Class::Tls,
+            ),
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
+        }
         // A wrong password is still refused by the server, not a broken exchange.
         assert_eq!(
             explain("pymongo.errors.OperationFailure: Authentication failed., full error: {'ok': 0.0, 'code': 18}").rule,

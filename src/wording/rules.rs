@@ -86,7 +86,7 @@ macro_rules! private_v4 {
 }
 
 /// A driver's server-selection summary: no server became usable in time.
-const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Time(?:d)? ?out after \d+ ?ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
+const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Time(?:d)? ?out after \d+ ?ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|Topology selection timeout|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
 
 /// The Java 3.x pool's own timeout when every connection stays checked out
 /// (ConcurrentPool): thrown as a MongoTimeoutException, but no server was
@@ -203,6 +203,16 @@ pub static RULES: &[Rule] = &[
         note: ".NET words a TLS handshake that the server cut off as 'Authentication failed because the remote party has closed the transport stream': it is TLS, not the database login.",
         also: &[Finding::ClosedWithoutReply, Finding::IpAccessListClosed],
         example: "System.IO.IOException: Authentication failed because the remote party has closed the transport stream."),
+    rule!("client_options_refused",
+        r"Conflicting (?:client|topology|URI) options|Load-balanced clusters with no seeds|Cannot have min size \d+ exceed max size|Can only make Socks5 connections|No AuthProvider for \S+ defined|Unknown ServerApi version|appname must be <=|UNIX-sockets are not supported|is not a valid server address|Socket based connections do not support ssl|SSL support not available",
+        UriInvalidOption,
+        // The drivers' checks of the client's own options before connecting
+        // (Ruby's Mongo::Client, Node's MongoClient options, PyMongo's
+        // client_options, C#'s server addresses, Java's socket settings, the
+        // C++ driver built without TLS): thrown as argument errors, but about
+        // the connection's configuration, not the application's data.
+        note: "The driver refused the client's options before it connected: two options that conflict, a value out of range, or a feature this build or platform lacks.",
+        example: "ArgumentError: Conflicting client options: direct_connection=true and connect=replica_set"),
     rule!("auth_settings_incomplete",
         r"\bmechanism\W{0,3}\S{0,20} (?:auth )?(?:mechanism )?requires? (?:a )?password|needs? an auth ?source|mechanism properties MUST NOT be specified|no callback or mechanism properties provided|CANONICALIZE_HOST_NAME is not supported",
         UriInvalidOption,
@@ -213,7 +223,7 @@ pub static RULES: &[Rule] = &[
         note: "The driver refused the credential settings before it sent anything: the mechanism named needs a setting that is missing, or takes none that is given.",
         example: "System.NotSupportedException: PLAIN auth mechanism require password."),
     rule!("scram_exchange_broken",
-        r"\bnonce (?:does not|doesn't) begin with|\binvalid (?:server )?nonce\b|\bnonce length\b|\bInvalid\w*Nonce\b|to start with client nonce|invalid iteration count|invalid (?:server )?signature|server signature (?:did not|does not|mismatch)|SASL conversation failed|\bSASL Failure\b|did not respond with \{done: true\}|InvalidServerAuthResponse|Payload malformed",
+        r"\bnonce (?:does not|doesn't) begin with|\binvalid (?:server )?nonce\b|\bnonce length\b|\bInvalid\w*Nonce\b|to start with client nonce|server nonce must be the client nonce|reply contained unexpected binary subtype|invalid iteration count|invalid (?:server )?signature|server signature (?:did not|does not|mismatch)|SASL conversation failed|\bSASL Failure\b|did not respond with \{done: true\}|InvalidServerAuthResponse|Payload malformed",
         AuthFailed,
         // The drivers' checks of the server's SCRAM and SASL answers
         // (pymongo/auth.py, node-mongodb-native src/cmap/auth/scram.ts, the
@@ -223,7 +233,7 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::AuthMechanismUnsupported],
         example: "MongoRuntimeError: Server nonce does not begin with client nonce"),
     rule!("external_auth_failed",
-        r"MONGODB-AWS (?:failure|authentication failed)|(?:temporary )?MONGODB-AWS credentials|AWS credentials? from the environment|failed to get creds|credential provider was not enabled|Azure Identity Provider|OIDC callback|\bMongoOIDCError\b|No Kerberos credentials|Kerberos (?:context|database)|\bGSSAPI Error\b|GSSAPI failure|InvalidServerAuthHost|\bsts host\b|invalid host: \x22?sts\.",
+        r"MONGODB-AWS (?:failure|authentication failed)|(?:temporary )?MONGODB-AWS credentials|AWS credentials? from the environment|failed to get creds|credential provider was not enabled|Azure Identity Provider|OIDC callback|\bMongoOIDCError\b|No Kerberos credentials|Kerberos (?:context|database)|\bGSSAPI Error\b|GSSAPI failure|InvalidServerAuthHost|\bsts host\b|retrieve EC2 keys|retrieve Azure credentials|Azure IMDS response|GSSAPI is not supported on|No platform support for GSSAPI|invalid SSPI data|invalid host: \x22?sts\.",
         AuthFailed,
         // Logins through an identity outside MongoDB (AWS IAM, Azure and GCP
         // managed identities, OIDC, Kerberos), worded by the drivers'
@@ -293,7 +303,7 @@ pub static RULES: &[Rule] = &[
         replaces_fixes: true,
         example: "MongoMissingDependencyError: Optional module `kerberos` not found. Please install it to enable kerberos authentication"),
     rule!("server_lacks_feature",
-        r"requires MongoDB (?:version |server )?\d+\.\d+ or (?:later|newer|above)|Sessions are not supported by the connected server|server version that doesn't support sessions",
+        r"requires MongoDB (?:version |server )?\d+\.\d+ or (?:later|newer|above)|Sessions are not supported by the connected server|not supported by the server executing this operation|incompatible with server\. Upgrade server|server version that doesn't support sessions",
         WireVersionTooOld,
         // A driver refusing a feature the server's version lacks (PyMongo's
         // MONGODB-AWS on servers before 4.4, Mongoid's SessionsNotSupported).
@@ -448,7 +458,7 @@ pub static RULES: &[Rule] = &[
         note: "The server rejected this client's certificate: it must be signed by a CA the server trusts for clients.",
         example: "SSL routines:ssl3_read_bytes:sslv3 alert bad certificate"),
     rule!("tls_ca_not_loaded",
-        r"no system CA certificates could be loaded|CA file does not contain any valid certificates|Cannot load Certificate Authorities|(?:could not|unable to|cannot|failed to) load (?:the )?(?:CA|trusted CA|root) (?:file|certificates?|bundle)",
+        r"no system CA certificates could be loaded|CA file does not contain any valid certificates|Can't open CA store|Cannot load Certificate Authorities|(?:could not|unable to|cannot|failed to) load (?:the )?(?:CA|trusted CA|root) (?:file|certificates?|bundle)",
         TlsUnknownIssuer,
         // PyMongo (ssl_support.py, pyopenssl_context.py) and libmongoc (mongoc-openssl.c).
         note: "The client could not load the certificate authorities it verifies the server with (no system CA store, or a tlsCAFile that cannot be read), so no server certificate can be trusted.",
@@ -470,7 +480,7 @@ pub static RULES: &[Rule] = &[
         TlsUnknownIssuer,
         example: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)"),
     rule!("tls_client_key",
-        r"decrypt (?:the )?private key|encrypted private key|Failed importing PEM|(?:could not|unable to|failed to) (?:load|read|parse) (?:the )?(?:client )?(?:certificate key file|PEM file|private key)",
+        r"decrypt (?:the )?private key|(?:failed to find|cannot load) (?:the )?private key|encrypted private key|Failed importing PEM|(?:could not|unable to|failed to) (?:load|read|parse) (?:the )?(?:client )?(?:certificate key file|PEM file|private key)",
         TlsHandshakeFailed,
         // The drivers' loading of tlsCertificateKeyFile (Go, libmongoc,
         // PyMongo): nothing was sent yet.
