@@ -688,60 +688,45 @@ fn holdout_threads_are_not_in_the_training_corpus() {
     }
 }
 
-/// The unmined driver messages' protocol: a message once, at most six from
-/// one source file, each named by the file at a commit; the second template
-/// holdout's the same, and none of its messages in the first set.
+/// The sets of driver messages nobody had mined, each under its protocol: a
+/// message once in all of them (a later set none of an earlier one's), at
+/// most six from one source file, each named by the file at a commit.
 #[test]
 fn unmined_driver_messages_kept_their_protocol() {
-    let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
     let mut texts = std::collections::HashSet::new();
-    for entry in load("explain_templates_unmined.toml") {
-        let file = entry
-            .source
-            .split('#')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        assert!(
-            file.starts_with("https://github.com/") && file.contains("/blob/"),
-            "{}: a template's source is the file at a commit",
-            entry.source
-        );
-        *per_file.entry(file).or_default() += 1;
-        assert!(
-            texts.insert(entry.text),
-            "{}: a message twice",
-            entry.source
-        );
-    }
-    for (file, n) in &per_file {
-        assert!(*n <= 6, "{file}: {n} unmined messages from one file");
-    }
-    let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
-    for entry in load("explain_templates_unmined_2.toml") {
-        let file = entry
-            .source
-            .split('#')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        assert!(
-            file.starts_with("https://github.com/") && file.contains("/blob/"),
-            "{}: a template's source is the file at a commit",
-            entry.source
-        );
-        *per_file.entry(file).or_default() += 1;
-        assert!(
-            texts.insert(entry.text),
-            "{}: a message of the first set, or twice",
-            entry.source
-        );
-    }
-    for (file, n) in &per_file {
-        assert!(
-            *n <= 6,
-            "{file}: {n} messages of the second set from one file"
-        );
+    for (name, entries) in [
+        (
+            "explain_templates_unmined.toml",
+            load("explain_templates_unmined.toml"),
+        ),
+        (
+            "explain_templates_unmined_2.toml",
+            load("explain_templates_unmined_2.toml"),
+        ),
+    ] {
+        let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
+        for entry in entries {
+            let file = entry
+                .source
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                file.starts_with("https://github.com/") && file.contains("/blob/"),
+                "{}: a template's source is the file at a commit",
+                entry.source
+            );
+            *per_file.entry(file).or_default() += 1;
+            assert!(
+                texts.insert(entry.text),
+                "{}: a message twice, or of an earlier set",
+                entry.source
+            );
+        }
+        for (file, n) in &per_file {
+            assert!(*n <= 6, "{name}: {n} messages from {file}");
+        }
     }
 }
 
