@@ -130,7 +130,7 @@ fn explain_one(text: &str, part: &str, knowledge: Knowledge<'_>) -> Explanation 
         }
         return not_a_connection_error(&part[at]);
     }
-    let Some(reading) = best.or_else(|| learned::reading(knowledge.model, part)) else {
+    let Some(reading) = best.or_else(|| learned::reading(knowledge.model(), part)) else {
         return unknown(text);
     };
     let reading = refused_first_on_loopback(reading, part);

@@ -405,7 +405,7 @@ fn cross_validated_accuracy_is_printed_and_above_its_floor() {
             text,
             Knowledge {
                 templates,
-                model: &models[i % FOLDS],
+                model: Some(&models[i % FOLDS]),
             },
         )
     });
@@ -461,7 +461,7 @@ fn cross_validated_accuracy_is_printed_and_above_its_floor() {
                 text,
                 Knowledge {
                     templates,
-                    model: &model,
+                    model: Some(&model),
                 },
             )
         });
@@ -622,7 +622,7 @@ fn driver_messages_left_out_of_the_tables_are_printed_and_above_their_floor() {
             text,
             Knowledge {
                 templates: &folds[fold].0,
-                model: &folds[fold].1,
+                model: Some(&folds[fold].1),
             },
         )
     });

@@ -246,7 +246,17 @@ pub fn reading(model: &Model, text: &str) -> Option<Reading> {
 #[derive(Clone, Copy)]
 pub struct Knowledge<'a> {
     pub templates: &'a Templates,
-    pub model: &'a Model,
+    /// A model trained on part of the data, or `None` for `MODEL`, which is
+    /// trained (the embedded corpus parsed, every example counted) only when
+    /// a text reaches it: most texts are read by a rule first.
+    pub model: Option<&'a Model>,
+}
+
+impl<'a> Knowledge<'a> {
+    /// The model these readings draw on.
+    pub fn model(&self) -> &'a Model {
+        self.model.unwrap_or_else(|| &*MODEL)
+    }
 }
 
 impl Knowledge<'static> {
@@ -254,7 +264,7 @@ impl Knowledge<'static> {
     pub fn full() -> Knowledge<'static> {
         Knowledge {
             templates: &tables::ALL_TEMPLATES,
-            model: &MODEL,
+            model: None,
         }
     }
 }
