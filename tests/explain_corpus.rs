@@ -37,8 +37,12 @@
 //!   once (67.8%, 13.9% confident mistakes) and its figure seen, so its
 //!   entries moved to the training corpus too (`set = "holdout_7"`), and a
 //!   second set of unmined driver messages (75.9% at its one scoring) became
-//!   `explain_templates_unmined_2.toml`, training data too. No holdout is
-//!   left unseen: the next figure for unseen text needs a new set.
+//!   `explain_templates_unmined_2.toml`, training data too;
+//! - `tests/fixtures/explain_templates_holdout_3.toml`, a third set of driver
+//!   messages in neither the tables nor the earlier sets, gathered while the
+//!   rules learned the second, frozen before it was scored: the one set still
+//!   unseen, and the honest figure for unmined driver wording. No set of real
+//!   text is left unseen: the next figure for it needs a new set.
 //!
 //! Each set's headline carries a 95% Wilson interval, the share of confident
 //! mistakes (`decidable: true` and wrong) and the share of `unknown`.
@@ -520,6 +524,24 @@ fn second_holdout_accuracy_is_printed_and_above_its_floor() {
     );
 }
 
+/// The least accuracy the suite accepts on the third template holdout: a
+/// guard, set before the set was first scored.
+const THIRD_TEMPLATE_HOLDOUT_FLOOR: f64 = 60.0;
+
+/// Driver messages nobody mined, a third set (`explain_templates_holdout_3.toml`):
+/// gathered from the drivers' sources by a helper who did not read the rules
+/// and checked each message absent from the tables and from both earlier sets,
+/// while the rules learned from the second; frozen before it was scored.
+/// Aggregate figures only: it is the one set still unseen.
+#[test]
+fn third_template_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        &["explain_templates_holdout_3.toml"],
+        "driver messages of the third template holdout (not in the tables, never tuned on)",
+        THIRD_TEMPLATE_HOLDOUT_FLOOR,
+    );
+}
+
 /// The least accuracy the suite accepts on the unmined driver messages. It
 /// was set at 75% before the set was first scored; its one scoring as a
 /// holdout gave 62.9% (107/170), under it, so it stands below that figure, as
@@ -703,6 +725,11 @@ fn unmined_driver_messages_kept_their_protocol() {
             "explain_templates_unmined_2.toml",
             load("explain_templates_unmined_2.toml"),
         ),
+        // Still a holdout: read without quoting it.
+        (
+            "explain_templates_holdout_3.toml",
+            load_quietly("explain_templates_holdout_3.toml"),
+        ),
     ] {
         let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
         for entry in entries {
@@ -778,9 +805,16 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
     .chain([
         "explain_templates_unmined.toml",
         "explain_templates_unmined_2.toml",
+        "explain_templates_holdout_3.toml",
     ]);
     for name in names {
-        for entry in load(name) {
+        // The set still unseen is read without quoting its texts.
+        let entries = if name == "explain_templates_holdout_3.toml" {
+            load_quietly(name)
+        } else {
+            load(name)
+        };
+        for entry in entries {
             assert!(
                 entry.source.starts_with("https://"),
                 "source {:?}",
