@@ -88,10 +88,9 @@ macro_rules! private_v4 {
 /// A driver's server-selection summary: no server became usable in time.
 const SELECTION: &str = r"Server selection timed out|server selection (?:timeout|error)|ServerSelectionTimeoutError|MongoTimeoutException|MongoTimeoutError|Time(?:d)? ?out after \d+ ?ms while waiting|Timed out while waiting for a server|timeout occur+ed after \d+ ?ms selecting a server|No \S+ server is available|No server is available matching preference|No suitable servers found|No available servers|Topology selection timeout|No servers available|NoServerAvailable|No server chosen by|Could not locate any valid servers|failed to connect to (?:server )?\[[^\]]*\]|MongooseServerSelectionError|MongoServerSelectionError|context deadline exceeded|\bno reachable servers?\b|No replica set members (?:match selector|available for replica set name)|No primary available for writes";
 
-/// The Java 3.x pool's own timeout when every connection stays checked out
-/// (ConcurrentPool): thrown as a MongoTimeoutException, but no server was
-/// being selected; `wording::application_error` reads it.
-const POOL_EXHAUSTED: &str = r"Timeout waiting for a pooled item after \d+";
+/// The Java 3.x pool's own timeout (see `pool_exhausted!`): the selection
+/// summaries stand down for it.
+const POOL_EXHAUSTED: &str = pool_exhausted!();
 
 /// Live commands that settle what the text alone cannot.
 pub const PING_HINT: &str = "Run `atlas-doctor ping` with the same connection string: it tests DNS, TCP, TLS and the MongoDB handshake live and names the layer that breaks.";
