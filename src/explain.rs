@@ -1625,14 +1625,18 @@ mod tests {
     }
 
     #[test]
-    fn mongoengine_without_a_registered_connection_is_the_application_s_error() {
+    fn mongoengine_without_a_registered_connection_is_its_configuration() {
+        // Six labels of this kind: four say the client was never configured
+        // (MongoEngine's own raise site, and threads fixed by calling
+        // connect()), two said it is the application's code.
         for text in [
             "mongoengine.connection.ConnectionFailure: You have not defined a default connection",
             "MongoEngineConnectionError: Connection with alias \"users\" has not been defined",
         ] {
             let e = explain(text);
-            assert_eq!(e.class(), Class::Unknown, "{text}");
-            assert_eq!(e.rule, Some("application_error"), "{text}");
+            assert_eq!(e.class(), Class::ConfigInvalid, "{text}");
+            assert_eq!(e.rule, Some("mongoengine_no_connection"), "{text}");
+            assert!(e.decidable, "{text}");
         }
     }
 
@@ -1805,6 +1809,23 @@ mod tests {
                 "ssl: Cannot load private key '/etc/ssl/client.pem'",
                 Class::Tls,
             ),
+            // The template sets' remaining kinds, in other words again.
+            (
+                "java.lang.IllegalArgumentException: authentication mechanism MONGODB-CR is not supported",
+                Class::ConfigInvalid,
+            ),
+            (
+                "Caused by: java.security.NoSuchAlgorithmException: Default SSLContext not available",
+                Class::Tls,
+            ),
+            (
+                "error configuring client, can't load CA file: open /certs/ca.pem: permission denied",
+                Class::Tls,
+            ),
+            (
+                "MongoClientException: More than one primary detected among db1:27017, db2:27017",
+                Class::Server,
+            ),
         ] {
             let e = explain(text);
             assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
@@ -1815,6 +1836,41 @@ mod tests {
             explain("pymongo.errors.OperationFailure: Authentication failed., full error: {'ok': 0.0, 'code': 18}").rule,
             Some("auth_failed")
         );
+    }
+
+    #[test]
+    fn a_looked_up_name_that_is_no_host_is_the_connection_string() {
+        // A name looked up that holds what no host name can: the end of a
+        // password with an unescaped '@', a port, an unset variable in an SRV name.
+        for (text, rule) in [
+            (
+                "Error: getaddrinfo ENOTFOUND w0rd@db.example.com",
+                "dns_name_holds_credentials",
+            ),
+            (
+                "dial tcp: lookup 9x@cluster0.ab1cd.mongodb.net: no such host",
+                "dns_name_holds_credentials",
+            ),
+            (
+                "java.net.UnknownHostException: db.example.com:27017",
+                "dns_name_holds_port",
+            ),
+            (
+                "Error: querySrv ENOTFOUND _mongodb._tcp.undefined",
+                "dns_placeholder_host",
+            ),
+        ] {
+            let e = explain(text);
+            assert_eq!(e.rule, Some(rule), "{text}");
+            assert_eq!(e.class(), Class::ConfigInvalid, "{text}");
+            assert!(e.decidable, "{text}");
+        }
+        // Old Node names the host, then host:port: that is a name, not a port in it.
+        let e = explain("Error: getaddrinfo ENOTFOUND mongo mongo:27017");
+        assert_eq!(e.class(), Class::Dns, "{:?}", e.rule);
+        // An e-mail address elsewhere in the text is not a host looked up.
+        let e = explain("user ops@example.com: getaddrinfo ENOTFOUND db.example.com");
+        assert_eq!(e.rule, Some("dns_no_such_name"));
     }
 
     #[test]

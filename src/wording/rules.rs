@@ -240,6 +240,14 @@ pub static RULES: &[Rule] = &[
         note: "The login goes through an identity outside MongoDB (AWS IAM, an Azure or GCP managed identity, OIDC or Kerberos), and that identity could not be obtained or was refused.",
         fix: "Check the identity on this machine (AWS: the role or the AWS_* variables; Azure/GCP: the managed identity; OIDC: the token callback; Kerberos: kinit and the keytab), then that the database has a user for it ($external).",
         example: "MongoMissingCredentialsError: Could not obtain temporary MONGODB-AWS credentials"),
+    rule!("auth_mechanism_removed",
+        r#"MONGODB-CR['"]? (?:is )?(?:no longer|not) supported|(?:AuthMechanism|authentication mechanism|No AuthProvider for)\W{0,3}MONGODB-CR\b"#,
+        UriInvalidOption,
+        // The drivers refuse MONGODB-CR before they connect (MongoDB 4.0
+        // removed it): the setting is wrong, no password was tried.
+        note: "The driver refuses the MONGODB-CR mechanism, which MongoDB 4.0 removed: authMechanism=MONGODB-CR is set in the connection string or the client's options, and no password was tried.",
+        fix: "Remove authMechanism=MONGODB-CR (the driver then negotiates SCRAM); a user created on MongoDB 2.x needs SCRAM credentials (authSchemaUpgrade, or set its password again).",
+        example: "MongoInvalidArgumentError: AuthMechanism 'MONGODB-CR' not supported"),
     rule!("auth_mechanism",
         r"Received authentication for mechanism \S+ which is (?:unknown|not enabled)|MechanismUnavailable|(?:auth(?:entication)? )?mechanism \S* ?(?:is )?not supported|unsupported (?:auth(?:entication)? )?mechanism|authentication scheme is not supported|\bMONGODB-CR is deprecated and not supported",
         AuthMechanismUnsupported,
@@ -457,12 +465,20 @@ pub static RULES: &[Rule] = &[
         note: "The server rejected this client's certificate: it must be signed by a CA the server trusts for clients.",
         example: "SSL routines:ssl3_read_bytes:sslv3 alert bad certificate"),
     rule!("tls_ca_not_loaded",
-        r"no system CA certificates could be loaded|CA file does not contain any valid certificates|Can't open CA store|Cannot load Certificate Authorities|(?:could not|unable to|cannot|failed to) load (?:the )?(?:CA|trusted CA|root) (?:file|certificates?|bundle)",
+        r"no system CA certificates could be loaded|CA file does not contain any valid certificates|Can't open CA store|Cannot load Certificate Authorities|(?:could not|unable to|cannot|can't|failed to) load (?:the )?(?:CA|trusted CA|root) (?:file|certificates?|bundle)",
         TlsUnknownIssuer,
         // PyMongo (ssl_support.py, pyopenssl_context.py) and libmongoc (mongoc-openssl.c).
         note: "The client could not load the certificate authorities it verifies the server with (no system CA store, or a tlsCAFile that cannot be read), so no server certificate can be trusted.",
         fix: "Point tlsCAFile at a readable CA bundle (for Atlas, the system store or certifi's: `tlsCAFile=certifi.where()` in Python), or install the system CA certificates (ca-certificates).",
         example: "pymongo.errors.ConfigurationError: tlsAllowInvalidCertificates is False but no system CA certificates could be loaded"),
+    rule!("tls_context_unavailable",
+        r"Unable to create (?:default|standard) SSLContext|Default SSLContext not available|Error constructing implementation \(algorithm: Default",
+        TlsHandshakeFailed,
+        // The Java driver wraps SSLContext.getDefault()'s failure
+        // (com.mongodb.internal.connection.SslHelper and the stream factories).
+        note: "The Java runtime could not build its TLS context: a trust store or key store that is missing, unreadable or has a wrong password (javax.net.ssl.*), or a security provider set up without the default algorithms; no connection could start TLS.",
+        fix: "Check the javax.net.ssl.trustStore, keyStore and their passwords the JVM is started with, and the providers in java.security; -Djavax.net.debug=ssl,keymanager names the file that fails.",
+        example: "com.mongodb.MongoClientException: Unable to create default SSLContext"),
     rule!("tls_revoked",
         r"certificate (?:of \S+ )?has been revoked|\bCERT_REVOKED\b|certificate revoked|Revoked certificate",
         TlsHandshakeFailed,
@@ -479,7 +495,7 @@ pub static RULES: &[Rule] = &[
         TlsUnknownIssuer,
         example: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)"),
     rule!("tls_client_key",
-        r"decrypt (?:the )?private key|(?:failed to find|cannot load) (?:the )?private key|encrypted private key|Failed importing PEM|(?:could not|unable to|failed to) (?:load|read|parse) (?:the )?(?:client )?(?:certificate key file|PEM file|private key)",
+        r"decrypt (?:the )?private key|(?:failed to find|cannot load) (?:the )?private key|encrypted private key|Failed importing PEM|(?:could not|unable to|failed to|can't) (?:load|read|parse) (?:the )?(?:client )?(?:certificate key file|PEM file|private key|certificate)\b",
         TlsHandshakeFailed,
         // The drivers' loading of tlsCertificateKeyFile (Go, libmongoc,
         // PyMongo): nothing was sent yet.
@@ -555,7 +571,7 @@ pub static RULES: &[Rule] = &[
         replaces_fixes: true,
         example: "ClientException with SocketException: Connection timed out (OS Error: Connection timed out, errno = 110), address = dns.google.com, port = 39830, uri=https://dns.google.com/resolve?name=c.ab1cd.mongodb.net&type=16"),
     rule!("dns_placeholder_host",
-        r#"(?:\bENOTFOUND|\blookup|UnknownHostException:?|resolve host(?: name)?|no such host:?)\s+['"]?(?:undefined|null|none|nil|\$\{?[a-z_]\w*\}?|%[a-z_]\w*%|<[^>\s]+>)(?:['":\s,]|$)"#,
+        r#"(?:\bENOTFOUND|\blookup|UnknownHostException:?|resolve host(?: name)?|no such host:?)\s+['"]?(?:_mongodb\._tcp\.)?(?:undefined|null|none|nil|\$\{?[a-z_]\w*\}?|%[a-z_]\w*%|<[^>\s]+>)(?:['":\s,]|$)"#,
         ConfigMissingValue,
         // The host name looked up is not a name at all: JavaScript's `undefined`
         // or `null` from a variable that is not set, a shell or compose variable
@@ -564,6 +580,24 @@ pub static RULES: &[Rule] = &[
         fix: "Print the connection string the program really uses (password hidden) and set or expand the variable it is built from (a missing .env file, an unexported variable, a template never filled).",
         also: &[Finding::DnsNoSuchName],
         example: "Error: getaddrinfo ENOTFOUND undefined undefined:27017"),
+    rule!("dns_name_holds_credentials",
+        r#"(?:\bENOTFOUND|\blookup|UnknownHostException:?|Failed to resolve|resolve host(?: name)?)\s+['"]?(?:_mongodb\._tcp\.)?[^\s'"@/]*@[^\s'"@/]+\.[^\s'"@/]"#,
+        UriUnescapedCharacter,
+        // A host name cannot hold '@': the name looked up is the end of a
+        // password (or user name) with an unescaped '@', which a parser that
+        // splits at the first '@' took for the start of the host.
+        note: "The name looked up holds an '@', which no host name can: the password (or user name) has an '@' that is not percent-encoded, so the part after it was taken for the host.",
+        fix: "Percent-encode the user name and password in the connection string ('@' is %40, ':' is %3A, '/' is %2F; urllib.parse.quote_plus or encodeURIComponent do it).",
+        example: "MongoNetworkError: getaddrinfo ENOTFOUND ss@cluster0.ab1cd.mongodb.net"),
+    rule!("dns_name_holds_port",
+        r#"(?:\bENOTFOUND|Failed to resolve|UnknownHostException:?)\s+['"]?[a-z0-9][a-z0-9._-]*:\d{1,5}(?:['"]|\s|$)"#,
+        UriMalformed,
+        // Node (getaddrinfo's first name), libmongoc ("Failed to resolve '%s'")
+        // and Java (UnknownHostException) print the host alone: a ":port" inside
+        // it is a port written into the host setting, or one added twice.
+        note: "The name looked up holds a port (host:port), so the host setting itself carries a port: a host and a port option both given, the port added twice, or host:port percent-encoded into the host.",
+        fix: "Give the host alone where a host belongs (the port goes in its own setting, or once after the host in the connection string), then print the connection string the program really uses (password hidden).",
+        example: "No suitable servers found (`serverSelectionTryOnce` set): [Failed to resolve 'localhost:27017']"),
     rule!("dns_no_such_name",
         r"query(?:Srv|Txt) ENOTFOUND|\bENOTFOUND\b|DNS query name does not exist|\bNXDOMAIN\b|no such host|UnknownHostException|Name or service not known|nodename nor servname provided|No such host is known|getaddrinfo failed|Errno -2\b|Errno 11001|could not resolve host|HostNotFound|DNS name does not exist|Name does not resolve|failed to lookup address information|No addresses found for (?:host ?name)?|unknown ?host\b",
         DnsNoSuchName,
@@ -729,6 +763,20 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::NetworkTimeout, Finding::AuthFailedAtlas, Finding::ReplicaSetMismatch],
         wrapper: true,
         example: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted."),
+    rule!("mongoengine_no_connection",
+        r"You have not defined a default connection|Connection with alias \W?[\w.-]*\W? has not been defined",
+        ConfigMissingValue,
+        // MongoEngine (mongoengine/connection.py) raises it when a Document is
+        // used before connect()/register_connection() named that alias.
+        note: "MongoEngine has no connection registered under this alias: connect() was not called before the documents were used, was called with another alias, or the setting that should hold the connection string was empty.",
+        fix: "Call mongoengine.connect(host=<the connection string>) when the application starts, before any Document is used (with alias= for a named connection, matching the Document's meta db_alias).",
+        example: "mongoengine.connection.ConnectionFailure: You have not defined a default connection"),
+    rule!("more_than_one_primary", r"More than one primary (?:found|detected)", DriverFailed,
+        // The C# driver's ClusterDescription check: two members each claim
+        // to be primary (a split replica set, or two sets behind one list).
+        note: "Two members each say they are primary: a replica set split by the network, two different sets listed in one connection string, or members whose configurations disagree.",
+        fix: "Run rs.status() on each host of the connection string: they must belong to one replica set with one primary; fix the host list or the members' replica set configuration.",
+        example: "MongoDB.Driver.MongoClientException: More than one primary found"),
     rule!("selection_timeout_atlas", SELECTION, NetworkTimeout,
         requires: ATLAS,
         unless: POOL_EXHAUSTED,
