@@ -542,6 +542,79 @@ fn third_template_holdout_accuracy_is_printed_and_above_its_floor() {
     );
 }
 
+/// The least accuracy the suite accepts on the fourth template holdout: a
+/// guard, set before the set was first scored.
+const FOURTH_TEMPLATE_HOLDOUT_FLOOR: f64 = 60.0;
+
+/// Driver messages nobody mined, a fourth set (`explain_templates_holdout_4.toml`):
+/// gathered from the drivers' sources by a helper who did not read the rules
+/// and checked each message absent from the tables and from the three earlier
+/// sets; frozen before it was scored. Rows mined into the tables while it was
+/// gathered were kept out of them where a row's key is in one of its messages
+/// (checked by a program that printed only counts). Aggregate figures only.
+#[test]
+fn fourth_template_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        &["explain_templates_holdout_4.toml"],
+        "driver messages of the fourth template holdout (not in the tables, never tuned on)",
+        FOURTH_TEMPLATE_HOLDOUT_FLOOR,
+    );
+}
+
+/// The eighth holdout's files: six scopes, each gathered apart by helpers who
+/// did not read the rules, under the protocol in each file's header.
+const EIGHTH_HOLDOUT: [&str; 6] = [
+    "explain_holdout_8a.toml",
+    "explain_holdout_8b.toml",
+    "explain_holdout_8c.toml",
+    "explain_holdout_8d.toml",
+    "explain_holdout_8e.toml",
+    "explain_holdout_8f.toml",
+];
+
+/// The least accuracy the suite accepts on the eighth holdout: a guard, set
+/// before the set was first scored (the five sets before it scored 68-79%).
+const EIGHTH_HOLDOUT_FLOOR: f64 = 60.0;
+
+/// Real texts nobody here has read: the eighth holdout, frozen in its own
+/// commits before it was scored; aggregate figures only.
+#[test]
+fn eighth_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        &EIGHTH_HOLDOUT,
+        "eighth holdout (real texts from six scopes, gathered apart, never tuned on)",
+        EIGHTH_HOLDOUT_FLOOR,
+    );
+}
+
+/// The eighth holdout's protocol, checked without quoting a text: at most two
+/// texts a thread, and no thread of any set gathered before it.
+#[test]
+fn eighth_holdout_kept_its_protocol() {
+    let mut earlier: std::collections::HashSet<String> = load("explain_corpus.toml")
+        .into_iter()
+        .map(|e| e.source)
+        .collect();
+    for name in ["explain_holdout.toml", "explain_holdout_2.toml"] {
+        earlier.extend(load(name).into_iter().map(|e| e.source));
+    }
+    let mut per_thread: BTreeMap<String, usize> = BTreeMap::new();
+    for name in EIGHTH_HOLDOUT {
+        for entry in load_quietly(name) {
+            assert!(
+                !earlier.contains(&entry.source),
+                "{} is in {name} and an earlier set",
+                entry.source
+            );
+            *per_thread.entry(entry.source).or_default() += 1;
+        }
+    }
+    assert!(per_thread.len() >= 100, "{} threads", per_thread.len());
+    for (source, n) in &per_thread {
+        assert!(*n <= 2, "{source}: {n} texts in the eighth holdout");
+    }
+}
+
 /// The least accuracy the suite accepts on the unmined driver messages. It
 /// was set at 75% before the set was first scored; its one scoring as a
 /// holdout gave 62.9% (107/170), under it, so it stands below that figure, as
@@ -725,10 +798,14 @@ fn unmined_driver_messages_kept_their_protocol() {
             "explain_templates_unmined_2.toml",
             load("explain_templates_unmined_2.toml"),
         ),
-        // Still a holdout: read without quoting it.
+        // Still holdouts: read without quoting them.
         (
             "explain_templates_holdout_3.toml",
             load_quietly("explain_templates_holdout_3.toml"),
+        ),
+        (
+            "explain_templates_holdout_4.toml",
+            load_quietly("explain_templates_holdout_4.toml"),
         ),
     ] {
         let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
@@ -806,10 +883,14 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
         "explain_templates_unmined.toml",
         "explain_templates_unmined_2.toml",
         "explain_templates_holdout_3.toml",
-    ]);
+        "explain_templates_holdout_4.toml",
+    ])
+    .chain(EIGHTH_HOLDOUT);
     for name in names {
-        // The set still unseen is read without quoting its texts.
-        let entries = if name == "explain_templates_holdout_3.toml" {
+        // The sets still unseen are read without quoting their texts.
+        let entries = if name.starts_with("explain_templates_holdout_")
+            || EIGHTH_HOLDOUT.contains(&name)
+        {
             load_quietly(name)
         } else {
             load(name)
