@@ -1723,10 +1723,11 @@ mod tests {
             explain("getaddrinfo ENOTFOUND db").rule,
             Some("dns_no_such_name")
         );
-        assert_eq!(
-            explain("getaddrinfo EAI_AGAIN db").rule,
-            Some("dns_temporary_failure")
-        );
+        // No answer yet names the layer, not the cause: dns first, undecided.
+        let e = explain("getaddrinfo EAI_AGAIN db");
+        assert_eq!(e.rule, Some("dns_temporary_failure"));
+        assert_eq!(e.class(), Class::Dns);
+        assert!(!e.decidable);
         let e = explain("Unable to connect to MongoDB: Host unreachable");
         assert_eq!(
             e.diagnosis.finding,

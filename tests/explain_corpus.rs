@@ -888,13 +888,12 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
     .chain(EIGHTH_HOLDOUT);
     for name in names {
         // The sets still unseen are read without quoting their texts.
-        let entries = if name.starts_with("explain_templates_holdout_")
-            || EIGHTH_HOLDOUT.contains(&name)
-        {
-            load_quietly(name)
-        } else {
-            load(name)
-        };
+        let entries =
+            if name.starts_with("explain_templates_holdout_") || EIGHTH_HOLDOUT.contains(&name) {
+                load_quietly(name)
+            } else {
+                load(name)
+            };
         for entry in entries {
             assert!(
                 entry.source.starts_with("https://"),
