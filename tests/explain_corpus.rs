@@ -657,8 +657,11 @@ const TEMPLATE_FOLDS: u64 = 10;
 /// The least accuracy the suite accepts on driver messages left out of the
 /// tables. Set below the figure first measured (89.8%), as a guard; raised to
 /// 95% when the rules were broadened with those messages' misses in view
-/// (about 98% since, which therefore flatters).
-const TEMPLATE_FLOOR: f64 = 95.0;
+/// (about 98% since, which therefore flatters); lowered to 88% when a third
+/// mining pass added 184 messages of kinds only the tables read (a build's
+/// missing mechanism, malformed replies, credential sources): 90.8% over 765.
+/// A floor that would drop true mined messages to stay up guards nothing.
+const TEMPLATE_FLOOR: f64 = 88.0;
 
 /// A template's fold, from its key: every template with the same key (the same
 /// message in several versions or drivers) is in the same fold, so that no
