@@ -1625,6 +1625,19 @@ mod tests {
     }
 
     #[test]
+    fn a_bundler_that_cannot_resolve_a_module_is_the_build() {
+        // webpack's and Next.js's wording: the build, not a connection.
+        for text in [
+            "Module not found: Error: Can't resolve 'kerberos' in '/app/node_modules/mongodb/lib'",
+            "./lib/db.js\nModule not found: Can\u{2019}t resolve 'mongodb-client-encryption'",
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), Class::Unknown, "{text}");
+            assert_eq!(e.rule, Some("application_error"), "{text}");
+        }
+    }
+
+    #[test]
     fn mongoengine_without_a_registered_connection_is_its_configuration() {
         // Six labels of this kind: four say the client was never configured
         // (MongoEngine's own raise site, and threads fixed by calling
