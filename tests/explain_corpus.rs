@@ -573,16 +573,18 @@ const EIGHTH_HOLDOUT: [&str; 6] = [
 ];
 
 /// The least accuracy the suite accepts on the eighth holdout: a guard, set
-/// before the set was first scored (the five sets before it scored 68-79%).
+/// before the set was first scored (the five sets before it scored 68-79%);
+/// it scored 65.3% (179/274) whole, once, with the rules of 6c689ea.
 const EIGHTH_HOLDOUT_FLOOR: f64 = 60.0;
 
-/// Real texts nobody here has read: the eighth holdout, frozen in its own
-/// commits before it was scored; aggregate figures only.
+/// Real texts nobody here has read: the half of the eighth holdout left
+/// unseen when it was split by thread (SHA-1 of the source, odd first digit)
+/// after its one scoring; aggregate figures only.
 #[test]
 fn eighth_holdout_accuracy_is_printed_and_above_its_floor() {
     check_holdout(
         &EIGHTH_HOLDOUT,
-        "eighth holdout (real texts from six scopes, gathered apart, never tuned on)",
+        "eighth holdout, the half kept unseen (real texts from six scopes, never tuned on)",
         EIGHTH_HOLDOUT_FLOOR,
     );
 }
@@ -599,7 +601,10 @@ fn eighth_holdout_kept_its_protocol() {
         earlier.extend(load(name).into_iter().map(|e| e.source));
     }
     let mut per_thread: BTreeMap<String, usize> = BTreeMap::new();
-    for name in EIGHTH_HOLDOUT {
+    for name in EIGHTH_HOLDOUT
+        .into_iter()
+        .chain(["explain_holdout_8_learn.toml"])
+    {
         for entry in load_quietly(name) {
             assert!(
                 !earlier.contains(&entry.source),
@@ -888,15 +893,17 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
         "explain_templates_holdout_3.toml",
         "explain_templates_holdout_4.toml",
     ])
-    .chain(EIGHTH_HOLDOUT);
+    .chain(EIGHTH_HOLDOUT)
+    .chain(["explain_holdout_8_learn.toml"]);
     for name in names {
         // The sets still unseen are read without quoting their texts.
-        let entries =
-            if name.starts_with("explain_templates_holdout_") || EIGHTH_HOLDOUT.contains(&name) {
-                load_quietly(name)
-            } else {
-                load(name)
-            };
+        let entries = if name.starts_with("explain_templates_holdout_")
+            || name.starts_with("explain_holdout_8")
+        {
+            load_quietly(name)
+        } else {
+            load(name)
+        };
         for entry in entries {
             assert!(
                 entry.source.starts_with("https://"),
