@@ -1638,6 +1638,83 @@ mod tests {
     }
 
     #[test]
+    fn the_fourth_template_set_s_kinds_in_other_words() {
+        for (text, class) in [
+            (
+                "MongoInvalidArgumentError: Connection pool maxConnecting must be greater than 0",
+                Class::ConfigInvalid,
+            ),
+            (
+                "ConfigurationError: no OIDC callback provided for machine flow",
+                Class::ConfigInvalid,
+            ),
+            (
+                "Win32Exception: No credentials are available in the security package",
+                Class::AuthFailed,
+            ),
+            (
+                "auth error: unable to read role_name from EC2 metadata service",
+                Class::AuthFailed,
+            ),
+            (
+                "ERROR: stream-openssl: Couldn't load the private key from '/certs/client.pem'",
+                Class::Tls,
+            ),
+            (
+                "Failed to receive length header from server.",
+                Class::NetworkTimeout,
+            ),
+            (
+                "MongoDB::NetworkTimeout: Timed out while waiting for socket to become ready for writing",
+                Class::NetworkTimeout,
+            ),
+            ("{error, not_master}", Class::Server),
+            (
+                "com.mongodb.MongoClientException: Servers must all be at least version 4.2 for this option",
+                Class::Server,
+            ),
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
+        }
+        // API misuse stays the application's error.
+        let e = explain(
+            "MongoInvalidArgumentError: Method \"collection.find()\" accepts at most two arguments",
+        );
+        assert_eq!(e.class(), Class::Unknown, "{:?}", e.rule);
+    }
+
+    #[test]
+    fn the_eighth_holdout_half_s_kinds_in_other_words() {
+        for (text, class, decidable) in [
+            (
+                "PHP Warning: MongoDB\\Driver\\Manager: TLS support is not compiled in this build of the extension",
+                Class::Tls,
+                true,
+            ),
+            (
+                "{ ok: 0, errmsg: \"couldn't initiate : need all members up to initiate, not ok : mongo2:27017\" }",
+                Class::Server,
+                true,
+            ),
+            (
+                "Program.cs(12,31): error CS1503: Argument 2: cannot convert from 'int' to 'MongoDB.Driver.FilterDefinition<User>'",
+                Class::Unknown,
+                true,
+            ),
+            (
+                "InvalidArgumentException: Unsupported driver [mongodb].",
+                Class::Unknown,
+                true,
+            ),
+        ] {
+            let e = explain(text);
+            assert_eq!(e.class(), class, "{text}: {:?}", e.rule);
+            assert_eq!(e.decidable, decidable, "{text}: {:?}", e.rule);
+        }
+    }
+
+    #[test]
     fn mongoengine_without_a_registered_connection_is_its_configuration() {
         // Six labels of this kind: four say the client was never configured
         // (MongoEngine's own raise site, and threads fixed by calling

@@ -231,8 +231,25 @@ pub static RULES: &[Rule] = &[
         note: "The login broke off: the driver refused one of the server's answers (its nonce, iteration count or signature) or the conversation ended early. A proxy or a server that is not MongoDB in between, or a mechanism the two sides disagree on, does that; a wrong password is refused by the server instead.",
         also: &[Finding::AuthMechanismUnsupported],
         example: "MongoRuntimeError: Server nonce does not begin with client nonce"),
+    rule!("auth_settings_refused",
+        r"no OIDC callback provided|OIDC_HUMAN_CALLBACK must be specified|is not in authOIDCAllowedHosts|OIDC human flow only supports|Unknown key for authMechanismProperties|Auth(?:entication)? mechanism not implemented|app(?:lication)? ?name (?:must be at most|exceeds) 128 bytes|\bport must be an (?:instance of )?int",
+        UriInvalidOption,
+        // The drivers' own checks of authentication and client settings
+        // (PyMongo's OIDC allowed hosts, Go's and Node's OIDC callbacks, the
+        // Swift, Deno, Perl and C# option checks): refused before connecting.
+        note: "The driver refused a client setting before connecting: an authentication property it does not know or cannot use here (an OIDC callback or allowed host, an unknown authMechanismProperties key, a mechanism this driver lacks) or an option out of range.",
+        fix: "Fix the setting the message names in the connection string or the client's options (the driver's documentation lists the values it takes); nothing reached the server.",
+        example: "pymongo.errors.ConfigurationError: Refusing to connect to db.example.com, which is not in authOIDCAllowedHosts: ['*.mongodb.net']"),
+    rule!("node_invalid_setting",
+        r"MongoInvalidArgumentError:?\s[^\n]{0,80}\b(?:read preference|pool|[Pp]assword|[Uu]sername|[Aa]uth|OIDC|mechanism|TLS|tls|option|URI|connection string|[Tt]imeout|compressor|write concern|read concern|appName|[Pp]roxy)\b",
+        UriInvalidOption,
+        // Node throws MongoInvalidArgumentError for API misuse too (those stay
+        // application errors); the words of a client setting make it one.
+        note: "The Node.js driver refused a client setting (a read preference, pool size, credential or mechanism option) before connecting.",
+        fix: "Fix the option the message names in the connection string or MongoClient options; nothing reached the server.",
+        example: "MongoInvalidArgumentError: Invalid read preference mode \"secondaryOnly\""),
     rule!("external_auth_failed",
-        r"MONGODB-AWS (?:failure|authentication failed)|(?:temporary )?MONGODB-AWS credentials|AWS credentials? from the environment|failed to get creds|credential provider was not enabled|Azure Identity Provider|OIDC callback|\bMongoOIDCError\b|No Kerberos credentials|Kerberos (?:context|database)|\bGSSAPI Error\b|GSSAPI failure|InvalidServerAuthHost|\bsts host\b|retrieve EC2 keys|retrieve Azure credentials|Azure IMDS response|GSSAPI is not supported on|No platform support for GSSAPI|invalid SSPI data|invalid host: \x22?sts\.",
+        r"MONGODB-AWS (?:failure|authentication failed)|Couldn't initialize SSPI|No credentials are available in the security package|No authority could be contacted for authentication|\bThe logon failed\b|role_name from EC2 metadata|EC2 metadata|Host ends with a period: sts\.|does not support the GSSAPI SASL mechanism|(?:temporary )?MONGODB-AWS credentials|AWS credentials? from the environment|failed to get creds|credential provider was not enabled|Azure Identity Provider|OIDC callback|\bMongoOIDCError\b|No Kerberos credentials|Kerberos (?:context|database)|\bGSSAPI Error\b|GSSAPI failure|InvalidServerAuthHost|\bsts host\b|retrieve EC2 keys|retrieve Azure credentials|Azure IMDS response|GSSAPI is not supported on|No platform support for GSSAPI|invalid SSPI data|invalid host: \x22?sts\.",
         AuthFailed,
         // Logins through an identity outside MongoDB (AWS IAM, Azure and GCP
         // managed identities, OIDC, Kerberos), worded by the drivers'
@@ -310,7 +327,7 @@ pub static RULES: &[Rule] = &[
         replaces_fixes: true,
         example: "MongoMissingDependencyError: Optional module `kerberos` not found. Please install it to enable kerberos authentication"),
     rule!("server_lacks_feature",
-        r"requires MongoDB (?:version |server )?\d+\.\d+ or (?:later|newer|above)|Sessions are not supported by the connected server|not supported by the server executing this operation|incompatible with server\. Upgrade server|server version that doesn't support sessions",
+        r"requires MongoDB (?:version |server )?\d+\.\d+ or (?:later|newer|above)|Sessions are not supported by the connected server|not supported by the server executing this operation|incompatible with server\. Upgrade server|server version that doesn't support sessions|Servers must all be at least version \d",
         WireVersionTooOld,
         // A driver refusing a feature the server's version lacks (PyMongo's
         // MONGODB-AWS on servers before 4.4, Mongoid's SessionsNotSupported).
@@ -398,7 +415,7 @@ pub static RULES: &[Rule] = &[
         note: "The write waited for acknowledgement from replica-set members (its write concern, w:majority by default) that did not answer in time: members down, unreachable from each other, or lagging.",
         example: "MongoServerError: waiting for replication timed out"),
     rule!("no_primary",
-        r"no primary (?:found|available|server)|\bno master connection\b|Could not find host matching read preference|\bin quiesce mode\b|interrupted at shutdown|shutdown in progress|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state",
+        r"no primary (?:found|available|server)|\bno master connection\b|Could not find host matching read preference|\bin quiesce mode\b|interrupted at shutdown|shutdown in progress|NotPrimaryNoSecondaryOk|NotWritablePrimary|not master and slaveOk=false|NotMasterNoSlaveOk|\bnot_master\b|\bnot primary\b|\bnot master\b|primary stepped down|node is recovering|not (?:master|primary) or secondary|not in primary or recovering state",
         NoPrimary,
         example: "MongoError: no primary found in replicaset"),
     rule!("not_mongodb",
@@ -479,6 +496,15 @@ pub static RULES: &[Rule] = &[
         note: "The Java runtime could not build its TLS context: a trust store or key store that is missing, unreadable or has a wrong password (javax.net.ssl.*), or a security provider set up without the default algorithms; no connection could start TLS.",
         fix: "Check the javax.net.ssl.trustStore, keyStore and their passwords the JVM is started with, and the providers in java.security; -Djavax.net.debug=ssl,keymanager names the file that fails.",
         example: "com.mongodb.MongoClientException: Unable to create default SSLContext"),
+    rule!("tls_support_not_built",
+        r"requires libmongoc built with --enable-ssl|(?:built|compiled) without (?:SSL|TLS)(?: support)?|(?:SSL|TLS) support (?:is )?not (?:compiled|built)|not (?:built|compiled) with (?:SSL|TLS)",
+        TlsHandshakeFailed,
+        // The driver itself was built without TLS (libmongoc's
+        // --enable-ssl / ENABLE_SSL, a PHP or Perl extension compiled
+        // without OpenSSL): no TLS connection, and no SCRAM, can start.
+        note: "The driver was built without TLS support (libmongoc or a language extension compiled without OpenSSL), so it cannot open a TLS connection, and old libmongoc builds cannot run SCRAM either.",
+        fix: "Install the driver built with TLS: the OpenSSL development headers (libssl-dev) present when the extension or libmongoc is compiled (ENABLE_SSL=OPENSSL), or a packaged build that has it.",
+        example: "The \"SCRAM-SHA-1\" authentication mechanism requires libmongoc built with --enable-ssl"),
     rule!("tls_revoked",
         r"certificate (?:of \S+ )?has been revoked|\bCERT_REVOKED\b|certificate revoked|Revoked certificate",
         TlsHandshakeFailed,
@@ -495,7 +521,7 @@ pub static RULES: &[Rule] = &[
         TlsUnknownIssuer,
         example: "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)"),
     rule!("tls_client_key",
-        r"decrypt (?:the )?private key|(?:failed to find|cannot load) (?:the )?private key|encrypted private key|Failed importing PEM|(?:could not|unable to|failed to|can't) (?:load|read|parse) (?:the )?(?:client )?(?:certificate key file|PEM file|private key|certificate)\b",
+        r"decrypt (?:the )?private key|(?:failed to find|cannot load) (?:the )?private key|encrypted private key|Failed importing PEM|(?:couldn't|could not|can't|cannot|unable to|failed to) (?:find|associate|extract|load|read) (?:a |the )?(?:valid )?(?:private|public) key|OCSP_CERTID|failed to obtain verified chain|tlsfeature extension|(?:could not|unable to|failed to|can't) (?:load|read|parse) (?:the )?(?:client )?(?:certificate key file|PEM file|private key|certificate)\b",
         TlsHandshakeFailed,
         // The drivers' loading of tlsCertificateKeyFile (Go, libmongoc,
         // PyMongo): nothing was sent yet.
@@ -603,7 +629,7 @@ pub static RULES: &[Rule] = &[
         DnsNoSuchName,
         example: "Error: querySrv ENOTFOUND _mongodb._tcp.cluster0.del96.mongodb.net"),
     rule!("dns_no_records",
-        r"No SRV records? (?:found|for|available)|No addresses found at host|NoSRVRecords|returned no SRV records|no record found for|NoRecordsFound|query(?:Srv|Txt) ENODATA|\bENODATA\b|DNS response does not contain an answer|\bNoAnswer\b",
+        r"No SRV records? (?:found|for|available)|at least one SRV record, received 0|No addresses found at host|NoSRVRecords|returned no SRV records|no record found for|NoRecordsFound|query(?:Srv|Txt) ENODATA|\bENODATA\b|DNS response does not contain an answer|\bNoAnswer\b",
         DnsNoRecords,
         example: "Invalid uri: mongodb+srv://u:****@underwrite.vbut1.mongodb.net, No SRV records found when querying url: underwrite.vbut1.mongodb.net"),
     rule!("dns_temporary_failure",
@@ -717,7 +743,7 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::IpAccessListSuspected],
         example: "Server selection timeout: No available servers. Topology: { Type: ReplicaSetNoPrimary, Servers: [ { Address: cluster0-shard-00-01.q8ppe.mongodb.net:27017, Type: Unknown, Error: timed out } ] }"),
     rule!("socket_timeout",
-        r"Write timed out|MongoSocketWriteTimeoutException|InterruptedByTimeoutException|only sent: \d+/\d+ in \d+ ?ms|\bSocketTimeoutError\b|connect_timeout expired",
+        r"Write timed out|MongoSocketWriteTimeoutException|MongoDB::NetworkTimeout|waiting for socket to become ready|Failed to (?:receive|write) (?:length header|rpc bytes)|establishing connection to the configured proxy server|InterruptedByTimeoutException|only sent: \d+/\d+ in \d+ ?ms|\bSocketTimeoutError\b|connect_timeout expired",
         NetworkTimeout,
         // Java's write and open timeouts, libmongoc's partial send, Ruby's
         // SocketTimeoutError: the network stopped carrying the bytes in time.
@@ -771,6 +797,16 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::NetworkTimeout, Finding::AuthFailedAtlas, Finding::ReplicaSetMismatch],
         wrapper: true,
         example: "MongooseServerSelectionError: Could not connect to any servers in your MongoDB Atlas cluster. One common reason is that you're trying to access the database from an IP that isn't whitelisted."),
+    rule!("replica_set_not_initiated",
+        r"need all members up to initiate|couldn't initiate\b|No host described in new configuration\b.{0,80}\bmaps to this node",
+        NoPrimary,
+        // The server's replSetInitiate and replSetReconfig refusals
+        // (src/mongo/db/repl/): the replica set is not set up, so it has no
+        // primary; a member's host name that does not match the node itself
+        // is the usual cause.
+        note: "The server refused to initiate or reconfigure the replica set: a member is not up yet, or a member's host name in the configuration is not how this node knows itself, so the set has no primary.",
+        fix: "Start every member first, then run rs.initiate() with member hosts each node can reach and recognise as itself (its host name or IP and port as clients will use them); rs.status() shows what each member says.",
+        example: "couldn't initiate : need all members up to initiate, not ok : db1.example.com:27017"),
     rule!("mongoengine_no_connection",
         r"You have not defined a default connection|Connection with alias \W?[\w.-]*\W? has not been defined",
         ConfigMissingValue,
