@@ -575,10 +575,10 @@ fn eighth_holdout_accuracy_is_printed_and_above_its_floor() {
     );
 }
 
-/// The eighth holdout's protocol, checked without quoting a text: at most two
-/// texts a thread, and no thread of any set gathered before it.
+/// The eighth and ninth holdouts' protocol, checked without quoting a text:
+/// at most two texts a thread, and no thread of any set gathered before each.
 #[test]
-fn eighth_holdout_kept_its_protocol() {
+fn eighth_and_ninth_holdouts_kept_their_protocol() {
     let mut earlier: std::collections::HashSet<String> = load("explain_corpus.toml")
         .into_iter()
         .map(|e| e.source)
@@ -586,21 +586,47 @@ fn eighth_holdout_kept_its_protocol() {
     for name in ["explain_holdout.toml", "explain_holdout_2.toml"] {
         earlier.extend(load(name).into_iter().map(|e| e.source));
     }
-    let mut per_thread: BTreeMap<String, usize> = BTreeMap::new();
-    for name in EIGHTH_HOLDOUT {
-        for entry in load_quietly(name) {
-            assert!(
-                !earlier.contains(&entry.source),
-                "{} is in {name} and an earlier set",
-                entry.source
-            );
-            *per_thread.entry(entry.source).or_default() += 1;
+    for (files, least) in [(&EIGHTH_HOLDOUT[..], 100), (&NINTH_HOLDOUT[..], 1)] {
+        let mut per_thread: BTreeMap<String, usize> = BTreeMap::new();
+        for name in files {
+            for entry in load_quietly(name) {
+                assert!(
+                    !earlier.contains(&entry.source),
+                    "{} is in {name} and an earlier set",
+                    entry.source
+                );
+                *per_thread.entry(entry.source).or_default() += 1;
+            }
         }
+        assert!(per_thread.len() >= least, "{} threads", per_thread.len());
+        for (source, n) in &per_thread {
+            assert!(*n <= 2, "{source}: {n} texts in one holdout");
+        }
+        earlier.extend(per_thread.into_keys());
     }
-    assert!(per_thread.len() >= 100, "{} threads", per_thread.len());
-    for (source, n) in &per_thread {
-        assert!(*n <= 2, "{source}: {n} texts in the eighth holdout");
-    }
+}
+
+/// The ninth holdout's files: begun by four gatherers who did not read the
+/// rules, stopped at two texts when the session's search budget ran out. Too
+/// few to score (nothing is printed of them); kept, unseen, for a later
+/// session to add to under the same protocol.
+const NINTH_HOLDOUT: [&str; 2] = ["explain_holdout_9b.toml", "explain_holdout_9c.toml"];
+
+/// The least accuracy the suite accepts on the fifth template holdout: a
+/// guard, set before the set was first scored.
+const FIFTH_TEMPLATE_HOLDOUT_FLOOR: f64 = 60.0;
+
+/// Driver messages nobody mined, a fifth set (`explain_templates_holdout_5.toml`),
+/// gathered like the fourth while a fourth mining pass ran; rows of that pass
+/// whose key is in one of its messages were kept out of the tables (checked
+/// by a program that printed only counts). Aggregate figures only.
+#[test]
+fn fifth_template_holdout_accuracy_is_printed_and_above_its_floor() {
+    check_holdout(
+        &["explain_templates_holdout_5.toml"],
+        "driver messages of the fifth template holdout (not in the tables, never tuned on)",
+        FIFTH_TEMPLATE_HOLDOUT_FLOOR,
+    );
 }
 
 /// The least accuracy the suite accepts on the unmined driver messages. It
@@ -797,10 +823,14 @@ fn unmined_driver_messages_kept_their_protocol() {
             "explain_templates_unmined_3.toml",
             load("explain_templates_unmined_3.toml"),
         ),
-        // Still a holdout: read without quoting it.
+        // Still holdouts: read without quoting them.
         (
             "explain_templates_holdout_3.toml",
             load_quietly("explain_templates_holdout_3.toml"),
+        ),
+        (
+            "explain_templates_holdout_5.toml",
+            load_quietly("explain_templates_holdout_5.toml"),
         ),
     ] {
         let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
@@ -878,13 +908,16 @@ fn corpus_entries_are_well_formed_and_hold_no_credentials() {
         "explain_templates_unmined.toml",
         "explain_templates_unmined_2.toml",
         "explain_templates_holdout_3.toml",
+        "explain_templates_holdout_5.toml",
         "explain_templates_unmined_3.toml",
     ])
-    .chain(EIGHTH_HOLDOUT);
+    .chain(EIGHTH_HOLDOUT)
+    .chain(NINTH_HOLDOUT);
     for name in names {
         // The sets still unseen are read without quoting their texts.
         let entries = if name.starts_with("explain_templates_holdout_")
             || name.starts_with("explain_holdout_8")
+            || name.starts_with("explain_holdout_9")
         {
             load_quietly(name)
         } else {
