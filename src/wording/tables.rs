@@ -617,6 +617,9 @@ mod tests {
                     "dart",
                     "spring",
                     "prisma",
+                    "perl",
+                    "deno",
+                    "erlang",
                     "shell",
                     "server"
                 ]
