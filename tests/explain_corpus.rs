@@ -40,9 +40,21 @@
 //!   `explain_templates_unmined_2.toml`, training data too;
 //! - `tests/fixtures/explain_templates_holdout_3.toml`, a third set of driver
 //!   messages in neither the tables nor the earlier sets, gathered while the
-//!   rules learned the second, frozen before it was scored: the one set still
-//!   unseen, and the honest figure for unmined driver wording. No set of real
-//!   text is left unseen: the next figure for it needs a new set.
+//!   rules learned the second, frozen before it was scored (69.4%); still
+//!   unseen, scored again since (aggregate figures only) as the rules changed;
+//! - the eighth holdout (274 texts in six files gathered apart while the rules
+//!   learned from the seventh; frozen before it was scored) was scored once
+//!   (65.3%, 11.7% confident mistakes), then split by thread without reading a
+//!   text: 118 entries moved to the training corpus (`set = "holdout_8"`), and
+//!   156 stay unseen in `explain_holdout_8a.toml` to `8f.toml`, scored again
+//!   (aggregate only) to measure what was learned from the other half;
+//! - a fourth set of unmined driver messages (65.0% at its one scoring) became
+//!   `explain_templates_unmined_3.toml`, training data;
+//! - `tests/fixtures/explain_templates_holdout_5.toml`, a fifth set of them,
+//!   frozen and scored once (66.4%): still unseen;
+//! - `explain_holdout_9b.toml` and `9c.toml`, two texts of a ninth holdout that
+//!   stopped when the search budget ran out: checked for protocol and form,
+//!   not scored.
 //!
 //! Each set's headline carries a 95% Wilson interval, the share of confident
 //! mistakes (`decidable: true` and wrong) and the share of `unknown`.
