@@ -607,7 +607,7 @@ pub static RULES: &[Rule] = &[
         also: &[Finding::DnsNoSuchName],
         example: "Error: getaddrinfo ENOTFOUND undefined undefined:27017"),
     rule!("dns_name_holds_credentials",
-        r#"(?:\bENOTFOUND|\blookup|UnknownHostException:?|Failed to resolve|resolve host(?: name)?)\s+['"]?(?:_mongodb\._tcp\.)?[^\s'"@/]*@[^\s'"@/]+\.[^\s'"@/]"#,
+        r#"(?:\bENOTFOUND|\blookup|UnknownHostException:?|Failed to resolve|resolve host(?: name)?)\s+['"]?(?:_mongodb\._tcp\.)?[^\s'"@/]*@[^\s'"@/]+\.[^\s'"@/:]+"#,
         UriUnescapedCharacter,
         // A host name cannot hold '@': the name looked up is the end of a
         // password (or user name) with an unescaped '@', which a parser that
