@@ -231,7 +231,7 @@ pub static RULES: &[Rule] = &[
         note: "The login broke off: the driver refused one of the server's answers (its nonce, iteration count or signature) or the conversation ended early. A proxy or a server that is not MongoDB in between, or a mechanism the two sides disagree on, does that; a wrong password is refused by the server instead.",
         also: &[Finding::AuthMechanismUnsupported],
         example: "MongoRuntimeError: Server nonce does not begin with client nonce"),
-    rule!("auth_settings_refused",
+    rule!("client_settings_refused",
         r"no OIDC callback provided|OIDC_HUMAN_CALLBACK must be specified|is not in authOIDCAllowedHosts|OIDC human flow only supports|Unknown key for authMechanismProperties|Auth(?:entication)? mechanism not implemented|app(?:lication)? ?name (?:must be at most|exceeds) 128 bytes|\bport must be an (?:instance of )?int",
         UriInvalidOption,
         // The drivers' own checks of authentication and client settings
